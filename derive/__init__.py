@@ -1,0 +1,43 @@
+"""derive: the symbolic layer of rnngrad (SymPy only).
+
+Activations with derived φ' and γ_φ, the symbolic RNN, step Jacobians J_k = D_k W_hh, their
+products ∂h_j/∂h_i, the BPTT gradient ∂L/∂W_hh, norm bounds, regime conditions and LaTeX
+derivations.  Notation: DESIGN.md §2.
+
+>>> import derive
+>>> derive.activation("tanh").gamma
+1
+"""
+
+from derive.activations import Activation, activation, activation_names
+from derive.bounds import (
+    RegimeConditions,
+    data_dependent_bound,
+    matrix_norm,
+    norm_bound,
+    regime_conditions,
+    spectral_norm,
+    spectral_radius,
+)
+from derive.jacobians import (
+    MAX_OPERATIONS,
+    ExpressionTooLarge,
+    bptt_gradient,
+    bptt_terms,
+    expression_size,
+    hidden_state,
+    jacobian_product,
+    loss,
+    pre_activation,
+    step_jacobian,
+)
+from derive.parser import parse_activation
+from derive.rnn import RNN
+
+__all__ = [
+    "MAX_OPERATIONS", "RNN", "Activation", "ExpressionTooLarge", "RegimeConditions",
+    "activation", "activation_names", "bptt_gradient", "bptt_terms", "data_dependent_bound",
+    "expression_size", "hidden_state", "jacobian_product", "loss", "matrix_norm", "norm_bound",
+    "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
+    "spectral_radius", "step_jacobian",
+]

@@ -1,0 +1,152 @@
+"""Matrix norms, the spectral radius, the gradient-norm bounds and the regime conditions.
+
+    ‖∂h_j/∂h_i‖ ≤ Π_{k=i+1}^{j} ‖D_k‖ ‖W_hh‖ ≤ (γ_φ ‖W_hh‖)^{j−i}
+
+γ_φ ‖W_hh‖₂ < 1 is sufficient for vanishing; γ_φ ‖W_hh‖₂ > 1 is necessary (not sufficient)
+for exploding.  For the linear RNN ‖W^k‖^{1/k} → ρ(W) (Gelfand), so ρ decides.
+
+>>> from derive.rnn import RNN
+>>> norm_bound(RNN(1, activation="sigmoid", W_hh=[[2]]), 3)
+1/8
+"""
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.jacobians import pre_activation
+from derive.rnn import check_step
+
+NORMS = ("spectral", "frobenius", "1", "inf")
+
+
+def matrix_norm(W, norm="spectral"):
+    """‖W‖ for norm in NORMS: σ_max (spectral), Frobenius, max column sum (1), max row sum (inf)."""
+    W = sp.Matrix(W)
+    if norm == "spectral":
+        return spectral_norm(W)
+    if norm == "frobenius":
+        return sp.sqrt(sum(sp.Abs(w) ** 2 for w in W))
+    if norm == "1":
+        return sp.Max(*[sum(sp.Abs(w) for w in W.col(j)) for j in range(W.cols)])
+    if norm == "inf":
+        return sp.Max(*[sum(sp.Abs(w) for w in W.row(i)) for i in range(W.rows)])
+    raise ValueError(f"unknown norm {norm!r}; expected one of: {', '.join(NORMS)}")
+
+
+def spectral_norm(W):
+    """σ_max(W) = sqrt(λ_max(WᵀW)), exact.
+
+    n = 1: |w|.  n = 2: sqrt((F + sqrt(F² − 4 det²))/2) with F = ‖W‖_F² (closed form, symbolic
+    entries allowed).  n ≥ 3: only for concrete W, the largest root of det(λI − WᵀW), as
+    radicals or a CRootOf.
+    """
+    W = sp.Matrix(W)
+    if W.shape == (1, 1):
+        return sp.Abs(W[0])
+    if W.shape == (2, 2):
+        F = sum(w**2 for w in W)
+        det = W.det()
+        return sp.sqrt((F + sp.sqrt(F**2 - 4 * det**2)) / 2)
+    if W.free_symbols:
+        raise ValueError(f"no closed form for the spectral norm of a symbolic {W.rows}×{W.cols} "
+                         "matrix; give concrete W_hh values or use norm='frobenius'")
+    return sp.sqrt(_largest(_real_roots(W.T * W), key=lambda r: r))
+
+
+def spectral_radius(W):
+    """ρ(W) = max |λ_i(W)|, exact (closed form for n ≤ 2, concrete W for n ≥ 3)."""
+    W = sp.Matrix(W)
+    if W.shape == (1, 1):
+        return sp.Abs(W[0])
+    if W.shape == (2, 2):
+        tr, det = W.trace(), W.det()
+        disc = sp.sqrt(tr**2 - 4 * det)
+        return sp.Max(sp.Abs((tr + disc) / 2), sp.Abs((tr - disc) / 2))
+    if W.free_symbols:
+        raise ValueError(f"no closed form for the spectral radius of a symbolic {W.rows}×{W.cols} "
+                         "matrix; give concrete W_hh values")
+    lam = sp.Symbol("lambda")
+    roots = sp.Poly(W.charpoly(lam).as_expr(), lam).all_roots()
+    return sp.Abs(_largest(roots, key=sp.Abs))
+
+
+def norm_bound(rnn, steps, norm="spectral"):
+    """(γ_φ ‖W_hh‖)^steps: the bound on ‖∂h_{i+steps}/∂h_i‖, exact when W_hh is concrete."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"steps must be an int >= 0, got {steps!r}")
+    return (rnn.activation.gamma * matrix_norm(rnn.W_hh, norm)) ** steps
+
+
+def data_dependent_bound(rnn, i, j, norm="spectral"):
+    """Π_{k=i+1}^{j} max_i |φ'(a_{k,i})| · ‖W_hh‖: the bound along this trajectory (‖D_k‖ exact)."""
+    check_step(rnn, j, "j")
+    check_step(rnn, i, "i")
+    W = matrix_norm(rnn.W_hh, norm)
+    bound = sp.Integer(1)
+    for k in range(i + 1, j + 1):
+        D_norm = sp.Max(*[sp.Abs(rnn.activation.derivative_at(a)) for a in pre_activation(rnn, k)])
+        bound *= D_norm * W
+    return bound
+
+
+@dataclass(frozen=True)
+class RegimeConditions:
+    """The conditions on W_hh, as SymPy relations, and what they say for this RNN.
+
+    ``sufficient_vanishing``: γ_φ σ_max < 1.  ``necessary_exploding``: γ_φ σ_max > 1.
+    ``scalar``: for n = 1 with a symbolic w, the vanishing condition solved for w.
+    ``rho``: ρ(W_hh) when it has a closed form, else None.
+    ``linear``: for the identity activation, (ρ < 1 vanishing, ρ > 1 exploding).
+    ``verdict``: for concrete W_hh, "vanishing", "exploding", "stable" or "undetermined".
+    """
+
+    gamma: sp.Expr
+    sigma_max: sp.Expr
+    sufficient_vanishing: sp.Basic
+    necessary_exploding: sp.Basic
+    rho: sp.Expr | None
+    scalar: sp.Basic | None
+    linear: tuple | None
+    verdict: str | None
+
+
+def regime_conditions(rnn):
+    """γ_φ σ_max(W_hh) < 1 (sufficient for vanishing), > 1 (necessary for exploding), and ρ."""
+    gamma, W = rnn.activation.gamma, rnn.W_hh
+    sigma = _sigma_max(W)
+    vanish = sp.Lt(gamma * sigma, 1, evaluate=False)
+    explode = sp.Gt(gamma * sigma, 1, evaluate=False)
+    scalar = None
+    if rnn.hidden == 1 and W[0].is_Symbol:
+        scalar = sp.solve_univariate_inequality(gamma * sp.Abs(W[0]) < 1, W[0], relational=True)
+    rho = spectral_radius(W) if rnn.hidden <= 2 or not W.free_symbols else None
+    linear = None
+    if rnn.activation.name == "identity" and rho is not None:
+        linear = (sp.Lt(rho, 1, evaluate=False), sp.Gt(rho, 1, evaluate=False))
+    return RegimeConditions(gamma, sigma, vanish, explode, rho, scalar, linear,
+                            _verdict(gamma * sigma, rho if linear else None))
+
+
+def _sigma_max(W):
+    if W.rows <= 2 or not W.free_symbols:
+        return spectral_norm(W)
+    return sp.Function("sigma_max")(sp.MatrixSymbol("W_hh", W.rows, W.cols))
+
+
+def _verdict(product, rho):
+    """For concrete W_hh: linear RNNs by ρ, others by the sufficient condition γσ < 1."""
+    if product.free_symbols:
+        return None
+    if rho is not None:
+        return "vanishing" if rho < 1 else "exploding" if rho > 1 else "stable"
+    return "vanishing" if product < 1 else "undetermined"
+
+
+def _real_roots(M):
+    lam = sp.Symbol("lambda")
+    return sp.Poly(M.charpoly(lam).as_expr(), lam).real_roots()
+
+
+def _largest(values, key):
+    return max(values, key=lambda v: sp.N(key(v), 50))

@@ -1,0 +1,180 @@
+"""A whitelisting parser for custom activations: text -> ``Activation``, never ``eval``.
+
+The text is parsed by Python's ``ast`` and walked node by node.  Allowed: int and decimal
+literals, one variable, the constants pi and E, + - * / ** and unary minus, and calls of the
+functions in ``FUNCTIONS`` with positional arguments.  Everything else (attribute access, other
+names, subscripts, lambdas, comprehensions, strings, keywords, comparisons, ...) is refused with a
+one-line ValueError.  Nothing is handed to ``eval``, ``sympify`` or ``parse_expr``.
+
+>>> parse_activation("x/(1+Abs(x))").gamma
+1
+"""
+
+import ast
+
+import sympy as sp
+from sympy.calculus.util import continuous_domain
+
+from derive.activations import Z, _sigma, make_activation
+
+MAX_LENGTH = 500
+MAX_DEPTH = 40
+MAX_LITERAL = 10**6
+MAX_EXPONENT = 64
+
+FUNCTIONS = {
+    "tanh": (sp.tanh, 1), "sinh": (sp.sinh, 1), "cosh": (sp.cosh, 1), "sech": (sp.sech, 1),
+    "exp": (sp.exp, 1), "log": (sp.log, 1), "sqrt": (sp.sqrt, 1),
+    "erf": (sp.erf, 1), "erfc": (sp.erfc, 1), "atan": (sp.atan, 1),
+    "sin": (sp.sin, 1), "cos": (sp.cos, 1), "sigmoid": (_sigma, 1),
+    "Abs": (sp.Abs, 1), "abs": (sp.Abs, 1),
+    "Max": (sp.Max, None), "max": (sp.Max, None), "Min": (sp.Min, None), "min": (sp.Min, None),
+}
+CONSTANTS = {"pi": sp.pi, "E": sp.E}
+_BINARY = {ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul,
+           ast.Div: lambda a, b: a / b}
+
+
+def parse_activation(text, name=None):
+    """A custom ``Activation`` from a formula in one variable, e.g. ``"x/(1+Abs(x))"``.
+
+    Raises ValueError with a one-line message for anything outside the whitelist, for formulas
+    that are not real and finite on the real line, and when γ_φ cannot be derived.
+    """
+    phi = parse_formula(text)
+    _check_real(phi, text)
+    try:
+        return make_activation(name or text.strip(), phi)
+    except (NotImplementedError, TypeError, ValueError, ZeroDivisionError) as err:
+        raise ValueError(f"cannot derive γ for {text.strip()!r}: {_one_line(err)}") from None
+
+
+def parse_formula(text):
+    """The formula as a SymPy expression in ``Z``; see the module docstring for the grammar."""
+    if not isinstance(text, str):
+        raise ValueError(f"activation formula must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"activation formula too long ({len(text)} > {MAX_LENGTH} characters)")
+    if _bracket_depth(text) > MAX_DEPTH:
+        raise ValueError(f"activation formula nested deeper than {MAX_DEPTH} levels")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as err:
+        raise ValueError(f"activation formula is not a valid expression: {_one_line(err)}") \
+            from None
+    builder = _Builder()
+    expr = builder.build(tree.body, 0)
+    if builder.variable is None:
+        raise ValueError("activation formula must use a variable (such as x)")
+    return expr
+
+
+def _bracket_depth(text):
+    depth = deepest = 0
+    for char in text:
+        depth += char == "("
+        depth -= char == ")"
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _one_line(err):
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
+class _Builder:
+    """Walks an ``ast`` expression, building SymPy objects from whitelisted nodes only."""
+
+    def __init__(self):
+        self.variable = None
+
+    def build(self, node, depth):
+        if depth > MAX_DEPTH:
+            raise ValueError(f"activation formula nested deeper than {MAX_DEPTH} levels")
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise ValueError(f"activation formula may not contain {_describe(node)}")
+        return method(node, depth + 1)
+
+    def _Constant(self, node, depth):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"activation formula may not contain the literal {value!r}")
+        if not abs(value) <= MAX_LITERAL:
+            raise ValueError(f"number {value!r} too large (limit {MAX_LITERAL})")
+        return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
+
+    def _Name(self, node, depth):
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        if node.id in FUNCTIONS:
+            raise ValueError(f"function {node.id} must be called, as {node.id}(x)")
+        if not (node.id.isalpha() and node.id.isascii() and len(node.id) <= 8):
+            raise ValueError(f"name {node.id!r} is not allowed")
+        if self.variable not in (None, node.id):
+            raise ValueError(f"activation formula must use one variable, got "
+                             f"{self.variable!r} and {node.id!r}")
+        self.variable = node.id
+        return Z
+
+    def _UnaryOp(self, node, depth):
+        operand = self.build(node.operand, depth)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        raise ValueError(f"operator {type(node.op).__name__} is not allowed")
+
+    def _BinOp(self, node, depth):
+        left = self.build(node.left, depth)
+        right = self.build(node.right, depth)
+        if isinstance(node.op, ast.Pow):
+            if right.is_Number and abs(right) > MAX_EXPONENT:
+                raise ValueError(f"exponent {right} too large (limit {MAX_EXPONENT})")
+            return left**right
+        combine = _BINARY.get(type(node.op))
+        if combine is None:
+            raise ValueError(f"operator {type(node.op).__name__} is not allowed")
+        return combine(left, right)
+
+    def _Call(self, node, depth):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            raise ValueError(f"only calls of {', '.join(sorted(set(FUNCTIONS)))} are allowed, "
+                             f"got {_describe(node.func)}")
+        if node.keywords:
+            raise ValueError(f"{node.func.id}() takes no keyword arguments")
+        function, arity = FUNCTIONS[node.func.id]
+        if (arity is None and len(node.args) < 2) or (arity and len(node.args) != arity):
+            expected = "at least 2" if arity is None else str(arity)
+            raise ValueError(f"{node.func.id}() takes {expected} argument(s), "
+                             f"got {len(node.args)}")
+        return function(*(self.build(arg, depth) for arg in node.args))
+
+
+def _describe(node):
+    if isinstance(node, ast.Attribute):
+        return f"attribute access (.{node.attr})"
+    if isinstance(node, ast.Name):
+        return f"the name {node.id!r}"
+    return f"a {type(node).__name__} expression"
+
+
+_PROBES = (-3, -1, sp.Rational(-1, 3), sp.Rational(1, 2), 2, 5)
+
+
+def _check_real(phi, text):
+    if phi.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise ValueError(f"activation {text.strip()!r} is not finite")
+    try:
+        domain = continuous_domain(phi, Z, sp.S.Reals)
+    except (NotImplementedError, TypeError, ValueError) as err:
+        raise ValueError(f"cannot tell where {text.strip()!r} is continuous: "
+                         f"{_one_line(err)}") from None
+    if domain != sp.S.Reals:
+        raise ValueError(f"activation {text.strip()!r} is not continuous on the real line "
+                         f"(only on {domain})")
+    for point in _PROBES:
+        value = phi.xreplace({Z: point}).evalf(20)
+        if not (value.is_real and value.is_finite):
+            raise ValueError(f"activation {text.strip()!r} is not real and finite at "
+                             f"{point} (value {value})")
