@@ -19,6 +19,7 @@ from derive.bounds import (
     spectral_norm,
     spectral_radius,
 )
+from derive.derivations import derivation
 from derive.jacobians import (
     MAX_OPERATIONS,
     ExpressionTooLarge,
@@ -31,11 +32,13 @@ from derive.jacobians import (
     pre_activation,
     step_jacobian,
 )
+from derive.latex import Derivation, Step
 from derive.parser import parse_activation
 from derive.rnn import RNN
 
 __all__ = [
-    "MAX_OPERATIONS", "RNN", "Activation", "ExpressionTooLarge", "RegimeConditions",
+    "MAX_OPERATIONS", "RNN", "Activation", "Derivation", "ExpressionTooLarge", "RegimeConditions",
+    "Step", "derivation",
     "activation", "activation_names", "bptt_gradient", "bptt_terms", "data_dependent_bound",
     "expression_size", "hidden_state", "jacobian_product", "loss", "matrix_norm", "norm_bound",
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",

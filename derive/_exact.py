@@ -1,10 +1,13 @@
 """Conversion of user numbers to exact SymPy numbers (0.5 -> 1/2, never a Float)."""
 
 import math
+import re
 import numbers
 from fractions import Fraction
 
 import sympy as sp
+
+_DECIMAL = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def exact_number(value, what):
@@ -29,7 +32,8 @@ def exact_number(value, what):
         number = float(value)
         if not math.isfinite(number):
             raise ValueError(f"{what} must be finite, got {number!r}")
-        return sp.Rational(repr(number))
+        text = repr(number) if isinstance(value, float) else str(value)  # np.float32(0.1): 0.1
+        return sp.Rational(text if _DECIMAL.fullmatch(text) else repr(number))
     raise ValueError(f"{what} must be a real number, got {type(value).__name__} {value!r}")
 
 
@@ -40,6 +44,7 @@ def _exact_sympy(value, what):
         raise ValueError(f"{what} must be finite, got {value}")
     if isinstance(value, sp.Float):
         return sp.Rational(str(value))
+    value = value.xreplace({f: sp.Rational(str(f)) for f in value.atoms(sp.Float)})
     if value.is_extended_real is False:
         raise ValueError(f"{what} must be real, got {value}")
     return value

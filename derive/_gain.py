@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 from sympy.calculus.util import continuous_domain
+from sympy.polys.polyerrors import BasePolynomialError
 
 ROOT_DIGITS = 45          # bisection width 10^-45: γ's error is far below 10^-40
 GAMMA_DIGITS = 40         # digits kept for a numeric γ
@@ -78,6 +79,9 @@ def _interval_candidates(expr, interval, z):
     lo, hi = interval.start, interval.end
     if lo == hi:
         return [Gain(sp.Abs(expr.subs(z, lo)), True, lo)]
+    if not expr.has(z):  # a constant piece: attained anywhere in it, report a finite point
+        at = lo if lo.is_finite else hi if hi.is_finite else sp.Integer(0)
+        return [Gain(sp.Abs(expr), True, at)]
     out = [_end_value(expr, z, lo, "+"), _end_value(expr, z, hi, "-")]
     if expr.has(z):
         out.extend(_singular_values(expr, z, interval))
@@ -115,8 +119,12 @@ def _abs_exact(value):
 def _critical_values(expr, z, interval):
     d2 = sp.diff(expr, z)
     numerator = sp.numer(sp.together(d2))
+    try:
+        factors = [f for f, _ in sp.factor_list(numerator)[1]]
+    except BasePolynomialError:  # not a polynomial in anything (2**z): solve it whole
+        factors = [numerator]
     out = []
-    for factor, _ in sp.factor_list(numerator)[1]:
+    for factor in factors:
         if not factor.has(z):
             continue
         roots = _solve_exactly(factor, z, interval)

@@ -51,7 +51,7 @@ def spectral_norm(W):
     if W.free_symbols:
         raise ValueError(f"no closed form for the spectral norm of a symbolic {W.rows}×{W.cols} "
                          "matrix; give concrete W_hh values or use norm='frobenius'")
-    return sp.sqrt(_largest(_real_roots(W.T * W), key=lambda r: r))
+    return sp.sqrt(_largest_root((W.T * W).charpoly(sp.Symbol("lambda")), key=lambda r: r.real))
 
 
 def spectral_radius(W):
@@ -66,9 +66,7 @@ def spectral_radius(W):
     if W.free_symbols:
         raise ValueError(f"no closed form for the spectral radius of a symbolic {W.rows}×{W.cols} "
                          "matrix; give concrete W_hh values")
-    lam = sp.Symbol("lambda")
-    roots = sp.Poly(W.charpoly(lam).as_expr(), lam).all_roots()
-    return sp.Abs(_largest(roots, key=sp.Abs))
+    return sp.Abs(_largest_root(W.charpoly(sp.Symbol("lambda")), key=abs))
 
 
 def norm_bound(rnn, steps, norm="spectral"):
@@ -82,6 +80,8 @@ def data_dependent_bound(rnn, i, j, norm="spectral"):
     """Π_{k=i+1}^{j} max_i |φ'(a_{k,i})| · ‖W_hh‖: the bound along this trajectory (‖D_k‖ exact)."""
     check_step(rnn, j, "j")
     check_step(rnn, i, "i")
+    if i > j:
+        raise ValueError(f"need i <= j for the bound on ∂h_j/∂h_i, got i = {i}, j = {j}")
     W = matrix_norm(rnn.W_hh, norm)
     bound = sp.Integer(1)
     for k in range(i + 1, j + 1):
@@ -143,10 +143,27 @@ def _verdict(product, rho):
     return "vanishing" if product < 1 else "undetermined"
 
 
-def _real_roots(M):
-    lam = sp.Symbol("lambda")
-    return sp.Poly(M.charpoly(lam).as_expr(), lam).real_roots()
+def _largest_root(poly, key):
+    """The root of a rational polynomial with the largest ``key`` (of its numeric value), exact:
+    radicals for factors of degree <= 2, CRootOf otherwise.  Candidates are ranked with 30-digit
+    ``nroots``, so no slow exact evaluation of complex CRootOf is needed."""
+    best, best_key = None, None
+    for factor, _ in sp.factor_list(poly.as_expr())[1]:
+        factor = sp.Poly(factor, poly.gen)
+        if factor.degree() <= 2:
+            roots = list(sp.roots(factor, multiple=True))
+            numeric = [complex(sp.N(r, 30)) for r in roots]
+        else:
+            roots = factor.all_roots()
+            numeric = [complex(r) for r in factor.nroots(n=30)]
+            roots = _match_roots(roots, numeric)
+        for root, value in zip(roots, numeric):
+            if best_key is None or key(value) > best_key:
+                best, best_key = root, key(value)
+    return best
 
 
-def _largest(values, key):
-    return max(values, key=lambda v: sp.N(key(v), 50))
+def _match_roots(roots, numeric):
+    """Order CRootOf ``roots`` like ``numeric`` (nroots), pairing each with its nearest value."""
+    cheap = [complex(r.evalf(15)) for r in roots]
+    return [roots[min(range(len(roots)), key=lambda i: abs(cheap[i] - v))] for v in numeric]

@@ -14,6 +14,7 @@ import ast
 
 import sympy as sp
 from sympy.calculus.util import continuous_domain
+from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.activations import Z, _sigma, make_activation
 
@@ -21,6 +22,10 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_LITERAL = 10**6
 MAX_EXPONENT = 64
+MAX_CONSTANT = sp.Integer(10) ** 100   # any constant subexpression, in absolute value
+MAX_GROWTH_NESTING = 3                 # exp/sinh/cosh/x**x nested deeper would need
+                                       # astronomically many digits to evaluate
+_GROWTH = {"exp", "sinh", "cosh"}
 
 FUNCTIONS = {
     "tanh": (sp.tanh, 1), "sinh": (sp.sinh, 1), "cosh": (sp.cosh, 1), "sech": (sp.sech, 1),
@@ -45,7 +50,8 @@ def parse_activation(text, name=None):
     _check_real(phi, text)
     try:
         return make_activation(name or text.strip(), phi)
-    except (NotImplementedError, TypeError, ValueError, ZeroDivisionError) as err:
+    except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError,
+            BasePolynomialError) as err:
         raise ValueError(f"cannot derive γ for {text.strip()!r}: {_one_line(err)}") from None
 
 
@@ -79,7 +85,8 @@ def _bracket_depth(text):
 
 
 def _one_line(err):
-    return str(err).splitlines()[0] if str(err) else type(err).__name__
+    lines = [line for line in str(err).splitlines() if line.strip()]
+    return lines[0].strip() if lines else type(err).__name__
 
 
 class _Builder:
@@ -87,6 +94,17 @@ class _Builder:
 
     def __init__(self):
         self.variable = None
+        self.growth = 0
+
+    def checked(self, expr):
+        """``expr`` if it is not a constant too large to evaluate quickly."""
+        if not expr.free_symbols and expr.is_number:
+            value = expr.evalf(15)
+            if value.has(sp.nan, sp.zoo) or (value.is_extended_real and
+                                             abs(value) > MAX_CONSTANT):
+                raise ValueError(f"constant {sp.sstr(expr)[:40]} is too large "
+                                 f"(limit 10^100 in absolute value)")
+        return expr
 
     def build(self, node, depth):
         if depth > MAX_DEPTH:
@@ -126,16 +144,28 @@ class _Builder:
         raise ValueError(f"operator {type(node.op).__name__} is not allowed")
 
     def _BinOp(self, node, depth):
-        left = self.build(node.left, depth)
-        right = self.build(node.right, depth)
         if isinstance(node.op, ast.Pow):
-            if right.is_Number and abs(right) > MAX_EXPONENT:
-                raise ValueError(f"exponent {right} too large (limit {MAX_EXPONENT})")
-            return left**right
+            return self._power(node, depth)
         combine = _BINARY.get(type(node.op))
         if combine is None:
             raise ValueError(f"operator {type(node.op).__name__} is not allowed")
-        return combine(left, right)
+        return self.checked(combine(self.build(node.left, depth), self.build(node.right, depth)))
+
+    def _power(self, node, depth):
+        left = self.build(node.left, depth)
+        growth = self.growth
+        right = self.build(node.right, depth)
+        if right.is_Number and abs(right) > MAX_EXPONENT:
+            raise ValueError(f"exponent {right} too large (limit {MAX_EXPONENT})")
+        if right.free_symbols:
+            self._grow(growth)
+        return self.checked(left**right)
+
+    def _grow(self, before):
+        self.growth = max(self.growth, before + 1)
+        if self.growth > MAX_GROWTH_NESTING:
+            raise ValueError(f"exp/sinh/cosh/powers with the variable in the exponent nested "
+                             f"more than {MAX_GROWTH_NESTING} deep")
 
     def _Call(self, node, depth):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
@@ -148,7 +178,15 @@ class _Builder:
             expected = "at least 2" if arity is None else str(arity)
             raise ValueError(f"{node.func.id}() takes {expected} argument(s), "
                              f"got {len(node.args)}")
-        return function(*(self.build(arg, depth) for arg in node.args))
+        before = self.growth
+        self.growth = 0
+        args = [self.build(arg, depth) for arg in node.args]
+        inner, self.growth = self.growth, before
+        if node.func.id in _GROWTH:
+            self._grow(inner)
+        else:
+            self.growth = max(before, inner)
+        return self.checked(function(*args))
 
 
 def _describe(node):
@@ -159,7 +197,7 @@ def _describe(node):
     return f"a {type(node).__name__} expression"
 
 
-_PROBES = (-3, -1, sp.Rational(-1, 3), sp.Rational(1, 2), 2, 5)
+_PROBES = tuple(sp.Rational(p) for p in ("-3", "-1", "-1/3", "1/2", "2", "5"))
 
 
 def _check_real(phi, text):
@@ -167,7 +205,9 @@ def _check_real(phi, text):
         raise ValueError(f"activation {text.strip()!r} is not finite")
     try:
         domain = continuous_domain(phi, Z, sp.S.Reals)
-    except (NotImplementedError, TypeError, ValueError) as err:
+    except NotImplementedError:  # erf and friends: entire, so only denominators can break it
+        domain = sp.Complement(sp.S.Reals, sp.solveset(sp.denom(sp.together(phi)), Z, sp.S.Reals))
+    except (TypeError, ValueError, BasePolynomialError) as err:
         raise ValueError(f"cannot tell where {text.strip()!r} is continuous: "
                          f"{_one_line(err)}") from None
     if domain != sp.S.Reals:

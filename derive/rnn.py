@@ -44,6 +44,9 @@ class RNN:
     def __setattr__(self, name, value):
         raise AttributeError(f"RNN is immutable; build a new one instead of setting {name}")
 
+    def __delattr__(self, name):
+        raise AttributeError(f"RNN is immutable; cannot delete {name}")
+
     def __repr__(self):
         T = "" if self.T is None else f", T={self.T}"
         return (f"RNN(hidden={self.hidden}, inputs={self.inputs}, "
@@ -113,20 +116,32 @@ def _symbols(base, rows, cols):
 
 
 def _matrix(value, name, rows, cols, default):
-    """``value`` as an exact (rows, cols) ImmutableMatrix; a flat list is a column vector."""
+    """``value`` as an exact (rows, cols) ImmutableMatrix; a flat list is a column vector and a
+    bare number a 1×1 matrix."""
     if value is None:
         return default
     entries = _nested(value, name)
+    if not isinstance(entries, list):
+        if (rows, cols) != (1, 1):
+            raise ValueError(f"{name} must have shape ({rows}, {cols}){_context(name, rows, cols)}"
+                             f", got a scalar")
+        entries = [[entries]]
     if cols == 1 and entries and all(not isinstance(e, list) for e in entries):
         entries = [[e] for e in entries]
-    if rows == cols == 1 and not isinstance(entries, list):
-        entries = [[entries]]
     shape = _shape(entries)
     if shape != (rows, cols):
-        raise ValueError(f"{name} must have shape ({rows}, {cols}) for hidden={rows}"
-                         f"{'' if cols in (1, rows) else f', inputs={cols}'}, got {shape}")
+        raise ValueError(f"{name} must have shape ({rows}, {cols}){_context(name, rows, cols)}"
+                         f", got {shape}")
     return sp.ImmutableMatrix([[exact_number(v, f"{name}[{i}][{j}]") for j, v in enumerate(row)]
                                for i, row in enumerate(entries)])
+
+
+def _context(name, rows, cols):
+    if name == "W_hh":
+        return f" (square, hidden={rows})"
+    if name == "W_xh":
+        return f" (hidden={rows}, inputs={cols})"
+    return f" (hidden={rows})"
 
 
 def _inputs(value, m):

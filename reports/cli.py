@@ -1,18 +1,137 @@
-"""The ``rnngrad`` command line (argparse).  Subcommands arrive with their issues."""
+"""The ``rnngrad`` command line.
+
+    rnngrad derive --activation A --hidden N --steps T [--format latex|text|json]
+                   [--expanded] [--document] [--out FILE]
+
+Exit codes: 0 success, 1 a failed check or build, 2 bad input (one line on stderr).
+"""
 
 import argparse
+import json
 import sys
+from pathlib import Path
+
+import derive
+from derive.derivations import derivation
+from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
+
+
+class UsageError(Exception):
+    """Bad input: reported in one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump) and exit status 2."""
+
+    def error(self, message):
+        raise UsageError(message)
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="rnngrad", description=__doc__)
-    parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="rnngrad", description="Exact, numerically checked, printable "
+                     "derivations of vanishing and exploding gradients in RNNs.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    d = commands.add_parser("derive", help="derive dh_k/dh_(k-1), the product, bounds and "
+                            "regime conditions for a symbolic RNN",
+                            description="Print or write the step-by-step derivation.")
+    which = d.add_mutually_exclusive_group(required=True)
+    which.add_argument("--activation", metavar="A",
+                       help=f"registered activation: {', '.join(derive.activation_names())}")
+    which.add_argument("--formula", metavar="TEXT",
+                       help="custom activation in one variable, e.g. 'x/(1+Abs(x))' "
+                            "(safe parser; no eval)")
+    d.add_argument("--alpha", metavar="X", help="alpha of leaky_relu or elu (exact decimal)")
+    d.add_argument("--hidden", type=int, required=True, metavar="N", help="hidden size n >= 1")
+    d.add_argument("--inputs", type=int, default=1, metavar="M", help="input size m (default 1)")
+    d.add_argument("--steps", type=int, required=True, metavar="T", help="sequence length T >= 1")
+    d.add_argument("--format", choices=("latex", "text", "json"), default="latex")
+    d.add_argument("--expanded", action="store_true",
+                   help="also write the product dh_T/dh_0 out entry by entry (small n, T)")
+    d.add_argument("--document", action="store_true",
+                   help="a complete standalone LaTeX document instead of an align* fragment")
+    d.add_argument("--out", metavar="FILE",
+                   help="write to FILE instead of stdout; FILE.pdf compiles the document")
+    d.set_defaults(run=run_derive)
     return parser
 
 
+def run_derive(args):
+    act = _activation(args)
+    rnn = derive.RNN(hidden=args.hidden, inputs=args.inputs, activation=act)
+    result = derivation(rnn, _steps(args.steps), expanded=args.expanded)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix == ".pdf":
+        return _write_pdf(result.document(), out)
+    if args.format == "json":
+        text = json.dumps({"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
+                           "steps": args.steps, "gamma": str(act.gamma),
+                           "gamma_exact": act.gamma_exact, "derivation": result.to_dict()},
+                          indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    elif args.format == "text":
+        text = result.to_text()
+    else:
+        text = result.document() if args.document else result.to_latex()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(out, text)
+    return 0
+
+
+def _activation(args):
+    if args.formula is not None:
+        if args.alpha is not None:
+            raise UsageError("--alpha applies to --activation leaky_relu or elu only")
+        return derive.parse_activation(args.formula)
+    params = {} if args.alpha is None else {"alpha": _decimal(args.alpha, "--alpha")}
+    return derive.activation(args.activation, **params)
+
+
+def _decimal(text, option):
+    from fractions import Fraction
+
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"{option} must be a decimal or a fraction such as 0.1 or 1/10, "
+                         f"got {text!r}") from None
+
+
+def _steps(T):
+    if T < 1:
+        raise UsageError(f"--steps must be >= 1, got {T}")
+    return T
+
+
+def _write_pdf(document, out):
+    tex = out.with_suffix(".tex")
+    write_atomic(tex, document)
+    try:
+        build_pdf(document, out)
+    except TexUnavailable as err:
+        print(f"rnngrad: wrote {tex}; no PDF: {err}", file=sys.stderr)
+        return 0
+    except TexFailed as err:
+        print(f"rnngrad: wrote {tex}; {err}", file=sys.stderr)
+        return 1
+    print(f"rnngrad: wrote {tex} and {out}", file=sys.stderr)
+    return 0
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    return 0 if args else 2
+    """Entry point of the ``rnngrad`` console script; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except UsageError as err:
+        print(f"rnngrad: error: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # derive's validation: bad input, one line
+        print(f"rnngrad: error: {str(err).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"rnngrad: error: cannot write: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -18,3 +18,5 @@ if ! command -v latexmk >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".$extras"
+# pyenv puts new console scripts on PATH only after a rehash
+if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi

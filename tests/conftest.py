@@ -14,3 +14,17 @@ def rng():
 
 
 ACTIVATIONS = derive.activation_names()
+
+
+def mp_values(matrix, values=None, dps=50):
+    """Entries of a SymPy matrix evaluated in mpmath at ``dps`` digits, shared subexpressions
+    computed once (lambdify with cse); ``values`` maps the free symbols to numbers."""
+    import mpmath
+    import sympy as sp
+
+    values = values or {}
+    symbols = sorted(values, key=str)
+    function = sp.lambdify(symbols, list(matrix), modules="mpmath", cse=True)
+    with mpmath.workdps(dps):
+        return function(*[mpmath.mpf(sp.Rational(values[s]).p) / sp.Rational(values[s]).q
+                          for s in symbols])

@@ -1,0 +1,159 @@
+"""``derivation(rnn, T)``: the chain from the recurrence to the regime conditions, step by step.
+
+In the seeds' notation: a_k = W_hh h_{k-1} + W_xh x_k + b_h, h_k = φ(a_k), J_k = D_k W_hh,
+∂h_T/∂h_0 = J_T ⋯ J_1, ‖∂h_j/∂h_i‖ ≤ (γ_φ‖W_hh‖)^{j−i}, and the BPTT gradient.  Every
+formula comes from SymPy: the RNN's own matrices, derived φ', γ_φ, norms and conditions.
+
+>>> from derive.rnn import RNN
+>>> len(derivation(RNN(1, activation="identity", W_hh=[[1.5]]), 3).steps) > 10
+True
+"""
+
+import sympy as sp
+
+from derive.bounds import regime_conditions
+from derive.jacobians import jacobian_product, step_jacobian, structured_product
+from derive.latex import Derivation, Step
+from derive.notation import (
+    T as T_,
+)
+from derive.notation import (
+    diag,
+    dphi,
+    gamma_phi,
+    i,
+    j,
+    k,
+    max_abs,
+    norm,
+    norm2,
+    partial,
+    phi,
+    sup_abs,
+    vector,
+    z,
+)
+from derive.rnn import check_step
+
+STRUCTURED_LIMIT = 6   # write ∂h_T/∂h_0 factor by factor up to this T, as a product beyond
+
+
+def derivation(rnn, T, expanded=False):
+    """The derivation for ``rnn`` over T steps (``expanded``: also the explicit product)."""
+    check_step(rnn, T, "T", lowest=1)
+    n, m = rnn.hidden, rnn.inputs
+    steps = (_recurrence(rnn, n, m) + _activation(rnn) + _step_jacobian(rnn, n, T)
+             + _product(rnn, n, T, expanded) + _bounds(rnn, n, T) + _bptt(n))
+    return Derivation(f"Vanishing and exploding gradients: {rnn.activation.name} RNN, "
+                      f"n = {n}, T = {T}", tuple(steps))
+
+
+def _eq(lhs, rhs):
+    return sp.Eq(lhs, rhs, evaluate=False)
+
+
+def _h(index, n):
+    return vector(f"h_{{{index}}}" if not isinstance(index, int) else f"h_{index}", n)
+
+
+def _recurrence(rnn, n, m):
+    W, U, b = (sp.MatrixSymbol(name, *shape) for name, shape in
+               (("W_hh", (n, n)), ("W_xh", (n, m)), ("b_h", (n, 1))))
+    a_k, x_k = vector("a_k", n), vector("x_k", m)
+    steps = [
+        Step(_eq(a_k, sp.MatAdd(W * _h("k-1", n), U * x_k, b, evaluate=False)),
+             "pre-activation at step k = 1..T"),
+        Step(_eq(_h("k", n), phi(a_k)), "hidden state, activation applied elementwise"),
+    ]
+    for symbol, value, what in ((W, rnn.W_hh, "recurrent weights"), (U, rnn.W_xh, "input weights"),
+                                (b, rnn.b_h, "bias"), (_h(0, n), rnn.h0, "initial state")):
+        steps.append(Step(_eq(symbol, value), what))
+    return steps
+
+
+def _activation(rnn):
+    act = rnn.activation
+    where = ("attained at z = " + sp.sstr(act.gamma_at) if act.gamma_at.is_finite
+             else "the limit as z -> " + sp.sstr(act.gamma_at))
+    exact = "exact" if act.gamma_exact else "numeric, certified by bisection on phi''"
+    return [
+        Step(_eq(phi(z), act.phi), f"activation {act.name}"),
+        Step(_eq(dphi(z), act.dphi), "derived by SymPy"),
+        Step(_eq(gamma_phi, sup_abs(dphi(z))), "the activation gain"),
+        Step(_eq(gamma_phi, act.gamma), f"{exact}; {where}"),
+    ]
+
+
+def _step_jacobian(rnn, n, T):
+    W = sp.MatrixSymbol("W_hh", n, n)
+    D_k = sp.MatrixSymbol("D_k", n, n)
+    return [
+        Step(_eq(D_k, diag(dphi(vector("a_k", n)))), "the activation derivative at step k"),
+        Step(_eq(partial(_h("k", n), _h("k-1", n)), D_k * W),
+             "chain rule: h_k depends on h_(k-1) through a_k"),
+        Step(_eq(partial(_h(T, n), _h(T - 1, n)), step_jacobian(rnn, T, local=True)),
+             f"the step Jacobian at k = T = {T}, entry by entry"),
+    ]
+
+
+def _product(rnn, n, T, expanded):
+    lhs = partial(_h(T, n), _h(0, n))
+    if T <= STRUCTURED_LIMIT:
+        rhs = structured_product(n, 0, T)
+    else:
+        rhs = sp.Product(sp.IndexedBase("J")[k], (k, 1, T))
+    steps = [Step(_eq(lhs, rhs), "product of step Jacobians, later steps on the left")]
+    if expanded:
+        steps.append(Step(_eq(lhs, jacobian_product(rnn, 0, T, expanded=True)),
+                          "expanded: every entry written out"))
+    return steps
+
+
+def _bounds(rnn, n, T):
+    W = sp.MatrixSymbol("W_hh", n, n)
+    D_k = sp.MatrixSymbol("D_k", n, n)
+    conditions = regime_conditions(rnn)
+    gap = j - i
+    grad = partial(_h("j", n), _h("i", n))
+    steps = [
+        Step(sp.Le(norm(grad), sp.Product(norm(D_k) * norm(W), (k, i + 1, j)), evaluate=False),
+             "submultiplicativity of the norm"),
+        Step(_eq(norm(D_k), max_abs(dphi(vector("a_k", n)))), "norm of a diagonal matrix"),
+        Step(sp.Le(norm(grad), (gamma_phi * norm(W)) ** gap, evaluate=False),
+             "each |phi'| is at most gamma"),
+        Step(_eq(norm2(W), conditions.sigma_max), "the largest singular value of W_hh"),
+        Step(sp.Le(norm2(partial(_h(T, n), _h(0, n))), (conditions.gamma * conditions.sigma_max)
+                   ** T, evaluate=False), f"the bound for this RNN over T = {T} steps"),
+        Step(sp.Implies(conditions.sufficient_vanishing,
+                        sp.Eq(sp.Limit(norm(partial(_h("T", n), _h(0, n))), T_, sp.oo), 0)),
+             "sufficient for vanishing"),
+        Step(sp.Implies(sp.Eq(sp.Limit(norm(partial(_h("T", n), _h(0, n))), T_, sp.oo), sp.oo),
+                        conditions.necessary_exploding),
+             "necessary (not sufficient) for exploding"),
+    ]
+    if conditions.scalar is not None:
+        steps.append(Step(conditions.scalar, "the vanishing condition solved for w"))
+    if conditions.linear is not None:
+        rho = sp.Function("rho")(W)
+        steps += [
+            Step(_eq(sp.Limit(norm(W**k) ** (1 / k), k, sp.oo), rho), "Gelfand's formula"),
+            Step(_eq(rho, conditions.rho), "spectral radius: for the linear RNN it decides"),
+        ]
+    if conditions.verdict is not None:
+        steps.append(Step(_eq(gamma_phi * norm2(W), conditions.gamma * conditions.sigma_max),
+                          f"for these weights: {conditions.verdict}"))
+    return steps
+
+
+def _bptt(n):
+    W = sp.MatrixSymbol("W_hh", n, n)
+    delta, g = vector("delta_k", n), vector("g_k", n)
+    L = sp.Symbol("L")
+    return [
+        Step(_eq(L, sp.Rational(1, 2) * norm(_h("T", n) - vector("y", n)) ** 2), "the loss"),
+        Step(_eq(vector("g_T", n), _h("T", n) - vector("y", n)), "g_k is dL/dh_k"),
+        Step(_eq(delta, sp.MatrixSymbol("D_k", n, n) * g), "back through the activation"),
+        Step(_eq(vector("g_{k-1}", n), W.T * delta), "back through W_hh"),
+        Step(_eq(partial(L, W), sp.Sum(delta * _h("k-1", n).T, (k, 1, T_))),
+             "BPTT: the sum of the path terms over time steps"),
+    ]

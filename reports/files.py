@@ -1,0 +1,75 @@
+"""Writing files at the edge: atomically (temp file + rename), and building PDFs with TeX."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+TEX_TIMEOUT = 300
+
+
+class TexUnavailable(RuntimeError):
+    """No TeX engine (latexmk or pdflatex) on PATH."""
+
+
+class TexFailed(RuntimeError):
+    """The TeX engine ran and failed; the message holds the first error line of its log."""
+
+
+def write_atomic(path, data):
+    """Write ``data`` (str or bytes) to ``path`` via a temp file in the same folder + rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as out:
+            out.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def tex_engine():
+    """The command that builds a PDF from a .tex file, or None when no TeX engine is found."""
+    if shutil.which("latexmk"):
+        return ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet"]
+    if shutil.which("pdflatex"):
+        return ["pdflatex", "-interaction=nonstopmode", "-halt-on-error"]
+    return None
+
+
+def build_pdf(tex_source, pdf_path):
+    """Compile ``tex_source`` in a scratch folder and move the PDF to ``pdf_path`` atomically."""
+    engine = tex_engine()
+    if engine is None:
+        raise TexUnavailable("no TeX engine on PATH (install latexmk or pdflatex: "
+                             "sh scripts/install.sh)")
+    with tempfile.TemporaryDirectory(prefix="rnngrad-tex-") as scratch:
+        source = Path(scratch, "document.tex")
+        source.write_text(tex_source, encoding="utf-8")
+        run = subprocess.run([*engine, source.name], cwd=scratch, capture_output=True,
+                             text=True, timeout=TEX_TIMEOUT, stdin=subprocess.DEVNULL)
+        pdf = Path(scratch, "document.pdf")
+        if run.returncode != 0 or not pdf.exists():
+            raise TexFailed(f"TeX failed: {_first_error(Path(scratch, 'document.log'))}")
+        write_atomic(pdf_path, pdf.read_bytes())
+    return Path(pdf_path)
+
+
+def _first_error(log):
+    if not log.exists():
+        return "no log written"
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("!"):
+            return line.lstrip("! ").strip()
+    return "see the TeX log"
