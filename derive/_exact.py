@@ -1,8 +1,8 @@
 """Conversion of user numbers to exact SymPy numbers (0.5 -> 1/2, never a Float)."""
 
 import math
-import re
 import numbers
+import re
 from fractions import Fraction
 
 import sympy as sp

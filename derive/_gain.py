@@ -157,7 +157,7 @@ def _numeric_critical_values(expr, factor, z, interval):
     grid = [lo + (hi - lo) * sp.Rational(i, 1024) for i in range(1, 1024)]
     signs = [_sign(factor, z, p) for p in grid]
     out = []
-    for left, right, s_left, s_right in zip(grid, grid[1:], signs, signs[1:]):
+    for left, right, s_left, s_right in zip(grid, grid[1:], signs, signs[1:], strict=False):
         if s_left * s_right < 0:
             root = _bisect(factor, z, left, right, s_left)
             value = sp.Abs(expr.evalf(GAMMA_DIGITS + 10, subs={z: root}))

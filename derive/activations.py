@@ -10,7 +10,7 @@ one in the tests).  φ' is ``sympy.diff`` of φ written piecewise; γ_φ = sup_z
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import sympy as sp
 
@@ -113,7 +113,7 @@ def activation(name, **params):
     return _build(name, tuple(sorted(values.items())))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _build(name, params):
     make_phi, make_stable, _ = _REGISTRY[name]
     kwargs = dict(params)

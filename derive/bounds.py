@@ -157,7 +157,7 @@ def _largest_root(poly, key):
             roots = factor.all_roots()
             numeric = [complex(r) for r in factor.nroots(n=30)]
             roots = _match_roots(roots, numeric)
-        for root, value in zip(roots, numeric):
+        for root, value in zip(roots, numeric, strict=True):
             if best_key is None or key(value) > best_key:
                 best, best_key = root, key(value)
     return best

@@ -23,11 +23,11 @@ class _Display(sp.Function):
     text = "%s"
 
     def _latex(self, printer, exp=None):
-        tex = self.template % printer._print(self.args[0])
-        return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+        tex = self.template.replace("%s", printer._print(self.args[0]))
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
     def _sympystr(self, printer):
-        return self.text % printer._print(self.args[0])
+        return self.text.replace("%s", printer._print(self.args[0]))
 
 
 class norm(_Display):  # noqa: N801 - reads as ‖x‖ in formulas
@@ -88,8 +88,8 @@ class _Printer(LatexPrinter):
     def _print_Derivative(self, expr):
         (var, count), = expr.variable_count
         power = "" if count == 1 else f"^{{{count}}}"
-        return r"\frac{\partial%s %s}{\partial %s%s}" % (
-            power, self._print(expr.expr), self._print(var), power)
+        return (rf"\frac{{\partial{power} {self._print(expr.expr)}}}"
+                rf"{{\partial {self._print(var)}{power}}}")
 
 
 def latex(expr):

@@ -131,7 +131,7 @@ def _unrolled_loss(rnn, T, y):
     for k in range(1, T + 1):
         a = rnn.W_hh * h + rnn.W_xh * rnn.input_at(k) + rnn.b_h
         h = a.applyfunc(rnn.activation.at)
-    return sum((h_i - y_i) ** 2 for h_i, y_i in zip(h, y)) / 2
+    return sum((h_i - y_i) ** 2 for h_i, y_i in zip(h, y, strict=True)) / 2
 
 
 @pytest.mark.parametrize("concrete", [False, True])
@@ -143,7 +143,8 @@ def test_bptt_gradient_equals_sympy_diff(concrete, rng):
     L = _unrolled_loss(derive.RNN(2, activation="tanh", W_hh=W, **rest), 3, y)
     oracle = sp.Matrix(2, 2, lambda r, c: sp.diff(L, W[r, c]))
     if concrete:
-        weights = dict(zip(W, sp.Matrix(CASE["W_hh"]).applyfunc(lambda v: sp.Rational(str(v)))))
+        exact = sp.Matrix(CASE["W_hh"]).applyfunc(lambda v: sp.Rational(str(v)))
+        weights = dict(zip(W, exact, strict=True))
         G = derive.bptt_gradient(derive.RNN(2, activation="tanh", **CASE), 3, y=y)
         assert not G.free_symbols
         draws = [weights]
@@ -154,7 +155,7 @@ def test_bptt_gradient_equals_sympy_diff(concrete, rng):
     for values in draws:
         got = mp_values(G, {s: v for s, v in values.items() if s in G.free_symbols})
         want = mp_values(oracle, values)
-        assert max(abs(g - w) for g, w in zip(got, want)) < 1e-40
+        assert max(abs(g - w) for g, w in zip(got, want, strict=True)) < 1e-40
 
 
 def test_bptt_terms_sum_to_gradient_and_identity_closed_form():

@@ -21,7 +21,7 @@ from derive.parser import MAX_LENGTH, parse_activation
 REPO = Path(__file__).resolve().parents[1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parsed(text):
     """parse_activation, cached: several tests look at the same legitimate formulas."""
     return parse_activation(text)
@@ -215,10 +215,9 @@ def _activation_or_value_error(text):
 def _fuzz(strategy, max_examples):
     """Run the property on ``max_examples`` draws of ``strategy``.
 
-    The @given function is called from a plain test rather than collected itself: on a failure
-    hypothesis' pytest plugin would import hypothesis.extra._patching (libcst, which warns a
-    DeprecationWarning that filterwarnings=error turns into an INTERNALERROR here) and write a
-    patch file under .hypothesis/.  The falsifying example still appears in the failure report.
+    The @given function is called from a plain test rather than collected itself, so that a
+    failure does not make hypothesis' pytest plugin write a patch file under .hypothesis/; the
+    falsifying example still appears in the failure report.
     """
 
     @settings(max_examples=max_examples, deadline=None, database=None,
