@@ -1,18 +1,21 @@
 """Activations φ as SymPy expressions in one real symbol z, with φ' and γ_φ derived.
 
-Each registry entry is one line: φ (and, where the derived φ' loses relative precision when
-evaluated in floating point, a stable form of φ' that ``Activation`` checks against the derived
-one in the tests).  φ' is ``sympy.diff`` of φ written piecewise; γ_φ = sup_z |φ'(z)| comes from
+Each registry entry is one line: φ (and, where the derived forms lose relative precision when
+evaluated in floating point, stable forms of φ' and φ, checked against the derived ones in the
+tests).  φ' is ``sympy.diff`` of φ written piecewise; γ_φ = sup_z |φ'(z)| comes from
 ``derive._gain``.  Nothing about φ' or γ_φ is typed in.
 
 >>> activation("sigmoid").gamma
 1/4
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
 
 from derive._gain import activation_gain
 
@@ -24,21 +27,29 @@ def _sigma(u):
     return 1 / (1 + sp.exp(-u))
 
 
+def _Phi(u):  # noqa: N802 - the normal CDF's usual name
+    """Φ(u) = erfc(−u/√2)/2, unevaluated: SymPy would rewrite it as 1 − erfc(u/√2)/2, which
+    cancels catastrophically in floating point for u ≪ 0."""
+    return sp.erfc(-u / sp.sqrt(2), evaluate=False) / 2
+
+
 @dataclass(frozen=True)
 class Activation:
     """An activation φ with its derived derivative φ' and gain γ_φ = sup_z |φ'(z)|.
 
     ``phi``, ``dphi`` and ``dphi_stable`` are SymPy expressions in ``variable`` (the real symbol
     z).  ``dphi_stable`` equals ``dphi`` but keeps full relative precision in floating point
-    (sech²(z) instead of 1 − tanh²(z)).  ``gamma`` is exact when ``gamma_exact``; otherwise a
-    40-digit Float certified by bisection.  ``gamma_at`` is where |φ'| attains γ_φ (±oo for a
-    limit).  ``analytic`` tells whether complex-step differentiation applies.
+    (sech²(z) instead of 1 − tanh²(z)); ``phi_stable`` likewise for φ (softplus, gelu).
+    ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float certified by bisection.
+    ``gamma_at`` is where |φ'| attains γ_φ (±oo for a limit).  ``analytic``: whether complex-step
+    differentiation applies.
     """
 
     name: str
     phi: sp.Expr
     dphi: sp.Expr
     dphi_stable: sp.Expr
+    phi_stable: sp.Expr
     gamma: sp.Expr
     gamma_exact: bool
     gamma_at: sp.Expr
@@ -54,7 +65,7 @@ class Activation:
         return self.dphi.xreplace({self.variable: arg})
 
 
-def make_activation(name, phi, dphi_stable=None):
+def make_activation(name, phi, dphi_stable=None, phi_stable=None):
     """Build an ``Activation`` from φ (a SymPy expression in ``Z``), deriving φ' and γ_φ."""
     analytic = not phi.has(*_NON_ANALYTIC)
     piecewise_phi = sp.piecewise_fold(phi.rewrite(sp.Piecewise)) if not analytic else phi
@@ -63,27 +74,38 @@ def make_activation(name, phi, dphi_stable=None):
     return Activation(
         name=name, phi=phi, dphi=dphi,
         dphi_stable=dphi if dphi_stable is None else dphi_stable,
+        phi_stable=phi if phi_stable is None else phi_stable,
         gamma=gain.value, gamma_exact=gain.exact, gamma_at=gain.at, analytic=analytic,
     )
 
 
-# name: (φ(z, **params), stable φ'(z, **params) or None, default params)
+class _Entry(NamedTuple):
+    """A registry line: φ and, where the derived forms lose precision in floating point,
+    equal but stable forms of φ' and φ (checked against the derived ones in the tests)."""
+
+    phi: Callable
+    dphi_stable: Callable | None = None
+    phi_stable: Callable | None = None
+    params: dict = {}
+
+
 _REGISTRY = {
-    "tanh": (lambda: sp.tanh(Z), lambda: 4 / (sp.exp(Z) + sp.exp(-Z)) ** 2, {}),
-    "sigmoid": (lambda: _sigma(Z), lambda: _sigma(Z) * _sigma(-Z), {}),
-    "relu": (lambda: sp.Max(0, Z), None, {}),
-    "identity": (lambda: Z, None, {}),
-    "leaky_relu": (lambda alpha: sp.Piecewise((Z, Z > 0), (alpha * Z, True)), None,
-                   {"alpha": sp.Rational(1, 100)}),
-    "softsign": (lambda: Z / (1 + sp.Abs(Z)), None, {}),
-    "hardtanh": (lambda: sp.Min(1, sp.Max(-1, Z)), None, {}),
-    "softplus": (lambda: sp.log(1 + sp.exp(Z)), lambda: _sigma(Z), {}),
-    "elu": (lambda alpha: sp.Piecewise((Z, Z > 0), (alpha * (sp.exp(Z) - 1), True)), None,
-            {"alpha": sp.Integer(1)}),
-    "silu": (lambda: Z * _sigma(Z), lambda: _sigma(Z) * (1 + Z * _sigma(-Z)), {}),
-    "gelu": (lambda: Z * (1 + sp.erf(Z / sp.sqrt(2))) / 2,
-             lambda: sp.erfc(-Z / sp.sqrt(2)) / 2 + Z * sp.exp(-Z**2 / 2) / sp.sqrt(2 * sp.pi),
-             {}),
+    "tanh": _Entry(lambda: sp.tanh(Z), lambda: 4 / (sp.exp(Z) + sp.exp(-Z)) ** 2),
+    "sigmoid": _Entry(lambda: _sigma(Z), lambda: _sigma(Z) * _sigma(-Z)),
+    "relu": _Entry(lambda: sp.Max(0, Z)),
+    "identity": _Entry(lambda: Z),
+    "leaky_relu": _Entry(lambda alpha: sp.Piecewise((Z, Z > 0), (alpha * Z, True)),
+                         params={"alpha": sp.Rational(1, 100)}),
+    "softsign": _Entry(lambda: Z / (1 + sp.Abs(Z))),
+    "hardtanh": _Entry(lambda: sp.Min(1, sp.Max(-1, Z))),
+    "softplus": _Entry(lambda: sp.log(1 + sp.exp(Z)), lambda: _sigma(Z),
+                       lambda: sp.Max(Z, 0) + log1p(sp.exp(-sp.Abs(Z)))),
+    "elu": _Entry(lambda alpha: sp.Piecewise((Z, Z > 0), (alpha * (sp.exp(Z) - 1), True)),
+                  params={"alpha": sp.Integer(1)}),
+    "silu": _Entry(lambda: Z * _sigma(Z), lambda: _sigma(Z) * (1 + Z * _sigma(-Z))),
+    "gelu": _Entry(lambda: Z * (1 + sp.erf(Z / sp.sqrt(2))) / 2,
+                   lambda: _Phi(Z) + Z * sp.exp(-Z**2 / 2) / sp.sqrt(2 * sp.pi),
+                   lambda: Z * _Phi(Z)),
 }
 
 
@@ -102,7 +124,7 @@ def activation(name, **params):
         raise ValueError(
             f"unknown activation {name!r}; expected one of: {', '.join(activation_names())}"
         )
-    defaults = _REGISTRY[name][2]
+    defaults = _REGISTRY[name].params
     unknown = sorted(set(params) - set(defaults))
     if unknown:
         allowed = ", ".join(defaults) or "none"
@@ -115,12 +137,12 @@ def activation(name, **params):
 
 @cache
 def _build(name, params):
-    make_phi, make_stable, _ = _REGISTRY[name]
-    kwargs = dict(params)
-    stable = make_stable(**kwargs) if make_stable else None
-    label = name if not params or params == tuple(sorted(_REGISTRY[name][2].items())) else (
+    entry, kwargs = _REGISTRY[name], dict(params)
+    label = name if kwargs == entry.params else (
         f"{name}({', '.join(f'{k}={v}' for k, v in params)})")
-    return make_activation(label, make_phi(**kwargs), stable)
+    return make_activation(label, entry.phi(**kwargs),
+                           entry.dphi_stable and entry.dphi_stable(**kwargs),
+                           entry.phi_stable and entry.phi_stable(**kwargs))
 
 
 def _exact_parameter(name, key, value):
