@@ -17,7 +17,7 @@ from typing import NamedTuple
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
 
-from derive._gain import activation_gain
+from derive._gain import activation_gain, derivative_pieces
 
 Z = sp.Symbol("z", real=True)
 _NON_ANALYTIC = (sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign)
@@ -42,7 +42,7 @@ class Activation:
     (sech²(z) instead of 1 − tanh²(z)); ``phi_stable`` likewise for φ (softplus, gelu).
     ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float certified by bisection.
     ``gamma_at`` is where |φ'| attains γ_φ (±oo for a limit).  ``analytic``: whether complex-step
-    differentiation applies.
+    differentiation applies.  ``kinks``: the points where φ' jumps, sorted (() when analytic).
     """
 
     name: str
@@ -54,6 +54,7 @@ class Activation:
     gamma_exact: bool
     gamma_at: sp.Expr
     analytic: bool
+    kinks: tuple
     variable: sp.Symbol = Z
 
     def at(self, arg):
@@ -76,7 +77,14 @@ def make_activation(name, phi, dphi_stable=None, phi_stable=None):
         dphi_stable=dphi if dphi_stable is None else dphi_stable,
         phi_stable=phi if phi_stable is None else phi_stable,
         gamma=gain.value, gamma_exact=gain.exact, gamma_at=gain.at, analytic=analytic,
+        kinks=() if analytic else _kinks(dphi),
     )
+
+
+def _kinks(dphi):
+    ends = {end for _, interval in derivative_pieces(dphi, Z)
+            for end in (interval.start, interval.end) if end.is_finite}
+    return tuple(sorted(ends))
 
 
 class _Entry(NamedTuple):

@@ -1,0 +1,196 @@
+"""Derivative checks of the bridge's results: central, Richardson, complex step, mpmath.
+
+Each check compares every step Jacobian J_k = D_k W_hh and, when the case has a target y, every
+entry of ∂L/∂W_hh from BPTT, against an independent computation, and returns a ``CheckReport``.
+Difference quotients are judged entry by entry against the quantity differenced (J_k, not the
+whole product), with a rounding floor: entries a quotient cannot resolve are counted as
+uninformative, not failed; next to a kink of φ' one-sided quotients are compared instead.
+"""
+
+from dataclasses import asdict, dataclass
+
+import mpmath as mp
+import numpy as np
+
+from numeric import differences as fd
+from numeric import rnn
+from numeric.bridge import complex_phi, kinks
+from numeric.oracle import mp_reference
+
+TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": 1e-13, "mpmath": 1e-12}
+COMPLEX_STEP = 1e-30
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """One method's verdict: errors over the entries it could judge, its tolerance, a note."""
+
+    method: str
+    step: float | None
+    max_abs_error: float | None
+    max_rel_error: float | None
+    tolerance: float
+    passed: bool
+    applicable: bool = True
+    note: str = ""
+
+    def to_dict(self):
+        return asdict(self)
+
+
+class _Tally:
+    """Running maxima of errors, and counts for the note."""
+
+    def __init__(self):
+        self.abs = self.rel = 0.0
+        self.failed = self.uninformative = self.kink = self.judged = 0
+
+    def add(self, error, reference, tol, floor):
+        zero = reference == 0  # a quotient must then be zero to within its rounding floor
+        self.failed += int(np.sum(zero & (error > floor)))
+        informative = ~zero & (floor <= tol * np.abs(reference))
+        self.uninformative += int(np.sum(~zero & ~informative))
+        self.judged += int(np.sum(informative | zero))
+        self.abs = max(self.abs, float(np.max(error, initial=0.0)))
+        if informative.any():
+            rel = error[informative] / np.abs(reference[informative])
+            self.rel = max(self.rel, float(np.max(rel)))
+            self.failed += int(np.sum(error[informative] > tol * np.abs(reference[informative])
+                                      + floor[informative]))
+
+    def report(self, method, step, tol):
+        notes = []
+        if self.uninformative:
+            notes.append(f"{self.uninformative} entries below the rounding floor of the "
+                         "quotient: uninformative there")
+        if self.kink:
+            notes.append(f"{self.kink} entries with a kink of phi' within the step: "
+                         "compared one-sided differences")
+        return CheckReport(method, step, self.abs, self.rel if self.judged else None, tol,
+                           self.failed == 0, True, "; ".join(notes))
+
+
+def check_differences(case, method, rtol=None):
+    """Central or Richardson differences of every J_k column and every ∂L/∂W_hh entry."""
+    tol = TOLERANCES[method] if rtol is None else rtol
+    path, tally, steps = case.trajectory(), _Tally(), []
+    J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
+    points = kinks(case.activation)
+    for k in range(1, case.T + 1):
+        f, h = case.step_map(k), path.h[k - 1]
+        for j in range(len(h)):
+            s = fd.step_size(method, h[j])
+            steps.append(s)
+            direction = np.eye(len(h))[j]
+            near = fd.near_kink(path.a[k - 1], 2 * s * case.W_hh[:, j], points)
+            _compare(tally, method, lambda t, d=direction: f(h + t * d), s, J[k - 1][:, j],
+                     near, tol)
+    if case.y is not None:
+        _check_gradient(case, method, tol, tally, points, steps)
+    return tally.report(method, max(steps), tol)
+
+
+def _check_gradient(case, method, tol, tally, points, steps):
+    grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                    case.y).W_hh
+    loss, base = case.loss_of_weights(), case.W_hh
+    for (i, j), reference in np.ndenumerate(grad):
+        s = fd.step_size(method, base[i, j])
+        steps.append(s)
+        E = np.zeros_like(base)
+        E[i, j] = 1.0
+        shifted = [case.pre_activations_of_weights(base + t * E) for t in (-2 * s, 2 * s)]
+        a = case.pre_activations_of_weights(base)
+        near = any(np.any(np.sign(a - p) != np.sign(other - p))
+                   for p in points for other in shifted)
+        _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), s,
+                 np.atleast_1d(reference), np.atleast_1d(near), tol)
+
+
+def _compare(tally, method, g, s, reference, near, tol):
+    estimate, magnitude = fd.quotient(method, g, s)
+    error = np.abs(estimate - reference)
+    floor = fd.floor(method, magnitude, s) + fd.EPS * np.abs(reference)
+    if near.any():
+        forward, backward, big = fd.one_sided(g, s)
+        one_sided = np.minimum(np.abs(forward - reference), np.abs(backward - reference))
+        error = np.where(near, one_sided, error)
+        floor = np.where(near, fd.floor("one_sided", big, s), floor)
+        tally.kink += int(np.sum(near))
+    tally.add(error, reference, tol, floor)
+
+
+def check_complex_step(case, rtol=None):
+    """Complex step Im F(x + i s e)/s (s = 1e-30): exact to rounding, for analytic φ only."""
+    tol = TOLERANCES["complex_step"] if rtol is None else rtol
+    if not case.activation.analytic:
+        return CheckReport("complex_step", None, None, None, tol, True, False,
+                           "not applicable: phi is not analytic (piecewise)")
+    phi_c, path = complex_phi(case.activation), case.trajectory()
+    J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
+    worst_abs = worst_rel = 0.0
+    for k in range(1, case.T + 1):
+        f = case.step_map(k, phi=phi_c)
+        H = path.h[k - 1] + 1j * COMPLEX_STEP * np.eye(len(path.h[k - 1]))
+        estimate = f(H).imag.T / COMPLEX_STEP
+        worst_abs, worst_rel = _normwise(estimate, J[k - 1], worst_abs, worst_rel)
+    if case.y is not None:
+        loss = case.loss_of_weights(phi=phi_c)
+        grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                        case.y).W_hh
+        estimate = np.zeros_like(grad)
+        for (i, j), _ in np.ndenumerate(grad):
+            W = case.W_hh.astype(complex)
+            W[i, j] += 1j * COMPLEX_STEP
+            estimate[i, j] = loss(W).imag / COMPLEX_STEP
+        worst_abs, worst_rel = _normwise(estimate, grad, worst_abs, worst_rel)
+    return CheckReport("complex_step", COMPLEX_STEP, worst_abs, worst_rel, tol,
+                       worst_rel <= tol, True, "normwise per J_k and for dL/dW_hh")
+
+
+def _normwise(estimate, reference, worst_abs, worst_rel):
+    error = float(np.max(np.abs(estimate - reference)))
+    scale = float(np.max(np.abs(reference)))
+    rel = error / scale if scale > 0 else (0.0 if error == 0 else np.inf)
+    return max(worst_abs, error), max(worst_rel, rel)
+
+
+def check_mpmath(case, rtol=None, dps=50):
+    """h, every J_k, ∂h_T/∂h_0 and ∂L/∂W_hh against the mpmath oracle at ``dps`` digits."""
+    tol = TOLERANCES["mpmath"] if rtol is None else rtol
+    ref, path = mp_reference(case, dps), case.trajectory()
+    J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
+    product = rnn.jacobian_product(J)
+    pairs = [(path.h, mp.matrix([list(row) for row in ref.h]))]
+    pairs += [(J[k], ref.J[k]) for k in range(case.T)]
+    if case.y is not None:
+        grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                        case.y).W_hh
+        pairs.append((grad, ref.grad_W_hh))
+    worst_abs = worst_rel = 0.0
+    with mp.workdps(dps):
+        for value, exact in pairs:
+            worst_abs, worst_rel = _mp_normwise(mp.matrix(value.tolist()), exact,
+                                                worst_abs, worst_rel)
+        scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
+        _, product_rel = _mp_normwise(scaled, ref.product, 0.0, 0.0)
+    note = "normwise per quantity; product compared in log-scaled form"
+    if not ref.independent:
+        note += "; custom activation: phi and phi' from SymPy's expressions (not independent)"
+    worst_rel = max(worst_rel, product_rel)
+    return CheckReport("mpmath", None, worst_abs, worst_rel, tol, worst_rel <= tol, True, note)
+
+
+def _mp_normwise(value, exact, worst_abs, worst_rel):
+    error = max(abs(v - e) for v, e in zip(value, exact, strict=True))
+    scale = max(abs(e) for e in exact)
+    rel = error / scale if scale else (mp.mpf(0) if error == 0 else mp.inf)
+    return max(worst_abs, float(error)), max(worst_rel, float(rel))
+
+
+def run_checks(case, rtol=None):
+    """All four checks, keyed by method name."""
+    return {"central": check_differences(case, "central", rtol),
+            "richardson": check_differences(case, "richardson", rtol),
+            "complex_step": check_complex_step(case, rtol),
+            "mpmath": check_mpmath(case, rtol)}
