@@ -1,6 +1,34 @@
-"""numeric: the NumPy layer of rnngrad (lambdify bridge, forward pass, checks, sweeps).
+"""numeric: the NumPy layer of rnngrad (imports derive, numpy, scipy.special and mpmath only).
 
-Not yet built: it arrives with the numeric issue.  It will import derive and numpy only.
+The lambdify bridge (φ, φ' from derive's stable forms), the forward pass, step Jacobians, the
+rescaled product ∂h_T/∂h_0 (any T), BPTT, and derivative checks against central and Richardson
+differences, complex step and an mpmath oracle.
 """
 
-__all__ = []
+from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
+from numeric.case import Case, case_from_dict
+from numeric.rnn import (
+    Gradients,
+    ScaledMatrix,
+    Trajectory,
+    bptt,
+    forward,
+    jacobian_product,
+    step_jacobians,
+)
+from numeric.seed import per_step_gradient_norms, seed_program
+from numeric.verify import (
+    TOLERANCES,
+    CheckReport,
+    check_complex_step,
+    check_differences,
+    check_mpmath,
+    run_checks,
+)
+
+__all__ = [
+    "TOLERANCES", "Case", "CheckReport", "Gradients", "ScaledMatrix", "Trajectory",
+    "activation_functions", "bptt", "case_from_dict", "check_complex_step", "check_differences",
+    "check_mpmath", "compile_expression", "complex_phi", "forward", "jacobian_product", "kinks",
+    "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
+]

@@ -61,3 +61,74 @@ class Case:
 
     def pre_activations_of_weights(self, W):
         return rnn.forward(self.activation, W, self.W_xh, self.b_h, self.h0, self.x).a
+
+
+CASE_KEYS = ("activation", "alpha", "W_hh", "W_xh", "b_h", "h0", "x", "y")
+REQUIRED = ("activation", "W_hh", "W_xh", "x")
+
+
+def case_from_dict(data):
+    """A ``Case`` from a parsed case file (DESIGN §5); ValueError naming what is wrong."""
+    import derive
+
+    if not isinstance(data, dict):
+        raise ValueError(f"case must be a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(CASE_KEYS))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}; expected keys: {', '.join(CASE_KEYS)}")
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        raise ValueError(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)})")
+    act = _activation(data, derive)
+    W_hh = _array(data["W_hh"], "W_hh", 2)
+    n = W_hh.shape[0]
+    if W_hh.shape != (n, n):
+        raise ValueError(f"W_hh must be square, got shape {W_hh.shape}")
+    x = _array(data["x"], "x", 2)
+    zeros = [0.0] * n
+    y = None if data.get("y") is None else _array(data["y"], "y", None)
+    return Case(act, W_hh, _array(data["W_xh"], "W_xh", 2),
+                _array(data.get("b_h", zeros), "b_h", 1), _array(data.get("h0", zeros), "h0", 1),
+                x, y)
+
+
+def _activation(data, derive):
+    name = data["activation"]
+    if not isinstance(name, str):
+        raise ValueError(f"activation must be a string, got {type(name).__name__}")
+    if name in derive.activation_names():
+        params = {} if data.get("alpha") is None else {"alpha": _number(data["alpha"], "alpha")}
+        return derive.activation(name, **params)
+    if "alpha" in data:
+        raise ValueError("alpha applies to the registered leaky_relu and elu only")
+    return derive.parse_activation(name)
+
+
+def _number(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number, got {type(value).__name__} {value!r}"[:200])
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
+
+
+def _array(value, name, ndim):
+    """A float64 array from nested lists of numbers, with ``ndim`` dimensions (None: any)."""
+    def walk(item, path):
+        if isinstance(item, list):
+            return [walk(v, f"{path}[{i}]") for i, v in enumerate(item)]
+        return _number(item, path)
+
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list, got {type(value).__name__}")
+    try:
+        array = np.array(walk(value, name), dtype=float)
+    except ValueError as err:
+        if str(err).startswith(name):
+            raise
+        raise ValueError(f"{name} must be rectangular (rows of equal length)") from None
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
+    return array

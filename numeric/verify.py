@@ -83,8 +83,8 @@ def check_differences(case, method, rtol=None):
             steps.append(s)
             direction = np.eye(len(h))[j]
             near = fd.near_kink(path.a[k - 1], 2 * s * case.W_hh[:, j], points)
-            _compare(tally, method, lambda t, d=direction: f(h + t * d), s, J[k - 1][:, j],
-                     near, tol)
+            column = lambda t, d=direction, f=f, h=h: f(h + t * d)  # noqa: E731
+            _compare(tally, method, column, s, J[k - 1][:, j], near, tol)
     if case.y is not None:
         _check_gradient(case, method, tol, tally, points, steps)
     return tally.report(method, max(steps), tol)

@@ -2,12 +2,14 @@
 
     rnngrad derive --activation A --hidden N --steps T [--format latex|text|json]
                    [--expanded] [--document] [--out FILE]
+    rnngrad check CASE.json [--json] [--rtol R]
 
 Exit codes: 0 success, 1 a failed check or build, 2 bad input (one line on stderr).
 """
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -52,7 +54,34 @@ def build_parser():
     d.add_argument("--out", metavar="FILE",
                    help="write to FILE instead of stdout; FILE.pdf compiles the document")
     d.set_defaults(run=run_derive)
+    c = commands.add_parser("check", help="check a concrete case's Jacobians and gradients "
+                            "against differences, complex step and mpmath",
+                            description="Forward pass, step Jacobians, product, bound and "
+                            "derivative checks for CASE.json (DESIGN.md section 5).")
+    c.add_argument("case", metavar="CASE.json", help="case file (activation, W_hh, W_xh, x; "
+                   "optional b_h, h0, y, alpha)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--rtol", type=float, metavar="R",
+                   help="override every check's tolerance (--rtol 1e-30 makes them fail)")
+    c.set_defaults(run=run_check)
     return parser
+
+
+def run_check(args):
+    from reports.checking import check_case, parse_case_text, render_table
+
+    if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
+        raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
+    try:
+        text = Path(args.case).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read case file {args.case}: {err}") from None
+    result = check_case(parse_case_text(text), args.rtol)
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write(render_table(result))
+    return 0 if result["passed"] else 1
 
 
 def run_derive(args):

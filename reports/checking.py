@@ -1,0 +1,90 @@
+"""``rnngrad check``: a case file in, the forward pass, Jacobians, bounds and checks out.
+
+The result follows DESIGN §5: T, activation, h, step_jacobians, jacobian_product,
+spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh, grad_h0, checks
+and passed.  Quantities not representable in float64 are null, beside their log10.
+"""
+
+import json
+import math
+
+import numpy as np
+
+import numeric
+
+MAX_CASE_BYTES = 10 * 2**20
+
+
+def parse_case_text(text):
+    """A ``numeric.Case`` from the text of a case file; ValueError (one line) if malformed."""
+    if len(text) > MAX_CASE_BYTES:
+        raise ValueError(f"case file larger than {MAX_CASE_BYTES} bytes")
+
+    def refuse(token):
+        raise ValueError(f"case file contains {token}: numbers must be finite")
+
+    try:
+        data = json.loads(text, parse_constant=refuse)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"case file is not valid JSON: {err}") from None
+    except RecursionError:
+        raise ValueError("case file is nested too deeply") from None
+    return numeric.case_from_dict(data)
+
+
+def check_case(case, rtol=None):
+    """Everything ``rnngrad check`` reports, as a JSON-ready dict."""
+    path = case.trajectory()
+    J = numeric.step_jacobians(case.activation, case.W_hh, path.a)
+    product = numeric.jacobian_product(J)
+    sigma = float(np.linalg.norm(case.W_hh, 2))
+    gamma = float(case.activation.gamma)
+    log10_bound = case.T * math.log10(gamma * sigma) if gamma * sigma > 0 else -math.inf
+    value = product.value
+    result = {
+        "T": case.T, "activation": case.activation.name,
+        "h": path.h.tolist(), "step_jacobians": J.tolist(),
+        "jacobian_product": None if value is None else value.tolist(),
+        "spectral_norm_W": sigma, "gamma": gamma, "gamma_exact": str(case.activation.gamma),
+        "bound": _finite_or_none(10.0**log10_bound if log10_bound < 308 else math.inf),
+        "log10_bound": _finite_or_none(log10_bound),
+        "log10_norm_product": _finite_or_none(product.log10_norm),
+    }
+    if case.y is not None:
+        grads = numeric.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                             case.y)
+        result.update(loss=grads.loss, grad_W_hh=grads.W_hh.tolist(),
+                      grad_h0=grads.h0.tolist(), grad_W_xh=grads.W_xh.tolist(),
+                      grad_b_h=grads.b_h.tolist())
+    checks = numeric.run_checks(case, rtol)
+    result["checks"] = {name: report.to_dict() for name, report in checks.items()}
+    result["passed"] = all(report.passed for report in checks.values())
+    return result
+
+
+def _finite_or_none(value):
+    return value if math.isfinite(value) else None
+
+
+def render_table(result):
+    """The readable form of a check result (no --json)."""
+    rows = [f"rnngrad check: {result['activation']}, n = {len(result['h'][0])}, "
+            f"T = {result['T']}",
+            f"  ||W_hh||_2                 {result['spectral_norm_W']:.6g}",
+            f"  gamma                      {result['gamma_exact']}",
+            f"  log10 (gamma ||W||)^T      {_fmt(result['log10_bound'])}",
+            f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}"]
+    if "loss" in result:
+        rows.append(f"  loss                       {result['loss']:.6g}")
+    rows.append(f"  {'method':<14}{'max rel error':>14}{'tolerance':>11}  result")
+    for name, check in result["checks"].items():
+        verdict = "n/a" if not check["applicable"] else "pass" if check["passed"] else "FAIL"
+        rows.append(f"  {name:<14}{_fmt(check['max_rel_error']):>14}"
+                    f"{check['tolerance']:>11.0e}  {verdict}"
+                    + (f"  ({check['note']})" if check["note"] else ""))
+    rows.append("all checks passed" if result["passed"] else "a check FAILED")
+    return "\n".join(rows) + "\n"
+
+
+def _fmt(value):
+    return "-" if value is None else f"{value:.3g}"
