@@ -15,7 +15,7 @@ from functools import cache
 from typing import NamedTuple
 
 import sympy as sp
-from sympy.codegen.cfunctions import log1p
+from sympy.codegen.cfunctions import expm1, log1p
 
 from derive._gain import activation_gain, derivative_pieces
 
@@ -27,10 +27,34 @@ def _sigma(u):
     return 1 / (1 + sp.exp(-u))
 
 
+class normal_cdf(sp.Function):  # noqa: N801 - reads as a function in formulas
+    """Φ(u) = erfc(−u/√2)/2 as one function, so that no rewriting (SymPy turns erfc(−x) into
+    2 − erfc(x), also inside lambdify's cse) brings back the cancellation of 1 + erf(u/√2)
+    for u ≪ 0.  The numeric layer maps it to scipy.special.ndtr, mpmath to ncdf."""
+
+    def fdiff(self, argindex=1):
+        u = self.args[0]
+        return sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi)
+
+    @classmethod
+    def eval(cls, u):
+        if u.is_Number:
+            return sp.erfc(-u / sp.sqrt(2)) / 2
+        return None
+
+    def _eval_rewrite_as_erf(self, u, **kwargs):
+        return (1 + sp.erf(u / sp.sqrt(2))) / 2
+
+    def _latex(self, printer, exp=None):
+        tex = rf"\Phi\left({printer._print(self.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    def _mpmathcode(self, printer):
+        return f"mpmath.ncdf({printer._print(self.args[0])})"
+
+
 def _Phi(u):  # noqa: N802 - the normal CDF's usual name
-    """Φ(u) = erfc(−u/√2)/2, unevaluated: SymPy would rewrite it as 1 − erfc(u/√2)/2, which
-    cancels catastrophically in floating point for u ≪ 0."""
-    return sp.erfc(-u / sp.sqrt(2), evaluate=False) / 2
+    return normal_cdf(u)
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,7 @@ _REGISTRY = {
     "softplus": _Entry(lambda: sp.log(1 + sp.exp(Z)), lambda: _sigma(Z),
                        lambda: sp.Max(Z, 0) + log1p(sp.exp(-sp.Abs(Z)))),
     "elu": _Entry(lambda alpha: sp.Piecewise((Z, Z > 0), (alpha * (sp.exp(Z) - 1), True)),
+                  phi_stable=lambda alpha: sp.Piecewise((Z, Z > 0), (alpha * expm1(Z), True)),
                   params={"alpha": sp.Integer(1)}),
     "silu": _Entry(lambda: Z * _sigma(Z), lambda: _sigma(Z) * (1 + Z * _sigma(-Z))),
     "gelu": _Entry(lambda: Z * (1 + sp.erf(Z / sp.sqrt(2))) / 2,

@@ -14,6 +14,7 @@ from numeric.rnn import (
     bptt,
     forward,
     jacobian_product,
+    product_along,
     step_jacobians,
 )
 from numeric.seed import per_step_gradient_norms, seed_program
@@ -30,5 +31,6 @@ __all__ = [
     "TOLERANCES", "Case", "CheckReport", "Gradients", "ScaledMatrix", "Trajectory",
     "activation_functions", "bptt", "case_from_dict", "check_complex_step", "check_differences",
     "check_mpmath", "compile_expression", "complex_phi", "forward", "jacobian_product", "kinks",
+    "product_along",
     "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
 ]

@@ -2,8 +2,9 @@
 
 This is the numeric layer's single source of truth: φ, φ' and J_k reach NumPy only through
 here.  φ' is compiled from ``Activation.dphi_stable`` (sech²(a), σ(a)σ(−a), ...), which keeps
-full relative precision in saturation, and φ from ``Activation.phi_stable``.  erf and erfc come
-from SciPy (NumPy has none; SciPy's accept complex arguments, so complex-step works for gelu).
+full relative precision in saturation, and φ from ``Activation.phi_stable``.  erf, erfc and the
+normal CDF Φ (ndtr) come from SciPy: NumPy has none, and SciPy's accept complex arguments, so
+complex step works for gelu.
 
 >>> import numpy as np, derive
 >>> phi, dphi = activation_functions(derive.activation("tanh"))
@@ -17,7 +18,8 @@ import numpy as np
 import scipy.special
 import sympy as sp
 
-_MODULES = [{"erf": scipy.special.erf, "erfc": scipy.special.erfc}, "numpy"]
+_MODULES = [{"erf": scipy.special.erf, "erfc": scipy.special.erfc,
+             "normal_cdf": scipy.special.ndtr}, "numpy"]
 
 
 @lru_cache(maxsize=512)

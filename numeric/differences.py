@@ -6,7 +6,8 @@ For g(t) = F(base + t e) (a vector), with s = c · ε^p · max(1, |base_j|):
     one-sided   ±(−3 g(0) + 4 g(±s) − g(±2s)) / 2s         error O(s²),  used next to a kink
 The rounding floor of a quotient is ~ ε · max|g| / s per entry: a derivative smaller than
 (floor / rtol) cannot be resolved to rtol by that quotient, and is reported as uninformative
-rather than as a failure.
+rather than as a failure.  The central quotient also carries its truncation error, estimated
+from the same quotient at s/2 (independent of the value it is compared with).
 """
 
 import numpy as np
@@ -21,15 +22,17 @@ def step_size(method, value):
 
 
 def quotient(method, g, s):
-    """The difference estimate of g'(0) and the max |g| seen (for the rounding floor)."""
+    """The estimate of g'(0), the max |g| seen (for the rounding floor), and an estimate of the
+    truncation error (central: from the quotient at s/2, (4/3)|C(s) − C(s/2)|)."""
     if method == "central":
-        plus, minus = g(s), g(-s)
-        return (plus - minus) / (2 * s), np.maximum(np.abs(plus), np.abs(minus))
+        values = [g(t) for t in (s, -s, s / 2, -s / 2)]
+        big, small = (values[0] - values[1]) / (2 * s), (values[2] - values[3]) / s
+        return big, np.max(np.abs(values), axis=0), 4 / 3 * np.abs(big - small)
     if method == "richardson":
         values = [g(t) for t in (s, -s, s / 2, -s / 2)]
         big = (values[0] - values[1]) / (2 * s)
         small = (values[2] - values[3]) / s
-        return (4 * small - big) / 3, np.max(np.abs(values), axis=0)
+        return (4 * small - big) / 3, np.max(np.abs(values), axis=0), 0.0
     raise ValueError(f"unknown difference method {method!r}")
 
 

@@ -108,9 +108,9 @@ def _check_gradient(case, method, tol, tally, points, steps):
 
 
 def _compare(tally, method, g, s, reference, near, tol):
-    estimate, magnitude = fd.quotient(method, g, s)
+    estimate, magnitude, truncation = fd.quotient(method, g, s)
     error = np.abs(estimate - reference)
-    floor = fd.floor(method, magnitude, s) + fd.EPS * np.abs(reference)
+    floor = fd.floor(method, magnitude, s) + fd.EPS * np.abs(reference) + 2 * truncation
     if near.any():
         forward, backward, big = fd.one_sided(g, s)
         one_sided = np.minimum(np.abs(forward - reference), np.abs(backward - reference))
