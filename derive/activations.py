@@ -50,7 +50,7 @@ class normal_cdf(sp.Function):  # noqa: N801 - reads as a function in formulas
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
     def _mpmathcode(self, printer):
-        return f"mpmath.ncdf({printer._print(self.args[0])})"
+        return f"ncdf({printer._print(self.args[0])})"
 
 
 def _Phi(u):  # noqa: N802 - the normal CDF's usual name

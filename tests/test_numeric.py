@@ -155,7 +155,7 @@ def test_bridge_broadcasts_constants_and_ignores_stable_overflow():
 
 def test_scaled_matrix_value_is_none_when_not_representable():
     tiny = numeric.ScaledMatrix(np.array([[0.5]]), -2000)
-    assert tiny.value is None and tiny.log10_norm == pytest.approx(-2000 * math.log10(2) - 
+    assert tiny.value is None and tiny.log10_norm == pytest.approx(-2000 * math.log10(2) -
                                                                    math.log10(2), rel=1e-15)
 
 
