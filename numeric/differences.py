@@ -6,8 +6,8 @@ For g(t) = F(base + t e) (a vector), with s = c · ε^p · max(1, |base_j|):
     one-sided   ±(−3 g(0) + 4 g(±s) − g(±2s)) / 2s         error O(s²),  used next to a kink
 The rounding floor of a quotient is ~ ε · max|g| / s per entry: a derivative smaller than
 (floor / rtol) cannot be resolved to rtol by that quotient, and is reported as uninformative
-rather than as a failure.  The central quotient also carries its truncation error, estimated
-from the same quotient at s/2 (independent of the value it is compared with).
+rather than as a failure.  Each quotient also carries its truncation error, estimated from the
+same quotient at s/2 (independent of the value it is compared with).
 """
 
 import numpy as np
@@ -23,16 +23,18 @@ def step_size(method, value):
 
 def quotient(method, g, s):
     """The estimate of g'(0), the max |g| seen (for the rounding floor), and an estimate of the
-    truncation error (central: from the quotient at s/2, (4/3)|C(s) − C(s/2)|)."""
+    truncation error from the quotient at s/2: (4/3)|C(s) − C(s/2)| for central,
+    (16/15)|R(s) − R(s/2)| for Richardson."""
     if method == "central":
         values = [g(t) for t in (s, -s, s / 2, -s / 2)]
         big, small = (values[0] - values[1]) / (2 * s), (values[2] - values[3]) / s
         return big, np.max(np.abs(values), axis=0), 4 / 3 * np.abs(big - small)
     if method == "richardson":
-        values = [g(t) for t in (s, -s, s / 2, -s / 2)]
-        big = (values[0] - values[1]) / (2 * s)
-        small = (values[2] - values[3]) / s
-        return (4 * small - big) / 3, np.max(np.abs(values), axis=0), 0.0
+        values = {t: g(t) for t in (s, -s, s / 2, -s / 2, s / 4, -s / 4)}
+        c = {t: (values[t] - values[-t]) / (2 * t) for t in (s, s / 2, s / 4)}
+        coarse, fine = (4 * c[s / 2] - c[s]) / 3, (4 * c[s / 4] - c[s / 2]) / 3
+        return (coarse, np.max(np.abs(list(values.values())), axis=0),
+                16 / 15 * np.abs(coarse - fine))
     raise ValueError(f"unknown difference method {method!r}")
 
 

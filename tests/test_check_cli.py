@@ -3,6 +3,7 @@ NumPy, exit codes, one-line errors on malformed or hostile case files, nothing w
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -398,7 +399,7 @@ def test_check_subprocess_bad_input_no_traceback(tmp_path):
     path = write_case(tmp_path, _case(activation=HOSTILE))
     done = subprocess.run([sys.executable, "-m", "reports", "check", str(path)],
                           capture_output=True, text=True, cwd=tmp_path, timeout=60,
-                          env=None)
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("rnngrad: error: ") and done.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.json"]

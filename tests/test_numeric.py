@@ -39,6 +39,29 @@ def test_verify_registry_grid_against_mpmath_complex_step_and_central(name, n, T
     central = numeric.check_differences(case, "central")
     assert central.passed and central.tolerance == 1e-7, central
     assert central.max_rel_error is None or central.max_rel_error <= 1e-7
+    assert numeric.check_differences(case, "richardson").passed
+
+
+def test_verify_kink_exactly_at_zero_uses_one_sided_differences():
+    """relu with a_1 = 0 exactly: a central difference would give 1/2; the check says so."""
+    case = Case(derive.activation("relu"), np.array([[1.0]]), np.array([[1.0]]), np.zeros(1),
+                np.array([0.5]), np.array([[-0.5], [1.0]]), np.array([0.3]))
+    assert case.trajectory().a[0, 0] == 0.0
+    for method in ("central", "richardson"):
+        report = numeric.check_differences(case, method)
+        assert report.passed and "kink" in report.note
+
+
+def test_verify_detects_a_wrong_jacobian(monkeypatch):
+    """A check that cannot fail is a defect: perturb φ' by 1e-6 and every method notices."""
+    case = random_case("tanh", 2, 5, seed=3)
+    real = numeric.rnn.step_jacobians
+    monkeypatch.setattr(numeric.rnn, "step_jacobians",
+                        lambda act, W, a: real(act, W, a) * (1 + 1e-6))
+    for report in (numeric.check_differences(case, "central"),
+                   numeric.check_differences(case, "richardson"),
+                   numeric.check_complex_step(case), numeric.check_mpmath(case)):
+        assert not report.passed, report.method
 
 
 def _mp_product_naive_vs_stable(name, w, x, h0):
@@ -181,3 +204,13 @@ def test_seed_program_runs_with_seed_shapes():
     assert W.shape == (20, 20)
     assert all(norms[key].shape == (100,) for key in ("delta", "W_hh", "W_xh", "b_h"))
     assert np.all(np.isfinite(norms["W_hh"]))
+
+
+def test_product_along_million_steps_n32_is_finite():
+    """10^6 steps at n = 32: no overflow, no underflow, log10 norm near T·log10 ρ."""
+    rng = np.random.default_rng(0)
+    Q, _ = np.linalg.qr(rng.standard_normal((32, 32)))
+    W = 1.01 * Q  # orthogonal times 1.01: every singular value is 1.01
+    P = numeric.product_along(derive.activation("identity"), W, np.zeros((10**6, 32)))
+    assert math.isfinite(P.log10_norm)
+    assert P.log10_norm == pytest.approx(10**6 * math.log10(1.01), rel=1e-9)
