@@ -95,11 +95,11 @@ def product_along(activation, W_hh, a, chunk=4096):
 
 def _rescaled(P, exponent):
     """P / 2^e with max |P| in [½, 1), and the exponent carried (exact: powers of two)."""
-    biggest = np.max(np.abs(P))
-    if biggest == 0 or not np.isfinite(biggest):
+    biggest = max(P.max(), -P.min())
+    if biggest == 0 or not math.isfinite(biggest):
         return P, exponent
     _, e = math.frexp(biggest)
-    return np.ldexp(P, -e), exponent + e
+    return (np.ldexp(P, -e), exponent + e) if e else (P, exponent)
 
 
 @dataclass(frozen=True)
