@@ -101,15 +101,23 @@ def _activation(data, derive):
         return derive.activation(name, **params)
     if "alpha" in data:
         raise ValueError("alpha applies to the registered leaky_relu and elu only")
+    if name.strip().isidentifier():  # a bare name is a typo of a registered one, not "φ = x"
+        raise ValueError(f"unknown activation {name!r}; expected one of: "
+                         f"{', '.join(derive.activation_names())}, or a formula such as "
+                         f"'x/(1+Abs(x))'")
     return derive.parse_activation(name)
 
 
 def _number(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{name} must be a number, got {type(value).__name__} {value!r}"[:200])
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is too large for float64") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {number!r}")
+    return number
 
 
 def _array(value, name, ndim):

@@ -33,8 +33,28 @@ def parse_case_text(text):
 
 
 def check_case(case, rtol=None):
-    """Everything ``rnngrad check`` reports, as a JSON-ready dict."""
+    """Everything ``rnngrad check`` reports, as a JSON-ready dict (non-finite numbers: null).
+    ValueError when the float64 forward pass itself overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = _check_case(case, rtol)
+    return _json_safe(result)
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+def _check_case(case, rtol):
     path = case.trajectory()
+    if not np.all(np.isfinite(path.a)):
+        raise ValueError("the forward pass overflows float64 (a pre-activation reached inf); "
+                         "scale W_hh, W_xh, b_h or x down")
     J = numeric.step_jacobians(case.activation, case.W_hh, path.a)
     product = numeric.jacobian_product(J)
     sigma = float(np.linalg.norm(case.W_hh, 2))
@@ -49,7 +69,11 @@ def check_case(case, rtol=None):
         "bound": _finite_or_none(10.0**log10_bound if log10_bound < 308 else math.inf),
         "log10_bound": _finite_or_none(log10_bound),
         "log10_norm_product": _finite_or_none(product.log10_norm),
+        "log10_norm_product_source": "float64",
     }
+    if not math.isfinite(product.log10_norm):  # φ' underflowed float64: ask the oracle
+        result["log10_norm_product"] = _mp_log10_norm(case)
+        result["log10_norm_product_source"] = "mpmath (phi' underflows float64)"
     if case.y is not None:
         grads = numeric.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                              case.y)
@@ -60,6 +84,17 @@ def check_case(case, rtol=None):
     result["checks"] = {name: report.to_dict() for name, report in checks.items()}
     result["passed"] = all(report.passed for report in checks.values())
     return result
+
+
+def _mp_log10_norm(case):
+    import mpmath as mp
+
+    from numeric.oracle import mp_reference
+
+    with mp.workdps(50):
+        product = mp_reference(case).product
+        norm = max(mp.svd_r(product, compute_uv=False)) if product.rows > 1 else abs(product[0])
+        return float(mp.log10(norm)) if norm else None
 
 
 def _finite_or_none(value):

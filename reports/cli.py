@@ -78,7 +78,7 @@ def run_check(args):
         raise UsageError(f"cannot read case file {args.case}: {err}") from None
     result = check_case(parse_case_text(text), args.rtol)
     if args.json:
-        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
+        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
     else:
         sys.stdout.write(render_table(result))
     return 0 if result["passed"] else 1

@@ -14,6 +14,7 @@ import pytest
 from reports.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 METHODS = ("central", "richardson", "complex_step", "mpmath")
 
 EXAMPLE = {"activation": "tanh",
@@ -281,11 +282,13 @@ BAD_CASES = [
     ("-Infinity token", _case().replace("-0.4", "-Infinity")),
     ("1e999 overflows", _case().replace("-0.4", "1e999")),
     ("integer overflows float", _case().replace("-0.4", "1" + "0" * 400)),
+    ("integer beyond int digit limit", _case().replace("-0.4", "1" * 5000)),
     ("empty x", _case(x=[])),
     ("x rows empty", _case(x=[[]])),
     ("unknown name not formula", _case(activation="tahn(x")),
     ("unknown function relu6", _case(activation="relu6(x)")),
-    ("unknown bare name", _case(activation="tahn")),
+    ("misspelled registered name", _case(activation="tahn")),
+    ("bare variable is not an activation name", _case(activation="x")),
     ("empty activation", _case(activation="")),
     ("hostile import", _case(activation=HOSTILE)),
     ("hostile dunder", _case(activation="x.__class__")),
@@ -341,7 +344,7 @@ def test_check_overflowing_finite_case_gives_strict_json(tmp_path):
             "y": [1e300]}
     path = write_case(tmp_path, case)
     done = subprocess.run([sys.executable, "-m", "reports", "check", str(path), "--json"],
-                          capture_output=True, text=True, cwd=REPO, timeout=60)
+                          capture_output=True, text=True, cwd=REPO, timeout=60, env=ENV)
     assert "Traceback" not in done.stderr
     if done.returncode == 2:
         assert done.stdout == "" and done.stderr.count("\n") == 1
@@ -352,6 +355,25 @@ def test_check_overflowing_finite_case_gives_strict_json(tmp_path):
         raise AssertionError(f"non-standard JSON token {token} in --json output")
 
     json.loads(done.stdout, parse_constant=refuse)
+
+
+def test_check_underflowing_jacobian_is_not_a_false_failure(capsys, tmp_path):
+    """|a_1| = 400: sech^2(400) ~ 1.5e-347 underflows float64 to 0.  That 0 is the correctly
+    rounded float64 value, so the verdict must not be a failure (DESIGN §6, underflow)."""
+    case = {"activation": "tanh", "W_hh": [[1.0]], "W_xh": [[1.0]], "x": [[400.0]]}
+    status, data, err = check_json(capsys, tmp_path, case)
+    assert data["h"] == [[0.0], [1.0]]
+    assert data["checks"]["mpmath"]["passed"] is True, data["checks"]["mpmath"]
+    assert status == 0 and data["passed"] is True
+
+
+def test_check_underflowing_product_reports_log10(capsys, tmp_path):
+    """DESIGN §6: "Report log10 values, never a silent 0 or inf"; here log10|dh_1/dh_0| =
+    log10 sech^2(400) = -346.8335..., representable although the product itself is not."""
+    case = {"activation": "tanh", "W_hh": [[1.0]], "W_xh": [[1.0]], "x": [[400.0]]}
+    _, data, _ = check_json(capsys, tmp_path, case)
+    expected = math.log10(4.0) - 800.0 / math.log(10.0)  # sech^2(a) = 4 e^{-2a} (1 + e^{-2a})^-2
+    assert data["log10_norm_product"] == pytest.approx(expected, abs=1e-9)
 
 
 # --- 8. the readable table ---------------------------------------------------------------------
@@ -386,7 +408,7 @@ def test_check_custom_formula_runs(capsys, tmp_path):
 def test_check_subprocess_matches_in_process(capsys, tmp_path):
     path = write_case(tmp_path, EXAMPLE)
     done = subprocess.run([sys.executable, "-m", "reports", "check", str(path), "--json"],
-                          capture_output=True, text=True, cwd=REPO, timeout=60)
+                          capture_output=True, text=True, cwd=REPO, timeout=60, env=ENV)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     data = json.loads(done.stdout)
@@ -399,7 +421,7 @@ def test_check_subprocess_bad_input_no_traceback(tmp_path):
     path = write_case(tmp_path, _case(activation=HOSTILE))
     done = subprocess.run([sys.executable, "-m", "reports", "check", str(path)],
                           capture_output=True, text=True, cwd=tmp_path, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+                          env=ENV)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("rnngrad: error: ") and done.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.json"]
