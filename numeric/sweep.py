@@ -1,0 +1,243 @@
+"""Sweeps of log10‖∂h_T/∂h_0‖ over the recurrent weight w (or a gain g) and the length T.
+
+Models (DESIGN §4):
+    scalar  h_t = φ(w h_{t-1} + x_t), no bias;  ∂h_T/∂h_0 = Π_t w φ'(a_t)
+    matrix  a_k = g W0 h_{k-1} + x_k, h_k = φ(a_k);  ∂h_T/∂h_0 = Π_k diag(φ'(a_k)) g W0
+
+Identity activations use the closed form T·log10|w| on the whole grid at once.  Otherwise one
+pass over time updates every grid point together, carrying each product as mantissa · 2^e:
+the exponents are exact integers, so nothing overflows, underflows or accumulates rounding in
+the logarithm for T up to 10^7.  Matrix sweeps multiply all G products by W0 in one GEMM,
+W0 @ [P_1 … P_G], and apply the gains and φ' as row scales.
+
+Regime rule (documented, used for every label): over the T steps the gradient is "vanishing"
+when |∂h_T/∂h_0| ≤ 10^-1 (it lost at least a factor of ten), "exploding" when ≥ 10^1, and
+"stable" in between.
+
+>>> import numpy as np
+>>> r = scalar_sweep("identity", np.array([0.5, 1.0, 1.5]), np.array([100]))
+>>> [round(v, 3) for v in r.log10_abs_grad[:, 0]], list(r.regime[:, 0])
+([-30.103, 0.0, 17.609], ['vanishing', 'stable', 'exploding'])
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+import derive
+from numeric.bridge import activation_functions
+
+LOG10_2 = math.log10(2.0)
+# The scalar pass runs in x87 extended precision where NumPy has it (64-bit mantissa): at a
+# fixed point every step repeats the same rounding of w·φ'(a), so T = 2000 steps in float64 line
+# up to ~1e-12 relative; extended precision keeps the product near 1e-15.
+EXTENDED = np.longdouble
+LOG10_2_EXTENDED = np.log10(EXTENDED(2))
+REGIME_THRESHOLD = 1.0  # log10 of the factor gained or lost that counts as a regime
+
+
+@dataclass(frozen=True)
+class ScalarSweep:
+    """log10|∂h_T/∂h_0|, the bound's log10 (γ|w|)^T and the regime, each (len(w), len(T))."""
+
+    activation: str
+    w: np.ndarray
+    T: np.ndarray
+    log10_abs_grad: np.ndarray
+    log10_bound: np.ndarray
+    regime: np.ndarray
+    method: str
+
+    def to_dict(self):
+        return _to_dict(self, {"w": self.w, "log10_abs_grad": self.log10_abs_grad})
+
+
+@dataclass(frozen=True)
+class GainSweep:
+    """log10‖∂h_T/∂h_0‖₂ for W_hh = g·W0, the bound's log10 (γ g σ_max(W0))^T, ρ(g W0) and the
+    regime; arrays of shape (len(gains), len(T)) (spectral_radius: (len(gains),))."""
+
+    activation: str
+    gains: np.ndarray
+    T: np.ndarray
+    log10_norm: np.ndarray
+    log10_bound: np.ndarray
+    spectral_radius: np.ndarray
+    regime: np.ndarray
+
+    def to_dict(self):
+        return _to_dict(self, {"gains": self.gains, "log10_norm": self.log10_norm,
+                               "spectral_radius": self.spectral_radius})
+
+
+def _to_dict(result, fields):
+    out = {"activation": result.activation, "T": result.T.tolist(),
+           "log10_bound": _json_floats(result.log10_bound), "regime": result.regime.tolist()}
+    out.update({key: _json_floats(value) for key, value in fields.items()})
+    return out
+
+
+def _json_floats(array):
+    """Lists of floats with ±inf as the strings "inf"/"-inf" (JSON has no infinities)."""
+    return [_json_floats(row) for row in array] if np.ndim(array) > 1 else [
+        float(v) if math.isfinite(v) else ("inf" if v > 0 else "-inf") for v in array]
+
+
+def regime_labels(log10_values):
+    """The documented rule: ≤ −1 vanishing, ≥ +1 exploding, else stable (elementwise)."""
+    labels = np.full(np.shape(log10_values), "stable", dtype=object)
+    labels[log10_values <= -REGIME_THRESHOLD] = "vanishing"
+    labels[log10_values >= REGIME_THRESHOLD] = "exploding"
+    return labels.astype(str)
+
+
+def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
+    """Sweep h_t = φ(w h_{t-1} + x_t) over w (1-D) and T (1-D ints ≥ 1).
+
+    ``inputs``: a constant x_t or an array of length ≥ max(T).  ``progress(t, T_max)`` is
+    called now and then during long sweeps.
+    """
+    act = _activation(activation)
+    w, T = _grid(w, "w"), _lengths(T)
+    x = _inputs(inputs, T.max())
+    gamma = float(act.gamma)
+    with np.errstate(divide="ignore"):
+        bound = T[None, :] * np.log10(gamma * np.abs(w))[:, None]
+    if act.name == "identity" or not act.dphi.has(act.variable):
+        with np.errstate(divide="ignore"):
+            grad = T[None, :] * np.log10(np.abs(w * float(act.dphi)))[:, None]
+        method = "closed form T*log10|w phi'|"
+    else:
+        grad = _scalar_pass(act, w, T, x, float(h0), progress)
+        method = "one pass over time, products as mantissa*2^e"
+    return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method)
+
+
+def _scalar_pass(act, w, T, x, h0, progress):
+    phi, dphi = activation_functions(act)
+    wanted = {int(t): i for i, t in enumerate(T)}
+    out = np.empty((len(w), len(T)))
+    w, x = w.astype(EXTENDED), x.astype(EXTENDED)
+    h = np.full(len(w), h0, dtype=EXTENDED)
+    mantissa, exponent = np.ones(len(w), dtype=EXTENDED), np.zeros(len(w), dtype=np.int64)
+    for t in range(1, int(T.max()) + 1):
+        a = w * h + x[t - 1]
+        h = phi(a)
+        mantissa, shift = np.frexp(mantissa * (w * dphi(a)))
+        exponent += shift
+        if t in wanted:
+            with np.errstate(divide="ignore"):
+                out[:, wanted[t]] = (np.log10(np.abs(mantissa)) + exponent * LOG10_2_EXTENDED
+                                     ).astype(float)
+        if progress is not None and t % 65536 == 0:
+            progress(t, int(T.max()))
+    return out
+
+
+def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progress=None):
+    """Sweep a_k = g W0 h_{k-1} + x_k over the gains g (1-D) and T (1-D ints ≥ 1).
+
+    ``h0``: None (zero) or a length-n vector; ``inputs``: None (zero), a length-n vector (the
+    same drive every step) or an array (max(T), n).
+    """
+    act = _activation(activation)
+    W0 = np.asarray(W0, dtype=float)
+    n = W0.shape[0]
+    if W0.ndim != 2 or W0.shape != (n, n) or not np.all(np.isfinite(W0)):
+        raise ValueError(f"W0 must be a finite square matrix, got shape {W0.shape}")
+    gains, T = _grid(gains, "gains"), _lengths(T)
+    x = _matrix_inputs(inputs, int(T.max()), n)
+    h = np.zeros((len(gains), n)) if h0 is None else np.tile(_vector(h0, n, "h0"), (len(gains), 1))
+    sigma, rho = np.linalg.norm(W0, 2), float(np.max(np.abs(np.linalg.eigvals(W0))))
+    with np.errstate(divide="ignore"):
+        bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
+    norms = _gain_pass(act, W0, gains, T, x, h, progress)
+    return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho, regime_labels(norms))
+
+
+def _gain_pass(act, W0, gains, T, x, h, progress):
+    phi, dphi = activation_functions(act)
+    G, n = h.shape
+    wanted = {int(t): i for i, t in enumerate(T)}
+    out = np.empty((G, len(T)))
+    P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
+    exponent = np.zeros(G, dtype=np.int64)
+    for t in range(1, int(T.max()) + 1):
+        a = gains[:, None] * (h @ W0.T) + x[t - 1]
+        h = phi(a)
+        scale = (gains[:, None] * dphi(a)).T[:, :, None]  # (n, G, 1): D_k g, row by row
+        P = (W0 @ P.reshape(n, G * n)).reshape(n, G, n) * scale
+        _, shift = np.frexp(np.max(np.abs(P), axis=(0, 2)))
+        P = np.ldexp(P, -shift[None, :, None])
+        exponent += shift
+        if t in wanted:
+            top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
+            with np.errstate(divide="ignore"):
+                out[:, wanted[t]] = np.log10(top) + exponent * LOG10_2
+        if progress is not None and t % 4096 == 0:
+            progress(t, int(T.max()))
+    return out
+
+
+def random_W0(n, kind, rng):
+    """W0 drawn from ``rng``: "gaussian" (entries N(0, 1/n)) or "orthogonal" (QR of a Gaussian,
+    signs fixed so the draw is uniform)."""
+    if kind == "gaussian":
+        return rng.standard_normal((n, n)) / math.sqrt(n)
+    if kind == "orthogonal":
+        Q, R = np.linalg.qr(rng.standard_normal((n, n)))
+        return Q * np.sign(np.diag(R))
+    raise ValueError(f"unknown W0 kind {kind!r}; expected 'gaussian' or 'orthogonal'")
+
+
+def _activation(activation):
+    if isinstance(activation, derive.Activation):
+        return activation
+    return derive.activation(activation)
+
+
+def _grid(values, name):
+    values = np.atleast_1d(np.asarray(values, dtype=float))
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D list of numbers")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name} must be finite")
+    return values
+
+
+def _lengths(T):
+    T = np.atleast_1d(np.asarray(T))
+    if T.ndim != 1 or T.size == 0 or not np.issubdtype(T.dtype, np.integer):
+        raise ValueError("T must be a non-empty 1-D list of ints")
+    if T.min() < 1:
+        raise ValueError(f"T must be >= 1, got {int(T.min())}")
+    return T.astype(np.int64)
+
+
+def _inputs(inputs, T_max):
+    x = np.asarray(inputs, dtype=float)
+    if x.ndim == 0:
+        return np.full(T_max, float(x))
+    if x.ndim != 1 or len(x) < T_max or not np.all(np.isfinite(x)):
+        raise ValueError(f"inputs must be a constant or a finite array of length >= {T_max}")
+    return x
+
+
+def _vector(value, n, name):
+    v = np.asarray(value, dtype=float)
+    if v.shape != (n,) or not np.all(np.isfinite(v)):
+        raise ValueError(f"{name} must be a finite vector of length {n}, got shape {v.shape}")
+    return v
+
+
+def _matrix_inputs(inputs, T_max, n):
+    if inputs is None:
+        return np.zeros((T_max, n))
+    x = np.asarray(inputs, dtype=float)
+    if x.ndim == 1:
+        return np.tile(_vector(x, n, "inputs"), (T_max, 1))
+    if x.ndim != 2 or x.shape[1] != n or len(x) < T_max or not np.all(np.isfinite(x)):
+        raise ValueError(f"inputs must be None, a length-{n} vector or a finite "
+                         f"(>= {T_max}, {n}) array, got shape {x.shape}")
+    return x

@@ -1,0 +1,132 @@
+"""numeric.sweep against closed forms, an mpmath loop, and the bound."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import derive
+from numeric.sweep import gain_sweep, random_W0, regime_labels, scalar_sweep
+
+
+@pytest.mark.parametrize("T", [100, 2000, 10**6])
+def test_scalar_sweep_identity_closed_form(T):
+    result = scalar_sweep("identity", np.array([0.5, 1.0, 1.5]), np.array([T]))
+    expected = [T * math.log10(0.5), 0.0, T * math.log10(1.5)]
+    for got, want in zip(result.log10_abs_grad[:, 0], expected, strict=True):
+        assert abs(got - want) <= 1e-10 * abs(want)
+    assert list(result.regime[:, 0]) == ["vanishing", "stable", "exploding"]
+
+
+def test_scalar_sweep_identity_ten_million_is_instant_and_finite():
+    result = scalar_sweep("identity", np.array([0.5, 1.5]), np.array([10**7]))
+    assert np.all(np.isfinite(result.log10_abs_grad))
+
+
+def _mp_log10_grad(name, w, T_values, x, h0=0.0):
+    """Oracle: h_t = φ(w h + x) and Π w φ'(a_t) in mpmath at 40 digits, φ written by hand."""
+    with mpmath.workdps(40):
+        if name == "tanh":
+            phi, dphi = mpmath.tanh, lambda a: mpmath.sech(a) ** 2
+        else:
+            def phi(a):
+                return 1 / (1 + mpmath.exp(-a))
+
+            def dphi(a):
+                return phi(a) * phi(-a)
+        w, h, log_product, out = mpmath.mpf(w), mpmath.mpf(h0), mpmath.mpf(0), {}
+        for t in range(1, max(T_values) + 1):
+            a = w * h + mpmath.mpf(x)
+            h = phi(a)
+            log_product += mpmath.log10(abs(w * dphi(a)))
+            if t in T_values:
+                out[t] = log_product
+        return out
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("x", [0.1, 1.5])
+def test_scalar_sweep_matches_mpmath_to_1e12(name, x):
+    w = np.array([-2.7, -0.9, 0.5, 1.0, 1.3, 3.0])
+    T = np.array([1, 10, 500, 2000])
+    result = scalar_sweep(name, w, T, inputs=x, h0=0.2)
+    for i, w_i in enumerate(w):
+        oracle = _mp_log10_grad(name, w_i, list(T), x, h0=0.2)
+        for j, t in enumerate(T):
+            relative = abs(result.log10_abs_grad[i, j] - float(oracle[int(t)])) * math.log(10)
+            assert relative <= 1e-12, (w_i, t, relative)  # relative error of |∂h_T/∂h_0|
+
+
+def test_scalar_sweep_bound_holds():
+    w = np.linspace(-3, 3, 61)
+    result = scalar_sweep("sigmoid", w, np.array([1, 50, 300]), inputs=0.3)
+    assert np.all(result.log10_abs_grad <= result.log10_bound + 1e-9)
+
+
+def test_gain_sweep_identity_orthogonal_is_exact_power():
+    W0 = random_W0(16, "orthogonal", np.random.default_rng(2))
+    gains = np.array([0.5, 1.0, 1.25])
+    result = gain_sweep(W0, gains, np.array([10, 1000, 20000]), activation="identity")
+    expected = np.array([1000]) * 0 + np.outer(np.log10(gains), [10, 1000, 20000])
+    np.testing.assert_allclose(result.log10_norm, expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(result.spectral_radius, gains, rtol=1e-12)
+
+
+def test_gain_sweep_matches_numpy_product_for_small_T():
+    rng = np.random.default_rng(4)
+    W0, x = random_W0(6, "gaussian", rng), 0.5 * rng.standard_normal((30, 6))
+    gains = np.array([0.4, 1.1, 2.0])
+    result = gain_sweep(W0, gains, np.array([5, 30]), activation="tanh", inputs=x,
+                        h0=0.1 * np.ones(6))
+    for i, g in enumerate(gains):
+        h, P = 0.1 * np.ones(6), np.eye(6)
+        for t in range(30):
+            a = g * W0 @ h + x[t]
+            h = np.tanh(a)
+            P = (1 / np.cosh(a) ** 2)[:, None] * (g * W0) @ P
+            if t + 1 == 5:
+                assert result.log10_norm[i, 0] == pytest.approx(
+                    math.log10(np.linalg.norm(P, 2)), abs=1e-12)
+        assert result.log10_norm[i, 1] == pytest.approx(math.log10(np.linalg.norm(P, 2)),
+                                                        abs=1e-12)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(n=st.integers(1, 6), seed=st.integers(0, 2**32 - 1),
+       gain=st.floats(0.05, 4.0), drive=st.floats(-3, 3),
+       name=st.sampled_from(["tanh", "sigmoid", "gelu", "silu", "softsign", "relu"]))
+def test_gain_sweep_never_exceeds_the_bound(n, seed, gain, drive, name):
+    rng = np.random.default_rng(seed)
+    W0 = random_W0(n, "gaussian", rng)
+    result = gain_sweep(W0, np.array([gain]), np.array([1, 7, 40]), activation=name,
+                        inputs=drive * np.ones(n), h0=rng.standard_normal(n))
+    assert np.all(result.log10_norm <= result.log10_bound + 1e-9)
+
+
+def test_regime_labels_rule():
+    labels = regime_labels(np.array([-5.0, -1.0, -0.99, 0.0, 0.99, 1.0, 7.0]))
+    assert list(labels) == ["vanishing", "vanishing", "stable", "stable", "stable",
+                            "exploding", "exploding"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(w=[], T=[10]), "w must be"), (dict(w=[0.5], T=[0]), "T must be >= 1"),
+    (dict(w=[float("nan")], T=[3]), "finite"), (dict(w=[0.5], T=[1.5]), "ints"),
+    (dict(w=[0.5], T=[10], inputs=np.ones(3)), "length >= 10"),
+])
+def test_scalar_sweep_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        scalar_sweep("tanh", np.asarray(kwargs.pop("w"), dtype=float), np.asarray(kwargs.pop("T")),
+                     **kwargs)
+
+
+def test_to_dict_is_json_ready():
+    import json
+
+    result = scalar_sweep("relu", np.array([-1.0, 0.5]), np.array([3]), h0=-1.0)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["log10_abs_grad"][0][0] == "-inf"  # relu with a negative drive: dead, exact 0
+    assert derive.activation("relu").gamma == 1
