@@ -47,6 +47,15 @@ def elementwise(expr, variable):
 
 
 @lru_cache(maxsize=128)
+def raw_activation_functions(activation):
+    """(φ, φ') compiled from the stable forms, without the shape and overflow handling of
+    ``elementwise``: for hot loops that set ``np.errstate`` once and broadcast themselves."""
+    z = activation.variable
+    return (compile_expression(activation.phi_stable, (z,)),
+            compile_expression(activation.dphi_stable, (z,)))
+
+
+@lru_cache(maxsize=128)
 def activation_functions(activation):
     """(φ, φ') as elementwise NumPy functions from the activation's stable forms."""
     return (elementwise(activation.phi_stable, activation.variable),

@@ -99,7 +99,7 @@ def _rescaled(P, exponent):
     if biggest == 0 or not math.isfinite(biggest):
         return P, exponent
     _, e = math.frexp(biggest)
-    return (np.ldexp(P, -e), exponent + e) if e else (P, exponent)
+    return (P * math.ldexp(1.0, -e), exponent + e) if e else (P, exponent)
 
 
 @dataclass(frozen=True)

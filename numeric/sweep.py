@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import derive
-from numeric.bridge import activation_functions
+from numeric.bridge import raw_activation_functions
 
 LOG10_2 = math.log10(2.0)
 # The scalar pass runs in x87 extended precision where NumPy has it (64-bit mantissa): at a
@@ -115,7 +115,12 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
 
 
 def _scalar_pass(act, w, T, x, h0, progress):
-    phi, dphi = activation_functions(act)
+    with np.errstate(over="ignore", under="ignore"):  # exp(800) in sech² is the right limit
+        return _scalar_loop(act, w, T, x, h0, progress)
+
+
+def _scalar_loop(act, w, T, x, h0, progress):
+    phi, dphi = raw_activation_functions(act)
     wanted = {int(t): i for i, t in enumerate(T)}
     out = np.empty((len(w), len(T)))
     w, x = w.astype(EXTENDED), x.astype(EXTENDED)
@@ -157,20 +162,27 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
 
 
 def _gain_pass(act, W0, gains, T, x, h, progress):
-    phi, dphi = activation_functions(act)
+    with np.errstate(over="ignore", under="ignore"):
+        return _gain_loop(act, W0, gains, T, x, h, progress)
+
+
+def _gain_loop(act, W0, gains, T, x, h, progress):
+    phi, dphi = raw_activation_functions(act)
     G, n = h.shape
     wanted = {int(t): i for i, t in enumerate(T)}
     out = np.empty((G, len(T)))
     P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
     exponent = np.zeros(G, dtype=np.int64)
+    magnitude = np.empty_like(P)
     for t in range(1, int(T.max()) + 1):
         a = gains[:, None] * (h @ W0.T) + x[t - 1]
         h = phi(a)
         scale = (gains[:, None] * dphi(a)).T[:, :, None]  # (n, G, 1): D_k g, row by row
         P = (W0 @ P.reshape(n, G * n)).reshape(n, G, n) * scale
-        _, shift = np.frexp(np.max(np.abs(P), axis=(0, 2)))
-        P = np.ldexp(P, -shift[None, :, None])
-        exponent += shift
+        _, shift = np.frexp(np.abs(P, out=magnitude).max(axis=(0, 2)))
+        if shift.any():  # multiplying by a power of two is exact (and faster than ldexp)
+            P *= np.ldexp(1.0, -shift)[None, :, None]
+            exponent += shift
         if t in wanted:
             top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
             with np.errstate(divide="ignore"):

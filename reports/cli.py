@@ -3,6 +3,7 @@
     rnngrad derive --activation A --hidden N --steps T [--format latex|text|json]
                    [--expanded] [--document] [--out FILE]
     rnngrad check CASE.json [--json] [--rtol R]
+    rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--json] [--plot FILE]
 
 Exit codes: 0 success, 1 a failed check or build, 2 bad input (one line on stderr).
 """
@@ -64,7 +65,36 @@ def build_parser():
     c.add_argument("--rtol", type=float, metavar="R",
                    help="override every check's tolerance (--rtol 1e-30 makes them fail)")
     c.set_defaults(run=run_check)
+    s = commands.add_parser(
+        "sweep", help="log10|dh_T/dh_0| over a grid of w and T for h_t = phi(w h_(t-1) + x_t)",
+        description="Sweep the scalar RNN over w and T.  Lists: 0.5,1,1.5; ranges: a:b:num "
+        "for --w (linspace), a:b[:step] for --T (inclusive).  Negative values must be joined "
+        "with '=': --w=-2.7,0.5 (a bare -2.7 reads as an option).")
+    s.add_argument("--activation", default="tanh", metavar="A",
+                   help=f"one of: {', '.join(derive.activation_names())} (default tanh)")
+    s.add_argument("--w", required=True, metavar="LIST", help="weights: 0.5,1,1.5 or -3:3:61 "
+                   "(write --w=-3:3:61 when it starts with a minus)")
+    s.add_argument("--T", required=True, metavar="LIST", help="lengths: 1,10,100 or 1:1000:10")
+    s.add_argument("--h0", type=float, default=0.0, help="initial state h_0 (default 0)")
+    s.add_argument("--input", type=float, default=0.0, help="constant input x_t (default 0)")
+    s.add_argument("--noise", type=float, default=0.0,
+                   help="add noise * N(0,1) to x_t, drawn with --seed (default 0)")
+    s.add_argument("--seed", type=int, default=0, help="seed of the input noise (default 0)")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--plot", metavar="FILE", help="also draw the sweep to FILE (.png or .pdf)")
+    s.set_defaults(run=run_sweep)
     return parser
+
+
+def run_sweep(args):
+    from reports.sweeping import run
+
+    for name in ("h0", "input", "noise"):
+        if not math.isfinite(getattr(args, name)):
+            raise UsageError(f"--{name} must be finite, got {getattr(args, name)}")
+    sys.stdout.write(run(args.activation, args.w, args.T, args.h0, args.input, args.noise,
+                         args.seed, args.json, args.plot))
+    return 0
 
 
 def run_check(args):

@@ -1,0 +1,144 @@
+"""Figures (matplotlib, Agg): plot functions take an ``ax`` and return it; ``save`` writes
+PNG and PDF with fixed metadata, so the same data give the same bytes.
+
+(a) ``plot_gradient_vs_T``  log10|∂h_T/∂h_0| against T for several w (identity and tanh)
+(b) ``plot_regime_map``     the (w, T) map of log10|∂h_T/∂h_0| with the lines |w| = 1/γ
+(c) ``plot_gain_sweep``     n = 32 gain sweeps: measured log-norm per step vs log(γσ_max), log ρ
+(d) ``plot_saturation``     tanh: the same w with growing input drive
+"""
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from numeric.sweep import gain_sweep, random_W0, scalar_sweep  # noqa: E402
+
+STYLE = {"figure.figsize": (6.4, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
+         "axes.grid": True, "grid.alpha": 0.3, "font.size": 10, "svg.hashsalt": "rnngrad",
+         "pdf.compression": 6}
+_METADATA = {".png": {"Software": None}, ".pdf": {"CreationDate": None, "Producer": None,
+                                                   "Creator": None}}
+
+
+def plot_gradient_vs_T(ax, activation, w_values=(0.5, 0.9, 1.0, 1.1, 1.5), T_max=200,
+                       inputs=0.0, h0=0.0):
+    """(a) log10|∂h_T/∂h_0| against T = 1..T_max, one line per w."""
+    T = np.arange(1, T_max + 1)
+    result = scalar_sweep(activation, np.asarray(w_values, float), T, inputs=inputs, h0=h0)
+    for w, row in zip(w_values, result.log10_abs_grad, strict=True):
+        ax.plot(T, row, label=f"w = {w:g}")
+    ax.set_xlabel("sequence length T (steps)")
+    ax.set_ylabel(r"$\log_{10}\,|\partial h_T / \partial h_0|$")
+    ax.set_title(f"{result.activation}: $h_t = \\varphi(w\\,h_{{t-1}} + x_t)$, "
+                 f"$x_t = {inputs:g}$, $h_0 = {h0:g}$")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_regime_map(ax, activation, w=None, T=None, inputs=0.1, h0=0.0, limit=20.0):
+    """(b) heatmap of log10|∂h_T/∂h_0| over (w, T) (default w ∈ [−3, 3], T = 1..200), clipped
+    to ±limit, with the lines |w| = 1/γ."""
+    w = np.linspace(-3, 3, 241) if w is None else np.asarray(w, float)
+    T = np.arange(1, 201) if T is None else np.asarray(T)
+    result = scalar_sweep(activation, w, T, inputs=inputs, h0=h0)
+    values = np.clip(result.log10_abs_grad, -limit, limit)
+    image = ax.pcolormesh(T, w, values, cmap="RdBu_r", vmin=-limit, vmax=limit,
+                          shading="nearest", rasterized=True)
+    gamma = _gamma(activation)
+    for sign in (-1, 1):
+        ax.axhline(sign / gamma, color="k", lw=1, ls="--")
+    ax.text(T[-1], 1 / gamma, r"$|w| = 1/\gamma_\varphi$ ", va="bottom", ha="right", fontsize=8,
+            color="k", backgroundcolor="white")
+    ax.set_xlabel("sequence length T (steps)")
+    ax.set_ylabel("recurrent weight w")
+    ax.set_title(f"{result.activation}: $\\log_{{10}}|\\partial h_T/\\partial h_0|$ "
+                 f"(clipped to $\\pm${limit:g}), $x_t = {inputs:g}$")
+    ax.figure.colorbar(image, ax=ax, label=r"$\log_{10}|\partial h_T/\partial h_0|$")
+    return ax
+
+
+def plot_gain_sweep(ax, kind, rng, n=32, gains=None, T=200, activation="tanh"):
+    """(c) measured per-step log10-norm growth (1/T) log10‖∂h_T/∂h_0‖₂ against the gain, with
+    the bound's log10(γ g σ_max(W0)) and log10 ρ(g W0)."""
+    gains = np.linspace(0.25, 2.5, 46) if gains is None else np.asarray(gains, float)
+    W0 = random_W0(n, kind, rng)
+    drive = 0.5 * rng.standard_normal((T, n))
+    result = gain_sweep(W0, gains, np.array([T]), activation=activation, inputs=drive)
+    ax.plot(gains, result.log10_norm[:, 0] / T, "o-", ms=3, label="measured (1/T) log10 norm")
+    ax.plot(gains, result.log10_bound[:, 0] / T, "--",
+            label=r"bound $\log_{10}(\gamma g\sigma_{max})$")
+    ax.plot(gains, np.log10(result.spectral_radius), ":", label=r"$\log_{10}\rho(gW_0)$")
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_xlabel("gain g  ($W_{hh} = g W_0$)")
+    ax.set_ylabel("log10 growth per step")
+    ax.set_title(f"{activation}, {kind} $W_0$ (n = {n}, T = {T}, $x_k$ ~ 0.5 N(0,1))",
+                 fontsize=9)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_saturation(ax, w=0.9, drives=(0.0, 0.5, 1.0, 2.0, 4.0), T_max=200):
+    """(d) tanh with the same w and a growing constant input: saturation makes φ' small."""
+    T = np.arange(1, T_max + 1)
+    for x in drives:
+        row = scalar_sweep("tanh", np.array([w]), T, inputs=x).log10_abs_grad[0]
+        ax.plot(T, row, label=f"$x_t = {x:g}$")
+    ax.set_xlabel("sequence length T (steps)")
+    ax.set_ylabel(r"$\log_{10}\,|\partial h_T / \partial h_0|$")
+    ax.set_title(f"tanh saturation: w = {w:g}, growing input drive")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def _gamma(activation):
+    import derive
+
+    return float(derive.activation(activation).gamma)
+
+
+def save(fig, stem):
+    """Write ``stem``.png and ``stem``.pdf deterministically (atomic renames)."""
+    from reports.files import write_atomic
+
+    paths = []
+    for suffix, metadata in _METADATA.items():
+        path = f"{stem}{suffix}"
+        tmp = f"{os.path.dirname(path) or '.'}/.{os.path.basename(path)}.tmp{suffix}"
+        fig.savefig(tmp, metadata=metadata)
+        with open(tmp, "rb") as handle:
+            write_atomic(path, handle.read())
+        os.unlink(tmp)
+        paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def write_all(outdir, seed=0):
+    """The four figures (a)–(d) into ``outdir``; returns the written paths."""
+    os.makedirs(outdir, exist_ok=True)
+    written = []
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+        plot_gradient_vs_T(axes[0], "identity")
+        plot_gradient_vs_T(axes[1], "tanh", inputs=0.1)
+        axes[0].set_ylim(-40, 40)
+        written += save(fig, os.path.join(outdir, "gradient_vs_T"))
+        fig, ax = plt.subplots()
+        plot_regime_map(ax, "tanh")
+        written += save(fig, os.path.join(outdir, "regime_map"))
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+        for ax, kind in zip(axes, ("gaussian", "orthogonal"), strict=True):
+            plot_gain_sweep(ax, kind, np.random.default_rng(seed))
+        written += save(fig, os.path.join(outdir, "gain_sweep"))
+        fig, ax = plt.subplots()
+        plot_saturation(ax)
+        written += save(fig, os.path.join(outdir, "saturation"))
+    return written
+
+
+__all__ = ["plot_gain_sweep", "plot_gradient_vs_T", "plot_regime_map", "plot_saturation",
+           "save", "write_all"]
