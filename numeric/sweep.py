@@ -10,6 +10,10 @@ the exponents are exact integers, so nothing overflows, underflows or accumulate
 the logarithm for T up to 10^7.  Matrix sweeps multiply all G products by W0 in one GEMM,
 W0 @ [P_1 … P_G], and apply the gains and φ' as row scales.
 
+Limitation: φ'(a) itself is evaluated in floating point; where it underflows (tanh at
+|a| ≳ 355) the product is not representable, and the result flags those rows (``underflow``,
+NaN values) instead of reporting 0.
+
 Regime rule (documented, used for every label): over the T steps the gradient is "vanishing"
 when |∂h_T/∂h_0| ≤ 10^-1 (it lost at least a factor of ten), "exploding" when ≥ 10^1, and
 "stable" in between.
@@ -34,6 +38,7 @@ LOG10_2 = math.log10(2.0)
 # up to ~1e-12 relative; extended precision keeps the product near 1e-15.
 EXTENDED = np.longdouble
 LOG10_2_EXTENDED = np.log10(EXTENDED(2))
+RANGE = 900  # renormalise long products before bounds on their entries leave 2^±RANGE
 REGIME_THRESHOLD = 1.0  # log10 of the factor gained or lost that counts as a regime
 
 
@@ -48,6 +53,7 @@ class ScalarSweep:
     log10_bound: np.ndarray
     regime: np.ndarray
     method: str
+    underflow: np.ndarray
 
     def to_dict(self):
         return _to_dict(self, {"w": self.w, "log10_abs_grad": self.log10_abs_grad})
@@ -65,6 +71,7 @@ class GainSweep:
     log10_bound: np.ndarray
     spectral_radius: np.ndarray
     regime: np.ndarray
+    underflow: np.ndarray
 
     def to_dict(self):
         return _to_dict(self, {"gains": self.gains, "log10_norm": self.log10_norm,
@@ -73,22 +80,26 @@ class GainSweep:
 
 def _to_dict(result, fields):
     out = {"activation": result.activation, "T": result.T.tolist(),
-           "log10_bound": _json_floats(result.log10_bound), "regime": result.regime.tolist()}
+           "log10_bound": _json_floats(result.log10_bound), "regime": result.regime.tolist(),
+           "phi_prime_underflow": result.underflow.tolist()}
     out.update({key: _json_floats(value) for key, value in fields.items()})
     return out
 
 
 def _json_floats(array):
-    """Lists of floats with ±inf as the strings "inf"/"-inf" (JSON has no infinities)."""
+    """Lists of floats; ±inf as the strings "inf"/"-inf", NaN (not representable) as null."""
     return [_json_floats(row) for row in array] if np.ndim(array) > 1 else [
-        float(v) if math.isfinite(v) else ("inf" if v > 0 else "-inf") for v in array]
+        float(v) if math.isfinite(v) else None if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        for v in array]
 
 
 def regime_labels(log10_values):
-    """The documented rule: ≤ −1 vanishing, ≥ +1 exploding, else stable (elementwise)."""
+    """The documented rule: ≤ −1 vanishing, ≥ +1 exploding, else stable (elementwise); NaN
+    (not representable, see ``underflow``) is "unknown"."""
     labels = np.full(np.shape(log10_values), "stable", dtype=object)
     labels[log10_values <= -REGIME_THRESHOLD] = "vanishing"
     labels[log10_values >= REGIME_THRESHOLD] = "exploding"
+    labels[np.isnan(log10_values)] = "unknown"
     return labels.astype(str)
 
 
@@ -111,7 +122,17 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
     else:
         grad = _scalar_pass(act, w, T, x, float(h0), progress)
         method = "one pass over time, products as mantissa*2^e"
-    return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method)
+    underflow = _mark_underflow(act, grad, w)
+    return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method, underflow)
+
+
+def _mark_underflow(act, log10_values, grid):
+    """Rows where an analytic φ' (never exactly 0) evaluated to 0 in float64 at a non-zero
+    weight: the product is not representable there.  Their -inf values become NaN (null in
+    JSON), and are flagged.  (w = 0 or a piecewise φ' = 0 is an exact zero: -inf stays.)"""
+    lost = np.isneginf(log10_values) & act.analytic & (grid != 0)[:, None]
+    log10_values[lost] = np.nan
+    return lost.any(axis=1)
 
 
 def _scalar_pass(act, w, T, x, h0, progress):
@@ -158,7 +179,9 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
     norms = _gain_pass(act, W0, gains, T, x, h, progress)
-    return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho, regime_labels(norms))
+    underflow = _mark_underflow(act, norms, gains)
+    return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho,
+                     regime_labels(norms), underflow)
 
 
 def _gain_pass(act, W0, gains, T, x, h, progress):
@@ -167,22 +190,30 @@ def _gain_pass(act, W0, gains, T, x, h, progress):
 
 
 def _gain_loop(act, W0, gains, T, x, h, progress):
+    """One pass over time for all gains.  The products are renormalised (by exact powers of
+    two) only when bounds on their entries could leave [2^-RANGE, 2^RANGE]: each step can grow
+    max|P| by at most γ g ‖W0‖_∞ and shrink it by at least min φ'(a) · g σ_min(W0) / n."""
     phi, dphi = raw_activation_functions(act)
     G, n = h.shape
     wanted = {int(t): i for i, t in enumerate(T)}
     out = np.empty((G, len(T)))
     P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
     exponent = np.zeros(G, dtype=np.int64)
-    magnitude = np.empty_like(P)
+    grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W0).sum(axis=1).max(),
+                              1.0))
+    shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
+    high, low = np.zeros(G), np.zeros(G)
     for t in range(1, int(T.max()) + 1):
         a = gains[:, None] * (h @ W0.T) + x[t - 1]
         h = phi(a)
-        scale = (gains[:, None] * dphi(a)).T[:, :, None]  # (n, G, 1): D_k g, row by row
-        P = (W0 @ P.reshape(n, G * n)).reshape(n, G, n) * scale
-        _, shift = np.frexp(np.abs(P, out=magnitude).max(axis=(0, 2)))
-        if shift.any():  # multiplying by a power of two is exact (and faster than ldexp)
-            P *= np.ldexp(1.0, -shift)[None, :, None]
-            exponent += shift
+        d = dphi(a) * np.ones_like(a)
+        P = (W0 @ P.reshape(n, G * n)).reshape(n, G, n) * (gains[:, None] * d).T[:, :, None]
+        with np.errstate(divide="ignore"):
+            low += np.log2(np.abs(d).min(axis=1) * shrink_floor)
+        high += grow
+        if t in wanted or high.max() > RANGE or low.min() < -RANGE:
+            exponent += _renormalise(P)
+            high[:], low[:] = 0.0, 0.0
         if t in wanted:
             top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
             with np.errstate(divide="ignore"):
@@ -190,6 +221,16 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
         if progress is not None and t % 4096 == 0:
             progress(t, int(T.max()))
     return out
+
+
+def _renormalise(P):
+    """Scale each gain's product (axis 1) by a power of two so its max |entry| is in [½, 1);
+    exact.  Returns the exponents taken out."""
+    biggest = np.abs(P).max(axis=(0, 2))
+    _, shift = np.frexp(biggest)
+    shift[biggest == 0] = 0
+    P *= np.ldexp(1.0, -shift)[None, :, None]
+    return shift
 
 
 def random_W0(n, kind, rng):

@@ -1,0 +1,31 @@
+"""numeric.bench smoke test: the quick workloads run and report ratios and accuracies."""
+
+import json
+import subprocess
+import sys
+
+from numeric import bench
+
+
+def test_bench_quick_runs_and_reports():
+    """In a subprocess: peers (torch, JAX) start threads that must not leak into this one."""
+    done = subprocess.run([sys.executable, "-m", "numeric.bench", "--quick", "--json"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    for name in ("A", "B"):
+        part = report[name]
+        assert part["baseline_s"] > 0 and part["ours_s"] > 0
+        assert part["ours_over_baseline"] == part["ours_s"] / part["baseline_s"]
+        assert part["max_rel_diff_ours_baseline"] < 1e-10
+    assert report["A"]["max_rel_error_vs_mpmath"] <= 1e-12
+    for row in report["B"]["mpmath_subsample"]:
+        assert row["rel_error_vs_mpmath"] <= 1e-12 or row["g"] > 2
+    assert set(report["peers_installed"]) == {"torch", "jax"}
+
+
+def test_bench_render_is_readable():
+    text = bench.render({"peers_installed": {"torch": False, "jax": False},
+                         "A": {"ours_s": 0.5, "torch": "absent"},
+                         "B": {"mpmath_subsample": [{"g": 0.5, "rel_error_vs_mpmath": 1e-15}]}})
+    assert "workload A" in text and "torch" in text and "g=0.5" in text
