@@ -122,7 +122,7 @@ class _Entry(NamedTuple):
 
 
 _REGISTRY = {
-    "tanh": _Entry(lambda: sp.tanh(Z), lambda: 4 / (sp.exp(Z) + sp.exp(-Z)) ** 2),
+    "tanh": _Entry(lambda: sp.tanh(Z), lambda: sp.cosh(Z) ** -2),
     "sigmoid": _Entry(lambda: _sigma(Z), lambda: _sigma(Z) * _sigma(-Z)),
     "relu": _Entry(lambda: sp.Max(0, Z)),
     "identity": _Entry(lambda: Z),
