@@ -206,11 +206,14 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
                               1.0))
     shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
     high, low = np.zeros(G), np.zeros(G)
+    spare = np.empty((n, G * n))
     for t in range(1, int(T.max()) + 1):
         a = gains[:, None] * (h @ W0.T) + x[t - 1]
         h = phi(a)
-        d = dphi(a) * np.ones_like(a)
-        P = (W0 @ P.reshape(n, G * n)).reshape(n, G, n) * (gains[:, None] * d).T[:, :, None]
+        d = np.broadcast_to(dphi(a), a.shape)
+        np.matmul(W0, P.reshape(n, G * n), out=spare)  # one GEMM for all gains
+        P, spare = spare.reshape(n, G, n), P.reshape(n, G * n)
+        P *= (gains[:, None] * d).T[:, :, None]
         with np.errstate(divide="ignore"):
             low += np.log2(np.abs(d).min(axis=1) * shrink_floor)
         high += grow

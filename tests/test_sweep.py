@@ -97,7 +97,7 @@ def test_gain_sweep_matches_numpy_product_for_small_T():
                                                         abs=1e-12)
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=1500, deadline=None, database=None)
 @given(n=st.integers(1, 6), seed=st.integers(0, 2**32 - 1),
        gain=st.floats(0.05, 4.0), drive=st.floats(-3, 3),
        name=st.sampled_from(["tanh", "sigmoid", "gelu", "silu", "softsign", "relu"]))
