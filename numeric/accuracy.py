@@ -17,12 +17,13 @@ from numeric.verify import run_checks
 METHODS = ("central", "richardson", "complex_step", "mpmath")
 
 
-def random_case(name, n, T, seed):
+def random_case(name, n, T, seed, w_gain=0.9, y=True):
+    """A seeded, well-posed case: W_hh = w_gain · N(0, 1/n), moderate inputs and targets."""
     rng = np.random.default_rng(seed)
-    return Case(derive.activation(name), 0.9 * rng.standard_normal((n, n)) / math.sqrt(n),
+    return Case(derive.activation(name), w_gain * rng.standard_normal((n, n)) / math.sqrt(n),
                 rng.standard_normal((n, 2)), 0.3 * rng.standard_normal(n),
                 0.5 * rng.standard_normal(n), rng.standard_normal((T, 2)),
-                rng.standard_normal(n))
+                rng.standard_normal(n) if y else None)
 
 
 def worst_errors(names=None, sizes=(1, 2, 3, 5), lengths=(1, 5, 20)):

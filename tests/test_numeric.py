@@ -9,19 +9,10 @@ import sympy as sp
 
 import derive
 import numeric
+from numeric.accuracy import random_case
 from numeric.case import Case
 from numeric.oracle import mp_reference
 from tests.conftest import ACTIVATIONS
-
-
-def random_case(name, n, T, seed, w_gain=0.9, y=True):
-    """A seeded, well-posed case: W_hh = 0.9 · N(0, 1/n), moderate inputs and targets."""
-    rng = np.random.default_rng(seed)
-    return Case(derive.activation(name), w_gain * rng.standard_normal((n, n)) / math.sqrt(n),
-                rng.standard_normal((n, 2)), 0.3 * rng.standard_normal(n),
-                0.5 * rng.standard_normal(n), rng.standard_normal((T, 2)),
-                rng.standard_normal(n) if y else None)
-
 
 GRID = [(name, n, T) for name in ACTIVATIONS for n in (1, 2, 3, 5) for T in (1, 5, 20)]
 
