@@ -193,40 +193,61 @@ def _gain_pass(act, W0, gains, T, x, h, progress):
 
 
 def _gain_loop(act, W0, gains, T, x, h, progress):
-    """One pass over time for all gains.  The products are renormalised (by exact powers of
-    two) only when bounds on their entries could leave [2^-RANGE, 2^RANGE]: each step can grow
-    max|P| by at most γ g ‖W0‖_∞ and shrink it by at least min φ'(a) · g σ_min(W0) / n."""
+    """One pass over time for all gains, a chunk of steps at a time: the forward pass of a
+    chunk, φ' for the whole chunk at once, then one GEMM per step, W0 @ [P_1 … P_G], with the
+    gains and φ' as row scales.  The products are renormalised (by exact powers of two) only
+    when bounds on their entries could leave 2^±RANGE: a step grows max|P| by at most
+    γ g ‖W0‖_∞ and shrinks it by at least min|φ'(a)| · g σ_min(W0) / n."""
     phi, dphi = raw_activation_functions(act)
     G, n = h.shape
-    wanted = {int(t): i for i, t in enumerate(T)}
+    T_max, wanted = int(T.max()), {int(t): i for i, t in enumerate(T)}
     out = np.empty((G, len(T)))
     P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
-    exponent = np.zeros(G, dtype=np.int64)
+    spare, exponent = np.empty((n, G * n)), np.zeros(G, dtype=np.int64)
     grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W0).sum(axis=1).max(),
                               1.0))
     shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
-    high, low = np.zeros(G), np.zeros(G)
-    spare = np.empty((n, G * n))
-    for t in range(1, int(T.max()) + 1):
-        a = gains[:, None] * (h @ W0.T) + x[t - 1]
-        h = phi(a)
+    chunk = max(1, min(4096, 2**21 // (G * n)))
+    t = 0
+    while t < T_max:
+        stop = min([T_max, t + chunk] + [w for w in wanted if w > t])
+        a = np.empty((stop - t, G, n))
+        for k in range(t, stop):
+            a[k - t] = gains[:, None] * (h @ W0.T) + x[k]
+            h = phi(a[k - t])
         d = np.broadcast_to(dphi(a), a.shape)
-        np.matmul(W0, P.reshape(n, G * n), out=spare)  # one GEMM for all gains
-        P, spare = spare.reshape(n, G, n), P.reshape(n, G * n)
-        P *= (gains[:, None] * d).T[:, :, None]
         with np.errstate(divide="ignore"):
-            low += np.log2(np.abs(d).min(axis=1) * shrink_floor)
-        high += grow
-        if t in wanted or high.max() > RANGE or low.min() < -RANGE:
-            exponent += _renormalise(P)
-            high[:], low[:] = 0.0, 0.0
+            shrink = np.log2(np.abs(d).min(axis=2) * shrink_floor)
+        low = np.cumsum(np.maximum(shrink, -2.0 * RANGE), axis=0)  # -inf: renormalise at once
+        scales = np.ascontiguousarray((gains[None, :, None] * d).transpose(0, 2, 1))[..., None]
+        P, spare = _multiply_steps(W0, P, spare, scales, grow, low, exponent)
+        t = stop
         if t in wanted:
             top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
             with np.errstate(divide="ignore"):
                 out[:, wanted[t]] = np.log10(top) + exponent * LOG10_2
-        if progress is not None and t % 4096 == 0:
-            progress(t, int(T.max()))
+        if progress is not None:
+            progress(t, T_max)
     return out
+
+
+def _multiply_steps(W0, P, spare, scales, grow, low, exponent):
+    """P ← D_k g W0 P for each step of a chunk (scales: (L, n, G, 1)), renormalising whenever
+    the cumulative bounds (high: grow per step; low: the cumulative log2 shrink) say so."""
+    n, G, _ = P.shape
+    L, start = len(scales), 0
+    steps = np.arange(1, L + 1)[:, None]
+    while start < L:
+        base = low[start - 1] if start else 0.0
+        safe = ((steps[: L - start] * grow <= RANGE) & (low[start:] - base >= -RANGE)).all(axis=1)
+        stop = start + max(1, int(np.argmin(safe)) if not safe.all() else L - start)
+        for k in range(start, stop):
+            np.matmul(W0, P.reshape(n, G * n), out=spare)  # one GEMM for all gains
+            P, spare = spare.reshape(n, G, n), P.reshape(n, G * n)
+            P *= scales[k]
+        exponent += _renormalise(P)
+        start = stop
+    return P, spare
 
 
 def _renormalise(P):
