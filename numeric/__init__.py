@@ -1,12 +1,13 @@
 """numeric: the NumPy layer of rnngrad (imports derive, numpy, scipy.special and mpmath only).
 
 The lambdify bridge (φ, φ' from derive's stable forms), the forward pass, step Jacobians, the
-rescaled product ∂h_T/∂h_0 (any T), BPTT, and derivative checks against central and Richardson
-differences, complex step and an mpmath oracle.
+rescaled product ∂h_T/∂h_0 (any T), BPTT, derivative checks against central and Richardson
+differences, complex step and an mpmath oracle, and sweeps over (w or g, T).
 """
 
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
 from numeric.case import Case, case_from_dict
+from numeric.grids import random_W0
 from numeric.rnn import (
     Gradients,
     ScaledMatrix,
@@ -18,6 +19,7 @@ from numeric.rnn import (
     step_jacobians,
 )
 from numeric.seed import per_step_gradient_norms, seed_program
+from numeric.sweep import GainSweep, ScalarSweep, gain_sweep, regime_labels, scalar_sweep
 from numeric.verify import (
     TOLERANCES,
     CheckReport,
@@ -28,7 +30,8 @@ from numeric.verify import (
 )
 
 __all__ = [
-    "TOLERANCES", "Case", "CheckReport", "Gradients", "ScaledMatrix", "Trajectory",
+    "TOLERANCES", "Case", "CheckReport", "GainSweep", "Gradients", "ScaledMatrix", "ScalarSweep",
+    "Trajectory", "gain_sweep", "random_W0", "regime_labels", "scalar_sweep",
     "activation_functions", "bptt", "case_from_dict", "check_complex_step", "check_differences",
     "check_mpmath", "compile_expression", "complex_phi", "forward", "jacobian_product", "kinks",
     "product_along",

@@ -34,6 +34,7 @@ import numpy as np
 
 import derive
 from numeric.bridge import raw_activation_functions
+from numeric.grids import grid, lengths, matrix_inputs, scalar_inputs, vector
 
 LOG10_2 = math.log10(2.0)
 # The scalar pass multiplies in x87 extended precision where NumPy has it (64-bit mantissa): at
@@ -113,8 +114,8 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
     called now and then during long sweeps.
     """
     act = _activation(activation)
-    w, T = _grid(w, "w"), _lengths(T)
-    x = _inputs(inputs, T.max())
+    w, T = grid(w, "w"), lengths(T)
+    x = scalar_inputs(inputs, T.max())
     gamma = float(act.gamma)
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(gamma * np.abs(w))[:, None]
@@ -175,9 +176,9 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     n = W0.shape[0]
     if W0.ndim != 2 or W0.shape != (n, n) or not np.all(np.isfinite(W0)):
         raise ValueError(f"W0 must be a finite square matrix, got shape {W0.shape}")
-    gains, T = _grid(gains, "gains"), _lengths(T)
-    x = _matrix_inputs(inputs, int(T.max()), n)
-    h = np.zeros((len(gains), n)) if h0 is None else np.tile(_vector(h0, n, "h0"), (len(gains), 1))
+    gains, T = grid(gains, "gains"), lengths(T)
+    x = matrix_inputs(inputs, int(T.max()), n)
+    h = np.zeros((len(gains), n)) if h0 is None else np.tile(vector(h0, n, "h0"), (len(gains), 1))
     sigma, rho = np.linalg.norm(W0, 2), float(np.max(np.abs(np.linalg.eigvals(W0))))
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
@@ -260,64 +261,7 @@ def _renormalise(P):
     return shift
 
 
-def random_W0(n, kind, rng):
-    """W0 drawn from ``rng``: "gaussian" (entries N(0, 1/n)) or "orthogonal" (QR of a Gaussian,
-    signs fixed so the draw is uniform)."""
-    if kind == "gaussian":
-        return rng.standard_normal((n, n)) / math.sqrt(n)
-    if kind == "orthogonal":
-        Q, R = np.linalg.qr(rng.standard_normal((n, n)))
-        return Q * np.sign(np.diag(R))
-    raise ValueError(f"unknown W0 kind {kind!r}; expected 'gaussian' or 'orthogonal'")
-
-
 def _activation(activation):
     if isinstance(activation, derive.Activation):
         return activation
     return derive.activation(activation)
-
-
-def _grid(values, name):
-    values = np.atleast_1d(np.asarray(values, dtype=float))
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D list of numbers")
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} must be finite")
-    return values
-
-
-def _lengths(T):
-    T = np.atleast_1d(np.asarray(T))
-    if T.ndim != 1 or T.size == 0 or not np.issubdtype(T.dtype, np.integer):
-        raise ValueError("T must be a non-empty 1-D list of ints")
-    if T.min() < 1:
-        raise ValueError(f"T must be >= 1, got {int(T.min())}")
-    return T.astype(np.int64)
-
-
-def _inputs(inputs, T_max):
-    x = np.asarray(inputs, dtype=float)
-    if x.ndim == 0:
-        return np.full(T_max, float(x))
-    if x.ndim != 1 or len(x) < T_max or not np.all(np.isfinite(x)):
-        raise ValueError(f"inputs must be a constant or a finite array of length >= {T_max}")
-    return x
-
-
-def _vector(value, n, name):
-    v = np.asarray(value, dtype=float)
-    if v.shape != (n,) or not np.all(np.isfinite(v)):
-        raise ValueError(f"{name} must be a finite vector of length {n}, got shape {v.shape}")
-    return v
-
-
-def _matrix_inputs(inputs, T_max, n):
-    if inputs is None:
-        return np.zeros((T_max, n))
-    x = np.asarray(inputs, dtype=float)
-    if x.ndim == 1:
-        return np.tile(_vector(x, n, "inputs"), (T_max, 1))
-    if x.ndim != 2 or x.shape[1] != n or len(x) < T_max or not np.all(np.isfinite(x)):
-        raise ValueError(f"inputs must be None, a length-{n} vector or a finite "
-                         f"(>= {T_max}, {n}) array, got shape {x.shape}")
-    return x
