@@ -23,6 +23,19 @@ import numpy as np
 from numeric import rnn
 from numeric.bridge import activation_functions
 
+SEED_DEFECTS = (
+    "RNN.forward indexes x[:, t] but never defines t (NameError on the first step).",
+    "RNN.__init__ builds seq_len separate RNNUnits, each with its own W_xh, W_hh, b_h: a deep "
+    "feed-forward net, not a recurrent one; BPTT needs one shared weight set.",
+    "RNNUnit.backward applies tanh_deriv to self.h = tanh(a), computing 1 - tanh(tanh(a))^2 "
+    "instead of tanh'(a) = 1 - h^2.",
+    "RNNUnit.backward passes grad_h back as grad_h W_hh^T, skipping the activation derivative.",
+    "RNN.backward returns three lists that the caller unpacks as single gradients, and the "
+    "printing loop is cut off mid-expression.",
+    "x has shape (1, seq_len, input_size) while h_prev is (hidden,): the row and column "
+    "conventions do not match.",
+)
+
 
 def per_step_gradient_norms(activation, W_hh, W_xh, b_h, h0, x, grad_hT):
     """‖δ_k‖, ‖δ_k h_{k-1}ᵀ‖, ‖δ_k x_kᵀ‖ for k = 1..T with one shared weight set.

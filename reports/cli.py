@@ -83,7 +83,38 @@ def build_parser():
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--plot", metavar="FILE", help="also draw the sweep to FILE (.png or .pdf)")
     s.set_defaults(run=run_sweep)
+    r = commands.add_parser("report", help="write the full report: report.tex, report.pdf, "
+                            "figures/ and results.json",
+                            description="The main job: every derivation, check, figure and "
+                            "the audit of the source articles, in one document.")
+    r.add_argument("--out", default="out", metavar="DIR", help="output folder (default out/)")
+    r.set_defaults(run=run_report)
     return parser
+
+
+def run_report(args):
+    import time
+
+    from reports.report import write_report
+
+    start = time.monotonic()
+
+    def progress(step):
+        print(f"rnngrad report: {step} ({time.monotonic() - start:.1f} s)", file=sys.stderr,
+              flush=True)
+
+    command = "rnngrad report" + ("" if args.out == "out" else f" --out {args.out}")
+    try:
+        written = write_report(args.out, command, progress)
+    except RuntimeError as err:
+        print(f"rnngrad: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"rnngrad: error: interrupted; the files already in {args.out} are complete "
+              "(each is written atomically), the rest were not written", file=sys.stderr)
+        return 2
+    progress(f"done: {len(written)} files in {args.out}")
+    return 0
 
 
 def run_sweep(args):

@@ -48,13 +48,16 @@ def tex_engine():
     return None
 
 
-def build_pdf(tex_source, pdf_path):
-    """Compile ``tex_source`` in a scratch folder and move the PDF to ``pdf_path`` atomically."""
+def build_pdf(tex_source, pdf_path, assets=None):
+    """Compile ``tex_source`` in a scratch folder (with the folder ``assets`` copied beside it
+    under its own name) and move the PDF to ``pdf_path`` atomically."""
     engine = tex_engine()
     if engine is None:
         raise TexUnavailable("no TeX engine on PATH (install latexmk or pdflatex: "
                              "sh scripts/install.sh)")
     with tempfile.TemporaryDirectory(prefix="rnngrad-tex-") as scratch:
+        if assets is not None:
+            shutil.copytree(assets, Path(scratch, Path(assets).name))
         source = Path(scratch, "document.tex")
         source.write_text(tex_source, encoding="utf-8")
         run = subprocess.run([*engine, source.name], cwd=scratch, capture_output=True,

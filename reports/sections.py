@@ -1,0 +1,145 @@
+"""The report's sections 1–6: each returns (LaTeX text, results dict) computed by derive/numeric.
+
+Every formula is printed by SymPy from SymPy objects (``derive.notation.latex``); numbers come
+from the computations whose results also go to results.json.
+"""
+
+import math
+
+import numpy as np
+import sympy as sp
+
+import derive
+import numeric
+from derive.notation import latex
+
+DESIGN_CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
+               "b_h": [0.1, -0.2], "h0": [0.3, -0.1], "x": [[0.2], [0.7], [-0.4]],
+               "y": [0.0, 0.5]}
+
+
+def number(value, digits=6):
+    """A float as LaTeX (4.06561 \\cdot 10^{17}), printed by SymPy."""
+    return latex(sp.Float(value, digits)) if math.isfinite(value) else r"\infty"
+
+
+def display(expr):
+    return f"\\[ {latex(expr)} \\]\n"
+
+
+def table(header, rows, spec=None):
+    spec = spec or "l" * len(header)
+    lines = [f"\\begin{{center}}\\begin{{tabular}}{{{spec}}}\\toprule",
+             " & ".join(header) + r" \\ \midrule"]
+    lines += [" & ".join(row) + r" \\" for row in rows]
+    return "\n".join(lines + [r"\bottomrule\end{tabular}\end{center}"]) + "\n"
+
+
+def setting():
+    rnn = derive.RNN(2, activation="tanh")
+    steps = derive.derivation(rnn, 3).steps
+    text = ("We study $h_k = \\varphi(a_k)$ with pre-activation $a_k$, $k = 1,\\dots,T$, and "
+            "backpropagation through time (BPTT), in the notation of the source articles:\n"
+            + derive.Derivation("", steps[:2] + steps[-5:]).to_latex())
+    return text, {}
+
+
+def scalar_linear():
+    w, T = sp.symbols("w T", positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    L = sp.Function("L_T")
+    product = sp.Product(w, (k, 1, T))
+    derivation = derive.Derivation("", (
+        derive.Step(sp.Eq(sp.Symbol("J_k"), derive.step_jacobian(
+            derive.RNN(1, activation="identity", W_hh=[[w]]), 1)[0], evaluate=False),
+            "identity activation: phi' = 1"),
+        derive.Step(sp.Eq(sp.Derivative(L(sp.Symbol("h_0")), sp.Symbol("h_0")),
+                          sp.Derivative(L(sp.Symbol("h_T")), sp.Symbol("h_T")) * product,
+                          evaluate=False), "chain rule over T steps"),
+        derive.Step(sp.Eq(product, product.doit(), evaluate=False),
+                    "the product of T equal factors"),
+    ))
+    rows, results = [], {}
+    for w_value in (sp.Rational(1, 2), sp.Integer(1), sp.Rational(3, 2)):
+        exact = derive.jacobian_product(derive.RNN(1, activation="identity", W_hh=[[w_value]]),
+                                        0, 100, expanded=True)[0]
+        decimal = float(exact)
+        regime = numeric.regime_labels(np.array([math.log10(decimal)]))[0]
+        rows.append([f"${latex(w_value)}$", f"${latex(sp.Pow(w_value, 100, evaluate=False))}$",
+                     f"${number(decimal)}$", regime])
+        results[str(w_value)] = {"exact": str(exact), "decimal": decimal, "regime": regime}
+    text = (derivation.to_latex() + "At $T = 100$ (exact values from the expanded product):\n"
+            + table(["$w$", "$w^{100}$", "decimal", "regime"], rows))
+    return text, {"w_pow_100": results}
+
+
+def seed000_tanh():
+    rnn = derive.RNN(1, activation="tanh", b_h=[0])
+    y = sp.Symbol("y")
+    gradient = 2 * derive.bptt_gradient(rnn, 2, y=[y])[0]  # L = (y − h_T)² = 2 · ½(h_T − y)²
+    case = numeric.Case(derive.activation("tanh"), np.array([[0.8]]), np.array([[1.0]]),
+                        np.zeros(1), np.array([0.1]), np.array([[0.5], [-0.3], [0.9], [0.2]]),
+                        np.array([0.4]))
+    checks = numeric.run_checks(case)
+    text = ("Seed 000's example: one hidden unit, $h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$, "
+            "$L = (y - h_T)^2$. For $T = 2$ the BPTT sum gives, exactly,\n"
+            + display(sp.Eq(sp.Symbol("dL/dW_hh"), gradient, evaluate=False))
+            + "and for a concrete case ($W_{hh} = 0.8$, $T = 4$) every derivative is checked:\n"
+            + check_table(checks))
+    return text, {"seed000_checks": {m: r.to_dict() for m, r in checks.items()}}
+
+
+def check_table(checks):
+    rows = []
+    for name, report in checks.items():
+        error = "n/a" if report.max_rel_error is None else f"${number(report.max_rel_error, 3)}$"
+        rows.append([name.replace("_", " "), error, f"${number(report.tolerance, 1)}$",
+                     "pass" if report.passed else "FAIL"])
+    return table(["method", "max rel. error", "tolerance", "result"], rows)
+
+
+def vector_rnn():
+    rows, gammas = [], {}
+    for name in derive.activation_names():
+        act = derive.activation(name)
+        shown = act.gamma if act.gamma_exact else sp.Float(act.gamma, 20)
+        at = act.gamma_at if act.gamma_exact else sp.Float(act.gamma_at, 12)
+        rows.append([name.replace("_", " "), f"${latex(shown)}$",
+                     f"${number(float(act.gamma), 10)}$",
+                     "exact" if act.gamma_exact else "numeric", f"${latex(at)}$"])
+        gammas[name] = {"gamma": str(act.gamma), "decimal": float(act.gamma),
+                        "exact": act.gamma_exact}
+    steps = derive.derivation(derive.RNN(2, activation="tanh"), 4).steps
+    bound_steps = [s for s in steps if "norm" in s.reason or "sufficient" in s.reason
+                   or "necessary" in s.reason or "gamma" in s.reason]
+    text = (derive.Derivation("", steps[10:14] + tuple(bound_steps)).to_latex()
+            + "The gain $\\gamma_\\varphi = \\sup_z |\\varphi'(z)|$ of every registered "
+            "activation, derived by SymPy (critical points of $\\varphi'$, one-sided limits at "
+            "kinks, limits at $\\pm\\infty$):\n"
+            + table(["activation", "$\\gamma_\\varphi$", "decimal", "kind", "attained at"], rows)
+            + "gelu and silu have $\\gamma_\\varphi > 1$: for them $\\|W_{hh}\\| < 1$ no "
+            "longer guarantees vanishing; the sufficient condition is "
+            "$\\|W_{hh}\\| < 1/\\gamma_\\varphi$.\n")
+    return text, {"gamma": gammas}
+
+
+def worked_example():
+    case = numeric.case_from_dict(DESIGN_CASE)
+    rnn = derive.RNN(2, activation="tanh", **{k: v for k, v in DESIGN_CASE.items()
+                                              if k in ("W_hh", "W_xh", "b_h", "h0", "x")})
+    product = derive.jacobian_product(rnn, 0, 3, expanded=True)
+    evaluate = sp.lambdify([], list(product), modules="mpmath", cse=True)
+    import mpmath
+
+    with mpmath.workdps(30):
+        entries = [mpmath.nstr(v, 20) for v in evaluate()]
+    checks = numeric.run_checks(case)
+    text = ("The case of DESIGN.md: $W_{hh} = " + latex(rnn.W_hh) + "$, $W_{xh} = "
+            + latex(rnn.W_xh) + "$, $b_h = " + latex(rnn.b_h) + "$, $h_0 = " + latex(rnn.h0)
+            + "$, $x = (1/5, 7/10, -2/5)$. The expanded product $\\partial h_3/\\partial h_0$ is "
+            "an exact expression in nested $\\tanh$; its entries to 20 digits:\n"
+            + table(["entry", "value"], [[f"$({i // 2 + 1},{i % 2 + 1})$", f"${e}$"]
+                                         for i, e in enumerate(entries)])
+            + check_table(checks))
+    return text, {"worked_product": entries,
+                  "worked_checks": {m: r.to_dict() for m, r in checks.items()}}
