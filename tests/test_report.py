@@ -46,6 +46,7 @@ def test_report_numbers_match_results_and_independent_values(built):
     assert results["relu_explode_log10"] == pytest.approx(200 * 0.07918124604762482, rel=1e-12)
     assert results["gamma"]["gelu"]["decimal"] == pytest.approx(1.1289041451851547, rel=1e-14)
     assert results["clip_cosine"] == pytest.approx(1.0, abs=1e-15)
+    assert results["seed000_symbolic_gap"] < 1e-25 and "identical to 30 digits" in tex
     assert all(check["passed"] for check in results["worked_checks"].values())
     wrong = [a for a in results["audit"] if a["verdict"].startswith("wrong")]
     assert any(a["value"] == pytest.approx(4.0656e17, rel=1e-4) for a in wrong)
