@@ -36,6 +36,14 @@ def claims():
         ("000", r"$\|\partial h_t/\partial h_{t-1}\| \le c^t$",
          r"$\|\partial h_t/\partial h_{t-1}\| \le c$; the product over $t$ steps is $\le c^t$",
          "wrong: one step is bounded by c, not c^t", None),
+        ("000", r"derivatives above $c > 1$ give $\|\partial h_t/\partial h_{t-1}\| \ge c^t$",
+         f"$\\gamma = {latex(tanh.gamma)}, {latex(sigmoid.gamma)}$ for tanh, sigmoid",
+         "wrong twice: per step c, not c^t; and no tanh or sigmoid derivative exceeds 1", None),
+        ("000", r"$\partial h_T/\partial W_{hh} = \frac{\partial h_T}{\partial h_{T-1}} \cdots "
+         r"\frac{\partial h_2}{\partial h_1} \frac{\partial h_1}{\partial W_{hh}}$",
+         r"$\sum_{k=1}^{T} \frac{\partial h_T}{\partial h_k} \frac{\partial^+ h_k}"
+         r"{\partial W_{hh}}$ (section 1)",
+         "wrong: keeps only the k = 1 path term of the BPTT sum", None),
         ("000", r"tanh and sigmoid derivatives are below 1 in most of the range",
          f"$\\gamma = {latex(tanh.gamma)}, {latex(sigmoid.gamma)}$",
          "correct (sigmoid' <= 1/4 everywhere)", float(sigmoid.gamma)),
