@@ -150,39 +150,87 @@ def _solve_exactly(factor, z, interval):
 
 
 def _numeric_critical_values(expr, factor, z, interval):
-    lo = max(interval.start, -GRID_HALF_WIDTH)
-    hi = min(interval.end, GRID_HALF_WIDTH)
-    if lo >= hi:
-        return []
-    grid = [lo + (hi - lo) * sp.Rational(i, 1024) for i in range(1, 1024)]
-    signs = [_sign(factor, z, p) for p in grid]
+    """Roots of φ'' (``factor``) bracketed on a grid: 1023 points across the window
+    [-GRID_HALF_WIDTH, GRID_HALF_WIDTH] plus points growing by 5/4 out to ±2^16 on unbounded
+    sides; a grid point where the sign is exactly 0 is a root itself."""
     out = []
-    for left, right, s_left, s_right in zip(grid, grid[1:], signs, signs[1:], strict=False):
+    grid = _search_grid(interval)
+    signs = _grid_signs(factor, z, grid)
+    for point, sign in zip(grid, signs, strict=True):
+        if sign == 0:
+            out.append(_numeric_gain(expr, z, point))
+    nonzero = [(p, q) for p, q in zip(grid, signs, strict=True) if q != 0]
+    for (left, s_left), (right, s_right) in zip(nonzero, nonzero[1:], strict=False):
         if s_left * s_right < 0:
-            root = _bisect(factor, z, left, right, s_left)
-            value = sp.Abs(expr.evalf(GAMMA_DIGITS + 10, subs={z: root}))
-            out.append(Gain(sp.Float(value, GAMMA_DIGITS), False, sp.Float(root, GAMMA_DIGITS)))
+            out.append(_numeric_gain(expr, z, _bisect(factor, z, left, right, s_left)))
     return out
 
 
-def _sign(f, z, point, digits=30):
-    value = f.evalf(digits, subs={z: point})
-    if not value.is_real:
-        raise ValueError(f"φ'' is not real at z = {point}")
-    return 1 if value.is_positive else -1 if value.is_negative else 0
+def _grid_signs(factor, z, grid, digits=40):
+    """Signs of φ'' on the grid in fixed 40-digit arithmetic (evalf's adaptive precision can
+    take seconds per point where φ'' is tiny); exact zeros stay 0.  Bisection then certifies."""
+    import mpmath
+
+    f = sp.lambdify(z, factor, "mpmath")
+    with mpmath.workdps(digits):
+        values = [f(_mpf(p)) for p in grid]
+    return [0 if v == 0 else (1 if v > 0 else -1) for v in (mpmath.re(v) for v in values)]
+
+
+def _search_grid(interval):
+    lo = max(interval.start, -GRID_HALF_WIDTH)
+    hi = min(interval.end, GRID_HALF_WIDTH)
+    inner = [lo + (hi - lo) * sp.Rational(i, 1024) for i in range(1, 1024)] if lo < hi else []
+    outer, step = [], sp.Integer(GRID_HALF_WIDTH)
+    while step < 2**16:
+        step = step * 5 / 4
+        outer.append(step)
+    left = [-p for p in reversed(outer) if -p > interval.start]
+    right = [p for p in outer if p < interval.end]
+    return left + inner + right
+
+
+def _numeric_gain(expr, z, root):
+    """|φ'| at a root of φ'' found numerically, in 60-digit arithmetic, kept to 40 digits.
+    (A spurious root from rounding noise only adds a true value |φ'(p)| <= γ: never an
+    overestimate.)"""
+    import mpmath
+
+    f = sp.lambdify(z, expr, "mpmath")
+    with mpmath.workdps(GAMMA_DIGITS + 20):
+        root = _mpf(root)
+        value = abs(mpmath.re(f(root)))
+        return Gain(sp.Float(mpmath.nstr(value, GAMMA_DIGITS + 5), GAMMA_DIGITS), False,
+                    sp.Float(mpmath.nstr(root, GAMMA_DIGITS + 5), GAMMA_DIGITS))
 
 
 def _bisect(f, z, left, right, s_left):
-    """Shrink [left, right] keeping the sign change until it is 10^-ROOT_DIGITS wide."""
-    left, right = sp.Float(left, ROOT_DIGITS + 15), sp.Float(right, ROOT_DIGITS + 15)
-    width = sp.Float(10, ROOT_DIGITS + 15) ** (-ROOT_DIGITS)
-    while right - left > width:
-        mid = (left + right) / 2
-        s_mid = _sign(f, z, mid, ROOT_DIGITS + 15)
-        if s_mid == 0:
-            return mid
-        if s_mid == s_left:
-            left = mid
-        else:
-            right = mid
-    return (left + right) / 2
+    """Shrink [left, right] keeping the sign change of φ'' until it is 10^-ROOT_DIGITS wide
+    (fixed ROOT_DIGITS + 15 digit arithmetic)."""
+    import mpmath
+
+    g = sp.lambdify(z, f, "mpmath")
+    with mpmath.workdps(ROOT_DIGITS + 15):
+        left, right = _mpf(left), _mpf(right)
+        width = mpmath.mpf(10) ** (-ROOT_DIGITS)
+        while right - left > width:
+            mid = (left + right) / 2
+            value = mpmath.re(g(mid))
+            if value == 0:
+                return mid
+            if (value > 0) == (s_left > 0):
+                left = mid
+            else:
+                right = mid
+        return (left + right) / 2
+
+
+def _mpf(value):
+    """A SymPy number (or an mpf) as an mpf at the current precision."""
+    import mpmath
+
+    if isinstance(value, sp.Rational):
+        return mpmath.mpf(value.p) / value.q
+    if isinstance(value, sp.Basic):
+        return mpmath.mpf(str(sp.Float(value, mpmath.mp.dps)))
+    return mpmath.mpf(value)

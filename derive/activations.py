@@ -184,4 +184,6 @@ def _exact_parameter(name, key, value):
     number = exact_number(value, f"{name} {key}")
     if number.free_symbols:
         raise ValueError(f"{name} {key} must be a number, got {number}")
+    if abs(number) > 10**6:
+        raise ValueError(f"{name} {key} must be at most 10^6 in absolute value, got {number}")
     return number

@@ -36,6 +36,7 @@ from derive.notation import (
 from derive.rnn import check_step
 
 STRUCTURED_LIMIT = 6   # write ∂h_T/∂h_0 factor by factor up to this T, as a product beyond
+EXPLICIT_LIMIT = 6     # write W_hh, J_T and ‖W_hh‖ entry by entry only up to this n
 
 
 def derivation(rnn, T, expanded=False):
@@ -65,6 +66,8 @@ def _recurrence(rnn, n, m):
              "pre-activation at step k = 1..T"),
         Step(_eq(_h("k", n), phi(a_k)), "hidden state, activation applied elementwise"),
     ]
+    if n > EXPLICIT_LIMIT:
+        return steps  # entries of large matrices would only bury the structure (and be slow)
     for symbol, value, what in ((W, rnn.W_hh, "recurrent weights"), (U, rnn.W_xh, "input weights"),
                                 (b, rnn.b_h, "bias"), (_h(0, n), rnn.h0, "initial state")):
         steps.append(Step(_eq(symbol, value), what))
@@ -91,9 +94,9 @@ def _step_jacobian(rnn, n, T):
         Step(_eq(D_k, diag(dphi(vector("a_k", n)))), "the activation derivative at step k"),
         Step(_eq(partial(_h("k", n), _h("k-1", n)), D_k * W),
              "chain rule: h_k depends on h_(k-1) through a_k"),
+    ] + ([] if n > EXPLICIT_LIMIT else [
         Step(_eq(partial(_h(T, n), _h(T - 1, n)), step_jacobian(rnn, T, local=True)),
-             f"the step Jacobian at k = T = {T}, entry by entry"),
-    ]
+             f"the step Jacobian at k = T = {T}, entry by entry")])
 
 
 def _product(rnn, n, T, expanded):

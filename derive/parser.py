@@ -68,7 +68,7 @@ def parse_formula(text):
     except (SyntaxError, ValueError, MemoryError, RecursionError) as err:
         raise ValueError(f"activation formula is not a valid expression: {_one_line(err)}") \
             from None
-    builder = _Builder()
+    builder = _Builder(text.strip())
     expr = builder.build(tree.body, 0)
     if builder.variable is None:
         raise ValueError("activation formula must use a variable (such as x)")
@@ -92,7 +92,8 @@ def _one_line(err):
 class _Builder:
     """Walks an ``ast`` expression, building SymPy objects from whitelisted nodes only."""
 
-    def __init__(self):
+    def __init__(self, text):
+        self.text = text
         self.variable = None
         self.growth = 0
 
@@ -120,7 +121,15 @@ class _Builder:
             raise ValueError(f"activation formula may not contain the literal {value!r}")
         if not abs(value) <= MAX_LITERAL:
             raise ValueError(f"number {value!r} too large (limit {MAX_LITERAL})")
-        return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
+        if isinstance(value, int):
+            return sp.Integer(value)
+        exact = sp.Rational(self.source(node))  # the literal as written: 1e-400 is not 0
+        if exact != 0 and abs(exact) < sp.Rational(1, MAX_LITERAL):
+            raise ValueError(f"number {self.source(node)} too small (limit 1/{MAX_LITERAL})")
+        return exact
+
+    def source(self, node):
+        return ast.get_source_segment(self.text, node) or repr(node.value)
 
     def _Name(self, node, depth):
         if node.id in CONSTANTS:

@@ -37,6 +37,8 @@ def lengths(T):
 def scalar_inputs(inputs, T_max):
     x = np.asarray(inputs, dtype=float)
     if x.ndim == 0:
+        if not np.isfinite(x):
+            raise ValueError(f"inputs must be finite, got {float(x)}")
         return np.full(T_max, float(x))
     if x.ndim != 1 or len(x) < T_max or not np.all(np.isfinite(x)):
         raise ValueError(f"inputs must be a constant or a finite array of length >= {T_max}")

@@ -116,6 +116,8 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
     act = _activation(activation)
     w, T = grid(w, "w"), lengths(T)
     x = scalar_inputs(inputs, T.max())
+    if not math.isfinite(float(h0)):
+        raise ValueError(f"h0 must be finite, got {h0}")
     gamma = float(act.gamma)
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(gamma * np.abs(w))[:, None]
@@ -131,10 +133,10 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
 
 
 def _mark_underflow(act, log10_values, grid):
-    """Rows where an analytic φ' (never exactly 0) evaluated to 0 in float64 at a non-zero
-    weight: the product is not representable there.  Their -inf values become NaN (null in
-    JSON), and are flagged.  (w = 0 or a piecewise φ' = 0 is an exact zero: -inf stays.)"""
-    lost = np.isneginf(log10_values) & act.analytic & (grid != 0)[:, None]
+    """Rows where a φ' that is never exactly 0 evaluated to 0 in float64 at a non-zero weight:
+    the product is not representable there.  Their -inf values become NaN (null in JSON), and
+    are flagged.  (w = 0, or a zero piece of φ' such as relu's, is an exact zero: -inf stays.)"""
+    lost = np.isneginf(log10_values) & (not _can_vanish(act)) & (grid != 0)[:, None]
     log10_values[lost] = np.nan
     return lost.any(axis=1)
 
@@ -146,7 +148,7 @@ def _scalar_pass(act, w, T, x, h0, progress):
 
 def _scalar_loop(act, w, T, x, h0, progress):
     phi, dphi = raw_activation_functions(act)
-    wanted = {int(t): i for i, t in enumerate(T)}
+    wanted = _columns(T)
     out = np.empty((len(w), len(T)))
     w_extended = w.astype(EXTENDED)
     h = np.full(len(w), h0)
@@ -158,8 +160,8 @@ def _scalar_loop(act, w, T, x, h0, progress):
         exponent += shift
         if t in wanted:
             with np.errstate(divide="ignore"):
-                out[:, wanted[t]] = (np.log10(np.abs(mantissa)) + exponent * LOG10_2_EXTENDED
-                                     ).astype(float)
+                value = (np.log10(np.abs(mantissa)) + exponent * LOG10_2_EXTENDED).astype(float)
+                out[:, wanted[t]] = value[:, None]
         if progress is not None and t % 65536 == 0:
             progress(t, int(T.max()))
     return out
@@ -173,9 +175,10 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     """
     act = _activation(activation)
     W0 = np.asarray(W0, dtype=float)
+    if W0.ndim != 2 or W0.shape[0] != W0.shape[1] or W0.size == 0 or \
+            not np.all(np.isfinite(W0)):
+        raise ValueError(f"W0 must be a finite, non-empty square matrix, got shape {W0.shape}")
     n = W0.shape[0]
-    if W0.ndim != 2 or W0.shape != (n, n) or not np.all(np.isfinite(W0)):
-        raise ValueError(f"W0 must be a finite square matrix, got shape {W0.shape}")
     gains, T = grid(gains, "gains"), lengths(T)
     x = matrix_inputs(inputs, int(T.max()), n)
     h = np.zeros((len(gains), n)) if h0 is None else np.tile(vector(h0, n, "h0"), (len(gains), 1))
@@ -201,7 +204,7 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
     γ g ‖W0‖_∞ and shrinks it by at least min|φ'(a)| · g σ_min(W0) / n."""
     phi, dphi = raw_activation_functions(act)
     G, n = h.shape
-    T_max, wanted = int(T.max()), {int(t): i for i, t in enumerate(T)}
+    T_max, wanted = int(T.max()), _columns(T)
     out = np.empty((G, len(T)))
     P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
     spare, exponent = np.empty((n, G * n)), np.zeros(G, dtype=np.int64)
@@ -226,7 +229,7 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
         if t in wanted:
             top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
             with np.errstate(divide="ignore"):
-                out[:, wanted[t]] = np.log10(top) + exponent * LOG10_2
+                out[:, wanted[t]] = (np.log10(top) + exponent * LOG10_2)[:, None]
         if progress is not None:
             progress(t, T_max)
     return out
@@ -249,6 +252,22 @@ def _multiply_steps(W0, P, spare, scales, grow, low, exponent):
         exponent += _renormalise(P)
         start = stop
     return P, spare
+
+
+def _can_vanish(act):
+    """Whether φ' is exactly 0 somewhere (a zero piece, as relu's): only then is a zero
+    product exact rather than an underflow."""
+    from derive._gain import derivative_pieces
+
+    return any(expr == 0 for expr, _ in derivative_pieces(act.dphi, act.variable))
+
+
+def _columns(T):
+    """{T value: [output columns]}: a T listed twice fills every column that asks for it."""
+    wanted = {}
+    for column, t in enumerate(T):
+        wanted.setdefault(int(t), []).append(column)
+    return wanted
 
 
 def _renormalise(P):

@@ -44,14 +44,15 @@ class _Tally:
 
     def __init__(self):
         self.abs = self.rel = 0.0
-        self.failed = self.uninformative = self.kink = self.judged = 0
+        self.failed = self.uninformative = self.kink = self.judged = self.zeros = 0
 
     def add(self, error, reference, tol, floor):
         zero = reference == 0  # a quotient must then be zero to within its rounding floor
         self.failed += int(np.sum(zero & (error > floor)))
         informative = ~zero & (floor <= tol * np.abs(reference))
         self.uninformative += int(np.sum(~zero & ~informative))
-        self.judged += int(np.sum(informative | zero))
+        self.judged += int(np.sum(informative))
+        self.zeros += int(np.sum(zero))
         self.abs = max(self.abs, float(np.max(error, initial=0.0)))
         if informative.any():
             rel = error[informative] / np.abs(reference[informative])
@@ -64,6 +65,10 @@ class _Tally:
         if self.uninformative:
             notes.append(f"{self.uninformative} entries below the rounding floor of the "
                          "quotient: uninformative there")
+        if self.zeros:
+            notes.append(f"{self.zeros} exact-zero entries checked against the rounding floor")
+        if not self.judged:
+            notes.append("no nonzero entry could be resolved: this method is uninformative here")
         if self.kink:
             notes.append(f"{self.kink} entries with a kink of phi' within the step: "
                          "compared one-sided differences")
@@ -81,8 +86,9 @@ def check_differences(case, method, rtol=None):
         f, h = case.step_map(k), path.h[k - 1]
         for j in range(len(h)):
             a, column_weights = path.a[k - 1], case.W_hh[:, j]
+            scale = max(1.0, float(np.max(np.abs(column_weights))))  # a moves by W_ij · s
             s, near = _kink_free_step(
-                fd.step_size(method, h[j]),
+                fd.step_size(method, h[j]) / scale,
                 lambda t, a=a, w=column_weights: fd.near_kink(a, 2 * t * w, points))
             steps.append(s)
             direction = np.eye(len(h))[j]

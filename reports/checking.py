@@ -71,9 +71,12 @@ def _check_case(case, rtol):
         "log10_norm_product": _finite_or_none(product.log10_norm),
         "log10_norm_product_source": "float64",
     }
-    if not math.isfinite(product.log10_norm):  # φ' underflowed float64: ask the oracle
-        result["log10_norm_product"] = _mp_log10_norm(case)
-        result["log10_norm_product_source"] = "mpmath (phi' underflows float64)"
+    if not math.isfinite(product.log10_norm):  # zero in float64: exact, or φ' underflowed?
+        exact = _mp_log10_norm(case)
+        result["log10_norm_product"] = exact
+        result["log10_norm_product_source"] = (
+            "exact: the product is zero (log10 = -inf)" if exact is None
+            else "mpmath (phi' underflows float64)")
     if case.y is not None:
         grads = numeric.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                              case.y)
@@ -110,7 +113,7 @@ def render_table(result):
             f"  log10 (gamma ||W||)^T      {_fmt(result['log10_bound'])}",
             f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}"]
     if "loss" in result:
-        rows.append(f"  loss                       {result['loss']:.6g}")
+        rows.append(f"  loss                       {_fmt(result['loss'])}")
     rows.append(f"  {'method':<14}{'max rel error':>14}{'tolerance':>11}  result")
     for name, check in result["checks"].items():
         verdict = "n/a" if not check["applicable"] else "pass" if check["passed"] else "FAIL"
