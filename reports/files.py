@@ -60,8 +60,9 @@ def build_pdf(tex_source, pdf_path, assets=None):
             shutil.copytree(assets, Path(scratch, Path(assets).name))
         source = Path(scratch, "document.tex")
         source.write_text(tex_source, encoding="utf-8")
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}  # same bytes
         run = subprocess.run([*engine, source.name], cwd=scratch, capture_output=True,
-                             text=True, timeout=TEX_TIMEOUT, stdin=subprocess.DEVNULL)
+                             text=True, timeout=TEX_TIMEOUT, stdin=subprocess.DEVNULL, env=env)
         pdf = Path(scratch, "document.pdf")
         if run.returncode != 0 or not pdf.exists():
             raise TexFailed(f"TeX failed: {_first_error(Path(scratch, 'document.log'))}")
