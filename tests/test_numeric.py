@@ -186,8 +186,7 @@ def test_seed_program_gradient_norms_decay_geometrically():
     rate = math.log(float(act.gamma) * np.linalg.norm(W, 2))
     steps = np.diff(np.log(delta))  # log δ_{k+1} − log δ_k ≥ −log(γσ): δ_k ≤ γσ δ_{k+1}
     assert np.all(-steps <= rate + 1e-12)
-    fit = np.polyfit(np.arange(len(delta)), np.log(delta), 1)[0]
-    assert fit > 0 and fit >= -rate * 0 and delta[0] < 1e-4 * delta[-1]
+    assert delta[0] < 1e-4 * delta[-1]
 
 
 def test_seed_program_runs_with_seed_shapes():

@@ -74,7 +74,7 @@ def test_gain_sweep_identity_orthogonal_is_exact_power():
     W0 = random_W0(16, "orthogonal", np.random.default_rng(2))
     gains = np.array([0.5, 1.0, 1.25])
     result = gain_sweep(W0, gains, np.array([10, 1000, 20000]), activation="identity")
-    expected = np.array([1000]) * 0 + np.outer(np.log10(gains), [10, 1000, 20000])
+    expected = np.outer(np.log10(gains), [10, 1000, 20000])
     np.testing.assert_allclose(result.log10_norm, expected, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(result.spectral_radius, gains, rtol=1e-12)
 
