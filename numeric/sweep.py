@@ -23,7 +23,7 @@ when |∂h_T/∂h_0| ≤ 10^-1 (it lost at least a factor of ten), "exploding" w
 
 >>> import numpy as np
 >>> r = scalar_sweep("identity", np.array([0.5, 1.0, 1.5]), np.array([100]))
->>> [round(v, 3) for v in r.log10_abs_grad[:, 0]], list(r.regime[:, 0])
+>>> r.log10_abs_grad[:, 0].round(3).tolist(), r.regime[:, 0].tolist()
 ([-30.103, 0.0, 17.609], ['vanishing', 'stable', 'exploding'])
 """
 

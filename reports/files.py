@@ -1,6 +1,7 @@
 """Writing files at the edge: atomically (temp file + rename), and building PDFs with TeX."""
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -48,9 +49,10 @@ def tex_engine():
     return None
 
 
-def build_pdf(tex_source, pdf_path, assets=None):
+def build_pdf(tex_source, pdf_path, assets=None, log_path=None):
     """Compile ``tex_source`` in a scratch folder (with the folder ``assets`` copied beside it
-    under its own name) and move the PDF to ``pdf_path`` atomically."""
+    under its own name) and move the PDF to ``pdf_path`` atomically; with ``log_path``, TeX's
+    log is kept there too (see ``overfull_boxes``)."""
     engine = tex_engine()
     if engine is None:
         raise TexUnavailable("no TeX engine on PATH (install latexmk or pdflatex: "
@@ -63,11 +65,23 @@ def build_pdf(tex_source, pdf_path, assets=None):
         env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}  # same bytes
         run = subprocess.run([*engine, source.name], cwd=scratch, capture_output=True,
                              text=True, timeout=TEX_TIMEOUT, stdin=subprocess.DEVNULL, env=env)
-        pdf = Path(scratch, "document.pdf")
+        pdf, log = Path(scratch, "document.pdf"), Path(scratch, "document.log")
+        if log_path is not None and log.exists():
+            write_atomic(log_path, log.read_bytes())
         if run.returncode != 0 or not pdf.exists():
             raise TexFailed(f"TeX failed: {_first_error(Path(scratch, 'document.log'))}")
         write_atomic(pdf_path, pdf.read_bytes())
     return Path(pdf_path)
+
+
+def overfull_boxes(log_text):
+    r"""The widths in pt of every overfull box that a TeX log reports, in order.
+
+    >>> overfull_boxes("Overfull \\hbox (12.5pt too wide) in paragraph at lines 3--4")
+    [12.5]
+    """
+    pattern = r"^Overfull \\[hv]box \(([0-9.]+)pt too (?:wide|high)\)"
+    return [float(width) for width in re.findall(pattern, log_text, flags=re.MULTILINE)]
 
 
 def _first_error(log):
