@@ -1,0 +1,37 @@
+"""README.md as CommonMark tokens: its code blocks with their language, and the quick start."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced code block: ``info`` (its language), ``text``, ``lines`` (first, end) in README."""
+
+    info: str
+    text: str
+    lines: tuple
+
+
+def tokens(text=None):
+    """The CommonMark block tokens of README.md (or of ``text``)."""
+    return MarkdownIt("commonmark").parse(README.read_text(encoding="utf-8") if text is None
+                                          else text)
+
+
+def blocks(text=None):
+    """Every fenced code block, in order."""
+    return [Block(t.info.strip(), t.content, tuple(t.map)) for t in tokens(text)
+            if t.type == "fence"]
+
+
+def quick_start():
+    """The two quick-start commands: the main job, then the tests (the first two sh blocks)."""
+    commands = [b.text.strip() for b in blocks() if b.info == "sh"][:2]
+    assert len(commands) == 2, "README's quick start must give two sh blocks"
+    return commands
