@@ -2,7 +2,8 @@
 
 Activations with derived φ' and γ_φ, the symbolic RNN, step Jacobians J_k = D_k W_hh, their
 products ∂h_j/∂h_i, the BPTT gradient ∂L/∂W_hh, norm bounds, regime conditions and LaTeX
-derivations.  Notation: DESIGN.md §2.
+derivations.  Notation: a_k = W_hh h_{k-1} + W_xh x_k + b_h, h_k = φ(a_k),
+D_k = diag(φ'(a_k)), γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless stated.
 
 >>> import derive
 >>> derive.activation("tanh").gamma

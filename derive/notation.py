@@ -1,4 +1,4 @@
-"""SymPy objects for the notation of DESIGN.md §2, and the LaTeX printer that shows them.
+"""SymPy objects for the notation (a_k, h_k, D_k, J_k, γ_φ, ‖·‖) and the LaTeX printer for them.
 
 The derivation's formulas are SymPy objects; these few display-only functions (‖·‖, diag, φ,
 φ') give them the seeds' look when ``sympy.latex`` prints them, and ``latex`` prints partial

@@ -1,4 +1,4 @@
-"""``python -m numeric.bench [--json] [--quick]``: workloads A and B of DESIGN §7.
+"""``python -m numeric.bench [--json] [--quick]``: the two benchmark workloads.
 
 A: scalar tanh h_t = tanh(w h_{t-1} + x_t), x_t = 0.1·N(0,1) (seed 0), 1000 w in [−3, 3],
    T ∈ {10, 100, 1000}: |∂h_T/∂h_0| for every w.
