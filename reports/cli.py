@@ -1,11 +1,14 @@
 """The ``rnngrad`` command line.
 
-    rnngrad derive --activation A --hidden N --steps T [--format latex|text|json]
-                   [--expanded] [--document] [--out FILE]
+    rnngrad derive --activation A --hidden N --steps T [--inputs M] [--alpha X]
+                   [--format latex|text|json] [--expanded] [--document] [--out FILE] [--no-pdf]
     rnngrad check CASE.json [--json] [--rtol R]
     rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--json] [--plot FILE]
+    rnngrad report [--out DIR] [--no-pdf]
+    rnngrad --version
 
-Exit codes: 0 success, 1 a failed check or build, 2 bad input (one line on stderr).
+Exit codes: 0 success, 1 a failed check or a PDF asked for and not built, 2 bad input (one line
+on stderr).
 """
 
 import argparse
@@ -15,12 +18,8 @@ import sys
 from pathlib import Path
 
 import derive
-from derive.derivations import derivation
-from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
-
-
-class UsageError(Exception):
-    """Bad input: reported in one line on stderr, exit status 2."""
+from reports.cli_support import CHECK_DESCRIPTION, MAIN_EPILOG, UsageError, check_epilog, version
+from reports.deriving import add_derive_parser
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,38 +31,14 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser():
     parser = _Parser(prog="rnngrad", description="Exact, numerically checked, printable "
-                     "derivations of vanishing and exploding gradients in RNNs.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    d = commands.add_parser("derive", help="derive dh_k/dh_(k-1), the product, bounds and "
-                            "regime conditions for a symbolic RNN",
-                            description="Print or write the step-by-step derivation.")
-    which = d.add_mutually_exclusive_group(required=True)
-    which.add_argument("--activation", metavar="A",
-                       help=f"registered activation: {', '.join(derive.activation_names())}")
-    which.add_argument("--formula", metavar="TEXT",
-                       help="custom activation in one variable, e.g. 'x/(1+Abs(x))' "
-                            "(safe parser; no eval)")
-    d.add_argument("--alpha", metavar="X", help="alpha of leaky_relu or elu (exact decimal)")
-    d.add_argument("--hidden", type=int, required=True, metavar="N", help="hidden size n >= 1")
-    d.add_argument("--inputs", type=int, default=1, metavar="M", help="input size m (default 1)")
-    d.add_argument("--steps", type=int, required=True, metavar="T", help="sequence length T >= 1")
-    d.add_argument("--format", choices=("latex", "text", "json"), default="latex")
-    d.add_argument("--expanded", action="store_true",
-                   help="also write the product dh_T/dh_0 out entry by entry (small n, T)")
-    d.add_argument("--document", action="store_true",
-                   help="a complete standalone LaTeX document instead of an align* fragment")
-    d.add_argument("--out", metavar="FILE",
-                   help="write to FILE instead of stdout; FILE.pdf compiles the document")
-    d.set_defaults(run=run_derive)
-    c = commands.add_parser("check", help="check a concrete case's Jacobians and gradients "
-                            "against differences, complex step and mpmath",
-                            description="Forward pass, step Jacobians, product, bound and "
-                            "derivative checks for CASE.json (DESIGN.md section 5).")
-    c.add_argument("case", metavar="CASE.json", help="case file (activation, W_hh, W_xh, x; "
-                   "optional b_h, h0, y, alpha)")
-    c.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--rtol", type=float, metavar="R",
-                   help="override every check's tolerance (--rtol 1e-30 makes them fail)")
+                     "derivations of vanishing and exploding gradients in RNNs.",
+                     epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"rnngrad {version()}",
+                        help="print rnngrad's version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
+                                     parser_class=_Parser)
+    add_derive_parser(commands)
+    c = _add_check(commands)
     c.set_defaults(run=run_check)
     s = commands.add_parser(
         "sweep", help="log10|dh_T/dh_0| over a grid of w and T for h_t = phi(w h_(t-1) + x_t)",
@@ -86,10 +61,30 @@ def build_parser():
     r = commands.add_parser("report", help="write the full report: report.tex, report.pdf, "
                             "figures/ and results.json",
                             description="The main job: every derivation, check, figure and "
-                            "the audit of the source articles, in one document.")
+                            "the audit of the source articles, in one document.",
+                            epilog="exit status: 0 success, 1 report.pdf not built (no TeX "
+                            "engine, or TeX failed; report.tex, figures/ and results.json are "
+                            "written all the same), 2 bad input (one line on stderr)")
     r.add_argument("--out", default="out", metavar="DIR", help="output folder (default out/)")
+    r.add_argument("--no-pdf", action="store_true",
+                   help="write report.tex, figures/ and results.json but do not build "
+                        "report.pdf (exit status 0 without a TeX engine)")
     r.set_defaults(run=run_report)
     return parser
+
+
+def _add_check(commands):
+    c = commands.add_parser("check", help="check a concrete case's Jacobians and gradients "
+                            "against differences, complex step and mpmath",
+                            description=CHECK_DESCRIPTION,
+                            epilog=check_epilog(derive.activation_names()),
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("case", metavar="CASE.json",
+                   help="the case file (format below)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--rtol", type=float, metavar="R",
+                   help="override every check's tolerance (--rtol 1e-30 makes them fail)")
+    return c
 
 
 def run_report(args):
@@ -105,15 +100,16 @@ def run_report(args):
 
     command = "rnngrad report" + ("" if args.out == "out" else f" --out {args.out}")
     try:
-        written = write_report(args.out, command, progress)
-    except RuntimeError as err:
+        written = write_report(args.out, command, progress, pdf=not args.no_pdf)
+    except RuntimeError as err:  # the PDF was not built: report.tex and the rest are written
         print(f"rnngrad: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"rnngrad: error: interrupted; the files already in {args.out} are complete "
               "(each is written atomically), the rest were not written", file=sys.stderr)
         return 2
-    progress(f"done: {len(written)} files in {args.out}")
+    skipped = " (--no-pdf: report.pdf not built)" if args.no_pdf else ""
+    progress(f"done: {len(written)} files in {args.out}{skipped}")
     return 0
 
 
@@ -145,74 +141,19 @@ def run_check(args):
     return 0 if result["passed"] else 1
 
 
-def run_derive(args):
-    act = _activation(args)
-    rnn = derive.RNN(hidden=args.hidden, inputs=args.inputs, activation=act)
-    result = derivation(rnn, _steps(args.steps), expanded=args.expanded)
-    out = Path(args.out) if args.out else None
-    if out is not None and out.suffix == ".pdf":
-        return _write_pdf(result.document(), out)
-    if args.format == "json":
-        text = json.dumps({"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
-                           "steps": args.steps, "gamma": str(act.gamma),
-                           "gamma_exact": act.gamma_exact, "derivation": result.to_dict()},
-                          indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    elif args.format == "text":
-        text = result.to_text()
-    else:
-        text = result.document() if args.document else result.to_latex()
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(out, text)
-    return 0
-
-
-def _activation(args):
-    if args.formula is not None:
-        if args.alpha is not None:
-            raise UsageError("--alpha applies to --activation leaky_relu or elu only")
-        return derive.parse_activation(args.formula)
-    params = {} if args.alpha is None else {"alpha": _decimal(args.alpha, "--alpha")}
-    return derive.activation(args.activation, **params)
-
-
-def _decimal(text, option):
-    from fractions import Fraction
-
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise UsageError(f"{option} must be a decimal or a fraction such as 0.1 or 1/10, "
-                         f"got {text!r}") from None
-
-
-def _steps(T):
-    if T < 1:
-        raise UsageError(f"--steps must be >= 1, got {T}")
-    return T
-
-
-def _write_pdf(document, out):
-    tex = out.with_suffix(".tex")
-    write_atomic(tex, document)
-    try:
-        build_pdf(document, out)
-    except TexUnavailable as err:
-        print(f"rnngrad: wrote {tex}; no PDF: {err}", file=sys.stderr)
-        return 0
-    except TexFailed as err:
-        print(f"rnngrad: wrote {tex}; {err}", file=sys.stderr)
-        return 1
-    print(f"rnngrad: wrote {tex} and {out}", file=sys.stderr)
-    return 0
-
-
 def main(argv=None):
     """Entry point of the ``rnngrad`` console script; returns the exit status."""
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            sys.stderr.write(parser.format_help())
+            print("rnngrad: error: choose a command: derive, check, sweep or report",
+                  file=sys.stderr)
+            return 2
         return args.run(args)
+    except SystemExit as done:  # --help and --version print, then exit 0
+        return 0 if done.code is None else done.code
     except UsageError as err:
         print(f"rnngrad: error: {err}", file=sys.stderr)
         return 2

@@ -8,6 +8,9 @@ import tempfile
 from pathlib import Path
 
 TEX_TIMEOUT = 300
+NO_TEX = ("no TeX engine (latexmk or pdflatex) on PATH; install one with: sh scripts/install.sh, "
+          "or apt-get install texlive-latex-base texlive-latex-recommended latexmk "
+          "(or pass --no-pdf to skip the PDF)")
 
 
 class TexUnavailable(RuntimeError):
@@ -55,8 +58,7 @@ def build_pdf(tex_source, pdf_path, assets=None, log_path=None):
     log is kept there too (see ``overfull_boxes``)."""
     engine = tex_engine()
     if engine is None:
-        raise TexUnavailable("no TeX engine on PATH (install latexmk or pdflatex: "
-                             "sh scripts/install.sh)")
+        raise TexUnavailable(NO_TEX)
     with tempfile.TemporaryDirectory(prefix="rnngrad-tex-") as scratch:
         if assets is not None:
             shutil.copytree(assets, Path(scratch, Path(assets).name))

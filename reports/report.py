@@ -4,7 +4,6 @@ interrupted run leaves only complete files; the same command gives the same byte
 """
 
 import json
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -29,12 +28,15 @@ HEAD = r"""\documentclass[11pt]{article}
 """
 
 
-def section_list(figure_dir):
+def section_list(figure_dir, written=None):
+    """(title, build) of every section; figures a section draws are added to ``written``."""
     def bptt_figure(norms):
         with plt.rc_context(figures.STYLE):
             fig, ax = plt.subplots()
             figures.plot_bptt_contributions(ax, norms)
-            figures.save(fig, str(Path(figure_dir, "bptt_contributions")))
+            paths = figures.save(fig, str(Path(figure_dir, "bptt_contributions")))
+        if written is not None:
+            written.extend(paths)
 
     return [
         ("Setting and notation", sections.setting),
@@ -53,8 +55,9 @@ def section_list(figure_dir):
     ]
 
 
-def write_report(outdir, command, progress=print):
-    """Write the report into ``outdir``; returns the list of written paths."""
+def write_report(outdir, command, progress=print, pdf=True):
+    """Write the report into ``outdir``; returns the list of written paths.  With ``pdf``,
+    RuntimeError when report.pdf is not built (the other files are written by then)."""
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {outdir} is a file, not a folder")
@@ -63,7 +66,7 @@ def write_report(outdir, command, progress=print):
     progress("figures")
     written = figures.write_all(str(figure_dir))
     parts, results = [HEAD], {}
-    for title, build in section_list(figure_dir):
+    for title, build in section_list(figure_dir, written):
         progress(title)
         text, numbers = build() if build else more.reproducibility(command)
         parts.append(f"\\section{{{title}}}\n{text}\n")
@@ -73,12 +76,12 @@ def write_report(outdir, command, progress=print):
     write_atomic(out / "report.tex", tex)
     write_atomic(out / "results.json", json.dumps(results, indent=2, sort_keys=True) + "\n")
     written += [str(out / "report.tex"), str(out / "results.json")]
-    progress("PDF")
-    try:
-        build_pdf(tex, out / "report.pdf", assets=figure_dir)
+    if pdf:
+        progress("PDF")
+        try:
+            build_pdf(tex, out / "report.pdf", assets=figure_dir)
+        except (TexUnavailable, TexFailed) as err:
+            raise RuntimeError(f"wrote {len(written)} files in {out} but not report.pdf: "
+                               f"{err}") from None
         written.append(str(out / "report.pdf"))
-    except TexUnavailable as err:
-        print(f"rnngrad: wrote {out / 'report.tex'}; no PDF: {err}", file=sys.stderr)
-    except TexFailed as err:
-        raise RuntimeError(str(err)) from None
     return written

@@ -2,13 +2,14 @@
 with results.json and with independent computations, determinism, bad output folders."""
 
 import json
+import re
 import shutil
 import subprocess
 from fractions import Fraction
 
 import pytest
 
-from reports import report
+from reports import files, report
 from reports.cli import main
 
 TITLES = ["Setting and notation", "The scalar linear RNN", "The scalar tanh RNN of seed 000",
@@ -81,7 +82,8 @@ def test_report_interrupted_leaves_only_complete_files(tmp_path, capsys, monkeyp
 
     real = report.section_list
     monkeypatch.setattr(report, "section_list",
-                        lambda figure_dir: real(figure_dir)[:3] + [("Boom", interrupt)])
+                        lambda figure_dir, written=None:
+                        real(figure_dir, written)[:3] + [("Boom", interrupt)])
     assert main(["report", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     errors = [line for line in err.splitlines() if line.startswith("rnngrad: error:")]
@@ -91,3 +93,48 @@ def test_report_interrupted_leaves_only_complete_files(tmp_path, capsys, monkeyp
     assert leftovers == []
     for png in (tmp_path / "figures").glob("*.png"):
         assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def files_in(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def reported_count(err, pattern):
+    match = re.search(pattern, err)
+    assert match, err
+    return int(match.group(1))
+
+
+def test_report_done_counts_the_files_written(tmp_path, capsys):
+    assert main(["report", "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    written = files_in(tmp_path)
+    assert "report.pdf" in written and "figures/bptt_contributions.png" in written
+    assert reported_count(err, rf"done: (\d+) files in {re.escape(str(tmp_path))}") \
+        == len(written)
+
+
+def test_report_without_tex_writes_the_rest_and_exits_1(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(files.shutil, "which", lambda name: None)
+    assert main(["report", "--out", str(tmp_path)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines()
+              if not line.startswith("rnngrad report: ")]
+    assert len(errors) == 1 and errors[0].startswith("rnngrad: error: wrote ")
+    assert "not report.pdf: no TeX engine" in errors[0]
+    assert "sh scripts/install.sh" in errors[0] and "apt-get install" in errors[0]
+    written = files_in(tmp_path)
+    assert {"report.tex", "results.json"} <= set(written) and "report.pdf" not in written
+    assert reported_count(errors[0], r"wrote (\d+) files") == len(written)
+
+
+def test_report_no_pdf_skips_the_build_and_exits_0(tmp_path, capsys, monkeypatch):
+    def no_build(*args, **kwargs):
+        raise AssertionError("--no-pdf must not build a PDF")
+
+    monkeypatch.setattr(report, "build_pdf", no_build)
+    assert main(["report", "--out", str(tmp_path), "--no-pdf"]) == 0
+    err = capsys.readouterr().err
+    written = files_in(tmp_path)
+    assert "report.tex" in written and "report.pdf" not in written
+    assert "(--no-pdf: report.pdf not built)" in err
+    assert reported_count(err, r"done: (\d+) files") == len(written)

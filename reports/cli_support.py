@@ -1,0 +1,93 @@
+"""What the modules of the ``rnngrad`` command line share: ``UsageError``, the version, and the
+texts longer than one line (the case-file format of ``rnngrad check --help``, the exit
+statuses).  Every text here is shown to the user, so it points to no file the user lacks.
+"""
+
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """Bad input: reported in one line on stderr, exit status 2."""
+
+
+MAIN_EPILOG = """\
+Run 'rnngrad COMMAND --help' for the options of a command.
+
+exit status: 0 success, 1 a failed check or a PDF that was asked for and not built,
+2 bad input (one line on stderr)"""
+
+CHECK_DESCRIPTION = """\
+Run the RNN of CASE.json forward, h_t = phi(W_hh h_(t-1) + W_xh x_t + b_h) for t = 1..T,
+and print h, the step Jacobians J_t = diag(phi'(a_t)) W_hh, their product dh_T/dh_0, the bound
+(gamma ||W_hh||_2)^T and, when the case has a target y, the loss and its gradients.  Every
+analytic derivative is checked against central differences, Richardson extrapolation, the
+complex step and a 50-digit mpmath computation."""
+
+CHECK_EPILOG = """\
+case file: one JSON object, for example (n = 2 hidden units, m = 1 input, T = 3 steps)
+
+  {"activation": "tanh",
+   "W_hh": [[0.5, -0.3], [0.2, 0.9]],
+   "W_xh": [[1.0], [0.5]],
+   "b_h": [0.1, -0.2],
+   "h0": [0.3, -0.1],
+   "x": [[0.2], [0.7], [-0.4]],
+   "y": [0.0, 0.5]}
+
+  key         shape          required  meaning
+  activation  string         yes       a registered name ({names})
+                                       or a formula in one variable, e.g. "x/(1+Abs(x))"
+  alpha       number         no        alpha of leaky_relu (default 1/100) or elu (default 1)
+  W_hh        n x n          yes       recurrent weights; n is the hidden size
+  W_xh        n x m          yes       input weights; m is the input size
+  b_h         n              no        bias (default zeros)
+  h0          n              no        initial state h_0 (default zeros)
+  x           T x m          yes       inputs x_1 .. x_T, one row per step; T = number of rows
+  y           n, or T x n    no        target; loss L = 1/2 ||h_T - y||^2 (shape n), or
+                                       L = 1/2 sum_t ||h_t - y_t||^2 (shape T x n);
+                                       without y there is no loss and no gradient check of L
+
+  Numbers are JSON numbers (finite); vectors are lists, matrices lists of rows.
+  Unknown keys are refused.
+
+output: a table, or with --json one object with T, activation, h, step_jacobians,
+jacobian_product, spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh,
+grad_W_xh, grad_b_h, grad_h0, checks (per method: max_rel_error, tolerance, passed, note) and
+passed.  Numbers beyond float64 are null, beside their log10.
+
+exit status: 0 every check passed, 1 a check failed, 2 bad input (one line on stderr)"""
+
+
+def check_epilog(names):
+    """The case-file format, listing the registered activation ``names``."""
+    return CHECK_EPILOG.replace("{names}", _wrap_names(names))
+
+
+def _wrap_names(names, width=48, indent=" " * 39):
+    lines, line = [], ""
+    for name in names:
+        piece = name if not line else f"{line}, {name}"
+        if len(piece) > width and line:
+            lines.append(line + ",")
+            piece = name
+        line = piece
+    return f"\n{indent}".join([*lines, line])
+
+
+def version():
+    """rnngrad's version: the installed distribution's, else the one in pyproject.toml."""
+    try:
+        return metadata.version("rnngrad")
+    except metadata.PackageNotFoundError:
+        return _pyproject_version()
+
+
+def _pyproject_version():
+    path = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"

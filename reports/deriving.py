@@ -1,0 +1,156 @@
+"""``rnngrad derive``: the step-by-step derivation of a symbolic RNN, printed or written as
+LaTeX, text, JSON or a compiled PDF (see ``add_derive_parser`` for the options).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import derive
+from derive.derivations import derivation
+from reports.cli_support import UsageError
+from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
+
+#: what ``rnngrad derive --out FILE`` writes, by FILE's suffix
+OUT_FORMATS = {".tex": "latex", ".txt": "text", ".json": "json", ".pdf": "pdf"}
+
+
+def add_derive_parser(commands):
+    """The ``derive`` subcommand, added to argparse's ``commands``."""
+    d = commands.add_parser("derive", help="derive dh_k/dh_(k-1), the product, bounds and "
+                            "regime conditions for a symbolic RNN",
+                            description="Print or write the step-by-step derivation.",
+                            epilog="exit status: 0 success, 1 FILE.pdf not built (no TeX "
+                            "engine, or TeX failed; FILE.tex is written all the same), 2 bad "
+                            "input (one line on stderr)")
+    which = d.add_mutually_exclusive_group(required=True)
+    which.add_argument("--activation", metavar="A",
+                       help=f"registered activation: {', '.join(derive.activation_names())}")
+    which.add_argument("--formula", metavar="TEXT",
+                       help="custom activation in one variable, e.g. 'x/(1+Abs(x))' "
+                            "(safe parser; no eval)")
+    d.add_argument("--alpha", metavar="X", help="alpha of leaky_relu or elu (exact decimal or "
+                   "fraction, e.g. 0.1 or 1/10)")
+    d.add_argument("--hidden", type=int, required=True, metavar="N", help="hidden size n >= 1")
+    d.add_argument("--inputs", type=int, default=1, metavar="M",
+                   help="input size m >= 1 (default 1)")
+    d.add_argument("--steps", type=int, required=True, metavar="T", help="sequence length T >= 1")
+    d.add_argument("--format", choices=("latex", "text", "json"),
+                   help="latex: an align* fragment (a whole document with --document); text: "
+                        "for reading; json: for programs.  Default: from the suffix of --out, "
+                        "else latex")
+    d.add_argument("--expanded", action="store_true",
+                   help="also write the product dh_T/dh_0 out entry by entry (small n, T)")
+    d.add_argument("--document", action="store_true",
+                   help="a complete standalone LaTeX document instead of an align* fragment "
+                        "(LaTeX only)")
+    d.add_argument("--out", metavar="FILE",
+                   help="write to FILE instead of stdout: FILE.tex (latex), FILE.txt (text), "
+                        "FILE.json (json), or FILE.pdf (the document, compiled; FILE.tex beside "
+                        "it)")
+    d.add_argument("--no-pdf", action="store_true",
+                   help="with --out FILE.pdf: write FILE.tex only, without building the PDF")
+    d.set_defaults(run=run_derive)
+
+
+def run_derive(args):
+    kind = _output_kind(args)
+    act = _activation(args)
+    rnn = derive.RNN(hidden=_at_least_one(args.hidden, "--hidden"),
+                     inputs=_at_least_one(args.inputs, "--inputs"), activation=act)
+    steps = _at_least_one(args.steps, "--steps")
+    try:
+        result = derivation(rnn, steps, expanded=args.expanded)
+    except derive.ExpressionTooLarge:
+        raise UsageError(f"--expanded for n={rnn.hidden}, T={steps} would exceed "
+                         f"{derive.MAX_OPERATIONS:,} operations; drop --expanded, or use "
+                         "'rnngrad check CASE.json' for numbers") from None
+    if kind == "pdf":
+        return _write_pdf(result.document(), Path(args.out), args.no_pdf)
+    if kind == "json":
+        text = json.dumps({"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
+                           "steps": steps, "gamma": str(act.gamma),
+                           "gamma_exact": act.gamma_exact, "derivation": result.to_dict()},
+                          indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    elif kind == "text":
+        text = result.to_text()
+    else:
+        text = result.document() if args.document else result.to_latex()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(Path(args.out), text)
+    return 0
+
+
+def _output_kind(args):
+    """What derive writes (latex, text, json or pdf), from --format, --out and --document;
+    UsageError when they disagree, so that no combination silently does something else."""
+    kind = args.format
+    if args.out is not None:
+        suffix = Path(args.out).suffix.lower()
+        if suffix not in OUT_FORMATS:
+            raise UsageError(f"--out {args.out}: unsupported file type {suffix or '(none)'}; "
+                             "use .tex, .txt, .json or .pdf")
+        implied = OUT_FORMATS[suffix]
+        if kind not in (None, implied) and (kind, implied) != ("latex", "pdf"):
+            raise UsageError(f"--out {args.out} does not match --format {kind} (.tex: latex, "
+                             ".txt: text, .json: json, .pdf: the compiled document)")
+        kind = implied
+    kind = kind or "latex"
+    if args.document and kind in ("text", "json"):
+        raise UsageError(f"--document makes a LaTeX document, not {kind}: drop --document, or "
+                         "use --format latex (or --out FILE.tex / FILE.pdf)")
+    if args.no_pdf and kind != "pdf":
+        raise UsageError("--no-pdf applies to --out FILE.pdf only")
+    return kind
+
+
+def _at_least_one(value, option):
+    if value < 1:
+        raise UsageError(f"{option} must be >= 1, got {value}")
+    return value
+
+
+def _activation(args):
+    if args.formula is not None:
+        if args.alpha is not None:
+            raise UsageError("--alpha applies to --activation leaky_relu or elu only")
+        return derive.parse_activation(args.formula)
+    act = derive.activation(args.activation)  # refuses an unknown name first
+    if args.alpha is None:
+        return act
+    alpha = _decimal(args.alpha, "--alpha")
+    try:
+        return derive.activation(args.activation, alpha=alpha)
+    except ValueError as err:
+        if "takes no parameter" in str(err):
+            raise UsageError("--alpha applies to --activation leaky_relu or elu only") from None
+        raise UsageError(str(err).replace(f"{args.activation} alpha", "--alpha")) from None
+
+
+def _decimal(text, option):
+    from fractions import Fraction
+
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"{option} must be a decimal or a fraction such as 0.1 or 1/10, "
+                         f"got {text!r}") from None
+
+
+def _write_pdf(document, out, no_pdf):
+    """Write the document's .tex beside ``out`` and build ``out``; 1 when the PDF is not built
+    (no TeX engine, or TeX failed) unless --no-pdf asked for the .tex alone."""
+    tex = out.with_suffix(".tex")
+    write_atomic(tex, document)
+    if no_pdf:
+        print(f"rnngrad: wrote {tex} (--no-pdf: no PDF built)", file=sys.stderr)
+        return 0
+    try:
+        build_pdf(document, out)
+    except (TexUnavailable, TexFailed) as err:
+        print(f"rnngrad: error: wrote {tex} but not {out}: {err}", file=sys.stderr)
+        return 1
+    print(f"rnngrad: wrote {tex} and {out}", file=sys.stderr)
+    return 0
