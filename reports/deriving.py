@@ -144,6 +144,7 @@ def _write_pdf(document, out, no_pdf):
     (no TeX engine, or TeX failed) unless --no-pdf asked for the .tex alone."""
     tex = out.with_suffix(".tex")
     write_atomic(tex, document)
+    out.unlink(missing_ok=True)   # an older PDF would no longer match the .tex
     if no_pdf:
         print(f"rnngrad: wrote {tex} (--no-pdf: no PDF built)", file=sys.stderr)
         return 0

@@ -76,6 +76,7 @@ def write_report(outdir, command, progress=print, pdf=True):
     write_atomic(out / "report.tex", tex)
     write_atomic(out / "results.json", json.dumps(results, indent=2, sort_keys=True) + "\n")
     written += [str(out / "report.tex"), str(out / "results.json")]
+    (out / "report.pdf").unlink(missing_ok=True)   # an older PDF would not match report.tex
     if pdf:
         progress("PDF")
         try:

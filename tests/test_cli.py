@@ -264,6 +264,7 @@ def test_cli_no_pdf_writes_tex_only_and_exits_0(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr("reports.deriving.build_pdf", no_build)
     target = tmp_path / "d.pdf"
+    target.write_bytes(b"%PDF an older build")   # would no longer match d.tex: removed
     status, out, err = run(capsys, "derive", "--activation", "tanh", "--hidden", "1",
                            "--steps", "2", "--out", str(target), "--no-pdf")
     assert status == 0 and out == ""

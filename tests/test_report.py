@@ -132,6 +132,7 @@ def test_report_no_pdf_skips_the_build_and_exits_0(tmp_path, capsys, monkeypatch
         raise AssertionError("--no-pdf must not build a PDF")
 
     monkeypatch.setattr(report, "build_pdf", no_build)
+    (tmp_path / "report.pdf").write_bytes(b"%PDF an older build")   # must not survive
     assert main(["report", "--out", str(tmp_path), "--no-pdf"]) == 0
     err = capsys.readouterr().err
     written = files_in(tmp_path)
