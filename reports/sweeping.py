@@ -12,8 +12,7 @@ import math
 import numpy as np
 
 from numeric.sweep import scalar_sweep
-from reports.sweep_text import (fixed_point_note, inputs_text, number, render_csv, render_table,
-                                setting)
+from reports import sweep_text
 
 MAX_GRID = 10**7          # w values × T values (the output is a table of that size)
 MAX_T = 10**7
@@ -97,17 +96,17 @@ def run(activation, w_text, T_text, h0, inputs, noise, seed, output="table", plo
     if noise:
         x = inputs + noise * np.random.default_rng(seed).standard_normal(int(T.max()))
     result = scalar_sweep(activation, w, T, h0=h0, inputs=x, progress=progress)
-    x_text = inputs_text(inputs, noise, seed)
+    x_text = sweep_text.inputs_text(inputs, noise, seed)
     if plot:
         _plot(result, plot, x_text)
-    note = fixed_point_note(result)
+    notes = [note] if (note := sweep_text.fixed_point_note(result)) else []
     if output == "json":
         data = {**result.to_dict(), "method": result.method, "input": inputs, "noise": noise,
-                "seed": seed, "setting": setting(result, x_text), "notes": [note] if note else []}
+                "seed": seed, "setting": sweep_text.setting(result, x_text), "notes": notes}
         return json.dumps(data, indent=2, sort_keys=True) + "\n", []
     if output == "csv":
-        return render_csv(result), [note] if note else []
-    return render_table(result, x_text), []
+        return sweep_text.render_csv(result), notes
+    return sweep_text.render_table(result, x_text), []
 
 
 def _plot(result, path, x_text):
@@ -126,7 +125,7 @@ def _plot(result, path, x_text):
         ax.set_ylabel("recurrent weight w")
     else:
         for w, row in zip(result.w, result.log10_abs_grad, strict=True):
-            ax.plot(result.T, row, "o-", label=f"w = {number(w)}")
+            ax.plot(result.T, row, "o-", label=f"w = {sweep_text.number(w)}")
         ax.legend(fontsize=8)
         ax.set_ylabel("log10 |dh_T/dh_0|")
     ax.set_xlabel("sequence length T (steps)")
@@ -147,7 +146,7 @@ def _plot(result, path, x_text):
 def plot_title(result, x_text):
     """The plot's title: the setting (h_0, x_t) and, when rows sit at a fixed point, that
     those rows show the linear regime."""
-    title = setting(result, x_text)
+    title = sweep_text.setting(result, x_text)
     fixed = int(result.fixed_point.sum())
     if fixed:
         which = "every w" if fixed == len(result.w) else f"{fixed} of {len(result.w)} w"
