@@ -17,7 +17,11 @@ CSV_HEADER = "activation,w,T,log10_abs_grad,log10_bound,regime"
 
 
 def number(value):
-    """A float as written: the shortest repr, without a trailing .0 (3, -1.8, 1e-20)."""
+    """A float as written: the shortest repr, without a trailing .0.
+
+    >>> number(3.0), number(-1.8), number(1e-20), number(-0.0)
+    ('3', '-1.8', '1e-20', '0')
+    """
     text = repr(float(value) + 0.0)
     return text[:-2] if text.endswith(".0") else text
 
@@ -87,7 +91,7 @@ def render_table(result, x_text=None):
                        if np.any(last == name))
     lines += [f"at T = {result.T[-1]}: {counts}",
               "r: v vanishing (|dh_T/dh_0| <= 1e-1), s stable, e exploding (>= 1e1), "
-              "? not representable",
+              "? phi' underflowed",
               "every T: --csv or --json;  method: " + result.method]
     note = fixed_point_note(result)
     lines += textwrap.wrap(note, WIDTH) if note else []

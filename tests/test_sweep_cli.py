@@ -193,3 +193,11 @@ def test_sweep_readme_example_is_off_the_fixed_point(capsys):
     big = [i for i, w in enumerate(data["w"]) if abs(w) > 1]
     assert all(data["log10_bound"][i][-1] >= 1 for i in big)
     assert all(data["regime"][i][-1] == "vanishing" for i in big)
+
+
+def test_sweep_csv_and_table_mark_unrepresentable_values(capsys):
+    """tanh from h_0 = -800: sech²(-800) underflows float64, the value is not representable."""
+    csv_text = run(capsys, "sweep", "--w", "1", "--T", "2", "--h0=-800", "--csv")[1]
+    assert csv_text.splitlines()[1] == "tanh,1,2,nan,0.0,unknown"
+    table = run(capsys, "sweep", "--w", "1", "--T", "2", "--h0=-800")[1]
+    assert table.splitlines()[4].split() == ["1", "n/a", "0.000", "?"]
