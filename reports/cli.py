@@ -3,8 +3,7 @@
     rnngrad derive --activation A --hidden N --steps T [--format latex|text|json]
                    [--expanded] [--document] [--out FILE]
     rnngrad check CASE.json [--json] [--rtol R]
-    rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--noise S]
-                  [--json | --csv] [--plot FILE]
+    rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--json] [--plot FILE]
 
 Exit codes: 0 success, 1 a failed check or build, 2 bad input (one line on stderr).
 """
