@@ -17,6 +17,11 @@ Limitation: φ'(a) itself is evaluated in floating point; where it underflows (t
 |a| ≳ 355) the product is not representable, and the result flags those rows (``underflow``,
 NaN values) instead of reporting 0.
 
+Fixed points: where φ(w h_0 + x_t) = h_0 at every step the trajectory never leaves h_0, and
+∂h_T/∂h_0 = (w φ'(a*))^T with a* = w h_0 + x (constant input): the linearisation at that
+point, so the sweep shows the linear regime (tanh with h_0 = 0, x_t = 0 explodes for every
+|w| > 1).  ``fixed_point`` marks those w.
+
 Regime rule (documented, used for every label): over the T steps the gradient is "vanishing"
 when |∂h_T/∂h_0| ≤ 10^-1 (it lost at least a factor of ten), "exploding" when ≥ 10^1, and
 "stable" in between.
@@ -48,7 +53,9 @@ REGIME_THRESHOLD = 1.0  # log10 of the factor gained or lost that counts as a re
 
 @dataclass(frozen=True)
 class ScalarSweep:
-    """log10|∂h_T/∂h_0|, the bound's log10 (γ|w|)^T and the regime, each (len(w), len(T))."""
+    """log10|∂h_T/∂h_0|, the bound's log10 (γ|w|)^T and the regime, each (len(w), len(T)),
+    for the trajectory from ``h0`` driven by ``x_t`` (the constant input; None when it varies
+    in time).  ``fixed_point`` (len(w),): h_t = h_0 at every step, see ``fixed_point_rows``."""
 
     activation: str
     w: np.ndarray
@@ -58,9 +65,14 @@ class ScalarSweep:
     regime: np.ndarray
     method: str
     underflow: np.ndarray
+    h0: float
+    x_t: float | None
+    fixed_point: np.ndarray
 
     def to_dict(self):
-        return _to_dict(self, {"w": self.w, "log10_abs_grad": self.log10_abs_grad})
+        out = _to_dict(self, {"w": self.w, "log10_abs_grad": self.log10_abs_grad})
+        out.update(h0=self.h0, x_t=self.x_t, fixed_point=self.fixed_point.tolist())
+        return out
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,7 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
     x = scalar_inputs(inputs, T.max())
     if not math.isfinite(float(h0)):
         raise ValueError(f"h0 must be finite, got {h0}")
+    h0, used = float(h0), x[: int(T.max())]
     gamma = float(act.gamma)
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(gamma * np.abs(w))[:, None]
@@ -126,10 +139,40 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
             grad = T[None, :] * np.log10(np.abs(w * float(act.dphi)))[:, None]
         method = "closed form T*log10|w phi'|"
     else:
-        grad = _scalar_pass(act, w, T, x, float(h0), progress)
+        grad = _scalar_pass(act, w, T, x, h0, progress)
         method = "one pass over time, products as mantissa*2^e"
     underflow = _mark_underflow(act, grad, w)
-    return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method, underflow)
+    constant = float(used[0]) if np.all(used == used[0]) else None
+    return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method, underflow,
+                       h0, constant, fixed_point_rows(act, w, h0, used))
+
+
+def fixed_point_rows(activation, w, h0, x):
+    """Which w keep h_t = h_0 at every step t = 1..len(x): exactly those with
+    φ(w h_0 + x_t) = h_0 for every t (by induction a_t = w h_0 + x_t and h_t = h_0), tested
+    in the float64 arithmetic of the pass itself, so a flagged row's trajectory is h_0 bit for
+    bit.  There ∂h_T/∂h_0 = Π_t w φ'(w h_0 + x_t), with a constant input (w φ'(a*))^T:
+    the linearisation at a* = w h_0 + x.  A varying input can keep a fixed point only where
+    φ is flat (relu at h_0 = 0 with every x_t ≤ 0).
+
+    >>> fixed_point_rows("tanh", np.array([0.5, 3.0]), 0.0, np.zeros(5)).tolist()
+    [True, True]
+    >>> fixed_point_rows("tanh", np.array([0.5, 3.0]), 0.0, np.full(5, 0.1)).tolist()
+    [False, False]
+    """
+    phi, _ = raw_activation_functions(_activation(activation))
+    w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
+    x = x[:1] if np.all(x == x[0]) else x  # a constant input: one step decides
+    fixed = np.ones(len(w), dtype=bool)
+    chunk = max(1, 2**20 // len(w))
+    with np.errstate(over="ignore", under="ignore"):
+        for start in range(0, len(x), chunk):
+            rows = np.flatnonzero(fixed)
+            if rows.size == 0:
+                break
+            a = w[rows, None] * h0 + x[None, start:start + chunk]
+            fixed[rows] = np.all(np.broadcast_to(phi(a), a.shape) == h0, axis=1)
+    return fixed
 
 
 def _mark_underflow(act, log10_values, grid):
@@ -150,10 +193,11 @@ def _scalar_loop(act, w, T, x, h0, progress):
     phi, dphi = raw_activation_functions(act)
     wanted = _columns(T)
     out = np.empty((len(w), len(T)))
+    T_max = int(T.max())
     w_extended = w.astype(EXTENDED)
     h = np.full(len(w), h0)
     mantissa, exponent = np.ones(len(w), dtype=EXTENDED), np.zeros(len(w), dtype=np.int64)
-    for t in range(1, int(T.max()) + 1):
+    for t in range(1, T_max + 1):
         a = w * h + x[t - 1]
         h = phi(a)
         mantissa, shift = np.frexp(mantissa * (w_extended * dphi(a)))
@@ -162,8 +206,8 @@ def _scalar_loop(act, w, T, x, h0, progress):
             with np.errstate(divide="ignore"):
                 value = (np.log10(np.abs(mantissa)) + exponent * LOG10_2_EXTENDED).astype(float)
                 out[:, wanted[t]] = value[:, None]
-        if progress is not None and t % 65536 == 0:
-            progress(t, int(T.max()))
+        if progress is not None and (t % 65536 == 0 or t == T_max):
+            progress(t, T_max)
     return out
 
 

@@ -3,7 +3,8 @@
     rnngrad derive --activation A --hidden N --steps T [--inputs M] [--alpha X]
                    [--format latex|text|json] [--expanded] [--document] [--out FILE] [--no-pdf]
     rnngrad check CASE.json [--json] [--rtol R]
-    rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--json] [--plot FILE]
+    rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--noise S] [--seed K]
+                  [--json | --csv] [--plot FILE]
     rnngrad report [--out DIR] [--no-pdf]
     rnngrad --version
 
@@ -44,7 +45,9 @@ def build_parser():
         "sweep", help="log10|dh_T/dh_0| over a grid of w and T for h_t = phi(w h_(t-1) + x_t)",
         description="Sweep the scalar RNN over w and T.  Lists: 0.5,1,1.5; ranges: a:b:num "
         "for --w (linspace), a:b[:step] for --T (inclusive).  Negative values must be joined "
-        "with '=': --w=-2.7,0.5 (a bare -2.7 reads as an option).")
+        "with '=': --w=-2.7,0.5 (a bare -2.7 reads as an option).  With h_0 = 0 and x_t = 0 "
+        "(the defaults) tanh never leaves its fixed point 0, where it is linear: the output "
+        "says so; --input 0.1 or --noise 0.1 shows the non-linear regime.")
     s.add_argument("--activation", default="tanh", metavar="A",
                    help=f"one of: {', '.join(derive.activation_names())} (default tanh)")
     s.add_argument("--w", required=True, metavar="LIST", help="weights: 0.5,1,1.5 or -3:3:61 "
@@ -55,7 +58,10 @@ def build_parser():
     s.add_argument("--noise", type=float, default=0.0,
                    help="add noise * N(0,1) to x_t, drawn with --seed (default 0)")
     s.add_argument("--seed", type=int, default=0, help="seed of the input noise (default 0)")
-    s.add_argument("--json", action="store_true", help="print one JSON object")
+    form = s.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print one JSON object (every value)")
+    form.add_argument("--csv", action="store_true", help="print every (w, T) as CSV: "
+                      "activation,w,T,log10_abs_grad,log10_bound,regime (with a header line)")
     s.add_argument("--plot", metavar="FILE", help="also draw the sweep to FILE (.png or .pdf)")
     s.set_defaults(run=run_sweep)
     r = commands.add_parser("report", help="write the full report: report.tex, report.pdf, "
@@ -114,13 +120,18 @@ def run_report(args):
 
 
 def run_sweep(args):
+    from reports.progress import Progress
     from reports.sweeping import run
 
     for name in ("h0", "input", "noise"):
         if not math.isfinite(getattr(args, name)):
             raise UsageError(f"--{name} must be finite, got {getattr(args, name)}")
-    sys.stdout.write(run(args.activation, args.w, args.T, args.h0, args.input, args.noise,
-                         args.seed, args.json, args.plot))
+    output = "json" if args.json else "csv" if args.csv else "table"
+    text, notes = run(args.activation, args.w, args.T, args.h0, args.input, args.noise,
+                      args.seed, output, args.plot, Progress("rnngrad sweep"))
+    sys.stdout.write(text)
+    for note in notes:
+        print(f"rnngrad sweep: note: {note}", file=sys.stderr)
     return 0
 
 

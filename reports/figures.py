@@ -57,7 +57,7 @@ def plot_regime_map(ax, activation, w=None, T=None, inputs=0.1, h0=0.0, limit=20
     ax.set_xlabel("sequence length T (steps)")
     ax.set_ylabel("recurrent weight w")
     ax.set_title(f"{result.activation}: $\\log_{{10}}|\\partial h_T/\\partial h_0|$ "
-                 f"(clipped to $\\pm${limit:g}), $x_t = {inputs:g}$")
+                 f"(clipped to $\\pm${limit:g}), $x_t = {inputs:g}$, $h_0 = {h0:g}$")
     ax.figure.colorbar(image, ax=ax, label=r"$\log_{10}|\partial h_T/\partial h_0|$")
     return ax
 
@@ -90,7 +90,7 @@ def plot_saturation(ax, w=0.9, drives=(0.0, 0.5, 1.0, 2.0, 4.0), T_max=200):
         ax.plot(T, row, label=f"$x_t = {x:g}$")
     ax.set_xlabel("sequence length T (steps)")
     ax.set_ylabel(r"$\log_{10}\,|\partial h_T / \partial h_0|$")
-    ax.set_title(f"tanh saturation: w = {w:g}, growing input drive")
+    ax.set_title(f"tanh saturation: w = {w:g}, $h_0 = 0$, growing input drive $x_t$")
     ax.legend(loc="best", fontsize=8)
     return ax
 

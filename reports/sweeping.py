@@ -1,17 +1,18 @@
-"""``rnngrad sweep``: parse the grids, run numeric.scalar_sweep, print JSON or a table, plot.
+"""``rnngrad sweep``: parse the grids, run numeric.scalar_sweep, print a summary table, the
+long CSV or JSON, plot.
 
---w: a comma list (0.5,1,1.5) or a:b:num (linspace);  --T: a comma list of ints or a:b[:step]
+--w: a comma list (0.5,1,1.5) or a:b:num (linspace, snapped to the short decimals it means:
+-3:3:61 gives -1.8, not -1.7999999999999998);  --T: a comma list of ints or a:b[:step]
 (inclusive).  Negative values: write --w=-2.7,0.5 (argparse reads a bare -2.7 as an option).
 """
 
 import json
 import math
-import sys
-import time
 
 import numpy as np
 
 from numeric.sweep import scalar_sweep
+from reports import sweep_text
 
 MAX_GRID = 10**7          # w values × T values (the output is a table of that size)
 MAX_T = 10**7
@@ -24,12 +25,25 @@ def parse_w(text):
         count = _int(num, "--w a:b:num: num")
         if count < 1:
             raise ValueError(f"--w a:b:num needs num >= 1, got {count}")
-        values = np.linspace(_float(a, "--w"), _float(b, "--w"), count)
+        start, stop = _float(a, "--w"), _float(b, "--w")
+        values = _snap(np.linspace(start, stop, count), max(abs(start), abs(stop)))
     elif ":" in text:
         raise ValueError(f"--w takes a comma list or a:b:num, got {text!r}")
     else:
         values = np.array([_float(part, "--w") for part in text.split(",")])
     return values
+
+
+def _snap(values, scale):
+    """Each linspace value replaced by its 12-significant-digit decimal when the two differ by
+    rounding only (≤ 4 ulp of the range's scale): -1.7999999999999998 → -1.8, 4e-16 → 0;
+    a value with no short decimal (1/6 of 0:1:7) is kept as computed."""
+    tolerance = 4 * np.spacing(scale)
+    snapped = []
+    for value in values.tolist():
+        short = 0.0 if abs(value) <= tolerance else float(f"{value:.12g}")
+        snapped.append(short if abs(short - value) <= tolerance else value)
+    return np.array(snapped)
 
 
 def parse_T(text):
@@ -71,44 +85,31 @@ def _int(text, option):
         raise ValueError(f"{option}: {text.strip()!r} is not an integer") from None
 
 
-def run(activation, w_text, T_text, h0, inputs, noise, seed, as_json, plot):
-    """Everything the sweep subcommand does; returns the text to print."""
+def run(activation, w_text, T_text, h0, inputs, noise, seed, output="table", plot=None,
+        progress=None):
+    """Everything the sweep subcommand does.  ``output``: "table", "csv" or "json".  Returns
+    (stdout text, notes for stderr): the CSV keeps its notes (the fixed-point note) off stdout."""
     w, T = parse_w(w_text), parse_T(T_text)
     if w.size * T.size > MAX_GRID:
         raise ValueError(f"grid of {w.size} w × {T.size} T values exceeds {MAX_GRID}")
     x = inputs
     if noise:
         x = inputs + noise * np.random.default_rng(seed).standard_normal(int(T.max()))
-    result = scalar_sweep(activation, w, T, h0=h0, inputs=x, progress=_progress())
+    result = scalar_sweep(activation, w, T, h0=h0, inputs=x, progress=progress)
+    x_text = sweep_text.inputs_text(inputs, noise, seed)
     if plot:
-        _plot(result, plot)
-    data = {"w": result.w.tolist(), **result.to_dict(), "method": result.method,
-            "h0": h0, "input": inputs, "noise": noise, "seed": seed}
-    if as_json:
-        return json.dumps(data, indent=2, sort_keys=True) + "\n"
-    return _table(result)
+        _plot(result, plot, x_text)
+    notes = [note] if (note := sweep_text.fixed_point_note(result)) else []
+    if output == "json":
+        data = {**result.to_dict(), "method": result.method, "input": inputs, "noise": noise,
+                "seed": seed, "setting": sweep_text.setting(result, x_text), "notes": notes}
+        return json.dumps(data, indent=2, sort_keys=True) + "\n", []
+    if output == "csv":
+        return sweep_text.render_csv(result), notes
+    return sweep_text.render_table(result, x_text), []
 
 
-def _progress():
-    start = time.monotonic()
-
-    def report(t, T_max):
-        if time.monotonic() - start > 2.0:
-            print(f"rnngrad sweep: step {t:,} of {T_max:,}", file=sys.stderr, flush=True)
-    return report
-
-
-def _table(result):
-    head = f"{'w':>10}" + "".join(f"{f'T={t}':>16}" for t in result.T)
-    rows = [f"log10|dh_T/dh_0| for {result.activation} ({result.method})", head]
-    for w, values, regimes in zip(result.w, result.log10_abs_grad, result.regime, strict=True):
-        cells = "".join(f"{f'{v:.6g} {r[0]}':>16}" for v, r in zip(values, regimes, strict=True))
-        rows.append(f"{w:>10.6g}{cells}")
-    rows.append("regime: v vanishing (<= 1e-1 over T), s stable, e exploding (>= 1e1)")
-    return "\n".join(rows) + "\n"
-
-
-def _plot(result, path):
+def _plot(result, path, x_text):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -124,11 +125,11 @@ def _plot(result, path):
         ax.set_ylabel("recurrent weight w")
     else:
         for w, row in zip(result.w, result.log10_abs_grad, strict=True):
-            ax.plot(result.T, row, "o-", label=f"w = {w:g}")
+            ax.plot(result.T, row, "o-", label=f"w = {sweep_text.number(w)}")
         ax.legend(fontsize=8)
         ax.set_ylabel("log10 |dh_T/dh_0|")
     ax.set_xlabel("sequence length T (steps)")
-    ax.set_title(f"{result.activation}: h_t = phi(w h_(t-1) + x_t)")
+    ax.set_title(plot_title(result, x_text), fontsize=9)
     suffix = path.rsplit(".", 1)[-1].lower()
     if suffix not in ("png", "pdf"):
         plt.close(fig)
@@ -140,3 +141,14 @@ def _plot(result, path):
                                                  "pdf": {"CreationDate": None}}[suffix])
     plt.close(fig)
     write_atomic(path, buffer.getvalue())
+
+
+def plot_title(result, x_text):
+    """The plot's title: the setting (h_0, x_t) and, when rows sit at a fixed point, that
+    those rows show the linear regime."""
+    title = sweep_text.setting(result, x_text)
+    fixed = int(result.fixed_point.sum())
+    if fixed:
+        which = "every w" if fixed == len(result.w) else f"{fixed} of {len(result.w)} w"
+        title += f"\nfixed point h_t = h_0 for {which}: the linear regime (see the text output)"
+    return title

@@ -156,3 +156,64 @@ def test_gain_sweep_renormalisation_survives_extremes(kind):
     # where sech²(a) underflows float64 the rows are flagged and NaN, never a silent 0
     assert np.all(np.isnan(result.log10_norm[result.underflow, -1]))
     assert not result.underflow[:3].any()
+
+
+def _stays_put(phi, w, h0, x):
+    """Oracle: run h_t = φ(w h_{t-1} + x_t) step by step in plain Python floats and say whether
+    every h_t equals h_0."""
+    h = h0
+    for x_t in x:
+        h = phi(w * h + x_t)
+        if h != h0:
+            return False
+    return True
+
+
+RELU, SIGMOID = (lambda a: max(a, 0.0)), (lambda a: 1 / (1 + math.exp(-a)))
+DEAD = -np.linspace(0.0, 2.0, 50)                    # x_t <= 0 at every step, all different
+LATE = np.where(np.arange(50) == 40, 0.3, -1.0)      # x_41 > 0 only
+
+
+@pytest.mark.parametrize("name, phi, w, h0, x, expected", [
+    ("tanh", math.tanh, [-3.0, 0.5, 3.0], 0.0, np.zeros(50), [True, True, True]),
+    ("tanh", math.tanh, [-3.0, 0.5, 3.0], 0.0, np.full(50, 0.1), [False, False, False]),
+    ("sigmoid", SIGMOID, [2.0, 1.0], 0.5, np.full(50, -1.0), [True, False]),  # σ(0) = 1/2
+    ("relu", RELU, [0.5, 2.0], 0.0, DEAD, [True, True]),   # a varying input, φ flat there
+    ("relu", RELU, [0.5, 2.0], 0.0, LATE, [False, False]),  # leaves h_0 only at t = 41
+    ("relu", RELU, [1.0, 0.9], 1.0, np.zeros(50), [True, False]),
+    ("identity", lambda a: a, [1.0, 0.5], 2.0, np.zeros(50), [True, False]),
+])
+def test_scalar_sweep_fixed_point_is_h_t_equal_h0_at_every_step(name, phi, w, h0, x, expected):
+    result = scalar_sweep(name, np.array(w), np.array([10, 50]), h0=h0, inputs=x)
+    assert result.fixed_point.tolist() == expected
+    assert [_stays_put(phi, w_i, h0, x) for w_i in w] == expected
+
+
+def test_scalar_sweep_fixed_point_only_up_to_the_longest_T():
+    """x_41 > 0 lies beyond T = 40: over the steps swept the trajectory never moves."""
+    assert scalar_sweep("relu", np.array([0.5]), np.array([40]), inputs=LATE).fixed_point[0]
+
+
+@pytest.mark.parametrize("name, w, h0, x, dphi_star", [
+    ("tanh", np.linspace(-3, 3, 61), 0.0, 0.0, 1.0),      # a* = 0, tanh'(0) = 1
+    ("sigmoid", np.array([2.0]), 0.5, -1.0, 0.25),        # a* = 0, σ'(0) = 1/4
+])
+def test_scalar_sweep_at_a_fixed_point_is_the_linearisation(name, w, h0, x, dphi_star):
+    """At a fixed point ∂h_T/∂h_0 = (w φ'(a*))^T exactly: log10 = T log10|w φ'(a*)|."""
+    T = np.array([1, 10, 991])
+    result = scalar_sweep(name, w, T, h0=h0, inputs=x)
+    assert result.fixed_point.all()
+    with np.errstate(divide="ignore"):
+        expected = np.outer(np.log10(np.abs(w * dphi_star)), T)
+    finite = np.isfinite(expected)
+    assert np.array_equal(np.isneginf(result.log10_abs_grad), np.isneginf(expected))
+    np.testing.assert_allclose(result.log10_abs_grad[finite], expected[finite], rtol=1e-12,
+                               atol=1e-12)
+
+
+def test_scalar_sweep_states_h0_and_x_t():
+    constant = scalar_sweep("tanh", np.array([0.5]), np.array([5]), h0=0.25, inputs=0.1)
+    varying = scalar_sweep("tanh", np.array([0.5]), np.array([5]), inputs=np.arange(5.0))
+    assert (constant.h0, constant.x_t, varying.x_t) == (0.25, 0.1, None)
+    data = constant.to_dict()
+    assert (data["h0"], data["x_t"], data["fixed_point"]) == (0.25, 0.1, [False])

@@ -5,6 +5,7 @@ import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from reports.cli import main
@@ -81,4 +82,123 @@ def test_sweep_long_run_reports_progress_on_stderr_only():
                            "--T", "1000000", "--json"], capture_output=True, text=True)
     assert done.returncode == 0
     json.loads(done.stdout)  # progress never enters the JSON
-    assert "rnngrad sweep: step" in done.stderr
+    lines = done.stderr.splitlines()  # not a terminal: the quarters passed, not every call
+    assert 1 <= len(lines) <= 4 and all(line.startswith("rnngrad sweep: step") for line in lines)
+
+
+README_SWEEP = ("sweep", "--activation", "tanh", "--w=-3:3:61", "--T", "1:1000:10")
+
+
+def test_parse_w_range_gives_values_as_written():
+    from decimal import Decimal
+
+    values = parse_w("-3:3:61").tolist()
+    assert values == [float(Decimal(i) / 10) for i in range(-30, 31)]  # -1.8, not -1.79...98
+    assert [repr(v) for v in values][12] == "-1.8" and values[30] == 0.0
+    assert parse_w("0:1:7").tolist() == np.linspace(0, 1, 7).tolist()  # 1/6: no short decimal
+    assert parse_w("0.1,0.7").tolist() == [0.1, 0.7]
+
+
+def test_sweep_json_carries_clean_grid_and_the_setting(capsys):
+    status, out, _ = run(capsys, *README_SWEEP, "--json")
+    data = json.loads(out)
+    assert status == 0 and "1.7999999999999998" not in out and data["w"][12] == -1.8
+    assert (data["h0"], data["x_t"], data["input"]) == (0.0, 0.0, 0.0)
+    assert data["fixed_point"] == [True] * 61 and "linear regime" in data["notes"][0]
+    assert "h_0 = 0, x_t = 0" in data["setting"]
+
+
+def test_sweep_table_fits_100_columns_with_the_bound(capsys):
+    status, out, _ = run(capsys, *README_SWEEP, "--input", "0.1")
+    lines = out.splitlines()
+    assert status == 0 and max(map(len, lines)) <= 100  # was 1,610 characters a line
+    assert lines[0] == "tanh: h_t = phi(w h_(t-1) + x_t), h_0 = 0, x_t = 0.1"
+    assert "T = 1" in lines[2] and "T = 991" in lines[2] and "bound" in lines[3]
+    row = next(line.split() for line in lines if line.split()[:1] == ["-1.8"])
+    # bound of the last column: T log10(γ|w|) with γ = 1, T = 991, independently
+    assert float(row[-2]) == pytest.approx(991 * math.log10(1.8), abs=5e-4)
+    assert float(row[-3]) < float(row[-2]) and row[-1] == "v"  # saturated: below the bound
+    assert "fixed point" not in out
+
+
+def test_sweep_table_says_when_the_trajectory_sits_at_a_fixed_point(capsys):
+    status, out, _ = run(capsys, *README_SWEEP)
+    text = " ".join(out.split())
+    assert status == 0 and "h_0 = 0, x_t = 0" in out
+    assert "every w here (61) the trajectory never leaves h_0 = 0" in text
+    assert "(w phi'(a*))^T exactly" in text and "linear regime" in text and "--input 0.1" in text
+    assert max(map(len, out.splitlines())) <= 100
+
+
+def test_sweep_table_states_noise_and_h0(capsys):
+    _, out, _ = run(capsys, "sweep", "--w", "0.5", "--T", "3", "--h0", "0.25", "--input",
+                    "0.1", "--noise", "0.05", "--seed", "3")
+    assert out.splitlines()[0].endswith("h_0 = 0.25, x_t = 0.1 + 0.05*N(0,1) (seed 3)")
+
+
+def test_sweep_csv_long_format(capsys):
+    status, out, err = run(capsys, "sweep", "--activation", "identity", "--w=-1.8,0.5,2",
+                           "--T", "1,100", "--csv")
+    lines = out.splitlines()
+    assert status == 0 and lines[0] == "activation,w,T,log10_abs_grad,log10_bound,regime"
+    assert len(lines) == 1 + 3 * 2 and lines[1].startswith("identity,-1.8,1,")
+    for line in lines[1:]:
+        name, w, T, grad, bound, regime = line.split(",")
+        expected = int(T) * math.log10(abs(float(w)))  # identity: T log10|w|, γ = 1
+        assert float(grad) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        assert float(bound) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        assert regime == ("vanishing" if expected <= -1 else
+                          "exploding" if expected >= 1 else "stable")
+    assert "fixed point" in err and "fixed point" not in out  # h_0 = 0, x_t = 0: stays at 0
+
+
+def test_sweep_csv_matches_json_and_is_deterministic(capsys):
+    argv = ("sweep", "--w=-3:3:13", "--T", "1,7,40", "--input", "0.2")
+    csv_text = run(capsys, *argv, "--csv")[1]
+    assert csv_text == run(capsys, *argv, "--csv")[1]
+    data = json.loads(run(capsys, *argv, "--json")[1])
+    rows = [line.split(",") for line in csv_text.splitlines()[1:]]
+    assert [float(r[1]) for r in rows[::3]] == data["w"]
+    assert [float(r[3]) for r in rows] == [float(v) for row in data["log10_abs_grad"] for v in row]
+    assert [r[5] for r in rows] == [v for row in data["regime"] for v in row]
+
+
+def test_sweep_json_and_csv_together_exit_2(capsys):
+    status, out, err = run(capsys, "sweep", "--w", "0.5", "--T", "1", "--json", "--csv")
+    assert status == 2 and out == "" and err.startswith("rnngrad: error: ")
+
+
+def test_sweep_plot_title_states_setting_and_fixed_point():
+    from numeric.sweep import scalar_sweep
+    from reports.sweeping import plot_title
+
+    at_rest = scalar_sweep("tanh", np.array([0.5, 2.0]), np.array([5]))
+    moving = scalar_sweep("tanh", np.array([0.5, 2.0]), np.array([5]), h0=0.5, inputs=0.1)
+    assert "h_0 = 0, x_t = 0\nfixed point h_t = h_0 for every w" in plot_title(at_rest, "0")
+    assert plot_title(moving, "0.1").endswith("h_0 = 0.5, x_t = 0.1")
+
+
+def test_sweep_readme_example_is_off_the_fixed_point(capsys):
+    """The README's command shows what the report's map shows: no fixed point, the bound
+    exploding for |w| > 1 while the gradient vanishes by the last T."""
+    import shlex
+
+    from tests.readme_blocks import blocks
+
+    command = next(line for block in blocks() if block.info == "sh"
+                   for line in block.text.splitlines() if line.startswith("rnngrad sweep"))
+    argv = shlex.split(command)[1:]
+    status, out, _ = run(capsys, *argv, "--json")
+    data = json.loads(out)
+    assert status == 0 and not any(data["fixed_point"]) and data["x_t"] == 0.1
+    big = [i for i, w in enumerate(data["w"]) if abs(w) > 1]
+    assert all(data["log10_bound"][i][-1] >= 1 for i in big)
+    assert all(data["regime"][i][-1] == "vanishing" for i in big)
+
+
+def test_sweep_csv_and_table_mark_unrepresentable_values(capsys):
+    """tanh from h_0 = -800: sech²(-800) underflows float64, the value is not representable."""
+    csv_text = run(capsys, "sweep", "--w", "1", "--T", "2", "--h0=-800", "--csv")[1]
+    assert csv_text.splitlines()[1] == "tanh,1,2,nan,0.0,unknown"
+    table = run(capsys, "sweep", "--w", "1", "--T", "2", "--h0=-800")[1]
+    assert table.splitlines()[4].split() == ["1", "n/a", "0.000", "?"]

@@ -1,0 +1,125 @@
+"""Text forms of a scalar sweep: the summary table (fits 100 columns), the long CSV, the notes.
+
+The table is transposed: one row per w, a few T columns (the first, the last and up to two
+between, spaced geometrically), each with log10|∂h_T/∂h_0|, the bound's log10 T·log10(γ|w|)
+and the regime letter.  The CSV has one row per (w, T) with full precision (shortest repr).
+"""
+
+import math
+import textwrap
+
+import numpy as np
+
+WIDTH = 100
+CELL = 22          # "     grad     bound r " per T column
+LETTER = {"vanishing": "v", "stable": "s", "exploding": "e", "unknown": "?"}
+CSV_HEADER = "activation,w,T,log10_abs_grad,log10_bound,regime"
+
+
+def number(value):
+    """A float as written: the shortest repr, without a trailing .0.
+
+    >>> number(3.0), number(-1.8), number(1e-20), number(-0.0)
+    ('3', '-1.8', '1e-20', '0')
+    """
+    text = repr(float(value) + 0.0)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def inputs_text(constant, noise=0.0, seed=0):
+    """x_t as the command gave it: ``0.1`` or ``0.1 + 0.05*N(0,1) (seed 0)``."""
+    text = number(constant)
+    return f"{text} + {number(noise)}*N(0,1) (seed {seed})" if noise else text
+
+
+def setting(result, x_text=None):
+    """The model and the trajectory swept, in one line: activation, h_0 and x_t (``x_text``,
+    else the result's constant input, else "varies in time")."""
+    x = x_text or (number(result.x_t) if result.x_t is not None else "varies in time")
+    return (f"{result.activation}: h_t = phi(w h_(t-1) + x_t), h_0 = {number(result.h0)}, "
+            f"x_t = {x}")
+
+
+def fixed_point_note(result):
+    """The note for rows whose trajectory sits at a fixed point (``""`` when none does)."""
+    rows = np.flatnonzero(result.fixed_point)
+    if rows.size == 0:
+        return ""
+    if rows.size == len(result.w):
+        which = f"every w here ({rows.size})"
+    elif rows.size <= 6:
+        which = "w = " + ", ".join(number(result.w[i]) for i in rows)
+    else:
+        which = f"{rows.size} of the {len(result.w)} w"
+    a = "a* = w h_0 + x_t" if result.x_t is not None else "a_t = w h_0 + x_t"
+    grad = "(w phi'(a*))^T" if result.x_t is not None else "prod_t w phi'(a_t)"
+    return (f"fixed point: for {which} the trajectory never leaves h_0 = {number(result.h0)} "
+            "(phi(w h_0 + x_t) = h_0 at every step), so dh_T/dh_0 = "
+            f"{grad} exactly, {a}: the linearisation at the fixed point.  These rows show the "
+            "linear regime, where |w phi'| > 1 grows without bound in T; off the fixed point "
+            "the non-linearity acts (tanh saturates).  Start off it to see that: --input 0.1, "
+            "--h0 0.5 or --noise 0.1.")
+
+
+def chosen_columns(T, count):
+    """Indices of at most ``count`` T values: the first, the last and geometric steps between."""
+    if len(T) <= count:
+        return list(range(len(T)))
+    logs = np.log(T.astype(float))
+    targets = np.linspace(logs[0], logs[-1], count)
+    picks = sorted({int(np.argmin(np.abs(logs - target))) for target in targets})
+    return sorted(set(picks) | {0, len(T) - 1})
+
+
+def render_table(result, x_text=None):
+    """The summary: one row per w, a few T columns with grad, bound and regime; notes below."""
+    w_text = [number(w) for w in result.w]
+    left = max(6, *map(len, w_text))
+    columns = chosen_columns(result.T, max(1, min(4, (WIDTH - left) // CELL)))
+    head = "".join(f"{f'T = {result.T[j]}':>{CELL - 1}} " for j in columns)
+    sub = "".join(f"{'grad':>9} {'bound':>9} r " for _ in columns)
+    lines = [setting(result, x_text),
+             "grad = log10|dh_T/dh_0|, bound = T log10(gamma |w|) (grad <= bound); "
+             f"{len(columns)} of {len(result.T)} T shown",
+             f"{'':>{left}}{head}".rstrip(), f"{'w':>{left}} {sub}".rstrip()]
+    for i, w in enumerate(w_text):
+        cells = "".join(f"{_cell(result.log10_abs_grad[i, j])} {_cell(result.log10_bound[i, j])} "
+                        f"{LETTER[result.regime[i, j]]} " for j in columns)
+        lines.append(f"{w:>{left}} {cells}".rstrip())
+    last = result.regime[:, -1]
+    counts = ", ".join(f"{int(np.sum(last == name))} {name}" for name in LETTER
+                       if np.any(last == name))
+    lines += [f"at T = {result.T[-1]}: {counts}",
+              "r: v vanishing (|dh_T/dh_0| <= 1e-1), s stable, e exploding (>= 1e1), "
+              "? phi' underflowed",
+              "every T: --csv or --json;  method: " + result.method]
+    note = fixed_point_note(result)
+    lines += textwrap.wrap(note, WIDTH) if note else []
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(result):
+    """Long format, one row per (w, T): activation,w,T,log10_abs_grad,log10_bound,regime."""
+    rows = [CSV_HEADER]
+    for i, w in enumerate(result.w):
+        w_text = number(w)
+        for j, T in enumerate(result.T):
+            rows.append(f"{result.activation},{w_text},{int(T)},"
+                        f"{_full(result.log10_abs_grad[i, j])},{_full(result.log10_bound[i, j])},"
+                        f"{result.regime[i, j]}")
+    return "\n".join(rows) + "\n"
+
+
+def _full(value):
+    """Full precision for the CSV: shortest repr; inf, -inf; nan (not representable)."""
+    return "nan" if math.isnan(value) else repr(float(value) + 0.0)
+
+
+def _cell(value):
+    """A log10 in 9 characters: 3 decimals below 10^4, whole numbers below 10^8, else 3
+    significant digits; n/a where not representable."""
+    if math.isnan(value):
+        return f"{'n/a':>9}"
+    if not math.isfinite(value) or abs(value) < 1e4:
+        return f"{round(value, 3) + 0.0:>9.3f}"
+    return f"{value:>9.0f}" if abs(value) < 1e8 else f"{value:>9.2e}"
