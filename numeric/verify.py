@@ -97,13 +97,13 @@ def check_differences(case, method, rtol=None):
         for j in range(len(h)):
             a, column_weights = path.a[k - 1], case.W_hh[:, j]
             scale = max(1.0, float(np.max(np.abs(column_weights))))  # a moves by W_ij · s
-            s, near = _kink_free_step(
+            s, near, s_kink = _kink_free_step(
                 fd.step_size(method, h[j]) / scale,
                 lambda t, a=a, w=column_weights: fd.near_kink(a, 2 * t * w, points))
             steps.append(s)
             direction = np.eye(len(h))[j]
             column = lambda t, d=direction, f=f, h=h: f(h + t * d)  # noqa: E731
-            _compare(tally, method, column, s, J[k - 1][:, j], near, tol)
+            _compare(tally, method, column, (s, s_kink), J[k - 1][:, j], near, tol)
     if case.y is not None:
         _check_gradient(case, method, tol, tally, points, steps)
     return tally.report(method, max(steps), tol)
@@ -123,32 +123,37 @@ def _check_gradient(case, method, tol, tally, points, steps):
             return np.array([any(np.any(np.sign(a - p) != np.sign(other - p))
                                  for p in points for other in shifted)])
 
-        s, near = _kink_free_step(fd.step_size(method, base[i, j]), crosses)
+        s, near, s_kink = _kink_free_step(fd.step_size(method, base[i, j]), crosses)
         steps.append(s)
-        _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), s,
+        _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), (s, s_kink),
                  np.atleast_1d(reference), np.atleast_1d(near), tol)
 
 
 def _kink_free_step(s, crosses, halvings=20):
     """Halve the step until ±2s crosses no kink of φ' (mask all False); what still crosses
-    after ``halvings`` halvings sits on a kink and is compared by one-sided differences."""
-    near = crosses(s)
+    after ``halvings`` halvings sits on a kink and is compared by one-sided differences, at
+    the first step (each side then lies clear of the kink; a step 2^20 times smaller would
+    let the rounding of the argument swamp the quotient).  Returns (step, mask, one-sided
+    step)."""
+    first, near = s, crosses(s)
     for _ in range(halvings):
         if not near.any():
             break
         s, near = s / 2, crosses(s / 2)
-    return s, near
+    return s, near, first
 
 
-def _compare(tally, method, g, s, reference, near, tol):
+def _compare(tally, method, g, steps, reference, near, tol):
+    """Compare the quotient at steps[0] (one-sided at steps[1] where ``near``) with reference."""
+    s, s_kink = steps
     estimate, magnitude, truncation = fd.quotient(method, g, s)
     error = np.abs(estimate - reference)
     floor = fd.floor(method, magnitude, s) + fd.EPS * np.abs(reference) + 2 * truncation
     if near.any():
-        forward, backward, big = fd.one_sided(g, s)
+        forward, backward, big = fd.one_sided(g, s_kink)
         one_sided = np.minimum(np.abs(forward - reference), np.abs(backward - reference))
         error = np.where(near, one_sided, error)
-        floor = np.where(near, fd.floor("one_sided", big, s), floor)
+        floor = np.where(near, fd.floor("one_sided", big, s_kink), floor)
         tally.kink += int(np.sum(near))
     tally.add(error, reference, tol, floor)
 

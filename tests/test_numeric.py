@@ -357,3 +357,16 @@ def test_oracle_custom_formula_is_flagged_not_independent():
     report = numeric.check_mpmath(Case(act, np.array([[0.5]]), np.array([[1.0]]), np.zeros(1),
                                        np.array([0.1]), np.array([[0.3]])))
     assert report.passed is True and "not independent" in report.note
+
+
+@pytest.mark.parametrize("act", [derive.activation("leaky_relu"), derive.activation("elu"),
+                                 derive.activation("leaky_relu", alpha=0.2)],
+                         ids=lambda a: a.name)
+def test_verify_pre_activation_exactly_on_a_kink_is_not_a_false_failure(act):
+    """a_1 = 0 exactly with φ'(0) = α ≠ 0: the one-sided quotients use the first step, not one
+    2^20 times smaller where the rounding of h + t e swamps them (was a central FAIL, 8e-7)."""
+    case = driven_case(act, [[1.1]], [[0.0]])
+    assert case.trajectory().a[0, 0] == 0.0
+    for method in ("central", "richardson"):
+        report = numeric.check_differences(case, method)
+        assert report.passed is True and "kink" in report.note, report
