@@ -168,14 +168,30 @@ def activation(name, **params):
     return _build(name, tuple(sorted(values.items())))
 
 
+_ORIGINS = {}  # Activation -> (registry name, parameters), filled by _build
+
+
+def registry_entry(act):
+    """(name, parameters) of a registered activation, as built by ``activation``; None for a
+    custom one.  The independent mpmath oracle is looked up by this, never by the label.
+
+    >>> registry_entry(activation("elu", alpha=2))
+    ('elu', {'alpha': 2})
+    """
+    entry = _ORIGINS.get(act)
+    return None if entry is None else (entry[0], dict(entry[1]))
+
+
 @cache
 def _build(name, params):
     entry, kwargs = _REGISTRY[name], dict(params)
     label = name if kwargs == entry.params else (
         f"{name}({', '.join(f'{k}={v}' for k, v in params)})")
-    return make_activation(label, entry.phi(**kwargs),
-                           entry.dphi_stable and entry.dphi_stable(**kwargs),
-                           entry.phi_stable and entry.phi_stable(**kwargs))
+    built = make_activation(label, entry.phi(**kwargs),
+                            entry.dphi_stable and entry.dphi_stable(**kwargs),
+                            entry.phi_stable and entry.phi_stable(**kwargs))
+    _ORIGINS.setdefault(built, (name, params))
+    return built
 
 
 def _exact_parameter(name, key, value):

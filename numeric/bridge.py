@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.special
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
 
 _MODULES = [{"erf": scipy.special.erf, "erfc": scipy.special.erfc,
              "normal_cdf": scipy.special.ndtr}, "numpy"]
@@ -64,11 +65,74 @@ def activation_functions(activation):
 
 @lru_cache(maxsize=128)
 def complex_phi(activation):
-    """φ for complex arguments (complex step): the stable form when it is analytic, else φ
-    as derived (softplus' stable form uses Max and Abs, which complex numbers do not have)."""
-    stable = activation.phi_stable
-    form = activation.phi if stable.has(sp.Max, sp.Min, sp.Abs, sp.Piecewise) else stable
-    return elementwise(form, activation.variable)
+    """φ for complex arguments (complex step), from the stable form made complex-safe.
+
+    Max, Min and Abs have no complex meaning: each picks its branch by the real part, then
+    the imaginary part (|z| ↦ ±z, max(z, 0) ↦ z or 0), so on either side φ stays the analytic
+    function it is there.  NumPy's complex log1p computes log|1 + u| as log(hypot(1 + u)) and
+    loses the relative precision of softplus' log1p(e^{−|z|}) for z ≪ 0; ``_complex_log1p``
+    keeps it.
+    ValueError for a non-analytic φ (complex step does not apply).
+    """
+    if not activation.analytic:
+        raise ValueError(f"{activation.name} is not analytic: complex step does not apply")
+    form = activation.phi_stable.replace(
+        lambda e: type(e) in _COMPLEX_SAFE,
+        lambda e: sp.Function(_COMPLEX_SAFE[type(e)])(*e.args))
+    if form.has(sp.Piecewise, sp.Heaviside, sp.sign):
+        raise ValueError(f"{activation.name}: no complex-safe form of {form}")
+    function = sp.lambdify((activation.variable,), form, modules=_COMPLEX_MODULES, cse=True)
+
+    def apply(values):
+        values = np.asarray(values, dtype=complex)
+        with np.errstate(over="ignore", under="ignore"):
+            return np.broadcast_to(function(values), values.shape).astype(complex)
+
+    return apply
+
+
+def _lex_less(u, v):
+    """u < v in the order (Re, then Im): the branch choice of max, min and |·| below.  One
+    order for all three keeps them consistent where Re z = 0 (softplus: max(z, 0) and |z|
+    then take the same side of 0)."""
+    return (np.real(u) < np.real(v)) | ((np.real(u) == np.real(v)) & (np.imag(u) < np.imag(v)))
+
+
+def _branch(later_wins):
+    """max (or min) of complex arguments in the (Re, Im) order: on either side of a tie in
+    the real part it is the analytic function (z or 0) that max is there."""
+    def select(first, *rest):
+        result = np.asarray(first, dtype=complex)
+        for other in rest:
+            result = np.where(later_wins(result, other), other, result)
+        return result
+    return select
+
+
+def _complex_abs(z):
+    """|z| continued analytically from the real side of z: z where z ≥ 0 in the (Re, Im)
+    order, −z elsewhere."""
+    z = np.asarray(z, dtype=complex)
+    return np.where(_lex_less(z, 0), -z, z)
+
+
+def _complex_log1p(u):
+    """log(1 + u) for complex u, with log|1 + u| = ½ log1p(2x + x² + y²) for |x| < ½ (no
+    cancellation in 1 + x), arg(1 + u) = atan2(y, 1 + x)."""
+    u = np.asarray(u, dtype=complex)
+    x, y = u.real, u.imag
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = 0.5 * np.log1p(x * (2 + x) + y * y)
+        far = np.log(np.hypot(1 + x, y))
+    return np.where(np.abs(x) < 0.5, near, far) + 1j * np.arctan2(y, 1 + x)
+
+
+_COMPLEX_SAFE = {sp.Max: "complex_max", sp.Min: "complex_min", sp.Abs: "complex_abs",
+                 log1p: "complex_log1p"}
+_COMPLEX_MODULES = [{"complex_max": _branch(_lex_less),
+                     "complex_min": _branch(lambda u, v: _lex_less(v, u)),
+                     "complex_abs": _complex_abs, "complex_log1p": _complex_log1p},
+                    *_MODULES]
 
 
 def kinks(activation):

@@ -2,73 +2,78 @@
 
 φ and φ' for the registered activations are written here with mpmath's own functions — the
 one deliberate exception to "numeric/ never retypes a formula": an oracle must not share the
-code it checks.  Conventions at kinks match derive's (relu'(0) = 0, hardtanh'(±1) = 0).  Custom
-activations fall back to SymPy's expressions evaluated by mpmath, and say so.
+code it checks.  ``ORACLES`` is keyed by registry name; parameters (α of leaky_relu and elu)
+come from ``derive.activations.registry_entry``, never from the label.  A registered activation
+without an entry is an error (``MissingOracle``), not a silent fallback.  Conventions at kinks
+match derive's (relu'(0) = 0, leaky_relu'(0) = α, hardtanh'(±1) = 0).  Custom activations (not
+in the registry) use SymPy's expressions evaluated by mpmath, and say so.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mpmath as mp
 import sympy as sp
+
+from derive.activations import registry_entry
+
+
+class MissingOracle(LookupError):
+    """A registered activation has no independent mpmath φ, φ' in ``ORACLES``."""
 
 
 def _sigmoid(z):
     return 1 / (1 + mp.exp(-z))
 
 
-def _table(alpha):
-    return {
-        "tanh": (mp.tanh, lambda z: mp.sech(z) ** 2),
-        "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * _sigmoid(-z)),
-        "relu": (lambda z: max(z, 0), lambda z: mp.mpf(z > 0)),
-        "identity": (lambda z: z, lambda z: mp.mpf(1)),
-        "leaky_relu": (lambda z: z if z > 0 else alpha * z,
-                       lambda z: mp.mpf(1) if z > 0 else alpha),
-        "softsign": (lambda z: z / (1 + abs(z)), lambda z: 1 / (1 + abs(z)) ** 2),
-        "hardtanh": (lambda z: min(1, max(-1, z)), lambda z: mp.mpf(-1 < z < 1)),
-        "softplus": (lambda z: mp.log1p(mp.exp(z)), _sigmoid),
-        "elu": (lambda z: z if z > 0 else alpha * mp.expm1(z),
-                lambda z: mp.mpf(1) if z > 0 else alpha * mp.exp(z)),
-        "silu": (lambda z: z * _sigmoid(z), lambda z: _sigmoid(z) * (1 + z * _sigmoid(-z))),
-        "gelu": (lambda z: z * mp.ncdf(z), lambda z: mp.ncdf(z) + z * mp.npdf(z)),
-    }
+def _mp(number):
+    """An exact SymPy parameter as an mpf at the working precision (plus guard digits)."""
+    return mp.mpf(_digits(number, mp.mp.dps + 10))
+
+
+@lru_cache(maxsize=64)
+def _digits(number, dps):
+    return str(sp.N(number, dps))
+
+
+def _leaky_relu(alpha):
+    return (lambda z: z if z > 0 else _mp(alpha) * z,
+            lambda z: mp.mpf(1) if z > 0 else _mp(alpha))
+
+
+def _elu(alpha):
+    return (lambda z: z if z > 0 else _mp(alpha) * mp.expm1(z),
+            lambda z: mp.mpf(1) if z > 0 else _mp(alpha) * mp.exp(z))
+
+
+ORACLES = {
+    "tanh": lambda: (mp.tanh, lambda z: mp.sech(z) ** 2),
+    "sigmoid": lambda: (_sigmoid, lambda z: _sigmoid(z) * _sigmoid(-z)),
+    "relu": lambda: (lambda z: max(z, 0), lambda z: mp.mpf(z > 0)),
+    "identity": lambda: (lambda z: z, lambda z: mp.mpf(1)),
+    "leaky_relu": _leaky_relu,
+    "softsign": lambda: (lambda z: z / (1 + abs(z)), lambda z: 1 / (1 + abs(z)) ** 2),
+    "hardtanh": lambda: (lambda z: min(1, max(-1, z)), lambda z: mp.mpf(-1 < z < 1)),
+    "softplus": lambda: (lambda z: mp.log1p(mp.exp(z)), _sigmoid),
+    "elu": _elu,
+    "silu": lambda: (lambda z: z * _sigmoid(z), lambda z: _sigmoid(z) * (1 + z * _sigmoid(-z))),
+    "gelu": lambda: (lambda z: z * mp.ncdf(z), lambda z: mp.ncdf(z) + z * mp.npdf(z)),
+}
 
 
 def mp_activation(activation):
-    """(φ, φ', independent) in mpmath for a derive.Activation."""
-    base = activation.name.split("(")[0]
-    alpha = _alpha(activation)
-    table = _table(alpha)
-    if base in table and _is_registered(activation, base):
-        return (*table[base], True)
-    phi = sp.lambdify(activation.variable, activation.phi, "mpmath")
-    dphi = sp.lambdify(activation.variable, activation.dphi, "mpmath")
-    return phi, dphi, False
-
-
-def _is_registered(activation, base):
-    """Whether ``activation`` is the registry's ``base`` (a custom formula may be named so)."""
-    import derive
-
-    params = {}
-    if base in ("leaky_relu", "elu"):
-        params["alpha"] = sp.nsimplify(activation.dphi.subs(activation.variable, -1)
-                                       * (sp.E if base == "elu" else 1))
-    try:
-        return derive.activation(base, **params).phi == activation.phi
-    except ValueError:
-        return False
-
-
-def _alpha(activation):
-    """α of leaky_relu/elu read back from φ' (its value on the negative side at z = −1)."""
-    base = activation.name.split("(")[0]
-    if base not in ("leaky_relu", "elu"):
-        return mp.mpf(0)
-    value = activation.dphi.subs(activation.variable, -1)
-    if base == "elu":
-        value = value * sp.E
-    return mp.mpf(str(value.evalf(60)))
+    """(φ, φ', independent) in mpmath for a derive.Activation: the oracle's own φ, φ' for a
+    registered one (MissingOracle if it has none), SymPy's for a custom one."""
+    entry = registry_entry(activation)
+    if entry is None:
+        phi = sp.lambdify(activation.variable, activation.phi, "mpmath")
+        dphi = sp.lambdify(activation.variable, activation.dphi, "mpmath")
+        return phi, dphi, False
+    name, params = entry
+    if name not in ORACLES:
+        raise MissingOracle(f"no independent mpmath oracle for the registered activation "
+                            f"{name!r}: add phi and phi' to numeric.oracle.ORACLES")
+    return (*ORACLES[name](**params), True)
 
 
 @dataclass(frozen=True)

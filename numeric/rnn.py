@@ -99,7 +99,10 @@ def _rescaled(P, exponent):
     if biggest == 0 or not math.isfinite(biggest):
         return P, exponent
     _, e = math.frexp(biggest)
-    return (P * math.ldexp(1.0, -e), exponent + e) if e else (P, exponent)
+    if not e:
+        return P, exponent
+    half = -e // 2  # two exact factors: 2^-e alone overflows for subnormal P (e < -1023)
+    return P * math.ldexp(1.0, half) * math.ldexp(1.0, -e - half), exponent + e
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ entry of ∂L/∂W_hh from BPTT, against an independent computation, and returns
 Difference quotients are judged entry by entry against the quantity differenced (J_k, not the
 whole product), with a rounding floor: entries a quotient cannot resolve are counted as
 uninformative, not failed; next to a kink of φ' one-sided quotients are compared instead.
+
+A check that resolves nothing (no entry a quotient resolves to the tolerance, complex step for
+a non-analytic φ) is not performed: ``passed`` is None ("n/a") and the note says why.  Never a
+pass for a check not performed; a check that ran fails when any comparison it made fails.
 """
 
 from dataclasses import asdict, dataclass
@@ -24,14 +28,18 @@ TINY = float(np.finfo(float).tiny)
 
 @dataclass(frozen=True)
 class CheckReport:
-    """One method's verdict: errors over the entries it could judge, its tolerance, a note."""
+    """One method's verdict: errors over the entries it could judge, its tolerance, a note.
+
+    ``passed``: True or False for a check performed, None for one not performed (n/a, the
+    reason in ``note``).  ``applicable``: whether the method applies to φ at all.
+    """
 
     method: str
     step: float | None
     max_abs_error: float | None
     max_rel_error: float | None
     tolerance: float
-    passed: bool
+    passed: bool | None
     applicable: bool = True
     note: str = ""
 
@@ -67,13 +75,15 @@ class _Tally:
                          "quotient: uninformative there")
         if self.zeros:
             notes.append(f"{self.zeros} exact-zero entries checked against the rounding floor")
-        if not self.judged:
-            notes.append("no nonzero entry could be resolved: this method is uninformative here")
+        if not self.judged and not self.failed:
+            notes.insert(0, "not performed: no nonzero entry could be resolved to the tolerance "
+                         "(rounding floor plus truncation estimate above rtol |value|)")
         if self.kink:
             notes.append(f"{self.kink} entries with a kink of phi' within the step: "
                          "compared one-sided differences")
+        passed = False if self.failed else (True if self.judged else None)
         return CheckReport(method, step, self.abs, self.rel if self.judged else None, tol,
-                           self.failed == 0, True, "; ".join(notes))
+                           passed, True, "; ".join(notes))
 
 
 def check_differences(case, method, rtol=None):
@@ -87,13 +97,13 @@ def check_differences(case, method, rtol=None):
         for j in range(len(h)):
             a, column_weights = path.a[k - 1], case.W_hh[:, j]
             scale = max(1.0, float(np.max(np.abs(column_weights))))  # a moves by W_ij · s
-            s, near = _kink_free_step(
+            s, near, s_kink = _kink_free_step(
                 fd.step_size(method, h[j]) / scale,
                 lambda t, a=a, w=column_weights: fd.near_kink(a, 2 * t * w, points))
             steps.append(s)
             direction = np.eye(len(h))[j]
             column = lambda t, d=direction, f=f, h=h: f(h + t * d)  # noqa: E731
-            _compare(tally, method, column, s, J[k - 1][:, j], near, tol)
+            _compare(tally, method, column, (s, s_kink), J[k - 1][:, j], near, tol)
     if case.y is not None:
         _check_gradient(case, method, tol, tally, points, steps)
     return tally.report(method, max(steps), tol)
@@ -113,62 +123,74 @@ def _check_gradient(case, method, tol, tally, points, steps):
             return np.array([any(np.any(np.sign(a - p) != np.sign(other - p))
                                  for p in points for other in shifted)])
 
-        s, near = _kink_free_step(fd.step_size(method, base[i, j]), crosses)
+        s, near, s_kink = _kink_free_step(fd.step_size(method, base[i, j]), crosses)
         steps.append(s)
-        _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), s,
+        _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), (s, s_kink),
                  np.atleast_1d(reference), np.atleast_1d(near), tol)
 
 
 def _kink_free_step(s, crosses, halvings=20):
     """Halve the step until ±2s crosses no kink of φ' (mask all False); what still crosses
-    after ``halvings`` halvings sits on a kink and is compared by one-sided differences."""
-    near = crosses(s)
+    after ``halvings`` halvings sits on a kink and is compared by one-sided differences, at
+    the first step (each side then lies clear of the kink; a step 2^20 times smaller would
+    let the rounding of the argument swamp the quotient).  Returns (step, mask, one-sided
+    step)."""
+    first, near = s, crosses(s)
     for _ in range(halvings):
         if not near.any():
             break
         s, near = s / 2, crosses(s / 2)
-    return s, near
+    return s, near, first
 
 
-def _compare(tally, method, g, s, reference, near, tol):
+def _compare(tally, method, g, steps, reference, near, tol):
+    """Compare the quotient at steps[0] (one-sided at steps[1] where ``near``) with reference."""
+    s, s_kink = steps
     estimate, magnitude, truncation = fd.quotient(method, g, s)
     error = np.abs(estimate - reference)
     floor = fd.floor(method, magnitude, s) + fd.EPS * np.abs(reference) + 2 * truncation
     if near.any():
-        forward, backward, big = fd.one_sided(g, s)
+        forward, backward, big = fd.one_sided(g, s_kink)
         one_sided = np.minimum(np.abs(forward - reference), np.abs(backward - reference))
         error = np.where(near, one_sided, error)
-        floor = np.where(near, fd.floor("one_sided", big, s), floor)
+        floor = np.where(near, fd.floor("one_sided", big, s_kink), floor)
         tally.kink += int(np.sum(near))
     tally.add(error, reference, tol, floor)
 
 
 def check_complex_step(case, rtol=None):
-    """Complex step Im F(x + i s e)/s (s = 1e-30): exact to rounding, for analytic φ only."""
+    """Complex step Im F(x + i s e)/s (s = 1e-30): exact to rounding, for analytic φ only.
+
+    A quantity whose entries are all below TINY / (s ε) is not compared: its imaginary part
+    s · F' would fall below float64's normal range, where it keeps no relative precision."""
     tol = TOLERANCES["complex_step"] if rtol is None else rtol
     if not case.activation.analytic:
-        return CheckReport("complex_step", None, None, None, tol, True, False,
-                           "not applicable: phi is not analytic (piecewise)")
+        return CheckReport("complex_step", None, None, None, tol, None, False,
+                           "not performed: phi is not analytic (piecewise), complex step does "
+                           "not apply")
     phi_c, path = complex_phi(case.activation), case.trajectory()
     J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
-    worst_abs = worst_rel = 0.0
+    pairs = []
     for k in range(1, case.T + 1):
         f = case.step_map(k, phi=phi_c)
         H = path.h[k - 1] + 1j * COMPLEX_STEP * np.eye(len(path.h[k - 1]))
-        estimate = f(H).imag.T / COMPLEX_STEP
-        worst_abs, worst_rel = _normwise(estimate, J[k - 1], worst_abs, worst_rel)
+        pairs.append((f(H).imag.T / COMPLEX_STEP, J[k - 1]))
     if case.y is not None:
-        loss = case.loss_of_weights(phi=phi_c)
-        grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
-                        case.y).W_hh
-        estimate = np.zeros_like(grad)
-        for (i, j), _ in np.ndenumerate(grad):
-            W = case.W_hh.astype(complex)
-            W[i, j] += 1j * COMPLEX_STEP
-            estimate[i, j] = loss(W).imag / COMPLEX_STEP
-        worst_abs, worst_rel = _normwise(estimate, grad, worst_abs, worst_rel)
+        pairs.append(_complex_gradient(case, phi_c))
+    worst_abs = worst_rel = 0.0
+    compared = [(e, r) for e, r in pairs if np.max(np.abs(r)) >= TINY / (COMPLEX_STEP * fd.EPS)]
+    for estimate, reference in compared:
+        worst_abs, worst_rel = _normwise(estimate, reference, worst_abs, worst_rel)
+    notes = ["normwise per J_k and for dL/dW_hh"]
+    if len(compared) < len(pairs):
+        notes.append(f"{len(pairs) - len(compared)} quantities below "
+                     f"{TINY / (COMPLEX_STEP * fd.EPS):.0e} not compared (s F' underflows)")
+    if not compared:
+        return CheckReport("complex_step", COMPLEX_STEP, None, None, tol, None, True,
+                           "; ".join(["not performed: every quantity lies below the complex "
+                                      "step's range", *notes[1:]]))
     return CheckReport("complex_step", COMPLEX_STEP, worst_abs, worst_rel, tol,
-                       worst_rel <= tol, True, "normwise per J_k and for dL/dW_hh")
+                       worst_rel <= tol, True, "; ".join(notes))
 
 
 def _normwise(estimate, reference, worst_abs, worst_rel):
@@ -176,6 +198,19 @@ def _normwise(estimate, reference, worst_abs, worst_rel):
     scale = float(np.max(np.abs(reference)))
     rel = error / scale if scale > 0 else (0.0 if error == 0 else np.inf)
     return max(worst_abs, error), max(worst_rel, rel)
+
+
+def _complex_gradient(case, phi_c):
+    """(complex-step estimate, BPTT value) of ∂L/∂W_hh, entry by entry."""
+    loss = case.loss_of_weights(phi=phi_c)
+    grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                    case.y).W_hh
+    estimate = np.zeros_like(grad)
+    for (i, j), _ in np.ndenumerate(grad):
+        W = case.W_hh.astype(complex)
+        W[i, j] += 1j * COMPLEX_STEP
+        estimate[i, j] = loss(W).imag / COMPLEX_STEP
+    return estimate, grad
 
 
 def check_mpmath(case, rtol=None, dps=50):
@@ -194,9 +229,9 @@ def check_mpmath(case, rtol=None, dps=50):
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J)
-        for value, exact in pairs:
-            if max(abs(e) for e in exact) < TINY:
-                continue  # the whole quantity lies below float64's range
+        compared = [(value, exact) for value, exact in pairs
+                    if max(abs(e) for e in exact) >= TINY]  # else below float64's normal range
+        for value, exact in compared:
             worst_abs, worst_rel = _mp_normwise(mp.matrix(value.tolist()), exact,
                                                 worst_abs, worst_rel)
         scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
@@ -206,8 +241,12 @@ def check_mpmath(case, rtol=None, dps=50):
                      f"{TINY:.1e}): quantities built from them are not compared")
     else:
         worst_rel = max(worst_rel, product_rel)
+        compared.append(product)
     if not ref.independent:
         notes.append("custom activation: phi and phi' from SymPy's expressions (not independent)")
+    if not compared:
+        notes.insert(0, "not performed: every quantity lies below float64's normal range")
+        return CheckReport("mpmath", None, None, None, tol, None, True, "; ".join(notes))
     return CheckReport("mpmath", None, worst_abs, worst_rel, tol, worst_rel <= tol, True,
                        "; ".join(notes))
 
@@ -226,7 +265,8 @@ def _mp_normwise(value, exact, worst_abs, worst_rel):
 
 
 def run_checks(case, rtol=None):
-    """All four checks, keyed by method name."""
+    """All four checks, keyed by method name; a report's ``passed`` is None when that check
+    was not performed."""
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),
             "complex_step": check_complex_step(case, rtol),

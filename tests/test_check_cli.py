@@ -187,12 +187,42 @@ def test_check_rtol_tiny_fails_with_exit_1(capsys, tmp_path):
     status, data, err = check_json(capsys, tmp_path, EXAMPLE, "--rtol", "1e-30")
     assert status == 1 and data["passed"] is False
     assert all(c["tolerance"] == 1e-30 for c in data["checks"].values())
-    assert any(c["passed"] is False for c in data["checks"].values())
+    checks = data["checks"]
+    for name in ("central", "richardson"):  # nothing resolvable to 1e-30: n/a, never a pass
+        assert checks[name]["passed"] is None, checks[name]
+        assert checks[name]["note"].startswith("not performed: "), checks[name]
+    for name in ("complex_step", "mpmath"):  # performed, and 1e-30 is beyond float64
+        assert checks[name]["passed"] is False, checks[name]
 
 
 def test_check_rtol_tiny_table_says_failed(capsys, tmp_path):
     status, out, _ = run(capsys, "check", str(write_case(tmp_path, EXAMPLE)), "--rtol", "1e-30")
-    assert status == 1 and "FAIL" in out and "all checks passed" not in out
+    assert status == 1 and "all checks passed" not in out and out.count("FAIL") == 3
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    for name in ("central", "richardson"):
+        assert " n/a  (not performed: " in rows[name] and "pass" not in rows[name]
+    for name in ("complex_step", "mpmath"):
+        assert " FAIL" in rows[name]
+
+
+KINK_CASE = {"activation": "relu", "W_hh": [[1.2]], "W_xh": [[1.0]], "x": [[0.0], [0.0]],
+             "y": [0.0]}
+
+
+def test_check_relu_at_kink_with_zero_jacobians_is_not_performed(capsys, tmp_path):
+    """Every a_k = 0 and every J_k, dL/dW_hh = 0 exactly: difference quotients resolve
+    nothing, so they are null (n/a) with the reason, not a pass; mpmath ran and passed."""
+    status, data, _ = check_json(capsys, tmp_path, KINK_CASE)
+    assert status == 0 and data["passed"] is True
+    checks = data["checks"]
+    for name in ("central", "richardson", "complex_step"):
+        assert checks[name]["passed"] is None and checks[name]["note"].startswith(
+            "not performed: "), checks[name]
+    assert checks["mpmath"]["passed"] is True
+    status, out, _ = run(capsys, "check", str(write_case(tmp_path, KINK_CASE)))
+    assert status == 0 and " pass" not in out.split("mpmath")[0].split("result")[1]
+    assert out.rstrip().endswith(
+        "every check performed passed; not performed (n/a): central, richardson, complex_step")
 
 
 @pytest.mark.parametrize("rtol", ["0", "-1", "nan", "inf", "abc"])
@@ -208,7 +238,7 @@ def test_check_relu_complex_step_not_applicable(capsys, tmp_path):
     status, data, _ = check_json(capsys, tmp_path, dict(EXAMPLE, activation="relu"))
     assert status == 0 and data["passed"] is True
     cs = data["checks"]["complex_step"]
-    assert cs["applicable"] is False and "not applicable" in cs["note"]
+    assert cs["applicable"] is False and cs["passed"] is None and "not analytic" in cs["note"]
     for name in ("central", "richardson", "mpmath"):
         assert data["checks"][name]["applicable"] is True
 
@@ -221,7 +251,7 @@ def test_check_relu_at_kink_exits_0_and_notes_kink(capsys, tmp_path):
     assert data["h"] == [[0.5], [0.0]]
     assert data["loss"] == pytest.approx(0.5 * 0.3**2, rel=1e-15)
     assert "kink" in data["checks"]["central"]["note"]
-    assert data["checks"]["central"]["passed"] is True
+    assert data["checks"]["central"]["passed"] is None  # J_1 = 0 at the kink: nothing to resolve
 
 
 # --- 6. saturated tanh: uninformative quotients, not false failures -----------------------------
