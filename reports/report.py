@@ -53,6 +53,12 @@ def section_list(figure_dir):
     ]
 
 
+def results_json(results):
+    """results.json's text: strict JSON (no Infinity or NaN: a value that is not finite is
+    null with a ``<key>_note``, see ``sections_more.finite_or_null``), keys sorted."""
+    return json.dumps(results, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
 def write_report(outdir, command, progress=print):
     """Write the report into ``outdir``; returns the list of written paths."""
     out = Path(outdir)
@@ -71,7 +77,7 @@ def write_report(outdir, command, progress=print):
     parts.append("\\end{document}\n")
     tex = "".join(parts)
     write_atomic(out / "report.tex", tex)
-    write_atomic(out / "results.json", json.dumps(results, indent=2, sort_keys=True) + "\n")
+    write_atomic(out / "results.json", results_json(results))
     written += [str(out / "report.tex"), str(out / "results.json")]
     progress("PDF")
     try:
