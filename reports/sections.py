@@ -22,8 +22,14 @@ WORKED_CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": 
 
 
 def number(value, digits=6):
-    """A float as LaTeX (4.06561 \\cdot 10^{17}), printed by SymPy."""
-    return latex(sp.Float(value, digits)) if math.isfinite(value) else r"\infty"
+    """A float as LaTeX (4.06561 \\cdot 10^{17}), printed by SymPy; ±∞ as ±\\infty.
+
+    >>> number(float("-inf")), number(2.5)
+    ('-\\\\infty', '2.5')
+    """
+    if math.isnan(value):
+        raise ValueError("NaN has no place in the report")
+    return latex(sp.Float(value, digits)) if math.isfinite(value) else latex(sp.sign(value) * sp.oo)
 
 
 def display(expr):

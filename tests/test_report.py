@@ -146,6 +146,7 @@ def test_results_json_is_strict_json_without_infinity_strings(built):
                                                          "infinity", "-infinity"}
     assert results["relu_dead_log10"] is None
     assert "minus infinity" in results["relu_dead_log10_note"]
+    assert "\\log_{10} = -\\infty" in section((built / "report.tex").read_text(), "ReLU")
     assert "\\texttt{null}" in section((built / "report.tex").read_text(), "Reproducibility")
     with pytest.raises(ValueError):
         report.results_json({"x": float("-inf")})
