@@ -33,6 +33,7 @@ from derive.notation import (
     vector,
     z,
 )
+from derive.reasons import typeset
 from derive.rnn import check_step
 
 STRUCTURED_LIMIT = 6   # write ∂h_T/∂h_0 factor by factor up to this T, as a product beyond
@@ -46,7 +47,7 @@ def derivation(rnn, T, expanded=False):
     steps = (_recurrence(rnn, n, m) + _activation(rnn) + _step_jacobian(rnn, n, T)
              + _product(rnn, n, T, expanded) + _bounds(rnn, n, T) + _bptt(n))
     return Derivation(f"Vanishing and exploding gradients: {rnn.activation.name} RNN, "
-                      f"n = {n}, T = {T}", tuple(steps))
+                      f"n = {n}, T = {T}", tuple(typeset(step) for step in steps))
 
 
 def _eq(lhs, rhs):
@@ -121,19 +122,15 @@ def _bounds(rnn, n, T):
     steps = [
         Step(sp.Le(norm(grad), sp.Product(norm(D_k) * norm(W), (k, i + 1, j)), evaluate=False),
              "submultiplicativity of the norm"),
-        Step(_eq(norm(D_k), max_abs(dphi(vector("a_k", n)))), "norm of a diagonal matrix"),
+        Step(_eq(norm(D_k), max_abs(dphi(sp.Symbol("a_{k,i}")))), "norm of a diagonal matrix"),
         Step(sp.Le(norm(grad), (gamma_phi * norm(W)) ** gap, evaluate=False),
              "each |phi'| is at most gamma"),
         Step(_eq(norm2(W), conditions.sigma_max), "the largest singular value of W_hh"),
         Step(sp.Le(norm2(partial(_h(T, n), _h(0, n))), (conditions.gamma * conditions.sigma_max)
                    ** T, evaluate=False), f"the bound for this RNN over T = {T} steps"),
-        Step(sp.Implies(conditions.sufficient_vanishing,
-                        sp.Eq(sp.Limit(norm(partial(_h("T", n), _h(0, n))), T_, sp.oo), 0)),
-             "sufficient for vanishing"),
-        Step(sp.Implies(sp.Eq(sp.Limit(norm(partial(_h("T", n), _h(0, n))), T_, sp.oo), sp.oo),
-                        conditions.necessary_exploding),
-             "necessary (not sufficient) for exploding"),
     ]
+    if conditions.verdict is None:  # symbolic weights: the conditions as implications
+        steps += _implications(conditions, n)
     if conditions.scalar is not None:
         steps.append(Step(conditions.scalar, "the vanishing condition solved for w"))
     if conditions.linear is not None:
@@ -143,9 +140,41 @@ def _bounds(rnn, n, T):
             Step(_eq(rho, conditions.rho), "spectral radius: for the linear RNN it decides"),
         ]
     if conditions.verdict is not None:
-        steps.append(Step(_eq(gamma_phi * norm2(W), conditions.gamma * conditions.sigma_max),
-                          f"for these weights: {conditions.verdict}"))
+        steps += _verdict(conditions, W)
     return steps
+
+
+def _implications(conditions, n):
+    limit = sp.Limit(norm(partial(_h("T", n), _h(0, n))), T_, sp.oo)
+    return [Step(sp.Implies(conditions.sufficient_vanishing, sp.Eq(limit, 0)),
+                 "sufficient for vanishing"),
+            Step(sp.Implies(sp.Eq(limit, sp.oo), conditions.necessary_exploding),
+                 "necessary (not sufficient) for exploding")]
+
+
+def _verdict(conditions, W):
+    """Concrete weights: γ_φ‖W_hh‖₂ evaluated and compared with 1, printed as a verdict (never
+    as an implication whose premise is a false numeric inequality); for the linear RNN ρ decides.
+    """
+    value = conditions.gamma * conditions.sigma_max
+    relation, says = _compare(value, value, {-1: "vanishing guaranteed; exploding impossible",
+                                             0: "on the boundary: the bound decides nothing",
+                                             1: "necessary for exploding, not sufficient"})
+    steps = [Step(_eq(gamma_phi * norm2(W), value), "for these weights")]
+    if conditions.linear is None:
+        verdict = "" if says.startswith(conditions.verdict) else f"{conditions.verdict}: "
+        return steps + [Step(relation, f"for these weights: {verdict}{says}")]
+    relation_rho, _ = _compare(conditions.rho, sp.Function("rho")(W), {})
+    return steps + [Step(relation, says),
+                    Step(relation_rho, f"for these weights: {conditions.verdict} (for the "
+                                       "linear RNN the spectral radius decides)")]
+
+
+def _compare(value, shown, sayings):
+    """(``shown`` <, = or > 1 as a relation, the saying for the sign of value − 1)."""
+    sign = -1 if value < 1 else 1 if value > 1 else 0
+    relation = {-1: sp.Lt, 0: sp.Eq, 1: sp.Gt}[sign](shown, 1, evaluate=False)
+    return relation, sayings.get(sign)
 
 
 def _bptt(n):

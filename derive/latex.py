@@ -24,6 +24,7 @@ class Step:
 
     relation: sp.Basic
     reason: str
+    reason_tex: str | None = None  # the reason with its math in math mode (see ``reason``)
 
     def to_latex(self):
         """``lhs &op rhs \\tag*{reason}`` for an align* environment (the reason at the right
@@ -33,7 +34,20 @@ class Step:
             body = f"{latex(self.relation.lhs)} &{op} {latex(self.relation.rhs)}"
         else:
             body = f"&{latex(self.relation)}"
-        return f"{body} \\tag*{{\\small {escape_text(self.reason)}}}"
+        why = escape_text(self.reason) if self.reason_tex is None else self.reason_tex
+        return f"{body} \\tag*{{\\small {why}}}"
+
+
+def reason(*parts):
+    """A step's reason from text and SymPy objects: (plain text, LaTeX with the objects in math
+    mode), e.g. ``Step(relation, *reason(g, " is ", partial(L, h)))``.
+
+    >>> reason("each ", sp.Symbol("g_k"), " is small")
+    ('each g_k is small', 'each $g_{k}$ is small')
+    """
+    text = "".join(p if isinstance(p, str) else sp.sstr(p, order="none") for p in parts)
+    tex = "".join(escape_text(p) if isinstance(p, str) else f"${latex(p)}$" for p in parts)
+    return text, tex
 
 
 @dataclass(frozen=True)

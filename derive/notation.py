@@ -83,7 +83,17 @@ def partial(expr, wrt):
 
 
 class _Printer(LatexPrinter):
-    """SymPy's LaTeX printer with ∂ fractions for every derivative."""
+    """SymPy's LaTeX printer with ∂ fractions for every derivative, ``^{\\top}`` for the
+    transpose and a parenthesised base for matrix powers: W_hh^⊤ and (W_hh)^T never look alike.
+    """
+
+    def _print_Transpose(self, expr):
+        base = self._print(expr.arg)
+        return rf"{base}^{{\top}}" if expr.arg.is_symbol else rf"\left({base}\right)^{{\top}}"
+
+    def _print_MatPow(self, expr):
+        base, exp = expr.args
+        return rf"\left({self._print(base)}\right)^{{{self._print(exp)}}}"
 
     def _print_Derivative(self, expr):
         (var, count), = expr.variable_count

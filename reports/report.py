@@ -55,6 +55,12 @@ def section_list(figure_dir, written=None):
     ]
 
 
+def results_json(results):
+    """results.json's text: strict JSON (no Infinity or NaN: a value that is not finite is
+    null with a ``<key>_note``, see ``sections_more.finite_or_null``), keys sorted."""
+    return json.dumps(results, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
 def write_report(outdir, command, progress=print, pdf=True):
     """Write the report into ``outdir``; returns the list of written paths.  With ``pdf``,
     RuntimeError when report.pdf is not built (the other files are written by then)."""
@@ -74,7 +80,7 @@ def write_report(outdir, command, progress=print, pdf=True):
     parts.append("\\end{document}\n")
     tex = "".join(parts)
     write_atomic(out / "report.tex", tex)
-    write_atomic(out / "results.json", json.dumps(results, indent=2, sort_keys=True) + "\n")
+    write_atomic(out / "results.json", results_json(results))
     written += [str(out / "report.tex"), str(out / "results.json")]
     (out / "report.pdf").unlink(missing_ok=True)   # an older PDF would not match report.tex
     if pdf:

@@ -4,6 +4,7 @@ Every formula is printed by SymPy from SymPy objects (``derive.notation.latex``)
 from the computations whose results also go to results.json.
 """
 
+import json
 import math
 
 import numpy as np
@@ -11,16 +12,24 @@ import sympy as sp
 
 import derive
 import numeric
-from derive.notation import latex
+from derive.latex import escape_text, reason
+from derive.notation import T as T_
+from derive.notation import dphi, gamma_phi, k, latex, norm, norm2, partial, z
 
-DESIGN_CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
+WORKED_CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
                "b_h": [0.1, -0.2], "h0": [0.3, -0.1], "x": [[0.2], [0.7], [-0.4]],
                "y": [0.0, 0.5]}
 
 
 def number(value, digits=6):
-    """A float as LaTeX (4.06561 \\cdot 10^{17}), printed by SymPy."""
-    return latex(sp.Float(value, digits)) if math.isfinite(value) else r"\infty"
+    """A float as LaTeX (4.06561 \\cdot 10^{17}), printed by SymPy; ±∞ as ±\\infty.
+
+    >>> number(float("-inf")), number(2.5)
+    ('-\\\\infty', '2.5')
+    """
+    if math.isnan(value):
+        raise ValueError("NaN has no place in the report")
+    return latex(sp.Float(value, digits)) if math.isfinite(value) else latex(sp.sign(value) * sp.oo)
 
 
 def display(expr):
@@ -43,9 +52,13 @@ def setting():
     rnn = derive.RNN(2, activation="tanh")
     steps = derive.derivation(rnn, 3).steps
     text = ("We study $h_k = \\varphi(a_k)$ with pre-activation $a_k$, $k = 1,\\dots,T$, and "
-            "backpropagation through time (BPTT), in the notation of the source articles:\n"
-            + derive.Derivation("", steps[:2] + steps[-5:]).to_latex())
+            "backpropagation through time (BPTT), in the notation of the source articles "
+            f"(${latex(W_HH.T)}$ is the transpose of $W_{{hh}}$, ${latex(W_HH**T_)}$ its $T$-th "
+            "power):\n" + derive.Derivation("", steps[:2] + steps[-5:]).to_latex())
     return text, {}
+
+
+W_HH = sp.MatrixSymbol("W_hh", 2, 2)
 
 
 def scalar_linear():
@@ -56,12 +69,12 @@ def scalar_linear():
     derivation = derive.Derivation("", (
         derive.Step(sp.Eq(sp.Symbol("J_k"), derive.step_jacobian(
             derive.RNN(1, activation="identity", W_hh=[[w]]), 1)[0], evaluate=False),
-            "identity activation: phi' = 1"),
+            *reason("identity activation: ", sp.Eq(dphi(z), 1, evaluate=False))),
         derive.Step(sp.Eq(sp.Derivative(L(sp.Symbol("h_0")), sp.Symbol("h_0")),
                           sp.Derivative(L(sp.Symbol("h_T")), sp.Symbol("h_T")) * product,
-                          evaluate=False), "chain rule over T steps"),
+                          evaluate=False), *reason("chain rule over ", T, " steps")),
         derive.Step(sp.Eq(product, product.doit(), evaluate=False),
-                    "the product of T equal factors"),
+                    *reason("the product of ", T, " equal factors")),
     ))
     rows, results = [], {}
     for w_value in (sp.Rational(1, 2), sp.Integer(1), sp.Rational(3, 2)):
@@ -95,16 +108,26 @@ def seed000_tanh():
                         np.array([0.4]))
     checks = numeric.run_checks(case)
     text = ("Seed 000's example: one hidden unit, $h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$, "
-            "$L = (y - h_T)^2$, here with $W_{hh} = w$. For $T = 2$ the BPTT sum, written in the "
+            + losses() + ", here with $W_{hh} = w$. For $T = 2$ the BPTT sum, written in the "
             "states $h_k$ and pre-activations $a_k$, is\n"
             + display(sp.Eq(sp.Derivative(sp.Symbol("L"), w), local, evaluate=False))
             + "(the same as \\texttt{bptt\\_gradient} of the unrolled RNN: "
             + ("identical to 30 digits" if gap < 1e-25 else f"off by ${number(float(gap), 2)}$")
             + " at a rational test point). "
-            "For a concrete case ($W_{hh} = 0.8$, $T = 4$) every derivative is checked:\n"
+            "For a concrete case ($W_{hh} = 0.8$, $T = 4$, with section 1's loss, the loss of "
+            "every case in this report) every derivative is checked:\n"
             + check_table(checks))
     return text, {"seed000_symbolic_gap": float(gap),
                   "seed000_checks": {m: r.to_dict() for m, r in checks.items()}}
+
+
+def losses():
+    """Seed 000's loss (y − h_T)² against section 1's ½‖h_T − y‖², said in words."""
+    L, y, h_T = sp.symbols("L y h_T")
+    seed = sp.Eq(L, (y - h_T) ** 2, evaluate=False)
+    ours = sp.Eq(L, sp.Rational(1, 2) * norm(h_T - y) ** 2, evaluate=False)
+    return (f"with seed 000's loss ${latex(seed)}$, which is not section 1's ${latex(ours)}$: "
+            "for one unit it is twice as large, and so is its gradient")
 
 
 def check_table(checks):
@@ -112,7 +135,7 @@ def check_table(checks):
     for name, report in checks.items():
         error = "n/a" if report.max_rel_error is None else f"${number(report.max_rel_error, 3)}$"
         rows.append([name.replace("_", " "), error, f"${number(report.tolerance, 1)}$",
-                     "pass" if report.passed else "FAIL"])
+                     {True: "pass", False: "FAIL", None: "n/a"}[report.passed]])
     return table(["method", "max rel. error", "tolerance", "result"], rows)
 
 
@@ -127,10 +150,7 @@ def vector_rnn():
                      "exact" if act.gamma_exact else "numeric", f"${latex(at)}$"])
         gammas[name] = {"gamma": str(act.gamma), "decimal": float(act.gamma),
                         "exact": act.gamma_exact}
-    steps = derive.derivation(derive.RNN(2, activation="tanh"), 4).steps
-    bound_steps = [s for s in steps if "norm" in s.reason or "sufficient" in s.reason
-                   or "necessary" in s.reason or "gamma" in s.reason]
-    text = (derive.Derivation("", steps[10:14] + tuple(bound_steps)).to_latex()
+    text = (aligned_with_wide(vector_steps(), "the step Jacobian")
             + "The gain $\\gamma_\\varphi = \\sup_z |\\varphi'(z)|$ of every registered "
             "activation, derived by SymPy (critical points of $\\varphi'$, one-sided limits at "
             "kinks, limits at $\\pm\\infty$):\n"
@@ -142,19 +162,69 @@ def vector_rnn():
     return text, {"gamma": gammas}
 
 
+VECTOR_REASONS = ("the activation derivative", "chain rule", "the step Jacobian",
+                  "product of step Jacobians", "submultiplicativity", "norm of a diagonal",
+                  "each |phi'|", "the largest singular value")
+
+
+def vector_steps():
+    """The n = 2 tanh derivation's Jacobian and bound steps, then the two conditions on
+    γ_φ‖W_hh‖₂ (sufficient for vanishing, necessary and not sufficient for exploding)."""
+    steps = derive.derivation(derive.RNN(2, activation="tanh"), 4).steps
+    chosen = tuple(s for s in steps if s.reason.startswith(VECTOR_REASONS))
+    gain = gamma_phi * norm2(W_HH)
+    limit = sp.Limit(norm(partial(sp.MatrixSymbol("h_T", 2, 1), sp.MatrixSymbol("h_0", 2, 1))),
+                     T_, sp.oo)
+    return chosen + (
+        derive.Step(sp.Implies(sp.Lt(gain, 1, evaluate=False), sp.Eq(limit, 0)),
+                    "sufficient for vanishing"),
+        derive.Step(sp.Implies(sp.Eq(limit, sp.oo), sp.Gt(gain, 1, evaluate=False)),
+                    "necessary, not sufficient, for exploding"))
+
+
+def aligned_with_wide(steps, wide):
+    """``steps`` as align* blocks, except the step whose reason starts with ``wide``: it is
+    displayed alone (scaled to the text width when wider), its reason written above it."""
+    at = next(i for i, step in enumerate(steps) if step.reason.startswith(wide))
+    step = steps[at]
+    why = step.reason_tex or escape_text(step.reason)
+    return (derive.Derivation("", steps[:at]).to_latex() + why[0].upper() + why[1:] + ":\n"
+            + display(step.relation) + derive.Derivation("", steps[at + 1:]).to_latex())
+
+
 def linear_case():
     """For the linear RNN the spectral radius decides (Gelfand)."""
-    rho = sp.Function("rho", real=True)(sp.MatrixSymbol("W_hh", 2, 2))
-    return ("For the linear RNN ($\\varphi(z) = z$) the product is $W_{hh}^{T}$ and "
-            "$\\|W_{hh}^k\\|^{1/k} \\to \\rho(W_{hh})$: the spectral radius decides, "
+    rho = sp.Function("rho", real=True)(W_HH)
+    gelfand = sp.Eq(sp.Limit(norm(W_HH**k) ** (1 / k), k, sp.oo), rho, evaluate=False)
+    return ("For the linear RNN ($\\varphi(z) = z$) the product is "
+            f"${latex(W_HH**T_)}$ and ${latex(gelfand)}$: the spectral radius decides, "
             f"vanishing iff ${latex(sp.Lt(rho, 1, evaluate=False))}$ and exploding iff "
             f"${latex(sp.Gt(rho, 1, evaluate=False))}$ "
             "(section 10).\n\n")
 
 
+def case_file_format():
+    """The case-file format (the input of ``rnngrad check``), described in full."""
+    h_T, y, h_k, y_k = sp.symbols("h_T y h_k y_k")
+    summed = sp.Rational(1, 2) * sp.Sum(norm(h_k - y_k) ** 2, (k, 1, T_))
+    lines = ",\n ".join(f"{json.dumps(key)}: {json.dumps(value)}"
+                         for key, value in WORKED_CASE.items())
+    return ("A case file, the input of \\texttt{rnngrad check}, is one JSON object. Required: "
+            "\\texttt{activation} (a registered name such as \\texttt{\"tanh\"}, or a formula in "
+            "\\texttt{x} such as \\texttt{\"x/(1+Abs(x))\"}), \\texttt{W\\_hh} ($n \\times n$, "
+            "a list of rows), \\texttt{W\\_xh} ($n \\times m$) and \\texttt{x} ($T \\times m$, one "
+            "row per step). Optional: \\texttt{b\\_h} and \\texttt{h0} ($n$ numbers each, default "
+            "0), \\texttt{alpha} (of \\texttt{leaky\\_relu} and \\texttt{elu}) and "
+            "\\texttt{y}, the target: $n$ numbers "
+            f"for ${latex(sp.Eq(sp.Symbol('L'), sp.Rational(1, 2) * norm(h_T - y) ** 2))}$, or "
+            f"$T \\times n$ for ${latex(sp.Eq(sp.Symbol('L'), summed, evaluate=False))}$. "
+            "Every number must be finite. The case worked here:\n"
+            "\\begin{verbatim}\n{" + lines + "}\n\\end{verbatim}\n")
+
+
 def worked_example():
-    case = numeric.case_from_dict(DESIGN_CASE)
-    rnn = derive.RNN(2, activation="tanh", **{k: v for k, v in DESIGN_CASE.items()
+    case = numeric.case_from_dict(WORKED_CASE)
+    rnn = derive.RNN(2, activation="tanh", **{k: v for k, v in WORKED_CASE.items()
                                               if k in ("W_hh", "W_xh", "b_h", "h0", "x")})
     product = derive.jacobian_product(rnn, 0, 3, expanded=True)
     evaluate = sp.lambdify([], list(product), modules="mpmath", cse=True)
@@ -163,9 +233,12 @@ def worked_example():
     with mpmath.workdps(30):
         entries = [mpmath.nstr(v, 20) for v in evaluate()]
     checks = numeric.run_checks(case)
-    text = ("The case of DESIGN.md: $W_{hh} = " + latex(rnn.W_hh) + "$, $W_{xh} = "
-            + latex(rnn.W_xh) + "$, $b_h = " + latex(rnn.b_h) + "$, $h_0 = " + latex(rnn.h0)
-            + "$, $x = (1/5, 7/10, -2/5)$. The expanded product $\\partial h_3/\\partial h_0$ is "
+    x = sp.Matrix([list(row) for row in rnn.x]).T
+    text = (case_file_format() + "In exact numbers: $W_{hh} = " + latex(rnn.W_hh)
+            + "$, $W_{xh} = " + latex(rnn.W_xh) + "$, $b_h = " + latex(rnn.b_h) + "$, $h_0 = "
+            + latex(rnn.h0) + f"$, ${latex(sp.MatrixSymbol('x', 3, 1).T)} = {latex(x)}$ (one "
+            "column per step $x_1, x_2, x_3$)."
+            " The expanded product $\\partial h_3/\\partial h_0$ is "
             "an exact expression in nested $\\tanh$; its entries to 20 digits:\n"
             + table(["entry", "value"], [[f"$({i // 2 + 1},{i % 2 + 1})$", f"${e}$"]
                                          for i, e in enumerate(entries)])

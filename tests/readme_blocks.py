@@ -11,7 +11,7 @@ README = ROOT / "README.md"
 
 @dataclass(frozen=True)
 class Block:
-    """One fenced code block: ``info`` (its language), ``text``, ``lines`` (first, end) in README."""
+    """One fenced code block: ``info`` (its language), ``text``, ``lines`` (first, end)."""
 
     info: str
     text: str
