@@ -1,6 +1,6 @@
 """Sweeps of log10‖∂h_T/∂h_0‖ over the recurrent weight w (or a gain g) and the length T.
 
-Models (DESIGN §4):
+Models:
     scalar  h_t = φ(w h_{t-1} + x_t), no bias;  ∂h_T/∂h_0 = Π_t w φ'(a_t)
     matrix  a_k = g W0 h_{k-1} + x_k, h_k = φ(a_k);  ∂h_T/∂h_0 = Π_k diag(φ'(a_k)) g W0
 

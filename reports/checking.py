@@ -1,6 +1,6 @@
 """``rnngrad check``: a case file in, the forward pass, Jacobians, bounds and checks out.
 
-The result follows DESIGN §5: T, activation, h, step_jacobians, jacobian_product,
+The result holds: T, activation, h, step_jacobians, jacobian_product,
 spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh, grad_h0, checks
 and passed.  Quantities not representable in float64 are null, beside their log10.
 """

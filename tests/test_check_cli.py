@@ -1,4 +1,4 @@
-"""``rnngrad check CASE.json``, end to end (DESIGN §5): values recomputed independently in plain
+"""``rnngrad check CASE.json``, end to end: values recomputed independently in plain
 NumPy, exit codes, one-line errors on malformed or hostile case files, nothing written."""
 
 import json
@@ -69,7 +69,7 @@ def rel_close(actual, expected, rtol):
                                rtol=rtol, atol=0)
 
 
-# --- 1. the DESIGN example ---------------------------------------------------------------------
+# --- 1. the README example ---------------------------------------------------------------------
 
 def test_check_example_exit_0_and_shapes(capsys, tmp_path):
     status, data, err = check_json(capsys, tmp_path, EXAMPLE)
@@ -390,7 +390,7 @@ def test_check_overflowing_finite_case_gives_strict_json(tmp_path):
 
 def test_check_underflowing_jacobian_is_not_a_false_failure(capsys, tmp_path):
     """|a_1| = 400: sech^2(400) ~ 1.5e-347 underflows float64 to 0.  That 0 is the correctly
-    rounded float64 value, so the verdict must not be a failure (DESIGN §6, underflow)."""
+    rounded float64 value, so the verdict must not be a failure (underflow)."""
     case = {"activation": "tanh", "W_hh": [[1.0]], "W_xh": [[1.0]], "x": [[400.0]]}
     status, data, err = check_json(capsys, tmp_path, case)
     assert data["h"] == [[0.0], [1.0]]
@@ -399,7 +399,7 @@ def test_check_underflowing_jacobian_is_not_a_false_failure(capsys, tmp_path):
 
 
 def test_check_underflowing_product_reports_log10(capsys, tmp_path):
-    """DESIGN §6: "Report log10 values, never a silent 0 or inf"; here log10|dh_1/dh_0| =
+    """Report log10 values, never a silent 0 or inf; here log10|dh_1/dh_0| =
     log10 sech^2(400) = -346.8335..., representable although the product itself is not."""
     case = {"activation": "tanh", "W_hh": [[1.0]], "W_xh": [[1.0]], "x": [[400.0]]}
     _, data, _ = check_json(capsys, tmp_path, case)

@@ -1,4 +1,4 @@
-"""Layering: derive imports SymPy only; numeric does not load matplotlib (DESIGN §1)."""
+"""Layering: derive imports SymPy only; numeric does not load matplotlib."""
 
 import subprocess
 import sys

@@ -21,3 +21,14 @@ def test_packaging_each_package_has_collected_doctests():
     assert listing.returncode == 0, listing.stdout[-2000:]
     for package in ("derive", "numeric", "reports"):
         assert any(line.startswith(f"{package}/") for line in listing.stdout.splitlines()), package
+
+
+def test_packaging_no_shipped_file_names_the_internal_design_document():
+    """Users receive the whole repository; none of its files may send them to a document
+    they do not have (the team's internal design notes)."""
+    needle = "DES" "IGN"   # split, so that this file does not name it either
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                             check=True).stdout.decode().split("\0")
+    naming = [name for name in filter(None, tracked) if (ROOT / name).is_file()
+              and needle in (ROOT / name).read_text(encoding="utf-8", errors="replace")]
+    assert len(tracked) > 50 and naming == []
