@@ -68,7 +68,8 @@ REQUIRED = ("activation", "W_hh", "W_xh", "x")
 
 
 def case_from_dict(data):
-    """A ``Case`` from a parsed case file (the format of ``rnngrad check --help``); ValueError naming what is wrong."""
+    """A ``Case`` from a parsed case file (the format ``rnngrad check --help`` shows);
+    ValueError naming what is wrong."""
     import derive
 
     if not isinstance(data, dict):
