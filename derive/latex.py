@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.notation import latex
+from derive.notation import latex, pretty
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
@@ -31,6 +31,9 @@ class Step:
         op = _RELATION_OPS.get(type(self.relation))
         if op is not None:
             body = f"{latex(self.relation.lhs)} &{op} {latex(self.relation.rhs)}"
+        elif isinstance(self.relation, sp.Contains):
+            element, where = self.relation.args
+            body = f"{latex(element)} &\\in {latex(where)}"
         else:
             body = f"&{latex(self.relation)}"
         return f"{body} \\tag*{{\\small {escape_text(self.reason)}}}"
@@ -54,9 +57,14 @@ class Derivation:
                 + self.to_latex() + "\\end{document}\n")
 
     def to_text(self):
-        """One line per step: the relation in SymPy's string form, then the reason."""
-        return "\n".join(f"{sp.sstr(s.relation, order='none')}    # {s.reason}"
-                         for s in self.steps) + "\n"
+        """For people: the title, then each step numbered with its reason and, indented below
+        it, the relation in SymPy's unicode pretty form (fractions, matrices and cases take
+        several lines); a blank line between steps."""
+        blocks = [self.title] if self.title else []
+        for number, step in enumerate(self.steps, 1):
+            rows = [row.rstrip() for row in pretty(step.relation).splitlines()]
+            blocks.append("\n".join([f"({number}) {step.reason}"] + ["    " + r for r in rows]))
+        return "\n\n".join(blocks) + "\n"
 
     def to_dict(self):
         """JSON-ready: title and steps with their relation as text and as LaTeX."""

@@ -121,16 +121,18 @@ def vector_rnn():
     for name in derive.activation_names():
         act = derive.activation(name)
         shown = act.gamma if act.gamma_exact else sp.Float(act.gamma, 20)
-        at = act.gamma_at if act.gamma_exact else sp.Float(act.gamma_at, 12)
+        where = act.attainment(digits=12)
         rows.append([name.replace("_", " "), f"${latex(shown)}$",
                      f"${number(float(act.gamma), 10)}$",
-                     "exact" if act.gamma_exact else "numeric", f"${latex(at)}$"])
+                     "exact" if act.gamma_exact else "numeric", f"${where['latex']}$"])
         gammas[name] = {"gamma": str(act.gamma), "decimal": float(act.gamma),
-                        "exact": act.gamma_exact}
+                        "exact": act.gamma_exact,
+                        "attained": {key: where[key] for key in ("set", "limits")}}
     steps = derive.derivation(derive.RNN(2, activation="tanh"), 4).steps
+    first = next(n for n, s in enumerate(steps) if s.reason.startswith("the activation deriv"))
     bound_steps = [s for s in steps if "norm" in s.reason or "sufficient" in s.reason
                    or "necessary" in s.reason or "gamma" in s.reason]
-    text = (derive.Derivation("", steps[10:14] + tuple(bound_steps)).to_latex()
+    text = (derive.Derivation("", steps[first:first + 5] + tuple(bound_steps)).to_latex()
             + "The gain $\\gamma_\\varphi = \\sup_z |\\varphi'(z)|$ of every registered "
             "activation, derived by SymPy (critical points of $\\varphi'$, one-sided limits at "
             "kinks, limits at $\\pm\\infty$):\n"
