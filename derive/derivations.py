@@ -68,7 +68,7 @@ def _recurrence(rnn, n, m):
     a_k, x_k = vector("a_k", n), vector("x_k", m)
     steps = [
         Step(_eq(a_k, sp.MatAdd(W * _h("k-1", n), U * x_k, b, evaluate=False)),
-             "pre-activation at step k = 1..T, input x_k"),
+             "pre-activation at step k = 1, ..., T, input x_k"),
         Step(_eq(_h("k", n), phi(a_k)), "hidden state, activation applied elementwise"),
     ]
     values = (rnn.W_hh, rnn.W_xh, rnn.b_h, rnn.h0)
