@@ -86,7 +86,7 @@ def _entries(value):
     """Why the entries of a large parameter are not shown, and what they are."""
     rows, cols = value.shape
     kind = "symbols" if all(entry.is_Symbol for entry in value) else "given numbers"
-    return (f"{rows * cols} entries ({kind}) not written out for n > {EXPLICIT_LIMIT}")
+    return f"{rows * cols} entries ({kind}), too many to show for n > {EXPLICIT_LIMIT}"
 
 
 def _activation(rnn):
@@ -130,8 +130,8 @@ def _step_jacobian(rnn, n, T):
     entry = sp.Eq(sp.Indexed("J", k, i, j),
                   dphi(sp.Indexed("a", k, i)) * sp.MatrixSymbol("W_hh", n, n)[i, j],
                   evaluate=False)
-    return steps + [Step(entry, f"its entries; the {n * n} of them not written out "
-                                f"for n > {EXPLICIT_LIMIT}")]
+    return steps + [Step(entry, f"its entries: {n * n}, too many to show for n > "
+                                f"{EXPLICIT_LIMIT}")]
 
 
 def _product(rnn, n, T, expanded):

@@ -170,8 +170,8 @@ def test_derivation_large_n_defines_every_symbol_and_states_the_omission(n):
         assert name in first_definition, name
         assert first_definition[name] <= first_use[name], name
     reasons = [s.reason for s in d.steps]
-    assert f"recurrent weights, {n * n} entries (symbols) not written out for n > 6" in reasons
-    assert f"its entries; the {n * n} of them not written out for n > 6" in reasons
+    assert f"recurrent weights, {n * n} entries (symbols), too many to show for n > 6" in reasons
+    assert f"its entries: {n * n}, too many to show for n > 6" in reasons
     tex = d.to_latex()
     assert rf"W_{{hh}} &\in \mathbb{{R}}^{{{n} \times {n}}}" in tex
     assert r"{J}_{k} &= D_{k} W_{hh}" in tex
@@ -181,7 +181,7 @@ def test_derivation_large_n_defines_every_symbol_and_states_the_omission(n):
 def test_derivation_large_n_with_given_weights_says_so():
     rnn = derive.RNN(7, activation="identity", W_hh=[[sp.Rational(1, 10)] * 7] * 7)
     reasons = [s.reason for s in derive.derivation(rnn, 2).steps]
-    assert "recurrent weights, 49 entries (given numbers) not written out for n > 6" in reasons
+    assert "recurrent weights, 49 entries (given numbers), too many to show for n > 6" in reasons
 
 
 def test_step_to_latex_breaks_long_sums_within_the_budget():
