@@ -12,6 +12,11 @@ Roots of φ'' come from ``solveset`` when it finds them in closed form (γ is th
 cannot (silu: z·tanh(z/2) = 2) each root is bracketed by a sign change of φ'' on a sample grid
 over [-GRID_HALF_WIDTH, GRID_HALF_WIDTH] and refined by bisection to ``ROOT_DIGITS`` digits.
 Roots of φ'' that do not change sign are inflections of φ', not extrema, and are rightly skipped.
+
+Every candidate also says where it holds: a constant piece on its whole interval, a critical
+point or a closed end at that point, a one-sided limit only in the limit.  The candidates that
+tie with γ_φ give the set {z : |φ'(z)| = γ_φ} (the union of their places) and the limits that
+approach γ_φ without being attained (z → ∞ for softplus); see ``Gain``.
 """
 
 from dataclasses import dataclass
@@ -20,10 +25,15 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
-ROOT_DIGITS = 45          # bisection width 10^-45: γ's error is far below 10^-40
+from derive._roots import GRID_HALF_WIDTH, ROOT_DIGITS, _bisect, _grid_signs, _mpf, _search_grid
+
 GAMMA_DIGITS = 40         # digits kept for a numeric γ
-GRID_HALF_WIDTH = 64      # numeric root search window
+__all__ = ["GAMMA_DIGITS", "GRID_HALF_WIDTH", "ROOT_DIGITS", "Gain", "activation_gain",
+           "derivative_pieces"]
 _COMPARE_DIGITS = 50
+
+
+_TIE_DIGITS = GAMMA_DIGITS - 5  # candidates this close to γ_φ (relative) tie with it
 
 
 @dataclass(frozen=True)
@@ -32,12 +42,26 @@ class Gain:
 
     ``value`` is exact (a SymPy number such as 1, 1/4 or an erf expression) when ``exact``;
     otherwise a Float of ``GAMMA_DIGITS`` digits whose last digits are certified by bisection.
-    ``at`` is the argument z where |φ'| reaches γ (±oo for a limit at infinity).
+    ``attained`` is the set {z : |φ'(z)| = γ_φ} (a SymPy Set, EmptySet when γ_φ is only a
+    limit); ``approached`` the one-sided limits (point, direction) with |φ'| → γ_φ that the
+    closure of ``attained`` does not already contain, e.g. ((oo, "-"),) for softplus.
     """
 
     value: sp.Expr
     exact: bool
-    at: sp.Expr
+    attained: sp.Set
+    approached: tuple
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """|φ'| (or its one-sided limit) somewhere: on the set ``where`` (attained) or as the
+    limit (point, direction) in ``limit``."""
+
+    value: sp.Expr
+    exact: bool
+    where: sp.Set | None = None
+    limit: tuple | None = None
 
 
 def derivative_pieces(dphi, z):
@@ -66,7 +90,39 @@ def activation_gain(dphi, z):
         candidates.extend(_interval_candidates(expr, interval, z))
     if not candidates:
         raise ValueError("φ' has no pieces on the real line")
-    return max(candidates, key=lambda c: _magnitude(c.value))
+    best = max(candidates, key=lambda c: _magnitude(c.value))
+    ties = [c for c in candidates if _ties(c.value, best.value)]
+    attained = sp.Union(*[c.where for c in ties if c.where is not None])
+    attained = sp.S.Reals if attained == sp.S.Reals else attained  # not Interval(-oo, oo)
+    approached = tuple(sorted({c.limit for c in ties if c.limit is not None
+                               and not _covered(c.limit[0], attained)}, key=_limit_key))
+    return Gain(best.value, best.exact, attained, approached)
+
+
+def _ties(value, best):
+    """|value| = |best| to ``_TIE_DIGITS`` relative digits (exactly, for exact values that
+    SymPy can compare)."""
+    a, b = _magnitude(value), _magnitude(best)
+    if b == float("inf") or a == float("inf"):
+        return a == b
+    return abs(a - b) <= sp.Float(10) ** -_TIE_DIGITS * max(b, 1)
+
+
+def _covered(point, attained):
+    """Whether the limit point lies in the closure of the attained set (then the limit adds
+    nothing: relu's 0+ next to (0, ∞)); ±∞ is covered when the set is unbounded that way."""
+    if attained == sp.S.EmptySet:
+        return False
+    if point == sp.oo:
+        return attained.sup == sp.oo
+    if point == -sp.oo:
+        return attained.inf == -sp.oo
+    return bool(attained.closure.contains(point))
+
+
+def _limit_key(limit):
+    point, direction = limit
+    return (float(point), direction)
 
 
 def _magnitude(value):
@@ -78,14 +134,24 @@ def _magnitude(value):
 def _interval_candidates(expr, interval, z):
     lo, hi = interval.start, interval.end
     if lo == hi:
-        return [Gain(sp.Abs(expr.subs(z, lo)), True, lo)]
-    if not expr.has(z):  # a constant piece: attained anywhere in it, report a finite point
-        at = lo if lo.is_finite else hi if hi.is_finite else sp.Integer(0)
-        return [Gain(sp.Abs(expr), True, at)]
+        return [_Candidate(sp.Abs(expr.subs(z, lo)), True, where=sp.FiniteSet(lo))]
+    if not expr.has(z):  # a constant piece: attained on all of it
+        return [_Candidate(sp.Abs(expr), True, where=interval)]
     out = [_end_value(expr, z, lo, "+"), _end_value(expr, z, hi, "-")]
-    if expr.has(z):
-        out.extend(_singular_values(expr, z, interval))
-        out.extend(_critical_values(expr, z, interval))
+    out.extend(_closed_end_values(expr, z, interval))
+    out.extend(_singular_values(expr, z, interval))
+    out.extend(_critical_values(expr, z, interval))
+    return out
+
+
+def _closed_end_values(expr, z, interval):
+    """|φ'| at the finite ends that belong to the piece (attained there)."""
+    ends = [(interval.start, interval.left_open), (interval.end, interval.right_open)]
+    out = []
+    for end, is_open in ends:
+        value = expr.subs(z, end) if end.is_finite and not is_open else None
+        if value is not None and value.is_finite:
+            out.append(_Candidate(sp.Abs(value), True, where=sp.FiniteSet(end)))
     return out
 
 
@@ -109,7 +175,7 @@ def _end_value(expr, z, point, direction):
         value = sp.Max(sp.Abs(value.min), sp.Abs(value.max))
     if value.has(sp.Limit, sp.AccumBounds, sp.nan):
         raise ValueError(f"φ' has no limit at z = {point}: got {value}")
-    return Gain(_abs_exact(value), True, point)
+    return _Candidate(_abs_exact(value), True, limit=(point, direction))
 
 
 def _abs_exact(value):
@@ -129,7 +195,8 @@ def _critical_values(expr, z, interval):
             continue
         roots = _solve_exactly(factor, z, interval)
         if roots is not None:
-            out.extend(Gain(sp.Abs(sp.simplify(expr.subs(z, r))), True, r) for r in roots)
+            out.extend(_Candidate(sp.Abs(sp.simplify(expr.subs(z, r))), True,
+                                  where=sp.FiniteSet(r)) for r in roots)
         else:
             out.extend(_numeric_critical_values(expr, factor, z, interval))
     return out
@@ -166,30 +233,6 @@ def _numeric_critical_values(expr, factor, z, interval):
     return out
 
 
-def _grid_signs(factor, z, grid, digits=40):
-    """Signs of φ'' on the grid in fixed 40-digit arithmetic (evalf's adaptive precision can
-    take seconds per point where φ'' is tiny); exact zeros stay 0.  Bisection then certifies."""
-    import mpmath
-
-    f = sp.lambdify(z, factor, "mpmath")
-    with mpmath.workdps(digits):
-        values = [f(_mpf(p)) for p in grid]
-    return [0 if v == 0 else (1 if v > 0 else -1) for v in (mpmath.re(v) for v in values)]
-
-
-def _search_grid(interval):
-    lo = max(interval.start, -GRID_HALF_WIDTH)
-    hi = min(interval.end, GRID_HALF_WIDTH)
-    inner = [lo + (hi - lo) * sp.Rational(i, 1024) for i in range(1, 1024)] if lo < hi else []
-    outer, step = [], sp.Integer(GRID_HALF_WIDTH)
-    while step < 2**16:
-        step = step * 5 / 4
-        outer.append(step)
-    left = [-p for p in reversed(outer) if -p > interval.start]
-    right = [p for p in outer if p < interval.end]
-    return left + inner + right
-
-
 def _numeric_gain(expr, z, root):
     """|φ'| at a root of φ'' found numerically, in 60-digit arithmetic, kept to 40 digits.
     (A spurious root from rounding noise only adds a true value |φ'(p)| <= γ: never an
@@ -200,37 +243,8 @@ def _numeric_gain(expr, z, root):
     with mpmath.workdps(GAMMA_DIGITS + 20):
         root = _mpf(root)
         value = abs(mpmath.re(f(root)))
-        return Gain(sp.Float(mpmath.nstr(value, GAMMA_DIGITS + 5), GAMMA_DIGITS), False,
-                    sp.Float(mpmath.nstr(root, GAMMA_DIGITS + 5), GAMMA_DIGITS))
+        at = sp.Float(mpmath.nstr(root, GAMMA_DIGITS + 5), GAMMA_DIGITS)
+        return _Candidate(sp.Float(mpmath.nstr(value, GAMMA_DIGITS + 5), GAMMA_DIGITS), False,
+                          where=sp.FiniteSet(at))
 
 
-def _bisect(f, z, left, right, s_left):
-    """Shrink [left, right] keeping the sign change of φ'' until it is 10^-ROOT_DIGITS wide
-    (fixed ROOT_DIGITS + 15 digit arithmetic)."""
-    import mpmath
-
-    g = sp.lambdify(z, f, "mpmath")
-    with mpmath.workdps(ROOT_DIGITS + 15):
-        left, right = _mpf(left), _mpf(right)
-        width = mpmath.mpf(10) ** (-ROOT_DIGITS)
-        while right - left > width:
-            mid = (left + right) / 2
-            value = mpmath.re(g(mid))
-            if value == 0:
-                return mid
-            if (value > 0) == (s_left > 0):
-                left = mid
-            else:
-                right = mid
-        return (left + right) / 2
-
-
-def _mpf(value):
-    """A SymPy number (or an mpf) as an mpf at the current precision."""
-    import mpmath
-
-    if isinstance(value, sp.Rational):
-        return mpmath.mpf(value.p) / value.q
-    if isinstance(value, sp.Basic):
-        return mpmath.mpf(str(sp.Float(value, mpmath.mp.dps)))
-    return mpmath.mpf(value)

@@ -65,8 +65,14 @@ class Activation:
     z).  ``dphi_stable`` equals ``dphi`` but keeps full relative precision in floating point
     (sech²(z) instead of 1 − tanh²(z)); ``phi_stable`` likewise for φ (softplus, gelu).
     ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float certified by bisection.
-    ``gamma_at`` is where |φ'| attains γ_φ (±oo for a limit).  ``analytic``: whether complex-step
-    differentiation applies.  ``kinks``: the points where φ' jumps, sorted (() when analytic).
+    ``gamma_attained`` is the set {z : |φ'(z)| = γ_φ} (a SymPy Set: (0, ∞) for relu, {0} for
+    tanh, EmptySet for softplus); ``gamma_approached`` the one-sided limits (point, direction)
+    where |φ'| → γ_φ outside the closure of that set (((oo, "-"),) for softplus: z → ∞).
+    ``analytic``: whether complex-step differentiation applies.  ``kinks``: the points where φ'
+    jumps, sorted (() when analytic).
+
+    >>> activation("relu").gamma_attained
+    Interval.open(0, oo)
     """
 
     name: str
@@ -76,7 +82,8 @@ class Activation:
     phi_stable: sp.Expr
     gamma: sp.Expr
     gamma_exact: bool
-    gamma_at: sp.Expr
+    gamma_attained: sp.Set
+    gamma_approached: tuple
     analytic: bool
     kinks: tuple
     variable: sp.Symbol = Z
@@ -89,6 +96,29 @@ class Activation:
         """φ'(arg): the derived φ' with z replaced by ``arg``."""
         return self.dphi.xreplace({self.variable: arg})
 
+    def attainment(self, digits=None):
+        """Where γ_φ is reached, JSON-ready: ``set`` (SymPy's string of ``gamma_attained``,
+        which ``sympy.sympify`` reads back), ``latex`` (z ∈ set, or z → p for a limit that is
+        never attained) and ``limits`` ("z -> oo", "z -> 1-" for the approached limits).
+        ``digits`` rounds numeric points (silu's critical point) in ``latex``.
+
+        >>> activation("softplus").attainment()["limits"]
+        ['z -> oo']
+        """
+        from derive.notation import latex
+
+        attained = shown_set = self.gamma_attained
+        if digits is not None:
+            shown_set = attained.xreplace({f: sp.Float(f, digits)
+                                           for f in attained.atoms(sp.Float)})
+        shown = [latex(sp.Contains(self.variable, shown_set, evaluate=False))] \
+            if attained != sp.S.EmptySet else []
+        shown += [f"{latex(self.variable)} \\to {latex(p)}{_side(p, d, '^{%s}')}"
+                  for p, d in self.gamma_approached]
+        return {"set": sp.sstr(attained), "latex": ",\\ ".join(shown),
+                "limits": [f"z -> {sp.sstr(p)}{_side(p, d, '%s')}"
+                           for p, d in self.gamma_approached]}
+
 
 def make_activation(name, phi, dphi_stable=None, phi_stable=None):
     """Build an ``Activation`` from φ (a SymPy expression in ``Z``), deriving φ' and γ_φ."""
@@ -100,9 +130,15 @@ def make_activation(name, phi, dphi_stable=None, phi_stable=None):
         name=name, phi=phi, dphi=dphi,
         dphi_stable=dphi if dphi_stable is None else dphi_stable,
         phi_stable=phi if phi_stable is None else phi_stable,
-        gamma=gain.value, gamma_exact=gain.exact, gamma_at=gain.at, analytic=analytic,
+        gamma=gain.value, gamma_exact=gain.exact, gamma_attained=gain.attained,
+        gamma_approached=gain.approached, analytic=analytic,
         kinks=() if analytic else _kinks(dphi),
     )
+
+
+def _side(point, direction, template):
+    """The side of a one-sided limit at a finite point ('' at ±∞)."""
+    return "" if not point.is_finite else template % direction
 
 
 def _kinks(dphi):

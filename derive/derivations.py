@@ -10,6 +10,7 @@ True
 """
 
 import sympy as sp
+from sympy.matrices import MatrixSet
 
 from derive.bounds import regime_conditions
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
@@ -58,46 +59,83 @@ def _h(index, n):
     return vector(f"h_{{{index}}}" if not isinstance(index, int) else f"h_{index}", n)
 
 
+_PARAMETERS = (("W_hh", "recurrent weights", "w"), ("W_xh", "input weights", "u"),
+               ("b_h", "bias", "b"), ("h_0", "initial state", "h_0"))
+
+
 def _recurrence(rnn, n, m):
     W, U, b = (sp.MatrixSymbol(name, *shape) for name, shape in
                (("W_hh", (n, n)), ("W_xh", (n, m)), ("b_h", (n, 1))))
     a_k, x_k = vector("a_k", n), vector("x_k", m)
     steps = [
         Step(_eq(a_k, sp.MatAdd(W * _h("k-1", n), U * x_k, b, evaluate=False)),
-             "pre-activation at step k = 1..T"),
+             "pre-activation at step k = 1, ..., T, input x_k"),
         Step(_eq(_h("k", n), phi(a_k)), "hidden state, activation applied elementwise"),
     ]
-    if n > EXPLICIT_LIMIT:
-        return steps  # entries of large matrices would only bury the structure (and be slow)
-    for symbol, value, what in ((W, rnn.W_hh, "recurrent weights"), (U, rnn.W_xh, "input weights"),
-                                (b, rnn.b_h, "bias"), (_h(0, n), rnn.h0, "initial state")):
-        steps.append(Step(_eq(symbol, value), what))
+    values = (rnn.W_hh, rnn.W_xh, rnn.b_h, rnn.h0)
+    for symbol, value, (_, what, _) in zip((W, U, b, _h(0, n)), values, _PARAMETERS,
+                                           strict=True):
+        if value.shape == (1, 1) and str(value[0]) == str(symbol):   # h_0 = (h_0): say what it is
+            steps.append(Step(sp.Contains(value[0], sp.S.Reals, evaluate=False),
+                              f"{what}, a free real symbol"))
+        elif n <= EXPLICIT_LIMIT:
+            steps.append(Step(_eq(symbol, value), what))
+        else:
+            steps.append(Step(sp.Contains(symbol, MatrixSet(*value.shape, sp.S.Reals),
+                                          evaluate=False), f"{what}, {_entries(value)}"))
     return steps
+
+
+def _entries(value):
+    """Why the entries of a large parameter are not shown, and what they are."""
+    rows, cols = value.shape
+    kind = "symbols" if all(entry.is_Symbol for entry in value) else "given numbers"
+    return f"{rows * cols} entries ({kind}), too many to show for n > {EXPLICIT_LIMIT}"
 
 
 def _activation(rnn):
     act = rnn.activation
-    where = ("attained at z = " + sp.sstr(act.gamma_at) if act.gamma_at.is_finite
-             else "the limit as z -> " + sp.sstr(act.gamma_at))
     exact = "exact" if act.gamma_exact else "numeric, certified by bisection on phi''"
     return [
         Step(_eq(phi(z), act.phi), f"activation {act.name}"),
         Step(_eq(dphi(z), act.dphi), "derived by SymPy"),
         Step(_eq(gamma_phi, sup_abs(dphi(z))), "the activation gain"),
-        Step(_eq(gamma_phi, act.gamma), f"{exact}; {where}"),
-    ]
+        Step(_eq(gamma_phi, act.gamma), exact),
+    ] + _attainment(act)
+
+
+def _attainment(act):
+    """Where |φ'| = γ_φ (a set, derived with γ_φ) and the limits that only approach it."""
+    magnitude = sp.Abs(dphi(z))
+    where = sp.ConditionSet(z, sp.Eq(magnitude, gamma_phi), sp.S.Reals)
+    never = act.gamma_attained == sp.S.EmptySet
+    steps = [Step(_eq(where, act.gamma_attained.xreplace({act.variable: z})),
+                  "never attained" if never else "where the supremum is attained")]
+    for point, direction in act.gamma_approached:
+        steps.append(Step(_eq(sp.Limit(magnitude, z, point, direction), gamma_phi),
+                          "the supremum is a limit" + (", never attained" if never else "")))
+    return steps
 
 
 def _step_jacobian(rnn, n, T):
     W = sp.MatrixSymbol("W_hh", n, n)
     D_k = sp.MatrixSymbol("D_k", n, n)
-    return [
+    J_k = sp.IndexedBase("J")[k]
+    steps = [
         Step(_eq(D_k, diag(dphi(vector("a_k", n)))), "the activation derivative at step k"),
         Step(_eq(partial(_h("k", n), _h("k-1", n)), D_k * W),
              "chain rule: h_k depends on h_(k-1) through a_k"),
-    ] + ([] if n > EXPLICIT_LIMIT else [
-        Step(_eq(partial(_h(T, n), _h(T - 1, n)), step_jacobian(rnn, T, local=True)),
-             f"the step Jacobian at k = T = {T}, entry by entry")])
+        Step(_eq(J_k, D_k * W), "the step Jacobian J_k, an n x n matrix"),
+    ]
+    if n <= EXPLICIT_LIMIT:
+        return steps + [Step(_eq(partial(_h(T, n), _h(T - 1, n)),
+                                 step_jacobian(rnn, T, local=True)),
+                             f"the step Jacobian at k = T = {T}, entry by entry")]
+    entry = sp.Eq(sp.Indexed("J", k, i, j),
+                  dphi(sp.Indexed("a", k, i)) * sp.MatrixSymbol("W_hh", n, n)[i, j],
+                  evaluate=False)
+    return steps + [Step(entry, f"its entries: {n * n}, too many to show for n > "
+                                f"{EXPLICIT_LIMIT}")]
 
 
 def _product(rnn, n, T, expanded):

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.notation import latex
+from derive.breaking import break_lines, width
+from derive.notation import latex, pretty
+
+TEXT_WIDTH = 470.0  # pt: a little under A4's (483 pt) and letter's (500 pt) with 2 cm margins
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
@@ -26,16 +29,45 @@ class Step:
     reason: str
     reason_tex: str | None = None  # the reason with its math in math mode (see ``reason``)
 
-    def to_latex(self):
+    def to_latex(self, budget=TEXT_WIDTH):
         """``lhs &op rhs \\tag*{reason}`` for an align* environment (the reason at the right
-        margin, moved below the formula by amsmath when the line is too wide)."""
+        margin, moved below the formula by amsmath when the line is too wide).  A right-hand
+        side wider than ``budget`` pt is broken over several lines (``break_lines``); a wide
+        matrix is set entry by entry; the reason tags the last line."""
+        lines = self.lines(budget)
+        why = escape_text(self.reason) if self.reason_tex is None else self.reason_tex
+        lines[-1] += f" \\tag*{{\\small {why}}}"
+        return " \\\\\n".join(lines)
+
+    def formula(self):
+        """The relation as one LaTeX formula, unbroken (no alignment mark)."""
+        return self.lines(float("inf"))[0].replace("&", "", 1)
+
+    def lhs_width(self):
+        """Estimated width in pt of the aligned left-hand side (0 when there is none; room
+        for the entry index when a matrix may be set entry by entry)."""
+        lhs, _, rhs = self._sides()
+        if lhs is None:
+            return 0.0
+        return width(latex(lhs)) + (30.0 if isinstance(rhs, sp.MatrixBase) else 0.0)
+
+    def lines(self, budget):
+        """The align* lines of this step (no tag): ``lhs &op rhs`` then ``&\\quad …``."""
+        lhs, op, rhs = self._sides()
+        if lhs is None:
+            return _continued("&", break_lines(rhs, budget - 12))
+        left = latex(lhs)
+        if isinstance(rhs, sp.MatrixBase) and width(latex(rhs)) > budget:
+            return _entry_lines(left, op, rhs, budget)
+        return _continued(f"{left} &{op} ", break_lines(rhs, budget - 12))
+
+    def _sides(self):
         op = _RELATION_OPS.get(type(self.relation))
         if op is not None:
-            body = f"{latex(self.relation.lhs)} &{op} {latex(self.relation.rhs)}"
-        else:
-            body = f"&{latex(self.relation)}"
-        why = escape_text(self.reason) if self.reason_tex is None else self.reason_tex
-        return f"{body} \\tag*{{\\small {why}}}"
+            return self.relation.lhs, op, self.relation.rhs
+        if isinstance(self.relation, sp.Contains):
+            return self.relation.args[0], r"\in", self.relation.args[1]
+        return None, None, self.relation
 
 
 def reason(*parts):
@@ -50,6 +82,21 @@ def reason(*parts):
     return text, tex
 
 
+def _continued(first, lines):
+    return [first + lines[0]] + [r"&\quad " + line for line in lines[1:]]
+
+
+def _entry_lines(left, op, matrix, budget):
+    """A matrix too wide for the line, entry by entry: (lhs)_{ij} = entry."""
+    out = []
+    for r in range(matrix.rows):
+        for c in range(matrix.cols):
+            index = latex(r + 1) + (latex(c + 1) if matrix.cols > 1 else "")
+            name = f"\\left({left}\\right)_{{{index}}}"
+            out += _continued(f"{name} &{op} ", break_lines(matrix[r, c], budget - 40))
+    return out
+
+
 @dataclass(frozen=True)
 class Derivation:
     """An ordered, titled list of ``Step``s; renders to align*, a document, text and JSON."""
@@ -57,9 +104,11 @@ class Derivation:
     title: str
     steps: tuple
 
-    def to_latex(self):
-        """An amsmath ``align*`` fragment, one step per line."""
-        lines = " \\\\\n".join(step.to_latex() for step in self.steps)
+    def to_latex(self, text_width=TEXT_WIDTH):
+        """An amsmath ``align*`` fragment, one step per line (or several, when a formula is
+        wider than what ``text_width`` pt leaves beside the widest left-hand side)."""
+        budget = text_width - max((s.lhs_width() for s in self.steps), default=0.0) - 20
+        lines = " \\\\\n".join(step.to_latex(budget) for step in self.steps)
         return "\\begin{align*}\n" + lines + "\n\\end{align*}\n"
 
     def document(self):
@@ -68,15 +117,20 @@ class Derivation:
                 + self.to_latex() + "\\end{document}\n")
 
     def to_text(self):
-        """One line per step: the relation in SymPy's string form, then the reason."""
-        return "\n".join(f"{sp.sstr(s.relation, order='none')}    # {s.reason}"
-                         for s in self.steps) + "\n"
+        """For people: the title, then each step numbered with its reason and, indented below
+        it, the relation in SymPy's unicode pretty form (fractions, matrices and cases take
+        several lines); a blank line between steps."""
+        blocks = [self.title] if self.title else []
+        for number, step in enumerate(self.steps, 1):
+            rows = [row.rstrip() for row in pretty(step.relation).splitlines()]
+            blocks.append("\n".join([f"({number}) {step.reason}"] + ["    " + r for r in rows]))
+        return "\n\n".join(blocks) + "\n"
 
     def to_dict(self):
         """JSON-ready: title and steps with their relation as text and as LaTeX."""
         return {"title": self.title,
                 "steps": [{"relation": sp.sstr(s.relation, order="none"),
-                           "latex": s.to_latex().split(" \\tag*")[0].replace("&", "", 1),
+                           "latex": s.formula(),
                            "reason": s.reason} for s in self.steps]}
 
     def to_json(self):

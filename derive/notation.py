@@ -7,6 +7,9 @@ derivatives as ∂h_k/∂h_{k-1}.
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.pretty_symbology import pretty_symbol, sub
+from sympy.printing.pretty.stringpict import prettyForm
 
 k = sp.Symbol("k", integer=True, positive=True)
 i = sp.Symbol("i", integer=True, nonnegative=True)
@@ -17,10 +20,12 @@ gamma_phi = sp.Symbol("gamma_varphi", positive=True)
 
 
 class _Display(sp.Function):
-    """A display-only function: ``template`` for LaTeX, ``text`` for plain text."""
+    """A display-only function: ``template`` for LaTeX, ``text`` for plain text and
+    ``pretty`` = (prefix, left delimiter, right delimiter, suffix) for SymPy's pretty printer."""
 
     template = "%s"
     text = "%s"
+    pretty = ("", "(", ")", "")
 
     def _latex(self, printer, exp=None):
         tex = self.template.replace("%s", printer._print(self.args[0]))
@@ -29,47 +34,66 @@ class _Display(sp.Function):
     def _sympystr(self, printer):
         return self.text.replace("%s", printer._print(self.args[0]))
 
+    def _pretty(self, printer):
+        prefix, left, right, suffix = self.pretty
+        form = printer._print(self.args[0])
+        if form.height() == 1:
+            form = prettyForm(*form.left(left))
+            form = prettyForm(*form.right(right))
+        else:  # tall: SymPy's stretched delimiters, ‖ as two bars
+            for _ in range(2 if left == "‖" else 1):
+                form = prettyForm(*form.parens(*("||" if left == "‖" else left + right)))
+        form = prettyForm(*form.left(prefix))
+        return prettyForm(*form.right(suffix))
+
 
 class norm(_Display):  # noqa: N801 - reads as ‖x‖ in formulas
     """‖x‖ (spectral norm for matrices unless stated)."""
 
     template, text = r"\left\| %s \right\|", "||%s||"
+    pretty = ("", "‖", "‖", "")
 
 
 class norm2(_Display):  # noqa: N801
     """‖x‖₂, the spectral norm σ_max written with its subscript."""
 
     template, text = r"\left\| %s \right\|_{2}", "||%s||_2"
+    pretty = ("", "‖", "‖", "₂")
 
 
 class diag(_Display):  # noqa: N801
     """diag(v): the diagonal matrix with v on its diagonal."""
 
     template, text = r"\operatorname{diag}\left(%s\right)", "diag(%s)"
+    pretty = ("diag", "(", ")", "")
 
 
 class phi(_Display):  # noqa: N801
     """φ(x), the activation applied elementwise."""
 
     template, text = r"\varphi\left(%s\right)", "phi(%s)"
+    pretty = ("φ", "(", ")", "")
 
 
 class dphi(_Display):  # noqa: N801
     """φ'(x), the derivative of the activation applied elementwise."""
 
     template, text = r"\varphi'\left(%s\right)", "phi'(%s)"
+    pretty = ("φ′", "(", ")", "")
 
 
 class sup_abs(_Display):  # noqa: N801
     """sup_z |f(z)|."""
 
     template, text = r"\sup_{z} \left|%s\right|", "sup_z |%s|"
+    pretty = ("sup_z ", "|", "|", "")
 
 
 class max_abs(_Display):  # noqa: N801
     """max_i |v_i| over the entries of v."""
 
     template, text = r"\max_{i} \left|%s\right|", "max_i |%s|"
+    pretty = ("maxᵢ ", "|", "|", "")
 
 
 def vector(name, n=1):
@@ -105,3 +129,71 @@ class _Printer(LatexPrinter):
 def latex(expr):
     """LaTeX for a SymPy object, in the derivation's notation (terms kept in given order)."""
     return _Printer({"order": "none", "mat_delim": "("}).doprint(expr)
+
+
+def _print_matrix_set(printer, expr):
+    rows, cols, field = expr.args
+    return rf"{printer._print(field)}^{{{printer._print(rows)} \times {printer._print(cols)}}}"
+
+
+_Printer._print_MatrixSet = _print_matrix_set
+
+
+class _Pretty(PrettyPrinter):
+    """SymPy's unicode pretty printer in the derivation's notation: h_{k-1} as hₖ₋₁, J[k] as
+    Jₖ, γ_φ as γᵩ, ∂h₃/∂h₀ as a fraction, ℝ^(n×n) for a matrix set."""
+
+    def _print_Symbol(self, expr, bold_name=False):
+        return prettyForm(pretty_name(expr.name))
+
+    def _print_MatrixSymbol(self, expr):
+        return prettyForm(pretty_name(expr.name))
+
+    def _print_Indexed(self, expr):
+        indices = [self._print(index) for index in expr.indices]
+        if all(form.height() == 1 for form in indices):
+            return prettyForm(_subscripted(pretty_name(str(expr.base)),
+                                           ",".join(str(form) for form in indices)))
+        return super()._print_Indexed(expr)
+
+    def _print_Derivative(self, expr):
+        (var, count), = expr.variable_count
+        power = "" if count == 1 else str(count)
+        top = prettyForm(*self._print(expr.expr).left("∂" + power))
+        bottom = prettyForm(*self._print(var).left("∂"))
+        return top / bottom
+
+    def _print_Max(self, expr):
+        return self._helper_print_function(expr.func, expr.args, func_name="max")
+
+    def _print_Min(self, expr):
+        return self._helper_print_function(expr.func, expr.args, func_name="min")
+
+    def _print_MatrixSet(self, expr):
+        rows, cols, field = expr.args
+        return self._print(field) ** prettyForm(f"{rows}×{cols}")
+
+
+def pretty_name(name):
+    """A symbol name in unicode: h_{k-1} -> hₖ₋₁, h_0,1 -> h₀,₁, gamma_varphi -> γᵩ."""
+    base, _, subscript = name.replace("{", "").replace("}", "").partition("_")
+    base = pretty_symbol(base)
+    if subscript == "varphi":
+        subscript = "phi"
+    return _subscripted(base, subscript) if subscript else base
+
+
+def _subscripted(base, subscript):
+    """base with ``subscript`` in unicode subscripts, or base_subscript when one has none."""
+    if subscript in sub:
+        return base + sub[subscript]
+    chars = [sub.get(c, "," if c == "," else None) for c in subscript]
+    if None in chars:
+        return f"{base}_{subscript}"
+    return base + "".join(chars)
+
+
+def pretty(expr):
+    """Unicode pretty form of a SymPy object, in the derivation's notation (no line wrap:
+    the caller indents whole blocks)."""
+    return _Pretty({"use_unicode": True, "order": "none", "wrap_line": False}).doprint(expr)

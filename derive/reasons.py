@@ -25,8 +25,18 @@ def _eq(lhs, rhs):
 
 
 _PATTERNS = (
-    (r"pre-activation at step k = 1\.\.T",
-     lambda: ("pre-activation at step ", k, ", for ", k, " from 1 to ", T)),
+    (r"pre-activation at step k = 1, \.\.\., T, input x_k",
+     lambda: ("pre-activation at step ", k, ", for ", k, " from 1 to ", T, ", input ",
+              sp.Symbol("x_k"))),
+    (r"the step Jacobian J_k, an n x n matrix",
+     lambda: ("the step Jacobian ", sp.Symbol("J_k"), ", an ", sp.Symbol(r"n \times n"),
+              " matrix")),
+    (r"(.*), (\d+) entries \((symbols|given numbers)\), too many to show for n > (\d+)",
+     lambda what, count, kind, limit: (f"{what}, {count} entries ({kind}), too many to show for ",
+                                       sp.Gt(sp.Symbol("n"), int(limit), evaluate=False))),
+    (r"its entries: (\d+), too many to show for n > (\d+)",
+     lambda count, limit: (f"its entries: {count}, too many to show for ",
+                           sp.Gt(sp.Symbol("n"), int(limit), evaluate=False))),
     (r"the activation derivative at step k", lambda: ("the activation derivative at step ", k)),
     (r"chain rule: h_k depends on h_\(k-1\) through a_k",
      lambda: ("chain rule: ", _h_k, " depends on ", _h_km1, " through ", _a_k)),

@@ -70,7 +70,10 @@ def run_derive(args):
     if kind == "json":
         text = json.dumps({"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
                            "steps": steps, "gamma": str(act.gamma),
-                           "gamma_exact": act.gamma_exact, "derivation": result.to_dict()},
+                           "gamma_exact": act.gamma_exact,
+                           "gamma_attained": {key: value for key, value in act.attainment().items()
+                                              if key in ("set", "limits")},
+                           "derivation": result.to_dict()},
                           indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     elif kind == "text":
         text = result.to_text()

@@ -144,13 +144,14 @@ def vector_rnn():
     for name in derive.activation_names():
         act = derive.activation(name)
         shown = act.gamma if act.gamma_exact else sp.Float(act.gamma, 20)
-        at = act.gamma_at if act.gamma_exact else sp.Float(act.gamma_at, 12)
+        where = act.attainment(digits=12)
         rows.append([name.replace("_", " "), f"${latex(shown)}$",
                      f"${number(float(act.gamma), 10)}$",
-                     "exact" if act.gamma_exact else "numeric", f"${latex(at)}$"])
+                     "exact" if act.gamma_exact else "numeric", f"${where['latex']}$"])
         gammas[name] = {"gamma": str(act.gamma), "decimal": float(act.gamma),
-                        "exact": act.gamma_exact}
-    text = (aligned_with_wide(vector_steps(), "the step Jacobian")
+                        "exact": act.gamma_exact,
+                        "attained": {key: where[key] for key in ("set", "limits")}}
+    text = (aligned_with_wide(vector_steps(), "the step Jacobian at")
             + "The gain $\\gamma_\\varphi = \\sup_z |\\varphi'(z)|$ of every registered "
             "activation, derived by SymPy (critical points of $\\varphi'$, one-sided limits at "
             "kinks, limits at $\\pm\\infty$):\n"

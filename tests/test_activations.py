@@ -32,7 +32,7 @@ def test_gamma_exact_values(name):
 
 def test_gamma_gelu_is_attained_at_sqrt2_and_exceeds_one():
     act = derive.activation("gelu")
-    assert act.gamma_at == sp.sqrt(2)
+    assert act.gamma_attained == sp.FiniteSet(sp.sqrt(2)) and act.gamma_approached == ()
     assert abs(float(act.gamma) - 1.1289) < 1e-4 and act.gamma > 1
 
 
@@ -51,7 +51,8 @@ def test_gamma_silu_numeric_to_1e25():
     assert act.gamma > 1
     with mpmath.workdps(60):
         assert abs(mpmath.mpf(str(act.gamma)) - gamma) < mpmath.mpf("1e-25")
-        assert abs(mpmath.mpf(str(act.gamma_at)) - root) < mpmath.mpf("1e-25")
+        (at,) = act.gamma_attained
+        assert abs(mpmath.mpf(str(at)) - root) < mpmath.mpf("1e-25")
     assert str(act.gamma).startswith("1.0998393201")
 
 
@@ -126,3 +127,68 @@ def test_activation_parameter_is_exact():
     act = derive.activation("leaky_relu", alpha=0.1)
     assert act.dphi.args[1][0] == sp.Rational(1, 10)
     assert act.name == "leaky_relu(alpha=1/10)"
+
+
+OO = sp.oo
+ATTAINED = {  # where |φ'(z)| = γ_φ, by hand from φ' (SymPy's convention at kinks: relu'(0) = 0,
+    # leaky_relu'(0) = α, elu'(0) = α e^0)
+    "tanh": (sp.FiniteSet(0), ()), "sigmoid": (sp.FiniteSet(0), ()),
+    "relu": (sp.Interval.open(0, OO), ()), "identity": (sp.S.Reals, ()),
+    "leaky_relu": (sp.Interval.open(0, OO), ()), "softsign": (sp.FiniteSet(0), ()),
+    "hardtanh": (sp.Interval.open(-1, 1), ()), "softplus": (sp.S.EmptySet, ((OO, "-"),)),
+    "elu": (sp.Interval(0, OO), ()), "gelu": (sp.FiniteSet(sp.sqrt(2)), ()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ATTAINED))
+def test_gamma_attained_is_the_set_and_limit(name):
+    act = derive.activation(name)
+    assert (act.gamma_attained, act.gamma_approached) == ATTAINED[name]
+
+
+@pytest.mark.parametrize("alpha, expected", [
+    (3, sp.Interval(-OO, 0)), (sp.Rational(1, 2), sp.Interval.open(0, OO)), (1, sp.S.Reals),
+    (-1, sp.S.Reals), (sp.Rational(-5, 2), sp.Interval(-OO, 0))])
+def test_gamma_attained_leaky_relu_follows_alpha(alpha, expected):
+    assert derive.activation("leaky_relu", alpha=alpha).gamma_attained == expected
+
+
+def test_gamma_attained_json_ready():
+    assert derive.activation("softplus").attainment() == {
+        "set": "EmptySet", "latex": r"z \to \infty", "limits": ["z -> oo"]}
+    relu = derive.activation("relu").attainment()
+    assert sp.sympify(relu["set"]) == sp.Interval.open(0, OO)
+    assert relu["latex"] == r"z \in \left(0, \infty\right)" and relu["limits"] == []
+
+
+def _inside(attained):
+    """Sample points of the attained set: its points, or points inside its intervals."""
+    if isinstance(attained, sp.FiniteSet) or attained == sp.S.EmptySet:
+        return list(attained)
+    lo = max(attained.inf, -7)
+    hi = min(attained.sup, 7)
+    ends = [e for e in (attained.inf, attained.sup) if e.is_finite and attained.contains(e)]
+    return [lo + (hi - lo) * sp.Rational(q, 8) for q in range(1, 8)] + ends
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_gamma_attained_agrees_with_mpmath(name):
+    """Independent check: φ' by mpmath's numerical differentiation of φ (at 50 digits) equals
+    γ_φ inside the attained set and stays below it outside (and tends to it along an
+    approached limit); at a kink in the set, SymPy's convention φ'(kink) is used."""
+    act = derive.activation(name)
+    phi = sp.lambdify(Z, act.phi, "mpmath")
+    with mpmath.workdps(50):
+        gamma = mpmath.mpf(str(sp.N(act.gamma, 50)))
+        slope = lambda z: abs(mpmath.diff(phi, mpmath.mpf(str(sp.N(z, 50)))))  # noqa: E731
+        for z in _inside(act.gamma_attained):
+            exact = z in act.kinks
+            value = abs(sp.N(act.derivative_at(z), 50)) if exact else slope(z)
+            assert abs(mpmath.mpf(str(value)) - gamma) < mpmath.mpf("1e-30"), z
+        for q in range(-80, 81):
+            z = sp.Rational(q, 8) + sp.Rational(1, 1000)
+            if not act.gamma_attained.contains(z):
+                assert slope(z) < gamma - mpmath.mpf("1e-30"), z
+        for point, _ in act.gamma_approached:
+            gaps = [gamma - slope(r if point == OO else -r) for r in (10, 20, 40)]
+            assert all(g > 0 for g in gaps) and gaps[0] > gaps[1] > gaps[2] and gaps[2] < 1e-15

@@ -9,7 +9,7 @@ import derive
 from derive.latex import Step, escape_text, reason
 from derive.reasons import typeset
 
-MATHY = re.compile(r"_|phi|gamma|\|")
+MATHY = re.compile(r"_|phi|gamma|\||[<>]")
 
 
 def test_reason_keeps_text_and_typesets_sympy_objects():
@@ -26,9 +26,12 @@ def test_step_uses_reason_tex_only_in_latex():
 
 @pytest.mark.parametrize("name", ["tanh", "identity", "relu"])
 @pytest.mark.parametrize("weights", [None, [[0.5]], [[2]]])
-def test_derivation_reasons_have_no_math_in_text_mode(name, weights):
-    """Every reason that mentions a symbol (underscore, phi, gamma, |.|) has math-mode LaTeX."""
-    rnn = derive.RNN(1, activation=name, **({} if weights is None else {"W_hh": weights}))
+@pytest.mark.parametrize("n", [1, 2, 8])
+def test_derivation_reasons_have_no_math_in_text_mode(name, weights, n):
+    """Every reason that mentions a symbol (underscore, phi, gamma, |.|, n > 6) has math-mode
+    LaTeX, for the scalar, the small and the large (entries not shown) RNN."""
+    given = {} if weights is None else {"W_hh": [[weights[0][0]] * n] * n}
+    rnn = derive.RNN(n, activation=name, **given)
     for step in derive.derivation(rnn, 3).steps:
         if step.reason_tex is None:
             assert not MATHY.search(step.reason), step.reason
