@@ -96,17 +96,29 @@ class GainSweep:
 
 def _to_dict(result, fields):
     out = {"activation": result.activation, "T": result.T.tolist(),
-           "log10_bound": _json_floats(result.log10_bound), "regime": result.regime.tolist(),
-           "phi_prime_underflow": result.underflow.tolist()}
-    out.update({key: _json_floats(value) for key, value in fields.items()})
+           "regime": result.regime.tolist(), "phi_prime_underflow": result.underflow.tolist()}
+    for key, value in {"log10_bound": result.log10_bound, **fields}.items():
+        out.update(_json_floats(key, value))
     return out
 
 
-def _json_floats(array):
-    """Lists of floats; ±inf as the strings "inf"/"-inf", NaN (not representable) as null."""
-    return [_json_floats(row) for row in array] if np.ndim(array) > 1 else [
-        float(v) if math.isfinite(v) else None if math.isnan(v) else ("inf" if v > 0 else "-inf")
-        for v in array]
+NULL_NOTE = ("null where the value is not a finite number: -inf is the log10 of an exact zero "
+             "(w = 0, or phi' = 0 at some step), +inf of an unbounded value, NaN not "
+             "representable (phi' underflowed: see phi_prime_underflow)")
+
+
+def _json_floats(key, array):
+    """``{key: nested lists}`` with every value that is not finite written as null, and then
+    ``key_note`` saying what null stands for (strict JSON: no Infinity, NaN or "-inf").
+
+    >>> _json_floats("g", np.array([1.5, -np.inf]))["g"]
+    [1.5, None]
+    """
+    values = np.asarray(array, dtype=float)
+    out = {key: np.where(np.isfinite(values), values, None).tolist()}
+    if not np.isfinite(values).all():
+        out[f"{key}_note"] = NULL_NOTE
+    return out
 
 
 def regime_labels(log10_values):

@@ -96,10 +96,10 @@ def plot_saturation(ax, w=0.9, drives=(0.0, 0.5, 1.0, 2.0, 4.0), T_max=200):
 
 
 def plot_bptt_contributions(ax, norms):
-    """Per-step BPTT contributions ‖δ_k h_{k-1}^T‖ (and ‖δ_k‖) against the step k."""
+    """Per-step BPTT contributions ‖δ_k h_{k-1}^⊤‖ (and ‖δ_k‖) against the step k."""
     k = np.arange(1, len(norms["delta"]) + 1)
     ax.semilogy(k, norms["W_hh"],
-                label=r"$\|\delta_k h_{k-1}^T\|$ (to $\partial L/\partial W_{hh}$)")
+                label=r"$\|\delta_k h_{k-1}^{\top}\|$ (to $\partial L/\partial W_{hh}$)")
     ax.semilogy(k, norms["delta"], "--", label=r"$\|\delta_k\|$")
     ax.set_xlabel("time step k")
     ax.set_ylabel("norm (log scale)")

@@ -133,8 +133,13 @@ def test_to_dict_is_json_ready():
     import json
 
     result = scalar_sweep("relu", np.array([-1.0, 0.5]), np.array([3]), h0=-1.0)
-    data = json.loads(json.dumps(result.to_dict()))
-    assert data["log10_abs_grad"][0][0] == "-inf"  # relu with a negative drive: dead, exact 0
+    def refuse(constant):
+        raise ValueError(constant)
+
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False), parse_constant=refuse)
+    assert data["log10_abs_grad"][0][0] is None  # relu with a negative drive: dead, exact 0
+    assert "exact zero" in data["log10_abs_grad_note"]
+    assert data["log10_bound"] == [[0.0], [pytest.approx(3 * np.log10(0.5), abs=1e-12)]]
     assert derive.activation("relu").gamma == 1
 
 
