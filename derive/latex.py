@@ -75,11 +75,18 @@ def reason(*parts):
     mode), e.g. ``Step(relation, *reason(g, " is ", partial(L, h)))``.
 
     >>> reason("each ", sp.Symbol("g_k"), " is small")
-    ('each g_k is small', 'each $g_{k}$ is small')
+    ('each gₖ is small', 'each $g_{k}$ is small')
     """
-    text = "".join(p if isinstance(p, str) else sp.sstr(p, order="none") for p in parts)
+    text = "".join(p if isinstance(p, str) else _inline(p) for p in parts)
     tex = "".join(escape_text(p) if isinstance(p, str) else f"${latex(p)}$" for p in parts)
     return text, tex
+
+
+def _inline(expr):
+    """``expr`` on one line for plain text: the Unicode pretty form when it fits on one line
+    (k = 1, gₖ), else SymPy's linear string (dL/dh_k as Derivative is rare in reasons)."""
+    shown = pretty(expr)
+    return shown if "\n" not in shown else sp.sstr(expr, order="none")
 
 
 def _continued(first, lines):

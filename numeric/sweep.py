@@ -72,6 +72,8 @@ class ScalarSweep:
     def to_dict(self):
         out = _to_dict(self, {"w": self.w, "log10_abs_grad": self.log10_abs_grad})
         out.update(h0=self.h0, x_t=self.x_t, fixed_point=self.fixed_point.tolist())
+        if self.x_t is None:
+            out["x_t_note"] = "null: the input x_t varies from step to step (not a constant)"
         return out
 
 

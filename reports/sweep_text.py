@@ -55,10 +55,24 @@ def fixed_point_note(result):
     grad = "(w phi'(a*))^T" if result.x_t is not None else "prod_t w phi'(a_t)"
     return (f"fixed point: for {which} the trajectory never leaves h_0 = {number(result.h0)} "
             "(phi(w h_0 + x_t) = h_0 at every step), so dh_T/dh_0 = "
-            f"{grad} exactly, {a}: the linearisation at the fixed point.  These rows show the "
-            "linear regime, where |w phi'| > 1 grows without bound in T; off the fixed point "
-            "the non-linearity acts (tanh saturates).  Start off it to see that: --input 0.1, "
-            "--h0 0.5 or --noise 0.1.")
+            f"{grad} exactly, {a}: the linearisation at the fixed point (the linear "
+            "regime).  It grows without bound in T where |w phi'| > 1, decays where "
+            "|w phi'| < 1, and is exactly 0 where phi' = 0.  "
+            + _off_the_fixed_point(result.activation))
+
+
+def _off_the_fixed_point(name):
+    """What changes away from the fixed point: nothing for a linear phi."""
+    import derive
+
+    try:
+        act = derive.activation(name)
+    except ValueError:
+        act = None
+    if act is not None and not act.dphi.has(act.variable):
+        return f"{name} is linear, so the same holds from any start."
+    return ("Off the fixed point phi' changes along the trajectory (and the bound gamma |w| is "
+            "no longer reached); start elsewhere to see it: --input X, --h0 H or --noise S.")
 
 
 def chosen_columns(T, count):

@@ -118,9 +118,14 @@ def _plot(result, path, x_text):
     from reports.files import write_atomic
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    if result.w.size > 1 and result.T.size > 1:
-        image = ax.pcolormesh(result.T, result.w, np.clip(result.log10_abs_grad, -20, 20),
-                              cmap="RdBu_r", vmin=-20, vmax=20, shading="nearest")
+    T_order, w_order = np.argsort(result.T), np.argsort(result.w)
+    T, w = result.T[T_order], result.w[w_order]
+    log_T = T.size > 2 and T[-1] >= 20 * T[0] and np.ptp(np.diff(T)) > 0   # not evenly spaced
+    if w.size > MAX_LINES and T.size > 1:
+        values = result.log10_abs_grad[np.ix_(w_order, T_order)]
+        image = ax.pcolormesh(np.maximum(cell_edges(T, log_T), 0), cell_edges(w, False),
+                              np.clip(values, -20, 20), cmap="RdBu_r", vmin=-20, vmax=20,
+                              shading="flat")
         fig.colorbar(image, ax=ax, label="log10 |dh_T/dh_0| (clipped to ±20)")
         ax.set_ylabel("recurrent weight w")
     else:
@@ -128,6 +133,8 @@ def _plot(result, path, x_text):
             ax.plot(result.T, row, "o-", label=f"w = {sweep_text.number(w)}")
         ax.legend(fontsize=8)
         ax.set_ylabel("log10 |dh_T/dh_0|")
+    if log_T:
+        ax.set_xscale("log")
     ax.set_xlabel("sequence length T (steps)")
     ax.set_title(plot_title(result, x_text), fontsize=9)
     suffix = path.rsplit(".", 1)[-1].lower()
@@ -141,6 +148,28 @@ def _plot(result, path, x_text):
                                                  "pdf": {"CreationDate": None}}[suffix])
     plt.close(fig)
     write_atomic(path, buffer.getvalue())
+
+
+MAX_LINES = 8   # up to this many w the plot draws one line per w, beyond it a (w, T) map
+
+
+def cell_edges(values, log):
+    """Edges of the map's cells around sorted grid ``values``: midpoints between neighbours
+    (geometric ones when ``log``), the outer cells as wide as their neighbours.
+
+    >>> cell_edges(np.array([10, 100, 1000]), True).round(6).tolist()
+    [3.162278, 31.622777, 316.227766, 3162.27766]
+    >>> cell_edges(np.array([-1.0, 0.0, 2.0]), False).tolist()
+    [-1.5, -0.5, 1.0, 3.0]
+    """
+    x = np.log(values.astype(float)) if log else values.astype(float)
+    if x.size == 1:
+        inner, outer = np.array([]), np.array([x[0] - 0.5, x[0] + 0.5])
+    else:
+        inner = (x[1:] + x[:-1]) / 2
+        outer = np.array([x[0] - (inner[0] - x[0]), x[-1] + (x[-1] - inner[-1])])
+    edges = np.concatenate([[outer[0]], inner, [outer[1]]])
+    return np.exp(edges) if log else edges
 
 
 def plot_title(result, x_text):

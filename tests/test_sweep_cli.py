@@ -126,7 +126,7 @@ def test_sweep_table_says_when_the_trajectory_sits_at_a_fixed_point(capsys):
     text = " ".join(out.split())
     assert status == 0 and "h_0 = 0, x_t = 0" in out
     assert "every w here (61) the trajectory never leaves h_0 = 0" in text
-    assert "(w phi'(a*))^T exactly" in text and "linear regime" in text and "--input 0.1" in text
+    assert "(w phi'(a*))^T exactly" in text and "linear regime" in text and "--input X" in text
     assert max(map(len, out.splitlines())) <= 100
 
 
@@ -205,3 +205,34 @@ def test_sweep_csv_and_table_mark_unrepresentable_values(capsys):
     assert csv_text.splitlines()[1] == "tanh,1,2,nan,0.0,unknown"
     table = run(capsys, "sweep", "--w", "1", "--T", "2", "--h0=-800")[1]
     assert table.splitlines()[4].split() == ["1", "n/a", "0.000", "?"]
+
+
+@pytest.mark.parametrize("name, linear", [("identity", True), ("relu", False), ("tanh", False),
+                                          ("gelu", False)])
+def test_sweep_fixed_point_note_fits_the_activation(capsys, name, linear):
+    """The note speaks of the activation swept: no tanh text for identity or relu."""
+    status, out, _ = run(capsys, "sweep", "--activation", name, "--w=0.5,1.5", "--T", "10,100")
+    note = " ".join(out[out.index("fixed point:"):].split())
+    assert status == 0 and "tanh" not in note.replace(name, "")
+    assert ("is linear, so the same holds from any start" in note) == linear
+    assert "exactly 0 where phi' = 0" in note
+
+
+@pytest.mark.parametrize("values, log", [([10, 100], False), ([1, 3, 10, 30, 100, 1000], True),
+                                         ([-3.0, -1.8, 0.0, 2.5], False), ([7], False)])
+def test_sweep_plot_cells_surround_each_grid_value(values, log):
+    """The map's cells sit around the swept values (not on a uniform grid that puts T < 0)."""
+    from reports.sweeping import cell_edges
+
+    grid = np.array(values)
+    edges = cell_edges(grid, log)
+    assert len(edges) == len(grid) + 1 and np.all(np.diff(edges) > 0)
+    assert np.all(edges[:-1] < grid) and np.all(grid < edges[1:])
+    if log:
+        assert edges[0] > 0
+
+
+def test_sweep_json_varying_input_is_null_with_a_note(capsys):
+    status, out, _ = run(capsys, "sweep", "--w=0.5", "--T", "10", "--noise", "0.1", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["x_t"] is None and "varies" in data["x_t_note"]
