@@ -25,6 +25,12 @@ def step_size(method, value):
     return EPS ** EXPONENTS[method] * max(1.0, abs(value))
 
 
+def exact_step(s):
+    """The power of two at or below s: base ± s/2^m is then exact for |base| ≥ s (no
+    rounding of the argument shortens or lengthens the step)."""
+    return 2.0 ** np.floor(np.log2(s))
+
+
 def quotient(method, g, s):
     """The estimate of g'(0), the max |g| seen (for the rounding floor), and an estimate of the
     truncation error from the quotient at s/2: (4/3)|C(s) − C(s/2)| for central,

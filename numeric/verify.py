@@ -92,23 +92,32 @@ class _Tally:
 
 
 def check_differences(case, method, rtol=None):
-    """Central or Richardson differences of every J_k column and every ∂L/∂W_hh entry."""
+    """Central or Richardson differences of every J_k column and every ∂L/∂W_hh entry.
+
+    Each entry of a column gets the largest step 2^-m s (m ≤ 20) at which ±2 · step moves its
+    a_k,i across no kink of φ' (one entry next to a kink does not shrink its neighbours'
+    steps); steps are powers of two, so h + t e is exact.  The rounding floor counts the
+    rounding of a_k,i = Σ_j W_ij h_j + drive_i, which φ' carries into the quotient."""
     tol = TOLERANCES[method] if rtol is None else rtol
     path, tally, steps = case.trajectory(), _Tally(), []
     J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
-    points = kinks(case.activation)
+    dphi = np.abs(activation_functions(case.activation)[1](path.a))
+    points, n = kinks(case.activation), len(case.h0)
     for k in range(1, case.T + 1):
-        f, h = case.step_map(k), path.h[k - 1]
-        for j in range(len(h)):
-            a, column_weights = path.a[k - 1], case.W_hh[:, j]
+        f, h, a = case.step_map(k), path.h[k - 1], path.a[k - 1]
+        drive = case.W_xh @ case.x[k - 1] + case.b_h
+        rounding = (n + 2) * dphi[k - 1] * (np.abs(case.W_hh) @ np.abs(h) + np.abs(drive))
+        for j in range(n):
+            column_weights = case.W_hh[:, j]
             scale = max(1.0, float(np.max(np.abs(column_weights))))  # a moves by W_ij · s
             s, near, s_kink = _kink_free_step(
-                fd.step_size(method, h[j]) / scale,
+                fd.exact_step(fd.step_size(method, h[j]) / scale),
                 lambda t, a=a, w=column_weights: fd.near_kink(a, 2 * t * w, points))
-            steps.append(s)
-            direction = np.eye(len(h))[j]
+            steps.append(float(np.max(s)))
+            direction = np.eye(n)[j]
             column = lambda t, d=direction, f=f, h=h: f(h + t * d)  # noqa: E731
-            _compare(tally, method, column, (s, s_kink), J[k - 1][:, j], near, tol)
+            _compare(tally, method, column, (s, s_kink), J[k - 1][:, j], near, tol,
+                     rounding=rounding)
     if case.y is not None:
         _check_gradient(case, method, tol, tally, points, steps)
     return tally.report(method, max(steps), tol)
@@ -130,11 +139,11 @@ def _check_gradient(case, method, tol, tally, points, steps):
             return [np.any([np.sign(a - p) != np.sign(other - p) for other in shifted], axis=0)
                     for p in points]
 
-        s, near, s_kink = _kink_free_step(fd.step_size(method, base[i, j]),
+        s, near, s_kink = _kink_free_step(fd.exact_step(fd.step_size(method, base[i, j])),
                                           lambda t, f=crossing: np.array([_any(f(t))]))
-        steps.append(s)
+        steps.append(float(s[0]))
         ambiguous = near[0] and sum(int(np.sum(mask)) for mask, p in
-                                    zip(crossing(s), points, strict=True) if p in jumps) > 1
+                                    zip(crossing(s[0]), points, strict=True) if p in jumps) > 1
         tally.ambiguous += int(ambiguous)
         _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), (s, s_kink),
                  np.atleast_1d(reference), np.atleast_1d(near), tol, ambiguous)
@@ -153,30 +162,37 @@ def _jumps(activation, points):
 
 
 def _kink_free_step(s, crosses, halvings=20):
-    """Halve the step until ±2s crosses no kink of φ' (mask all False); what still crosses
-    after ``halvings`` halvings sits on a kink and is compared by one-sided differences, at
-    the first step (each side then lies clear of the kink; a step 2^20 times smaller would
-    let the rounding of the argument swamp the quotient).  Returns (step, mask, one-sided
-    step)."""
-    first, near = s, crosses(s)
-    for _ in range(halvings):
+    """Per entry, halve the step until ±2 · step crosses no kink of φ' (``crosses(t)``: a mask
+    over entries); what still crosses after ``halvings`` halvings sits on a kink and is
+    compared by one-sided differences, at the first step (each side then lies clear of the
+    kink; a step 2^20 times smaller would let the rounding of the argument swamp the
+    quotient).  Returns (steps per entry, mask on a kink, one-sided step)."""
+    near = np.asarray(crosses(s))
+    steps = np.full(near.shape, s)
+    for m in range(1, halvings + 1):
         if not near.any():
             break
-        s, near = s / 2, crosses(s / 2)
-    return s, near, first
+        steps = np.where(near, s / 2**m, steps)
+        near = near & np.asarray(crosses(s / 2**m))
+    return steps, near, s
 
 
-def _compare(tally, method, g, steps, reference, near, tol, ambiguous=False):
-    """Compare the quotient at steps[0] (one-sided at steps[1] where ``near``) with reference.
+def _compare(tally, method, g, steps, reference, near, tol, ambiguous=False, rounding=0.0):
+    """Compare the quotient at steps[0] (a step per entry; one-sided at steps[1] where
+    ``near``) with reference.  ``rounding``: rounding of g's argument times |φ'|, per entry.
 
     ``ambiguous``: two or more pre-activations on kinks where φ' jumps move with the step, so
     neither one-sided quotient need equal the value at the kinks' convention: not judged."""
     s, s_kink = steps
-    estimate, magnitude, truncation = fd.quotient(method, g, s)
-    error = np.abs(estimate - reference)
-    floor = fd.floor(method, magnitude, s) + fd.EPS * np.abs(reference) + 2 * truncation
+    error, floor = np.zeros_like(reference), np.zeros_like(reference)
+    for step in np.unique(s[~near]):
+        estimate, magnitude, truncation = fd.quotient(method, g, step)
+        at = (s == step) & ~near
+        error = np.where(at, np.abs(estimate - reference), error)
+        floor = np.where(at, fd.floor(method, magnitude + rounding, step)
+                         + fd.EPS * np.abs(reference) + 2 * truncation, floor)
     if near.any():
-        side_error, side_floor = _one_sided(method, g, s_kink, reference)
+        side_error, side_floor = _one_sided(method, g, s_kink, reference, rounding)
         error, floor = np.where(near, side_error, error), np.where(near, side_floor, floor)
         tally.kink += int(np.sum(near))
     if ambiguous:
@@ -184,18 +200,17 @@ def _compare(tally, method, g, steps, reference, near, tol, ambiguous=False):
     tally.add(error, reference, tol, floor)
 
 
-def _one_sided(method, g, s, reference):
+def _one_sided(method, g, s, reference, rounding=0.0):
     """Error and floor of the one-sided quotient (of the method's order) on the side that
     agrees better with ``reference``: on a kink either one-sided derivative is a derivative.
     The floor holds that side's rounding and twice its truncation estimate, so a quotient
     that cannot reach the tolerance there is uninformative, not failed."""
     forward, backward, big = fd.one_sided(method, g, s)
-    rounding = fd.floor(f"one_sided_{method}", big, s) + fd.EPS * np.abs(reference)
+    floor = fd.floor(f"one_sided_{method}", big + rounding, s) + fd.EPS * np.abs(reference)
     (e_f, t_f), (e_b, t_b) = forward, backward
     errors = np.abs(e_f - reference), np.abs(e_b - reference)
     use_forward = errors[0] <= errors[1]
-    return (np.where(use_forward, *errors),
-            rounding + 2 * np.where(use_forward, t_f, t_b))
+    return np.where(use_forward, *errors), floor + 2 * np.where(use_forward, t_f, t_b)
 
 
 def check_complex_step(case, rtol=None):
