@@ -66,7 +66,7 @@ def one_sided(method, g, s):
                  for h in steps]
         for factor in (4, 8)[:depth - 2]:
             table = [(factor * fine - coarse) / (factor - 1)
-                     for coarse, fine in zip(table, table[1:])]
+                     for coarse, fine in zip(table, table[1:], strict=False)]
         sides.append((table[0], TRUNCATION[method] * np.abs(table[0] - table[1])))
     return sides[0], sides[1], big
 
