@@ -4,14 +4,15 @@ Each check compares every step Jacobian J_k = D_k W_hh and, when the case has a 
 entry of ∂L/∂W_hh from BPTT, against an independent computation, and returns a ``CheckReport``.
 Difference quotients are judged entry by entry against the quantity differenced (J_k, not the
 whole product), with a rounding floor: entries a quotient cannot resolve are counted as
-uninformative, not failed; next to a kink of φ' one-sided quotients are compared instead.
+uninformative, not failed; on a kink of φ' one-sided quotients of the method's order are
+compared instead.  Complex step and mpmath allow for what float64 cannot know about φ'(a)
+(``numeric.conditioning``: near a zero of φ', in gelu's tail): quantities it cannot resolve
+to the tolerance are not judged; the oracle takes φ' on the float a_k's side of a kink.
 
 A check that resolves nothing (no entry a quotient resolves to the tolerance, complex step for
 a non-analytic φ) is not performed: ``passed`` is None ("n/a") and the note says why.  Never a
 pass for a check not performed; a check that ran fails when any comparison it made fails.
 """
-
-from dataclasses import asdict, dataclass
 
 import mpmath as mp
 import numpy as np
@@ -20,75 +21,11 @@ from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import activation_functions, complex_phi, kinks
 from numeric.oracle import mp_reference
+from numeric.verdicts import CheckReport, Tally, Verdict
 
 TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": 1e-13, "mpmath": 1e-12}
 COMPLEX_STEP = 1e-30
 TINY = float(np.finfo(float).tiny)
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """One method's verdict: errors over the entries it could judge, its tolerance, a note.
-
-    ``passed``: True or False for a check performed, None for one not performed (n/a, the
-    reason in ``note``).  ``applicable``: whether the method applies to φ at all.
-    """
-
-    method: str
-    step: float | None
-    max_abs_error: float | None
-    max_rel_error: float | None
-    tolerance: float
-    passed: bool | None
-    applicable: bool = True
-    note: str = ""
-
-    def to_dict(self):
-        return asdict(self)
-
-
-class _Tally:
-    """Running maxima of errors, and counts for the note."""
-
-    def __init__(self):
-        self.abs = self.rel = 0.0
-        self.failed = self.uninformative = self.kink = self.judged = self.zeros = 0
-        self.ambiguous = 0
-
-    def add(self, error, reference, tol, floor):
-        zero = reference == 0  # a quotient must then be zero to within its rounding floor
-        self.failed += int(np.sum(zero & (error > floor)))
-        informative = ~zero & (floor <= tol * np.abs(reference))
-        self.uninformative += int(np.sum(~zero & ~informative))
-        self.judged += int(np.sum(informative))
-        self.zeros += int(np.sum(zero))
-        self.abs = max(self.abs, float(np.max(error, initial=0.0)))
-        if informative.any():
-            rel = error[informative] / np.abs(reference[informative])
-            self.rel = max(self.rel, float(np.max(rel)))
-            self.failed += int(np.sum(error[informative] > tol * np.abs(reference[informative])
-                                      + floor[informative]))
-
-    def report(self, method, step, tol):
-        notes = []
-        if self.uninformative:
-            notes.append(f"{self.uninformative} entries below the rounding floor of the "
-                         "quotient: uninformative there")
-        if self.zeros:
-            notes.append(f"{self.zeros} exact-zero entries checked against the rounding floor")
-        if not self.judged and not self.failed:
-            notes.insert(0, "not performed: no nonzero entry could be resolved to the tolerance "
-                         "(rounding floor plus truncation estimate above rtol |value|)")
-        if self.kink:
-            notes.append(f"{self.kink} entries with a kink of phi' within the step: "
-                         "compared one-sided differences")
-        if self.ambiguous:
-            notes.append(f"{self.ambiguous} entries of dL/dW_hh not judged: two or more "
-                         "pre-activations on kinks where phi' jumps (no one-sided quotient "
-                         "need equal the value at the kinks' convention)")
-        passed = False if self.failed else (True if self.judged else None)
-        return CheckReport(method, step, self.abs, self.rel if self.judged else None, tol,
-                           passed, True, "; ".join(notes))
 
 
 def check_differences(case, method, rtol=None):
@@ -99,7 +36,7 @@ def check_differences(case, method, rtol=None):
     steps); steps are powers of two, so h + t e is exact.  The rounding floor counts the
     rounding of a_k,i = Σ_j W_ij h_j + drive_i, which φ' carries into the quotient."""
     tol = TOLERANCES[method] if rtol is None else rtol
-    path, tally, steps = case.trajectory(), _Tally(), []
+    path, tally, steps = case.trajectory(), Tally(), []
     J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
     dphi = np.abs(activation_functions(case.activation)[1](path.a))
     points, n = kinks(case.activation), len(case.h0)
@@ -233,7 +170,7 @@ def check_complex_step(case, rtol=None):
     if case.y is not None:
         pairs.append(_complex_gradient(case, phi_c))
     allowance = _complex_allowance(case, path)
-    verdict, notes = _Verdict(tol), ["normwise per J_k and for dL/dW_hh"]
+    verdict, notes = Verdict(tol), ["normwise per J_k and for dL/dW_hh"]
     compared = [(e, r, b) for (e, r), b in zip(pairs, allowance, strict=False)
                 if np.max(np.abs(r)) >= TINY / (COMPLEX_STEP * fd.EPS)]
     for estimate, reference, b in compared:
@@ -289,7 +226,7 @@ def check_mpmath(case, rtol=None, dps=50):
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
         quantities.append((grad, ref.grad_W_hh, B_grad))
-    verdict = _Verdict(tol)
+    verdict = Verdict(tol)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J)
@@ -308,40 +245,6 @@ def check_mpmath(case, rtol=None, dps=50):
     if not ref.independent:
         notes.append("custom activation: phi and phi' from SymPy's expressions (not independent)")
     return verdict.report("mpmath", None, notes, "below float64's normal range")
-
-
-class _Verdict:
-    """Normwise comparisons with a conditioning allowance B: decided where B ≤ rtol max|exact|
-    (pass iff error ≤ rtol max|exact| + B), not judged elsewhere unless the error exceeds
-    that bound (a failure whatever float64 could resolve)."""
-
-    def __init__(self, tol):
-        self.tol, self.abs, self.rel = tol, 0.0, 0.0
-        self.decided = self.undecided = self.failed = 0
-
-    def add(self, error, scale, allowance):
-        bound = self.tol * scale + allowance
-        self.failed += int(not error <= bound)
-        self.abs = max(self.abs, error)
-        if allowance <= self.tol * scale:
-            self.decided += 1
-            self.rel = max(self.rel, error / scale if scale else (0.0 if error == 0 else np.inf))
-        else:
-            self.undecided += 1
-
-    def report(self, method, step, notes, empty_reason):
-        if self.undecided:
-            notes.append(f"{self.undecided} quantities not judged: built from phi'(a_k) "
-                         "or states h_k float64 cannot know to rtol (near a zero of phi', deep in "
-                         "a tail, on a kink)")
-        if not self.decided and not self.failed:
-            reason = "every quantity lies " + empty_reason if not self.undecided else \
-                "no quantity float64 can resolve to rtol"
-            notes.insert(0, f"not performed: {reason}")
-            return CheckReport(method, step, None, None, self.tol, None, True, "; ".join(notes))
-        passed = not self.failed
-        return CheckReport(method, step, self.abs, self.rel if self.decided else None, self.tol,
-                           passed, True, "; ".join(notes))
 
 
 def _underflowed(J, exact_J):
