@@ -15,6 +15,7 @@ same quotient at s/2 (independent of the value it is compared with).
 import numpy as np
 
 EPS = np.finfo(float).eps
+TINY = np.finfo(float).tiny
 EXPONENTS = {"central": 1 / 3, "richardson": 1 / 5}
 FLOOR_FACTOR = {"central": 2.0, "richardson": 6.0,
                 "one_sided_central": 8.0, "one_sided_richardson": 60.0}
@@ -72,8 +73,9 @@ def one_sided(method, g, s):
 
 
 def floor(method, magnitude, s):
-    """Rounding floor of a difference quotient of values of size ``magnitude``."""
-    return FLOOR_FACTOR[method] * EPS * magnitude / s
+    """Rounding floor of a difference quotient of values of size ``magnitude``; below
+    float64's normal range a value is off by up to ε · TINY (subnormal spacing), not ε |g|."""
+    return FLOOR_FACTOR[method] * EPS * np.maximum(magnitude, TINY) / s
 
 
 def near_kink(pre_activation, shift, kinks):
