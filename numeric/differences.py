@@ -73,9 +73,10 @@ def one_sided(method, g, s):
 
 
 def floor(method, magnitude, s):
-    """Rounding floor of a difference quotient of values of size ``magnitude``; below
-    float64's normal range a value is off by up to ε · TINY (subnormal spacing), not ε |g|."""
-    return FLOOR_FACTOR[method] * EPS * np.maximum(magnitude, TINY) / s
+    """Rounding floor of a difference quotient of values of size ``magnitude``: each value is
+    off by ε |g|, or by up to TINY where φ's evaluation leaves float64's normal range (an
+    intermediate such as erfc(27) is flushed to 0: gelu(−37.9) ≈ −1e-313 comes out −0)."""
+    return FLOOR_FACTOR[method] * np.maximum(EPS * magnitude, TINY) / s
 
 
 def near_kink(pre_activation, shift, kinks):
