@@ -26,6 +26,7 @@ from numeric.verdicts import CheckReport, Tally, Verdict
 TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": 1e-13, "mpmath": 1e-12}
 COMPLEX_STEP = 1e-30
 TINY = float(np.finfo(float).tiny)
+LOW = TINY / float(np.finfo(float).eps)  # φ' computed from a factor below TINY loses digits
 
 
 def check_differences(case, method, rtol=None):
@@ -231,26 +232,28 @@ def check_mpmath(case, rtol=None, dps=50):
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J)
         for value, exact, allowance in quantities:
-            if max(abs(e) for e in exact) >= TINY:  # else below float64's normal range
+            if max(abs(e) for e in exact) >= LOW:  # else near float64's underflow
                 verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance)
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
             verdict.add(*_mp_normwise(scaled, ref.product), B_P)
     if underflow:
         notes.append(f"phi'(a_k) underflows float64 at {underflow} entries (true values below "
-                     f"{TINY:.1e}): quantities built from them are not compared")
+                     f"{LOW:.1e}, where its factors such as exp(-a^2/2) leave the normal range): "
+                     "quantities built from them are not compared")
     if ref.same_side:
         notes.append(f"{ref.same_side} entries of phi' taken at the float a_k: a kink of phi' "
                      "lies within its rounding")
     if not ref.independent:
         notes.append("custom activation: phi and phi' from SymPy's expressions (not independent)")
-    return verdict.report("mpmath", None, notes, "below float64's normal range")
+    return verdict.report("mpmath", None, notes, "near or below float64's underflow")
 
 
 def _underflowed(J, exact_J):
-    """Entries of J_k whose exact value is nonzero but below float64's normal range: the float
-    one is 0 or subnormal, with no relative precision left (gelu'(−38.5) w ≈ 2e-321)."""
-    return sum(int(exact_J[k][i, j] != 0 and abs(exact_J[k][i, j]) < TINY)
+    """Entries of J_k whose exact value is nonzero but below LOW = TINY/ε: the float one is 0,
+    subnormal (gelu'(−38.5) w ≈ 2e-321), or built from a factor that was (gelu'(−37.7) ≈ 1e-307
+    from exp(−711) ≈ 2e-309): no relative precision is left to compare."""
+    return sum(int(exact_J[k][i, j] != 0 and abs(exact_J[k][i, j]) < LOW)
                for k in range(len(J)) for i in range(J.shape[1]) for j in range(J.shape[2]))
 
 
