@@ -78,44 +78,90 @@ def mp_activation(activation):
 
 @dataclass(frozen=True)
 class MpResult:
-    """h (T + 1 rows), J_1..J_T, P = J_T ⋯ J_1, and ∂L/∂W_hh (None without y): mp matrices."""
+    """h (T + 1 rows), J_1..J_T, P = J_T ⋯ J_1, and ∂L/∂W_hh (None without y): mp matrices.
+    ``D``: the φ'(a_k,i) used (T rows of n mpf); ``same_side``: how many of them were taken
+    at the float pre-activation, a kink of φ' lying within rounding of it; ``shift``: float
+    a_k,i − the argument φ' was taken at (floats, T rows)."""
 
     h: list
     J: list
     product: object
     grad_W_hh: object
     independent: bool
+    D: list = ()
+    same_side: int = 0
+    shift: list = ()
 
 
-def mp_reference(case, dps=50):
+def mp_reference(case, dps=50, float_a=None):
     """Everything the checks compare, computed in mpmath at ``dps`` digits from the floats of
-    ``case`` (each float converted exactly)."""
+    ``case`` (each float converted exactly).
+
+    φ'(a_k,i) is taken at the exact a_k,i, except where a kink p of φ' lies between it and the
+    float a_k,i of ``float_a`` (or either sits on p) and the two differ by no more than the
+    rounding of Σ_j W_ij h_j + drive_i: φ' is then taken at the float value, on its side of
+    the kink (hardtanh at a = 1: float 1.0 and the exact 1 + 10⁻¹⁷ would give φ' = 0 and 1)."""
     phi, dphi, independent = mp_activation(case.activation)
     with mp.workdps(dps):
         W, U = mp.matrix(case.W_hh.tolist()), mp.matrix(case.W_xh.tolist())
         b, h = mp.matrix(case.b_h.tolist()), mp.matrix(case.h0.tolist())
-        n = W.rows
-        hs, a_s, J, P = [h], [], [], mp.eye(n)
-        for x_k in case.x:
-            a = W * h + U * mp.matrix(x_k.tolist()) + b
-            D = mp.diag([dphi(a[i]) for i in range(n)])
-            J.append(D * W)
-            P = J[-1] * P
-            h = mp.matrix([phi(a[i]) for i in range(n)])
+        points = [_mp(p) for p in case.activation.kinks]
+        hs, a_s, D, same_side, shift = [h], [], [], 0, []
+        for k, x_k in enumerate(case.x):
+            drive = U * mp.matrix(x_k.tolist()) + b
+            a = W * h + drive
+            moved = [float_a is not None
+                     and _other_side(a[i], float_a[k][i], points, _bound(case, hs[-1], x_k, i))
+                     for i in range(W.rows)]
+            same_side += sum(moved)
+            args = [mp.mpf(float(float_a[k][i])) if moved[i] else a[i] for i in range(W.rows)]
+            D.append([dphi(arg) for arg in args])
+            shift.append([0.0 if float_a is None else float(mp.mpf(float(float_a[k][i])) - arg)
+                          for i, arg in enumerate(args)])
+            h = mp.matrix([phi(a[i]) for i in range(W.rows)])
             a_s.append(a)
             hs.append(h)
-        grad = None if case.y is None else _mp_bptt(case, W, hs, a_s, dphi)
-        return MpResult(hs, J, P, grad, independent)
+        J, P, grad = derivatives(case, W, D, hs)
+        return MpResult(hs, J, P, grad, independent, D, same_side, shift)
 
 
-def _mp_bptt(case, W, hs, a_s, dphi):
-    n, T = W.rows, len(a_s)
+def _bound(case, h, x_k, i):
+    """Rounding bound of the float a_k,i: (n + m + 2) ε (|W| |h| + |U| |x_k| + |b|)_i."""
+    n, m = case.W_xh.shape
+    terms = (sum(abs(mp.mpf(w)) * abs(v) for w, v in zip(case.W_hh[i], h, strict=True))
+             + sum(abs(mp.mpf(u) * mp.mpf(x)) for u, x in zip(case.W_xh[i], x_k, strict=True))
+             + abs(mp.mpf(case.b_h[i])))
+    return (n + m + 2) * mp.mpf(2) ** -52 * terms
+
+
+def _other_side(exact, value, points, bound):
+    """Whether the float ``value`` of a pre-activation lies, within rounding (``bound``) of
+    ``exact``, on a kink or across one from it: φ' is then to be taken at ``value``."""
+    value = mp.mpf(float(value))
+    if value == exact or abs(value - exact) > bound:
+        return False
+    return any((exact - p) * (value - p) <= 0 for p in points)
+
+
+def derivatives(case, W, D, hs):
+    """J_k = diag(D_k) W, P = J_T ⋯ J_1 and ∂L/∂W_hh (BPTT) from the φ' values D: every one
+    is affine in each single D_k,i, so a change of D_k,i by 1 changes it by its partial."""
+    J, P = [], mp.eye(W.rows)
+    for row in D:
+        J.append(mp.diag(row) * W)
+        P = J[-1] * P
+    grad = None if case.y is None else _mp_bptt(case, W, hs, D)
+    return J, P, grad
+
+
+def _mp_bptt(case, W, hs, D):
+    n, T = W.rows, len(D)
     per_step = case.y.ndim == 2
     target = (lambda t: mp.matrix(case.y[t - 1].tolist())) if per_step else None
     g = hs[T] - (target(T) if per_step else mp.matrix(case.y.tolist()))
     grad = mp.zeros(n, n)
     for k in range(T, 0, -1):
-        delta = mp.matrix([dphi(a_s[k - 1][i]) * g[i] for i in range(n)])
+        delta = mp.matrix([D[k - 1][i] * g[i] for i in range(n)])
         grad += delta * hs[k - 1].T
         g = W.T * delta
         if per_step and k > 1:

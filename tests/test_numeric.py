@@ -251,7 +251,10 @@ def test_verify_every_check_passes_for_pre_activations_in_plus_minus_40(act):
         cs = checks["complex_step"]
         J = numeric.step_jacobians(act, case.W_hh, case.trajectory().a)
         if act.analytic and np.max(np.abs(J)) > 1e-250:  # else s J underflows (gelu at −40)
-            assert cs.passed is True and cs.max_rel_error <= 1e-13, (label, cs)
+            if cs.passed is None:  # gelu's tail: φ'(a) ∝ exp(−a²/2) keeps ~a²ε/2 relative
+                assert act.name == "gelu" and "cannot know to rtol" in cs.note, (label, cs)
+            else:
+                assert cs.passed is True and cs.max_rel_error <= 1e-13, (label, cs)
         if not act.analytic:
             assert cs.passed is None and not cs.applicable, (label, cs)
 
