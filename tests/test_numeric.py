@@ -373,3 +373,28 @@ def test_verify_pre_activation_exactly_on_a_kink_is_not_a_false_failure(act):
     for method in ("central", "richardson"):
         report = numeric.check_differences(case, method)
         assert report.passed is True and "kink" in report.note, report
+
+
+HUGE_WEIGHT_CASES = [
+    # W_hh = 1e30 with a tiny h_0 keeps a_1 = O(1): J_1 = 1e30 tanh'(1.5), dL/dW_hh ~ 1e-30
+    {"activation": "tanh", "W_hh": [[1e30]], "W_xh": [[1.0]], "h0": [1e-30], "x": [[0.5]],
+     "y": [1.0]},
+    {"activation": "tanh", "W_hh": [[1e30]], "W_xh": [[1.0]], "x": [[1.0]], "y": [1.0]},
+    # linear growth 1e20 per step: Im a_k would grow with it
+    {"activation": "identity", "W_hh": [[1e20]], "W_xh": [[1.0]], "x": [[1.0], [1.0], [1.0]],
+     "y": [0.0]},
+    {"activation": "sigmoid", "W_hh": [[1e15, -2e15], [3e15, 1e15]], "W_xh": [[1.0], [0.5]],
+     "h0": [1e-15, -2e-16], "x": [[0.3]], "y": [0.1, 0.2]},
+]
+
+
+@pytest.mark.parametrize("data", HUGE_WEIGHT_CASES, ids=lambda d: f"{d['activation']}")
+def test_verify_complex_step_scales_its_step_with_the_weights(data):
+    """A fixed s = 1e-30 puts Im a = s · W_hh = 1 into the pre-activation when W_hh = 1e30,
+    and the complex step then fails a correct Jacobian (relative error 0.35).  The scaled
+    step keeps Im a_k ≤ 1e-30: every check passes or is n/a, and complex step is performed."""
+    reports = numeric.run_checks(numeric.case_from_dict(data))
+    assert all(report.passed is not False for report in reports.values()), \
+        {name: (r.max_rel_error, r.note) for name, r in reports.items()}
+    assert reports["complex_step"].passed is True
+    assert reports["complex_step"].max_rel_error <= 1e-13
