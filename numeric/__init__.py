@@ -7,6 +7,7 @@ differences, complex step and an mpmath oracle, and sweeps over (w or g, T).
 
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
 from numeric.case import Case, case_from_dict
+from numeric.complex_step import check_complex_step
 from numeric.grids import random_W0
 from numeric.rnn import (
     Gradients,
@@ -20,14 +21,8 @@ from numeric.rnn import (
 )
 from numeric.seed import per_step_gradient_norms, seed_program
 from numeric.sweep import GainSweep, ScalarSweep, gain_sweep, regime_labels, scalar_sweep
-from numeric.verify import (
-    TOLERANCES,
-    CheckReport,
-    check_complex_step,
-    check_differences,
-    check_mpmath,
-    run_checks,
-)
+from numeric.verdicts import CheckReport
+from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
     "TOLERANCES", "Case", "CheckReport", "GainSweep", "Gradients", "ScaledMatrix", "ScalarSweep",

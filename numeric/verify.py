@@ -19,12 +19,14 @@ import numpy as np
 
 from numeric import conditioning, rnn
 from numeric import differences as fd
-from numeric.bridge import activation_functions, complex_phi, kinks
+from numeric.bridge import activation_functions, kinks
+from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
+from numeric.complex_step import check_complex_step
 from numeric.oracle import mp_reference
-from numeric.verdicts import CheckReport, Tally, Verdict
+from numeric.verdicts import Tally, Verdict
 
-TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": 1e-13, "mpmath": 1e-12}
-COMPLEX_STEP = 1e-30
+TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": COMPLEX_TOLERANCE,
+              "mpmath": 1e-12}
 TINY = float(np.finfo(float).tiny)
 LOW = TINY / float(np.finfo(float).eps)  # φ' computed from a factor below TINY loses digits
 
@@ -149,94 +151,6 @@ def _one_sided(method, g, s, reference, rounding=0.0):
     errors = np.abs(e_f - reference), np.abs(e_b - reference)
     use_forward = errors[0] <= errors[1]
     return np.where(use_forward, *errors), floor + 2 * np.where(use_forward, t_f, t_b)
-
-
-def check_complex_step(case, rtol=None):
-    """Complex step Im F(x + i s e)/s: exact to rounding, for analytic φ only.
-
-    The step s is scaled (``complex_steps``) so that the imaginary part it puts into every
-    pre-activation stays below COMPLEX_STEP, however large W_hh or the trajectory's gain: with
-    s = 1e-30 and W_hh = 1e30, Im a would be 1 and the quotient meaningless.  A quantity whose
-    entries are all below TINY / (s ε) is not compared: its imaginary part s · F' would fall
-    below float64's normal range, where it keeps no relative precision."""
-    tol = TOLERANCES["complex_step"] if rtol is None else rtol
-    if not case.activation.analytic:
-        return CheckReport("complex_step", None, None, None, tol, None, False,
-                           "not performed: phi is not analytic (piecewise), complex step does "
-                           "not apply")
-    phi_c, path = complex_phi(case.activation), case.trajectory()
-    J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
-    s_J, s_W = complex_steps(case, path, J)
-    pairs = []
-    for k in range(1, case.T + 1):
-        f = case.step_map(k, phi=phi_c)
-        H = path.h[k - 1] + 1j * s_J * np.eye(len(path.h[k - 1]))
-        pairs.append((f(H).imag.T / s_J, J[k - 1], s_J))
-    if case.y is not None:
-        pairs.append((*_complex_gradient(case, phi_c, s_W), s_W))
-    allowance = _complex_allowance(case, path)
-    verdict, notes = Verdict(tol), ["normwise per J_k and for dL/dW_hh"]
-    compared = [(e, r, b) for (e, r, step), b in zip(pairs, allowance, strict=False)
-                if step > 0 and np.max(np.abs(r)) >= TINY / (step * fd.EPS)]
-    for estimate, reference, b in compared:
-        verdict.add(float(np.max(np.abs(estimate - reference))),
-                    float(np.max(np.abs(reference))), b)
-    if s_J < COMPLEX_STEP or (case.y is not None and s_W < COMPLEX_STEP):
-        notes.append(f"step scaled down to {min(s_J, s_W):.0e} so that Im a_k stays below "
-                     f"{COMPLEX_STEP:.0e}")
-    if len(compared) < len(pairs):
-        notes.append(f"{len(pairs) - len(compared)} quantities not compared: s F' would fall "
-                     "below float64's normal range (or no step keeps Im a_k small)")
-    return verdict.report("complex_step", COMPLEX_STEP, notes, "below the complex step's range")
-
-
-def complex_steps(case, path, J):
-    """(s for the J_k columns, s for the ∂L/∂W_hh entries): the largest steps ≤ COMPLEX_STEP
-    that keep |Im a_k| ≤ COMPLEX_STEP.  Perturbing h_{k-1} moves a_k by s W_hh e_j, so
-    s_J = COMPLEX_STEP / max(1, max|W_hh|); perturbing (W_hh)_ij moves a_k by s (h_{k-1})_j and
-    carries it on through J_{k+1}, …, so s_W divides by max(1, max|h|) · Π_k max(1, ‖J_k‖₂)
-    (in log2, no overflow).  0 where no normal float is small enough.
-
-    >>> import derive, numeric
-    >>> case = numeric.case_from_dict({"activation": "tanh", "W_hh": [[1e30]],
-    ...                                "W_xh": [[1.0]], "x": [[1.0]]})
-    >>> path = case.trajectory()
-    >>> s_J, s_W = complex_steps(case, path, numeric.rnn.step_jacobians(case.activation,
-    ...                                                             case.W_hh, path.a))
-    >>> f"{s_J:.3g}, {s_W:.3g}"      # 1e-30 / |W_hh|;  1e-30 / ‖J_1‖ = 1e-30 / (1e30 tanh'(1))
-    '1e-60, 2.38e-60'
-    """
-    s_J = COMPLEX_STEP / max(1.0, float(np.max(np.abs(case.W_hh))))
-    gain = sum(np.log2(max(1.0, float(np.linalg.norm(J_k, 2)))) for J_k in J)
-    gain += np.log2(max(1.0, float(np.max(np.abs(path.h)))))
-    s_W = COMPLEX_STEP * 2.0 ** -float(gain) if gain < 900 else 0.0
-    return s_J, (s_W if s_W * fd.EPS > TINY else 0.0)
-
-
-def _complex_allowance(case, path):
-    """Twice the conditioning allowance of each J_k and ∂L/∂W_hh: the float φ'(a) and the
-    complex step's Im φ(a + is)/s both carry the uncertainty u of ``conditioning``."""
-    u = conditioning.uncertainty(case.activation, path.a)
-    entries = conditioning.ill_conditioned(case.activation, path.a, u)
-    if not entries:
-        return [0.0] * (case.T + 1)
-    B_J, _, B_grad = conditioning.allowances(case, mp_reference(case, 50, path.a), u, entries)
-    return [2 * b for b in B_J] + ([] if B_grad is None else [2 * B_grad])
-
-
-def _complex_gradient(case, phi_c, step):
-    """(complex-step estimate with ``step``, BPTT value) of ∂L/∂W_hh, entry by entry."""
-    loss = case.loss_of_weights(phi=phi_c)
-    grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
-                    case.y).W_hh
-    estimate = np.zeros_like(grad)
-    if step == 0:
-        return estimate, grad
-    for (i, j), _ in np.ndenumerate(grad):
-        W = case.W_hh.astype(complex)
-        W[i, j] += 1j * step
-        estimate[i, j] = loss(W).imag / step
-    return estimate, grad
 
 
 def check_mpmath(case, rtol=None, dps=50):
