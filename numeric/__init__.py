@@ -8,6 +8,7 @@ differences, complex step and an mpmath oracle, and sweeps over (w or g, T).
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
 from numeric.case import Case, case_from_dict
 from numeric.complex_step import check_complex_step
+from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
 from numeric.rnn import (
     Gradients,
@@ -20,7 +21,7 @@ from numeric.rnn import (
     step_jacobians,
 )
 from numeric.seed import per_step_gradient_norms, seed_program
-from numeric.sweep import GainSweep, ScalarSweep, gain_sweep, regime_labels, scalar_sweep
+from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 

@@ -23,7 +23,8 @@ import time
 import mpmath
 import numpy as np
 
-from numeric.sweep import gain_sweep, scalar_sweep
+from numeric.gains import gain_sweep
+from numeric.sweep import scalar_sweep
 
 
 def workload_a(quick=False):

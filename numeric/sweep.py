@@ -7,8 +7,8 @@ Models:
 Identity activations use the closed form T·log10|w| on the whole grid at once.  Otherwise one
 pass over time updates every grid point together, carrying each product as mantissa · 2^e:
 the exponents are exact integers, so nothing overflows, underflows or accumulates rounding in
-the logarithm for T up to 10^7.  Matrix sweeps multiply all G products by W0 in one GEMM,
-W0 @ [P_1 … P_G], and apply the gains and φ' as row scales.
+the logarithm for T up to 10^7.  The matrix sweep (``numeric.gains``) multiplies all G
+products by W0 in one GEMM, W0 @ [P_1 … P_G], and applies the gains and φ' as row scales.
 
 Accuracy: |∂h_T/∂h_0| to ~1e-12 relative against mpmath for T ≤ 2000 (the log10 returned is
 a float64, so for |log10| ≳ 2000 its own ulp, ~4.5e-13, is the resolution).
@@ -39,7 +39,7 @@ import numpy as np
 
 import derive
 from numeric.bridge import raw_activation_functions
-from numeric.grids import grid, lengths, matrix_inputs, scalar_inputs, vector
+from numeric.grids import grid, lengths, scalar_inputs
 
 LOG10_2 = math.log10(2.0)
 # The scalar pass multiplies in x87 extended precision where NumPy has it (64-bit mantissa): at
@@ -75,25 +75,6 @@ class ScalarSweep:
         if self.x_t is None:
             out["x_t_note"] = "null: the input x_t varies from step to step (not a constant)"
         return out
-
-
-@dataclass(frozen=True)
-class GainSweep:
-    """log10‖∂h_T/∂h_0‖₂ for W_hh = g·W0, the bound's log10 (γ g σ_max(W0))^T, ρ(g W0) and the
-    regime; arrays of shape (len(gains), len(T)) (spectral_radius: (len(gains),))."""
-
-    activation: str
-    gains: np.ndarray
-    T: np.ndarray
-    log10_norm: np.ndarray
-    log10_bound: np.ndarray
-    spectral_radius: np.ndarray
-    regime: np.ndarray
-    underflow: np.ndarray
-
-    def to_dict(self):
-        return _to_dict(self, {"gains": self.gains, "log10_norm": self.log10_norm,
-                               "spectral_radius": self.spectral_radius})
 
 
 def _to_dict(result, fields):
@@ -225,93 +206,6 @@ def _scalar_loop(act, w, T, x, h0, progress):
     return out
 
 
-def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progress=None):
-    """Sweep a_k = g W0 h_{k-1} + x_k over the gains g (1-D) and T (1-D ints ≥ 1).
-
-    ``h0``: None (zero) or a length-n vector; ``inputs``: None (zero), a length-n vector (the
-    same drive every step) or an array (max(T), n).
-    """
-    act = _activation(activation)
-    W0 = np.asarray(W0, dtype=float)
-    if W0.ndim != 2 or W0.shape[0] != W0.shape[1] or W0.size == 0 or \
-            not np.all(np.isfinite(W0)):
-        raise ValueError(f"W0 must be a finite, non-empty square matrix, got shape {W0.shape}")
-    n = W0.shape[0]
-    gains, T = grid(gains, "gains"), lengths(T)
-    x = matrix_inputs(inputs, int(T.max()), n)
-    h = np.zeros((len(gains), n)) if h0 is None else np.tile(vector(h0, n, "h0"), (len(gains), 1))
-    sigma, rho = np.linalg.norm(W0, 2), float(np.max(np.abs(np.linalg.eigvals(W0))))
-    with np.errstate(divide="ignore"):
-        bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
-    norms = _gain_pass(act, W0, gains, T, x, h, progress)
-    underflow = _mark_underflow(act, norms, gains)
-    return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho,
-                     regime_labels(norms), underflow)
-
-
-def _gain_pass(act, W0, gains, T, x, h, progress):
-    with np.errstate(over="ignore", under="ignore"):
-        return _gain_loop(act, W0, gains, T, x, h, progress)
-
-
-def _gain_loop(act, W0, gains, T, x, h, progress):
-    """One pass over time for all gains, a chunk of steps at a time: the forward pass of a
-    chunk, φ' for the whole chunk at once, then one GEMM per step, W0 @ [P_1 … P_G], with the
-    gains and φ' as row scales.  The products are renormalised (by exact powers of two) only
-    when bounds on their entries could leave 2^±RANGE: a step grows max|P| by at most
-    γ g ‖W0‖_∞ and shrinks it by at least min|φ'(a)| · g σ_min(W0) / n."""
-    phi, dphi = raw_activation_functions(act)
-    G, n = h.shape
-    T_max, wanted = int(T.max()), _columns(T)
-    out = np.empty((G, len(T)))
-    P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
-    spare, exponent = np.empty((n, G * n)), np.zeros(G, dtype=np.int64)
-    grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W0).sum(axis=1).max(),
-                              1.0))
-    shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
-    chunk = max(1, min(4096, 2**21 // (G * n)))
-    t = 0
-    while t < T_max:
-        stop = min([T_max, t + chunk] + [w for w in wanted if w > t])
-        a = np.empty((stop - t, G, n))
-        for k in range(t, stop):
-            a[k - t] = gains[:, None] * (h @ W0.T) + x[k]
-            h = phi(a[k - t])
-        d = np.broadcast_to(dphi(a), a.shape)
-        with np.errstate(divide="ignore"):
-            shrink = np.log2(np.abs(d).min(axis=2) * shrink_floor)
-        low = np.cumsum(np.maximum(shrink, -2.0 * RANGE), axis=0)  # -inf: renormalise at once
-        scales = np.ascontiguousarray((gains[None, :, None] * d).transpose(0, 2, 1))[..., None]
-        P, spare = _multiply_steps(W0, P, spare, scales, grow, low, exponent)
-        t = stop
-        if t in wanted:
-            top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
-            with np.errstate(divide="ignore"):
-                out[:, wanted[t]] = (np.log10(top) + exponent * LOG10_2)[:, None]
-        if progress is not None:
-            progress(t, T_max)
-    return out
-
-
-def _multiply_steps(W0, P, spare, scales, grow, low, exponent):
-    """P ← D_k g W0 P for each step of a chunk (scales: (L, n, G, 1)), renormalising whenever
-    the cumulative bounds (high: grow per step; low: the cumulative log2 shrink) say so."""
-    n, G, _ = P.shape
-    L, start = len(scales), 0
-    steps = np.arange(1, L + 1)[:, None]
-    while start < L:
-        base = low[start - 1] if start else 0.0
-        safe = ((steps[: L - start] * grow <= RANGE) & (low[start:] - base >= -RANGE)).all(axis=1)
-        stop = start + max(1, int(np.argmin(safe)) if not safe.all() else L - start)
-        for k in range(start, stop):
-            np.matmul(W0, P.reshape(n, G * n), out=spare)  # one GEMM for all gains
-            P, spare = spare.reshape(n, G, n), P.reshape(n, G * n)
-            P *= scales[k]
-        exponent += _renormalise(P)
-        start = stop
-    return P, spare
-
-
 def _can_vanish(act):
     """Whether φ' is exactly 0 somewhere (a zero piece, as relu's): only then is a zero
     product exact rather than an underflow."""
@@ -326,16 +220,6 @@ def _columns(T):
     for column, t in enumerate(T):
         wanted.setdefault(int(t), []).append(column)
     return wanted
-
-
-def _renormalise(P):
-    """Scale each gain's product (axis 1) by a power of two so its max |entry| is in [½, 1);
-    exact.  Returns the exponents taken out."""
-    biggest = np.abs(P).max(axis=(0, 2))
-    _, shift = np.frexp(biggest)
-    shift[biggest == 0] = 0
-    P *= np.ldexp(1.0, -shift)[None, :, None]
-    return shift
 
 
 def _activation(activation):

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import derive
+from numeric.gains import gain_sweep
 from numeric.grids import random_W0
-from numeric.sweep import gain_sweep, regime_labels, scalar_sweep
+from numeric.sweep import regime_labels, scalar_sweep
 
 
 @pytest.mark.parametrize("T", [100, 2000, 10**6])
