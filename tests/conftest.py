@@ -28,3 +28,31 @@ def mp_values(matrix, values=None, dps=50):
     with mpmath.workdps(dps):
         return function(*[mpmath.mpf(sp.Rational(values[s]).p) / sp.Rational(values[s]).q
                           for s in symbols])
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One ``rnngrad report`` run for the whole session (the report tests share it); its PDF
+    build keeps TeX's log (report.log)."""
+    out = tmp_path_factory.mktemp("report")
+    from reports import files, report
+    from reports.cli import main
+
+    real = files.build_pdf
+
+    def build_with_log(tex, pdf, **options):
+        return real(tex, pdf, **{**options, "log_path": out / "report.log"})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(report, "build_pdf", build_with_log)
+        assert main(["report", "--out", str(out)]) == 0
+    return out
+
+
+def section(tex, title):
+    """The LaTeX of the section whose title starts with ``title``."""
+    start = tex.index("\\section{" + title)
+    end = tex.find("\\section{", start + 1)
+    return tex[start:end if end > 0 else len(tex)]
+
+

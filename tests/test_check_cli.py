@@ -1,52 +1,25 @@
 """``rnngrad check CASE.json``, end to end: values recomputed independently in plain
-NumPy, exit codes, one-line errors on malformed or hostile case files, nothing written."""
+NumPy, exit codes, the --rtol override, kinks and saturation, the table, the console path.
+Malformed case files: test_check_bad_input.py; the help text: test_check_help.py."""
 
 import json
 import math
-import os
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from reports.cli import main
-
-REPO = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(REPO)}
-METHODS = ("central", "richardson", "complex_step", "mpmath")
-
-EXAMPLE = {"activation": "tanh",
-           "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]], "b_h": [0.1, -0.2],
-           "h0": [0.3, -0.1], "x": [[0.2], [0.7], [-0.4]],
-           "y": [0.0, 0.5]}
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def write_case(tmp_path, case, name="case.json"):
-    path = tmp_path / name
-    path.write_text(case if isinstance(case, str) else json.dumps(case), encoding="utf-8")
-    return path
-
-
-def check_json(capsys, tmp_path, case, *extra):
-    status, out, err = run(capsys, "check", str(write_case(tmp_path, case)), "--json", *extra)
-    return status, (json.loads(out) if out else None), err
-
-
-def assert_bad_input(status, out, err):
-    assert status == 2, (status, err)
-    assert out == ""
-    assert err.startswith("rnngrad: error: ") and err.count("\n") == 1 and err.endswith("\n")
-    assert "Traceback" not in err
-
+from tests.check_cases import (
+    ENV,
+    EXAMPLE,
+    METHODS,
+    REPO,
+    assert_bad_input,
+    check_json,
+    run,
+    write_case,
+)
 
 # --- independent reference (plain NumPy, tanh) -------------------------------------------------
 
@@ -269,105 +242,6 @@ def test_check_saturated_tanh_notes_uninformative(capsys, tmp_path):
     assert data["log10_norm_product"] < -300
 
 
-# --- 7. malformed and hostile case files -------------------------------------------------------
-
-def _case(**changes):
-    case = dict(EXAMPLE)
-    for key, value in changes.items():
-        if value is _DROP:
-            del case[key]
-        else:
-            case[key] = value
-    return json.dumps(case)
-
-
-_DROP = object()
-HOSTILE = "__import__('os').system('touch PWNED')"
-
-BAD_CASES = [
-    ("not json", "activation: tanh"),
-    ("empty file", ""),
-    ("json array", json.dumps([EXAMPLE])),
-    ("json string", json.dumps("tanh")),
-    ("missing activation", _case(activation=_DROP)),
-    ("missing W_hh", _case(W_hh=_DROP)),
-    ("missing W_xh", _case(W_xh=_DROP)),
-    ("missing x", _case(x=_DROP)),
-    ("unknown key W_hx", _case(W_hx=[[1.0], [0.5]])),
-    ("W_hh not square", _case(W_hh=[[0.5, -0.3, 0.1], [0.2, 0.9, 0.0]])),
-    ("W_hh ragged", _case(W_hh=[[0.5, -0.3], [0.2]])),
-    ("W_hh 3-d", _case(W_hh=[[[0.5, -0.3], [0.2, 0.9]]])),
-    ("W_hh scalar", _case(W_hh=0.5)),
-    ("W_xh wrong width", _case(W_xh=[[1.0, 2.0], [0.5, 1.0]])),
-    ("W_xh wrong height", _case(W_xh=[[1.0]])),
-    ("b_h wrong length", _case(b_h=[0.1, -0.2, 0.3])),
-    ("h0 wrong length", _case(h0=[0.3])),
-    ("y wrong length", _case(y=[0.0, 0.5, 1.0])),
-    ("y empty", _case(y=[])),
-    ("string entry", _case(W_hh=[[0.5, "0.5"], [0.2, 0.9]])),
-    ("boolean entry", _case(x=[[0.2], [True], [-0.4]])),
-    ("null entry", _case(h0=[0.3, None])),
-    ("object entry", _case(b_h=[0.1, {"v": 1}])),
-    ("NaN token", _case(W_hh=[[0.5, -0.3], [0.2, 0.9]]).replace("0.9", "NaN")),
-    ("Infinity token", _case(W_xh=[[1.0], [0.5]]).replace("0.5]]", "Infinity]]", 1)),
-    ("-Infinity token", _case().replace("-0.4", "-Infinity")),
-    ("1e999 overflows", _case().replace("-0.4", "1e999")),
-    ("integer overflows float", _case().replace("-0.4", "1" + "0" * 400)),
-    ("integer beyond int digit limit", _case().replace("-0.4", "1" * 5000)),
-    ("empty x", _case(x=[])),
-    ("x rows empty", _case(x=[[]])),
-    ("unknown name not formula", _case(activation="tahn(x")),
-    ("unknown function relu6", _case(activation="relu6(x)")),
-    ("misspelled registered name", _case(activation="tahn")),
-    ("bare variable is not an activation name", _case(activation="x")),
-    ("empty activation", _case(activation="")),
-    ("hostile import", _case(activation=HOSTILE)),
-    ("hostile dunder", _case(activation="x.__class__")),
-    ("hostile lambda", _case(activation="(lambda: 0)()")),
-    ("activation number", _case(activation=1.5)),
-    ("activation list", _case(activation=["tanh"])),
-    ("alpha on tanh", _case(alpha=0.1)),
-    ("alpha string", _case(activation="leaky_relu", alpha="0.1")),
-    ("alpha on formula", _case(activation="x/(1+Abs(x))", alpha=0.1)),
-    ("deeply nested", "[" * 100000),
-    ("deeply nested object", '{"x": ' + "[" * 100000),
-    ("not utf-8", None),
-]
-
-
-@pytest.mark.parametrize("text", [t for _, t in BAD_CASES], ids=[name for name, _ in BAD_CASES])
-def test_check_bad_case_exits_2_with_one_line(text, capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / "case.json"
-    if text is None:
-        path.write_bytes(b'{"activation": "tanh\xff\xfe"}')
-    else:
-        path.write_text(text, encoding="utf-8")
-    status, out, err = run(capsys, "check", str(path), "--json")
-    assert_bad_input(status, out, err)
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["case.json"]
-    assert not (Path.cwd() / "PWNED").exists()
-
-
-def test_check_bad_case_without_json_flag_exits_2(capsys, tmp_path):
-    path = write_case(tmp_path, _case(W_hh=[[0.5, -0.3], [0.2]]))
-    assert_bad_input(*run(capsys, "check", str(path)))
-
-
-def test_check_nonexistent_path_exits_2(capsys, tmp_path):
-    assert_bad_input(*run(capsys, "check", str(tmp_path / "missing.json"), "--json"))
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_check_directory_path_exits_2(capsys, tmp_path):
-    assert_bad_input(*run(capsys, "check", str(tmp_path), "--json"))
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_check_missing_case_argument_exits_2(capsys):
-    assert_bad_input(*run(capsys, "check", "--json"))
-
-
 def test_check_overflowing_finite_case_gives_strict_json(tmp_path):
     """Finite entries whose products overflow float64: either refused (exit 2, one line) or
     reported with standard JSON only: non-representable values null, never Infinity/NaN."""
@@ -446,67 +320,3 @@ def test_check_subprocess_matches_in_process(capsys, tmp_path):
     assert data["passed"] is True and data["T"] == 3
     _, out, _ = run(capsys, "check", str(path), "--json")
     assert done.stdout == out
-
-
-def test_check_subprocess_bad_input_no_traceback(tmp_path):
-    path = write_case(tmp_path, _case(activation=HOSTILE))
-    done = subprocess.run([sys.executable, "-m", "reports", "check", str(path)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=60,
-                          env=ENV)
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("rnngrad: error: ") and done.stderr.count("\n") == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.json"]
-
-
-# --- the help text documents the case file completely ------------------------------------------
-
-CASE_KEYS = ("activation", "alpha", "W_hh", "W_xh", "b_h", "h0", "x", "y")
-
-
-def check_help(capsys):
-    status, out, err = run(capsys, "check", "--help")
-    assert status == 0 and err == ""
-    return out
-
-
-def help_example(text):
-    lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip().startswith("{"))
-    stop = next(i for i in range(start, len(lines)) if lines[i].rstrip().endswith("}"))
-    return json.loads("\n".join(lines[start:stop + 1]))
-
-
-def help_table(text):
-    """{key: 'yes' | 'no'} from the key table of the help (the 'required' column)."""
-    rows = re.findall(r"^  (\w+) {2,}(.+?) {2,}(yes|no) {2,}", text, flags=re.MULTILINE)
-    return {key: required for key, _, required in rows}
-
-
-def test_check_help_example_is_a_passing_case(capsys, tmp_path):
-    example = help_example(check_help(capsys))
-    assert example == EXAMPLE
-    status, data, _ = check_json(capsys, tmp_path, example)
-    assert status == 0 and data["passed"] is True
-
-
-def test_check_help_lists_every_key_and_which_are_required(capsys, tmp_path):
-    """The help's 'required' column agrees with what the parser does when a key is left out."""
-    table = help_table(check_help(capsys))
-    assert tuple(table) == CASE_KEYS
-    for key in CASE_KEYS:
-        case = {k: v for k, v in {**EXAMPLE, "activation": "elu", "alpha": 0.5}.items()
-                if k != key}
-        status, _, err = check_json(capsys, tmp_path, case)
-        assert (status == 2) == (table[key] == "yes"), (key, err)
-
-
-def test_check_help_states_loss_shapes_and_exit_codes(capsys):
-    text = check_help(capsys)
-    assert "h_t = phi(W_hh h_(t-1) + W_xh x_t + b_h) for t = 1..T" in text
-    assert "L = 1/2 ||h_T - y||^2 (shape n)" in text
-    assert "L = 1/2 sum_t ||h_t - y_t||^2 (shape T x n)" in text
-    for key, shape in (("W_hh", "n x n"), ("W_xh", "n x m"), ("b_h", "n"), ("h0", "n"),
-                       ("x", "T x m"), ("y", "n, or T x n")):
-        assert re.search(rf"^  {key} +{re.escape(shape)}  ", text, flags=re.MULTILINE), key
-    assert "exit status: 0 every check passed, 1 a check failed, 2 bad input" in text
-    assert "design" not in text.lower()

@@ -11,7 +11,7 @@ import derive
 import numeric
 from numeric import differences as fd
 from numeric.oracle import mp_activation, mp_reference
-from tests.test_numeric import driven_case
+from tests.test_verify import driven_case
 
 VARIANTS = [derive.activation(name) for name in derive.activation_names()] + [
     derive.activation("leaky_relu", alpha=0.2), derive.activation("leaky_relu", alpha=3),
