@@ -16,11 +16,12 @@ from numeric.verdicts import CheckReport, Verdict
 
 TOLERANCE = 1e-13
 COMPLEX_STEP = 1e-30
-TINY = float(np.finfo(float).tiny)
+TINY = fd.TINY
 
 
-def check_complex_step(case, rtol=None):
-    """Complex step Im F(x + i s e)/s: exact to rounding, for analytic φ only.
+def check_complex_step(case, rtol=None, reference=None):
+    """Complex step Im F(x + i s e)/s: exact to rounding, for analytic φ only.  ``reference``:
+    the 50-digit oracle of the case when the caller has it already (``run_checks``).
 
     The step s is scaled (``complex_steps``) so that the imaginary part it puts into every
     pre-activation stays below COMPLEX_STEP, however large W_hh or the trajectory's gain: with
@@ -42,20 +43,21 @@ def check_complex_step(case, rtol=None):
         pairs.append((f(H).imag.T / s_J, J[k - 1], s_J))
     if case.y is not None:
         pairs.append((*_complex_gradient(case, phi_c, s_W), s_W))
-    allowance = _complex_allowance(case, path)
-    verdict, notes = Verdict(tol), ["normwise per J_k and for dL/dW_hh"]
-    compared = [(e, r, b) for (e, r, step), b in zip(pairs, allowance, strict=False)
+    allowance = _complex_allowance(case, path, reference)
+    verdict = Verdict(tol)
+    notes = ["normwise per J_k" + (" and for dL/dW_hh" if case.y is not None else "")]
+    compared = [(e, r, b) for (e, r, step), b in zip(pairs, allowance, strict=True)
                 if step > 0 and np.max(np.abs(r)) >= TINY / (step * fd.EPS)]
-    for estimate, reference, b in compared:
-        verdict.add(float(np.max(np.abs(estimate - reference))),
-                    float(np.max(np.abs(reference))), b)
-    if s_J < COMPLEX_STEP or (case.y is not None and s_W < COMPLEX_STEP):
-        notes.append(f"step scaled down to {min(s_J, s_W):.0e} so that Im a_k stays below "
+    for estimate, exact, b in compared:
+        verdict.add(float(np.max(np.abs(estimate - exact))), float(np.max(np.abs(exact))), b)
+    used = min(step for _, _, step in pairs)
+    if used < COMPLEX_STEP:
+        notes.append(f"step scaled down to {used:.0e} so that Im a_k stays below "
                      f"{COMPLEX_STEP:.0e}")
     if len(compared) < len(pairs):
         notes.append(f"{len(pairs) - len(compared)} quantities not compared: s F' would fall "
                      "below float64's normal range (or no step keeps Im a_k small)")
-    return verdict.report("complex_step", COMPLEX_STEP, notes, "below the complex step's range")
+    return verdict.report("complex_step", used, notes, "below the complex step's range")
 
 
 def complex_steps(case, path, J):
@@ -81,14 +83,16 @@ def complex_steps(case, path, J):
     return s_J, (s_W if s_W * fd.EPS > TINY else 0.0)
 
 
-def _complex_allowance(case, path):
-    """Twice the conditioning allowance of each J_k and ∂L/∂W_hh: the float φ'(a) and the
-    complex step's Im φ(a + is)/s both carry the uncertainty u of ``conditioning``."""
+def _complex_allowance(case, path, reference=None):
+    """Twice the conditioning allowance of each J_k (and of ∂L/∂W_hh when the case has y):
+    the float φ'(a) and the complex step's Im φ(a + is)/s both carry the uncertainty u of
+    ``conditioning``."""
     u = conditioning.uncertainty(case.activation, path.a)
     entries = conditioning.ill_conditioned(case.activation, path.a, u)
     if not entries:
-        return [0.0] * (case.T + 1)
-    B_J, _, B_grad = conditioning.allowances(case, mp_reference(case, 50, path.a), u, entries)
+        return [0.0] * (case.T + (case.y is not None))
+    reference = mp_reference(case, 50, path.a) if reference is None else reference
+    B_J, _, B_grad = conditioning.allowances(case, reference, u, entries)
     return [2 * b for b in B_J] + ([] if B_grad is None else [2 * B_grad])
 
 

@@ -27,7 +27,7 @@ from numeric.verdicts import Tally, Verdict
 
 TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": COMPLEX_TOLERANCE,
               "mpmath": 1e-12}
-TINY = float(np.finfo(float).tiny)
+TINY = fd.TINY
 LOW = TINY / float(np.finfo(float).eps)  # φ' computed from a factor below TINY loses digits
 
 
@@ -153,15 +153,16 @@ def _one_sided(method, g, s, reference, rounding=0.0):
     return np.where(use_forward, *errors), floor + 2 * np.where(use_forward, t_f, t_b)
 
 
-def check_mpmath(case, rtol=None, dps=50):
-    """h, every J_k, ∂h_T/∂h_0 and ∂L/∂W_hh against the mpmath oracle at ``dps`` digits.
+def check_mpmath(case, rtol=None, dps=50, reference=None):
+    """h, every J_k, ∂h_T/∂h_0 and ∂L/∂W_hh against the mpmath oracle at ``dps`` digits
+    (``reference``: that oracle, when the caller has computed it already).
 
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
     that rounding leaves uncertain beyond rtol) are not judged unless their error exceeds
     that allowance too."""
     tol = TOLERANCES["mpmath"] if rtol is None else rtol
     path = case.trajectory()
-    ref = mp_reference(case, dps, path.a)
+    ref = mp_reference(case, dps, path.a) if reference is None else reference
     J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
     product = rnn.jacobian_product(J)
     u = conditioning.uncertainty(case.activation, path.a, np.array(ref.shift))
@@ -212,7 +213,8 @@ def _mp_normwise(value, exact):
 def run_checks(case, rtol=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
     was not performed."""
+    reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),
-            "complex_step": check_complex_step(case, rtol),
-            "mpmath": check_mpmath(case, rtol)}
+            "complex_step": check_complex_step(case, rtol, reference),
+            "mpmath": check_mpmath(case, rtol, reference=reference)}
