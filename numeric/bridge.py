@@ -35,12 +35,14 @@ def elementwise(expr, variable):
     the argument's shape (a constant such as identity's φ' = 1 is broadcast).  Overflow to ±inf
     inside a stable form (exp(800) in sech²) is the intended limit and is not warned about; nor
     is a division by zero in a piece of a Piecewise that is not selected there (NumPy's
-    ``select`` evaluates every piece: softsign's φ' for z < 0 has 1/(1 − z) at z = 1)."""
+    ``select`` evaluates every piece: softsign's φ' for z < 0 has 1/(1 − z) at z = 1).  Any
+    other division by zero or invalid operation still warns."""
     function = compile_expression(expr, (variable,))
+    unselected = {"divide": "ignore", "invalid": "ignore"} if expr.has(sp.Piecewise) else {}
 
     def apply(values):
         values = np.asarray(values)
-        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", under="ignore", **unselected):
             result = np.asarray(function(values))
         if result.shape != values.shape:
             result = np.broadcast_to(result, values.shape)

@@ -22,10 +22,11 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from numeric import differences as fd
 from numeric.bridge import activation_functions, elementwise
 from numeric.oracle import derivatives
 
-EPS = np.finfo(float).eps
+EPS = fd.EPS
 THETA = 1e-13
 
 

@@ -39,13 +39,13 @@ def quotient(method, g, s):
     if method == "central":
         values = [g(t) for t in (s, -s, s / 2, -s / 2)]
         big, small = (values[0] - values[1]) / (2 * s), (values[2] - values[3]) / s
-        return big, np.max(np.abs(values), axis=0), 4 / 3 * np.abs(big - small)
+        return big, np.max(np.abs(values), axis=0), TRUNCATION[method] * np.abs(big - small)
     if method == "richardson":
         values = {t: g(t) for t in (s, -s, s / 2, -s / 2, s / 4, -s / 4)}
         c = {t: (values[t] - values[-t]) / (2 * t) for t in (s, s / 2, s / 4)}
         coarse, fine = (4 * c[s / 2] - c[s]) / 3, (4 * c[s / 4] - c[s / 2]) / 3
         return (coarse, np.max(np.abs(list(values.values())), axis=0),
-                16 / 15 * np.abs(coarse - fine))
+                TRUNCATION[method] * np.abs(coarse - fine))
     raise ValueError(f"unknown difference method {method!r}")
 
 

@@ -117,19 +117,22 @@ def _gamma(activation):
 
 def save(fig, stem):
     """Write ``stem``.png and ``stem``.pdf deterministically (atomic renames)."""
-    from reports.files import write_atomic
-
-    paths = []
-    for suffix, metadata in _METADATA.items():
-        path = f"{stem}{suffix}"
-        tmp = f"{os.path.dirname(path) or '.'}/.{os.path.basename(path)}.tmp{suffix}"
-        fig.savefig(tmp, metadata=metadata)
-        with open(tmp, "rb") as handle:
-            write_atomic(path, handle.read())
-        os.unlink(tmp)
-        paths.append(path)
+    paths = [save_as(fig, f"{stem}{suffix}") for suffix in _METADATA]
     plt.close(fig)
     return paths
+
+
+def save_as(fig, path):
+    """Write ``fig`` to ``path`` (.png or .pdf) with no date or version in it, atomically."""
+    import io
+
+    from reports.files import write_atomic
+
+    suffix = os.path.splitext(path)[1].lower()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=suffix[1:], metadata=_METADATA[suffix])
+    write_atomic(path, buffer.getvalue())
+    return path
 
 
 def write_all(outdir, seed=0):

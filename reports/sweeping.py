@@ -90,6 +90,8 @@ def run(activation, w_text, T_text, h0, inputs, noise, seed, output="table", plo
     """Everything the sweep subcommand does.  ``output``: "table", "csv" or "json".  Returns
     (stdout text, notes for stderr): the CSV keeps its notes (the fixed-point note) off stdout."""
     w, T = parse_w(w_text), parse_T(T_text)
+    if plot and not plot.lower().endswith((".png", ".pdf")):   # before the sweep, not after
+        raise ValueError(f"--plot must end in .png or .pdf, got {plot!r}")
     if w.size * T.size > MAX_GRID:
         raise ValueError(f"grid of {w.size} w × {T.size} T values exceeds {MAX_GRID}")
     x = inputs
@@ -99,23 +101,20 @@ def run(activation, w_text, T_text, h0, inputs, noise, seed, output="table", plo
     x_text = sweep_text.inputs_text(inputs, noise, seed)
     if plot:
         _plot(result, plot, x_text)
+    if output == "table":   # the table states the fixed-point note itself
+        return sweep_text.render_table(result, x_text), []
     notes = [note] if (note := sweep_text.fixed_point_note(result)) else []
     if output == "json":
         data = {**result.to_dict(), "method": result.method, "input": inputs, "noise": noise,
                 "seed": seed, "setting": sweep_text.setting(result, x_text), "notes": notes}
         return json.dumps(data, indent=2, sort_keys=True) + "\n", []
-    if output == "csv":
-        return sweep_text.render_csv(result), notes
-    return sweep_text.render_table(result, x_text), []
+    return sweep_text.render_csv(result), notes
 
 
 def _plot(result, path, x_text):
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from reports.files import write_atomic
+    from reports import figures  # sets the Agg backend
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     T_order, w_order = np.argsort(result.T), np.argsort(result.w)
@@ -129,25 +128,16 @@ def _plot(result, path, x_text):
         fig.colorbar(image, ax=ax, label="log10 |dh_T/dh_0| (clipped to ±20)")
         ax.set_ylabel("recurrent weight w")
     else:
-        for w, row in zip(result.w, result.log10_abs_grad, strict=True):
-            ax.plot(result.T, row, "o-", label=f"w = {sweep_text.number(w)}")
+        for value, row in zip(result.w, result.log10_abs_grad, strict=True):
+            ax.plot(T, row[T_order], "o-", label=f"w = {sweep_text.number(value)}")
         ax.legend(fontsize=8)
         ax.set_ylabel("log10 |dh_T/dh_0|")
     if log_T:
         ax.set_xscale("log")
     ax.set_xlabel("sequence length T (steps)")
     ax.set_title(plot_title(result, x_text), fontsize=9)
-    suffix = path.rsplit(".", 1)[-1].lower()
-    if suffix not in ("png", "pdf"):
-        plt.close(fig)
-        raise ValueError(f"--plot must end in .png or .pdf, got {path!r}")
-    import io
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=suffix, metadata={"png": {"Software": None},
-                                                 "pdf": {"CreationDate": None}}[suffix])
+    figures.save_as(fig, path)
     plt.close(fig)
-    write_atomic(path, buffer.getvalue())
 
 
 MAX_LINES = 8   # up to this many w the plot draws one line per w, beyond it a (w, T) map

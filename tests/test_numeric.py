@@ -24,14 +24,16 @@ def test_verify_registry_grid_against_mpmath_complex_step_and_central(name, n, T
     assert mp_check.passed and mp_check.max_rel_error <= 1e-12, mp_check
     cs = numeric.check_complex_step(case)
     if case.activation.analytic:
-        assert cs.applicable and cs.max_rel_error <= 1e-13, cs
+        assert cs.applicable and cs.passed is True and cs.max_rel_error <= 1e-13, cs
     else:
         assert not cs.applicable and cs.passed is None and "not analytic" in cs.note
-    central = numeric.check_differences(case, "central")
-    assert central.passed is not False and central.tolerance == 1e-7, central
-    assert (central.passed is None) == (central.max_rel_error is None)  # None: all-zero J (relu)
-    assert central.max_rel_error is None or central.max_rel_error <= 1e-7
-    assert numeric.check_differences(case, "richardson").passed is not False
+    # n/a only where relu zeroes every J_k (dead units: nothing to resolve); else performed
+    undecidable = name == "relu"
+    for method, tol in (("central", 1e-7), ("richardson", 1e-9)):
+        check = numeric.check_differences(case, method)
+        assert check.passed is (None if undecidable and check.passed is None else True), check
+        assert check.tolerance == tol and (check.passed is None) == (check.max_rel_error is None)
+        assert check.max_rel_error is None or check.max_rel_error <= tol
 
 
 def test_verify_kink_exactly_at_zero_uses_one_sided_differences():
@@ -205,3 +207,14 @@ def test_product_along_million_steps_n32_is_finite():
     P = numeric.product_along(derive.activation("identity"), W, np.zeros((10**6, 32)))
     assert math.isfinite(P.log10_norm)
     assert P.log10_norm == pytest.approx(10**6 * math.log10(1.01), rel=1e-9)
+
+
+def test_bridge_quiets_only_unselected_piecewise_pieces():
+    """NumPy evaluates every piece of a Piecewise: a division by zero in a piece that is not
+    selected is no error.  Anywhere else it still warns (it is an error under pytest)."""
+    z = sp.Symbol("z", real=True)
+    pieces = numeric.bridge.elementwise(sp.Piecewise((1 / (1 - z), z < 0), (1 / (1 + z), True)),
+                                        z)
+    assert pieces(np.array([1.0, -1.0])).tolist() == [0.5, 0.5]
+    with pytest.raises(RuntimeWarning):
+        numeric.bridge.elementwise(1 / z, z)(np.array([0.0, 1.0]))

@@ -41,9 +41,14 @@ def test_readme_quick_start_second_command_is_what_ci_runs():
 
 
 def test_readme_json_blocks_parse():
-    for block in blocks():
-        if block.info == "json":
-            json.loads(block.text)
+    cases = [json.loads(block.text) for block in blocks() if block.info == "json"]
+    assert cases and all(isinstance(case, dict) for case in cases)
+
+
+def test_readme_runs_python_and_shell_blocks():
+    """The parametrised runs below are not empty: the README shows code of both kinds."""
+    assert len([b for b in blocks() if b.info == "python"]) >= 2
+    assert len(_shell_blocks()) >= 3
 
 
 @pytest.mark.parametrize("index", range(len([b for b in blocks() if b.info == "python"])))

@@ -236,3 +236,24 @@ def test_sweep_json_varying_input_is_null_with_a_note(capsys):
     status, out, _ = run(capsys, "sweep", "--w=0.5", "--T", "10", "--noise", "0.1", "--json")
     data = json.loads(out)
     assert status == 0 and data["x_t"] is None and "varies" in data["x_t_note"]
+
+
+def test_sweep_plot_suffix_is_refused_before_the_sweep_runs(capsys, monkeypatch):
+    def no_sweep(*args, **kwargs):
+        raise AssertionError("the sweep ran before --plot was checked")
+
+    monkeypatch.setattr("reports.sweeping.scalar_sweep", no_sweep)
+    status, out, err = run(capsys, "sweep", "--w=0.5", "--T", "1:100000", "--plot", "x.svg")
+    assert status == 2 and out == "" and "--plot must end in .png or .pdf" in err
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".png"])
+def test_sweep_plot_is_byte_reproducible(capsys, tmp_path, suffix):
+    """No date, producer or software version in the file: the same command, the same bytes."""
+    paths = [tmp_path / f"{name}{suffix}" for name in ("a", "b")]
+    for path in paths:
+        assert run(capsys, "sweep", "--w=0.5,1.5,1", "--T", "100,10", "--input", "0.1",
+                   "--plot", str(path))[0] == 0
+    data = paths[0].read_bytes()
+    assert data == paths[1].read_bytes() and data[:4] in (b"%PDF", b"\x89PNG")
+    assert b"Matplotlib" not in data and b"CreationDate" not in data
