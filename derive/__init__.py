@@ -10,7 +10,7 @@ D_k = diag(φ'(a_k)), γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless 
 1
 """
 
-from derive.activations import Activation, activation, activation_names
+from derive.activations import Activation, activation, activation_names, activation_parameters
 from derive.bounds import (
     RegimeConditions,
     data_dependent_bound,
@@ -40,7 +40,8 @@ from derive.rnn import RNN
 __all__ = [
     "MAX_OPERATIONS", "RNN", "Activation", "Derivation", "ExpressionTooLarge", "RegimeConditions",
     "Step", "derivation",
-    "activation", "activation_names", "bptt_gradient", "bptt_terms", "data_dependent_bound",
+    "activation", "activation_names", "activation_parameters", "bptt_gradient", "bptt_terms",
+    "data_dependent_bound",
     "expression_size", "hidden_state", "jacobian_product", "loss", "matrix_norm", "norm_bound",
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
     "spectral_radius", "step_jacobian",

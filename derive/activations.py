@@ -183,6 +183,16 @@ def activation_names():
     return tuple(_REGISTRY)
 
 
+def activation_parameters(name):
+    """The parameters a registered activation takes, with their defaults.
+
+    >>> activation_parameters("elu"), activation_parameters("tanh")
+    ({'alpha': 1}, {})
+    """
+    activation(name)   # refuses an unknown name with the list of valid ones
+    return dict(_REGISTRY[name].params)
+
+
 def activation(name, **params):
     """The registered activation ``name``; ``alpha`` sets leaky_relu's and elu's α.
 

@@ -98,8 +98,12 @@ def _activation(data, derive):
     if not isinstance(name, str):
         raise ValueError(f"activation must be a string, got {type(name).__name__}")
     if name in derive.activation_names():
-        params = {} if data.get("alpha") is None else {"alpha": _number(data["alpha"], "alpha")}
-        return derive.activation(name, **params)
+        if data.get("alpha") is None:
+            return derive.activation(name)
+        if "alpha" not in derive.activation_parameters(name):
+            raise ValueError(f"alpha applies to the registered leaky_relu and elu only, "
+                             f"not to {name}")
+        return derive.activation(name, alpha=_number(data["alpha"], "alpha"))
     if "alpha" in data:
         raise ValueError("alpha applies to the registered leaky_relu and elu only")
     if name.strip().isidentifier():  # a bare name is a typo of a registered one, not "φ = x"

@@ -3,6 +3,7 @@ texts longer than one line (the case-file format of ``rnngrad check --help``, th
 statuses).  Every text here is shown to the user, so it points to no file the user lacks.
 """
 
+import textwrap
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -65,15 +66,8 @@ def check_epilog(names):
     return CHECK_EPILOG.replace("{names}", _wrap_names(names))
 
 
-def _wrap_names(names, width=48, indent=" " * 39):
-    lines, line = [], ""
-    for name in names:
-        piece = name if not line else f"{line}, {name}"
-        if len(piece) > width and line:
-            lines.append(line + ",")
-            piece = name
-        line = piece
-    return f"\n{indent}".join([*lines, line])
+def _wrap_names(names, width=49, indent=" " * 39):
+    return f"\n{indent}".join(textwrap.wrap(", ".join(names), width))
 
 
 def version():

@@ -120,15 +120,14 @@ def _activation(args):
         if args.alpha is not None:
             raise UsageError("--alpha applies to --activation leaky_relu or elu only")
         return derive.parse_activation(args.formula)
-    act = derive.activation(args.activation)  # refuses an unknown name first
     if args.alpha is None:
-        return act
+        return derive.activation(args.activation)
+    if "alpha" not in derive.activation_parameters(args.activation):
+        raise UsageError("--alpha applies to --activation leaky_relu or elu only")
     alpha = _decimal(args.alpha, "--alpha")
     try:
         return derive.activation(args.activation, alpha=alpha)
-    except ValueError as err:
-        if "takes no parameter" in str(err):
-            raise UsageError("--alpha applies to --activation leaky_relu or elu only") from None
+    except ValueError as err:   # alpha out of range: say it of the flag
         raise UsageError(str(err).replace(f"{args.activation} alpha", "--alpha")) from None
 
 
