@@ -24,7 +24,7 @@ import sympy as sp
 
 from numeric import differences as fd
 from numeric.bridge import activation_functions, elementwise
-from numeric.oracle import derivatives
+from numeric.oracle import _mp_bptt, derivatives
 
 EPS = fd.EPS
 THETA = 1e-13
@@ -65,20 +65,37 @@ def allowances(case, ref, u, entries, h=None):
         if not entries and not states:
             return B_J, 0.0, None if case.y is None else 0.0
         Wm = mp.matrix(case.W_hh.tolist())
-        _, P0, grad0 = derivatives(case, Wm, ref.D, ref.h)
+        J, _, grad0 = derivatives(case, Wm, ref.D, ref.h)
+        after, before = product_partials(J, Wm)
         P_sum, grad_sum = mp.zeros(Wm.rows, Wm.rows), mp.zeros(Wm.rows, Wm.rows)
         for k, i in entries:
-            D = [list(row) for row in ref.D]
-            D[k][i] += 1
-            _, P1, grad1 = derivatives(case, Wm, D, ref.h)
-            P_sum += _abs(P1 - P0) * mp.mpf(float(u[k, i]))
+            width = mp.mpf(float(u[k, i]))
+            P_sum += _abs(after[k][:, i] * before[k][i, :]) * width
             if grad0 is not None:
-                grad_sum += _abs(grad1 - grad0) * mp.mpf(float(u[k, i]))
+                D = [list(row) for row in ref.D]
+                D[k][i] += 1
+                grad_sum += _abs(_mp_bptt(case, Wm, ref.h, D) - grad0) * width
         for k, i, width in states:
             hs = [row.copy() for row in ref.h]
             hs[k][i] += 1
             grad_sum += _abs(derivatives(case, Wm, ref.D, hs)[2] - grad0) * width
         return B_J, float(max(P_sum)), None if grad0 is None else float(max(grad_sum))
+
+
+def product_partials(J, W):
+    """(after, before) with ∂P/∂D_k,i = after[k][:, i] · before[k][i, :] for P = J_T ⋯ J_1,
+    J_k = diag(D_k) W (0-based k): after[k] = J_T ⋯ J_{k+2}, before[k] = W J_k ⋯ J_1, from one
+    prefix and one suffix pass (P is affine in each D_k,i: rank one, no product per entry)."""
+    n, T = W.rows, len(J)
+    before, prefix = [], mp.eye(n)
+    for k in range(T):
+        before.append(W * prefix)
+        prefix = J[k] * prefix
+    after, suffix = [None] * T, mp.eye(n)
+    for k in range(T - 1, -1, -1):
+        after[k] = suffix
+        suffix = suffix * J[k]
+    return after, before
 
 
 def _uncertain_states(exact, h):

@@ -10,6 +10,7 @@ import derive
 import numeric
 from numeric.accuracy import random_case
 from numeric.case import Case
+from numeric.oracle import mp_reference
 from tests.conftest import ACTIVATIONS
 from tests.test_verify import VARIANTS
 
@@ -58,3 +59,24 @@ def test_oracle_custom_formula_is_flagged_not_independent():
     report = numeric.check_mpmath(Case(act, np.array([[0.5]]), np.array([[1.0]]), np.zeros(1),
                                        np.array([0.1]), np.array([[0.3]])))
     assert report.passed is True and "not independent" in report.note
+
+
+def test_conditioning_product_partials_equal_the_product_with_one_phi_prime_changed():
+    """∂P/∂D_k,i from one prefix and one suffix pass equals P(D + e_ki) − P(D), each computed
+    as a whole product (P is affine in every single D_k,i)."""
+    from numeric import conditioning
+    from numeric.oracle import derivatives
+
+    case = random_case("gelu", 3, 5, seed=11)
+    ref = mp_reference(case, 50, case.trajectory().a)
+    with mpmath.workdps(50):
+        W = mpmath.matrix(case.W_hh.tolist())
+        J, P0, _ = derivatives(case, W, ref.D, ref.h)
+        after, before = conditioning.product_partials(J, W)
+        for k in range(5):
+            for i in range(3):
+                D = [list(row) for row in ref.D]
+                D[k][i] += 1
+                whole = derivatives(case, W, D, ref.h)[1] - P0
+                partial = after[k][:, i] * before[k][i, :]
+                assert max(abs(x) for x in whole - partial) <= mpmath.mpf(10) ** -40
