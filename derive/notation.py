@@ -82,6 +82,13 @@ class dphi(_Display):  # noqa: N801
     pretty = ("φ′", "(", ")", "")
 
 
+class d2phi(_Display):  # noqa: N801
+    """φ''(x), the second derivative of the activation."""
+
+    template, text = r"\varphi''\left(%s\right)", "phi''(%s)"
+    pretty = ("φ″", "(", ")", "")
+
+
 class sup_abs(_Display):  # noqa: N801
     """sup_z |f(z)|."""
 
