@@ -12,7 +12,7 @@ from the LaTeX (``width``, in pt at 11 pt, on the generous side so that lines fi
 import sympy as sp
 
 from derive._width import width
-from derive.notation import latex
+from derive.notation import latex_cached as latex  # printed once per subexpression
 
 _PLACEHOLDER = sp.Symbol("PLACEHOLDER")
 
