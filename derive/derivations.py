@@ -46,8 +46,8 @@ def derivation(rnn, T, expanded=False):
     """The derivation for ``rnn`` over T steps (``expanded``: also the explicit product)."""
     check_step(rnn, T, "T", lowest=1)
     n, m = rnn.hidden, rnn.inputs
-    steps = (_recurrence(rnn, n, m) + _activation(rnn) + _step_jacobian(rnn, n, T)
-             + _product(rnn, n, T, expanded) + _bounds(rnn, n, T) + _bptt(n))
+    steps = (_recurrence(rnn, n, m) + _activation(rnn) + jacobian_steps(rnn, T)
+             + product_steps(rnn, T, expanded) + _bounds(rnn, n, T) + _bptt(n))
     return Derivation(f"Vanishing and exploding gradients: {rnn.activation.name} RNN, "
                       f"n = {n}, T = {T}", tuple(steps))
 
@@ -121,7 +121,10 @@ def _attainment(act):
     return steps
 
 
-def _step_jacobian(rnn, n, T):
+def jacobian_steps(rnn, T):
+    """D_k = diag(φ'(a_k)), ∂h_k/∂h_{k-1} = D_k W_hh, J_k = D_k W_hh, and last J_T entry by
+    entry (for n > EXPLICIT_LIMIT the formula of its entries instead)."""
+    n = rnn.hidden
     W = sp.MatrixSymbol("W_hh", n, n)
     D_k = sp.MatrixSymbol("D_k", n, n)
     J_k = sp.IndexedBase("J")[k]
@@ -145,7 +148,9 @@ def _step_jacobian(rnn, n, T):
     return steps + [Step(entry, *reason(f"its entries: {n * n}, too many to show for ", _LARGE))]
 
 
-def _product(rnn, n, T, expanded):
+def product_steps(rnn, T, expanded=False):
+    """∂h_T/∂h_0 = J_T ⋯ J_1 (a product beyond STRUCTURED_LIMIT), then expanded if asked."""
+    n = rnn.hidden
     lhs = partial(_h(T, n), _h(0, n))
     if T <= STRUCTURED_LIMIT:
         rhs = structured_product(n, 0, T)
@@ -158,26 +163,35 @@ def _product(rnn, n, T, expanded):
     return steps
 
 
-def _bounds(rnn, n, T):
+def norm_steps(rnn, conditions=None):
+    """‖∂h_j/∂h_i‖ ≤ ∏‖D_k‖‖W_hh‖, ‖D_k‖ = max_i |φ'(a_{k,i})|, hence ≤ (γ_φ‖W_hh‖)^{j−i};
+    ‖W_hh‖₂ = σ_max (``conditions``: ``regime_conditions(rnn)`` when already computed)."""
+    n = rnn.hidden
     W = sp.MatrixSymbol("W_hh", n, n)
     D_k = sp.MatrixSymbol("D_k", n, n)
-    conditions = regime_conditions(rnn)
-    gap = j - i
+    conditions = conditions or regime_conditions(rnn)
     grad = partial(_h("j", n), _h("i", n))
-    steps = [
+    return [
         Step(sp.Le(norm(grad), sp.Product(norm(D_k) * norm(W), (k, i + 1, j)), evaluate=False),
              "submultiplicativity of the norm"),
         Step(_eq(norm(D_k), max_abs(dphi(sp.Symbol("a_{k,i}")))), "norm of a diagonal matrix"),
-        Step(sp.Le(norm(grad), (gamma_phi * norm(W)) ** gap, evaluate=False),
+        Step(sp.Le(norm(grad), (gamma_phi * norm(W)) ** (j - i), evaluate=False),
              *reason("each ", sp.Le(sp.Abs(dphi(z)), gamma_phi, evaluate=False))),
         Step(_eq(norm2(W), conditions.sigma_max),
              *reason("the largest singular value of ", sp.MatrixSymbol("W_hh", 1, 1))),
+    ]
+
+
+def _bounds(rnn, n, T):
+    W = sp.MatrixSymbol("W_hh", n, n)
+    conditions = regime_conditions(rnn)
+    steps = norm_steps(rnn, conditions) + [
         Step(sp.Le(norm2(partial(_h(T, n), _h(0, n))), (conditions.gamma * conditions.sigma_max)
                    ** T, evaluate=False),
              *reason("the bound for this RNN over ", _eq(T_, T), " steps")),
     ]
     if conditions.verdict is None:  # symbolic weights: the conditions as implications
-        steps += _implications(conditions, n)
+        steps += implications(conditions.gamma * conditions.sigma_max, n)
     if conditions.scalar is not None:
         steps.append(Step(conditions.scalar, *reason("the vanishing condition solved for ",
                                                      sp.Symbol("w"))))
@@ -192,11 +206,13 @@ def _bounds(rnn, n, T):
     return steps
 
 
-def _implications(conditions, n):
+def implications(gain, n):
+    """gain < 1 ⇒ lim_{T→∞} ‖∂h_T/∂h_0‖ = 0 and lim = ∞ ⇒ gain > 1, for the bound's
+    ``gain`` γ_φ‖W_hh‖₂ (as a symbol or as this RNN's value)."""
     limit = sp.Limit(norm(partial(_h("T", n), _h(0, n))), T_, sp.oo)
-    return [Step(sp.Implies(conditions.sufficient_vanishing, sp.Eq(limit, 0)),
+    return [Step(sp.Implies(sp.Lt(gain, 1, evaluate=False), sp.Eq(limit, 0)),
                  "sufficient for vanishing"),
-            Step(sp.Implies(sp.Eq(limit, sp.oo), conditions.necessary_exploding),
+            Step(sp.Implies(sp.Eq(limit, sp.oo), sp.Gt(gain, 1, evaluate=False)),
                  "necessary (not sufficient) for exploding")]
 
 
