@@ -11,16 +11,14 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from derive.breaking import break_lines, width
+from derive.notation import RELATION_OPS, pretty
 from derive.notation import latex_cached as latex  # printed once per subexpression
-from derive.notation import pretty
 
 TEXT_WIDTH = 470.0  # pt: a little under A4's (483 pt) and letter's (500 pt) with 2 cm margins
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                  "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$"}
-_RELATION_OPS = {sp.Eq: "=", sp.Le: r"\leq", sp.Lt: "<", sp.Ge: r"\geq", sp.Gt: ">",
-                 sp.Ne: r"\neq"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ class Step:
         return _continued(f"{left} &{op} ", break_lines(rhs, budget - 12))
 
     def _sides(self):
-        op = _RELATION_OPS.get(type(self.relation))
+        op = RELATION_OPS.get(type(self.relation))
         if op is not None:
             return self.relation.lhs, op, self.relation.rhs
         if isinstance(self.relation, sp.Contains):

@@ -135,6 +135,10 @@ class _Printer(LatexPrinter):
                 rf"{{\partial {self._print(var)}{power}}}")
 
 
+RELATION_OPS = {sp.Eq: "=", sp.Le: r"\leq", sp.Lt: "<", sp.Ge: r"\geq", sp.Gt: ">",
+                sp.Ne: r"\neq"}  # LaTeX of the relations a display aligns at or breaks at
+
+
 def latex(expr):
     """LaTeX for a SymPy object, in the derivation's notation (terms kept in given order)."""
     return _Printer({"order": "none", "mat_delim": "("}).doprint(expr)

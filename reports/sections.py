@@ -13,7 +13,8 @@ import sympy as sp
 import derive
 import numeric
 from derive import derivations
-from derive.latex import escape_text, reason
+from derive._width import width
+from derive.latex import TEXT_WIDTH, escape_text, reason
 from derive.notation import T as T_
 from derive.notation import dphi, gamma_phi, k, latex, norm, norm2, z
 
@@ -36,7 +37,7 @@ def number(value, digits=6):
 def display(expr):
     """A displayed formula; one wider than the text is scaled down to the text width."""
     tex = latex(expr)
-    if len(tex) > 250:
+    if width(tex) > TEXT_WIDTH:
         return f"\\[ \\resizebox{{\\textwidth}}{{!}}{{$\\displaystyle {tex}$}} \\]\n"
     return f"\\[ {tex} \\]\n"
 

@@ -37,3 +37,14 @@ def test_latex_cached_derivation_is_byte_identical_to_the_uncached_printer(
     for module in (derive.breaking, derive.latex):
         monkeypatch.setattr(module, "latex", notation.latex)
     assert derive.derivation(rnn, T, expanded=expanded).to_latex() == cached
+
+
+def test_relation_ops_one_table_for_alignment_and_breaking():
+    """Step alignment and line breaking use the same relation table (≠ included)."""
+    import derive.breaking
+    import derive.latex
+
+    assert derive.breaking.RELATION_OPS is derive.latex.RELATION_OPS is notation.RELATION_OPS
+    long_sum = sp.Add(*sp.symbols("x_1:40"))
+    lines = derive.breaking.break_lines(sp.Ne(long_sum, long_sum + 1, evaluate=False), 300.0)
+    assert any(line.startswith(r"\neq") for line in lines), lines

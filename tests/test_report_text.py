@@ -168,3 +168,16 @@ def test_vector_steps_are_the_derivations_own_steps():
     assert [s.reason for s in steps[-2:]] == ["sufficient for vanishing",
                                               "necessary (not sufficient) for exploding"]
     assert "each $" in sections.aligned_with_wide(steps, wide)  # |φ'| ≤ γ_φ kept
+
+
+def test_display_scales_by_estimated_width_not_string_length():
+    """A short string that is wider than the text is scaled; a narrow formula is not."""
+    from derive._width import width
+    from derive.latex import TEXT_WIDTH
+    from reports import sections
+
+    wide = sympy.Add(*sympy.symbols("x_1:26"))
+    tex = sections.latex(wide)
+    assert len(tex) < 250 and width(tex) > TEXT_WIDTH
+    assert r"\resizebox{\textwidth}" in sections.display(wide)
+    assert sections.display(sympy.Symbol("x")) == "\\[ x \\]\n"
