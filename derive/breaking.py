@@ -12,7 +12,8 @@ from the LaTeX (``width``, in pt at 11 pt, on the generous side so that lines fi
 import sympy as sp
 
 from derive._width import width
-from derive.notation import latex
+from derive.notation import RELATION_OPS
+from derive.notation import latex_cached as latex  # printed once per subexpression
 
 _PLACEHOLDER = sp.Symbol("PLACEHOLDER")
 
@@ -123,11 +124,8 @@ def _split_extremum(expr, budget):
     return _bracket(lines, head, r"\Bigr)", budget)
 
 
-_OPS = {sp.Eq: "=", sp.Lt: "<", sp.Gt: ">", sp.Le: r"\leq", sp.Ge: r"\geq"}
-
-
 def _split_relation(expr, budget):
-    op = _OPS.get(type(expr))
+    op = RELATION_OPS.get(type(expr))
     if op is None:
         return None
     return _pack([break_lines(expr.lhs, budget), break_lines(expr.rhs, budget)],

@@ -14,11 +14,12 @@ from sympy.matrices import MatrixSet
 
 from derive.bounds import regime_conditions
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
-from derive.latex import Derivation, Step
+from derive.latex import Derivation, Step, reason
 from derive.notation import (
     T as T_,
 )
 from derive.notation import (
+    d2phi,
     diag,
     dphi,
     gamma_phi,
@@ -34,21 +35,21 @@ from derive.notation import (
     vector,
     z,
 )
-from derive.reasons import typeset
 from derive.rnn import check_step
 
 STRUCTURED_LIMIT = 6   # write ∂h_T/∂h_0 factor by factor up to this T, as a product beyond
 EXPLICIT_LIMIT = 6     # write W_hh, J_T and ‖W_hh‖ entry by entry only up to this n
+_N = sp.Symbol("n", integer=True, positive=True)  # the hidden size in reasons about any n
 
 
 def derivation(rnn, T, expanded=False):
     """The derivation for ``rnn`` over T steps (``expanded``: also the explicit product)."""
     check_step(rnn, T, "T", lowest=1)
     n, m = rnn.hidden, rnn.inputs
-    steps = (_recurrence(rnn, n, m) + _activation(rnn) + _step_jacobian(rnn, n, T)
-             + _product(rnn, n, T, expanded) + _bounds(rnn, n, T) + _bptt(n))
+    steps = (_recurrence(rnn, n, m) + _activation(rnn) + jacobian_steps(rnn, T)
+             + product_steps(rnn, T, expanded) + _bounds(rnn, n, T) + _bptt(n))
     return Derivation(f"Vanishing and exploding gradients: {rnn.activation.name} RNN, "
-                      f"n = {n}, T = {T}", tuple(typeset(step) for step in steps))
+                      f"n = {n}, T = {T}", tuple(steps))
 
 
 def _eq(lhs, rhs):
@@ -69,7 +70,7 @@ def _recurrence(rnn, n, m):
     a_k, x_k = vector("a_k", n), vector("x_k", m)
     steps = [
         Step(_eq(a_k, sp.MatAdd(W * _h("k-1", n), U * x_k, b, evaluate=False)),
-             "pre-activation at step k = 1, ..., T, input x_k"),
+             *reason("pre-activation at step ", k, " from 1 to ", T_, ", input ", x_k)),
         Step(_eq(_h("k", n), phi(a_k)), "hidden state, activation applied elementwise"),
     ]
     values = (rnn.W_hh, rnn.W_xh, rnn.b_h, rnn.h0)
@@ -82,25 +83,28 @@ def _recurrence(rnn, n, m):
             steps.append(Step(_eq(symbol, value), what))
         else:
             steps.append(Step(sp.Contains(symbol, MatrixSet(*value.shape, sp.S.Reals),
-                                          evaluate=False), f"{what}, {_entries(value)}"))
+                                          evaluate=False), *reason(f"{what}, ", *_entries(value))))
     return steps
 
 
 def _entries(value):
-    """Why the entries of a large parameter are not shown, and what they are."""
+    """Why the entries of a large parameter are not shown, and what they are (reason parts)."""
     rows, cols = value.shape
     kind = "symbols" if all(entry.is_Symbol for entry in value) else "given numbers"
-    return f"{rows * cols} entries ({kind}), too many to show for n > {EXPLICIT_LIMIT}"
+    return f"{rows * cols} entries ({kind}), too many to show for ", _LARGE
+
+
+_LARGE = sp.Gt(sp.Symbol("n"), EXPLICIT_LIMIT, evaluate=False)  # n > 6: entries not shown
 
 
 def _activation(rnn):
     act = rnn.activation
-    exact = "exact" if act.gamma_exact else "numeric, certified by bisection on phi''"
+    exact = ("exact",) if act.gamma_exact else ("numeric, certified by bisection on ", d2phi(z))
     return [
-        Step(_eq(phi(z), act.phi), f"activation {act.name}"),
+        Step(_eq(phi(z), act.phi), *reason("activation ", act.name)),
         Step(_eq(dphi(z), act.dphi), "derived by SymPy"),
         Step(_eq(gamma_phi, sup_abs(dphi(z))), "the activation gain"),
-        Step(_eq(gamma_phi, act.gamma), exact),
+        Step(_eq(gamma_phi, act.gamma), *reason(*exact)),
     ] + _attainment(act)
 
 
@@ -117,28 +121,36 @@ def _attainment(act):
     return steps
 
 
-def _step_jacobian(rnn, n, T):
+def jacobian_steps(rnn, T):
+    """D_k = diag(φ'(a_k)), ∂h_k/∂h_{k-1} = D_k W_hh, J_k = D_k W_hh, and last J_T entry by
+    entry (for n > EXPLICIT_LIMIT the formula of its entries instead)."""
+    n = rnn.hidden
     W = sp.MatrixSymbol("W_hh", n, n)
     D_k = sp.MatrixSymbol("D_k", n, n)
     J_k = sp.IndexedBase("J")[k]
     steps = [
-        Step(_eq(D_k, diag(dphi(vector("a_k", n)))), "the activation derivative at step k"),
+        Step(_eq(D_k, diag(dphi(vector("a_k", n)))),
+             *reason("the activation derivative at step ", k)),
         Step(_eq(partial(_h("k", n), _h("k-1", n)), D_k * W),
-             "chain rule: h_k depends on h_(k-1) through a_k"),
-        Step(_eq(J_k, D_k * W), "the step Jacobian J_k, an n x n matrix"),
+             *reason("chain rule: ", _h("k", 1), " depends on ", _h("k-1", 1), " through ",
+                     vector("a_k"))),
+        Step(_eq(J_k, D_k * W), *reason("the step Jacobian ", sp.Contains(
+            J_k, MatrixSet(_N, _N, sp.S.Reals), evaluate=False))),
     ]
     if n <= EXPLICIT_LIMIT:
         return steps + [Step(_eq(partial(_h(T, n), _h(T - 1, n)),
                                  step_jacobian(rnn, T, local=True)),
-                             f"the step Jacobian at k = T = {T}, entry by entry")]
+                             *reason("the step Jacobian at ", _eq(k, T_), ", ", _eq(T_, T),
+                                     ", entry by entry"))]
     entry = sp.Eq(sp.Indexed("J", k, i, j),
                   dphi(sp.Indexed("a", k, i)) * sp.MatrixSymbol("W_hh", n, n)[i, j],
                   evaluate=False)
-    return steps + [Step(entry, f"its entries: {n * n}, too many to show for n > "
-                                f"{EXPLICIT_LIMIT}")]
+    return steps + [Step(entry, *reason(f"its entries: {n * n}, too many to show for ", _LARGE))]
 
 
-def _product(rnn, n, T, expanded):
+def product_steps(rnn, T, expanded=False):
+    """∂h_T/∂h_0 = J_T ⋯ J_1 (a product beyond STRUCTURED_LIMIT), then expanded if asked."""
+    n = rnn.hidden
     lhs = partial(_h(T, n), _h(0, n))
     if T <= STRUCTURED_LIMIT:
         rhs = structured_product(n, 0, T)
@@ -151,26 +163,38 @@ def _product(rnn, n, T, expanded):
     return steps
 
 
-def _bounds(rnn, n, T):
+def norm_steps(rnn, conditions=None):
+    """‖∂h_j/∂h_i‖ ≤ ∏‖D_k‖‖W_hh‖, ‖D_k‖ = max_i |φ'(a_{k,i})|, hence ≤ (γ_φ‖W_hh‖)^{j−i};
+    ‖W_hh‖₂ = σ_max (``conditions``: ``regime_conditions(rnn)`` when already computed)."""
+    n = rnn.hidden
     W = sp.MatrixSymbol("W_hh", n, n)
     D_k = sp.MatrixSymbol("D_k", n, n)
-    conditions = regime_conditions(rnn)
-    gap = j - i
+    conditions = conditions or regime_conditions(rnn)
     grad = partial(_h("j", n), _h("i", n))
-    steps = [
+    return [
         Step(sp.Le(norm(grad), sp.Product(norm(D_k) * norm(W), (k, i + 1, j)), evaluate=False),
              "submultiplicativity of the norm"),
         Step(_eq(norm(D_k), max_abs(dphi(sp.Symbol("a_{k,i}")))), "norm of a diagonal matrix"),
-        Step(sp.Le(norm(grad), (gamma_phi * norm(W)) ** gap, evaluate=False),
-             "each |phi'| is at most gamma"),
-        Step(_eq(norm2(W), conditions.sigma_max), "the largest singular value of W_hh"),
+        Step(sp.Le(norm(grad), (gamma_phi * norm(W)) ** (j - i), evaluate=False),
+             *reason("each ", sp.Le(sp.Abs(dphi(z)), gamma_phi, evaluate=False))),
+        Step(_eq(norm2(W), conditions.sigma_max),
+             *reason("the largest singular value of ", sp.MatrixSymbol("W_hh", 1, 1))),
+    ]
+
+
+def _bounds(rnn, n, T):
+    W = sp.MatrixSymbol("W_hh", n, n)
+    conditions = regime_conditions(rnn)
+    steps = norm_steps(rnn, conditions) + [
         Step(sp.Le(norm2(partial(_h(T, n), _h(0, n))), (conditions.gamma * conditions.sigma_max)
-                   ** T, evaluate=False), f"the bound for this RNN over T = {T} steps"),
+                   ** T, evaluate=False),
+             *reason("the bound for this RNN over ", _eq(T_, T), " steps")),
     ]
     if conditions.verdict is None:  # symbolic weights: the conditions as implications
-        steps += _implications(conditions, n)
+        steps += implications(conditions.gamma * conditions.sigma_max, n)
     if conditions.scalar is not None:
-        steps.append(Step(conditions.scalar, "the vanishing condition solved for w"))
+        steps.append(Step(conditions.scalar, *reason("the vanishing condition solved for ",
+                                                     sp.Symbol("w"))))
     if conditions.linear is not None:
         rho = sp.Function("rho")(W)
         steps += [
@@ -182,11 +206,13 @@ def _bounds(rnn, n, T):
     return steps
 
 
-def _implications(conditions, n):
+def implications(gain, n):
+    """gain < 1 ⇒ lim_{T→∞} ‖∂h_T/∂h_0‖ = 0 and lim = ∞ ⇒ gain > 1, for the bound's
+    ``gain`` γ_φ‖W_hh‖₂ (as a symbol or as this RNN's value)."""
     limit = sp.Limit(norm(partial(_h("T", n), _h(0, n))), T_, sp.oo)
-    return [Step(sp.Implies(conditions.sufficient_vanishing, sp.Eq(limit, 0)),
+    return [Step(sp.Implies(sp.Lt(gain, 1, evaluate=False), sp.Eq(limit, 0)),
                  "sufficient for vanishing"),
-            Step(sp.Implies(sp.Eq(limit, sp.oo), conditions.necessary_exploding),
+            Step(sp.Implies(sp.Eq(limit, sp.oo), sp.Gt(gain, 1, evaluate=False)),
                  "necessary (not sufficient) for exploding")]
 
 
@@ -221,9 +247,11 @@ def _bptt(n):
     L = sp.Symbol("L")
     return [
         Step(_eq(L, sp.Rational(1, 2) * norm(_h("T", n) - vector("y", n)) ** 2), "the loss"),
-        Step(_eq(vector("g_T", n), _h("T", n) - vector("y", n)), "g_k is dL/dh_k"),
+        Step(_eq(vector("g_T", n), _h("T", n) - vector("y", n)),
+             *reason(vector("g_k"), " is ", partial(L, vector("h_k")))),
         Step(_eq(delta, sp.MatrixSymbol("D_k", n, n) * g), "back through the activation"),
-        Step(_eq(vector("g_{k-1}", n), W.T * delta), "back through W_hh"),
+        Step(_eq(vector("g_{k-1}", n), W.T * delta),
+             *reason("back through ", sp.MatrixSymbol("W_hh", 1, 1).T)),
         Step(_eq(partial(L, W), sp.Sum(delta * _h("k-1", n).T, (k, 1, T_))),
              "BPTT: the sum of the path terms over time steps"),
     ]

@@ -8,17 +8,17 @@ import json
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from derive.breaking import break_lines, width
-from derive.notation import latex, pretty
+from derive.notation import RELATION_OPS, pretty
+from derive.notation import latex_cached as latex  # printed once per subexpression
 
 TEXT_WIDTH = 470.0  # pt: a little under A4's (483 pt) and letter's (500 pt) with 2 cm margins
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                  "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$"}
-_RELATION_OPS = {sp.Eq: "=", sp.Le: r"\leq", sp.Lt: "<", sp.Ge: r"\geq", sp.Gt: ">",
-                 sp.Ne: r"\neq"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Step:
         return _continued(f"{left} &{op} ", break_lines(rhs, budget - 12))
 
     def _sides(self):
-        op = _RELATION_OPS.get(type(self.relation))
+        op = RELATION_OPS.get(type(self.relation))
         if op is not None:
             return self.relation.lhs, op, self.relation.rhs
         if isinstance(self.relation, sp.Contains):
@@ -84,9 +84,32 @@ def reason(*parts):
 
 def _inline(expr):
     """``expr`` on one line for plain text: the Unicode pretty form when it fits on one line
-    (k = 1, gₖ), else SymPy's linear string (dL/dh_k as Derivative is rare in reasons)."""
+    (k = 1, gₖ), else a linear form (∂L/∂hₖ, Jₖ ∈ ℝ^(n×n), Wₕₕᵀ).
+
+    >>> _inline(sp.Derivative(sp.Symbol("L"), sp.Symbol("h_k")))
+    '∂L/∂hₖ'
+    """
     shown = pretty(expr)
-    return shown if "\n" not in shown else sp.sstr(expr, order="none")
+    return shown if "\n" not in shown else _Linear({"order": "none"}).doprint(expr)
+
+
+class _Linear(StrPrinter):
+    """SymPy's linear string, with ∂f/∂x, a ∈ B and ℝ^(n×n) written as a reader expects."""
+
+    def _print_Derivative(self, expr):
+        (var, count), = expr.variable_count
+        power = "" if count == 1 else f"^{_inline(count)}"
+        return f"∂{power}{_inline(expr.expr)}/∂{_inline(var)}{power}"
+
+    def _print_Contains(self, expr):
+        return f"{_inline(expr.args[0])} ∈ {_inline(expr.args[1])}"
+
+    def _print_Transpose(self, expr):
+        return f"({_inline(expr.arg)})ᵀ" if not expr.arg.is_symbol else f"{_inline(expr.arg)}ᵀ"
+
+    def _print_MatrixSet(self, expr):
+        rows, cols, field = expr.args
+        return f"{_inline(field)}^({_inline(rows)}×{_inline(cols)})"
 
 
 def _continued(first, lines):

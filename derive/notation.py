@@ -5,6 +5,8 @@ The derivation's formulas are SymPy objects; these few display-only functions (�
 derivatives as ∂h_k/∂h_{k-1}.
 """
 
+import functools
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
@@ -82,6 +84,13 @@ class dphi(_Display):  # noqa: N801
     pretty = ("φ′", "(", ")", "")
 
 
+class d2phi(_Display):  # noqa: N801
+    """φ''(x), the second derivative of the activation."""
+
+    template, text = r"\varphi''\left(%s\right)", "phi''(%s)"
+    pretty = ("φ″", "(", ")", "")
+
+
 class sup_abs(_Display):  # noqa: N801
     """sup_z |f(z)|."""
 
@@ -126,9 +135,29 @@ class _Printer(LatexPrinter):
                 rf"{{\partial {self._print(var)}{power}}}")
 
 
+RELATION_OPS = {sp.Eq: "=", sp.Le: r"\leq", sp.Lt: "<", sp.Ge: r"\geq", sp.Gt: ">",
+                sp.Ne: r"\neq"}  # LaTeX of the relations a display aligns at or breaks at
+
+
 def latex(expr):
     """LaTeX for a SymPy object, in the derivation's notation (terms kept in given order)."""
     return _Printer({"order": "none", "mat_delim": "("}).doprint(expr)
+
+
+@functools.lru_cache(maxsize=8192)
+def _latex_memo(expr):
+    return latex(expr)
+
+
+def latex_cached(expr):
+    """``latex(expr)``, remembered: line breaking and width estimates print the same
+    subexpressions at every level (SymPy objects are immutable and hashable; equal objects
+    print alike, a Float of another precision is not equal).  Unhashable objects (mutable
+    matrices) are printed afresh."""
+    try:
+        return _latex_memo(expr)
+    except TypeError:  # unhashable
+        return latex(expr)
 
 
 def _print_matrix_set(printer, expr):

@@ -12,9 +12,11 @@ import sympy as sp
 
 import derive
 import numeric
-from derive.latex import escape_text, reason
+from derive import derivations
+from derive._width import width
+from derive.latex import TEXT_WIDTH, escape_text, reason
 from derive.notation import T as T_
-from derive.notation import dphi, gamma_phi, k, latex, norm, norm2, partial, z
+from derive.notation import dphi, gamma_phi, k, latex, norm, norm2, z
 
 WORKED_CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
                "b_h": [0.1, -0.2], "h0": [0.3, -0.1], "x": [[0.2], [0.7], [-0.4]],
@@ -35,7 +37,7 @@ def number(value, digits=6):
 def display(expr):
     """A displayed formula; one wider than the text is scaled down to the text width."""
     tex = latex(expr)
-    if len(tex) > 250:
+    if width(tex) > TEXT_WIDTH:
         return f"\\[ \\resizebox{{\\textwidth}}{{!}}{{$\\displaystyle {tex}$}} \\]\n"
     return f"\\[ {tex} \\]\n"
 
@@ -151,7 +153,7 @@ def vector_rnn():
         gammas[name] = {"gamma": str(act.gamma), "decimal": float(act.gamma),
                         "exact": act.gamma_exact,
                         "attained": {key: where[key] for key in ("set", "limits")}}
-    text = (aligned_with_wide(vector_steps(), "the step Jacobian at")
+    text = (aligned_with_wide(*vector_steps())
             + "The gain $\\gamma_\\varphi = \\sup_z |\\varphi'(z)|$ of every registered "
             "activation, derived by SymPy (critical points of $\\varphi'$, one-sided limits at "
             "kinks, limits at $\\pm\\infty$):\n"
@@ -163,34 +165,25 @@ def vector_rnn():
     return text, {"gamma": gammas}
 
 
-VECTOR_REASONS = ("the activation derivative", "chain rule", "the step Jacobian",
-                  "product of step Jacobians", "submultiplicativity", "norm of a diagonal",
-                  "each |phi'|", "the largest singular value")
-
-
 def vector_steps():
-    """The n = 2 tanh derivation's Jacobian and bound steps, then the two conditions on
-    γ_φ‖W_hh‖₂ (sufficient for vanishing, necessary and not sufficient for exploding)."""
-    steps = derive.derivation(derive.RNN(2, activation="tanh"), 4).steps
-    chosen = tuple(s for s in steps if s.reason.startswith(VECTOR_REASONS))
-    gain = gamma_phi * norm2(W_HH)
-    limit = sp.Limit(norm(partial(sp.MatrixSymbol("h_T", 2, 1), sp.MatrixSymbol("h_0", 2, 1))),
-                     T_, sp.oo)
-    return chosen + (
-        derive.Step(sp.Implies(sp.Lt(gain, 1, evaluate=False), sp.Eq(limit, 0)),
-                    "sufficient for vanishing"),
-        derive.Step(sp.Implies(sp.Eq(limit, sp.oo), sp.Gt(gain, 1, evaluate=False)),
-                    "necessary, not sufficient, for exploding"))
+    """The n = 2 tanh derivation's Jacobian, product and norm steps (T = 4), then the two
+    conditions on γ_φ‖W_hh‖₂ (sufficient for vanishing, necessary and not sufficient for
+    exploding); and the wide step (J_T entry by entry)."""
+    rnn = derive.RNN(2, activation="tanh")
+    jacobians = derivations.jacobian_steps(rnn, 4)
+    steps = (tuple(jacobians) + tuple(derivations.product_steps(rnn, 4))
+             + tuple(derivations.norm_steps(rnn))
+             + tuple(derivations.implications(gamma_phi * norm2(W_HH), 2)))
+    return steps, jacobians[-1]
 
 
 def aligned_with_wide(steps, wide):
-    """``steps`` as align* blocks, except the step whose reason starts with ``wide``: it is
-    displayed alone (scaled to the text width when wider), its reason written above it."""
-    at = next(i for i, step in enumerate(steps) if step.reason.startswith(wide))
-    step = steps[at]
-    why = step.reason_tex or escape_text(step.reason)
+    """``steps`` as align* blocks, except the step ``wide``: it is displayed alone (scaled to
+    the text width when wider), its reason written above it."""
+    at = next(i for i, step in enumerate(steps) if step is wide)
+    why = wide.reason_tex or escape_text(wide.reason)
     return (derive.Derivation("", steps[:at]).to_latex() + why[0].upper() + why[1:] + ":\n"
-            + display(step.relation) + derive.Derivation("", steps[at + 1:]).to_latex())
+            + display(wide.relation) + derive.Derivation("", steps[at + 1:]).to_latex())
 
 
 def linear_case():

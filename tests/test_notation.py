@@ -1,7 +1,9 @@
 """The LaTeX printer's notation: transpose and matrix power never look alike."""
 
+import pytest
 import sympy as sp
 
+from derive import notation
 from derive.notation import T, k, latex
 
 W = sp.MatrixSymbol("W_hh", 2, 2)
@@ -17,3 +19,32 @@ def test_latex_transpose_is_top_and_power_is_parenthesised():
 def test_latex_transpose_of_a_product_is_parenthesised():
     h = sp.MatrixSymbol("h", 2, 1)
     assert latex(sp.Transpose(W * h)) == r"\left(W_{hh} h\right)^{\top}"
+
+
+@pytest.mark.parametrize("name, n, T, expanded", [("tanh", 2, 3, True), ("softplus", 8, 3, False),
+                                                  ("relu", 1, 4, True)])
+def test_latex_cached_derivation_is_byte_identical_to_the_uncached_printer(
+        name, n, T, expanded, monkeypatch):
+    """The memoised printer used by line breaking and Step.lines changes no byte, and is used."""
+    import derive.breaking
+    import derive.latex
+    from derive.notation import _latex_memo
+
+    rnn = derive.RNN(n, activation=name)
+    before = _latex_memo.cache_info().hits
+    cached = derive.derivation(rnn, T, expanded=expanded).to_latex()
+    assert _latex_memo.cache_info().hits > before
+    for module in (derive.breaking, derive.latex):
+        monkeypatch.setattr(module, "latex", notation.latex)
+    assert derive.derivation(rnn, T, expanded=expanded).to_latex() == cached
+
+
+def test_relation_ops_one_table_for_alignment_and_breaking():
+    """Step alignment and line breaking use the same relation table (≠ included)."""
+    import derive.breaking
+    import derive.latex
+
+    assert derive.breaking.RELATION_OPS is derive.latex.RELATION_OPS is notation.RELATION_OPS
+    long_sum = sp.Add(*sp.symbols("x_1:40"))
+    lines = derive.breaking.break_lines(sp.Ne(long_sum, long_sum + 1, evaluate=False), 300.0)
+    assert any(line.startswith(r"\neq") for line in lines), lines

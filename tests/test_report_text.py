@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+import sympy
 
 import derive
 import numeric
@@ -150,3 +151,33 @@ def test_report_says_sections_1_and_3_use_different_losses(built):
     seed = section(tex, "The scalar tanh")
     assert "L = \\left(y - h_{T}\\right)^{2}" in seed
     assert "which is not section 1's" in seed and "twice as large" in seed
+
+
+def test_vector_steps_are_the_derivations_own_steps():
+    """Section 2's steps are the n = 2 tanh derivation's own (built by the same functions, not
+    picked by reason text): Jacobian, product and norm steps, the two implications in the
+    derivation's wording, and J_T entry by entry displayed alone."""
+    from reports import sections
+
+    steps, wide = sections.vector_steps()
+    full = derive.derivation(derive.RNN(2, activation="tanh"), 4).steps
+    assert len(steps) == 11 and all(step in full for step in steps[:9])
+    assert wide in steps and wide in full and isinstance(wide.relation.rhs, sympy.MatrixBase)
+    assert [s.reason for s in steps[-2:]] == [s.reason for s in full
+                                              if s.reason.endswith(("vanishing", "exploding"))]
+    assert [s.reason for s in steps[-2:]] == ["sufficient for vanishing",
+                                              "necessary (not sufficient) for exploding"]
+    assert "each $" in sections.aligned_with_wide(steps, wide)  # |φ'| ≤ γ_φ kept
+
+
+def test_display_scales_by_estimated_width_not_string_length():
+    """A short string that is wider than the text is scaled; a narrow formula is not."""
+    from derive._width import width
+    from derive.latex import TEXT_WIDTH
+    from reports import sections
+
+    wide = sympy.Add(*sympy.symbols("x_1:26"))
+    tex = sections.latex(wide)
+    assert len(tex) < 250 and width(tex) > TEXT_WIDTH
+    assert r"\resizebox{\textwidth}" in sections.display(wide)
+    assert sections.display(sympy.Symbol("x")) == "\\[ x \\]\n"
