@@ -1,0 +1,179 @@
+"""One numeric path for every cell: forward pass, step Jacobians, the rescaled product
+∂s_T/∂s_0 and BPTT, all from the cell type's derived unit map (``numeric.cell_bridge``).
+
+For a channel L_j = W_ih[j] x + W_hh[j] h + biases and the unit map G (new state part a from
+channels, own state entries and unit parameters, unit by unit):
+
+    ∂s'_a/∂h = Σ_j diag(∂G_a/∂L_j) W_hh[j] + diag(∂G_a/∂h),   ∂s'_a/∂c = diag(∂G_a/∂c)
+    BPTT: δ_j = Σ_a g_a ⊙ ∂G_a/∂L_j;  ∂L/∂W_ih[j] += δ_j x_kᵀ, ∂L/∂W_hh[j] += δ_j h_{k−1}ᵀ,
+          ∂L/∂b[j] += δ_j;  g_{k−1} = Σ_j W_hh[j]ᵀ δ_j + Σ_a g_a ⊙ ∂G_a/∂s_own
+
+Parameters may carry leading batch dimensions (sweeps over a forget bias or a gain): every
+array broadcasts as NumPy's matmul does.  Shapes: state (..., S) in the order of the cell's
+state parts ([h; c] for the LSTM), x (T, m).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from numeric.cell_bridge import unit_functions
+from numeric.rnn import ScaledMatrix
+
+
+@dataclass(frozen=True)
+class CellTrajectory:
+    """Channels (T entries, each a list of (..., n) arrays, one per channel) and states
+    s_0..s_T ((T + 1) entries of (..., S))."""
+
+    channels: list
+    states: list
+
+
+def _block(params, name, index, n):
+    return params[name][..., index * n:(index + 1) * n, :] if params[name].ndim >= 2 \
+        and name.startswith("weight") else params[name][..., index * n:(index + 1) * n]
+
+
+def channel_values(kind, params, n, h, x_k):
+    """Every channel L_j at hidden state h (..., n) and input x_k (m,)."""
+    values = []
+    for ch in kind.channels:
+        total = 0.0
+        for name, index, by in ch.terms:
+            B = _block(params, name, index, n)
+            if by == "x":
+                total = total + B @ x_k
+            elif by == "h":
+                total = total + (B @ h[..., :, None])[..., 0]
+            else:
+                total = total + B
+        values.append(np.asarray(total, dtype=np.result_type(h, float)))
+    return values
+
+
+def _unit_inputs(kind, params, n, channels, s):
+    parts = [s[..., p * n:(p + 1) * n] for p in range(len(kind.state))]
+    return channels + parts + [params[name] for name in kind.unit_parameters]
+
+
+def forward(kind, act, params, s0, x, complex_values=False):
+    """The states s_0..s_T and the channels of every step (``complex_values``: complex G)."""
+    G, _ = unit_functions(kind, act, complex_values)
+    n = params[kind.parameters[0].name].shape[-2] // len(kind.parameters[0].bases)
+    states, channels = [np.asarray(s0)], []
+    for x_k in np.asarray(x):
+        L = channel_values(kind, params, n, states[-1][..., :n], x_k)
+        channels.append(L)
+        states.append(np.concatenate(G(*_unit_inputs(kind, params, n, L, states[-1])), axis=-1))
+    return CellTrajectory(channels, states)
+
+
+def hidden_size(kind, params):
+    first = kind.parameters[0]
+    return params[first.name].shape[-2] // len(first.bases)
+
+
+def step_partials(kind, act, params, channels, s):
+    """∂G rows (per new state part) of partials (per unit input), each (..., n)."""
+    _, dG = unit_functions(kind, act)
+    n = hidden_size(kind, params)
+    return dG(*_unit_inputs(kind, params, n, channels, s))
+
+
+def apply_step_jacobian(kind, params, partials, M):
+    """J_k M for a state-space matrix M (..., S, c), without forming J_k."""
+    n, parts, nch = hidden_size(kind, params), len(kind.state), len(kind.channels)
+    M_parts = [M[..., p * n:(p + 1) * n, :] for p in range(parts)]
+    recurrent = [(j, ch.recurrent) for j, ch in enumerate(kind.channels) if ch.recurrent]
+    WM = {j: _block(params, name, index, n) @ M_parts[0] for j, (name, index) in recurrent}
+    rows = []
+    for a in range(parts):
+        d = partials[a]
+        total = sum(d[j][..., :, None] * WM[j] for j, _ in recurrent) if recurrent else 0.0
+        for b in range(parts):
+            total = total + d[nch + b][..., :, None] * M_parts[b]
+        rows.append(total)
+    return np.concatenate(rows, axis=-2)
+
+
+def step_jacobians(kind, act, params, path):
+    """J_k = ∂s_k/∂s_{k−1} for k = 1..T, stacked (T, ..., S, S)."""
+    S = path.states[0].shape[-1]
+    eye = np.broadcast_to(np.eye(S), (*path.states[0].shape[:-1], S, S))
+    return np.stack([apply_step_jacobian(kind, params, step_partials(
+        kind, act, params, L, s), eye) for L, s in zip(path.channels, path.states, strict=False)])
+
+
+def jacobian_product(kind, act, params, path):
+    """∂s_T/∂s_0 = J_T ⋯ J_1 (unbatched), rescaled by a power of two after every step: a
+    ``ScaledMatrix`` that neither overflows nor underflows for any T."""
+    from numeric.rnn import _rescaled
+
+    P, exponent = np.eye(path.states[0].shape[-1]), 0
+    for L, s in zip(path.channels, path.states, strict=False):
+        P, exponent = _rescaled(apply_step_jacobian(
+            kind, params, step_partials(kind, act, params, L, s), P), exponent)
+    return ScaledMatrix(P, exponent)
+
+
+def log10_product_norms(kind, act, params, path, T_values):
+    """log10 ‖∂s_T/∂s_0‖₂ for every T in ``T_values`` (sorted), batched over the parameters'
+    leading dimensions: an array (len(T_values), ...).  Every step rescales each batch
+    member's product by a power of two (exact) and carries the exponent."""
+    S = path.states[0].shape[-1]
+    batch = path.states[0].shape[:-1]
+    P = np.broadcast_to(np.eye(S), (*batch, S, S)).copy()
+    exponent = np.zeros(batch)
+    wanted, out = set(T_values), []
+    for k, (L, s) in enumerate(zip(path.channels, path.states, strict=False), start=1):
+        P = apply_step_jacobian(kind, params, step_partials(kind, act, params, L, s), P)
+        biggest = np.max(np.abs(P), axis=(-2, -1))
+        _, e = np.frexp(np.where(biggest > 0, biggest, 1.0))
+        P = P * np.ldexp(1.0, -e)[..., None, None]
+        exponent = exponent + e
+        if k in wanted:
+            with np.errstate(divide="ignore"):
+                out.append(np.log10(np.linalg.norm(P, 2, axis=(-2, -1)))
+                           + exponent * np.log10(2.0))
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class CellGradients:
+    """∂L/∂θ for every parameter (dict keyed by PyTorch's names, PyTorch's shapes),
+    ∂L/∂s_0 (S,), and L = ½‖h_T − y‖²."""
+
+    params: dict
+    state0: np.ndarray
+    loss: float
+
+
+def bptt(kind, act, params, s0, x, y):
+    """Backpropagation through time for L = ½‖h_T − y‖² (y of shape (n,)), unbatched."""
+    path = forward(kind, act, params, s0, x)
+    n, parts = hidden_size(kind, params), len(kind.state)
+    nch = len(kind.channels)
+    residual = path.states[-1][:n] - y
+    g = np.concatenate([residual, np.zeros((parts - 1) * n)])
+    grads = {name: np.zeros_like(value, dtype=float) for name, value in params.items()}
+    for k in range(len(x), 0, -1):
+        d = step_partials(kind, act, params, path.channels[k - 1], path.states[k - 1])
+        g_parts = [g[p * n:(p + 1) * n] for p in range(parts)]
+        h_prev, x_k = path.states[k - 1][:n], np.asarray(x[k - 1])
+        new_g = [sum(g_parts[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
+        for j, ch in enumerate(kind.channels):
+            delta = sum(g_parts[a] * d[a][j] for a in range(parts))
+            for name, index, by in ch.terms:
+                rows = slice(index * n, (index + 1) * n)
+                if by == "x":
+                    grads[name][rows] += np.outer(delta, x_k)
+                elif by == "h":
+                    grads[name][rows] += np.outer(delta, h_prev)
+                    new_g[0] = new_g[0] + params[name][rows].T @ delta
+                else:
+                    grads[name][rows] += delta
+        for u, name in enumerate(kind.unit_parameters):
+            grads[name] += sum(g_parts[a] * d[a][nch + parts + u] for a in range(parts))
+        g = np.concatenate(new_g)
+    return CellGradients(grads, g, 0.5 * float(residual @ residual))
