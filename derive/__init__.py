@@ -20,6 +20,21 @@ from derive.bounds import (
     spectral_norm,
     spectral_radius,
 )
+from derive.cells import (
+    CELLS,
+    Cell,
+    cell,
+    cell_kind,
+    cell_names,
+    explicit,
+    gate,
+    is_gate,
+    state_symbols,
+    step_map,
+    unit_map,
+    unit_partials,
+)
+from derive.cells.structure import structured_jacobian
 from derive.derivations import derivation
 from derive.jacobians import (
     MAX_OPERATIONS,
@@ -38,6 +53,8 @@ from derive.parser import parse_activation
 from derive.rnn import RNN
 
 __all__ = [
+    "CELLS", "Cell", "cell", "cell_kind", "cell_names", "explicit", "gate", "is_gate",
+    "state_symbols", "step_map", "structured_jacobian", "unit_map", "unit_partials",
     "MAX_OPERATIONS", "RNN", "Activation", "Derivation", "ExpressionTooLarge", "RegimeConditions",
     "Step", "derivation",
     "activation", "activation_names", "activation_parameters", "bptt_gradient", "bptt_terms",

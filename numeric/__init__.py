@@ -7,6 +7,13 @@ differences, complex step and an mpmath oracle, and sweeps over (w or g, T).
 
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
 from numeric.case import Case, case_from_dict
+from numeric.cell_bridge import unit_functions
+from numeric.cell_case import CellCase
+from numeric.cells import CellGradients, CellTrajectory, log10_product_norms
+from numeric.cells import bptt as cell_bptt
+from numeric.cells import forward as cell_forward
+from numeric.cells import jacobian_product as cell_jacobian_product
+from numeric.cells import step_jacobians as cell_step_jacobians
 from numeric.complex_step import check_complex_step
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
@@ -26,6 +33,8 @@ from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
+    "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
+    "cell_jacobian_product", "cell_step_jacobians", "log10_product_norms", "unit_functions",
     "TOLERANCES", "Case", "CheckReport", "GainSweep", "Gradients", "ScaledMatrix", "ScalarSweep",
     "Trajectory", "gain_sweep", "random_W0", "regime_labels", "scalar_sweep",
     "activation_functions", "bptt", "case_from_dict", "check_complex_step", "check_differences",

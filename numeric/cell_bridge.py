@@ -21,7 +21,7 @@ def _gate_modules(exprs, complex_values):
     modules = {}
     for expr in exprs:
         for node in expr.atoms(sp.Function):
-            if not derive.cells.is_gate(node):
+            if not derive.is_gate(node):
                 continue
             kind = type(node)
             if complex_values:
@@ -53,11 +53,11 @@ def _compile(inputs, exprs, complex_values=False):
 def unit_functions(kind, act, complex_values=False):
     """(G, ∂G) compiled for this cell type and activation (``complex_values``: G only, for
     complex arguments; ∂G is then None)."""
-    outputs, inputs = derive.cells.unit_map(kind, act)
+    outputs, inputs = derive.unit_map(kind, act)
     G = _compile(inputs, outputs, complex_values)
     if complex_values:
         return G, None
-    partials = derive.cells.unit_partials(kind, act)
+    partials = derive.unit_partials(kind, act)
     flat = _compile(inputs, [d for row in partials for d in row])
     width = len(inputs)
 
