@@ -1,6 +1,5 @@
 """derive.jacobians against independent oracles: exact powers, mpmath products, sympy.diff."""
 
-import time
 
 import mpmath
 import pytest
@@ -75,10 +74,11 @@ def test_jacobian_product_structured_order_and_identity():
     assert derive.jacobian_product(derive.RNN(3), 4, 4) == sp.Identity(3)
 
 
-def test_jacobian_product_structured_any_size_is_instant():
-    start = time.perf_counter()
+def test_jacobian_product_structured_any_size_is_symbols_only():
+    """Structured for any size: 2T matrix symbols, no entry expression is ever built."""
     product = derive.jacobian_product(derive.RNN(50), 0, 2000)
-    assert len(product.args) == 4000 and time.perf_counter() - start < 5
+    assert len(product.args) == 4000
+    assert all(isinstance(factor, sp.MatrixSymbol) for factor in product.args)
 
 
 def test_jacobian_product_expanded_equals_product_of_step_jacobians(rng):
@@ -100,12 +100,13 @@ def test_jacobian_product_past_given_inputs():
         derive.jacobian_product(derive.RNN(2, **CASE), 0, 4, expanded=True)
 
 
-@pytest.mark.parametrize("n, T", [(3, 12), (4, 30), (2, 200)])
-def test_expanded_size_guard_is_fast_and_points_to_numeric(n, T):
-    start = time.perf_counter()
+@pytest.mark.parametrize("n, T, stop", [(3, 12, 6), (4, 30, 5), (2, 200, 9)])
+def test_expanded_size_guard_stops_early_and_points_to_numeric(n, T, stop):
+    """The guard refuses at the first partial product past the limit (step ``stop``), not
+    after building all T factors: deterministic, unlike a wall-clock limit on a busy machine."""
     with pytest.raises(derive.ExpressionTooLarge, match="numeric") as err:
         derive.jacobian_product(derive.RNN(n), 0, T, expanded=True)
-    assert time.perf_counter() - start < 1.0
+    assert f"expanding ∂h_{stop}/∂h_0 (of ∂h_{T}/∂h_0)" in str(err.value)
     assert "200,000 operations" in str(err.value)
 
 
