@@ -63,12 +63,15 @@ class Dual:
     __rmul__ = __mul__
 
 
-def lift(f, df, at=None):
+def lift(f, df, at=None, rounded=False):
     """The function f on duals: f(v) + f'(w) d, with w = v unless ``at`` gives another point
-    (a kink: φ' taken on the float argument's side)."""
+    (a kink: φ' taken on the float argument's side); ``rounded``: f(v) and f'(w) rounded to
+    float64, as the code under test has them (to measure what that rounding does)."""
     def apply(z):
-        slope = df(z.v if at is None else at)
-        return Dual(f(z.v), {key: slope * t for key, t in z.d.items()})
+        value, slope = f(z.v), df(z.v if at is None else at)
+        if rounded:
+            value, slope = mp.mpf(float(value)), mp.mpf(float(slope))
+        return Dual(value, {key: slope * t for key, t in z.d.items()})
     return apply
 
 
@@ -76,8 +79,14 @@ def _sigmoid(z):
     return 1 / (1 + mp.exp(-z))
 
 
-SIGMA = lift(_sigmoid, lambda z: _sigmoid(z) * _sigmoid(-z))
-TANH = lift(mp.tanh, lambda z: mp.sech(z) ** 2)
+class Gates:
+    """The gate functions on duals: σ, tanh and, per unit i, φ (``phi(i)``); ``rounded``:
+    their values and slopes rounded to float64."""
+
+    def __init__(self, phi=None, rounded=False):
+        self.sigma = lift(_sigmoid, lambda z: _sigmoid(z) * _sigmoid(-z), rounded=rounded)
+        self.tanh = lift(mp.tanh, lambda z: mp.sech(z) ** 2, rounded=rounded)
+        self.phi = phi
 
 
 def dot(row, values):
@@ -101,35 +110,35 @@ def _gate(p, block, n, i, x, h):
         + p["bias_hh"][r]
 
 
-def elman(p, s, x, phi):
-    return [phi(i)(_gate(p, 0, len(s), i, x, s)) for i in range(len(s))]
+def elman(p, s, x, gates):
+    return [gates.phi(i)(_gate(p, 0, len(s), i, x, s)) for i in range(len(s))]
 
 
-def lstm(p, s, x, phi):
+def lstm(p, s, x, gates):
     n = len(s) // 2
     h, c, hs, cs = s[:n], s[n:], [], []
     for i in range(n):
-        i_g, f_g = SIGMA(_gate(p, 0, n, i, x, h)), SIGMA(_gate(p, 1, n, i, x, h))
-        g_g, o_g = TANH(_gate(p, 2, n, i, x, h)), SIGMA(_gate(p, 3, n, i, x, h))
+        i_g, f_g = gates.sigma(_gate(p, 0, n, i, x, h)), gates.sigma(_gate(p, 1, n, i, x, h))
+        g_g, o_g = gates.tanh(_gate(p, 2, n, i, x, h)), gates.sigma(_gate(p, 3, n, i, x, h))
         c_new = f_g * c[i] + i_g * g_g
-        hs.append(o_g * TANH(c_new))
+        hs.append(o_g * gates.tanh(c_new))
         cs.append(c_new)
     return hs + cs
 
 
-def gru(p, s, x, phi):
+def gru(p, s, x, gates):
     n, out = len(s), []
     for i in range(n):
-        r, z = SIGMA(_gate(p, 0, n, i, x, s)), SIGMA(_gate(p, 1, n, i, x, s))
+        r, z = gates.sigma(_gate(p, 0, n, i, x, s)), gates.sigma(_gate(p, 1, n, i, x, s))
         row = 2 * n + i
         inner = dot(p["weight_ih"][row], x) + p["bias_ih"][row] \
             + r * (dot(p["weight_hh"][row], s) + p["bias_hh"][row])
-        out.append((1 - z) * TANH(inner) + z * s[i])
+        out.append((1 - z) * gates.tanh(inner) + z * s[i])
     return out
 
 
-def indrnn(p, s, x, phi):
-    return [phi(i)(dot(p["weight_ih"][i], x) + p["bias"][i] + p["u"][i] * s[i])
+def indrnn(p, s, x, gates):
+    return [gates.phi(i)(dot(p["weight_ih"][i], x) + p["bias"][i] + p["u"][i] * s[i])
             for i in range(len(s))]
 
 
@@ -160,7 +169,7 @@ class CellReference:
     same_side: int = 0
 
 
-def cell_reference(case, dps=50, states=None, hints=None):
+def cell_reference(case, dps=50, states=None, hints=None, rounded=False):
     """The oracle of a ``numeric.CellCase`` at ``dps`` digits (floats converted exactly).
 
     ``states``: the float trajectory; when given, J_k and the local partials of step k are
@@ -168,7 +177,9 @@ def cell_reference(case, dps=50, states=None, hints=None):
     cannot avoid in the states is not charged to the derivatives: the states themselves are
     compared with the exact ones.  ``hints[k][i]``: (float argument, rounding bound) of unit
     i's φ at step k + 1 (elman, indrnn): where a kink of φ' lies between it and the exact
-    argument, within the bound, φ' is taken at the float one (its side of the kink)."""
+    argument, within the bound, φ' is taken at the float one (its side of the kink).
+    ``rounded``: every gate value and slope of the derivative pass rounded to float64 (the
+    states stay exact): how far the rounding of those values alone moves each quantity."""
     step = cell_oracle(case.kind.name)
     phi, dphi, independent = (None, None, True) if case.activation is None \
         else mp_activation(case.activation)
@@ -178,14 +189,15 @@ def cell_reference(case, dps=50, states=None, hints=None):
         xs = [[mp.mpf(float(v)) for v in row] for row in case.x]
         exact = [[mp.mpf(float(v)) for v in case.s0]]
         for k, x_k in enumerate(xs):
-            unit = _phi(phi, dphi, kinks, hints, k, [0])
+            unit = Gates(_phi(phi, dphi, kinks, hints, k, [0]))
             exact.append([d.v for d in step(plain, [Dual(v) for v in exact[-1]], x_k, unit)])
         base = exact if states is None else [[mp.mpf(float(v)) for v in s] for s in states]
         J, local, same = [], [], [0]
         seeded = {name: _mp_values(value, name) for name, value in case.params.items()}
         for k, x_k in enumerate(xs):
             s = [Dual(v, {("s", j): mp.mpf(1)}) for j, v in enumerate(base[k])]
-            out = step(seeded, s, x_k, _phi(phi, dphi, kinks, hints, k, same))
+            out = step(seeded, s, x_k, Gates(_phi(phi, dphi, kinks, hints, k, same, rounded),
+                                             rounded))
             J.append(mp.matrix([[o.d.get(("s", j), 0) for j in range(len(s))] for o in out]))
             local.append([{key: t for key, t in o.d.items() if key[0] != "s"} for o in out])
         product = mp.eye(len(case.s0))
@@ -205,7 +217,7 @@ def _mp_values(value, name=None):
     return convert(value.tolist(), ())
 
 
-def _phi(phi, dphi, kinks, hints, k, same):
+def _phi(phi, dphi, kinks, hints, k, same, rounded=False):
     """unit i ↦ φ on duals at step k + 1, φ' on the float argument's side of a kink within
     its rounding bound (counted in ``same[0]``)."""
     def at_unit(i):
@@ -221,7 +233,7 @@ def _phi(phi, dphi, kinks, hints, k, same):
                         (z.v - p) * (value - p) <= 0 for p in kinks):
                     at = value
                     same[0] += 1
-            return lift(phi, dphi, at)(z)
+            return lift(phi, dphi, at, rounded)(z)
         return apply
     return at_unit
 
