@@ -25,7 +25,7 @@ from numeric.cell_complex import ill_conditioned_steps
 from numeric.cell_differences import _rounding
 from numeric.cell_oracle import cell_reference
 from numeric.verdicts import Verdict
-from numeric.verify import LOW, TOLERANCES, _mp_normwise
+from numeric.verify import LOW, TOLERANCES, _mp_normwise, mpmath_report
 
 
 def check_cell_mpmath(case, rtol=None, dps=50):
@@ -69,12 +69,7 @@ def check_cell_mpmath(case, rtol=None, dps=50):
                         + _spread(ref.product, near.product))
     if skipped:
         notes.append(f"{skipped} quantities near or below float64's underflow not compared")
-    if ref.same_side:
-        notes.append(f"{ref.same_side} values of phi' taken at the float argument: a kink of "
-                     "phi' lies within its rounding")
-    if not ref.independent:
-        notes.append("custom activation: phi and phi' from SymPy's expressions (not independent)")
-    return verdict.report("mpmath", None, notes, "near or below float64's underflow")
+    return mpmath_report(verdict, notes, ref.same_side, ref.independent)
 
 
 def _spread(exact, rounded):

@@ -188,10 +188,16 @@ def check_mpmath(case, rtol=None, dps=50, reference=None):
         notes.append(f"phi'(a_k) underflows float64 at {underflow} entries (true values below "
                      f"{LOW:.1e}, where its factors such as exp(-a^2/2) leave the normal range): "
                      "quantities built from them are not compared")
-    if ref.same_side:
-        notes.append(f"{ref.same_side} entries of phi' taken at the float a_k: a kink of phi' "
+    return mpmath_report(verdict, notes, ref.same_side, ref.independent)
+
+
+def mpmath_report(verdict, notes, same_side, independent):
+    """The mpmath check's report, its notes completed: φ' taken at float arguments
+    (``same_side`` of them), φ not from the oracle's own table (not ``independent``)."""
+    if same_side:
+        notes.append(f"{same_side} entries of phi' taken at the float a_k: a kink of phi' "
                      "lies within its rounding")
-    if not ref.independent:
+    if not independent:
         notes.append("custom activation: phi and phi' from SymPy's expressions (not independent)")
     return verdict.report("mpmath", None, notes, "near or below float64's underflow")
 
