@@ -9,6 +9,7 @@ from numeric.bridge import activation_functions, compile_expression, complex_phi
 from numeric.case import Case, case_from_dict
 from numeric.cell_bridge import unit_functions
 from numeric.cell_case import CellCase
+from numeric.cell_checks import run_cell_checks
 from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
 from numeric.cells import CellGradients, CellTrajectory, log10_product_norms
 from numeric.cells import bptt as cell_bptt
@@ -37,6 +38,7 @@ __all__ = [
     "INIT_TEXT", "default_parameters", "recurrent_base",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
     "cell_jacobian_product", "cell_step_jacobians", "log10_product_norms", "unit_functions",
+    "run_cell_checks",
     "TOLERANCES", "Case", "CheckReport", "GainSweep", "Gradients", "ScaledMatrix", "ScalarSweep",
     "Trajectory", "gain_sweep", "random_W0", "regime_labels", "scalar_sweep",
     "activation_functions", "bptt", "case_from_dict", "check_complex_step", "check_differences",

@@ -188,10 +188,16 @@ def check_mpmath(case, rtol=None, dps=50, reference=None):
         notes.append(f"phi'(a_k) underflows float64 at {underflow} entries (true values below "
                      f"{LOW:.1e}, where its factors such as exp(-a^2/2) leave the normal range): "
                      "quantities built from them are not compared")
-    if ref.same_side:
-        notes.append(f"{ref.same_side} entries of phi' taken at the float a_k: a kink of phi' "
+    return mpmath_report(verdict, notes, ref.same_side, ref.independent)
+
+
+def mpmath_report(verdict, notes, same_side, independent):
+    """The mpmath check's report, its notes completed: φ' taken at float arguments
+    (``same_side`` of them), φ not from the oracle's own table (not ``independent``)."""
+    if same_side:
+        notes.append(f"{same_side} entries of phi' taken at the float a_k: a kink of phi' "
                      "lies within its rounding")
-    if not ref.independent:
+    if not independent:
         notes.append("custom activation: phi and phi' from SymPy's expressions (not independent)")
     return verdict.report("mpmath", None, notes, "near or below float64's underflow")
 
@@ -212,7 +218,13 @@ def _mp_normwise(value, exact):
 
 def run_checks(case, rtol=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
-    was not performed."""
+    was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``."""
+    from numeric.cell_case import CellCase
+
+    if isinstance(case, CellCase):
+        from numeric.cell_checks import run_cell_checks
+
+        return run_cell_checks(case, rtol)
     reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),
