@@ -11,6 +11,7 @@ from numeric.cell_bridge import unit_functions
 from numeric.cell_case import CellCase
 from numeric.cell_checks import run_cell_checks
 from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
+from numeric.cell_parse import cell_case_keys
 from numeric.cells import CellGradients, CellTrajectory, log10_product_norms
 from numeric.cells import bptt as cell_bptt
 from numeric.cells import forward as cell_forward
@@ -31,11 +32,12 @@ from numeric.rnn import (
 )
 from numeric.seed import per_step_gradient_norms, seed_program
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
+from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
-    "INIT_TEXT", "default_parameters", "recurrent_base",
+    "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
     "cell_jacobian_product", "cell_step_jacobians", "log10_product_norms", "unit_functions",
     "run_cell_checks",

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numeric import rnn
+from numeric import cell_parse, rnn
+from numeric.case_values import activation as _activation
+from numeric.case_values import array as _array
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,19 @@ REQUIRED = ("activation", "W_hh", "W_xh", "x")
 
 
 def case_from_dict(data):
-    """A ``Case`` from a parsed case file (the format ``rnngrad check --help`` shows);
-    ValueError naming what is wrong."""
+    """A ``Case`` from a parsed case file (the format ``rnngrad check --help`` shows), or a
+    ``CellCase`` when it has a "cell" key (``numeric.cell_parse``); ValueError naming what is
+    wrong."""
     import derive
 
     if not isinstance(data, dict):
         raise ValueError(f"case must be a JSON object, got {type(data).__name__}")
+    if "cell" in data:
+        return cell_parse.cell_case_from_dict(data)
     unknown = sorted(set(data) - set(CASE_KEYS))
     if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r}; expected keys: {', '.join(CASE_KEYS)}")
+        raise ValueError(f"unknown key {unknown[0]!r}; expected keys: {', '.join(CASE_KEYS)}"
+                         + cell_parse.cell_key_hint(unknown[0]))
     missing = [key for key in REQUIRED if key not in data]
     if missing:
         raise ValueError(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)})")
@@ -91,57 +97,3 @@ def case_from_dict(data):
     return Case(act, W_hh, _array(data["W_xh"], "W_xh", 2),
                 _array(data.get("b_h", zeros), "b_h", 1), _array(data.get("h0", zeros), "h0", 1),
                 x, y)
-
-
-def _activation(data, derive):
-    name = data["activation"]
-    if not isinstance(name, str):
-        raise ValueError(f"activation must be a string, got {type(name).__name__}")
-    if name in derive.activation_names():
-        if data.get("alpha") is None:
-            return derive.activation(name)
-        if "alpha" not in derive.activation_parameters(name):
-            raise ValueError(f"alpha applies to the registered leaky_relu and elu only, "
-                             f"not to {name}")
-        return derive.activation(name, alpha=_number(data["alpha"], "alpha"))
-    if "alpha" in data:
-        raise ValueError("alpha applies to the registered leaky_relu and elu only")
-    if name.strip().isidentifier():  # a bare name is a typo of a registered one, not "φ = x"
-        raise ValueError(f"unknown activation {name!r}; expected one of: "
-                         f"{', '.join(derive.activation_names())}, or a formula such as "
-                         f"'x/(1+Abs(x))'")
-    return derive.parse_activation(name)
-
-
-def _number(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, got {type(value).__name__} {value!r}"[:200])
-    try:
-        number = float(value)
-    except OverflowError:
-        raise ValueError(f"{name} is too large for float64") from None
-    if not np.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {number!r}")
-    return number
-
-
-def _array(value, name, ndim):
-    """A float64 array from nested lists of numbers, with ``ndim`` dimensions (None: any)."""
-    def walk(item, path):
-        if isinstance(item, list):
-            return [walk(v, f"{path}[{i}]") for i, v in enumerate(item)]
-        return _number(item, path)
-
-    if not isinstance(value, list):
-        raise ValueError(f"{name} must be a list, got {type(value).__name__}")
-    try:
-        array = np.array(walk(value, name), dtype=float)
-    except ValueError as err:
-        if str(err).startswith(name):
-            raise
-        raise ValueError(f"{name} must be rectangular (rows of equal length)") from None
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
-    return array

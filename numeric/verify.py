@@ -20,6 +20,7 @@ import numpy as np
 from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import activation_functions, kinks
+from numeric.cell_case import CellCase
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
 from numeric.oracle import mp_reference
@@ -219,7 +220,6 @@ def _mp_normwise(value, exact):
 def run_checks(case, rtol=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
     was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``."""
-    from numeric.cell_case import CellCase
 
     if isinstance(case, CellCase):
         from numeric.cell_checks import run_cell_checks

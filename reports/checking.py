@@ -1,4 +1,5 @@
-"""``rnngrad check``: a case file in, the forward pass, Jacobians, bounds and checks out.
+"""``rnngrad check``: a case file in, the forward pass, Jacobians, bounds and checks out
+(a cell case: ``reports.cell_checking``).
 
 The result holds: T, activation, h, step_jacobians, jacobian_product,
 spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh, grad_h0, checks
@@ -35,8 +36,11 @@ def parse_case_text(text):
 def check_case(case, rtol=None):
     """Everything ``rnngrad check`` reports, as a JSON-ready dict (non-finite numbers: null).
     ValueError when the float64 forward pass itself overflows."""
+    from reports.cell_checking import check_cell_case
+
+    run = check_cell_case if isinstance(case, numeric.CellCase) else _check_case
     with np.errstate(over="ignore", invalid="ignore"):
-        result = _check_case(case, rtol)
+        result = run(case, rtol)
     return _json_safe(result)
 
 
@@ -106,6 +110,10 @@ def _finite_or_none(value):
 
 def render_table(result):
     """The readable form of a check result (no --json)."""
+    if "cell" in result:
+        from reports.cell_checking import render_cell_table
+
+        return render_cell_table(result)
     rows = [f"rnngrad check: {result['activation']}, n = {len(result['h'][0])}, "
             f"T = {result['T']}",
             f"  ||W_hh||_2                 {result['spectral_norm_W']:.6g}",
@@ -114,14 +122,19 @@ def render_table(result):
             f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}"]
     if "loss" in result:
         rows.append(f"  loss                       {_fmt(result['loss'])}")
-    rows.append(f"  {'method':<14}{'max rel error':>14}{'tolerance':>11}  result")
+    return "\n".join(rows + _check_rows(result)) + "\n"
+
+
+def _check_rows(result):
+    """The table of the checks, then the verdict line."""
+    rows = [f"  {'method':<14}{'max rel error':>14}{'tolerance':>11}  result"]
     for name, check in result["checks"].items():
         verdict = {None: "n/a", True: "pass", False: "FAIL"}[check["passed"]]
         rows.append(f"  {name:<14}{_fmt(check['max_rel_error']):>14}"
                     f"{check['tolerance']:>11.0e}  {verdict}"
                     + (f"  ({check['note']})" if check["note"] else ""))
     rows.append(_verdict(result))
-    return "\n".join(rows) + "\n"
+    return rows
 
 
 def _verdict(result):

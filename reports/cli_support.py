@@ -24,7 +24,9 @@ Run the RNN of CASE.json forward, h_t = phi(W_hh h_(t-1) + W_xh x_t + b_h) for t
 and print h, the step Jacobians J_t = diag(phi'(a_t)) W_hh, their product dh_T/dh_0, the bound
 (gamma ||W_hh||_2)^T and, when the case has a target y, the loss and its gradients.  Every
 analytic derivative is checked against central differences, Richardson extrapolation, the
-complex step and a 50-digit mpmath computation."""
+complex step and a 50-digit mpmath computation.  With a "cell" key the case is an Elman,
+LSTM, GRU or IndRNN cell in PyTorch's layout (below): the same for its state s and
+ds_T/ds_0."""
 
 CHECK_EPILOG = """\
 case file: one JSON object, for example (n = 2 hidden units, m = 1 input, T = 3 steps)
@@ -62,8 +64,11 @@ exit status: 0 every check passed, 1 a check failed, 2 bad input (one line on st
 
 
 def check_epilog(names):
-    """The case-file format, listing the registered activation ``names``."""
-    return CHECK_EPILOG.replace("{names}", _wrap_names(names))
+    """The case-file formats (without and with a cell), listing the activation ``names``."""
+    from reports.cell_help import CELL_CASE_HELP
+
+    head, _, tail = CHECK_EPILOG.replace("{names}", _wrap_names(names)).rpartition("\n\n")
+    return f"{head}\n\n{CELL_CASE_HELP}\n\n{tail}"
 
 
 def _wrap_names(names, width=49, indent=" " * 39):

@@ -1,0 +1,61 @@
+"""Values of a parsed case file: finite numbers, rectangular float64 arrays and the activation,
+each refused with one line that names the key (shared by both case formats)."""
+
+import numpy as np
+
+
+def activation(data, derive):
+    """The derive Activation of ``data["activation"]`` (a registered name or a formula) with
+    the optional ``data["alpha"]``."""
+    name = data["activation"]
+    if not isinstance(name, str):
+        raise ValueError(f"activation must be a string, got {type(name).__name__}")
+    if name in derive.activation_names():
+        if data.get("alpha") is None:
+            return derive.activation(name)
+        if "alpha" not in derive.activation_parameters(name):
+            raise ValueError(f"alpha applies to the registered leaky_relu and elu only, "
+                             f"not to {name}")
+        return derive.activation(name, alpha=number(data["alpha"], "alpha"))
+    if "alpha" in data:
+        raise ValueError("alpha applies to the registered leaky_relu and elu only")
+    if name.strip().isidentifier():  # a bare name is a typo of a registered one, not "φ = x"
+        raise ValueError(f"unknown activation {name!r}; expected one of: "
+                         f"{', '.join(derive.activation_names())}, or a formula such as "
+                         f"'x/(1+Abs(x))'")
+    return derive.parse_activation(name)
+
+
+def number(value, name):
+    """``value`` as a finite float; ValueError naming ``name`` otherwise (bools refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number, got {type(value).__name__} {value!r}"[:200])
+    try:
+        result = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is too large for float64") from None
+    if not np.isfinite(result):
+        raise ValueError(f"{name} must be finite, got {result!r}")
+    return result
+
+
+def array(value, name, ndim):
+    """A float64 array from nested lists of numbers, with ``ndim`` dimensions (None: any)."""
+    def walk(item, path):
+        if isinstance(item, list):
+            return [walk(v, f"{path}[{i}]") for i, v in enumerate(item)]
+        return number(item, path)
+
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list, got {type(value).__name__}")
+    try:
+        result = np.array(walk(value, name), dtype=float)
+    except ValueError as err:
+        if str(err).startswith(name):
+            raise
+        raise ValueError(f"{name} must be rectangular (rows of equal length)") from None
+    if result.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if ndim is not None and result.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {result.shape}")
+    return result

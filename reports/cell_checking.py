@@ -1,0 +1,84 @@
+"""``rnngrad check`` for a cell case (a file with a "cell" key): the forward pass, the step
+Jacobians ∂s_k/∂s_{k−1} and their product ∂s_T/∂s_0 in state order (s = [h; c] for the LSTM),
+with y the loss L = ½‖h_T − y‖² and its gradients keyed by PyTorch's parameter names, and the
+four checks.  Quantities not representable in float64 are null, beside their log10.
+"""
+
+import numpy as np
+
+import numeric
+
+
+def check_cell_case(case, rtol):
+    """Everything ``rnngrad check`` reports for a ``numeric.CellCase``, as a dict (NumPy
+    values as lists; the caller maps non-finite floats to null)."""
+    path = case.trajectory()
+    states = np.array(path.states)
+    channels = np.array([np.array(L) for L in path.channels])
+    if not (np.all(np.isfinite(states)) and np.all(np.isfinite(channels))):
+        raise ValueError("the forward pass overflows float64 (a state or gate input reached "
+                         "inf); scale the weights or x down")
+    n, parts = case.hidden, case.state_names
+    J = case.step_jacobians()
+    product = case.jacobian_product()
+    value = product.value
+    result = {
+        "cell": case.kind.name, "state": list(parts), "T": case.T, "n": n,
+        "m": int(case.x.shape[1]),
+        "activation": None if case.activation is None else case.activation.name,
+        **{part: states[:, p * n:(p + 1) * n].tolist() for p, part in enumerate(parts)},
+        "step_jacobians": J.tolist(),
+        "jacobian_product": None if value is None else value.tolist(),
+        "log10_norm_product": product.log10_norm,
+        "log10_norm_product_source": "float64",
+    }
+    if case.y is not None:
+        result.update(_gradients(case))
+    checks = numeric.run_checks(case, rtol)
+    result["checks"] = {name: report.to_dict() for name, report in checks.items()}
+    result["passed"] = not any(report.passed is False for report in checks.values())
+    return result
+
+
+def _gradients(case):
+    """loss, grads (PyTorch's names and shapes), grad_h0 (grad_c0), elman's grad_W_hh."""
+    grads, n = case.gradients(), case.hidden
+    out = {"loss": grads.loss,
+           "grads": {name: value.tolist() for name, value in grads.params.items()}}
+    for p, part in enumerate(case.state_names):
+        out[f"grad_{part}0"] = grads.state0[p * n:(p + 1) * n].tolist()
+    if case.kind.name == "elman":
+        out["grad_W_hh"] = out["grads"]["weight_hh"]
+    return out
+
+
+def render_cell_table(result):
+    """The readable form of a cell check result (no --json); the table of the checks and the
+    verdict line as for the format without a cell."""
+    from reports.checking import _check_rows, _fmt
+
+    parts = result["state"]
+    state = parts[0] if len(parts) == 1 else f"[{'; '.join(parts)}]"
+    act = "" if result["activation"] is None else f", activation {result['activation']}"
+    rows = [f"rnngrad check: cell {result['cell']}{act}, n = {result['n']}, "
+            f"m = {result['m']}, T = {result['T']}",
+            f"  state s = {state} (state order {', '.join(parts)}; "
+            f"S = {len(parts) * result['n']})",
+            f"  h_T                        {_vector(result['h'][-1])}",
+            f"  log10 ||ds_T/ds_0||_2      {_fmt(result['log10_norm_product'])}",
+            "  ds_T/ds_0, rows and columns in state order:"]
+    product = result["jacobian_product"]
+    if product is None:
+        rows.append("    not representable in float64 (its log10 norm is above)")
+    else:
+        rows += [f"    {_vector(row)}" for row in product]
+    if "loss" in result:
+        rows.append(f"  loss                       {_fmt(result['loss'])}")
+        for part in parts:
+            rows.append(f"  dL/d{part}_0{' ' * 20}{_vector(result[f'grad_{part}0'])}")
+    return "\n".join(rows + _check_rows(result)) + "\n"
+
+
+def _vector(values):
+    return "[" + "  ".join(f"{v: .6e}" if v is not None else " null" for v in values) + "]"
+
