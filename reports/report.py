@@ -12,6 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from reports import audit, figures, sections  # noqa: E402
+from reports import cells_curves as curves  # noqa: E402
+from reports import section_cells as cells  # noqa: E402
 from reports import sections_more as more  # noqa: E402
 from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic  # noqa: E402
 
@@ -30,13 +32,15 @@ HEAD = r"""\documentclass[11pt]{article}
 
 def section_list(figure_dir, written=None):
     """(title, build) of every section; figures a section draws are added to ``written``."""
-    def bptt_figure(norms):
-        with plt.rc_context(figures.STYLE):
-            fig, ax = plt.subplots()
-            figures.plot_bptt_contributions(ax, norms)
-            paths = figures.save(fig, str(Path(figure_dir, "bptt_contributions")))
-        if written is not None:
-            written.extend(paths)
+    def draw(stem, plot, **size):
+        def figure(data):
+            with plt.rc_context(figures.STYLE):
+                fig, ax = plt.subplots(**size)
+                plot(ax, data)
+                paths = figures.save(fig, str(Path(figure_dir, stem)))
+            if written is not None:
+                written.extend(paths)
+        return figure
 
     return [
         ("Setting and notation", sections.setting),
@@ -45,11 +49,14 @@ def section_list(figure_dir, written=None):
         ("The vector RNN: Jacobians, bounds and activation gains", sections.vector_rnn),
         ("A worked 2x2 example, verified", sections.worked_example),
         ("Per-step BPTT contributions and the seed program",
-         lambda: more.seed_program(bptt_figure)),
+         lambda: more.seed_program(draw("bptt_contributions",
+                                        figures.plot_bptt_contributions))),
         ("Sweeps over T and w", more.sweeps),
         ("ReLU: the open question of seed 003", more.relu),
         ("Gradient clipping: mitigation, not cure", more.clipping),
         ("The dynamical-systems view", more.gelfand),
+        (cells.TITLE, lambda: cells.gated_cells(draw("gated_cells", curves.plot_gated_cells,
+                                                     figsize=(7.0, 4.6)))),
         ("Audit of the seeds' claims", audit.audit),
         ("Reproducibility", None),
     ]

@@ -11,10 +11,12 @@ import derive
 import numeric
 from derive.notation import latex, norm
 from numeric.seed import SEED_DEFECTS
+from reports.cells_curves import SEEDS as CELL_SEEDS
 from reports.sections import display, number, table
 
 GELFAND_A = [[9, -1, 2], [-2, 8, 4], [1, 1, 8]]
-SEEDS = {"seed_program": 0, "gain_sweep": 0, "clipping": 3}  # numpy.random.default_rng(seed)
+SEEDS = {"seed_program": 0, "gain_sweep": 0, "clipping": 3,  # numpy.random.default_rng(seed)
+         **{f"gated_cell_{use}": seed for use, seed in CELL_SEEDS.items()}}
 
 
 def seed_program(figure):

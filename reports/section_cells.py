@@ -1,0 +1,253 @@
+"""The report's section on gated cells: the LSTM and GRU step maps in PyTorch's gate order,
+their step Jacobians derived by SymPy block by block (``derive.structured_jacobian``), the
+constant error carousel, and the figure of log10‖∂h_T/∂h_0‖₂ against T (``cells_curves``).
+
+Every formula is printed by SymPy from SymPy objects; every number is computed here and the
+same values go to results.json under ``gated_cells``.
+"""
+
+import sympy as sp
+
+import derive
+from derive.notation import diag, latex, max_abs, norm2
+from reports import cells_curves as cc
+from reports.sections import number, table
+
+TITLE = "Gated cells: how LSTM and GRU keep gradients alive"
+ROW, COL = sp.symbols("i j", integer=True, positive=True)
+k, T = sp.symbols("k T", integer=True, positive=True)
+SIGMA = derive.gate(derive.activation("sigmoid"))
+
+
+def primes(kind, act, keep=None):
+    """{new-state expression: its primed symbol (c')} for the state parts other than ``keep``,
+    so that c' stands for c σ(z_f) + σ(z_i) tanh(z_g) wherever it occurs."""
+    outputs, _ = derive.unit_map(kind, act)
+    return {out: sp.Symbol(f"{part}'") for part, out in zip(kind.state, outputs, strict=True)
+            if part != keep and not out.is_Symbol}
+
+
+def shown_blocks(kind, act=None):
+    """The blocks ∂s'_{a,i}/∂s_{b,j} as the report prints them: ``structured_jacobian`` with
+    each new state part that occurs inside a block written as its primed symbol."""
+    replace = primes(kind, act)
+    return {key: block.xreplace(replace)
+            for key, block in derive.structured_jacobian(kind, act).items()}
+
+
+def gate_rank(kind, term):
+    """Where ``term`` sorts in a block: δ_ij first, then by its weight in PyTorch's gate order."""
+    bases = kind.parameter("weight_hh").bases
+    names = [str(atom.base) for atom in term.atoms(sp.Indexed)]
+    return min((bases.index(name) for name in names if name in bases), default=-1)
+
+
+def block_terms(kind, block):
+    """The terms of a block, δ_ij first, then in gate order (their sum is the block)."""
+    return sorted(sp.Add.make_args(block), key=lambda term: gate_rank(kind, term))
+
+
+def block_lhs(new, old):
+    """∂s'_{a,i}/∂s_{b,j} for state parts ``new`` and ``old`` (e.g. ∂c'_i/∂h_j)."""
+    return sp.Derivative(sp.Symbol(f"{new}'_i"), sp.Symbol(f"{old}_j"), evaluate=False)
+
+
+def aligned(rows):
+    """An align* of (lhs, [terms]): one term per line, the first beside ``lhs =``; a page may
+    break between rows, never inside one."""
+    blocks = []
+    for lhs, terms in rows:
+        tex = [latex(term) for term in terms]
+        lines = [f"{latex(lhs)} &= {tex[0]}"]
+        lines += ["&\\quad " + ("" if t.startswith("-") else "+ ") + t for t in tex[1:]]
+        blocks.append(" \\\\*\n".join(lines))
+    return "\\begin{align*}\n" + " \\\\\n".join(blocks) + "\n\\end{align*}\n"
+
+
+def jacobian_tex(kind, act=None):
+    """Every block of the derived step Jacobian, one term per line."""
+    return aligned([(block_lhs(*key), block_terms(kind, block))
+                    for key, block in shown_blocks(kind, act).items()])
+
+
+def channel_tex(kind):
+    """The linear channels in vector form (z_f = W_if x + b_if + W_hf h + b_hf)."""
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    vectors = {"x": sp.MatrixSymbol("x", m, 1), "h": sp.MatrixSymbol("h", n, 1)}
+    rows = []
+    for ch in kind.channels:
+        terms = []
+        for name, block, by in ch.terms:
+            p = kind.parameter(name)
+            base = sp.MatrixSymbol(p.bases[block], n, {"m": m, "n": n, 1: 1}[p.columns])
+            terms.append(base * vectors[by] if by else base)
+        rows.append((ch.symbol, [sp.MatAdd(*terms, evaluate=False)]))
+    return aligned(rows)
+
+
+def unit_tex(kind, act=None):
+    """The unit map, one new state entry per line (other new entries as primed symbols)."""
+    outputs, _ = derive.unit_map(kind, act)
+    return aligned([(sp.Symbol(f"{part}'"), [out.xreplace(primes(kind, act, keep=part))])
+                    for part, out in zip(kind.state, outputs, strict=True)])
+
+
+def carousel_tex():
+    """The (c, c) block as ∂c_k/∂c_{k−1} = diag(f_k), and the product along c."""
+    f_k, f_ki = sp.Symbol("f_k"), sp.Symbol("f_k,i")
+    step = sp.Eq(sp.Derivative(sp.Symbol("c_k"), sp.Symbol("c_k-1"), evaluate=False),
+                 diag(f_k), evaluate=False)
+    gate = sp.Eq(f_k, SIGMA(sp.Symbol("z_f,k")), evaluate=False)
+    path = sp.Product(diag(f_k), (k, 1, T))
+    product = sp.Eq(path, diag(sp.Product(f_k, (k, 1, T))), evaluate=False)
+    size = sp.Eq(norm2(path), max_abs(sp.Product(f_ki, (k, 1, T))), evaluate=False)
+    return (f"that is ${latex(step)}$ with the forget gate ${latex(gate)}$ of step $k$. No "
+            "weight matrix and no $\\tanh'$ enter this block: it is the constant error carousel "
+            "(Hochreiter and Schmidhuber, 1997; the forget gate is Gers et al., 2000). The "
+            "part of $\\partial c_T/\\partial c_0$ that stays on $c$ multiplies forget gates "
+            "only,\n" + f"\\[ {latex(product)}, \\qquad {latex(size)}, \\]\n"
+            "so it keeps its size over any $T$ as long as the gates stay near 1. ")
+
+
+LOG10 = sp.Function("log_10")
+B_F = sp.Symbol("b_f")
+
+
+def bias_table(curves):
+    """Per LSTM curve: b_f, σ(b_f) exact and decimal, log10 σ(b_f), and the measured carousel
+    rate, slope and log10‖∂h_T/∂h_0‖₂ at T = T_max."""
+    rows = []
+    for curve in curves:
+        f = derive.activation("sigmoid").at(sp.Integer(curve.forget_bias))
+        values = (float(f), float(sp.log(f, 10)), curve.carousel, cc.slope(curve.log10_norm),
+                  float(curve.log10_norm[-1]))
+        rows.append([f"${curve.forget_bias}$", f"${latex(f)}$"]
+                    + [f"${number(value, 4)}$" for value in values])
+    T_max = len(curves[0].log10_norm)
+    header = [f"${latex(B_F)}$", f"${latex(SIGMA(B_F))}$", "decimal",
+              f"${latex(LOG10(SIGMA(B_F)))}$", "carousel rate", "slope", f"at $T = {T_max}$"]
+    return table(header, rows, "r" * len(header))
+
+
+def norm_symbol():
+    """‖∂h_T/∂h_0‖₂ as a SymPy object."""
+    return norm2(sp.Derivative(sp.Symbol("h_T"), sp.Symbol("h_0"), evaluate=False))
+
+
+def figure_tex():
+    """The figure with its caption."""
+    drive = sp.Eq(sp.Symbol("x_t"), sp.Float(cc.DRIVE, 2) * sp.Symbol("epsilon_t"))
+    return ("\\begin{figure}[!htb]\\centering\n"
+            "\\includegraphics[width=0.85\\textwidth]{figures/gated_cells.pdf}\n"
+            f"\\caption{{${latex(LOG10(norm_symbol()))}$ against $T$ for an Elman cell (tanh), "
+            "LSTMs with forget bias "
+            f"${', '.join(latex(b) for b in sp.sympify(cc.FORGET_BIASES))}$ and a GRU, at "
+            f"PyTorch's default initialisation ($n = {cc.N}$, $m = {cc.M}$, ${latex(drive)}$, "
+            "$h_0 = c_0 = 0$).}\\label{fig:gated-cells}\n\\end{figure}\n")
+
+
+def setup_text():
+    """How the figure's numbers were made (initialisation, seeds, drive, fit)."""
+    n = sp.Symbol("n", positive=True)
+    uniform = sp.Function("uniform")(-1 / sp.sqrt(n), 1 / sp.sqrt(n))
+    f_ki = sp.Symbol("f_k,i")
+    rate = sp.Sum(LOG10(f_ki), (k, 1, T)) / T
+    path = sp.Eq(norm2(sp.Product(diag(sp.Symbol("f_k")), (k, 1, T))),
+                 max_abs(sp.Product(f_ki, (k, 1, T))), evaluate=False)
+    return ("The figure follows the hidden-to-hidden block of the product, "
+            f"${latex(norm_symbol())}$ with $c_0$ held fixed (for the LSTM the top-left "
+            "$n \\times n$ block of $\\partial s_T/\\partial s_0$), for $T = 1, \\dots, "
+            f"{cc.T_MAX}$. Every weight and bias is drawn ${latex(uniform)}$, PyTorch's "
+            f"default, with $n = {cc.N}$, $m = {cc.M}$, by NumPy's "
+            f"\\texttt{{default\\_rng({cc.SEEDS['parameters']})}} (the three LSTMs share this "
+            "draw and differ only in $b_f$, set as the $f$ block of \\texttt{bias\\_ih}, the "
+            "$f$ block of \\texttt{bias\\_hh} set to 0); $h_0 = c_0 = 0$; the inputs are "
+            f"$x_t = {cc.DRIVE:g}\\,\\epsilon_t$ with $\\epsilon_t$ standard normal from "
+            f"\\texttt{{default\\_rng({cc.SEEDS['inputs']})}}. A slope is the least-squares "
+            f"slope of a curve over $T = {cc.FIT_FROM}, \\dots, {cc.T_MAX}$, in decades per "
+            "step. The carousel rate is the decades per step of the diagonal path alone, "
+            "along the same trajectory (for the GRU with the update gate "
+            f"${latex(SIGMA(sp.Symbol('z_z')))}$ in place of $f$): with\n"
+            f"\\[ {latex(path)}, \\qquad {latex(rate)}, \\]\nthe second at "
+            f"$T = {cc.T_MAX}$, maximised over the units $i$.\n\n")
+
+
+def findings(curves):
+    """The paragraph on what the figure shows, from the computed curves."""
+    elman, lstms, gru = curves[0], curves[1:-1], curves[-1]
+    T_max, start = len(elman.log10_norm), cc.ordered_from(lstms)
+
+    def said(curve):
+        return (f"slope ${number(cc.slope(curve.log10_norm), 4)}$, "
+                f"${number(float(curve.log10_norm[-1]), 6)}$ at $T = {T_max}$")
+
+    order = (f"at every $T$ from ${start}$ to ${T_max}$" if start is not None
+             else f"not at $T = {T_max}$")
+    slower = all(cc.slope(c.log10_norm) > c.carousel for c in (*lstms, gru))
+    return (f"What the figure shows (log10 values): the Elman cell vanishes fastest "
+            f"({said(elman)}); the GRU ({said(gru)}) and the LSTM with $b_f = 0$ "
+            f"({said(lstms[0])}) vanish too, more slowly; $b_f = 1$ gives {said(lstms[1])}, "
+            f"and $b_f = 3$ {said(lstms[2])}: after {T_max} steps the gradient has lost "
+            f"${number(-float(lstms[2].log10_norm[-1]), 4)}$ decades instead of "
+            f"${number(-float(elman.log10_norm[-1]), 4)}$. The forget bias orders the LSTM "
+            f"curves {order}: the larger $b_f$, the larger the gradient. "
+            + ("Each gated product decays more slowly than its carousel alone (the table's "
+               "slope against its carousel rate; GRU: "
+               f"${number(cc.slope(gru.log10_norm), 4)}$ against "
+               f"${number(gru.carousel, 4)}$): the paths through $h$ and the weights add to the "
+               "diagonal path rather than cancel it.\n" if slower else
+               "Not every gated product decays more slowly than its carousel alone.\n"))
+
+
+def notation_tex(*relations):
+    """Relations printed inline, separated by commas."""
+    return ", ".join(f"${latex(r)}$" for r in relations)
+
+
+def lstm_text(curves):
+    """The LSTM: step map, derived Jacobian, the carousel and the forget bias."""
+    kind, tanh = derive.cell_kind("lstm"), derive.gate(derive.activation("tanh"))
+    gates = [sp.Eq(sp.Symbol(g), (tanh if g == "g" else SIGMA)(sp.Symbol(f"z_{g}")))
+             for g in "ifgo"]
+    return ("\\paragraph{LSTM.} PyTorch's \\texttt{nn.LSTMCell} stacks its gates in the order "
+            "$i, f, g, o$ (row blocks of \\texttt{weight\\_ih}, \\texttt{weight\\_hh}, "
+            "\\texttt{bias\\_ih}, \\texttt{bias\\_hh}); each gate reads a linear channel\n"
+            + channel_tex(kind) + "and, unit by unit ($z_f$ stands for unit $i$'s entry, "
+            "$h$ and $c$ for its entries of $h_{k-1}$ and $c_{k-1}$, a prime for step $k$; "
+            + notation_tex(*gates) + "),\n" + unit_tex(kind)
+            + "SymPy derives the step Jacobian, $s = [h; c]$, block by block from this map "
+            f"(index notation: ${latex(sp.KroneckerDelta(ROW, COL))}$ is Kronecker's delta, "
+            f"${latex(sp.IndexedBase('W_hf')[ROW, COL])}$ an entry of the forget gate's "
+            "recurrent weights; terms in gate order):\n" + jacobian_tex(kind)
+            + f"The $(c, c)$ block is ${latex(shown_blocks(kind)[('c', 'c')])}$, "
+            + carousel_tex() + "The forget bias $b_f$ sets where the gate sits: near "
+            f"${latex(sp.Eq(sp.Symbol('z_f'), B_F))}$ the gate is "
+            f"${latex(SIGMA(B_F))}$ and the carousel keeps that fraction per step. For the "
+            "three LSTMs of the figure:\n" + bias_table(curves[1:-1]))
+
+
+def gru_text():
+    """The GRU: step map, derived Jacobian and its update-gate carousel."""
+    kind = derive.cell_kind("gru")
+    delta = next(t for t in block_terms(kind, shown_blocks(kind)[("h", "h")])
+                 if t.has(sp.KroneckerDelta))
+    return ("\\paragraph{GRU.} \\texttt{nn.GRUCell} stacks $r, z, n$:\n" + channel_tex(kind)
+            + "and, unit by unit,\n" + unit_tex(kind) + "Its derived step Jacobian is\n"
+            + jacobian_tex(kind) + f"Its first term, ${latex(delta)}$, is the update gate's "
+            f"carousel: where ${latex(SIGMA(sp.Symbol('z_z')))}$ is near 1 the unit copies $h$ "
+            "across the step. Unlike the LSTM's, it shares its block with the terms through "
+            "the weights.\n\n")
+
+
+def gated_cells(figure):
+    """(LaTeX, results) of the section; ``figure(curves)`` draws and saves the figure."""
+    curves = cc.gated_curves()
+    figure(curves)
+    text = ("The Elman cell's step Jacobian, derived from its step map (tanh), multiplies by a "
+            "full weight matrix at every step:\n"
+            + jacobian_tex(derive.cell_kind("elman"), derive.activation("tanh"))
+            + "and the earlier sections showed how such products vanish or explode. Gated cells "
+            "add a path whose Jacobian is diagonal, with gate values between 0 and 1 that the "
+            "network can hold near 1.\n\n"
+            + lstm_text(curves) + gru_text() + figure_tex() + setup_text() + findings(curves))
+    return text, cc.results(curves)
