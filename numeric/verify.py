@@ -220,7 +220,6 @@ def _mp_normwise(value, exact):
 def run_checks(case, rtol=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
     was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``."""
-
     if isinstance(case, CellCase):
         from numeric.cell_checks import run_cell_checks
 
