@@ -10,6 +10,7 @@ from numeric.case import Case, case_from_dict
 from numeric.cell_bridge import unit_functions
 from numeric.cell_case import CellCase
 from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
+from numeric.cell_sweep import CellSweep, cell_gain_sweep, forget_bias_sweep
 from numeric.cells import CellGradients, CellTrajectory, log10_product_norms
 from numeric.cells import bptt as cell_bptt
 from numeric.cells import forward as cell_forward
@@ -35,6 +36,7 @@ from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_chec
 
 __all__ = [
     "INIT_TEXT", "default_parameters", "recurrent_base",
+    "CellSweep", "cell_gain_sweep", "forget_bias_sweep",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
     "cell_jacobian_product", "cell_step_jacobians", "log10_product_norms", "unit_functions",
     "TOLERANCES", "Case", "CheckReport", "GainSweep", "Gradients", "ScaledMatrix", "ScalarSweep",
