@@ -64,7 +64,7 @@ def product_norms(kind, act, params, path, T_values, blocks=("s",)):
         raise ValueError(f"T must be in 1..{len(path.channels)}, got {T_values}")
     recurrent, W = _recurrent_weights(kind, params, n, batch)
     C = n if set(blocks) == {"h"} else S
-    P = np.ascontiguousarray(np.broadcast_to(np.eye(S)[:, :C], (*batch, S, C)))
+    P = np.broadcast_to(np.eye(S)[:, :C], (*batch, S, C)).copy()
     buffers = (np.empty_like(P), np.empty((*batch, n, C)))
     exponent, found = np.zeros(batch), {}
     chunk = max(1, CHUNK_ENTRIES // max(1, int(np.prod(batch, dtype=np.int64)) * S * n))
@@ -108,10 +108,13 @@ def _step(kind, d, dense, step, P, buffers, n):
 
 def _rescale(P):
     """Divide each batch member of P (..., S, C) by 2^e, e the exponent of its largest |entry|
-    (max |P| in [½, 1) afterwards; exact); returns e (0 where P is exactly zero)."""
+    (max |P| in [½, 1) afterwards; exact); returns e (0 where P is exactly zero).  Two
+    factors, since 2^-e alone overflows for a subnormal P (e < −1023)."""
     biggest = np.maximum(P.max(axis=(-2, -1)), -P.min(axis=(-2, -1)))
     _, e = np.frexp(biggest)
-    P *= np.ldexp(1.0, -e)[..., None, None]
+    half = -e // 2
+    P *= np.ldexp(1.0, half)[..., None, None]
+    P *= np.ldexp(1.0, -e - half)[..., None, None]
     return e
 
 
