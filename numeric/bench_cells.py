@@ -59,7 +59,6 @@ def run_c(quick, timed, have_torch):
 def _torch_setup(biases, T, n):
     import torch
 
-    torch.set_default_dtype(torch.float64)
     params = forget_bias_parameters(biases, n, 1, 0)
     x, _ = sweep_inputs(T, 1, 0)
     return torch, {k: torch.tensor(v) for k, v in params.items()}, torch.tensor(x)
@@ -67,12 +66,13 @@ def _torch_setup(biases, T, n):
 
 def _product(torch, jacobians, S, B):
     """log10‖J_T ⋯ J_1‖₂ per batch member; ``jacobians`` yields (L, B, S, S) chunks."""
-    P, exponent = torch.eye(S).repeat(B, 1, 1), torch.zeros(B)
+    f64 = torch.float64
+    P, exponent = torch.eye(S, dtype=f64).repeat(B, 1, 1), torch.zeros(B, dtype=f64)
     for chunk in jacobians:
         for J in chunk:
             P = torch.bmm(J, P)
             _, e = torch.frexp(P.abs().amax(dim=(1, 2)))
-            P = P * torch.ldexp(torch.ones(B), -e)[:, None, None]
+            P = P * torch.ldexp(torch.ones(B, dtype=f64), -e)[:, None, None]
             exponent = exponent + e
     norms = torch.linalg.matrix_norm(P, 2)
     return (torch.log10(norms) + exponent * math.log10(2)).numpy()
@@ -83,9 +83,10 @@ def _peer_lstmcell(biases, T, n):
     from torch.func import jacrev
 
     B, S = len(biases), 2 * n
-    cell = torch.nn.LSTMCell(1 + 4 * n, n).requires_grad_(False)
+    cell = torch.nn.LSTMCell(1 + 4 * n, n, dtype=torch.float64).requires_grad_(False)
     with torch.no_grad():
-        cell.weight_ih.copy_(torch.cat([p["weight_ih"], torch.eye(4 * n)], dim=1))
+        identity = torch.eye(4 * n, dtype=torch.float64)
+        cell.weight_ih.copy_(torch.cat([p["weight_ih"], identity], dim=1))
         cell.weight_hh.copy_(p["weight_hh"])
         cell.bias_ih.zero_()
         cell.bias_hh.copy_(p["bias_hh"])
@@ -96,7 +97,7 @@ def _peer_lstmcell(biases, T, n):
         return torch.cat([h, c], dim=1)
 
     with torch.no_grad():
-        states = [torch.zeros(B, S)]
+        states = [torch.zeros(B, S, dtype=torch.float64)]
         for k in range(T - 1):
             states.append(step(states[-1], inputs[k]))
     states = torch.stack(states)
@@ -124,7 +125,7 @@ def _peer_vmap(biases, T, n):
 
     with torch.no_grad():
         forward = vmap(step, in_dims=(0, None, 0))
-        states = [torch.zeros(B, S)]
+        states = [torch.zeros(B, S, dtype=torch.float64)]
         for k in range(T - 1):
             states.append(forward(states[-1], x[k], p["bias_ih"]))
     states = torch.stack(states)
@@ -136,13 +137,13 @@ def _peer_vmap(biases, T, n):
 
 def _check_step(torch, p, step, n):
     """max |step − nn.LSTMCell| on one random state and input of bias member 0."""
-    cell = torch.nn.LSTMCell(1, n).requires_grad_(False)
+    cell = torch.nn.LSTMCell(1, n, dtype=torch.float64).requires_grad_(False)
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_hh"):
             getattr(cell, name).copy_(p[name])
         cell.bias_ih.copy_(p["bias_ih"][0])
         s = torch.tensor(np.random.default_rng(2).standard_normal(2 * n))
-        h, c = cell(torch.tensor([[0.3]]), (s[None, :n], s[None, n:]))
-        mine = step(s, torch.tensor([0.3]), p["bias_ih"][0])
+        h, c = cell(torch.tensor([[0.3]], dtype=torch.float64), (s[None, :n], s[None, n:]))
+        mine = step(s, torch.tensor([0.3], dtype=torch.float64), p["bias_ih"][0])
     return float((mine - torch.cat([h[0], c[0]])).abs().max())
 
