@@ -4,6 +4,8 @@ A: scalar tanh h_t = tanh(w h_{t-1} + x_t), x_t = 0.1·N(0,1) (seed 0), 1000 w i
    T ∈ {10, 100, 1000}: |∂h_T/∂h_0| for every w.
 B: n = 32 tanh, W_hh = g·W0, W0 ~ N(0, 1/n) (seed 0), 256 gains in [0.25, 2.5], T = 100,
    x_k = 0.1·N(0, I) (seed 1), h_0 = 0: ‖∂h_T/∂h_0‖₂ for every g.
+C: LSTM, n = 32, 64 forget-gate biases in [−2, 4], T = 1000: ‖∂s_T/∂s_0‖₂ for every bias,
+   against torch.func jacrev peers in float64 (``numeric.bench_cells``), as a ratio to them.
 
 Times are best-of-``repeat`` wall clock from one run, printed as ratios to a plain batched
 NumPy product without rescaling measured in the same run.  Peers (torch.autograd.functional.
@@ -120,8 +122,8 @@ def peers():
 
 
 def run(quick=False):
-    """Measure both workloads; a JSON-ready dict."""
-    from numeric import bench_peers
+    """Measure the workloads; a JSON-ready dict."""
+    from numeric import bench_cells, bench_peers
 
     report = {"peers_installed": peers(), "A": {}, "B": {}}
     w, T, x = workload_a(quick)
@@ -141,6 +143,7 @@ def run(quick=False):
                    "max_rel_diff_ours_baseline": rel_diff_log10(ours, base)}
     report["B"].update(_accuracy_b(W0, gains, TB, xb, ours, quick))
     report["B"].update(bench_peers.gain_peers(W0, gains, TB, xb, ours, t_base, quick))
+    report["C"] = bench_cells.run_c(quick, timed, report["peers_installed"]["torch"])
     return report
 
 
@@ -178,7 +181,7 @@ def main(argv=None):
 
 def render(report):
     lines = [f"peers installed: {report['peers_installed']}"]
-    for name in ("A", "B"):
+    for name in (key for key in ("A", "B", "C") if key in report):
         lines.append(f"workload {name}:")
         for key, value in report[name].items():
             if isinstance(value, list):

@@ -121,26 +121,12 @@ def log10_product_norms(kind, act, params, path, T_values, block=None):
     """log10 ‖∂s_T/∂s_0‖₂ for every T in ``T_values``, batched over the parameters' leading
     dimensions: an array (len(T_values), ...).  ``block="h"``: log10 ‖∂h_T/∂h_0‖₂, the
     hidden-to-hidden block (the LSTM's top-left n × n).  Every step rescales each batch
-    member's product by a power of two (exact) and carries the exponent."""
-    S = path.states[0].shape[-1]
-    n = hidden_size(kind, params)
-    batch = path.states[0].shape[:-1]
-    columns = np.eye(S)[:, :n] if block == "h" else np.eye(S)
-    P = np.broadcast_to(columns, (*batch, *columns.shape)).copy()
-    exponent = np.zeros(batch)
-    wanted, out = set(int(T) for T in T_values), []
-    for k, (L, s) in enumerate(zip(path.channels, path.states, strict=False), start=1):
-        P = apply_step_jacobian(kind, params, step_partials(kind, act, params, L, s), P)
-        biggest = np.max(np.abs(P), axis=(-2, -1))
-        _, e = np.frexp(np.where(biggest > 0, biggest, 1.0))
-        P = P * np.ldexp(1.0, -e)[..., None, None]
-        exponent = exponent + e
-        if k in wanted:
-            shown = P[..., :n, :] if block == "h" else P
-            with np.errstate(divide="ignore"):
-                out.append(np.log10(np.linalg.norm(shown, 2, axis=(-2, -1)))
-                           + exponent * np.log10(2.0))
-    return np.array(out)
+    member's product by a power of two (exact) and carries the exponent
+    (``numeric.cell_products``: step Jacobians formed a chunk of steps at a time)."""
+    from numeric.cell_products import product_norms
+
+    key = "h" if block == "h" else "s"
+    return product_norms(kind, act, params, path, T_values, (key,))[key]
 
 
 @dataclass(frozen=True)

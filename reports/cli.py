@@ -5,6 +5,8 @@
     rnngrad check CASE.json [--json] [--rtol R]
     rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--noise S] [--seed K]
                   [--json | --csv] [--plot FILE]
+    rnngrad sweep --cell C (--gain LIST | --forget-bias LIST) --T LIST [--hidden N] [--seed K]
+                  [--activation A] [--input X] [--noise S] [--json | --csv]
     rnngrad report [--out DIR] [--no-pdf]
     rnngrad --version
 
@@ -47,17 +49,24 @@ def build_parser():
         "for --w (linspace), a:b[:step] for --T (inclusive).  Negative values must be joined "
         "with '=': --w=-2.7,0.5 (a bare -2.7 reads as an option).  With h_0 = 0 and x_t = 0 "
         "(the defaults) tanh never leaves its fixed point 0, where it is linear: the output "
-        "says so; --input 0.1 or --noise 0.1 shows the non-linear regime.")
-    s.add_argument("--activation", default="tanh", metavar="A",
-                   help=f"one of: {', '.join(derive.activation_names())} (default tanh)")
-    s.add_argument("--w", required=True, metavar="LIST", help="weights: 0.5,1,1.5 or -3:3:61 "
+        "says so; --input 0.1 or --noise 0.1 shows the non-linear regime.  With --cell: "
+        "a cell's log10||ds_T/ds_0||_2 over a gain g (recurrent weights g * W0) or, for the "
+        "LSTM, a forget bias b_f (--forget-bias=-2:4:13), at PyTorch's default "
+        "initialisation drawn from --seed, driven by x_t = --input + --noise * N(0,1) "
+        "(default 0.1 * N(0,1)) from s_0 = 0.")
+    s.add_argument("--activation", metavar="A",
+                   help=f"one of: {', '.join(derive.activation_names())} (default tanh; "
+                        "with --cell for elman and indrnn only)")
+    s.add_argument("--w", metavar="LIST", help="weights: 0.5,1,1.5 or -3:3:61 "
                    "(write --w=-3:3:61 when it starts with a minus)")
     s.add_argument("--T", required=True, metavar="LIST", help="lengths: 1,10,100 or 1:1000:10")
-    s.add_argument("--h0", type=float, default=0.0, help="initial state h_0 (default 0)")
-    s.add_argument("--input", type=float, default=0.0, help="constant input x_t (default 0)")
-    s.add_argument("--noise", type=float, default=0.0,
-                   help="add noise * N(0,1) to x_t, drawn with --seed (default 0)")
-    s.add_argument("--seed", type=int, default=0, help="seed of the input noise (default 0)")
+    s.add_argument("--h0", type=float, help="initial state h_0 (default 0)")
+    s.add_argument("--input", type=float, help="constant input x_t (default 0)")
+    s.add_argument("--noise", type=float, help="add noise * N(0,1) to x_t, drawn with --seed "
+                   "(default 0; with --cell 0.1)")
+    s.add_argument("--seed", type=int, default=0, help="seed of the input noise; with --cell "
+                   "also of the parameters (default 0)")
+    add_cell_arguments(s)
     form = s.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print one JSON object (every value)")
     form.add_argument("--csv", action="store_true", help="print every (w, T) as CSV: "
@@ -119,10 +128,34 @@ def run_report(args):
     return 0
 
 
+def add_cell_arguments(s):
+    """The cell sweep's options of ``rnngrad sweep`` (``reports.cell_sweeping``)."""
+    s.add_argument("--cell", metavar="C", help="sweep a cell instead of the scalar RNN: one "
+                   f"of {', '.join(derive.cell_names())}")
+    s.add_argument("--hidden", type=int, metavar="N", help="with --cell: hidden size n "
+                   "(default 32)")
+    s.add_argument("--gain", metavar="LIST", help="with --cell: gains g, recurrent weights "
+                   "g * W0 (W0 ~ N(0, 1/n) for elman, PyTorch's default draw otherwise; "
+                   "indrnn: g * u), e.g. 0.25:2.5:64")
+    s.add_argument("--forget-bias", metavar="LIST", help="with --cell lstm: total forget-gate "
+                   "biases b_f (bias_ih's f block = b_f, bias_hh's = 0), e.g. "
+                   "--forget-bias=-2:4:13")
+
+
 def run_sweep(args):
+    from reports import cell_sweeping
     from reports.progress import Progress
     from reports.sweeping import run
 
+    if cell_sweeping.requested(args):
+        sys.stdout.write(cell_sweeping.run(args))
+        return 0
+    if args.w is None:
+        raise UsageError("the following arguments are required: --w (or --cell with --gain "
+                         "or --forget-bias)")
+    args.activation = args.activation or "tanh"
+    for name in ("h0", "input", "noise"):
+        setattr(args, name, 0.0 if getattr(args, name) is None else getattr(args, name))
     for name in ("h0", "input", "noise"):
         if not math.isfinite(getattr(args, name)):
             raise UsageError(f"--{name} must be finite, got {getattr(args, name)}")

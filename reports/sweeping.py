@@ -18,19 +18,20 @@ MAX_GRID = 10**7          # w values × T values (the output is a table of that 
 MAX_T = 10**7
 
 
-def parse_w(text):
-    """``0.5,1,1.5`` or ``a:b:num`` → a 1-D float array; ValueError naming the problem."""
+def parse_w(text, option="--w"):
+    """``0.5,1,1.5`` or ``a:b:num`` → a 1-D float array; ValueError naming the problem
+    (and ``option``, the flag that gave the text)."""
     if text.count(":") == 2:
         a, b, num = text.split(":")
-        count = _int(num, "--w a:b:num: num")
+        count = _int(num, f"{option} a:b:num: num")
         if count < 1:
-            raise ValueError(f"--w a:b:num needs num >= 1, got {count}")
-        start, stop = _float(a, "--w"), _float(b, "--w")
+            raise ValueError(f"{option} a:b:num needs num >= 1, got {count}")
+        start, stop = _float(a, option), _float(b, option)
         values = _snap(np.linspace(start, stop, count), max(abs(start), abs(stop)))
     elif ":" in text:
-        raise ValueError(f"--w takes a comma list or a:b:num, got {text!r}")
+        raise ValueError(f"{option} takes a comma list or a:b:num, got {text!r}")
     else:
-        values = np.array([_float(part, "--w") for part in text.split(",")])
+        values = np.array([_float(part, option) for part in text.split(",")])
     return values
 
 

@@ -22,6 +22,7 @@ def test_bench_quick_runs_and_reports():
     for row in report["B"]["mpmath_subsample"]:
         assert row["rel_error_vs_mpmath"] <= 1e-12 or row["g"] > 2
     assert set(report["peers_installed"]) == {"torch", "jax"}
+    assert report["C"]["ours_s"] > 0 and report["C"]["torch_vmap_jacrev_max_abs_diff_log10"] < 1e-12
 
 
 def test_bench_render_is_readable():
