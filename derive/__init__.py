@@ -51,6 +51,7 @@ from derive.jacobians import (
 from derive.latex import Derivation, Step
 from derive.parser import parse_activation
 from derive.rnn import RNN
+from derive.unrolled import Unrolled, unroll
 
 __all__ = [
     "CELLS", "Cell", "cell", "cell_kind", "cell_names", "explicit", "gate", "is_gate",
@@ -62,4 +63,5 @@ __all__ = [
     "expression_size", "hidden_state", "jacobian_product", "loss", "matrix_norm", "norm_bound",
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
     "spectral_radius", "step_jacobian",
+    "Unrolled", "unroll",
 ]
