@@ -10,7 +10,15 @@ D_k = diag(φ'(a_k)), γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless 
 1
 """
 
-from derive.activations import Activation, activation, activation_names, activation_parameters
+from derive._gain import derivative_pieces
+from derive._width import width as latex_width
+from derive.activations import (
+    Activation,
+    activation,
+    activation_names,
+    activation_parameters,
+    registry_entry,
+)
 from derive.bounds import (
     RegimeConditions,
     data_dependent_bound,
@@ -35,7 +43,13 @@ from derive.cells import (
     unit_partials,
 )
 from derive.cells.structure import structured_jacobian
-from derive.derivations import derivation
+from derive.derivations import (
+    derivation,
+    implications,
+    jacobian_steps,
+    norm_steps,
+    product_steps,
+)
 from derive.jacobians import (
     MAX_OPERATIONS,
     ExpressionTooLarge,
@@ -48,9 +62,12 @@ from derive.jacobians import (
     pre_activation,
     step_jacobian,
 )
-from derive.latex import Derivation, Step
+from derive.latex import TEXT_WIDTH, Derivation, Step, escape_text, reason
+from derive.notation import T, diag, dphi, gamma_phi, k, max_abs, norm, norm2, z
+from derive.notation import latex as to_latex
 from derive.parser import parse_activation
 from derive.rnn import RNN
+from derive.unrolled import Unrolled, unroll
 
 __all__ = [
     "CELLS", "Cell", "cell", "cell_kind", "cell_names", "explicit", "gate", "is_gate",
@@ -62,4 +79,10 @@ __all__ = [
     "expression_size", "hidden_state", "jacobian_product", "loss", "matrix_norm", "norm_bound",
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
     "spectral_radius", "step_jacobian",
+    "Unrolled", "unroll",
+    # for numeric and reports: registry lookups, φ' pieces, derivation steps, notation, LaTeX
+    "registry_entry", "derivative_pieces", "implications", "jacobian_steps", "norm_steps",
+    "product_steps", "T", "diag", "dphi", "max_abs", "gamma_phi", "k", "norm", "norm2", "z",
+    "to_latex",
+    "TEXT_WIDTH", "escape_text", "latex_width", "reason",
 ]

@@ -4,7 +4,8 @@
     ∂h_j/∂h_i = J_j J_{j-1} ⋯ J_{i+1}   (later steps on the left; I when i = j)
     ∂L/∂W_hh = Σ_k δ_k h_{k-1}^T,  δ_k = D_k g_k,  g_T = ∂L/∂h_T,  g_{k-1} = W_hh^T δ_k
 
-Unrolled states h_k are built once per RNN and shared by every expression that uses them, so a
+Unrolled states h_k are built once per RNN (``derive.unrolled``: one ``Unrolled`` per spec, cached
+by value) and shared by every expression that uses them, so a
 product's expression is a DAG of size O(T n^3).  Written out as a tree (what ``count_ops``,
 printing and ``lambdify`` without cse see) it grows like n^T; ``expression_size`` measures that
 tree size without expanding it, and the expanded forms refuse to go past ``MAX_OPERATIONS``.
@@ -12,7 +13,8 @@ tree size without expanding it, and the expanded forms refuse to go past ``MAX_O
 
 import sympy as sp
 
-from derive.rnn import check_step, state_symbols
+from derive.rnn import check_step
+from derive.unrolled import unroll
 
 MAX_OPERATIONS = 200_000
 
@@ -23,8 +25,8 @@ class ExpressionTooLarge(ValueError):
 
 def pre_activation(rnn, k):
     """a_k = W_hh h_{k-1} + W_xh x_k + b_h, unrolled back to h_0, (n, 1)."""
-    return _cached(rnn, ("a", k), lambda: (rnn.W_hh * hidden_state(rnn, k - 1)
-                                            + rnn.W_xh * rnn.input_at(k) + rnn.b_h))
+    check_step(rnn, k, "k", lowest=1)
+    return unroll(rnn).pre_activation(k)
 
 
 def hidden_state(rnn, k):
@@ -32,7 +34,7 @@ def hidden_state(rnn, k):
     check_step(rnn, k, "k")
     if k == 0:
         return rnn.h0
-    return _cached(rnn, ("h", k), lambda: pre_activation(rnn, k).applyfunc(rnn.activation.at))
+    return unroll(rnn).hidden_state(k)
 
 
 def step_jacobian(rnn, k, local=False):
@@ -46,20 +48,12 @@ def step_jacobian(rnn, k, local=False):
     Matrix([[w*(1 - tanh(b + h_0*w + u*x_1)**2)]])
     """
     check_step(rnn, k, "k", lowest=1)
-    return _cached(rnn, ("J", k, local),
-                   lambda: sp.ImmutableMatrix(activation_derivative(rnn, k, local) * rnn.W_hh))
+    return unroll(rnn).step_jacobian(k, local)
 
 
 def activation_derivative(rnn, k, local=False):
     """D_k = diag(φ'(a_k)), (n, n); a_k unrolled, or local in the symbols h_{k-1,i}."""
-    act = rnn.activation
-    if not act.dphi.has(act.variable):  # constant φ' (identity): no need to build a_k
-        return act.dphi * sp.eye(rnn.hidden)
-    if local:
-        a = rnn.W_hh * state_symbols(k - 1, rnn.hidden) + rnn.W_xh * rnn.input_at(k) + rnn.b_h
-    else:
-        a = pre_activation(rnn, k)
-    return sp.diag(*[act.derivative_at(a_i) for a_i in a])
+    return unroll(rnn).derivative(k, local)
 
 
 def jacobian_product(rnn, i, j, expanded=False, max_operations=MAX_OPERATIONS):
@@ -186,10 +180,3 @@ def _guard(matrix, sizes, limit, what, n):
             f"expanding {what} for n={n} would exceed {limit:,} operations "
             f"(already {size:,}); use the structured form (expanded=False) or the numeric "
             f"layer (numeric.jacobian_product, numeric.bptt)")
-
-
-def _cached(rnn, key, build):
-    cache = rnn._cache
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]

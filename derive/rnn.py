@@ -17,13 +17,15 @@ from derive.activations import Activation, activation
 class RNN:
     """An immutable RNN spec: hidden size n, input size m, activation φ and parameters.
 
+    A value: specs with equal fields are equal and hash alike (the unrolled expressions of
+    ``derive.unrolled`` are cached by it); nothing is stored in a spec after construction.
     Attributes: ``hidden`` (n), ``inputs`` (m), ``activation`` (an Activation), ``W_hh`` (n, n),
     ``W_xh`` (n, m), ``b_h`` (n, 1), ``h0`` (n, 1): ImmutableMatrix; ``x``: a tuple of T input
     columns (m, 1), or None for symbolic inputs of any length; ``T``: len(x) or None.
     """
 
     __slots__ = ("hidden", "inputs", "activation", "W_hh", "W_xh", "b_h", "h0", "x", "T",
-                 "_cache")
+                 "_hash")
 
     def __init__(self, hidden, inputs=1, activation="tanh", W_hh=None, W_xh=None, b_h=None,
                  h0=None, x=None):
@@ -39,13 +41,26 @@ class RNN:
         set_(self, "h0", _matrix(h0, "h0", n, 1, state_symbols(0, n)))
         set_(self, "x", None if x is None else _inputs(x, m))
         set_(self, "T", None if x is None else len(self.x))
-        set_(self, "_cache", {})
+        set_(self, "_hash", hash(self._fields()))  # of the fields above; part of the value
 
     def __setattr__(self, name, value):
         raise AttributeError(f"RNN is immutable; build a new one instead of setting {name}")
 
     def __delattr__(self, name):
         raise AttributeError(f"RNN is immutable; cannot delete {name}")
+
+    def _fields(self):
+        return (self.hidden, self.inputs, self.activation, self.W_hh, self.W_xh, self.b_h,
+                self.h0, self.x)
+
+    def __eq__(self, other):
+        if not isinstance(other, RNN):
+            return NotImplemented
+        return self is other or (self._hash == other._hash
+                                 and self._fields() == other._fields())
+
+    def __hash__(self):
+        return self._hash
 
     def __repr__(self):
         T = "" if self.T is None else f", T={self.T}"

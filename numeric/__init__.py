@@ -21,6 +21,7 @@ from numeric.cells import step_jacobians as cell_step_jacobians
 from numeric.complex_step import check_complex_step
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
+from numeric.oracle import mp_reference
 from numeric.rnn import (
     Gradients,
     ScaledMatrix,
@@ -31,7 +32,7 @@ from numeric.rnn import (
     product_along,
     step_jacobians,
 )
-from numeric.seed import per_step_gradient_norms, seed_program
+from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
@@ -49,4 +50,5 @@ __all__ = [
     "check_mpmath", "compile_expression", "complex_phi", "forward", "jacobian_product", "kinks",
     "product_along",
     "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
+    "SEED_DEFECTS", "mp_reference",
 ]

@@ -112,7 +112,9 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
 
 def _multiply_steps(W0, P, spare, scales, grow, low, exponent):
     """P ← D_k g W0 P for each step of a chunk (scales: (L, n, G, 1)), renormalising whenever
-    the cumulative bounds (high: grow per step; low: the cumulative log2 shrink) say so."""
+    the cumulative bounds (high: grow per step; low: the cumulative log2 shrink) say so.
+    This is elman_step_jacobian(g φ'(a_k), W0 @ P) of numeric.rnn fused for all gains (one
+    GEMM, then row scales in place); tests/test_sweep.py checks it against a plain product."""
     n, G, _ = P.shape
     L, start = len(scales), 0
     steps = np.arange(1, L + 1)[:, None]

@@ -3,7 +3,7 @@
 φ and φ' for the registered activations are written here with mpmath's own functions — the
 one deliberate exception to "numeric/ never retypes a formula": an oracle must not share the
 code it checks.  ``ORACLES`` is keyed by registry name; parameters (α of leaky_relu and elu)
-come from ``derive.activations.registry_entry``, never from the label.  A registered activation
+come from ``derive.registry_entry``, never from the label.  A registered activation
 without an entry is an error (``MissingOracle``), not a silent fallback.  Conventions at kinks
 match derive's (relu'(0) = 0, leaky_relu'(0) = α, hardtanh'(±1) = 0).  Custom activations (not
 in the registry) use SymPy's expressions evaluated by mpmath, and say so.
@@ -15,7 +15,7 @@ from functools import lru_cache
 import mpmath as mp
 import sympy as sp
 
-from derive.activations import registry_entry
+from derive import registry_entry
 
 
 class MissingOracle(LookupError):
@@ -147,8 +147,8 @@ def derivatives(case, W, D, hs):
     """J_k = diag(D_k) W, P = J_T ⋯ J_1 and ∂L/∂W_hh (BPTT) from the φ' values D: every one
     is affine in each single D_k,i, so a change of D_k,i by 1 changes it by its partial."""
     J, P = [], mp.eye(W.rows)
-    for row in D:
-        J.append(mp.diag(row) * W)
+    for row in D:  # J_k typed out here on purpose, not numeric.rnn.elman_step_jacobian: an
+        J.append(mp.diag(row) * W)  # oracle must not share the code it checks
         P = J[-1] * P
     grad = None if case.y is None else _mp_bptt(case, W, hs, D)
     return J, P, grad

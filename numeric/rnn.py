@@ -41,10 +41,24 @@ def forward(activation, W_hh, W_xh, b_h, h0, x, phi=None):
     return Trajectory(a, h)
 
 
+def elman_step_jacobian(dphi_values, W_hh):
+    """J_k = D_k W_hh = diag(φ'(a_k)) W_hh: the Elman step Jacobian, written once in numeric.
+
+    ``dphi_values`` φ'(a_k) (..., n) an array, ``W_hh`` (..., n, n); leading axes broadcast (steps,
+    swept weights), giving (..., n, n).  Applied to a product M, ``elman_step_jacobian(d,
+    W_hh @ M)`` = J_k M without forming J_k.  (The mpmath oracle keeps its own formula.)
+
+    >>> elman_step_jacobian(np.array([0.5, 2.0]), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([[0.5, 1. ],
+           [6. , 8. ]])
+    """
+    return dphi_values[..., None] * W_hh
+
+
 def step_jacobians(activation, W_hh, a):
     """J_k = diag(φ'(a_k)) W_hh for every step: (T, n, n) from a (T, n)."""
     _, dphi = activation_functions(activation)
-    return dphi(a)[:, :, None] * np.asarray(W_hh)[None, :, :]
+    return elman_step_jacobian(dphi(a), np.asarray(W_hh))
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,7 @@ def product_along(activation, W_hh, a, chunk=4096):
     P, exponent = np.eye(W_hh.shape[0], dtype=np.result_type(W_hh, a, float)), 0
     for start in range(0, len(a), chunk):
         for d in dphi(a[start:start + chunk]):
-            P, exponent = _rescaled(d[:, None] * (W_hh @ P), exponent)
+            P, exponent = _rescaled(elman_step_jacobian(d, W_hh @ P), exponent)
     return ScaledMatrix(P, exponent)
 
 

@@ -40,6 +40,7 @@ import numpy as np
 import derive
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, scalar_inputs
+from numeric.rnn import elman_step_jacobian
 
 LOG10_2 = math.log10(2.0)
 # The scalar pass multiplies in x87 extended precision where NumPy has it (64-bit mantissa): at
@@ -189,13 +190,14 @@ def _scalar_loop(act, w, T, x, h0, progress):
     wanted = _columns(T)
     out = np.empty((len(w), len(T)))
     T_max = int(T.max())
-    w_extended = w.astype(EXTENDED)
+    w_hh = w.astype(EXTENDED)[:, None, None]  # one 1×1 W_hh per swept w
     h = np.full(len(w), h0)
     mantissa, exponent = np.ones(len(w), dtype=EXTENDED), np.zeros(len(w), dtype=np.int64)
     for t in range(1, T_max + 1):
         a = w * h + x[t - 1]
         h = phi(a)
-        mantissa, shift = np.frexp(mantissa * (w_extended * dphi(a)))
+        J = elman_step_jacobian(dphi(a)[:, None], w_hh)[:, 0, 0]  # J_t = φ'(a_t) w, n = 1
+        mantissa, shift = np.frexp(mantissa * J)
         exponent += shift
         if t in wanted:
             with np.errstate(divide="ignore"):
@@ -209,9 +211,7 @@ def _scalar_loop(act, w, T, x, h0, progress):
 def _can_vanish(act):
     """Whether φ' is exactly 0 somewhere (a zero piece, as relu's): only then is a zero
     product exact rather than an underflow."""
-    from derive._gain import derivative_pieces
-
-    return any(expr == 0 for expr, _ in derivative_pieces(act.dphi, act.variable))
+    return any(expr == 0 for expr, _ in derive.derivative_pieces(act.dphi, act.variable))
 
 
 def _columns(T):

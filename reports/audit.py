@@ -7,8 +7,8 @@ recomputed value, the verdict and the reason (``null`` where a claim has no numb
 import sympy as sp
 
 import derive
-from derive.latex import escape_text, reason
-from derive.notation import dphi, latex, norm, z
+from derive import dphi, escape_text, norm, reason, z
+from derive import to_latex as latex
 from reports.sections import number, table
 
 C, t = sp.symbols("c t", positive=True)

@@ -96,10 +96,8 @@ def _check_case(case, rtol):
 def _mp_log10_norm(case):
     import mpmath as mp
 
-    from numeric.oracle import mp_reference
-
     with mp.workdps(50):
-        product = mp_reference(case).product
+        product = numeric.mp_reference(case).product
         norm = max(mp.svd_r(product, compute_uv=False)) if product.rows > 1 else abs(product[0])
         return float(mp.log10(norm)) if norm else None
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import derive
-from derive.derivations import derivation
+from derive import derivation
 from reports.cli_support import UsageError
 from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
 

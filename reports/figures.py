@@ -15,9 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from numeric.gains import gain_sweep  # noqa: E402
-from numeric.grids import random_W0  # noqa: E402
-from numeric.sweep import scalar_sweep  # noqa: E402
+from numeric import gain_sweep, random_W0, scalar_sweep  # noqa: E402
 
 STYLE = {"figure.figsize": (6.4, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
          "axes.grid": True, "grid.alpha": 0.3, "font.size": 10, "svg.hashsalt": "rnngrad",

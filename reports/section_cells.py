@@ -9,7 +9,8 @@ same values go to results.json under ``gated_cells``.
 import sympy as sp
 
 import derive
-from derive.notation import diag, latex, max_abs, norm2
+from derive import diag, max_abs, norm2
+from derive import to_latex as latex
 from reports import cells_curves as cc
 from reports.sections import number, table
 

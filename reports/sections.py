@@ -12,11 +12,10 @@ import sympy as sp
 
 import derive
 import numeric
-from derive import derivations
-from derive._width import width
-from derive.latex import TEXT_WIDTH, escape_text, reason
-from derive.notation import T as T_
-from derive.notation import dphi, gamma_phi, k, latex, norm, norm2, z
+from derive import TEXT_WIDTH, dphi, escape_text, gamma_phi, k, norm, norm2, reason, z
+from derive import T as T_
+from derive import latex_width as width
+from derive import to_latex as latex
 
 WORKED_CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
                "b_h": [0.1, -0.2], "h0": [0.3, -0.1], "x": [[0.2], [0.7], [-0.4]],
@@ -170,10 +169,10 @@ def vector_steps():
     conditions on γ_φ‖W_hh‖₂ (sufficient for vanishing, necessary and not sufficient for
     exploding); and the wide step (J_T entry by entry)."""
     rnn = derive.RNN(2, activation="tanh")
-    jacobians = derivations.jacobian_steps(rnn, 4)
-    steps = (tuple(jacobians) + tuple(derivations.product_steps(rnn, 4))
-             + tuple(derivations.norm_steps(rnn))
-             + tuple(derivations.implications(gamma_phi * norm2(W_HH), 2)))
+    jacobians = derive.jacobian_steps(rnn, 4)
+    steps = (tuple(jacobians) + tuple(derive.product_steps(rnn, 4))
+             + tuple(derive.norm_steps(rnn))
+             + tuple(derive.implications(gamma_phi * norm2(W_HH), 2)))
     return steps, jacobians[-1]
 
 

@@ -9,8 +9,9 @@ import sympy as sp
 
 import derive
 import numeric
-from derive.notation import latex, norm
-from numeric.seed import SEED_DEFECTS
+from derive import norm
+from derive import to_latex as latex
+from numeric import SEED_DEFECTS
 from reports.cells_curves import SEEDS as CELL_SEEDS
 from reports.sections import display, number, table
 
@@ -81,9 +82,7 @@ def code_in_texttt(text):
 
 
 def escape(text):
-    from derive.latex import escape_text
-
-    return escape_text(text)
+    return derive.escape_text(text)
 
 
 def sweeps():

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from numeric.sweep import scalar_sweep
+from numeric import scalar_sweep
 from reports import sweep_text
 
 MAX_GRID = 10**7          # w values × T values (the output is a table of that size)
