@@ -15,6 +15,7 @@
 
 import sympy as sp
 
+from derive._exact import exact_number
 from derive.cells.gates import gate
 from derive.cells.readable import readable_jacobian, value_symbol
 from derive.cells.structure import COL, ROW
@@ -38,7 +39,7 @@ def horizon(fraction=R, bias=B):
     solved, = sp.solve(sp.Eq(_RHO ** _TAU, R), _TAU)
     sigma = gate(_sigmoid()).activation.at(B)
     exact = sp.expand_log(solved.xreplace({_RHO: sigma}), force=True)
-    return exact.xreplace({R: sp.sympify(fraction), B: sp.sympify(bias)})
+    return exact.xreplace({R: exact_number(fraction, "fraction"), B: exact_number(bias, "bias")})
 
 
 def _sigmoid():
