@@ -17,6 +17,7 @@ refuse to grow past ``MAX_OPERATIONS`` (tree size, ``expression_size``).
 Matrix([[u]])
 """
 
+from dataclasses import replace
 from functools import lru_cache
 
 import sympy as sp
@@ -52,7 +53,8 @@ def _at_step(cell, k, gate_form):
     s, x, theta, *_ = local_partials(cell.kind, cell.hidden, cell.inputs, cell.activation,
                                      gate_form)
     values = [e for _, value in cell.parameters for e in value]
-    pairs = zip([*s, *x, *theta], [*state(cell, k - 1, gate_form), *cell.input_at(k), *values],
+    pairs = zip([*s, *x, *theta], [*_lifted_state(cell, k - 1, gate_form), *cell.input_at(k),
+                                   *values],
                 strict=True)
     return {a: b for a, b in pairs if a != b}
 
@@ -60,6 +62,11 @@ def _at_step(cell, k, gate_form):
 def state(cell, k, gate_form=False):
     """s_k unrolled back to s_0 (s_0 itself for k = 0), (S, 1): pure, remembered per cell."""
     check_step(cell, k, "k")
+    symbolic, values = lift(cell)
+    return put_values(_lifted_state(symbolic, k, gate_form), values)
+
+
+def _lifted_state(cell, k, gate_form):
     for j in range(k + 1):   # fill the memo in order: no deep recursion for long sequences
         value = _state(cell, j, gate_form)
     return value
@@ -79,6 +86,11 @@ def step_jacobian(cell, k, local=False, gate_form=False):
     check_step(cell, k, "k", lowest=1)
     if local:
         return _local_jacobian(cell, k, gate_form)
+    symbolic, values = lift(cell)
+    return put_values(_lifted_jacobian(symbolic, k, gate_form), values)
+
+
+def _lifted_jacobian(cell, k, gate_form=False):
     J = local_partials(cell.kind, cell.hidden, cell.inputs, cell.activation, gate_form)[4]
     return sp.ImmutableMatrix(J.xreplace(_at_step(cell, k, gate_form)))
 
@@ -105,11 +117,13 @@ def jacobian_product(cell, i, j, expanded=False, max_operations=MAX_OPERATIONS):
     if not expanded:
         return sp.Identity(S) if i == j else sp.MatMul(*[jacobian_symbol(cell, k)
                                                          for k in range(j, i, -1)])
-    product, sizes = sp.ImmutableMatrix(sp.eye(S)), {}
+    symbolic, values = lift(cell)
+    product, sizes, memo = sp.ImmutableMatrix(sp.eye(S)), {}, {}
     for k in range(i + 1, j + 1):
-        product = sp.ImmutableMatrix(step_jacobian(cell, k) * product)
-        guard(product, sizes, max_operations, f"∂s_{k}/∂s_{i} (of ∂s_{j}/∂s_{i})", cell)
-    return product
+        product = sp.ImmutableMatrix(_lifted_jacobian(symbolic, k) * product)
+        guard(put_values(product, values, memo), sizes, max_operations,
+              f"∂s_{k}/∂s_{i} (of ∂s_{j}/∂s_{i})", cell)
+    return put_values(product, values, memo)
 
 
 def loss(cell, T, y=None):
@@ -124,15 +138,17 @@ def bptt_gradient(cell, T, y=None, max_operations=MAX_OPERATIONS):
     check_step(cell, T, "T", lowest=1)
     n, S = cell.hidden, cell.state_size
     _, _, theta, _, Fs, Ft = local_partials(cell.kind, n, cell.inputs, cell.activation, False)
-    g = sp.ImmutableMatrix.vstack(state(cell, T)[:n, :] - target(cell, y), sp.zeros(S - n, 1))
-    total, sizes = sp.ImmutableMatrix.zeros(len(theta), 1), {}
+    symbolic, values = lift(cell)
+    residual = _lifted_state(symbolic, T, False)[:n, :] - target(cell, y)
+    g = sp.ImmutableMatrix.vstack(residual, sp.zeros(S - n, 1))
+    total, sizes, memo = sp.ImmutableMatrix.zeros(len(theta), 1), {}, {}
     for k in range(T, 0, -1):
-        at = _at_step(cell, k, False)
+        at = _at_step(symbolic, k, False)
         total = sp.ImmutableMatrix(total + Ft.xreplace(at).T * g)
         g = sp.ImmutableMatrix(Fs.xreplace(at).T * g)
-        guard(sp.ImmutableMatrix.vstack(total, g), sizes, max_operations,
-              f"∂L/∂θ back to step {k} of T = {T}", cell)
-    return _unflatten(cell, total, g)
+        guard(put_values(sp.ImmutableMatrix.vstack(total, g), values, memo), sizes,
+              max_operations, f"∂L/∂θ back to step {k} of T = {T}", cell)
+    return _unflatten(cell, put_values(total, values, memo), put_values(g, values, memo))
 
 
 def _unflatten(cell, flat, g):
@@ -144,6 +160,60 @@ def _unflatten(cell, flat, g):
     for p, part in enumerate(cell.kind.state):
         grads[f"{part}0"] = sp.ImmutableMatrix(g[p * cell.hidden:(p + 1) * cell.hidden, :])
     return grads
+
+
+@lru_cache(maxsize=256)
+def lift(cell):
+    """(the cell with every number in its parameters, s_0 and x replaced by a placeholder
+    symbol, {placeholder: number}).  Unrolled expressions are built on the placeholders and
+    the numbers go in last (``put_values``): built on numbers, every tanh(·) and exp(·) would
+    ask evalf about its whole argument, a tree walk of the shared DAG at every node."""
+    values = {}
+
+    def lifted(M):
+        def entry(i, j):
+            if M[i, j].free_symbols:
+                return M[i, j]
+            placeholder = sp.Dummy("v", real=True)
+            values[placeholder] = M[i, j]
+            return placeholder
+        return sp.ImmutableMatrix(M.rows, M.cols, entry)
+    parameters = tuple((name, lifted(value)) for name, value in cell.parameters)
+    x = None if cell.x is None else tuple(lifted(x_k) for x_k in cell.x)
+    return replace(cell, parameters=parameters, state0=lifted(cell.state0), x=x), values
+
+
+def put_values(matrix, values, memo=None):
+    """``matrix`` with the placeholders of ``lift`` replaced by their numbers, each distinct
+    subexpression rebuilt once (a DAG walk); nodes of numbers only are evaluated (exact
+    rational arithmetic), the others are rebuilt unevaluated, so no evalf walks the tree."""
+    if not values:
+        return matrix
+    memo = {} if memo is None else memo
+    return sp.ImmutableMatrix(matrix.rows, matrix.cols,
+                              [_put(e, values, memo) for e in matrix])
+
+
+def _put(expr, values, memo):
+    stack = [expr]
+    while stack:
+        node = stack[-1]
+        if node in memo:
+            stack.pop()
+        elif node in values or not node.args:
+            memo[node] = values.get(node, node)
+            stack.pop()
+        elif pending := [a for a in node.args if a not in memo]:
+            stack.extend(pending)
+        else:
+            stack.pop()
+            args = [memo[a] for a in node.args]
+            if all(a.is_Rational for a in args):
+                memo[node] = node.func(*args)
+            else:
+                with sp.evaluate(False):
+                    memo[node] = node.func(*args)
+    return memo[expr]
 
 
 def guard(matrix, sizes, limit, what, cell):
