@@ -18,7 +18,7 @@ OUT_FORMATS = {".tex": "latex", ".txt": "text", ".json": "json", ".pdf": "pdf"}
 def add_derive_parser(commands):
     """The ``derive`` subcommand, added to argparse's ``commands``."""
     d = commands.add_parser("derive", help="derive dh_k/dh_(k-1), the product, bounds and "
-                            "regime conditions for a symbolic RNN",
+                            "regime conditions for a symbolic RNN or cell (--cell)",
                             description="Print or write the step-by-step derivation.",
                             epilog="exit status: 0 success, 1 FILE.pdf not built (no TeX "
                             "engine, or TeX failed; FILE.tex is written all the same), 2 bad "
