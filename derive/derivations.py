@@ -13,6 +13,7 @@ import sympy as sp
 from sympy.matrices import MatrixSet
 
 from derive.bounds import regime_conditions
+from derive.cells.cell import Cell
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
 from derive.latex import Derivation, Step, reason
 from derive.notation import (
@@ -43,7 +44,11 @@ _N = sp.Symbol("n", integer=True, positive=True)  # the hidden size in reasons a
 
 
 def derivation(rnn, T, expanded=False):
-    """The derivation for ``rnn`` over T steps (``expanded``: also the explicit product)."""
+    """The derivation for ``rnn`` over T steps (``expanded``: also the explicit product); for a
+    cell (``derive.cell``) its own derivation (``derive.cells.derivation``)."""
+    if isinstance(rnn, Cell):
+        from derive.cells.derivation import cell_derivation
+        return cell_derivation(rnn, T, expanded)
     check_step(rnn, T, "T", lowest=1)
     n, m = rnn.hidden, rnn.inputs
     steps = (_recurrence(rnn, n, m) + _activation(rnn) + jacobian_steps(rnn, T)

@@ -13,6 +13,7 @@ tree size without expanding it, and the expanded forms refuse to go past ``MAX_O
 
 import sympy as sp
 
+from derive.cells.cell import Cell
 from derive.rnn import check_step
 from derive.unrolled import unroll
 
@@ -37,8 +38,9 @@ def hidden_state(rnn, k):
     return unroll(rnn).hidden_state(k)
 
 
-def step_jacobian(rnn, k, local=False):
-    """J_k = ∂h_k/∂h_{k-1} = diag(φ'(a_k)) W_hh, (n, n).
+def step_jacobian(rnn, k, local=False, **cell_options):
+    """J_k = ∂h_k/∂h_{k-1} = diag(φ'(a_k)) W_hh, (n, n).  For a cell (``derive.cell``),
+    ∂s_k/∂s_{k−1} derived from its step map (``derive.cells.calculus``; ``gate_form``).
 
     Unrolled (in terms of the parameters, h_0 and the inputs) by default; with ``local=True``
     in terms of the state symbols h_{k-1,i}, as one step of the recurrence reads.
@@ -47,6 +49,8 @@ def step_jacobian(rnn, k, local=False):
     >>> step_jacobian(RNN(1, activation="tanh"), 1, local=True)
     Matrix([[w*(1 - tanh(b + h_0*w + u*x_1)**2)]])
     """
+    if (cells := _for_cell(rnn, cell_options)) is not None:
+        return cells.step_jacobian(rnn, k, local, **cell_options)
     check_step(rnn, k, "k", lowest=1)
     return unroll(rnn).step_jacobian(k, local)
 
@@ -57,7 +61,8 @@ def activation_derivative(rnn, k, local=False):
 
 
 def jacobian_product(rnn, i, j, expanded=False, max_operations=MAX_OPERATIONS):
-    """∂h_j/∂h_i = J_j ⋯ J_{i+1}, later steps on the left; the identity when i = j.
+    """∂h_j/∂h_i = J_j ⋯ J_{i+1}, later steps on the left; the identity when i = j (for a
+    cell ∂s_j/∂s_i, a product of matrix symbols J_k when structured).
 
     Structured (default): a product of the matrix symbols D_k and W_hh, for any n, i, j.
     Expanded: the explicit (n, n) Matrix, refused with ``ExpressionTooLarge`` when its
@@ -69,6 +74,8 @@ def jacobian_product(rnn, i, j, expanded=False, max_operations=MAX_OPERATIONS):
     >>> jacobian_product(RNN(1, activation="identity", W_hh=[[1.5]]), 0, 3, expanded=True)
     Matrix([[27/8]])
     """
+    if (cells := _for_cell(rnn)) is not None:
+        return cells.jacobian_product(rnn, i, j, expanded, max_operations)
     check_step(rnn, i, "i")
     check_step(rnn, j, "j")
     if i > j:
@@ -135,13 +142,16 @@ def bptt_terms(rnn, T, y=None, max_operations=MAX_OPERATIONS):
 
 
 def bptt_gradient(rnn, T, y=None, max_operations=MAX_OPERATIONS):
-    """∂L/∂W_hh = Σ_k δ_k h_{k-1}^T for L = ½‖h_T − y‖², an explicit (n, n) Matrix.
+    """∂L/∂W_hh = Σ_k δ_k h_{k-1}^T for L = ½‖h_T − y‖², an explicit (n, n) Matrix.  For a
+    cell: a dict of ∂L/∂θ keyed by PyTorch's parameter names, and ∂L/∂h_0 (∂L/∂c_0) as h0 (c0).
 
     >>> from derive.rnn import RNN
     >>> bptt_gradient(RNN(1, activation="identity", W_hh=[[2]], W_xh=[[0]], b_h=[0],
     ...                   h0=[1]), 2, y=[0])
     Matrix([[16]])
     """
+    if (cells := _for_cell(rnn)) is not None:
+        return cells.bptt_gradient(rnn, T, y, max_operations)
     terms = bptt_terms(rnn, T, y, max_operations)
     total = sp.ImmutableMatrix(sp.zeros(rnn.hidden))
     for term in terms:
@@ -180,3 +190,14 @@ def _guard(matrix, sizes, limit, what, n):
             f"expanding {what} for n={n} would exceed {limit:,} operations "
             f"(already {size:,}); use the structured form (expanded=False) or the numeric "
             f"layer (numeric.jacobian_product, numeric.bptt)")
+
+
+def _for_cell(spec, cell_options=None):
+    """derive.cells.calculus when ``spec`` is a Cell, else None (options are for cells only)."""
+    if isinstance(spec, Cell):
+        from derive.cells import calculus
+        return calculus
+    if cell_options:
+        raise TypeError(f"{', '.join(cell_options)}: options of a cell, not of an RNN")
+    return None
+

@@ -2,6 +2,7 @@
 
     rnngrad derive --activation A --hidden N --steps T [--inputs M] [--alpha X]
                    [--format latex|text|json] [--expanded] [--document] [--out FILE] [--no-pdf]
+    rnngrad derive --cell C (--hidden N --steps T | --case CASE.json) [...]
     rnngrad check CASE.json [--json] [--rtol R]
     rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--noise S] [--seed K]
                   [--json | --csv] [--plot FILE]

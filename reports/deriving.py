@@ -18,12 +18,12 @@ OUT_FORMATS = {".tex": "latex", ".txt": "text", ".json": "json", ".pdf": "pdf"}
 def add_derive_parser(commands):
     """The ``derive`` subcommand, added to argparse's ``commands``."""
     d = commands.add_parser("derive", help="derive dh_k/dh_(k-1), the product, bounds and "
-                            "regime conditions for a symbolic RNN",
+                            "regime conditions for a symbolic RNN or cell (--cell)",
                             description="Print or write the step-by-step derivation.",
                             epilog="exit status: 0 success, 1 FILE.pdf not built (no TeX "
                             "engine, or TeX failed; FILE.tex is written all the same), 2 bad "
                             "input (one line on stderr)")
-    which = d.add_mutually_exclusive_group(required=True)
+    which = d.add_mutually_exclusive_group()   # one is required without --cell (run_derive)
     which.add_argument("--activation", metavar="A",
                        help=f"registered activation: {', '.join(derive.activation_names())}")
     which.add_argument("--formula", metavar="TEXT",
@@ -31,10 +31,12 @@ def add_derive_parser(commands):
                             "(safe parser; no eval)")
     d.add_argument("--alpha", metavar="X", help="alpha of leaky_relu or elu (exact decimal or "
                    "fraction, e.g. 0.1 or 1/10)")
-    d.add_argument("--hidden", type=int, required=True, metavar="N", help="hidden size n >= 1")
+    d.add_argument("--hidden", type=int, metavar="N", help="hidden size n >= 1 (required but "
+                   "with --case)")
     d.add_argument("--inputs", type=int, default=1, metavar="M",
                    help="input size m >= 1 (default 1)")
-    d.add_argument("--steps", type=int, required=True, metavar="T", help="sequence length T >= 1")
+    d.add_argument("--steps", type=int, metavar="T", help="sequence length T >= 1 (required "
+                   "but with --case: T of its x)")
     d.add_argument("--format", choices=("latex", "text", "json"),
                    help="latex: an align* fragment (a whole document with --document); text: "
                         "for reading; json: for programs.  Default: from the suffix of --out, "
@@ -50,10 +52,18 @@ def add_derive_parser(commands):
                         "it)")
     d.add_argument("--no-pdf", action="store_true",
                    help="with --out FILE.pdf: write FILE.tex only, without building the PDF")
+    from reports.deriving_cells import add_cell_options
+    add_cell_options(d)
     d.set_defaults(run=run_derive)
 
 
 def run_derive(args):
+    if args.cell is not None or args.case is not None:
+        from reports.deriving_cells import run_cell_derive, write_output
+
+        return run_cell_derive(args, _output_kind, lambda kind, result, payload: write_output(
+            args, kind, result, payload, _write_pdf, write_atomic))
+    _require_rnn_options(args)
     kind = _output_kind(args)
     act = _activation(args)
     rnn = derive.RNN(hidden=_at_least_one(args.hidden, "--hidden"),
@@ -84,6 +94,17 @@ def run_derive(args):
     else:
         write_atomic(Path(args.out), text)
     return 0
+
+
+def _require_rnn_options(args):
+    """What argparse required before --cell existed, with its words: --hidden and --steps,
+    and one of --activation and --formula."""
+    missing = [flag for flag, value in (("--hidden", args.hidden), ("--steps", args.steps))
+               if value is None]
+    if missing:
+        raise UsageError(f"the following arguments are required: {', '.join(missing)}")
+    if args.activation is None and args.formula is None:
+        raise UsageError("one of the arguments --activation --formula is required")
 
 
 def _output_kind(args):
