@@ -43,7 +43,7 @@ from derive.cells import (
     unit_partials,
 )
 from derive.cells.carousel import horizon as forget_bias_horizon
-from derive.cells.readable import readable_jacobian
+from derive.cells.readable import derivative_through_value, gate_values, readable_jacobian
 from derive.cells.structure import structured_jacobian
 from derive.derivations import (
     derivation,
@@ -74,7 +74,8 @@ from derive.unrolled import Unrolled, unroll
 __all__ = [
     "CELLS", "Cell", "cell", "cell_kind", "cell_names", "explicit", "gate", "is_gate",
     "state_symbols", "step_map", "structured_jacobian", "unit_map", "unit_partials",
-    "forget_bias_horizon", "readable_jacobian",
+    "derivative_through_value", "forget_bias_horizon", "gate_values",
+    "readable_jacobian",
     "MAX_OPERATIONS", "RNN", "Activation", "Derivation", "ExpressionTooLarge", "RegimeConditions",
     "Step", "derivation",
     "activation", "activation_names", "activation_parameters", "bptt_gradient", "bptt_terms",

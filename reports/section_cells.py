@@ -29,11 +29,17 @@ def primes(kind, act, keep=None):
 
 
 def shown_blocks(kind, act=None):
-    """The blocks ∂s'_{a,i}/∂s_{b,j} as the report prints them: ``structured_jacobian`` with
-    each new state part that occurs inside a block written as its primed symbol."""
-    replace = primes(kind, act)
-    return {key: block.xreplace(replace)
-            for key, block in derive.structured_jacobian(kind, act).items()}
+    """The blocks ∂s'_{a,i}/∂s_{b,j} as the report prints them: ``derive.readable_jacobian``,
+    the derived ``structured_jacobian`` with gate values named (σ(z_f) → f, the new cell state
+    → c') and each gate derivative written through its value (σ' = σ(1 − σ))."""
+    return derive.readable_jacobian(kind, act)
+
+
+def values_tex(kind, act=None):
+    """The named gate values and new state entries of a cell (f = σ(z_f), c' = f c + i g),
+    inline, from ``derive.gate_values``."""
+    return notation_tex(*(sp.Eq(symbol, value, evaluate=False)
+                          for symbol, value in derive.gate_values(kind, act)))
 
 
 def gate_rank(kind, term):
@@ -205,6 +211,19 @@ def notation_tex(*relations):
     return ", ".join(f"${latex(r)}$" for r in relations)
 
 
+def identities_tex():
+    """σ' = σ(1 − σ) and tanh' = 1 − tanh², each derived and checked by SymPy
+    (``derive.derivative_through_value``)."""
+    z = sp.Symbol("z")
+    relations = []
+    for name in ("sigmoid", "tanh"):
+        act = derive.activation(name)
+        phi = derive.gate(act)
+        relations.append(sp.Eq(sp.diff(phi(z), z), derive.derivative_through_value(act)(phi(z)),
+                               evaluate=False))
+    return notation_tex(*relations)
+
+
 def lstm_text(curves):
     """The LSTM: step map, derived Jacobian, the carousel and the forget bias."""
     kind, tanh = derive.cell_kind("lstm"), derive.gate(derive.activation("tanh"))
@@ -217,7 +236,9 @@ def lstm_text(curves):
             "$h$ and $c$ for its entries of $h_{k-1}$ and $c_{k-1}$, a prime for step $k$; "
             + notation_tex(*gates) + "),\n" + unit_tex(kind)
             + "SymPy derives the step Jacobian, $s = [h; c]$, block by block from this map "
-            f"(index notation: ${latex(sp.KroneckerDelta(ROW, COL))}$ is Kronecker's delta, "
+            "and writes it in the gate values " + values_tex(kind) + " and the derivatives "
+            "through them, " + identities_tex() + " (index notation: "
+            f"${latex(sp.KroneckerDelta(ROW, COL))}$ is Kronecker's delta, "
             f"${latex(sp.IndexedBase('W_hf')[ROW, COL])}$ an entry of the forget gate's "
             "recurrent weights; terms in gate order):\n" + jacobian_tex(kind)
             + f"The $(c, c)$ block is ${latex(shown_blocks(kind)[('c', 'c')])}$, "
@@ -233,7 +254,8 @@ def gru_text():
     delta = next(t for t in block_terms(kind, shown_blocks(kind)[("h", "h")])
                  if t.has(sp.KroneckerDelta))
     return ("\\paragraph{GRU.} \\texttt{nn.GRUCell} stacks $r, z, n$:\n" + channel_tex(kind)
-            + "and, unit by unit,\n" + unit_tex(kind) + "Its derived step Jacobian is\n"
+            + "and, unit by unit,\n" + unit_tex(kind) + "Its derived step Jacobian, in the gate "
+            "values " + values_tex(kind) + ", is\n"
             + jacobian_tex(kind) + f"Its first term, ${latex(delta)}$, is the update gate's "
             f"carousel: where ${latex(SIGMA(sp.Symbol('z_z')))}$ is near 1 the unit copies $h$ "
             "across the step. Unlike the LSTM's, it shares its block with the terms through "
