@@ -5,6 +5,10 @@ products ∂h_j/∂h_i, the BPTT gradient ∂L/∂W_hh, norm bounds, regime cond
 derivations.  Notation: a_k = W_hh h_{k-1} + W_xh x_k + b_h, h_k = φ(a_k),
 D_k = diag(φ'(a_k)), γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless stated.
 
+Cells (``derive.cell``: elman, lstm, gru, indrnn in PyTorch's layout and gate order): a step map
+s_k = F(s_{k−1}, x_k) from which ``step_jacobian``, ``jacobian_product``, ``bptt_gradient``
+and ``derivation`` derive ∂s_k/∂s_{k−1}, its products, ∂L/∂θ and the LaTeX (LSTM: s = [h; c]).
+
 >>> import derive
 >>> derive.activation("tanh").gamma
 1

@@ -72,15 +72,19 @@ class RNN:
         check_step(self, k, "k", lowest=1)
         if self.x is not None:
             return self.x[k - 1]
-        if self.inputs == 1:
-            return sp.ImmutableMatrix([[sp.Symbol(f"x_{k}", real=True)]])
-        return sp.ImmutableMatrix([[sp.Symbol(f"x_{k},{j}", real=True)]
-                                   for j in range(1, self.inputs + 1)])
+        return input_symbols(k, self.inputs)
 
     def parameters(self):
         """All free symbols of the spec (weights, bias, h_0, given inputs), sorted by name."""
         mats = [self.W_hh, self.W_xh, self.b_h, self.h0, *(self.x or ())]
         return sorted(set().union(*(m.free_symbols for m in mats)), key=lambda s: s.name)
+
+
+def input_symbols(k, m):
+    """x_k as a column of real symbols, (m, 1): x_k (m = 1) or x_{k,j}."""
+    if m == 1:
+        return sp.ImmutableMatrix([[sp.Symbol(f"x_{k}", real=True)]])
+    return sp.ImmutableMatrix([[sp.Symbol(f"x_{k},{j}", real=True)] for j in range(1, m + 1)])
 
 
 def state_symbols(k, n):

@@ -14,6 +14,7 @@ import sympy as sp
 from derive.activations import Activation, activation
 from derive.cells.gates import gate
 from derive.cells.kind import unit_symbol
+from derive.rnn import input_symbols
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,7 @@ class Cell:
             if not 1 <= k <= len(self.x):
                 raise ValueError(f"k = {k} is outside the given inputs 1..{len(self.x)}")
             return self.x[k - 1]
-        if self.inputs == 1:
-            return sp.ImmutableMatrix([[sp.Symbol(f"x_{k}", real=True)]])
-        return sp.ImmutableMatrix([[sp.Symbol(f"x_{k},{j}", real=True)]
-                                   for j in range(1, self.inputs + 1)])
+        return input_symbols(k, self.inputs)
 
     def __repr__(self):
         act = "" if self.activation is None else f", activation={self.activation.name!r}"
