@@ -22,16 +22,16 @@ INIT_TEXT = {
 
 
 def default_parameters(kind, n, m, seed):
-    """{name: array} in PyTorch's shapes, every entry uniform(−1/√n, 1/√n) (IndRNN's u:
-    uniform(0, 1)), drawn in the kind's parameter order from ``default_rng(seed)``."""
+    """{name: array} in PyTorch's shapes, every entry uniform(−1/√n, 1/√n) or the
+    parameter's own ``init`` range (IndRNN's u: uniform(0, 1)), drawn in the kind's parameter
+    order from ``default_rng(seed)``."""
     rng = np.random.default_rng(seed)
     bound = 1 / math.sqrt(n)
     params = {}
     for p in kind.parameters:
         rows, cols = p.shape(n, m)
         shape = (rows, cols) if p.columns != 1 else (rows,)
-        low = 0.0 if p.name == "u" else -bound
-        high = 1.0 if p.name == "u" else bound
+        low, high = p.init if p.init is not None else (-bound, bound)
         params[p.name] = rng.uniform(low, high, size=shape)
     return params
 
@@ -43,4 +43,4 @@ def recurrent_base(kind, n, m, seed):
     params = default_parameters(kind, n, m, seed)
     if kind.name == "elman":
         params["weight_hh"] = random_W0(n, "gaussian", np.random.default_rng(seed))
-    return params, ("u" if kind.name == "indrnn" else "weight_hh")
+    return params, kind.recurrent_parameter

@@ -5,8 +5,7 @@
   (with small weights and inputs f_k → σ(b_f)) makes it σ(b_f)^T per unit, which falls to a
   fraction r after T_r(b_f) = log(1/r) / log(1 + e^{−b_f}) ~ e^{b_f} log(1/r) steps.
 * GRU: ∂h_k/∂h_{k−1} contains diag(z_k), the update-gate carousel.
-* IndRNN: ∂h_k/∂h_{k−1} = diag(u ⊙ φ′(·)) is diagonal; per unit Π_k u_i φ′(v_{k,i}), which
-  vanishes when |u_i| γ_φ < 1.
+* IndRNN (its own file, derive/cells/indrnn.py): a diagonal ∂h_k/∂h_{k−1}.
 * Elman: the RNN's norm bound (γ_φ‖W_hh‖)^T.
 
 >>> horizon(sp.Rational(1, 2), 0)
@@ -30,7 +29,7 @@ BIASES = (0, 1, 3)
 FRACTIONS = (sp.Rational(1, 2), sp.Rational(1, 1000))
 
 
-def _eq(lhs, rhs):
+def eq(lhs, rhs):
     return sp.Eq(lhs, rhs, evaluate=False)
 
 
@@ -58,12 +57,10 @@ def _h(name, index, n):
 
 def type_steps(cell, T):
     """The steps particular to this cell type (none for a type without any)."""
-    builder = {"lstm": lstm_steps, "gru": gru_steps, "indrnn": indrnn_steps,
-               "elman": elman_steps}.get(cell.kind.name)
-    return [] if builder is None else builder(cell, T)
+    return [] if cell.kind.lesson is None else cell.kind.lesson(cell, T)
 
 
-def _diagonal_part(block):
+def diagonal_part(block):
     """The coefficient of δ_ij in a structured block (what stays with every weight at 0)."""
     weights = {w: 0 for w in block.atoms(sp.Indexed)}
     return sp.expand(block.xreplace(weights)).coeff(sp.KroneckerDelta(ROW, COL))
@@ -72,24 +69,24 @@ def _diagonal_part(block):
 def lstm_steps(cell, T):
     n = cell.hidden
     F_k = sp.MatrixSymbol("F_k", n, n)
-    f = _diagonal_part(readable_jacobian(cell.kind, None)[("c", "c")])
+    f = diagonal_part(readable_jacobian(cell.kind, None)[("c", "c")])
     blocks = {name: (lambda j, name=name: sp.MatrixSymbol(f"{name}_{j}", n, n)) for name in "PQRF"}
     shown = max(2, min(T, 3))
     cc = _cc_block(blocks, shown)
     no_h = _cc_block({**blocks, "R": lambda j: sp.ZeroMatrix(n, n)}, shown)
     steps = [
-        Step(_eq(partial(_h("c", "k", n), _h("c", "k-1", n)), diag(vector(f"{f}_k", n))),
+        Step(eq(partial(_h("c", "k", n), _h("c", "k-1", n)), diag(vector(f"{f}_k", n))),
              *reason("the constant error carousel: the (c, c) block is ", f,
                      " times the Kronecker delta")),
-        Step(_eq(sp.Symbol("J_k"), sp.BlockMatrix([[blocks[x]("k") for x in "PQ"],
+        Step(eq(sp.Symbol("J_k"), sp.BlockMatrix([[blocks[x]("k") for x in "PQ"],
                                                      [blocks[x]("k") for x in "RF"]])),
-             *reason("in blocks: ", _eq(F_k, diag(vector("f_k", n))), ", R_k is dc_k/dh_{k-1}")),
-        Step(_eq(partial(_h("c", shown, n), _h("c", 0, n)), cc),
+             *reason("in blocks: ", eq(F_k, diag(vector("f_k", n))), ", R_k is dc_k/dh_{k-1}")),
+        Step(eq(partial(_h("c", shown, n), _h("c", 0, n)), cc),
              *reason(f"the (c, c) block of the product for T = {shown}: the carousel plus the "
                      "terms that pass through h")),
-        Step(_eq(partial(_h("c", shown, n), _h("c", 0, n)), no_h),
+        Step(eq(partial(_h("c", shown, n), _h("c", 0, n)), no_h),
              *reason("without the paths through h (R_k = 0) only the carousel is left")),
-        Step(_eq(sp.Symbol("P_c"), sp.Product(diag(vector("f_k", n)), (k, 1, T_))),
+        Step(eq(sp.Symbol("P_c"), sp.Product(diag(vector("f_k", n)), (k, 1, T_))),
              "the carousel's product: per unit, the product of its forget gates"),
     ]
     return steps + forget_bias_steps(cell)
@@ -107,19 +104,19 @@ def forget_bias_steps(cell):
     sigma = gate(_sigmoid())
     f = value_symbol("f")
     steps = [
-        Step(_eq(sp.Limit(sigma(sp.Symbol("z_f")), sp.Symbol("z_f"), B, "+-"), sigma(B)),
+        Step(eq(sp.Limit(sigma(sp.Symbol("z_f")), sp.Symbol("z_f"), B, "+-"), sigma(B)),
              *reason("small weights and inputs: ", sp.Symbol("z_f"), " near ", B,
                      ", the forget gate's bias b_if + b_hf")),
-        Step(_eq(sp.Product(f, (k, 1, T_)), sigma(B) ** T_),
+        Step(eq(sp.Product(f, (k, 1, T_)), sigma(B) ** T_),
              "per unit, along the carousel, with that forget gate at every step"),
-        Step(_eq(sp.Symbol("T_r"), horizon()),
+        Step(eq(sp.Symbol("T_r"), horizon()),
              "solved by SymPy for T: the number of steps until sigma(b_f)^T = r"),
-        Step(_eq(sp.Limit(horizon() * sp.exp(-B), B, sp.oo), sp.limit(horizon() * sp.exp(-B),
+        Step(eq(sp.Limit(horizon() * sp.exp(-B), B, sp.oo), sp.limit(horizon() * sp.exp(-B),
                                                                         B, sp.oo)),
              "a larger forget bias lengthens the memory exponentially"),
     ]
     for (b, r), value in horizon_table().items():
-        steps.append(Step(_eq(sp.Function("T")(r, b), value),
+        steps.append(Step(eq(sp.Function("T")(r, b), value),
                           f"T(r, b_f): steps until sigma(b_f)^T = r; here about "
                           f"{float(value):.6g}"))
     return steps
@@ -127,38 +124,16 @@ def forget_bias_steps(cell):
 
 def gru_steps(cell, T):
     n = cell.hidden
-    z = _diagonal_part(readable_jacobian(cell.kind, None)[("h", "h")])
+    z = diagonal_part(readable_jacobian(cell.kind, None)[("h", "h")])
     lhs = partial(_h("h", "k", n), _h("h", "k-1", n))
     return [
-        Step(_eq(lhs, diag(vector(f"{z}_k", n))),
+        Step(eq(lhs, diag(vector(f"{z}_k", n))),
              *reason("the update-gate carousel: what is left with W_hr = W_hz = W_hn = 0 "
                      "(the block is ", z, " times the Kronecker delta)")),
-        Step(_eq(sp.Symbol("P_z"), sp.Product(diag(vector("z_k", n)), (k, 1, T_))),
+        Step(eq(sp.Symbol("P_z"), sp.Product(diag(vector("z_k", n)), (k, 1, T_))),
              "along the carousel: per unit, the product of its update gates"),
-        Step(_eq(sp.Symbol("T_r"), horizon(R, sp.Symbol("b_z", real=True))),
+        Step(eq(sp.Symbol("T_r"), horizon(R, sp.Symbol("b_z", real=True))),
              "with small weights and inputs the update-gate bias b_z acts as b_f does"),
-    ]
-
-
-def indrnn_steps(cell, T):
-    act = cell.activation
-    block = readable_jacobian(cell.kind, act)[("h", "h")]
-    diagonal = sp.factor_terms(_diagonal_part(block))
-    u, v = sp.Symbol("u_i", real=True), sp.Symbol("v_{k,i}", real=True)
-    per_step = u * gate(act)(v).diff(v)
-    limit = sp.Limit(sp.Abs(sp.Symbol("P_i")), T_, sp.oo)
-    return [
-        Step(_eq(sp.Symbol("J_{k,ij}"), block),
-             *reason("diagonal: unit i sees only its own past (", sp.Symbol("J_{k,ii}"), " is ",
-                     diagonal, ")")),
-        Step(_eq(sp.Symbol("P_i"), sp.Product(per_step, (k, 1, T_))),
-             *reason("per unit, ", _eq(v, sp.Symbol("a_{k,i}") + u * sp.Symbol("h_{k-1,i}")))),
-        Step(sp.Le(sp.Abs(sp.Symbol("P_i")), (sp.Abs(u) * gamma_phi) ** T_, evaluate=False),
-             *reason("each step: ", sp.Le(sp.Abs(gate(act)(v).diff(v)), gamma_phi,
-                                          evaluate=False))),
-        Step(_eq(gamma_phi, act.gamma), *reason("for ", act.name)),
-        Step(sp.Implies(sp.Lt(sp.Abs(u) * act.gamma, 1), sp.Eq(limit, 0)),
-             "vanishes, unit by unit"),
     ]
 
 

@@ -19,11 +19,14 @@ import sympy as sp
 @dataclass(frozen=True)
 class Parameter:
     """A stacked parameter: ``name`` (PyTorch's), ``columns`` ("m", "n" or 1) and one symbol
-    base per row block (``bases``: the rows are len(bases)·n, blocks in PyTorch's gate order)."""
+    base per row block (``bases``: the rows are len(bases)·n, blocks in PyTorch's gate order).
+    ``init``: the (low, high) of its uniform default draw, or None for PyTorch's
+    uniform(−1/√n, 1/√n)."""
 
     name: str
     columns: object
     bases: tuple
+    init: tuple | None = None
 
     def shape(self, n, m):
         cols = {"m": m, "n": n, 1: 1}[self.columns]
@@ -52,7 +55,10 @@ class CellKind:
     is the user's choice) and ``unit`` (symbols, φ) ↦ {state name: new value}: the unit map G
     in SymPy, with ``symbols`` a dict from channel, state and unit-parameter names to scalar
     symbols and φ the gate function of the chosen activation (None for gated cells).
-    ``equations``: the step as people write it, for help texts and reports."""
+    ``equations``: the step as people write it, for help texts and reports.
+    ``recurrent_parameter``: the parameter a gain sweep scales (the recurrent weights).
+    ``lesson``: (cell, T) ↦ derivation steps particular to this type (the LSTM's carousel), or
+    None."""
 
     name: str
     title: str
@@ -63,6 +69,8 @@ class CellKind:
     unit_parameters: tuple = ()
     takes_activation: bool = False
     equations: str = ""
+    recurrent_parameter: str = "weight_hh"
+    lesson: object = None
 
     def parameter(self, name):
         return next(p for p in self.parameters if p.name == name)

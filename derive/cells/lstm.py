@@ -15,9 +15,14 @@ def _unit(s, phi):
     return {"h": sigma(s["z_o"]) * tanh(c_new), "c": c_new}
 
 
+def _lesson(cell, T):
+    from derive.cells.carousel import lstm_steps
+    return lstm_steps(cell, T)
+
+
 KIND = CellKind(
     name="lstm", title="LSTM", state=("h", "c"), parameters=stacked("W", "ifgo"),
     channels=tuple(channel(f"z_{g}", *gated(block)) for block, g in enumerate("ifgo")),
     unit=_unit,
     equations="i, f, o = σ(W_i· x + b_i· + W_h· h + b_h·), g = tanh(…); "
-              "c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')")
+              "c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')", lesson=_lesson)
