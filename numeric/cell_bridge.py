@@ -34,8 +34,37 @@ def _gate_modules(exprs, complex_values):
     return modules
 
 
+def _is_minus_sigmoid(term):
+    """Whether ``term`` is −σ(u) for the sigmoid gate (not its derivative)."""
+    gate = -term
+    return (derive.is_gate(gate) and not type(gate).is_derivative
+            and type(gate).activation.name == "sigmoid")
+
+
+def without_cancellation(expr):
+    """``expr`` with every 1 − σ(u) written σ(−u): equal, but 1 − σ(u) keeps no relative
+    precision once σ(u) rounds near 1 (a GRU update gate at z = 30: 1 − σ(z) = 9.4e-14
+    comes out with a relative error near 1e-3, and every product through it with it).
+
+    >>> import sympy as sp, derive
+    >>> sigma, u = derive.gate(derive.activation("sigmoid")), sp.Symbol("u")
+    >>> without_cancellation(u * (1 - sigma(u)))
+    u*sigmoid(-u)
+    """
+    def complement(add):
+        rest = list(add.args)
+        rest.remove(sp.S.One)
+        term = next(t for t in rest if _is_minus_sigmoid(t))
+        rest.remove(term)
+        gate = -term
+        return sp.Add(type(gate)(-gate.args[0]), *rest)
+
+    return expr.replace(lambda e: e.is_Add and sp.S.One in e.args
+                        and any(_is_minus_sigmoid(t) for t in e.args), complement)
+
+
 def _compile(inputs, exprs, complex_values=False):
-    flat = list(exprs)
+    flat = [without_cancellation(expr) for expr in exprs]
     function = sp.lambdify(inputs, flat, cse=True,
                            modules=[_gate_modules(flat, complex_values), *_MODULES])
 
