@@ -64,7 +64,11 @@ def without_cancellation(expr):
 
 
 def _compile(inputs, exprs, complex_values=False):
-    flat = [without_cancellation(expr) for expr in exprs]
+    """Common factors pulled out of sums (``sp.factor_terms``): GRU's ∂h'/∂z_z is then
+    σ'(z_z)(h − n), whose h − n float64 forms exactly (Sterbenz) where h and n are close,
+    not h σ'(z_z) − n σ'(z_z), whose two roundings (ε σ' |h| each) swamp a difference that
+    is itself near ε (h, n both near ±1: relative errors of 1 and more)."""
+    flat = [sp.factor_terms(without_cancellation(expr)) for expr in exprs]
     function = sp.lambdify(inputs, flat, cse=True,
                            modules=[_gate_modules(flat, complex_values), *_MODULES])
 

@@ -8,6 +8,10 @@ channel stays below COMPLEX_STEP (J: t = COMPLEX_STEP / max(1, largest weight on
 θ: t = COMPLEX_STEP · 2^−gain, gain = Σ_k log2 max(1, ‖J_k‖₂) + log2 max(1, |s|, |x|)).
 Quantities built from a φ'(a) that float64 cannot know to rtol (``numeric.conditioning``:
 near a zero of φ', deep in a tail) are not judged unless their error exceeds any allowance.
+Nor are quantities whose Im float64 forms by cancellation: a complex step sums the imaginary
+parts of every term a perturbation passes through (GRU: Im σ(z) h + Im σ(−z) n, with h ≈ n
+both near ±1), so each quantity Q is allowed γ |Q|_abs, γ = (S + m + 4) ε, |Q|_abs the same
+derivative with every term's absolute value summed (``cell_reference(..., magnitude=True)``).
 """
 
 import numpy as np
@@ -17,6 +21,7 @@ from numeric import cells, conditioning
 from numeric import differences as fd
 from numeric.complex_step import COMPLEX_STEP
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
+from numeric.cell_oracle import cell_reference
 from numeric.verdicts import CheckReport, Verdict
 
 TINY = fd.TINY
@@ -36,14 +41,18 @@ def check_cell_complex_step(case, rtol=None):
     t_J = COMPLEX_STEP / weight
     S = len(case.s0)
     shaky = ill_conditioned_steps(case, path)
+    size = _cancellation(case, path)
+    gamma = (S + case.x.shape[1] + 4) * fd.EPS
     pairs = []
     for k in range(1, case.T + 1):
         moved = path.states[k - 1] + 1j * t_J * np.eye(S)
         with np.errstate(all="ignore"):
             estimate = probe.one_step(case, k, moved, complex_values=True).imag.T / t_J
-        pairs.append((f"J_{k}", estimate, J[k - 1], t_J, np.inf if k - 1 in shaky else 0.0))
+        pairs.append((f"J_{k}", estimate, J[k - 1], t_J,
+                      (np.inf if k - 1 in shaky else 0.0) + gamma * size[f"J_{k}"]))
     if case.y is not None:
-        pairs += _gradient_pairs(case, path, J, np.inf if shaky else 0.0)
+        pairs += [(*pair[:4], pair[4] + gamma * size[pair[0]])
+                  for pair in _gradient_pairs(case, path, J, np.inf if shaky else 0.0)]
     verdict = Verdict(tol)
     compared = [(e, r, b) for _, e, r, t, b in pairs
                 if t > 0 and np.max(np.abs(r)) >= TINY / (t * fd.EPS)]
@@ -61,6 +70,17 @@ def check_cell_complex_step(case, rtol=None):
                      "overflowed (non-finite), its real counterpart did not")
     used = min(t for _, _, _, t, _ in pairs)
     return verdict.report("complex_step", used, notes, "below the complex step's range")
+
+
+def _cancellation(case, path):
+    """max |Q|_abs per quantity name (J_k, dL/dθ, dL/ds0): the oracle's derivatives at the
+    float states with every term's absolute value summed (20 digits suffice for a bound)."""
+    ref = cell_reference(case, 20, np.array(path.states), magnitude=True)
+    size = {f"J_{k + 1}": float(max(J_k)) for k, J_k in enumerate(ref.J)}
+    if case.y is not None:
+        size.update({f"dL/d{name}": float(max(value)) for name, value in ref.grads.items()})
+        size["dL/ds0"] = float(max(ref.grad_s0))
+    return size
 
 
 def _state_weights(case):

@@ -62,6 +62,45 @@ class Dual:
 
     __rmul__ = __mul__
 
+    def chain(self, value, slope):
+        """f(self) as a dual: value f(v), tangent f'(w) d."""
+        return type(self)(value, {key: slope * t for key, t in self.d.items()})
+
+
+class Magnitude(Dual):
+    """A dual whose tangent sums absolute values: |d(a ± b)| ≤ |da| + |db|, |d(ab)| ≤ |da||b|
+    + |a||db|, |d f(a)| = |f'(a)||da|: the size of every term a perturbation passes through,
+    so ε times it bounds what rounding does to a derivative float64 forms as a sum of those
+    terms (a complex step's Im σ(z) h + Im σ(−z) n, which GRU's h ≈ n cancels)."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        if not isinstance(other, Dual):
+            return Magnitude(self.v + other, self.d)
+        d = dict(self.d)
+        for key, t in other.d.items():
+            d[key] = d.get(key, 0) + abs(t)
+        return Magnitude(self.v + other.v, d)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Magnitude(-self.v, self.d)
+
+    def __mul__(self, other):
+        if not isinstance(other, Dual):
+            return Magnitude(self.v * other, {key: t * abs(other) for key, t in self.d.items()})
+        d = {key: t * abs(other.v) for key, t in self.d.items()}
+        for key, t in other.d.items():
+            d[key] = d.get(key, 0) + abs(self.v) * abs(t)
+        return Magnitude(self.v * other.v, d)
+
+    __rmul__ = __mul__
+
+    def chain(self, value, slope):
+        return Magnitude(value, {key: abs(slope) * t for key, t in self.d.items()})
+
 
 def lift(f, df, at=None, rounded=False):
     """The function f on duals: f(v) + f'(w) d, with w = v unless ``at`` gives another point
@@ -71,7 +110,7 @@ def lift(f, df, at=None, rounded=False):
         value, slope = f(z.v), df(z.v if at is None else at)
         if rounded:
             value, slope = mp.mpf(float(value)), mp.mpf(float(slope))
-        return Dual(value, {key: slope * t for key, t in z.d.items()})
+        return z.chain(value, slope)
     return apply
 
 
@@ -90,17 +129,17 @@ class Gates:
 
 
 def dot(row, values):
-    """Σ_j row[j] values[j] (duals or mpf), accumulated in one tangent."""
-    v, d = mp.mpf(0), {}
+    """Σ_j row[j] values[j] (duals or mpf), accumulated in one tangent (of the duals' kind)."""
+    v, d, kind = mp.mpf(0), {}, Dual
     for a, b in zip(row, values, strict=True):
         term = a * b
         if isinstance(term, Dual):
-            v += term.v
+            v, kind = v + term.v, type(term)
             for key, t in term.d.items():
-                d[key] = d.get(key, 0) + t
+                d[key] = d.get(key, 0) + (abs(t) if kind is Magnitude else t)
         else:
             v += term
-    return Dual(v, d)
+    return kind(v, d)
 
 
 def _gate(p, block, n, i, x, h):
@@ -169,7 +208,7 @@ class CellReference:
     same_side: int = 0
 
 
-def cell_reference(case, dps=50, states=None, hints=None, rounded=False):
+def cell_reference(case, dps=50, states=None, hints=None, rounded=False, magnitude=False):
     """The oracle of a ``numeric.CellCase`` at ``dps`` digits (floats converted exactly).
 
     ``states``: the float trajectory; when given, J_k and the local partials of step k are
@@ -179,7 +218,10 @@ def cell_reference(case, dps=50, states=None, hints=None, rounded=False):
     i's φ at step k + 1 (elman, indrnn): where a kink of φ' lies between it and the exact
     argument, within the bound, φ' is taken at the float one (its side of the kink).
     ``rounded``: every gate value and slope of the derivative pass rounded to float64 (the
-    states stay exact): how far the rounding of those values alone moves each quantity."""
+    states stay exact): how far the rounding of those values alone moves each quantity.
+    ``magnitude``: the derivative pass in ``Magnitude`` arithmetic (and |h_T − y| for g_T):
+    J_k, ∂L/∂θ, ∂L/∂s_0 with every term's absolute value summed (nonnegative)."""
+    seed = Magnitude if magnitude else Dual
     step = cell_oracle(case.kind.name)
     phi, dphi, independent = (None, None, True) if case.activation is None \
         else mp_activation(case.activation)
@@ -193,9 +235,9 @@ def cell_reference(case, dps=50, states=None, hints=None, rounded=False):
             exact.append([d.v for d in step(plain, [Dual(v) for v in exact[-1]], x_k, unit)])
         base = exact if states is None else [[mp.mpf(float(v)) for v in s] for s in states]
         J, local, same = [], [], [0]
-        seeded = {name: _mp_values(value, name) for name, value in case.params.items()}
+        seeded = {name: _mp_values(value, name, seed) for name, value in case.params.items()}
         for k, x_k in enumerate(xs):
-            s = [Dual(v, {("s", j): mp.mpf(1)}) for j, v in enumerate(base[k])]
+            s = [seed(v, {("s", j): mp.mpf(1)}) for j, v in enumerate(base[k])]
             out = step(seeded, s, x_k, Gates(_phi(phi, dphi, kinks, hints, k, same, rounded),
                                              rounded))
             J.append(mp.matrix([[o.d.get(("s", j), 0) for j in range(len(s))] for o in out]))
@@ -203,17 +245,18 @@ def cell_reference(case, dps=50, states=None, hints=None, rounded=False):
         product = mp.eye(len(case.s0))
         for J_k in J:
             product = J_k * product
-        grads, grad_s0 = (None, None) if case.y is None else _backward(case, base, J, local)
+        grads, grad_s0 = (None, None) if case.y is None else _backward(case, base, J, local,
+                                                                   magnitude)
         return CellReference(exact, J, product, grads, grad_s0, independent, same[0])
 
 
-def _mp_values(value, name=None):
-    """Nested lists of mpf (``name`` given: duals seeded with key (name, *index))."""
+def _mp_values(value, name=None, seed=Dual):
+    """Nested lists of mpf (``name`` given: ``seed`` duals with key (name, *index))."""
     def convert(item, index):
         if isinstance(item, list):
             return [convert(v, (*index, i)) for i, v in enumerate(item)]
         v = mp.mpf(float(item))
-        return v if name is None else Dual(v, {(name, *index): mp.mpf(1)})
+        return v if name is None else seed(v, {(name, *index): mp.mpf(1)})
     return convert(value.tolist(), ())
 
 
@@ -238,11 +281,13 @@ def _phi(phi, dphi, kinks, hints, k, same, rounded=False):
     return at_unit
 
 
-def _backward(case, base, J, local):
+def _backward(case, base, J, local,
+                                                                   magnitude):
     """∂L/∂θ and ∂L/∂s_0 of L = ½‖h_T − y‖² from the local partials, last step first:
     ∂L/∂θ += g_kᵀ ∂s_k/∂θ, g_{k−1} = J_kᵀ g_k, g_T = [h_T − y; 0]."""
     n, S = len(case.y), len(case.s0)
     g = [base[-1][i] - mp.mpf(float(case.y[i])) for i in range(n)] + [mp.mpf(0)] * (S - n)
+    g = [abs(v) for v in g] if magnitude else g
     sums = {}
     for k in range(len(J) - 1, -1, -1):
         for a, partials in enumerate(local[k]):
