@@ -138,3 +138,57 @@ def test_a_check_that_resolves_nothing_is_na_not_a_pass():
         assert checks[method].passed is None
         assert "no nonzero entry could be resolved" in checks[method].note
     assert derive.cell_kind("indrnn").takes_activation
+
+
+def _saturated_gru():
+    """GRU, n = 3, T = 50, every bias shifted by ±30 (seeded): gates saturated, h and n both
+    round to ±1 where the update gate's ∂h'/∂z_z = σ'(z_z)(h − n) cancels.  Before
+    σ'(z)(h − n) was compiled factored, BPTT formed h σ' − n σ' (dL/db_z off by 1 %) and
+    mpmath failed it; the complex step's Im σ(z) h + Im σ(−z) n cancels the same way."""
+    kind, rng = derive.cell_kind("gru"), np.random.default_rng(5)
+    params = numeric.default_parameters(kind, 3, 2, 5)
+    for key in params:
+        if key.startswith("bias"):
+            params[key] = params[key] + rng.choice([-30.0, 30.0], size=params[key].shape)
+    x = rng.standard_normal((50, 2))
+    return numeric.CellCase(kind, None, params, rng.standard_normal(3), x,
+                            rng.standard_normal(3))
+
+
+def test_saturated_gru_gates_get_no_false_verdict():
+    checks = numeric.run_cell_checks(_saturated_gru())
+    assert [checks[m].passed for m in METHODS] == [True] * 4, checks
+    case = _saturated_gru()
+    path = case.trajectory()
+    grads = cells.bptt(case.kind, None, case.params, case.s0, case.x, case.y)
+    ref = numeric.cell_oracle.cell_reference(case, 50, np.array(path.states))
+    exact = np.array(ref.grads["bias_ih"].tolist(), dtype=float).ravel()
+    # 1e-10 relative: what n's rounding leaves (h σ' − n σ' was off by 1e-2)
+    assert np.max(np.abs(grads.params["bias_ih"] - exact)) <= 1e-8 * np.max(np.abs(exact))
+
+
+def test_magnitude_derivatives_bound_the_derivatives():
+    """|Q|_abs (every term's absolute value summed) ≥ |Q| entrywise, equal for one term."""
+    case = _saturated_gru()
+    states = np.array(case.trajectory().states)
+    ref = numeric.cell_oracle.cell_reference(case, 30, states)
+    size = numeric.cell_oracle.cell_reference(case, 30, states, magnitude=True)
+    for exact, bound in [*zip(ref.J, size.J, strict=True), (ref.grad_s0, size.grad_s0),
+                         *((ref.grads[k], size.grads[k]) for k in ref.grads)]:
+        assert all(b >= abs(e) * (1 - 1e-25) for e, b in zip(exact, bound, strict=True))
+
+
+def test_saturated_gru_wrong_gradient_still_fails(monkeypatch):
+    """dL/db_z of the saturated GRU off by 10⁻⁶ relative: mpmath, which resolves it, fails
+    (the complex step's cancellation leaves it unjudged there, not passed on it)."""
+    case, real = _saturated_gru(), cells.bptt
+
+    def wrong(*args):
+        grads = real(*args)
+        params = {key: value.copy() for key, value in grads.params.items()}
+        params["bias_ih"].flat[np.argmax(np.abs(params["bias_ih"]))] *= 1 + 1e-6
+        return cells.CellGradients(params, grads.state0, grads.loss)
+
+    monkeypatch.setattr(cells, "bptt", wrong)
+    checks = numeric.run_cell_checks(case)
+    assert checks["mpmath"].passed is False, checks["mpmath"]
