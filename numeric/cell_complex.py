@@ -19,9 +19,9 @@ import numpy as np
 from numeric import cell_probe as probe
 from numeric import cells, conditioning
 from numeric import differences as fd
+from numeric.cell_oracle import cell_reference
 from numeric.complex_step import COMPLEX_STEP
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
-from numeric.cell_oracle import cell_reference
 from numeric.verdicts import CheckReport, Verdict
 
 TINY = fd.TINY
