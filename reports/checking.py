@@ -89,8 +89,17 @@ def _check_case(case, rtol):
                       grad_b_h=grads.b_h.tolist())
     checks = numeric.run_checks(case, rtol)
     result["checks"] = {name: report.to_dict() for name, report in checks.items()}
-    result["passed"] = not any(report.passed is False for report in checks.values())
+    result["passed"] = overall(checks)
     return result
+
+
+def overall(checks):
+    """False when any check failed, None (n/a) when none could be performed, else True:
+    a run that verified nothing is never reported as passed."""
+    verdicts = [report.passed for report in checks.values()]
+    if any(v is False for v in verdicts):
+        return False
+    return None if all(v is None for v in verdicts) else True
 
 
 def _mp_log10_norm(case):
@@ -136,9 +145,12 @@ def _check_rows(result):
 
 
 def _verdict(result):
-    """The last line: FAILED, or passed, naming the checks that were not performed."""
-    if not result["passed"]:
+    """The last line: FAILED, nothing performed, or passed naming the checks not performed."""
+    if result["passed"] is False:
         return "a check FAILED"
+    if result["passed"] is None:
+        return ("no check could be performed (n/a: see each note); nothing was verified, "
+                "exit status 1")
     skipped = [name for name, check in result["checks"].items() if check["passed"] is None]
     if not skipped:
         return "all checks passed"

@@ -60,7 +60,8 @@ jacobian_product, spectral_norm_W, gamma, bound, log10_norm_product, (with y) lo
 grad_W_xh, grad_b_h, grad_h0, checks (per method: max_rel_error, tolerance, passed, note) and
 passed.  Numbers beyond float64 are null, beside their log10.
 
-exit status: 0 every check passed, 1 a check failed, 2 bad input (one line on stderr)"""
+exit status: 0 every check performed passed, 1 a check failed or none could be performed,
+2 bad input (one line on stderr)"""
 
 
 def check_epilog(names):

@@ -228,3 +228,17 @@ def test_check_cells_readme_case_is_the_help_example(capsys):
 
     cells = [json.loads(b.text) for b in blocks() if b.info == "json" and '"cell"' in b.text]
     assert cells == [help_cell_example(capsys)]
+
+
+def test_check_cells_nothing_performed_is_not_a_pass(capsys, tmp_path):
+    """relu IndRNN at its kink with x = 0, h0 = 0: every quantity is an exact zero, no check
+    can resolve anything; the run must say so (passed null, exit 1), never report a pass."""
+    case = {"cell": "indrnn", "weight_ih": [[0.5]], "u": [0.5], "activation": "relu",
+            "x": [[0.0]], "h0": [0.0]}
+    status, data, _ = check_json(capsys, tmp_path, case)
+    assert [c["passed"] for c in data["checks"].values()] == [None] * 4
+    assert data["passed"] is None and status == 1
+    status, out, _ = run(capsys, "check", str(write_case(tmp_path, case, "t.json")))
+    assert status == 1
+    assert out.rstrip().endswith("no check could be performed (n/a: see each note); nothing "
+                                 "was verified, exit status 1")
