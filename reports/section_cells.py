@@ -12,6 +12,7 @@ import derive
 from derive import diag, max_abs, norm2
 from derive import to_latex as latex
 from reports import cells_curves as cc
+from reports.section_cells_figure import figure_tex, findings, setup_text
 from reports.sections import number, table
 
 TITLE = "Gated cells: how LSTM and GRU keep gradients alive"
@@ -108,10 +109,13 @@ def carousel_tex():
     path = sp.Product(diag(f_k), (k, 1, T))
     product = sp.Eq(path, diag(sp.Product(f_k, (k, 1, T))), evaluate=False)
     size = sp.Eq(norm2(path), max_abs(sp.Product(f_ki, (k, 1, T))), evaluate=False)
+    z = sp.Symbol("z")
+    tanh_slope = sp.diff(derive.gate(derive.activation("tanh"))(z), z)
+    c_T = sp.Derivative(sp.Symbol("c_T"), sp.Symbol("c_0"), evaluate=False)
     return (f"that is ${latex(step)}$ with the forget gate ${latex(gate)}$ of step $k$. No "
-            "weight matrix and no $\\tanh'$ enter this block: it is the constant error carousel "
-            "(Hochreiter and Schmidhuber, 1997; the forget gate is Gers et al., 2000). The "
-            "part of $\\partial c_T/\\partial c_0$ that stays on $c$ multiplies forget gates "
+            f"weight matrix and no ${latex(tanh_slope)}$ enter this block: it is the constant "
+            "error carousel (Hochreiter and Schmidhuber, 1997; the forget gate is Gers et al., "
+            f"2000). The part of ${latex(c_T)}$ that stays on $c$ multiplies forget gates "
             "only,\n" + f"\\[ {latex(product)}, \\qquad {latex(size)}, \\]\n"
             "so it keeps its size over any $T$ as long as the gates stay near 1. ")
 
@@ -134,76 +138,6 @@ def bias_table(curves):
     header = [f"${latex(B_F)}$", f"${latex(SIGMA(B_F))}$", "decimal",
               f"${latex(LOG10(SIGMA(B_F)))}$", "carousel rate", "slope", f"at $T = {T_max}$"]
     return table(header, rows, "r" * len(header))
-
-
-def norm_symbol():
-    """‖∂h_T/∂h_0‖₂ as a SymPy object."""
-    return norm2(sp.Derivative(sp.Symbol("h_T"), sp.Symbol("h_0"), evaluate=False))
-
-
-def figure_tex():
-    """The figure with its caption."""
-    drive = sp.Eq(sp.Symbol("x_t"), sp.Float(cc.DRIVE, 2) * sp.Symbol("epsilon_t"))
-    return ("\\begin{figure}[!htb]\\centering\n"
-            "\\includegraphics[width=0.85\\textwidth]{figures/gated_cells.pdf}\n"
-            f"\\caption{{${latex(LOG10(norm_symbol()))}$ against $T$ for an Elman cell (tanh), "
-            "LSTMs with forget bias "
-            f"${', '.join(latex(b) for b in sp.sympify(cc.FORGET_BIASES))}$ and a GRU, at "
-            f"PyTorch's default initialisation ($n = {cc.N}$, $m = {cc.M}$, ${latex(drive)}$, "
-            "$h_0 = c_0 = 0$).}\\label{fig:gated-cells}\n\\end{figure}\n")
-
-
-def setup_text():
-    """How the figure's numbers were made (initialisation, seeds, drive, fit)."""
-    n = sp.Symbol("n", positive=True)
-    uniform = sp.Function("uniform")(-1 / sp.sqrt(n), 1 / sp.sqrt(n))
-    f_ki = sp.Symbol("f_k,i")
-    rate = sp.Sum(LOG10(f_ki), (k, 1, T)) / T
-    path = sp.Eq(norm2(sp.Product(diag(sp.Symbol("f_k")), (k, 1, T))),
-                 max_abs(sp.Product(f_ki, (k, 1, T))), evaluate=False)
-    return ("The figure follows the hidden-to-hidden block of the product, "
-            f"${latex(norm_symbol())}$ with $c_0$ held fixed (for the LSTM the top-left "
-            "$n \\times n$ block of $\\partial s_T/\\partial s_0$), for $T = 1, \\dots, "
-            f"{cc.T_MAX}$. Every weight and bias is drawn ${latex(uniform)}$, PyTorch's "
-            f"default, with $n = {cc.N}$, $m = {cc.M}$, by NumPy's "
-            f"\\texttt{{default\\_rng({cc.SEEDS['parameters']})}} (the three LSTMs share this "
-            "draw and differ only in $b_f$, set as the $f$ block of \\texttt{bias\\_ih}, the "
-            "$f$ block of \\texttt{bias\\_hh} set to 0); $h_0 = c_0 = 0$; the inputs are "
-            f"$x_t = {cc.DRIVE:g}\\,\\epsilon_t$ with $\\epsilon_t$ standard normal from "
-            f"\\texttt{{default\\_rng({cc.SEEDS['inputs']})}}. A slope is the least-squares "
-            f"slope of a curve over $T = {cc.FIT_FROM}, \\dots, {cc.T_MAX}$, in decades per "
-            "step. The carousel rate is the decades per step of the diagonal path alone, "
-            "along the same trajectory (for the GRU with the update gate "
-            f"${latex(SIGMA(sp.Symbol('z_z')))}$ in place of $f$): with\n"
-            f"\\[ {latex(path)}, \\qquad {latex(rate)}, \\]\nthe second at "
-            f"$T = {cc.T_MAX}$, maximised over the units $i$.\n\n")
-
-
-def findings(curves):
-    """The paragraph on what the figure shows, from the computed curves."""
-    elman, lstms, gru = curves[0], curves[1:-1], curves[-1]
-    T_max, start = len(elman.log10_norm), cc.ordered_from(lstms)
-
-    def said(curve):
-        return (f"slope ${number(cc.slope(curve.log10_norm), 4)}$, "
-                f"${number(float(curve.log10_norm[-1]), 6)}$ at $T = {T_max}$")
-
-    order = (f"at every $T$ from ${start}$ to ${T_max}$" if start is not None
-             else f"not at $T = {T_max}$")
-    slower = all(cc.slope(c.log10_norm) > c.carousel for c in (*lstms, gru))
-    return (f"What the figure shows (log10 values): the Elman cell vanishes fastest "
-            f"({said(elman)}); the GRU ({said(gru)}) and the LSTM with $b_f = 0$ "
-            f"({said(lstms[0])}) vanish too, more slowly; $b_f = 1$ gives {said(lstms[1])}, "
-            f"and $b_f = 3$ {said(lstms[2])}: after {T_max} steps the gradient has lost "
-            f"${number(-float(lstms[2].log10_norm[-1]), 4)}$ decades instead of "
-            f"${number(-float(elman.log10_norm[-1]), 4)}$. The forget bias orders the LSTM "
-            f"curves {order}: the larger $b_f$, the larger the gradient. "
-            + ("Each gated product decays more slowly than its carousel alone (the table's "
-               "slope against its carousel rate; GRU: "
-               f"${number(cc.slope(gru.log10_norm), 4)}$ against "
-               f"${number(gru.carousel, 4)}$): the paths through $h$ and the weights add to the "
-               "diagonal path rather than cancel it.\n" if slower else
-               "Not every gated product decays more slowly than its carousel alone.\n"))
 
 
 def notation_tex(*relations):
