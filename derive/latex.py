@@ -96,6 +96,9 @@ def _inline(expr):
 class _Linear(StrPrinter):
     """SymPy's linear string, with ∂f/∂x, a ∈ B and ℝ^(n×n) written as a reader expects."""
 
+    def _print_Equality(self, expr):
+        return f"{_inline(expr.lhs)} = {_inline(expr.rhs)}"
+
     def _print_Derivative(self, expr):
         (var, count), = expr.variable_count
         power = "" if count == 1 else f"^{_inline(count)}"

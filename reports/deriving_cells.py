@@ -2,9 +2,8 @@
 (``--hidden N --steps T``) or with the concrete weights of a case file (``--case CASE.json``),
 read exactly: JSON numbers become exact rationals (0.1 → 1/10), as derive reads numbers.
 
-Case file (an object): "cell"; weight_ih, weight_hh, bias_ih, bias_hh in PyTorch's stacked
-layout (indrnn: weight_ih, bias, u); elman "nonlinearity" ("tanh" | "relu") or "activation",
-indrnn "activation"; "h0" (n), "c0" (n, lstm only), "x" (T rows of m), optional "y" (n).
+Case file: the cell case format of ``rnngrad check`` (``rnngrad check --help``), validated by
+the same parser with the same messages and defaults (biases, h0, c0 = 0; "y" optional or null).
 """
 
 import json
@@ -13,10 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import derive
+import numeric
 from reports.cli_support import UsageError
-
-STATE_KEYS = {"h0", "c0"}
-OTHER_KEYS = {"cell", "nonlinearity", "activation", "x", "y"}
 
 
 def add_cell_options(d):
@@ -77,121 +74,56 @@ def _symbolic(args):
 
 
 def _from_case(args):
-    data = read_exact(args.case)
-    name = data.get("cell")
-    if name is None:
+    """The cell of a case file: validated by the parser ``rnngrad check`` uses (same keys,
+    defaults and messages), then built from the numbers read exactly."""
+    from reports.checking import parse_case_text
+
+    try:
+        text = Path(args.case).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read case file {args.case}: {err}") from None
+    try:
+        case = parse_case_text(text)
+    except ValueError as err:
+        raise UsageError(str(err).splitlines()[0]) from None
+    if not isinstance(case, numeric.CellCase):
         raise UsageError(f"{args.case}: no \"cell\" key; derive --case reads cell case files "
                          "(\"cell\": one of " + ", ".join(derive.cell_names()) + ")")
-    kind = derive.cell_kind(name) if isinstance(name, str) else derive.cell_kind(repr(name))
+    kind = case.kind
     if args.cell is not None and args.cell != kind.name:
         raise UsageError(f"--cell {args.cell} but the case file is a {kind.name} cell")
-    return case_cell(kind, data, args)
+    return case_cell(case, read_exact(text), args)
 
 
-def read_exact(path):
-    """The case file as a dict, every JSON number exact (ints, Fractions of the decimal text)."""
-    def refuse(constant):
-        raise UsageError(f"{path}: {constant} is not a finite number")
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text, parse_float=Fraction, parse_constant=refuse)
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read case file {path}: {err}") from None
-    except json.JSONDecodeError as err:
-        raise UsageError(f"{path} is not valid JSON: {err}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}: the case must be a JSON object")
-    return data
+def read_exact(text):
+    """The (already validated) case file as a dict, every JSON number exact: ints stay ints,
+    decimals become the Fraction of their text (0.1 → 1/10)."""
+    return json.loads(text, parse_float=Fraction)
 
 
-def case_cell(kind, data, args):
-    """A derive.Cell from the case's lists, shapes checked per stacked block."""
-    names = set(kind.parameter_names())
-    unknown = sorted(set(data) - names - STATE_KEYS - OTHER_KEYS)
-    if unknown:
-        raise UsageError(f"{unknown[0]!r} is not a key of a {kind.name} case; it takes "
-                         f"{', '.join(kind.parameter_names())}, h0, x, y"
-                         + (", c0" if "c" in kind.state else ""))
-    for key in ("h0", "x", *kind.parameter_names()):
-        if key not in data:
-            raise UsageError(f"the {kind.name} case needs {key!r}")
-    n = _length(data["h0"], "h0")
-    x = data["x"]
-    if not isinstance(x, list) or not x or not isinstance(x[0], list) or not x[0]:
-        raise UsageError("x must be T >= 1 rows of m >= 1 numbers")
-    m = len(x[0])
+def case_cell(case, data, args):
+    """A derive.Cell of the validated ``case`` with the exact numbers of ``data``; what the
+    case leaves out is 0 as in ``rnngrad check`` (biases, h0, c0)."""
+    kind, n, m = case.kind, case.hidden, case.x.shape[1]
     if args.hidden is not None and args.hidden != n:
-        raise UsageError(f"--hidden {args.hidden} but the case has n = {n} (h0)")
-    state0 = list(data["h0"]) + _cell_state(kind, data, n)
-    for p in kind.parameters:
-        _check_shape(kind, p, data[p.name], n, m)
-    if "y" in data:
-        _length(data["y"], "y", n)
-    params = {p: data[p] for p in kind.parameter_names()}
-    return derive.cell(kind.name, n, m, activation=_case_activation(kind, data),
-                       state0=state0, x=x, **params)
+        raise UsageError(f"--hidden {args.hidden} but the case has n = {n}")
+    params = {p.name: data.get(p.name, _zeros(p.shape(n, m), p.columns == 1))
+              for p in kind.parameters}
+    state0 = [v for part in kind.state for v in data.get(f"{part}0", [0] * n)]
+    return derive.cell(kind.name, n, m, activation=_exact_activation(case, data),
+                       state0=state0, x=data["x"], **params)
 
 
-def _cell_state(kind, data, n):
-    if "c" not in kind.state:
-        if "c0" in data:
-            raise UsageError(f"c0 belongs to the lstm cell; the {kind.name} cell has no c")
-        return []
-    if "c0" not in data:
-        raise UsageError(f"the {kind.name} case needs 'c0' (n = {n} numbers)")
-    _length(data["c0"], "c0", n)
-    return list(data["c0"])
+def _zeros(shape, flat):
+    rows, cols = shape
+    return [0] * rows if flat else [[0] * cols for _ in range(rows)]
 
 
-def _case_activation(kind, data):
-    if "nonlinearity" in data and "activation" in data:
-        raise UsageError("give either 'nonlinearity' or 'activation', not both")
-    if "nonlinearity" in data:
-        if kind.name != "elman":
-            raise UsageError(f"'nonlinearity' belongs to the elman cell, not {kind.name}")
-        if data["nonlinearity"] not in ("tanh", "relu"):
-            raise UsageError(f"nonlinearity must be \"tanh\" or \"relu\" (as nn.RNNCell), got "
-                             f"{data['nonlinearity']!r}")
-        return data["nonlinearity"]
-    if "activation" in data and not kind.takes_activation:
-        raise UsageError(f"the {kind.name} cell has fixed gates; 'activation' does not apply")
-    act = data.get("activation")
-    if act is not None and not isinstance(act, str):
-        raise UsageError(f"activation must be a name, got {act!r}")
-    return act
-
-
-def _length(value, key, expected=None):
-    if not isinstance(value, list) or not value or any(isinstance(v, list) for v in value):
-        raise UsageError(f"{key} must be a non-empty list of numbers")
-    if expected is not None and len(value) != expected:
-        raise UsageError(f"{key} must have n = {expected} numbers, got {len(value)}")
-    return len(value)
-
-
-def _check_shape(kind, p, value, n, m):
-    rows, cols = p.shape(n, m)
-    blocks = len(p.bases)
-    rows_text = f"{blocks}n" if blocks > 1 else "n"
-    if p.columns == 1:
-        expected, got = f"({rows_text},) = ({rows},)", _shape(value, flat=True)
-        ok = got == (rows,)
-    else:
-        expected = f"({rows_text}, {p.columns}) = ({rows}, {cols})"
-        got = _shape(value)
-        ok = got == (rows, cols)
-    if not ok:
-        raise UsageError(f"{p.name} must be {expected} for {kind.name} with n = {n}, m = {m}, "
-                         f"got {got}")
-
-
-def _shape(value, flat=False):
-    if not isinstance(value, list):
-        return "a scalar"
-    if flat or not value or not all(isinstance(row, list) for row in value):
-        return (len(value),) if not any(isinstance(v, list) for v in value) else "nested"
-    widths = {len(row) for row in value}
-    return (len(value), widths.pop()) if len(widths) == 1 else "ragged"
+def _exact_activation(case, data):
+    """The case's φ, with an ``alpha`` read exactly (the parser holds it as a float)."""
+    if case.activation is None or data.get("alpha") is None:
+        return case.activation
+    return derive.activation(data["activation"], alpha=data["alpha"])
 
 
 def write_output(args, kind, result, payload, write_pdf, write_atomic):

@@ -4,6 +4,7 @@ Jacobian (exact: substituted back it equals the structured one), deterministic L
 
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -130,3 +131,26 @@ def test_cell_latex_is_deterministic_across_processes():
                                    "PYTHONPATH": os.getcwd()}, check=True)
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and "\\begin{align*}" in outputs[0]
+
+
+TAG = re.compile(r"\\tag\*\{\\small (.*)\} ?(?:\\\\)?$")
+
+
+@pytest.mark.parametrize("name", derive.cell_names())
+def test_reasons_print_their_math_with_sympy(name):
+    """No ASCII pseudo-math escaped into a reason's text (b\\_f, x\\textasciicircum{}T): every
+    formula in a reason is a SymPy object in math mode."""
+    tex = derive.derivation(derive.cell(name, 2), 3).to_latex()
+    tags = [m.group(1) for line in tex.splitlines() if (m := TAG.search(line))]
+    assert len(tags) >= 5
+    for tag in tags:
+        text = re.sub(r"\$[^$]*\$", "", tag)     # the reason's words, its math removed
+        assert "\\_" not in text and "\\textasciicircum" not in text, tag
+
+
+def test_forget_bias_limit_says_what_it_is_a_limit_of():
+    steps = derive.derivation(derive.cell("lstm", 1), 2).steps
+    limit = next(s for s in steps if "lengthens the memory" in s.reason)
+    assert "$T_{r} e^{- b_{f}}$" in limit.reason_tex
+    channel = derive.derivation(derive.cell("indrnn", 1), 2).steps[0]
+    assert "PyTorch" not in channel.reason and channel.reason.startswith("channel")

@@ -3,6 +3,8 @@ plain-RNN command's old messages, and exit 2 with one line for bad input."""
 
 import json
 import re
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from check_cases import assert_bad_input, run, write_case
@@ -89,24 +91,6 @@ BAD = [
     (["--cell", "gru", "--hidden", "0", "--steps", "2"], "--hidden must be >= 1, got 0"),
     (["--cell", "lstm", "--hidden", "2", "--steps", "3", "--expanded"],
      "--expanded for the lstm cell with n=2, T=3 would exceed 200,000 operations"),
-    (shape_case(weight_hh=[[0.1, 0.2]] * 6),
-     "weight_hh must be (4n, n) = (8, 2) for lstm with n = 2, m = 1, got (6, 2)"),
-    (shape_case(bias_hh=[0] * 6), "bias_hh must be (4n,) = (8,) for lstm with n = 2"),
-    (shape_case(c0=None), "the lstm case needs 'c0'"),
-    (dict(without(shape_case(), "c0"), cell="gru"),
-     "weight_ih must be (3n, m) = (6, 1) for gru with n = 2, m = 1, got (8, 1)"),
-    (shape_case(u=[1, 1]), "'u' is not a key of a lstm case"),
-    (shape_case(cell=None), "no \"cell\" key"),
-    (shape_case(activation="relu"), "the lstm cell has fixed gates"),
-    (shape_case(y=[0]), "y must have n = 2 numbers, got 1"),
-    (shape_case(x=[]), "x must be T >= 1 rows of m >= 1 numbers"),
-    (shape_case(h0=[0.1, "a"]), "must be a number"),
-    ('{"cell": "lstm", "h0": [NaN]}', "NaN is not a finite number"),
-    ("{not json", "is not valid JSON"),
-    ({"cell": "indrnn", "weight_ih": [[1]], "bias": [0], "u": [1], "h0": [0], "c0": [0],
-      "x": [[1]]}, "c0 belongs to the lstm cell"),
-    ({"cell": "elman", "weight_ih": [[1]], "weight_hh": [[1]], "bias_ih": [0], "bias_hh": [0],
-      "h0": [0], "x": [[1]], "nonlinearity": "gelu"}, "nonlinearity must be \"tanh\" or"),
 ]
 
 
@@ -120,6 +104,27 @@ def test_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path, monkey
     assert message in err
 
 
+BAD_CASES = [
+    shape_case(weight_hh=[[0.1, 0.2]] * 6), shape_case(bias_hh=[0] * 6),
+    dict(without(shape_case(), "c0"), cell="gru"), shape_case(u=[1, 1]),
+    shape_case(activation="relu"), shape_case(alpha=0.1), shape_case(y=[0]), shape_case(x=[]),
+    shape_case(h0=[0.1, "a"]), '{"cell": "lstm", "h0": [NaN]}', "{not json",
+    without(shape_case(), "weight_ih"), shape_case(cell=None),
+    {"cell": "indrnn", "weight_ih": [[1]], "u": [1], "c0": [0], "x": [[1]]},
+    {"cell": "elman", "weight_ih": [[1]], "weight_hh": [[1]], "x": [[1]], "nonlinearity": "gelu"},
+    {"cell": "elman", "weight_ih": [[1]], "weight_hh": [[1]], "x": [[1]], "activation": "tahn"},
+]
+
+
+@pytest.mark.parametrize("case", BAD_CASES, ids=range(len(BAD_CASES)))
+def test_bad_case_file_gets_the_message_of_check(case, capsys, tmp_path):
+    """derive --case validates with check's parser: the same one line, exit 2 for both."""
+    path = str(write_case(tmp_path, case))
+    status, out, err = run(capsys, "derive", "--case", path)
+    assert_bad_input(status, out, err)
+    assert run(capsys, "check", path) == (2, "", err)
+
+
 def test_case_and_flags_that_disagree(capsys, tmp_path):
     path = str(write_case(tmp_path, LSTM))
     for argv, message in ((["--cell", "gru"], "--cell gru but the case file is a lstm cell"),
@@ -129,3 +134,54 @@ def test_case_and_flags_that_disagree(capsys, tmp_path):
         status, out, err = run(capsys, "derive", "--case", path, *argv)
         assert_bad_input(status, out, err)
         assert message in err, err
+
+
+def readme_lstm():
+    """The LSTM case file the README shows (no bias_ih: check's default zeros)."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split("saved as `lstm.json`:\n\n```json\n", 1)[1].split("```", 1)[0]
+    return json.loads(block)
+
+
+def exact(values):
+    return [exact(v) for v in values] if isinstance(values, list) else Fraction(str(values))
+
+
+def test_readme_lstm_case_derives_with_check_defaults(capsys, tmp_path):
+    case = readme_lstm()
+    assert "bias_ih" not in case
+    path = str(write_case(tmp_path, case))
+    assert run(capsys, "check", path)[0] == 0
+    status, out, err = run(capsys, "derive", "--case", path, "--format", "text")
+    params = {k: exact(case[k]) for k in ("weight_ih", "weight_hh", "bias_hh")}
+    cell = derive.cell("lstm", 2, 1, state0=exact(case["h0"] + case["c0"]), x=exact(case["x"]),
+                       bias_ih=[0] * 8, **params)
+    assert (status, err) == (0, "") and out == derive.derivation(cell, 3).to_text()
+
+
+ELMAN = {"cell": "elman", "weight_ih": [[0.5]], "weight_hh": [[0.75]], "x": [[1], [-0.5]]}
+
+
+@pytest.mark.parametrize("extra,activation", [
+    ({"activation": "leaky_relu", "alpha": 0.1, "y": None},
+     lambda: derive.activation("leaky_relu", alpha=Fraction(1, 10))),
+    ({"activation": "x/(1+Abs(x))"}, lambda: derive.parse_activation("x/(1+Abs(x))")),
+    ({"nonlinearity": "relu", "y": [0.5]}, lambda: derive.activation("relu")),
+])
+def test_elman_cases_check_accepts_derive_accepts(extra, activation, capsys, tmp_path):
+    """alpha (read exactly), a formula φ and "y": null; biases and h0 default to 0."""
+    path = str(write_case(tmp_path, dict(ELMAN, **extra)))
+    assert run(capsys, "check", path)[0] in (0, 1)
+    status, out, err = run(capsys, "derive", "--case", path, "--format", "text")
+    cell = derive.cell("elman", 1, 1, activation=activation(), state0=[0],
+                       x=exact(ELMAN["x"]), weight_ih=[[Fraction(1, 2)]],
+                       weight_hh=[[Fraction(3, 4)]], bias_ih=[0], bias_hh=[0])
+    assert (status, err) == (0, "") and out == derive.derivation(cell, 2).to_text()
+
+
+def test_plain_case_file_has_no_cell(capsys, tmp_path):
+    path = str(write_case(tmp_path, {"activation": "tanh", "W_hh": [[1]], "W_xh": [[1]],
+                                     "x": [[1]]}))
+    status, out, err = run(capsys, "derive", "--case", path)
+    assert_bad_input(status, out, err)
+    assert 'no "cell" key' in err

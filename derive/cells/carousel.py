@@ -80,12 +80,14 @@ def lstm_steps(cell, T):
                      " times the Kronecker delta")),
         Step(eq(sp.Symbol("J_k"), sp.BlockMatrix([[blocks[x]("k") for x in "PQ"],
                                                      [blocks[x]("k") for x in "RF"]])),
-             *reason("in blocks: ", eq(F_k, diag(vector("f_k", n))), ", R_k is dc_k/dh_{k-1}")),
+             *reason("in blocks: ", eq(F_k, diag(vector("f_k", n))), ", ",
+                     eq(blocks["R"]("k"), partial(_h("c", "k", n), _h("h", "k-1", n))))),
         Step(eq(partial(_h("c", shown, n), _h("c", 0, n)), cc),
              *reason(f"the (c, c) block of the product for T = {shown}: the carousel plus the "
                      "terms that pass through h")),
         Step(eq(partial(_h("c", shown, n), _h("c", 0, n)), no_h),
-             *reason("without the paths through h (R_k = 0) only the carousel is left")),
+             *reason("without the paths through h (", eq(sp.Symbol("R_k"), 0),
+                     ") only the carousel is left")),
         Step(eq(sp.Symbol("P_c"), sp.Product(diag(vector("f_k", n)), (k, 1, T_))),
              "the carousel's product: per unit, the product of its forget gates"),
     ]
@@ -105,20 +107,22 @@ def forget_bias_steps(cell):
     f = value_symbol("f")
     steps = [
         Step(eq(sp.Limit(sigma(sp.Symbol("z_f")), sp.Symbol("z_f"), B, "+-"), sigma(B)),
-             *reason("small weights and inputs: ", sp.Symbol("z_f"), " near ", B,
-                     ", the forget gate's bias b_if + b_hf")),
+             *reason("small weights and inputs: ", sp.Symbol("z_f"), " near the forget gate's "
+                     "bias ", eq(B, sp.Symbol("b_if") + sp.Symbol("b_hf")))),
         Step(eq(sp.Product(f, (k, 1, T_)), sigma(B) ** T_),
              "per unit, along the carousel, with that forget gate at every step"),
         Step(eq(sp.Symbol("T_r"), horizon()),
-             "solved by SymPy for T: the number of steps until sigma(b_f)^T = r"),
+             *reason("solved by SymPy for T: the number of steps until ",
+                     eq(sigma(B) ** T_, R))),
         Step(eq(sp.Limit(horizon() * sp.exp(-B), B, sp.oo), sp.limit(horizon() * sp.exp(-B),
                                                                         B, sp.oo)),
-             "a larger forget bias lengthens the memory exponentially"),
+             *reason("the limit of ", sp.Mul(sp.Symbol("T_r"), sp.exp(-B), evaluate=False),
+                     ": a larger forget bias lengthens the memory exponentially")),
     ]
     for (b, r), value in horizon_table().items():
         steps.append(Step(eq(sp.Function("T")(r, b), value),
-                          f"T(r, b_f): steps until sigma(b_f)^T = r; here about "
-                          f"{float(value):.6g}"))
+                          *reason(sp.Function("T")(R, B), ": steps until ", eq(sigma(B) ** T_, R),
+                                  f"; here about {float(value):.6g}")))
     return steps
 
 
@@ -128,13 +132,23 @@ def gru_steps(cell, T):
     lhs = partial(_h("h", "k", n), _h("h", "k-1", n))
     return [
         Step(eq(lhs, diag(vector(f"{z}_k", n))),
-             *reason("the update-gate carousel: what is left with W_hr = W_hz = W_hn = 0 "
-                     "(the block is ", z, " times the Kronecker delta)")),
+             *reason("the update-gate carousel: what is left with ",
+                     *_zero_weights("W_hr", "W_hz", "W_hn"),
+                     " (the block is ", z, " times the Kronecker delta)")),
         Step(eq(sp.Symbol("P_z"), sp.Product(diag(vector("z_k", n)), (k, 1, T_))),
              "along the carousel: per unit, the product of its update gates"),
         Step(eq(sp.Symbol("T_r"), horizon(R, sp.Symbol("b_z", real=True))),
-             "with small weights and inputs the update-gate bias b_z acts as b_f does"),
+             *reason("with small weights and inputs the update-gate bias ",
+                     sp.Symbol("b_z", real=True), " acts as ", B, " does")),
     ]
+
+
+def _zero_weights(*names):
+    """Reason parts "W₁ = 0, W₂ = 0, W₃ = 0", each a SymPy equation."""
+    parts = []
+    for name in names:
+        parts += [", " if parts else "", eq(sp.Symbol(name), 0)]
+    return parts
 
 
 def elman_steps(cell, T):

@@ -65,9 +65,22 @@ def channel_steps(cell):
                                                    else part("h", "k-1", n)))
         lhs = vector(ch.symbol.name, n)
         steps.append(Step(_eq(lhs, sp.MatAdd(*terms, evaluate=False)),
-                          *reason("channel ", lhs, ": its row blocks of the stacked parameters "
-                                  "(PyTorch's layout)")))
+                          *reason("channel ", lhs, ": ", *_channel_source(cell.kind))))
     return steps
+
+
+def _channel_source(kind):
+    """Where a channel's terms come from: PyTorch's stacked row blocks, IndRNN's own parameters
+    (IndRNN is not a PyTorch module)."""
+    if kind.name == "indrnn":
+        return ("IndRNN's input weights and bias (the recurrent ", sp.Symbol("u"),
+                " acts in the unit map)")
+    return ("its row blocks of the stacked parameters (PyTorch's layout)",)
+
+
+def eq_F_theta(F_theta, theta):
+    """G_k = ∂F/∂θ, the step map's Jacobian in the parameters."""
+    return _eq(F_theta, partial(sp.Symbol("F"), theta))
 
 
 def value_steps(cell):
@@ -146,10 +159,10 @@ def bptt_steps(cell):
     F_theta = sp.MatrixSymbol("G_k", S, P)
     return [
         Step(_eq(L, sp.Rational(1, 2) * norm(residual) ** 2), "the loss"),
-        Step(top, *reason(g[1], " is ", partial(L, state_vector(cell, "k")),
-                          "; L reads h_T only")),
+        Step(top, *reason(g[1], " is ", partial(L, state_vector(cell, "k")), "; ", L, " reads ",
+                          part("h", "T", n), " only")),
         Step(_eq(g[2], jacobian_symbol(cell, k).T * g[1]), "back through one step"),
         Step(_eq(partial(L, theta), sp.Sum(F_theta.T * g[1], (k, 1, T_))),
              *reason("BPTT over all ", sp.Eq(sp.Symbol("P"), P), " parameter entries; ",
-                     F_theta, " is dF/dtheta at step k (Matrix.jacobian of the step map)")),
+                     eq_F_theta(F_theta, theta), " at step k (Matrix.jacobian of the step map)")),
     ]
