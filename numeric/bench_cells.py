@@ -9,9 +9,13 @@ C: LSTM, n = 32, 64 total forget biases b_f in [−2, 4] (bias_ih's f block = b_
    - torch_jacrev_lstmcell: ``torch.func.jacrev`` of nn.LSTMCell itself, all steps of a chunk
      and all biases as one batch (the per-sample Jacobians of a row-wise map are the jacrev of
      its sum over rows); the per-member bias enters as an input, [W_ih | I] [x_t; b_ih].
-   - torch_vmap_jacrev: ``torch.func.vmap(jacrev(step))`` over biases and steps, with step the
-     LSTMCell equations in torch ops (``vmap`` of nn.LSTMCell itself fails in torch 2.13:
-     "Batching rule not implemented for aten::lstm_cell"); checked against nn.LSTMCell.
+   - torch_vmap_jacrev_lstmcell: ``torch.func.vmap(vmap(jacrev(step)))`` over the biases and
+     chunks of steps, with step = ``torch.func.functional_call(cell, {..., 'bias_ih': b},
+     (x, (h, c)))`` of nn.LSTMCell on unbatched inputs (x of shape (m,), h and c of shape (n,));
+     the states from nn.LSTMCell run per bias (vmap of the bare forward, outside jacrev, hits
+     "Batching rule not implemented for aten::lstm_cell" in torch 2.13).
+   - torch_vmap_jacrev: the same vmap(vmap(jacrev(step))) with step the LSTMCell equations
+     written in torch ops; checked against nn.LSTMCell.
 """
 
 import math
@@ -43,6 +47,7 @@ def run_c(quick, timed, have_torch):
         report["torch"] = "absent"
         return report
     for name, peer in (("torch_jacrev_lstmcell", _peer_lstmcell),
+                       ("torch_vmap_jacrev_lstmcell", _peer_vmap_lstmcell),
                        ("torch_vmap_jacrev", _peer_vmap)):
         try:
             t_peer, (values, note) = timed(peer, biases, T, n, repeat=repeat)
@@ -111,10 +116,57 @@ def _peer_lstmcell(biases, T, n):
     return _product(torch, chunks(), S, B), {}
 
 
-def _peer_vmap(biases, T, n):
+def _peer_vmap_lstmcell(biases, T, n):
+    """vmap(vmap(jacrev(step))) of nn.LSTMCell over steps and biases, chunks of steps.  The
+    states come from nn.LSTMCell run per bias (vmap of its bare forward hits the fused
+    aten::lstm_cell, which has no batching rule in torch 2.13; under jacrev it decomposes)."""
     torch, p, x = _torch_setup(biases, T, n)
+    from torch.func import functional_call
+
+    B, S = len(biases), 2 * n
+    cell = torch.nn.LSTMCell(1, n, dtype=torch.float64).requires_grad_(False)
+    params = {k: p[k] for k in ("weight_ih", "weight_hh", "bias_hh")}
+
+    def step(s, x_k, b_ih):
+        h, c = functional_call(cell, {**params, "bias_ih": b_ih}, (x_k, (s[:n], s[n:])))
+        return torch.cat([h, c])
+
+    states = torch.zeros(T, B, S, dtype=torch.float64)
+    with torch.no_grad():
+        for name in params:
+            getattr(cell, name).copy_(params[name])
+        for j in range(B):
+            cell.bias_ih.copy_(p["bias_ih"][j])
+            h = c = torch.zeros(n, dtype=torch.float64)
+            for k in range(T - 1):
+                h, c = cell(x[k], (h, c))
+                states[k + 1, j] = torch.cat([h, c])
+    return _product(torch, _vmap_jacobians(torch, step, p, x, states), S, B), {}
+
+
+def _vmap_jacobians(torch, step, p, x, states):
+    """(L, B, S, S) chunks: vmap(vmap(jacrev(step))) over CHUNK steps and the biases."""
     from torch.func import jacrev, vmap
 
+    jac = vmap(vmap(jacrev(step), in_dims=(0, None, 0)), in_dims=(0, 0, None))
+    T = len(x)
+    return (jac(states[t:t + CHUNK], x[t:t + CHUNK], p["bias_ih"]) for t in range(0, T, CHUNK))
+
+
+def _vmap_product(torch, step, p, x, T, B, S):
+    """States by vmap(step) over biases, then vmap(vmap(jacrev(step))) per chunk of steps."""
+    from torch.func import vmap
+
+    with torch.no_grad():
+        forward = vmap(step, in_dims=(0, None, 0))
+        states = [torch.zeros(B, S, dtype=torch.float64)]
+        for k in range(T - 1):
+            states.append(forward(states[-1], x[k], p["bias_ih"]))
+    return _product(torch, _vmap_jacobians(torch, step, p, x, torch.stack(states)), S, B)
+
+
+def _peer_vmap(biases, T, n):
+    torch, p, x = _torch_setup(biases, T, n)
     B, S = len(biases), 2 * n
 
     def step(s, x_k, b_ih):
@@ -123,16 +175,8 @@ def _peer_vmap(biases, T, n):
         c = torch.sigmoid(f) * s[n:] + torch.sigmoid(i) * torch.tanh(g)
         return torch.cat([torch.sigmoid(o) * torch.tanh(c), c])
 
-    with torch.no_grad():
-        forward = vmap(step, in_dims=(0, None, 0))
-        states = [torch.zeros(B, S, dtype=torch.float64)]
-        for k in range(T - 1):
-            states.append(forward(states[-1], x[k], p["bias_ih"]))
-    states = torch.stack(states)
-    jac = vmap(vmap(jacrev(step), in_dims=(0, None, 0)), in_dims=(0, 0, None))
-    chunks = (jac(states[t:t + CHUNK], x[t:t + CHUNK], p["bias_ih"]) for t in range(0, T, CHUNK))
-    return _product(torch, chunks, S, B), {"torch_vmap_step_vs_nn_lstmcell_max_abs":
-                                           _check_step(torch, p, step, n)}
+    return _vmap_product(torch, step, p, x, T, B, S), {"torch_vmap_step_vs_nn_lstmcell_max_abs":
+                                                       _check_step(torch, p, step, n)}
 
 
 def _check_step(torch, p, step, n):

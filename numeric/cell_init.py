@@ -16,8 +16,12 @@ from numeric.grids import random_W0
 INIT_TEXT = {
     "uniform": "PyTorch's default initialisation: every weight and bias uniform(-1/sqrt(n), "
                "1/sqrt(n))",
-    "gain": "recurrent weights g * W0 with W0 ~ N(0, 1/n) (elman) or PyTorch's default "
-            "uniform(-1/sqrt(n), 1/sqrt(n)) (gated cells, indrnn: u ~ uniform(0, 1))",
+    "gain": {  # the swept cell's recurrent draw, by cell; lstm and gru: "gated"
+        "elman": "recurrent weights g * W0 with W0 ~ N(0, 1/n)",
+        "gated": "recurrent weights g * W0 with W0 PyTorch's default uniform(-1/sqrt(n), "
+                 "1/sqrt(n))",
+        "indrnn": "recurrent weights g * u with u ~ uniform(0, 1)",
+    },
 }
 
 

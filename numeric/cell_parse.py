@@ -75,14 +75,16 @@ def cell_case_from_dict(data):
 
 
 def _sizes(data, kind):
-    """(n, m): n from weight_hh's columns (IndRNN: u's length), m from weight_ih's columns."""
+    """(n, m): n from weight_hh's columns, or without one (IndRNN) from weight_ih's rows over
+    its row blocks, so that a wrong-length u is blamed on u; m from weight_ih's columns."""
     recurrent = next((p for p in kind.parameters if p.columns == "n"), None)
+    weight_ih = array(data["weight_ih"], "weight_ih", 2)
     if recurrent is not None:
         n = array(data[recurrent.name], recurrent.name, 2).shape[1]
     else:
-        name = kind.unit_parameters[0]
-        n = len(array(data[name], name, 1))
-    return n, array(data["weight_ih"], "weight_ih", 2).shape[1]
+        blocks = len(next(p for p in kind.parameters if p.name == "weight_ih").bases)
+        n = weight_ih.shape[0] // blocks
+    return n, weight_ih.shape[1]
 
 
 def _parameter(data, kind, p, n, m):

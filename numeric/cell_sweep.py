@@ -128,7 +128,8 @@ def cell_gain_sweep(cell, gains, T, *, hidden=32, activation=None, inputs=1, see
                          "fixed gates (sigmoid, tanh)")
     act = derive.activation(activation or "tanh") if kind.takes_activation else None
     params = gain_parameters(kind, gains, hidden, inputs, seed)
-    init = (f"{INIT_TEXT['gain']}; every other parameter: {INIT_TEXT['uniform']} "
+    draw = INIT_TEXT["gain"].get(kind.name, INIT_TEXT["gain"]["gated"])
+    init = (f"{draw}; every other parameter: {INIT_TEXT['uniform']} "
             f"(seed {seed}); the gain g multiplies {kind.recurrent_parameter}")
     return _run(kind, act, "gain", params, gains, T, hidden, inputs, seed, noise, constant, init)
 

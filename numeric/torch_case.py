@@ -17,7 +17,8 @@ LAYER_TYPES = {"RNN": "elman", "LSTM": "lstm", "GRU": "gru"}
 
 def case_from_torch(module, x, h0=None, c0=None, y=None):
     """A float64 ``CellCase`` of ``module`` run on inputs ``x`` (T, m) from s_0 = [h0; c0]
-    (zeros where None; c0 for an LSTM only), with target y (n,) for L = ½‖h_T − y‖²;
+    (zeros where None; c0 for an LSTM only; shape (n,), or for nn.RNN/LSTM/GRU also (1, n) as
+    they take for unbatched input), with target y (n,) for L = ½‖h_T − y‖²;
     arrays or tensors.  Refuses what is not one cell step: several layers, two directions,
     an LSTM projection.
 
@@ -44,7 +45,7 @@ def case_from_torch(module, x, h0=None, c0=None, y=None):
                          f"{x.shape}")
     if c0 is not None and kind.name != "lstm":
         raise ValueError(f"c0 is only for lstm: {kind.name} has no cell state")
-    s0 = np.concatenate([_state(value, name, n, torch) for name, value in
+    s0 = np.concatenate([_state(value, name, n, torch, layer=bool(suffix)) for name, value in
                          (("h0", h0), ("c0", c0))[:len(kind.state)]])
     act = derive.activation(module.nonlinearity) if kind.takes_activation else None
     return CellCase(kind, act, params, s0, x, None if y is None else _state(y, "y", n, torch))
@@ -80,10 +81,14 @@ def _float64(value, torch):
     return np.array(value, dtype=float)
 
 
-def _state(value, name, n, torch):
+def _state(value, name, n, torch, layer=False):
+    """The state (n,); a layer module's h0/c0 may also be (num_layers, n) = (1, n)."""
     if value is None:
         return np.zeros(n)
     array = _float64(value, torch)
+    if layer and array.shape == (1, n):
+        return array[0]
     if array.shape != (n,):
-        raise ValueError(f"{name} must have shape (n,) = ({n},), got {array.shape}")
+        shapes = f"(n,) = ({n},) or (1, n) = (1, {n})" if layer else f"(n,) = ({n},)"
+        raise ValueError(f"{name} must have shape {shapes}, got {array.shape}")
     return array

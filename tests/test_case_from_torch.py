@@ -136,3 +136,33 @@ def test_numeric_import_does_not_load_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", ["RNN-tanh", "LSTM", "GRU", "LSTM-batch_first"])
+def test_case_from_torch_layer_takes_states_shaped_one_by_n(name):
+    """nn.RNN/LSTM/GRU take h0, c0 of shape (1, n) for unbatched input: the case accepts them,
+    its s_0 is theirs, and its h_T equals the module's own output (1e-12) and autograd."""
+    module, x, h0, c0, y = random_case(name, 5, 3, 2, 6)
+    h0_1n, c0_1n = h0[None], None if c0 is None else c0[None]
+    case = numeric.case_from_torch(module, x, h0_1n, c0_1n, y)
+    flat = numeric.case_from_torch(module, x, h0, c0, y)
+    np.testing.assert_array_equal(case.s0, flat.s0)
+    module = module.double()
+    state = h0_1n.double() if c0 is None else (h0_1n.double(), c0_1n.double())
+    _, last = module(x.double(), state)
+    h_T = (last if c0 is None else last[0])[0].detach().numpy()
+    np.testing.assert_allclose(case.trajectory().states[-1][:3], h_T, rtol=0, atol=1e-12)
+    assert_matches_torch(case, module, x)
+
+
+@pytest.mark.parametrize("module, kwargs, message", [
+    (nn.GRUCell(2, 3), {"h0": torch.zeros(1, 3)},
+     r"h0 must have shape \(n,\) = \(3,\), got \(1, 3\)"),
+    (nn.GRU(2, 3), {"h0": torch.zeros(2, 3)},
+     r"h0 must have shape \(n,\) = \(3,\) or \(1, n\) = \(1, 3\), got \(2, 3\)"),
+    (nn.LSTM(2, 3), {"c0": torch.zeros(3, 1)},
+     r"c0 must have shape \(n,\) = \(3,\) or \(1, n\) = \(1, 3\), got \(3, 1\)"),
+])
+def test_case_from_torch_refuses_other_state_shapes(module, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        numeric.case_from_torch(module, torch.zeros(3, 2), **kwargs)

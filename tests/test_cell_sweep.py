@@ -125,7 +125,19 @@ def test_json_is_deterministic_and_strict():
     data = json.loads(text)
     assert data["log10_norm"][0] == [None, None] and "log10_norm_note" in data
     assert data["state"] == ["h"] and data["activation"] == "relu"
-    assert "N(0, 1/n)" in data["init"] and "default_rng(1)" in data["input_drive"]
+    assert "u ~ uniform(0, 1)" in data["init"] and "default_rng(1)" in data["input_drive"]
+
+
+def test_gain_init_text_states_only_the_swept_cells_draw():
+    """Each cell's text names its own recurrent draw and no other cell's."""
+    draws = {"elman": "W0 ~ N(0, 1/n)", "lstm": "W0 PyTorch's default uniform",
+             "gru": "W0 PyTorch's default uniform", "indrnn": "u ~ uniform(0, 1)"}
+    for cell, draw in draws.items():
+        init = numeric.cell_gain_sweep(cell, [1.0], [1], hidden=2).init
+        assert draw in init, (cell, init)
+        others = {d for c, d in draws.items() if d != draw}
+        assert not any(d in init for d in others) and "elman" not in init, (cell, init)
+        assert init.endswith(f"multiplies {derive.cell_kind(cell).recurrent_parameter}")
 
 
 def test_log10_product_norms_any_T_order_and_unbatched():
