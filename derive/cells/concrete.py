@@ -10,19 +10,20 @@ b_f = b_if + b_hf with the horizon T_{1/2}(b_f) = log 2 / log(1 + e^{−b_f}) of
 [3]
 """
 
-import mpmath
 import sympy as sp
 
 from derive.cells.calculus import jacobian_product
 from derive.cells.carousel import B, _sigmoid, eq, horizon
 from derive.cells.gates import gate
-from derive.jacobians import MAX_OPERATIONS, ExpressionTooLarge
+from derive.jacobians import MAX_OPERATIONS, ExpressionTooLarge, expression_size
 from derive.latex import Step, reason
 from derive.notation import T as T_
 from derive.notation import partial, vector
 
 HALF = sp.Rational(1, 2)
 DIGITS = 6
+WORKING = 30      # digits at which the decimal form is evaluated
+SHOWN = 2_000     # the exact product is shown up to this many operations (tree size)
 
 
 def is_concrete(cell):
@@ -33,37 +34,54 @@ def is_concrete(cell):
     return not any(M.free_symbols for M in matrices)
 
 
-def concrete_steps(cell, T, max_operations=MAX_OPERATIONS):
-    """∂s_T/∂s_0 of this case: exact within ``max_operations`` (and to six digits), else a
-    note that says so and where to get its numbers."""
+def concrete_steps(cell, T, expanded=False, max_operations=MAX_OPERATIONS):
+    """∂s_T/∂s_0 of this case, exact within ``max_operations`` (else a note that says so and
+    where to get its numbers): written out when ``expanded`` or at most ``SHOWN`` operations,
+    and to six significant digits."""
     S = cell.state_size
     lhs = partial(vector(f"s_{T}", S), vector("s_0", S))
     try:
         P = jacobian_product(cell, 0, T, expanded=True, max_operations=max_operations)
     except ExpressionTooLarge:
-        steps = [Step(lhs, *reason(f"this case's product over T = {T} steps is too large to "
-                                   f"write out exactly (more than {max_operations:,} "
-                                   "operations): 'rnngrad check CASE.json' computes its "
-                                   "numbers"))]
-    else:
-        steps = [Step(eq(lhs, P), "this case's product, exact: every entry written out"),
-                 Step(eq(lhs, decimal(P)), f"the same, to {DIGITS} significant digits")]
-    return steps
+        return [Step(lhs, *reason(f"this case's product over T = {T} steps is too large to "
+                                  f"write out exactly (more than {max_operations:,} "
+                                  "operations): 'rnngrad check CASE.json' computes its "
+                                  "numbers"))]
+    size = sum(expression_size(entry, {}) for entry in P)
+    steps = [Step(eq(lhs, P), "this case's product, exact: every entry written out")] \
+        if expanded or size <= SHOWN else []
+    note = "" if steps else (f" (computed exactly, {size:,} operations: too long to show here;"
+                             " the expanded derivation writes it out)")
+    return steps + [Step(eq(lhs, decimal(P)), f"this case's product to {DIGITS} significant "
+                                              f"digits{note}")]
+
+
+def decimal(matrix, digits=DIGITS):
+    """An exact matrix free of symbols, each entry as a Float of ``digits`` significant digits:
+    evaluated at 30 digits node by node, each distinct subexpression once."""
+    memo = {}
+    return sp.ImmutableMatrix(matrix.rows, matrix.cols,
+                              [sp.Float(_value(e, memo), digits) for e in matrix])
+
+
+def _value(expr, memo):
+    stack = [expr]
+    while stack:
+        node = stack[-1]
+        if node in memo:
+            stack.pop()
+        elif not node.args:
+            memo[node] = stack.pop().evalf(WORKING)
+        elif pending := [a for a in node.args if a not in memo]:
+            stack.extend(pending)
+        else:
+            memo[stack.pop()] = node.func(*[memo[a] for a in node.args]).evalf(WORKING)
+    return memo[expr]
 
 
 def case_type_steps(cell):
     """What this case's numbers say about its cell type: the LSTM's forget-bias horizons."""
     return forget_horizon_steps(cell) if cell.kind.name == "lstm" else []
-
-
-def decimal(matrix, digits=DIGITS):
-    """An exact matrix free of symbols, each entry as a Float of ``digits`` significant digits
-    (evaluated at 30 digits by mpmath, shared subexpressions once)."""
-    f = sp.lambdify([], list(matrix), modules="mpmath", cse=True)
-    with mpmath.workdps(30):
-        values = f()
-    return sp.ImmutableMatrix(matrix.rows, matrix.cols,
-                              [sp.Float(mpmath.nstr(v, digits + 3), digits) for v in values])
 
 
 def forget_biases(cell):

@@ -50,7 +50,7 @@ def cell_derivation(cell, T, expanded=False):
     concrete = is_concrete(cell)
     steps = (channel_steps(cell) + value_steps(cell) + jacobian_steps(cell, T)
              + product_steps(cell, T, expanded and not concrete)
-             + (concrete_steps(cell, T) if concrete else []) + type_steps(cell, T)
+             + (concrete_steps(cell, T, expanded) if concrete else []) + type_steps(cell, T)
              + (case_type_steps(cell) if concrete else []) + bptt_steps(cell))
     act = "" if cell.activation is None else f" ({cell.activation.name})"
     return Derivation(f"Gradients through the {cell.kind.title} cell{act}, n = {cell.hidden}, "
