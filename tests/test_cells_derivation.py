@@ -154,3 +154,57 @@ def test_forget_bias_limit_says_what_it_is_a_limit_of():
     assert "$T_{r} e^{- b_{f}}$" in limit.reason_tex
     channel = derive.derivation(derive.cell("indrnn", 1), 2).steps[0]
     assert "PyTorch" not in channel.reason and channel.reason.startswith("channel")
+
+
+CASE = {"weight_ih": [[0.1], [0.2], [0.3], [0.4], [-0.1], [0.5], [0.2], [0.1]],
+        "weight_hh": [[0.5, 0.1], [-0.5, 0.2], [0.25, 0.0], [1.0, -0.3],
+                      [0.1, 0.4], [0.0, -0.2], [0.3, 0.1], [-0.4, 0.2]],
+        "bias_ih": [0.1, 0.0, 1.5, 0.75, 1.0, 0.0, 0.0, -0.5],
+        "bias_hh": [0.0, 0.2, 0.5, -2.0, 0.0, 0.0, 0.1, 0.0],
+        "state0": [0.5, -0.25, 0.0, 0.125], "x": [[1.0], [2.0]]}
+
+
+def concrete_lstm():
+    from fractions import Fraction
+    exact = {k: [[Fraction(str(v)) for v in r] if isinstance(r, list) else Fraction(str(r))
+                 for r in value] for k, value in CASE.items()}
+    return derive.cell("lstm", 2, **exact)
+
+
+def test_concrete_lstm_derivation_shows_its_own_product_and_horizons():
+    import numpy as np
+
+    import numeric
+
+    cell = concrete_lstm()
+    d = derive.derivation(cell, 2, expanded=True)
+    exact, = steps_with(d, "this case's product, exact")
+    assert not exact.relation.rhs.free_symbols
+    kind, params = cell.kind, {k: np.array(v, dtype=float) for k, v in CASE.items()
+                               if k.startswith(("weight", "bias"))}
+    case = numeric.CellCase(kind, None, params, np.array(CASE["state0"]), np.array(CASE["x"]))
+    path = numeric.cell_forward(kind, None, case.params, case.s0, case.x)
+    P = numeric.cell_jacobian_product(kind, None, case.params, path).value
+    with mpmath.workdps(30):
+        derived = np.array([float(sp.N(v, 30)) for v in exact.relation.rhs]).reshape(4, 4)
+    np.testing.assert_allclose(derived, P, rtol=1e-12, atol=1e-12)
+    digits, = steps_with(d, "significant digits")
+    np.testing.assert_allclose(np.array(digits.relation.rhs, dtype=float), P, rtol=1e-5,
+                               atol=1e-9)
+    biases = [s.relation.rhs for s in steps_with(d, "this case's forget-gate bias")]
+    assert biases == [sp.Rational(2), sp.Rational(-5, 4)]     # b_if + b_hf, rows 2 and 3
+    horizons = [s.relation.rhs for s in steps_with(d, "carousel falls to half")]
+    for b, T in zip((2.0, -1.25), horizons, strict=True):
+        independent = np.log(0.5) / np.log(1 / (1 + np.exp(-b)))
+        assert float(T) == pytest.approx(independent, rel=1e-14)
+        assert f"about {independent:.6g}" in steps_with(d, "carousel falls to half")[
+            horizons.index(T)].reason
+    symbolic = derive.derivation(derive.cell("lstm", 2), 2)
+    assert not steps_with(symbolic, "this case") and not steps_with(symbolic, "falls to half")
+
+
+def test_concrete_product_past_the_guard_says_so_and_points_to_check():
+    from derive.cells.concrete import concrete_steps
+
+    note, = concrete_steps(concrete_lstm(), 2, max_operations=100)
+    assert "too large" in note.reason and "rnngrad check" in note.reason

@@ -186,7 +186,8 @@ def lift(cell):
 def put_values(matrix, values, memo=None):
     """``matrix`` with the placeholders of ``lift`` replaced by their numbers, each distinct
     subexpression rebuilt once (a DAG walk); nodes of numbers only are evaluated (exact
-    rational arithmetic), the others are rebuilt unevaluated, so no evalf walks the tree."""
+    rational arithmetic), sums and products combine their numbers (``_rebuilt``), the rest is
+    rebuilt unevaluated, so no evalf walks the tree."""
     if not values:
         return matrix
     memo = {} if memo is None else memo
@@ -207,13 +208,42 @@ def _put(expr, values, memo):
             stack.extend(pending)
         else:
             stack.pop()
-            args = [memo[a] for a in node.args]
-            if all(a.is_Rational for a in args):
-                memo[node] = node.func(*args)
-            else:
-                with sp.evaluate(False):
-                    memo[node] = node.func(*args)
+            memo[node] = _rebuilt(node.func, [memo[a] for a in node.args])
     return memo[expr]
+
+
+def _rebuilt(func, args):
+    """``func(*args)``: evaluated when every argument is a rational number; a sum or product
+    with its numbers combined into one (x + 0 → x, 1·x → x, 0·x → 0, −1 − 7/20 → −27/20) and
+    nested sums and products flattened; x^1 → x, x^0 → 1, 1^x → 1; everything else rebuilt
+    unevaluated: SymPy's own evaluation asks evalf about every argument free of symbols."""
+    if all(a.is_Rational for a in args):
+        return func(*args)
+    if func in (sp.Add, sp.Mul):
+        return _combined(func, args)
+    if func is sp.Pow and (args[1] in (0, 1) or args[0] == 1):
+        return args[0] if args[1] == 1 else sp.S.One
+    with sp.evaluate(False):
+        return func(*args)
+
+
+def _combined(func, args):
+    """A sum or product of ``args`` with their numbers combined, exact, unevaluated otherwise."""
+    unit = sp.S.Zero if func is sp.Add else sp.S.One
+    number, rest = unit, []
+    for a in (b for arg in args for b in (arg.args if arg.func is func else (arg,))):
+        if a.is_Rational:
+            number = number + a if func is sp.Add else number * a
+        else:
+            rest.append(a)
+    if func is sp.Mul and number == 0:
+        return sp.S.Zero
+    terms = rest + [number] if func is sp.Add else [number] + rest
+    terms = [t for t in terms if t != unit] or [unit]
+    if len(terms) == 1:
+        return terms[0]
+    with sp.evaluate(False):
+        return func(*terms)
 
 
 def guard(matrix, sizes, limit, what, cell):

@@ -15,6 +15,7 @@ import sympy as sp
 
 from derive.cells.calculus import jacobian_product, jacobian_symbol, step_jacobian
 from derive.cells.carousel import type_steps
+from derive.cells.concrete import case_type_steps, concrete_steps, is_concrete
 from derive.cells.gates import gate
 from derive.cells.readable import derivative_through_value, gate_values, readable_jacobian
 from derive.cells.structure import COL, ROW, structured_jacobian
@@ -42,10 +43,15 @@ def state_vector(cell, index):
 
 
 def cell_derivation(cell, T, expanded=False):
-    """The derivation for ``cell`` over T steps (``expanded``: also ∂s_T/∂s_0 written out)."""
+    """The derivation for ``cell`` over T steps (``expanded``: also ∂s_T/∂s_0 written out);
+    for a cell with concrete numbers also its own ∂s_T/∂s_0 and forget-bias horizons
+    (``derive.cells.concrete``)."""
     check_step(cell, T, "T", lowest=1)
+    concrete = is_concrete(cell)
     steps = (channel_steps(cell) + value_steps(cell) + jacobian_steps(cell, T)
-             + product_steps(cell, T, expanded) + type_steps(cell, T) + bptt_steps(cell))
+             + product_steps(cell, T, expanded and not concrete)
+             + (concrete_steps(cell, T, expanded) if concrete else []) + type_steps(cell, T)
+             + (case_type_steps(cell) if concrete else []) + bptt_steps(cell))
     act = "" if cell.activation is None else f" ({cell.activation.name})"
     return Derivation(f"Gradients through the {cell.kind.title} cell{act}, n = {cell.hidden}, "
                       f"T = {T}", tuple(steps))
