@@ -184,12 +184,18 @@ def expression_size(expr, sizes=None):
 
 
 def _guard(matrix, sizes, limit, what, n):
+    size_guard(matrix, sizes, limit, f"{what} for n={n}",
+               "numeric.jacobian_product, numeric.bptt")
+
+
+def size_guard(matrix, sizes, limit, what, numeric_path):
+    """``ExpressionTooLarge`` when ``matrix`` written out as trees exceeds ``limit``
+    operations; the message names ``what`` was being expanded and the numeric path."""
     size = sum(expression_size(entry, sizes) for entry in matrix)
     if size > limit:
         raise ExpressionTooLarge(
-            f"expanding {what} for n={n} would exceed {limit:,} operations "
-            f"(already {size:,}); use the structured form (expanded=False) or the numeric "
-            f"layer (numeric.jacobian_product, numeric.bptt)")
+            f"expanding {what} would exceed {limit:,} operations (already {size:,}); use the "
+            f"structured form (expanded=False) or the numeric layer ({numeric_path})")
 
 
 def _for_cell(spec, cell_options=None):

@@ -59,10 +59,10 @@ def add_derive_parser(commands):
 
 def run_derive(args):
     if args.cell is not None or args.case is not None:
-        from reports.deriving_cells import run_cell_derive, write_output
+        from reports.deriving_cells import run_cell_derive
 
         return run_cell_derive(args, _output_kind, lambda kind, result, payload: write_output(
-            args, kind, result, payload, _write_pdf, write_atomic))
+            args, kind, result, payload))
     _require_rnn_options(args)
     kind = _output_kind(args)
     act = _activation(args)
@@ -75,16 +75,21 @@ def run_derive(args):
         raise UsageError(f"--expanded for n={rnn.hidden}, T={steps} would exceed "
                          f"{derive.MAX_OPERATIONS:,} operations; drop --expanded, or use "
                          "'rnngrad check CASE.json' for numbers") from None
+    payload = {"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
+               "steps": steps, "gamma": str(act.gamma), "gamma_exact": act.gamma_exact,
+               "gamma_attained": {key: value for key, value in act.attainment().items()
+                                  if key in ("set", "limits")},
+               "derivation": result.to_dict()}
+    return write_output(args, kind, result, payload)
+
+
+def write_output(args, kind, result, payload):
+    """Print or write a derivation in the format ``kind`` (json: ``payload``; pdf: the
+    standalone document compiled)."""
     if kind == "pdf":
         return _write_pdf(result.document(), Path(args.out), args.no_pdf)
     if kind == "json":
-        text = json.dumps({"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
-                           "steps": steps, "gamma": str(act.gamma),
-                           "gamma_exact": act.gamma_exact,
-                           "gamma_attained": {key: value for key, value in act.attainment().items()
-                                              if key in ("set", "limits")},
-                           "derivation": result.to_dict()},
-                          indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        text = json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     elif kind == "text":
         text = result.to_text()
     else:

@@ -7,7 +7,6 @@ the same parser with the same messages and defaults (biases, h0, c0 = 0; "y" opt
 """
 
 import json
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -124,20 +123,3 @@ def _exact_activation(case, data):
     if case.activation is None or data.get("alpha") is None:
         return case.activation
     return derive.activation(data["activation"], alpha=data["alpha"])
-
-
-def write_output(args, kind, result, payload, write_pdf, write_atomic):
-    """Print or write the cell derivation as the plain-RNN command does."""
-    if kind == "pdf":
-        return write_pdf(result.document(), Path(args.out), args.no_pdf)
-    if kind == "json":
-        text = json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    elif kind == "text":
-        text = result.to_text()
-    else:
-        text = result.document() if args.document else result.to_latex()
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(Path(args.out), text)
-    return 0

@@ -24,7 +24,7 @@ import sympy as sp
 
 from derive.cells.cell import make_cell, state_symbols, step_map
 from derive.cells.gates import explicit
-from derive.jacobians import MAX_OPERATIONS, ExpressionTooLarge, expression_size, target
+from derive.jacobians import MAX_OPERATIONS, size_guard, target
 from derive.rnn import check_step
 
 NUMERIC_PATH = "numeric.cell_jacobian_product, numeric.cell_bptt"
@@ -248,9 +248,5 @@ def _combined(func, args):
 
 def guard(matrix, sizes, limit, what, cell):
     """``ExpressionTooLarge`` when ``matrix`` written out as trees exceeds ``limit`` operations."""
-    size = sum(expression_size(entry, sizes) for entry in matrix)
-    if size > limit:
-        raise ExpressionTooLarge(
-            f"expanding {what} for the {cell.kind.name} cell with n={cell.hidden} would exceed "
-            f"{limit:,} operations (already {size:,}); use the structured form "
-            f"(expanded=False) or the numeric layer ({NUMERIC_PATH})")
+    size_guard(matrix, sizes, limit,
+               f"{what} for the {cell.kind.name} cell with n={cell.hidden}", NUMERIC_PATH)
