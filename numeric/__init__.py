@@ -15,7 +15,12 @@ from numeric.cell_case import CellCase
 from numeric.cell_checks import run_cell_checks
 from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
 from numeric.cell_parse import cell_case_keys
-from numeric.cell_sweep import CellSweep, cell_gain_sweep, forget_bias_sweep
+from numeric.cell_sweep import (
+    CellSweep,
+    cell_gain_sweep,
+    forget_bias_parameters,
+    forget_bias_sweep,
+)
 from numeric.cells import CellGradients, CellTrajectory, log10_product_norms
 from numeric.cells import bptt as cell_bptt
 from numeric.cells import forward as cell_forward
@@ -43,7 +48,7 @@ from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_chec
 
 __all__ = [
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
-    "CellSweep", "cell_gain_sweep", "forget_bias_sweep",
+    "CellSweep", "cell_gain_sweep", "forget_bias_parameters", "forget_bias_sweep",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
     "cell_jacobian_product", "cell_step_jacobians", "log10_product_norms", "unit_functions",
     "run_cell_checks",

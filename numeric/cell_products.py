@@ -27,7 +27,7 @@ def _recurrent_weights(kind, params, n, batch):
     recurrent = [(j, ch.recurrent) for j, ch in enumerate(kind.channels) if ch.recurrent]
     if not recurrent:
         return [], None
-    W = np.stack([_block(params, name, index, n) for _, (name, index) in recurrent], axis=-2)
+    W = np.stack([_block(kind, params, name, index, n) for _, (name, index) in recurrent], axis=-2)
     return [j for j, _ in recurrent], (W if W.ndim == 3 else np.broadcast_to(
         W, (*batch, n, len(recurrent), n)))
 

@@ -88,13 +88,15 @@ def sweep_inputs(T_max, m, seed, noise=0.1, constant=0.0):
 
 def forget_bias_parameters(biases, hidden, inputs=1, seed=0):
     """LSTM parameters batched over the forget biases b_f: bias_ih (len(b_f), 4n) with its f
-    block (rows n..2n) = b_f, bias_hh's f block = 0, the rest PyTorch's default draw."""
+    block (PyTorch's rows n..2n) = b_f, bias_hh's f block = 0, the rest PyTorch's default draw."""
     kind = derive.cell_kind("lstm")
     params = default_parameters(kind, hidden, inputs, seed)
     b = grid(biases, "forget biases")
+    f = kind.parameter("bias_ih").bases.index("b_if")      # the forget gate's row block
+    rows = slice(f * hidden, (f + 1) * hidden)
     bias_ih = np.tile(params["bias_ih"], (len(b), 1))
-    bias_ih[:, hidden:2 * hidden] = b[:, None]
-    params["bias_hh"][hidden:2 * hidden] = 0.0
+    bias_ih[:, rows] = b[:, None]
+    params["bias_hh"][rows] = 0.0
     return {**params, "bias_ih": bias_ih}
 
 

@@ -30,9 +30,13 @@ class CellTrajectory:
     states: list
 
 
-def _block(params, name, index, n):
-    return params[name][..., index * n:(index + 1) * n, :] if params[name].ndim >= 2 \
-        and name.startswith("weight") else params[name][..., index * n:(index + 1) * n]
+def _block(kind, params, name, index, n):
+    """Row block ``index`` (n rows) of parameter ``name``: a matrix (..., n, cols), or for a
+    vector parameter (a bias, columns 1) its n entries (..., n); leading dims are batch."""
+    rows = slice(index * n, (index + 1) * n)
+    if kind.parameter(name).columns == 1:
+        return params[name][..., rows]
+    return params[name][..., rows, :]
 
 
 def channel_values(kind, params, n, h, x_k):
@@ -41,7 +45,7 @@ def channel_values(kind, params, n, h, x_k):
     for ch in kind.channels:
         total = 0.0
         for name, index, by in ch.terms:
-            B = _block(params, name, index, n)
+            B = _block(kind, params, name, index, n)
             if by == "x":
                 total = total + B @ x_k
             elif by == "h":
@@ -60,7 +64,7 @@ def _unit_inputs(kind, params, n, channels, s):
 def forward(kind, act, params, s0, x, complex_values=False):
     """The states s_0..s_T and the channels of every step (``complex_values``: complex G)."""
     G, _ = unit_functions(kind, act, complex_values)
-    n = params[kind.parameters[0].name].shape[-2] // len(kind.parameters[0].bases)
+    n = hidden_size(kind, params)
     states, channels = [np.asarray(s0)], []
     for x_k in np.asarray(x):
         L = channel_values(kind, params, n, states[-1][..., :n], x_k)
@@ -86,7 +90,7 @@ def apply_step_jacobian(kind, params, partials, M):
     n, parts, nch = hidden_size(kind, params), len(kind.state), len(kind.channels)
     M_parts = [M[..., p * n:(p + 1) * n, :] for p in range(parts)]
     recurrent = [(j, ch.recurrent) for j, ch in enumerate(kind.channels) if ch.recurrent]
-    WM = {j: _block(params, name, index, n) @ M_parts[0] for j, (name, index) in recurrent}
+    WM = {j: _block(kind, params, name, index, n) @ M_parts[0] for j, (name, index) in recurrent}
     rows = []
     for a in range(parts):
         d = partials[a]

@@ -45,24 +45,6 @@ def inputs(T_max=T_MAX):
     return DRIVE * np.random.default_rng(SEEDS["inputs"]).standard_normal((T_max, M))
 
 
-def lstm_parameters(biases=FORGET_BIASES):
-    """The LSTM's default draw, repeated once per forget bias (leading dimension), with
-    bias_ih's f block = b_f and bias_hh's f block = 0."""
-    kind = derive.cell_kind("lstm")
-    base = numeric.default_parameters(kind, N, M, SEEDS["parameters"])
-    params = {name: np.repeat(value[None], len(biases), axis=0) for name, value in base.items()}
-    f = gate_block(kind, "f")
-    for b, bias in enumerate(biases):
-        params["bias_ih"][b, f * N:(f + 1) * N] = bias
-        params["bias_hh"][b, f * N:(f + 1) * N] = 0.0
-    return params
-
-
-def gate_block(kind, gate):
-    """The row block of ``gate`` (e.g. "f") in the kind's PyTorch gate order."""
-    return [base[-1] for base in kind.parameter("bias_ih").bases].index(gate)
-
-
 def run(name, params, x, act=None):
     """(path, log10‖∂h_T/∂h_0‖₂ for T = 1..len(x), shape (T, ...batch))."""
     kind = derive.cell_kind(name)
@@ -88,7 +70,8 @@ def gated_curves(T_max=T_MAX):
     elman = numeric.default_parameters(derive.cell_kind("elman"), N, M, SEEDS["parameters"])
     _, values = run("elman", elman, x, tanh)
     curves = [Curve("Elman (tanh)", "elman", None, values, None)]
-    path, values = run("lstm", lstm_parameters(), x)
+    path, values = run("lstm", numeric.forget_bias_parameters(
+        FORGET_BIASES, N, M, SEEDS["parameters"]), x)
     rates = carousel_rate(derive.cell_kind("lstm"), path, "z_f")
     curves += [Curve(f"LSTM, b_f = {b}", "lstm", b, values[:, i], float(rates[i]))
                for i, b in enumerate(FORGET_BIASES)]
