@@ -46,7 +46,3 @@ def structured_jacobian(kind, act):
             blocks[(new, old)] = total
     return blocks
 
-
-def unit_inputs(kind, act):
-    """The unit map's input symbols (channels, own state entries, unit parameters)."""
-    return unit_map(kind, act)[1]
