@@ -164,11 +164,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class Listing:
-    """A numbered program listing, shown with line numbers."""
+    """A numbered program listing, shown with line numbers.  ``code`` is a str, or a ``Text``
+    when its comments differ by language (the PDF shows ``code.en``: pdflatex has no CJK)."""
 
     label: str
     caption: tuple
-    code: str
+    code: object
     language: str = "python"
 
 

@@ -117,7 +117,7 @@ class _Tex:
 
     def block_listing(self, block):
         return ("\\begin{lstlisting}[language=Python,caption={" + self.inline(block.caption)
-                + "},label=" + block.label + "]\n" + block.code.rstrip("\n")
+                + "},label=" + block.label + "]\n" + _code(block.code).rstrip("\n")
                 + "\n\\end{lstlisting}\n")
 
     def block_verbatim(self, block):
@@ -147,6 +147,10 @@ class _Tex:
                            f"\\emph{{{escape_text(ref.title)}}}. {escape_text(ref.venue)}.{url}")
         return ("\\begin{thebibliography}{99}\n" + "\n".join(entries)
                 + "\n\\end{thebibliography}\n")
+
+
+def _code(code):
+    return code.en if isinstance(code, doc.Text) else code
 
 
 def render_tex(document, paper="a4"):
