@@ -61,6 +61,17 @@ def clipping_blocks(numbers):
     )
 
 
+def powers_claim(numbers):
+    """What the exact check of Q^k found, stated only as found."""
+    k = sp.Symbol("k", integer=True, positive=True)
+    if numbers["rotation_powers_orthogonal"] and numbers["rotation_powers_norm_one"]:
+        return (tr(" in exact rational arithmetic: every power is orthogonal, with singular "
+                   "values 1 and 1, so ", "：每个幂都是正交矩阵，奇异值为 1 和 1，因此 "),
+                Math(sp.Eq(norm2(sp.Symbol("Q") ** k), 1)), tr(".", "。"))
+    return (tr(" in exact rational arithmetic and finds a power that is not orthogonal.",
+               "，发现有一个幂不是正交矩阵。"),)
+
+
 def orthogonal_blocks(numbers):
     """Orthogonal and identity initialisation: the exact rotation, the measured products."""
     Q, k = sp.Symbol("Q"), sp.Symbol("k", integer=True, positive=True)
@@ -79,18 +90,12 @@ def orthogonal_blocks(numbers):
                 "exactly 1 for every T ", "。正交矩阵（各列标准正交）的奇异值全部等于 1，"
                 "它的每个幂也一样；因此对任意 T，乘积的范数恰好保持为 1（"),
              Cite("saxe2014", "arjovsky2016"),
-             tr(". SymPy checks this exactly for the rotation", "）。SymPy 对旋转矩阵")),
+             tr(". SymPy checks this exactly for the rotation",
+                "）。SymPy 对如下旋转矩阵精确地验证了这一点：")),
         Display(sp.Eq(Q, rn.ROTATION, evaluate=False),
                 sp.Eq(Q ** 3, rn.ROTATION ** 3, evaluate=False)),
-        Para(tr(f"For k = 1 to {rn.POWERS} it computes Q^k in exact rational arithmetic: "
-                "each power is orthogonal (" + ("yes" if numbers[
-                    "rotation_powers_orthogonal"] else "no") + "), with singular values 1 and "
-                "1 and ", f"精确验证了这一点：对 k = 1 到 {rn.POWERS}，它用精确的有理数运算计算 "
-                "Q^k，每个幂都是正交的（" + ("是" if numbers["rotation_powers_orthogonal"]
-                                       else "否") + "），奇异值为 1 和 1，且 "),
-             Math(sp.Eq(norm2(Q ** k), 1)),
-             tr(" (" + ("yes" if numbers["rotation_powers_norm_one"] else "no") + ").",
-                "（" + ("是" if numbers["rotation_powers_norm_one"] else "否") + "）。")),
+        Para(tr(f"For k = 1 to {rn.POWERS} it computes ", f"对 k = 1 到 {rn.POWERS}，它用精确的"
+                "有理数运算计算 "), Math(Q ** k), *powers_claim(numbers)),
         Para(tr(f"Numerically, with a random orthogonal W_hh of n = {rn.N} units (NumPy's ",
                 f"数值上，取 n = {rn.N} 个单元的随机正交 W_hh（NumPy 的 "),
              Code(f"default_rng({rn.SEEDS['orthogonal']})"),
@@ -116,7 +121,7 @@ def orthogonal_blocks(numbers):
              tr(". SymPy derives the slope and, for two units with pre-activations a_1 and a_2, "
                 "the first step Jacobian:", " 出发。SymPy 推导出其斜率，以及两个单元（预激活值为 "
                 "a_1 与 a_2）的第一步雅可比矩阵：")),
-        Display(sp.Eq(sp.Symbol("varphi'(z)"), act.dphi.subs(act.variable, z), evaluate=False),
+        Display(sp.Eq(derive.dphi(z), act.dphi.subs(act.variable, z), evaluate=False),
                 sp.Eq(sp.Symbol("J_1"), relu, evaluate=False)),
         Para(tr("the identity on the units that are active (a positive pre-activation) and 0 "
                 "on the others. With nonnegative inputs every unit stays active and rnngrad "

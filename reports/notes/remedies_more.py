@@ -66,7 +66,7 @@ def residual_blocks(numbers):
         Para(tr("and checks that this is exactly ", "并验证它恰好等于 "),
              Math(sp.Eq(sp.Symbol("J_k"), sp.MatAdd(eye, diag(dphi(a_k)) * W), evaluate=False)),
              tr(". The identity is a path with factor 1 at every step, like a forget gate "
-                "held at 1. Writing ", "。单位矩阵是一条每步因子都为 1 的路径，就像遗忘门固定在 1。"
+                "held at 1. Write ", "。单位矩阵是一条每步因子都为 1 的路径，就像遗忘门固定在 1。"
                 "记 "), Math(sp.Eq(s, norm2(W))),
              tr(", P_T for the product of T step Jacobians and ",
                 "，P_T 为 T 个单步雅可比矩阵的乘积，"), Math(gamma_phi),
