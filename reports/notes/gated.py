@@ -13,7 +13,7 @@ import derive
 from reports import cells_curves as cc
 from reports.doc import Cite, Code, Display, Heading, Math, Para, Ref, Section, tr
 from reports.notes import gated_figure as gf
-from reports.notes.gated_lstm import gru_blocks, jacobian_rows, lstm_blocks
+from reports.notes.gated_lstm import COL, ROW, gru_blocks, jacobian_rows, lstm_blocks, say
 
 LABEL = 'sec:gated'
 TITLE = tr('Gated cells: how LSTM and GRU keep gradients alive',
@@ -29,12 +29,13 @@ def elman_blocks():
         Para(tr("The plain recurrent cell of ", "本节从 "), Cite("elman1990"),
              tr(" (the Elman cell, PyTorch's ", " 的普通循环单元（Elman 单元，即 PyTorch 的 "),
              Code("nn.RNNCell"),
-             tr(") updates each unit as h' = tanh(z), where z is the unit's entry of the "
-                "pre-activation and a prime marks the new state. SymPy derives its step "
-                "Jacobian entry by entry; W_hh,ij is an entry of the recurrent weight matrix:",
-                "）开始：它把每个单元更新为 h' = tanh(z)，其中 z 是该单元的预激活值，撇号表示"
-                "新状态。SymPy 逐个元素推导出它的单步雅可比矩阵，W_hh,ij 是循环权重矩阵的"
-                "一个元素：")),
+             tr(") updates each unit as ", "）开始：它把每个单元更新为 "),
+             Math(sp.Eq(sp.Symbol("h'"), sp.tanh(sp.Symbol("z")))),
+             *say(", where $z$ is the unit's entry of the pre-activation and a prime marks the "
+                  "new state. SymPy derives its step Jacobian entry by entry; ",
+                  "，其中 $z$ 是该单元的预激活值，撇号表示新状态。SymPy 逐个元素推导出它的单步"
+                  "雅可比矩阵，"), Math(sp.IndexedBase("W_hh")[ROW, COL]),
+             tr(" is an entry of the recurrent weight matrix:", " 是循环权重矩阵的一个元素：")),
         jacobian_rows(kind, derive.activation("tanh")),
         Para(tr("Every step multiplies by the full weight matrix, and ",
                 "每一步都要乘以完整的权重矩阵，而 "), Ref("sec:vector"), tr(" and ", " 与 "),
@@ -57,19 +58,21 @@ def indrnn_blocks():
         Heading(tr("IndRNN.", "IndRNN。")),
         Para(tr("The independently recurrent network (IndRNN) of ", "独立循环神经网络（IndRNN，"),
              Cite("li2018"),
-             tr(") replaces the recurrent matrix by a vector u: each unit feeds back only its "
-                "own previous value, ", "）用一个向量 u 代替循环矩阵：每个单元只把自己上一步的值"
-                "反馈给自己，逐个单元为 "),
+             *say(") replaces the recurrent matrix by a vector $u$: each unit feeds back only "
+                  "its own previous value, ", "）用一个向量 $u$ 代替循环矩阵：每个单元只把自己"
+                  "上一步的值反馈给自己，逐个单元为 "),
              Math(sp.Eq(sp.Symbol("h'"), PHI(sp.Symbol("a") + sp.Symbol("u") * sp.Symbol("h")))),
-             tr(" per unit, where a is the unit's input channel W_ih x + b and phi the "
-                "activation function. SymPy derives a diagonal step Jacobian (written with "
-                "tanh):", "，其中 a 是该单元的输入通道 W_ih x + b，φ 是激活函数。SymPy 推导出的"
-                "单步雅可比矩阵是对角的（以 tanh 为例）：")),
+             *say(" per unit, where $a$ is the unit's entry of the input channel ",
+                  "，其中 $a$ 是该单元在输入通道 "),
+             Math(sp.Symbol("W_ih") * sp.Symbol("x") + sp.Symbol("b")),
+             tr(" and ", " 中的分量，"), Math(PHI(sp.Symbol("z"))),
+             tr(" the activation function. SymPy derives a diagonal step Jacobian (written with "
+                "tanh):", " 是激活函数。SymPy 推导出的单步雅可比矩阵是对角的（以 tanh 为例）：")),
         Display(block),
-        Para(tr("So the product over T steps is diagonal too: unit i's entry is a product of "
-                "scalars, with v_k,i its pre-activation at step k,",
-                "因此 T 步的乘积也是对角的：第 i 个单元的对角元是一串标量的乘积，其中 v_k,i "
-                "是它在第 k 步的预激活值：")),
+        Para(*say("So the product over $T$ steps is diagonal too: unit $i$'s entry is a "
+                  "product of scalars, with $v_{k,i}$ its pre-activation at step $k$,",
+                  "因此 $T$ 步的乘积也是对角的：第 $i$ 个单元的对角元是一串标量的乘积，其中 "
+                  "$v_{k,i}$ 是它在第 $k$ 步的预激活值：")),
         Display(product, bound),
         Para(tr("where ", "其中 "), Math(derive.gamma_phi),
              tr(" is the largest value of ", " 是 "), Math(sp.Abs(sp.Derivative(PHI(z), z))),
@@ -77,10 +80,10 @@ def indrnn_blocks():
              tr(" for tanh). Hence, unit by unit, ", "，对 tanh 而言）。因此逐个单元地有 "),
              Math(vanish),
              tr(", and a unit with ", "；而 "), Math(sp.Gt(sp.Abs(u), 1)),
-             tr(" can explode. Each unit has its own regime, set by one number u_i, which "
-                "the training can keep near 1.",
-                " 的单元则可能爆炸。每个单元有自己的区间，只由一个数 u_i 决定，训练时可以把它"
-                "保持在 1 附近。")),
+             *say(" can explode. Each unit has its own regime, set by one number $u_i$, which "
+                  "the training can keep near 1.",
+                  " 的单元则可能爆炸。每个单元有自己的区间，只由一个数 $u_i$ 决定，训练时可以"
+                  "把它保持在 1 附近。")),
     )
 
 

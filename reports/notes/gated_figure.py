@@ -7,7 +7,7 @@ import sympy as sp
 from derive import diag, max_abs, norm2
 from reports import cells_curves as cc
 from reports.doc import Code, Display, Figure, Math, Para, Ref, num, tr
-from reports.notes.gated_lstm import LOG10, SIGMA, eq, k, listed
+from reports.notes.gated_lstm import LOG10, SIGMA, eq, k, listed, say
 
 T = sp.Symbol("T", integer=True, positive=True)
 WIDTH, HEIGHT = 6.3, 4.0      # inches, as printed
@@ -48,11 +48,13 @@ def figure(ctx, curves):
     """Draw ``figures/gated_cells`` and return its Figure block."""
     ctx.draw("gated_cells", plot, curves, figsize=(WIDTH, HEIGHT))
     biases = ", ".join(str(b) for b in cc.FORGET_BIASES)
-    caption = (Math(LOG10(norm_symbol())), tr(" against the sequence length T for a tanh Elman "
-               f"cell, LSTMs with forget bias b_f = {biases} and a GRU, at PyTorch's default "
-               f"initialisation (n = {cc.N}, m = {cc.M}, ",
-               " 随序列长度 T 的变化：tanh Elman 单元、遗忘门偏置 b_f = "
-               f"{biases} 的 LSTM 与 GRU，均为 PyTorch 默认初始化（n = {cc.N}，m = {cc.M}，"),
+    caption = (Math(LOG10(norm_symbol())),
+               *say(" against the sequence length $T$ for a tanh Elman cell, LSTMs with forget "
+                    f"bias $b_f$ = {biases} and a GRU, at PyTorch's default initialisation "
+                    f"($n$ = {cc.N}, $m$ = {cc.M}, ",
+                    " 随序列长度 $T$ 的变化：tanh Elman 单元、遗忘门偏置 $b_f$ = "
+                    f"{biases} 的 LSTM 与 GRU，均为 PyTorch 默认初始化（$n$ = {cc.N}，"
+                    f"$m$ = {cc.M}，"),
                Math(drive()), ", ", *zero_states(),
                tr("). What to see: every curve falls along a straight line (a constant number of "
                   "decades lost per step); the Elman cell falls fastest, and the LSTM falls the "
@@ -74,33 +76,34 @@ def setup():
     return (
         Para(tr("The figure follows the hidden-to-hidden block of the product, ",
                 "图中跟踪的是乘积中从隐藏状态到隐藏状态的那一块 "), Math(norm_symbol()),
-             tr(", with c_0 held fixed (for the LSTM: the top-left n-by-n block of ",
-                "，c_0 保持不变（对 LSTM 而言即 "), Math(s_T),
-             tr(f"), for T = 1 to {cc.T_MAX}. Every weight and bias is drawn from ",
-                f" 左上角的 n × n 块），T 取 1 到 {cc.T_MAX}。每个权重和偏置都从 "),
+             *say(", with $c_0$ held fixed (for the LSTM: the top-left $n$-by-$n$ block of ",
+                  "，$c_0$ 保持不变（对 LSTM 而言即左上角的 $n$ × $n$ 块，取自 "), Math(s_T),
+             *say(f"), for $T$ = 1 to {cc.T_MAX}. Every weight and bias is drawn from ",
+                  f"），$T$ 取 1 到 {cc.T_MAX}。每个权重和偏置都从 "),
              Math(uniform),
-             tr(f", PyTorch's default, with n = {cc.N} and m = {cc.M}, by NumPy's ",
-                f" 中抽取（PyTorch 的默认做法），n = {cc.N}，m = {cc.M}，使用 NumPy 的 "),
+             *say(f", PyTorch's default, with $n$ = {cc.N} and $m$ = {cc.M}, by NumPy's ",
+                  f" 中抽取（PyTorch 的默认做法），$n$ = {cc.N}，$m$ = {cc.M}，使用 NumPy 的 "),
              Code(f"default_rng({cc.SEEDS['parameters']})"),
-             tr(". The three LSTMs share this draw and differ only in b_f, which is set as the "
-                "f block of ", "。三个 LSTM 共用这一次抽样，只在 b_f 上不同：b_f 被写入 "),
-             Code("bias_ih"), tr(" (the f block of ", " 的 f 块（"), Code("bias_hh"),
-             tr(" is set to 0). The states start at ", " 的 f 块置为 0）。初始状态为 "),
+             *say(". The three LSTMs share this draw and differ only in $b_f$, which is set "
+                  "as the $f$ block of ", "。三个 LSTM 共用这一次抽样，只在 $b_f$ 上不同：它被"
+                  "写入 $f$ 块，即 "),
+             Code("bias_ih"), *say(" (the $f$ block of ", " 的 $f$ 块（"), Code("bias_hh"),
+             *say(" is set to 0). The states start at ", " 的相应块置为 0）。初始状态为 "),
              *zero_states(), tr("; the inputs are ", "；输入为 "), Math(drive()),
              tr(" with ", "，其中 "), Math(sp.Symbol("epsilon_t")),
              tr(" standard normal, drawn by ", " 服从标准正态分布，由 "),
              Code(f"default_rng({cc.SEEDS['inputs']})"),
-             tr(f". A slope is the least-squares slope of a curve over T = {cc.FIT_FROM} to "
-                f"{cc.T_MAX}, in decades per step. The carousel rate is the decades per step "
-                "of the diagonal path alone, along the same trajectory (for the GRU with the "
-                "update gate ",
-                f" 生成。斜率是曲线在 T = {cc.FIT_FROM} 到 {cc.T_MAX} 上的最小二乘斜率，单位为"
-                "每步的数量级。传送带速率是只沿对角路径、在同一条轨迹上每步损失的数量级（对 GRU "
-                "用更新门 "), Math(SIGMA(sp.Symbol("z_z"))),
-             tr(" in place of f):", " 代替 f）：")),
+             *say(f". A slope is the least-squares slope of a curve over $T$ = {cc.FIT_FROM} "
+                  f"to {cc.T_MAX}, in decades per step. The carousel rate is the decades per "
+                  "step of the diagonal path alone, along the same trajectory (for the GRU "
+                  "with the update gate ",
+                  f" 生成。斜率是曲线在 $T$ = {cc.FIT_FROM} 到 {cc.T_MAX} 上的最小二乘斜率，"
+                  "单位为每步的数量级。传送带速率是只沿对角路径、在同一条轨迹上每步损失的数量级"
+                  "（对 GRU 用更新门 "), Math(SIGMA(sp.Symbol("z_z"))),
+             *say(" in place of $f$):", " 代替 $f$）：")),
         Display(path, rate),
-        Para(tr(f"the second evaluated at T = {cc.T_MAX} and maximised over the units i.",
-                f"后者在 T = {cc.T_MAX} 处取值，并对单元 i 取最大值。")),
+        Para(*say(f"the second evaluated at $T$ = {cc.T_MAX} and maximised over the units "
+                  "$i$.", f"后者在 $T$ = {cc.T_MAX} 处取值，并对单元 $i$ 取最大值。")),
     )
 
 
@@ -128,8 +131,8 @@ def findings(curves):
              num(-float(worst.log10_norm[-1]), 4),
              tr(". The forget bias orders the LSTM curves ", " 个数量级。遗忘门偏置对 LSTM "
                 "曲线的排序"), order,
-             tr(": the larger b_f, the larger the gradient. ",
-                "成立：b_f 越大，梯度越大。")]
+             *say(": the larger $b_f$, the larger the gradient. ",
+                  "成立：$b_f$ 越大，梯度越大。")]
     if slower:
         parts += [tr("Each gated product decays more slowly than its carousel alone (compare "
                      "the slope with the carousel rate in ",
@@ -137,9 +140,9 @@ def findings(curves):
                   tr("; for the GRU ", " 中的斜率与传送带速率；GRU 为 "),
                   num(cc.slope(gru.log10_norm), 4), tr(" against ", " 对 "),
                   num(gru.carousel, 4),
-                  tr("): the paths through h and the weights add to the diagonal path rather "
-                     "than cancel it.", "）：经过 h 与权重的路径是叠加在对角路径上的，"
-                     "而不是抵消它。")]
+                  *say("): the paths through $h$ and the weights add to the diagonal path "
+                       "rather than cancel it.", "）：经过 $h$ 与权重的路径是叠加在对角路径上的，"
+                       "而不是抵消它。")]
     else:
         parts.append(tr("Not every gated product decays more slowly than its carousel alone.",
                         "并非每个门控乘积都比单独的传送带衰减得慢。"))

@@ -112,9 +112,9 @@ def carousel():
     c_T = sp.Derivative(sp.Symbol("c_T"), sp.Symbol("c_0"), evaluate=False)
     return (
         Para(tr("In matrix form this block is ", "写成矩阵，这一块就是 "), Math(step),
-             tr(", with the forget gate ", "，其中第 k 步的遗忘门为 "),
+             tr(", with the forget gate of step k, ", "，其中第 k 步的遗忘门为 "),
              Math(eq(f_k, SIGMA(sp.Symbol("z_f,k")))),
-             tr(" of step k. No weight matrix and no derivative ",
+             tr(". No weight matrix and no derivative ",
                 "。这一块里既没有权重矩阵，也没有激活函数的导数 "),
              Math(sp.diff(TANH(z), z)),
              tr(" enters this block. This is the constant error carousel of ",
@@ -122,14 +122,14 @@ def carousel():
              tr(" (the forget gate itself was added by ", " 提出的恒定误差传送带（遗忘门由 "),
              Cite("gers2000"),
              tr("). The part of ", " 加入）。"), Math(c_T),
-             tr(" that stays on c multiplies forget gates only:",
-                " 中始终沿 c 传递的那一部分只乘遗忘门：")),
+             *say(" that stays on $c$ multiplies forget gates only:",
+                  " 中始终沿 $c$ 传递的那一部分只乘遗忘门：")),
         Display(eq(path, diag(sp.Product(f_k, (k, 1, T)))),
                 eq(norm2(path), max_abs(sp.Product(f_ki, (k, 1, T))))),
-        Para(tr("Here f_k,i is unit i's forget gate at step k. This part keeps its size over "
-                "any number of steps T as long as the gates stay near 1.",
-                "其中 f_k,i 是第 i 个单元在第 k 步的遗忘门。只要遗忘门保持在 1 附近，"
-                "这一部分在任意步数 T 之后都能保持其大小。")),
+        Para(*say("Here $f_k,i$ is unit $i$'s forget gate at step $k$. This part keeps its "
+                  "size over any number of steps $T$ as long as the gates stay near 1.",
+                  "其中 $f_k,i$ 是第 $i$ 个单元在第 $k$ 步的遗忘门。只要遗忘门保持在 1 附近，"
+                  "这一部分在任意步数 $T$ 之后都能保持其大小。")),
     )
 
 
@@ -147,10 +147,10 @@ def bias_table(curves):
     header = (Math(B_F), Math(SIGMA(B_F)), tr("decimal", "小数"), Math(LOG10(SIGMA(B_F))),
               tr("carousel rate", "传送带速率"), tr("slope", "斜率"),
               (tr("at ", "在 "), Math(eq(T, T_max))))
-    caption = (tr("The forget bias b_f and the LSTM curves of ", "遗忘门偏置 b_f 与 "),
+    caption = (*say("The forget bias $b_f$ and the LSTM curves of ", "遗忘门偏置 $b_f$ 与 "),
                Ref("fig:gated-cells"),
-               tr(". What to see: the larger b_f, the closer the gate value ",
-                  " 中的 LSTM 曲线。要看的是：b_f 越大，门值 "), Math(SIGMA(B_F)),
+               *say(". What to see: the larger $b_f$, the closer the gate value ",
+                    " 中的 LSTM 曲线。要看的是：$b_f$ 越大，门值 "), Math(SIGMA(B_F)),
                tr(" is to 1, the slower the carousel loses decades per step (carousel rate, "
                   "log10 per step) and the slower the whole product decays (slope, log10 per "
                   f"step, fitted over T = {cc.FIT_FROM} to {cc.T_MAX}).",
@@ -167,45 +167,48 @@ def lstm_blocks(curves):
              for g in "ifgo"]
     return (
         Heading(tr("LSTM.", "LSTM。")),
-        Para(tr("An LSTM carries two vectors from step to step, the hidden state h and the "
-                "cell state c, both with n entries. PyTorch's ",
-                "LSTM 在相邻两步之间传递两个向量：隐藏状态 h 与细胞状态 c，各有 n 个分量。"
-                "PyTorch 的 "), Code("nn.LSTMCell"),
-             tr(" computes four gates in the order i (input), f (forget), g (candidate), "
-                "o (output); their weights are the row blocks of ",
-                " 按 i（输入门）、f（遗忘门）、g（候选值）、o（输出门）的顺序计算四个门，"
-                "它们的权重是 "), Code("weight_ih"), ", ", Code("weight_hh"), ", ",
+        Para(*say("An LSTM carries two vectors from step to step, the hidden state $h$ and "
+                  "the cell state $c$, both with $n$ entries. PyTorch's ",
+                  "LSTM 在相邻两步之间传递两个向量：隐藏状态 $h$ 与细胞状态 $c$，各有 $n$ 个"
+                  "分量。PyTorch 的 "), Code("nn.LSTMCell"),
+             *say(" computes four gates in the order $i$ (input), $f$ (forget), $g$ "
+                  "(candidate), $o$ (output); their weights are the row blocks of ",
+                  " 按 $i$（输入门）、$f$（遗忘门）、$g$（候选值）、$o$（输出门）的顺序计算"
+                  "四个门，它们的权重是 "), Code("weight_ih"), ", ", Code("weight_hh"), ", ",
              Code("bias_ih"), ", ", Code("bias_hh"),
-             tr(" in that order. Each gate reads a linear channel of the input x (m entries) "
-                "and the previous hidden state h:",
-                " 中依次排列的行块。每个门读取输入 x（m 个分量）与上一步隐藏状态 h 的一个线性"
-                "通道：")),
+             *say(" in that order. Each gate reads a linear channel of the input $x$ ($m$ "
+                  "entries) and the previous hidden state $h$:",
+                  " 中依次排列的行块。每个门读取输入 $x$（$m$ 个分量）与上一步隐藏状态 $h$ 的"
+                  "一个线性通道：")),
         channel_rows(kind),
-        Para(tr("Unit by unit (z_f stands for unit i's entry of the forget channel, h and c "
-                "for its entries of the previous states, a prime marks the new state), with ",
-                "逐个单元来看（z_f 表示第 i 个单元在遗忘通道中的分量，h 与 c 表示它在上一步"
-                "状态中的分量，撇号表示新状态），令 "), *listed(gates),
+        Para(*say("Unit by unit ($z_f$ stands for unit $i$'s entry of the forget channel, $h$ "
+                  "and $c$ for its entries of the previous states, a prime marks the new "
+                  "state), with ",
+                  "逐个单元来看（$z_f$ 表示第 $i$ 个单元在遗忘通道中的分量，$h$ 与 $c$ 表示它在"
+                  "上一步状态中的分量，撇号表示新状态），令 "), *listed(gates),
              tr(", the step map is", "，一步的映射为")),
         unit_rows(kind),
-        Para(tr("SymPy derives the step Jacobian of the stacked state s = [h; c] block by block "
-                "from this map, and writes it in the gate values ",
-                "SymPy 由这一映射逐块推导出堆叠状态 s = [h; c] 的单步雅可比矩阵，并用门值 "),
+        Para(tr("SymPy derives the step Jacobian of the stacked state ",
+                "SymPy 由这一映射逐块推导出堆叠状态 "),
+             Math(eq(sp.Symbol("s"), sp.Matrix([sp.Symbol("h"), sp.Symbol("c")]))),
+             tr(" block by block from this map, and writes it in the gate values ",
+                " 的单步雅可比矩阵，并用门值 "),
              *values(kind),
              tr(" and in the derivatives through them, ", " 以及由门值表示的导数 "),
              *identities(),
              tr(". Here ", " 来书写。这里 "), Math(sp.KroneckerDelta(ROW, COL)),
-             tr(" is Kronecker's delta (1 if i = j, else 0) and ",
-                " 是克罗内克 δ（i = j 时为 1，否则为 0），"),
+             tr(" is Kronecker's delta (1 if ", " 是克罗内克 δ（"), Math(sp.Eq(ROW, COL)),
+             tr(", else 0) and ", " 时为 1，否则为 0），"),
              Math(sp.IndexedBase("W_hf")[ROW, COL]),
              tr(" is an entry of the forget gate's recurrent weights; the terms are listed in "
                 "gate order:", " 是遗忘门循环权重的一个元素；各项按门的顺序列出：")),
         jacobian_rows(kind),
-        Para(tr("The (c, c) block is ", "(c, c) 块是 "),
+        Para(*say("The ($c$, $c$) block is ", "($c$, $c$) 块是 "),
              Math(derive.readable_jacobian(kind, None)[("c", "c")]),
              tr(": only the forget gate, on the diagonal.", "：只有遗忘门，且只在对角线上。")),
         *carousel(),
-        Para(tr("The forget bias b_f sets where the gate sits: near ",
-                "遗忘门偏置 b_f 决定门值落在哪里：当 "), Math(eq(sp.Symbol("z_f"), B_F)),
+        Para(*say("The forget bias $b_f$ sets where the gate sits: near ",
+                  "遗忘门偏置 $b_f$ 决定门值落在哪里：当 "), Math(eq(sp.Symbol("z_f"), B_F)),
              tr(" the gate is ", " 附近时门值为 "), Math(SIGMA(B_F)),
              tr(", and the carousel keeps that fraction per step. ",
                 "，传送带每步保留这一比例。"), Ref("tab:forget-bias"),
@@ -224,9 +227,12 @@ def gru_blocks():
         Heading(tr("GRU.", "GRU。")),
         Para(tr("The gated recurrent unit (GRU) of ", "门控循环单元（GRU，"),
              Cite("cho2014"),
-             tr(" carries only h. PyTorch's ", "）只传递 h。PyTorch 的 "), Code("nn.GRUCell"),
-             tr(" stacks three gates in the order r (reset), z (update), n (candidate):",
-                " 按 r（重置门）、z（更新门）、n（候选值）的顺序堆叠三个门：")),
+             *say(" carries only $h$. PyTorch's ", "）只传递 $h$。PyTorch 的 "),
+             Code("nn.GRUCell"),
+             *say(" stacks three gates in the order $r$ (reset), $z$ (update), $n$ (candidate; "
+                  "its channel has an input part $n_x$ and a recurrent part $n_h$):",
+                  " 按 $r$（重置门）、$z$（更新门）、$n$（候选值；其通道分为输入部分 $n_x$ 与"
+                  "循环部分 $n_h$）的顺序堆叠三个门：")),
         channel_rows(kind),
         Para(tr("Unit by unit, the step map is", "逐个单元来看，一步的映射为")),
         unit_rows(kind),
@@ -237,8 +243,28 @@ def gru_blocks():
         Para(tr("Its first term, ", "第一项 "), Math(delta),
              tr(", is the update gate's carousel: where ", " 是更新门的传送带：当 "),
              Math(SIGMA(sp.Symbol("z_z"))),
-             tr(" is near 1 the unit copies h across the step. Unlike the LSTM's carousel, "
+             *say(" is near 1 the unit copies $h$ across the step. Unlike the LSTM's carousel, "
                 "it shares its block with the terms that pass through the weights.",
-                " 接近 1 时，该单元把 h 原样复制到下一步。与 LSTM 的传送带不同，它与经过权重"
+                " 接近 1 时，该单元把 $h$ 原样复制到下一步。与 LSTM 的传送带不同，它与经过权重"
                 "的各项共处同一块中。")),
     )
+
+
+def say(en, zh):
+    """Prose with symbols: ``say("the bias $b_f$", "偏置 $b_f$")`` gives the parts
+    (tr("the bias ", "偏置 "), Math(b_f)); both languages name the same symbols in the same
+    order, each ``$name$`` becoming ``Math(Symbol(name))``.
+
+    >>> say("at $T$ steps", "$T$ 步时")[1]
+    Math(expr=T)
+    """
+    en_parts, zh_parts = en.split("$"), zh.split("$")
+    if len(en_parts) % 2 == 0 or en_parts[1::2] != zh_parts[1::2]:
+        raise ValueError(f"the two languages name different symbols: {en!r} / {zh!r}")
+    parts = []
+    for index, (e, z) in enumerate(zip(en_parts, zh_parts, strict=True)):
+        if index % 2:
+            parts.append(Math(sp.Symbol(e)))
+        elif e or z:
+            parts.append(tr(e, z))
+    return tuple(parts)
