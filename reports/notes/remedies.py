@@ -10,6 +10,7 @@ from derive import norm, norm2
 from reports.doc import Cite, Code, Display, Heading, Math, Para, Ref, Section, num, tr
 from reports.notes import remedies_more
 from reports.notes import remedies_numbers as rn
+from reports.notes.gated_lstm import say
 
 LABEL = 'sec:remedies'
 TITLE = tr('Remedies and what they change', '对策及其作用')
@@ -24,36 +25,39 @@ def clipping_blocks(numbers):
                                                     (G, True)), evaluate=False)
     return (
         Heading(tr("Gradient clipping.", "梯度裁剪。")),
-        Para(tr("Let g be the gradient of the loss with respect to all parameters, written as "
-                "one vector, and ", "设 g 是损失对全部参数的梯度（写成一个向量），"),
+        Para(*say("Let $g$ be the gradient of the loss with respect to all parameters, written as "
+                "one vector, and ", "设 $g$ 是损失对全部参数的梯度（写成一个向量），"),
              Math(THETA), tr(" a threshold. Algorithm 1 of ", " 是一个阈值。"), Cite("pascanu2013"),
              tr(" rescales a gradient that is too long before the update:",
                 " 的算法 1 在更新之前把过长的梯度按比例缩短：")),
         Display(rule),
-        Para(tr(f"rnngrad applies it to a tanh RNN with n = {rn.CLIP_N} units, T = {rn.CLIP_T} "
-                "steps and a recurrent matrix 1.3 Q, where Q is a random orthogonal matrix; Q, "
-                "the input weights, the initial state and the inputs are drawn by NumPy's ",
-                f"rnngrad 把它用在一个 tanh RNN 上：n = {rn.CLIP_N} 个单元，T = {rn.CLIP_T} 步，"
-                "循环矩阵为 1.3 Q，其中 Q 是随机正交矩阵；Q、输入权重、初始状态和输入都由 "
-                "NumPy 的 "),
+        Para(*say(f"rnngrad applies it to a tanh RNN with $n$ = {rn.CLIP_N} units, "
+                  f"$T$ = {rn.CLIP_T} steps and a recurrent matrix 1.3 $Q$, where $Q$ is a "
+                  "random orthogonal matrix; $Q$, the input weights, the initial state and the "
+                  "inputs are drawn by NumPy's ",
+                  f"rnngrad 把它用在一个 tanh RNN 上：$n$ = {rn.CLIP_N} 个单元，"
+                  f"$T$ = {rn.CLIP_T} 步，循环矩阵为 1.3 $Q$，其中 $Q$ 是随机正交矩阵；"
+                  "$Q$、输入权重、初始状态和输入都由 NumPy 的 "),
              Code(f"default_rng({rn.SEEDS['clipping']})"),
-             tr(", and g is the gradient with respect to W_hh of the squared error of h_T. "
-                "Backpropagation gives ", " 生成，g 是 h_T 的平方误差对 W_hh 的梯度。时间反向传播"
-                "给出 "), Math(sp.Eq(norm(G), sp.Float(big["norm_before"], 6))),
+             *say(", and $g$ is the gradient with respect to $W_hh$ of the squared error of "
+                  "$h_T$. Backpropagation gives ", " 生成，$g$ 是对 $W_hh$ 的梯度，"
+                  "损失为 $h_T$ 的平方误差。时间反向传播给出 "),
+             Math(sp.Eq(norm(G), sp.Float(big["norm_before"], 6))),
              tr(", clipped to ", "，裁剪到 "), Math(sp.Eq(THETA, sp.Float(rn.THRESHOLD, 2))),
-             tr("; the cosine between g and the clipped step is (to 15 digits) ",
-                "；g 与裁剪后的更新步之间的余弦（15 位有效数字）为 "), num(big["cosine"], 15),
+             *say("; the cosine between $g$ and the clipped step is (to 15 digits) ",
+                "；$g$ 与裁剪后的更新步之间的余弦（15 位有效数字）为 "), num(big["cosine"], 15),
              tr(". The step is bounded, but its direction is unchanged, and so is the Jacobian "
                 "product that produced it: ", "。更新步的大小受到了限制，但方向没有改变，产生它的"
                 "雅可比矩阵乘积也没有改变："), Math(sp.Function("log_10")(norm2(PRODUCT))),
              tr(" is ", " 仍为 "), num(big["log10_product_norm"], 4),
              tr(" with or without clipping.", "，裁剪与否都一样。")),
-        Para(tr("For a vanishing gradient clipping does nothing at all. With the recurrent "
-                "matrix 0.5 Q (same draws) the gradient has ",
-                "对于消失的梯度，裁剪完全不起作用。把循环矩阵换成 0.5 Q（其余抽样相同），梯度的 "),
+        Para(*say("For a vanishing gradient clipping does nothing at all. With the recurrent "
+                "matrix 0.5 $Q$ (same draws) the gradient has ",
+                "对于消失的梯度，裁剪完全不起作用。把循环矩阵换成 0.5 $Q$（其余抽样相同），"
+                "梯度的 "),
              Math(sp.Eq(norm(G), sp.Float(small["norm_before"], 6))),
-             tr(", below the threshold, so the rule returns g unchanged, while ",
-                "，低于阈值，规则原样返回 g，而 "), Math(sp.Function("log_10")(norm2(PRODUCT))),
+             *say(", below the threshold, so the rule returns $g$ unchanged, while ",
+                "，低于阈值，规则原样返回 $g$，而 "), Math(sp.Function("log_10")(norm2(PRODUCT))),
              tr(" is ", " 为 "), num(small["log10_product_norm"], 4),
              tr(": the contributions of distant steps are lost before clipping is applied. "
                 "Clipping mitigates exploding gradients; it does not cure them.",
@@ -81,23 +85,24 @@ def orthogonal_blocks(numbers):
     z, act = sp.Symbol("z"), derive.activation("relu")
     return (
         Heading(tr("Orthogonal and identity initialisation.", "正交初始化与单位矩阵初始化。")),
-        Para(tr("For the linear RNN (", "对线性 RNN（"),
+        Para(*say("For the linear RNN (", "对线性 RNN（"),
              Math(sp.Eq(sp.Function("varphi")(sp.Symbol("z")), sp.Symbol("z"))),
-             tr(") every step Jacobian is W_hh, so ", "），每一步的雅可比矩阵都是 W_hh，因此 "),
+             tr(") every step Jacobian is $W_hh$, so ", "），每一步的雅可比矩阵都是 $W_hh$，因此 "),
              Math(sp.Eq(PRODUCT, sp.Symbol("W_hh") ** derive.T, evaluate=False)),
-             tr(". An orthogonal matrix (one whose columns are orthonormal) has all its singular "
+             *say(". An orthogonal matrix (one whose columns are orthonormal) has all its singular "
                 "values equal to 1, and so has every power of it; so the product keeps norm "
-                "exactly 1 for every T ", "。正交矩阵（各列标准正交）的奇异值全部等于 1，"
-                "它的每个幂也一样；因此对任意 T，乘积的范数恰好保持为 1（"),
+                "exactly 1 for every $T$ ", "。正交矩阵（各列标准正交）的奇异值全部等于 1，"
+                "它的每个幂也一样；因此对任意 $T$，乘积的范数恰好保持为 1（"),
              Cite("saxe2014", "arjovsky2016"),
              tr(". SymPy checks this exactly for the rotation",
                 "）。SymPy 对如下旋转矩阵精确地验证了这一点：")),
         Display(sp.Eq(Q, rn.ROTATION, evaluate=False),
                 sp.Eq(Q ** 3, rn.ROTATION ** 3, evaluate=False)),
-        Para(tr(f"For k = 1 to {rn.POWERS} it computes ", f"对 k = 1 到 {rn.POWERS}，它用精确的"
-                "有理数运算计算 "), Math(Q ** k), *powers_claim(numbers)),
-        Para(tr(f"Numerically, with a random orthogonal W_hh of n = {rn.N} units (NumPy's ",
-                f"数值上，取 n = {rn.N} 个单元的随机正交 W_hh（NumPy 的 "),
+        Para(*say(f"For $k$ = 1 to {rn.POWERS} it computes ",
+                  f"对 $k$ = 1 到 {rn.POWERS}，它用精确的有理数运算计算 "), Math(Q ** k),
+             *powers_claim(numbers)),
+        Para(*say(f"Numerically, with a random orthogonal $W_hh$ of {rn.N} units (NumPy's ",
+                  f"数值上，取一个随机正交矩阵 $W_hh$，共 {rn.N} 个单元（NumPy 的 "),
              Code(f"default_rng({rn.SEEDS['orthogonal']})"),
              tr(f"), the linear RNN gives log10 of the product norm {numbers['T']} steps back "
                 "equal to ", f"），线性 RNN 在 {numbers['T']} 步后乘积范数的 log10 为 "),
@@ -115,12 +120,13 @@ def orthogonal_blocks(numbers):
              tr(") still pulls the gradient down, whatever the initialisation.",
                 "）依然会把梯度往下拉，无论怎样初始化。")),
         Para(tr("The IRNN of ", ""), Cite("le2015"),
-             tr(" instead starts from W_hh = I (the identity matrix) with the ReLU, ",
-                " 提出的 IRNN 则从 W_hh = I（单位矩阵）与 ReLU "),
+             *say(" instead starts from $W_hh$ = $I$ (the identity matrix) with the ReLU, ",
+                  " 提出的 IRNN 则从 $W_hh$ = $I$（单位矩阵）与 ReLU "),
              Math(sp.Eq(sp.Function("varphi")(z), sp.Max(0, z))),
-             tr(". SymPy derives the slope and, for two units with pre-activations a_1 and a_2, "
-                "the first step Jacobian:", " 出发。SymPy 推导出其斜率，以及两个单元（预激活值为 "
-                "a_1 与 a_2）的第一步雅可比矩阵：")),
+             *say(". SymPy derives the slope and, for two units with pre-activations $a_1$ "
+                  "and $a_2$, the first step Jacobian:",
+                  " 出发。SymPy 推导出其斜率，以及两个单元（预激活值为 $a_1$ 与 $a_2$）的第一步"
+                  "雅可比矩阵：")),
         Display(sp.Eq(derive.dphi(z), act.dphi.subs(act.variable, z), evaluate=False),
                 sp.Eq(sp.Symbol("J_1"), relu, evaluate=False)),
         Para(tr("the identity on the units that are active (a positive pre-activation) and 0 "
@@ -129,9 +135,9 @@ def orthogonal_blocks(numbers):
                 "在激活的单元（预激活值为正）上是单位矩阵，在其余单元上为 0。输入非负时每个单元都"
                 f"保持激活，rnngrad 测得 {numbers['T']} 步后乘积范数的 log10 为 "),
              num(numbers["log10_norm_irnn"], 3),
-             tr(": nothing is lost, but nothing bounds the growth either once W_hh moves away "
-                "from I in training.", "：没有任何损失；但训练使 W_hh 偏离 I 之后，也没有什么能限制"
-                "它的增长。")),
+             *say(": nothing is lost, but nothing bounds the growth either once $W_hh$ moves "
+                  "away from $I$ in training.",
+                  "：没有任何损失；但训练使 $W_hh$ 偏离 $I$ 之后，也没有什么能限制它的增长。")),
     )
 
 

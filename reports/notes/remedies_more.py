@@ -8,6 +8,7 @@ import derive
 from derive import diag, dphi, gamma_phi, norm2
 from reports.doc import Cite, Code, Display, Heading, Math, Para, Ref, num, tr
 from reports.notes import remedies_numbers as rn
+from reports.notes.gated_lstm import say
 
 SIGMA = derive.gate(derive.activation("sigmoid"))
 B_F = sp.Symbol("b_f")
@@ -59,8 +60,8 @@ def residual_blocks(numbers):
              tr(" with ", "，其中 "),
              Math(sp.Eq(a_k, sp.Symbol("W_hh") * sp.Symbol("h_k-1") + sp.Symbol("W_xh")
                         * sp.Symbol("x_k") + sp.Symbol("b_h"))),
-             tr(". For two units (u_i stands for unit i's input term), SymPy's ",
-                "。对两个单元（u_i 表示第 i 个单元的输入项），SymPy 的 "),
+             *say(". For two units ($u_i$ stands for unit i's input term), SymPy's ",
+                "。对两个单元（$u_i$ 表示第 i 个单元的输入项），SymPy 的 "),
              Code("Matrix.jacobian"), tr(" gives", " 给出")),
         Display(sp.Eq(sp.Symbol("J_k"), J, evaluate=False)),
         Para(tr("and checks that this is exactly ", "并验证它恰好等于 "),
@@ -68,8 +69,8 @@ def residual_blocks(numbers):
              tr(". The identity is a path with factor 1 at every step, like a forget gate "
                 "held at 1. Write ", "。单位矩阵是一条每步因子都为 1 的路径，就像遗忘门固定在 1。"
                 "记 "), Math(sp.Eq(s, norm2(W))),
-             tr(", P_T for the product of T step Jacobians and ",
-                "，P_T 为 T 个单步雅可比矩阵的乘积，"), Math(gamma_phi),
+             *say(", $P_T$ for the product of $T$ step Jacobians and ",
+                "，$P_T$ 为 $T$ 个单步雅可比矩阵的乘积，"), Math(gamma_phi),
              tr(" for the largest slope of the activation (1 for tanh). Since ",
                 " 为激活函数斜率的最大值（tanh 为 1）。由于 "),
              Math(sp.Le(norm2(sp.MatMul(diag(dphi(a_k)), W, evaluate=False)), gamma_phi * s,
@@ -81,14 +82,14 @@ def residual_blocks(numbers):
         Display(*bounds),
         Para(tr("while the plain step allows at most ", "而普通的单步最多只允许 "),
              Math(sp.Le(norm2(sp.Symbol("P_T")), (gamma_phi * s) ** Tn)),
-             tr(". rnngrad compares the two for a tanh RNN with n = "
-                f"{numbers['hidden']} units, a Gaussian W_hh scaled to s = 1/50 and inputs ",
-                f"。rnngrad 对一个 n = {numbers['hidden']} 个单元的 tanh RNN 比较两者：W_hh 为"
-                "缩放到 s = 1/50 的高斯矩阵，输入为 "),
+             *say(". rnngrad compares the two for a tanh RNN with $n$ = "
+                f"{numbers['hidden']} units, a Gaussian $W_hh$ scaled to $s$ = 1/50 and inputs ",
+                f"。rnngrad 对一个 $n$ = {numbers['hidden']} 个单元的 tanh RNN 比较两者：$W_hh$ 为"
+                "缩放到 $s$ = 1/50 的高斯矩阵，输入为 "),
              Math(sp.Eq(sp.Symbol("x_k"), sp.Float(rn.DRIVE, 2) * sp.Symbol("epsilon_k"))),
-             tr(" (NumPy's ", "（NumPy 的 "), Code(f"default_rng({rn.SEEDS['residual']})"),
-             tr(f"). After T = {numbers['T']} steps, log10 of the product norm is ",
-                f"）。T = {numbers['T']} 步之后，乘积范数的 log10 为："),
+             *say(" (NumPy's ", "（NumPy 的 "), Code(f"default_rng({rn.SEEDS['residual']})"),
+             tr(f"). After $T$ = {numbers['T']} steps, log10 of the product norm is ",
+                f"）。$T$ = {numbers['T']} 步之后，乘积范数的 log10 为："),
              num(numbers["log10_norm_residual"], 4),
              tr(" for the residual step (inside its bounds ", "残差步为 "),
              num(lo, 4), tr(" to ", " 到 "), num(hi, 4),
