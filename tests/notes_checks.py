@@ -27,6 +27,12 @@ def english_has_no_cjk(section):
     return [text.en for text in texts(section) if CJK.search(text.en)]
 
 
+def stray_markers(section):
+    """Prose that still holds a symbol marker ($) or a TeX command (backslash)."""
+    return [text.en for text in texts(section)
+            if any(mark in text.en + text.zh for mark in ("$", "\\"))]
+
+
 def both_languages(parts):
     """Whether the Text parts of ``parts`` say something in English and in Chinese."""
     words = [p for p in doc.inline_parts(parts) if isinstance(p, doc.Text)]

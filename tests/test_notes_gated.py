@@ -16,7 +16,7 @@ import numeric
 from reports import doc
 from reports.notes import Context, gated
 from reports.notes import gated_figure as gf
-from tests.notes_checks import both_languages, build_pdf, english_has_no_cjk
+from tests.notes_checks import both_languages, build_pdf, english_has_no_cjk, stray_markers
 
 N, T_MAX = 32, 1000
 SIGMA = derive.gate(derive.activation("sigmoid"))
@@ -286,7 +286,7 @@ def test_prose_in_both_languages_and_no_cjk_in_english(built):
     section = built[2]
     assert section.label == "sec:gated"
     assert both_languages(section.learn) and both_languages(section.takeaway)
-    assert english_has_no_cjk(section) == []
+    assert english_has_no_cjk(section) == [] and stray_markers(section) == []
     cited = {k for p in doc.section_parts(section) if isinstance(p, doc.Cite) for k in p.keys}
     assert {"hochreiter1997", "gers2000", "cho2014", "li2018"} <= cited
 

@@ -87,7 +87,8 @@ def orthogonal_blocks(numbers):
         Heading(tr("Orthogonal and identity initialisation.", "正交初始化与单位矩阵初始化。")),
         Para(*say("For the linear RNN (", "对线性 RNN（"),
              Math(sp.Eq(sp.Function("varphi")(sp.Symbol("z")), sp.Symbol("z"))),
-             tr(") every step Jacobian is $W_hh$, so ", "），每一步的雅可比矩阵都是 $W_hh$，因此 "),
+             *say(") every step Jacobian is $W_hh$, so ",
+                  "），每一步的雅可比矩阵都是 $W_hh$，因此 "),
              Math(sp.Eq(PRODUCT, sp.Symbol("W_hh") ** derive.T, evaluate=False)),
              *say(". An orthogonal matrix (one whose columns are orthonormal) has all its singular "
                 "values equal to 1, and so has every power of it; so the product keeps norm "

@@ -23,9 +23,9 @@ def gating_blocks(horizons):
                  num(float(value), 4)]
     return (
         Heading(tr("Gating.", "门控。")),
-        Para(tr("The gated cells of ", "第 "), Ref("sec:gated"),
+        Para(tr("The gated cells of ", ""), Ref("sec:gated"),
              tr(" change the step Jacobian itself: the LSTM's cell state is carried by ",
-                " 节的门控单元改变了单步雅可比矩阵本身：LSTM 的细胞状态由 "),
+                " 中的门控单元改变了单步雅可比矩阵本身：LSTM 的细胞状态由 "),
              Math(diag(sp.Symbol("f_k"))),
              tr(", with no weight matrix and no activation slope. With small weights the forget "
                 "gate sits near ", " 传递，其中既没有权重矩阵，也没有激活函数的斜率。权重较小时，"
@@ -88,7 +88,7 @@ def residual_blocks(numbers):
                 "缩放到 $s$ = 1/50 的高斯矩阵，输入为 "),
              Math(sp.Eq(sp.Symbol("x_k"), sp.Float(rn.DRIVE, 2) * sp.Symbol("epsilon_k"))),
              *say(" (NumPy's ", "（NumPy 的 "), Code(f"default_rng({rn.SEEDS['residual']})"),
-             tr(f"). After $T$ = {numbers['T']} steps, log10 of the product norm is ",
+             *say(f"). After $T$ = {numbers['T']} steps, log10 of the product norm is ",
                 f"）。$T$ = {numbers['T']} 步之后，乘积范数的 log10 为："),
              num(numbers["log10_norm_residual"], 4),
              tr(" for the residual step (inside its bounds ", "残差步为 "),
