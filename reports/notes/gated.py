@@ -58,7 +58,7 @@ def indrnn_blocks():
         Heading(tr("IndRNN.", "IndRNN。")),
         Para(tr("The independently recurrent network (IndRNN) of ", "独立循环神经网络（IndRNN，"),
              Cite("li2018"),
-             *say(") replaces the recurrent matrix by a vector $u$: each unit feeds back only "
+             *say(" replaces the recurrent matrix by a vector $u$: each unit feeds back only "
                   "its own previous value, ", "）用一个向量 $u$ 代替循环矩阵：每个单元只把自己"
                   "上一步的值反馈给自己，逐个单元为 "),
              Math(sp.Eq(sp.Symbol("h'"), PHI(sp.Symbol("a") + sp.Symbol("u") * sp.Symbol("h")))),

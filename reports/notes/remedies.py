@@ -133,7 +133,7 @@ def orthogonal_blocks(numbers):
         Para(tr("the identity on the units that are active (a positive pre-activation) and 0 "
                 "on the others. With nonnegative inputs every unit stays active and rnngrad "
                 f"measures log10 of the product norm after {numbers['T']} steps as ",
-                "在激活的单元（预激活值为正）上是单位矩阵，在其余单元上为 0。输入非负时每个单元都"
+                "即在激活的单元（预激活值为正）上是单位矩阵，在其余单元上为 0。输入非负时每个单元都"
                 f"保持激活，rnngrad 测得 {numbers['T']} 步后乘积范数的 log10 为 "),
              num(numbers["log10_norm_irnn"], 3),
              *say(": nothing is lost, but nothing bounds the growth either once $W_hh$ moves "

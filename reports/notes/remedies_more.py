@@ -60,8 +60,9 @@ def residual_blocks(numbers):
              tr(" with ", "，其中 "),
              Math(sp.Eq(a_k, sp.Symbol("W_hh") * sp.Symbol("h_k-1") + sp.Symbol("W_xh")
                         * sp.Symbol("x_k") + sp.Symbol("b_h"))),
-             *say(". For two units ($u_i$ stands for unit i's input term), SymPy's ",
-                "。对两个单元（$u_i$ 表示第 i 个单元的输入项），SymPy 的 "),
+             *say(". For two units ($a_i$ is unit $i$'s pre-activation and $w_ij$ an entry of "
+                  "$W_hh$), SymPy's ", "。对两个单元（$a_i$ 是第 $i$ 个单元的预激活值，$w_ij$ 是 "
+                  "$W_hh$ 的元素），SymPy 的 "),
              Code("Matrix.jacobian"), tr(" gives", " 给出")),
         Display(sp.Eq(sp.Symbol("J_k"), J, evaluate=False)),
         Para(tr("and checks that this is exactly ", "并验证它恰好等于 "),
@@ -89,11 +90,11 @@ def residual_blocks(numbers):
              Math(sp.Eq(sp.Symbol("x_k"), sp.Float(rn.DRIVE, 2) * sp.Symbol("epsilon_k"))),
              *say(" (NumPy's ", "（NumPy 的 "), Code(f"default_rng({rn.SEEDS['residual']})"),
              *say(f"). After $T$ = {numbers['T']} steps, log10 of the product norm is ",
-                f"）。$T$ = {numbers['T']} 步之后，乘积范数的 log10 为："),
+                  f"）。$T$ = {numbers['T']} 步之后，残差步乘积范数的 log10 为 "),
              num(numbers["log10_norm_residual"], 4),
-             tr(" for the residual step (inside its bounds ", "残差步为 "),
+             tr(" for the residual step (inside its bounds ", "（在界 "),
              num(lo, 4), tr(" to ", " 到 "), num(hi, 4),
-             tr(") and ", " 的界之内），普通步为 "), num(numbers["log10_norm_plain"], 4),
+             tr(") and ", " 之内），普通步为 "), num(numbers["log10_norm_plain"], 4),
              tr(" for the plain step (bound ", "（界为 "), num(numbers["log10_bound_plain"], 4),
              tr("). The residual path keeps the gradient of order 1; without it the gradient "
                 "vanishes.", "）。残差路径使梯度保持在 1 的量级；没有它，梯度就消失了。")),
