@@ -294,3 +294,17 @@ def test_prose_in_both_languages_and_no_cjk_in_english(built):
 def test_tex_builds_without_overfull_boxes(built, tmp_path):
     folder, ctx, section, _ = built
     assert [w for w in build_pdf([section], tmp_path, ctx.figure_dir) if w > 1] == []
+
+
+def test_section_is_deterministic(built, tmp_path):
+    """The section built twice: the same document, results and figure bytes."""
+    import json
+
+    folder, ctx, section, results = built
+    again = Context(tmp_path)
+    section2, results2 = gated.build(again)
+    assert section2 == section
+    assert json.dumps(results2["gated_cells"], sort_keys=True, allow_nan=False) == \
+        json.dumps(results, sort_keys=True, allow_nan=False)
+    for name in ("gated_cells.png", "gated_cells.pdf"):
+        assert (tmp_path / name).read_bytes() == (ctx.figure_dir / name).read_bytes()

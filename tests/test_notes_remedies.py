@@ -177,3 +177,34 @@ def test_prose_in_both_languages_and_no_cjk_in_english(built):
 def test_tex_builds_without_overfull_boxes(built, tmp_path):
     folder, ctx, section, _ = built
     assert [w for w in build_pdf([section], tmp_path, ctx.figure_dir) if w > 1] == []
+
+
+def test_comparison_figure_and_its_curves(built):
+    """fig:remedies: at most 6.3 in wide, fonts ≥ 8 pt, a caption in both languages; its
+    curves end at the printed values, and the residual curve at T = 10 matches a hand loop."""
+    import matplotlib
+
+    folder, ctx, section, results = built
+    figure = next(b for b in section.blocks if isinstance(b, doc.Figure))
+    assert figure.label == "fig:remedies" and both_languages(figure.caption)
+    pdf = (ctx.figure_dir / "remedies.pdf").read_bytes()
+    box = [float(v) for v in pdf.split(b"/MediaBox")[1].split(b"]")[0].strip(b" [").split()]
+    assert box[2] - box[0] <= 6.3 * 72 + 0.01
+    res, orth = results["residual"], results["orthogonal"]
+    assert res["curves"]["plain"][-1] == res["log10_norm_plain"]
+    assert orth["curves"]["tanh_driven"][-1] == orth["log10_norm_tanh_driven"]
+    rng = np.random.default_rng(4)
+    W = rng.standard_normal((32, 32))
+    W *= 0.02 / np.linalg.norm(W, 2)
+    x = 0.5 * rng.standard_normal((100, 32))
+    h, P = np.zeros(32), np.eye(32)
+    for x_k in x[:10]:
+        a = W @ h + x_k
+        h, P = h + np.tanh(a), (np.eye(32) + (1 - np.tanh(a) ** 2)[:, None] * W) @ P
+    assert res["curves"]["residual"][9] == pytest.approx(math.log10(np.linalg.norm(P, 2)),
+                                                         abs=1e-12)
+    fig, ax = matplotlib.pyplot.subplots(figsize=(6.3, 3.4))
+    remedies.remedies_more.plot(ax, {**orth["curves"], **res["curves"]})
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+    assert sizes and min(sizes) >= 8
+    matplotlib.pyplot.close(fig)

@@ -145,7 +145,7 @@ def orthogonal_blocks(numbers):
 def build(ctx):
     """(Section, results for results.json)."""
     clip, orth = rn.clipping(), rn.orthogonal()
-    more_blocks, more = remedies_more.blocks(ctx)
+    more_blocks, more = remedies_more.blocks(ctx, orth)
     blocks = (Para(tr("Four remedies are in common use. For each we ask what it changes in the "
                       "product of step Jacobians, and show what rnngrad computes about it.",
                       "常用的对策有四种。对每一种，我们都问：它改变了步雅可比矩阵乘积中的"

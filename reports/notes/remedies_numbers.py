@@ -68,7 +68,7 @@ def orthogonal():
     rng = np.random.default_rng(SEEDS["orthogonal"])
     Q = numeric.random_W0(N, "orthogonal", rng)
     x = DRIVE * rng.standard_normal((T, N))
-    Tn = np.array([T])
+    Tn = np.arange(1, T + 1)
     runs = {"linear": numeric.gain_sweep(Q, [1.0], Tn, activation="identity"),
             "tanh_no_input": numeric.gain_sweep(Q, [1.0], Tn),
             "tanh_driven": numeric.gain_sweep(Q, [1.0], Tn, inputs=x),
@@ -78,8 +78,10 @@ def orthogonal():
     return {"hidden": N, "T": T, "input_drive": DRIVE, "seed": SEEDS["orthogonal"],
             "rotation_powers_orthogonal": orthogonal_powers,
             "rotation_powers_norm_one": unit_norms, "rotation_powers_checked": POWERS,
-            **{f"log10_norm_{name}": float(run.log10_norm[0, 0]) for name, run in runs.items()},
-            "log10_growth_per_step_tanh_driven": float(runs["tanh_driven"].log10_norm[0, 0]) / T}
+            **{f"log10_norm_{name}": float(run.log10_norm[0, -1]) for name, run in runs.items()},
+            "log10_growth_per_step_tanh_driven": float(runs["tanh_driven"].log10_norm[0, -1]) / T,
+            "curves": {name: [float(v) for v in run.log10_norm[0]]
+                       for name, run in runs.items() if name in ("linear", "tanh_driven")}}
 
 
 def residual_jacobian():
@@ -97,17 +99,20 @@ def residual_jacobian():
 
 
 def products(W, x):
-    """log10‖∂h_T/∂h_0‖₂ of the plain step h_k = tanh(a_k) and the residual step
-    h_k = h_{k−1} + tanh(a_k), a_k = W h_{k−1} + x_k, h_0 = 0: NumPy loops, one T at a time."""
+    """log10‖∂h_T/∂h_0‖₂ for T = 1..len(x) of the plain step h_k = tanh(a_k) and the residual
+    step h_k = h_{k−1} + tanh(a_k), a_k = W h_{k−1} + x_k, h_0 = 0: NumPy loops."""
     n = len(W)
     h_plain, h_res = np.zeros(n), np.zeros(n)
     P_plain, P_res = np.eye(n), np.eye(n)
+    plain, res = [], []
     for x_k in x:
         a = W @ h_plain + x_k
         h_plain, P_plain = np.tanh(a), (1 - np.tanh(a) ** 2)[:, None] * W @ P_plain
         a = W @ h_res + x_k
         h_res, P_res = h_res + np.tanh(a), P_res + (1 - np.tanh(a) ** 2)[:, None] * W @ P_res
-    return (math.log10(np.linalg.norm(P_plain, 2)), math.log10(np.linalg.norm(P_res, 2)))
+        plain.append(math.log10(np.linalg.norm(P_plain, 2)))
+        res.append(math.log10(np.linalg.norm(P_res, 2)))
+    return plain, res
 
 
 def residual():
@@ -119,7 +124,8 @@ def residual():
     plain, res = products(W, x)
     s = float(RESIDUAL_NORM)
     return {"hidden": N, "T": T, "input_drive": DRIVE, "seed": SEEDS["residual"],
-            "recurrent_norm": s, "log10_norm_plain": plain, "log10_norm_residual": res,
+            "recurrent_norm": s, "log10_norm_plain": plain[-1], "log10_norm_residual": res[-1],
+            "curves": {"plain": plain, "residual": res},
             "log10_bound_plain": T * math.log10(s),
             "log10_bounds_residual": [T * math.log10(1 - s), T * math.log10(1 + s)]}
 
