@@ -13,7 +13,18 @@ import derive
 from reports import cells_curves as cc
 from reports.doc import Cite, Code, Display, Heading, Math, Para, Ref, Section, tr
 from reports.notes import gated_figure as gf
-from reports.notes.gated_lstm import COL, ROW, gru_blocks, jacobian_rows, lstm_blocks, say
+from reports.notes.gated_lstm import (
+    COL,
+    ROW,
+    SIGMA,
+    block_terms,
+    channel_rows,
+    jacobian_rows,
+    lstm_blocks,
+    unit_rows,
+    values,
+)
+from reports.notes.prose import say
 
 LABEL = 'sec:gated'
 TITLE = tr('Gated cells: how LSTM and GRU keep gradients alive',
@@ -107,3 +118,35 @@ def build(ctx):
                    "在 1 附近。在 PyTorch 默认权重下，遗忘门偏置较大的 LSTM 每步损失的数量级远少于 "
                    "Elman 单元。"),)
     return Section(LABEL, TITLE, learn, blocks, takeaway), cc.results(curves)
+
+
+def gru_blocks():
+    """The GRU: channels, unit map, derived Jacobian and its update-gate carousel."""
+    kind = derive.cell_kind("gru")
+    delta = next(t for t in block_terms(kind, derive.readable_jacobian(kind, None)[("h", "h")])
+                 if t.has(sp.KroneckerDelta))
+    return (
+        Heading(tr("GRU.", "GRU。")),
+        Para(tr("The gated recurrent unit (GRU) of ", "门控循环单元（GRU，"),
+             Cite("cho2014"),
+             *say(" carries only $h$. PyTorch's ", "）只传递 $h$。PyTorch 的 "),
+             Code("nn.GRUCell"),
+             *say(" stacks three gates in the order $r$ (reset), $z$ (update), $n$ (candidate; "
+                  "its channel has an input part $n_x$ and a recurrent part $n_h$):",
+                  " 按 $r$（重置门）、$z$（更新门）、$n$（候选值；其通道分为输入部分 $n_x$ 与"
+                  "循环部分 $n_h$）的顺序堆叠三个门：")),
+        channel_rows(kind),
+        Para(tr("Unit by unit, the step map is", "逐个单元来看，一步的映射为")),
+        unit_rows(kind),
+        Para(tr("Its derived step Jacobian, in the gate values ",
+                "由 SymPy 推导、用门值 "), *values(kind),
+             tr(", is", " 表示的单步雅可比矩阵为")),
+        jacobian_rows(kind),
+        Para(tr("Its first term, ", "第一项 "), Math(delta),
+             tr(", is the update gate's carousel: where ", " 是更新门的传送带：当 "),
+             Math(SIGMA(sp.Symbol("z_z"))),
+             *say(" is near 1 the unit copies $h$ across the step. Unlike the LSTM's carousel, "
+                "it shares its block with the terms that pass through the weights.",
+                " 接近 1 时，该单元把 $h$ 原样复制到下一步。与 LSTM 的传送带不同，它与经过权重"
+                "的各项共处同一块中。")),
+    )

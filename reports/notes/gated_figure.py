@@ -7,7 +7,8 @@ import sympy as sp
 from derive import diag, max_abs, norm2
 from reports import cells_curves as cc
 from reports.doc import Code, Display, Figure, Math, Para, Ref, num, tr
-from reports.notes.gated_lstm import LOG10, SIGMA, eq, k, listed, say
+from reports.notes.gated_lstm import LOG10, SIGMA, eq, k
+from reports.notes.prose import listed, say
 
 T = sp.Symbol("T", integer=True, positive=True)
 WIDTH, HEIGHT = 6.3, 4.0      # inches, as printed

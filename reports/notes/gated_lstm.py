@@ -12,6 +12,7 @@ import derive
 from derive import diag, max_abs, norm2
 from reports import cells_curves as cc
 from reports.doc import Aligned, Cite, Code, Display, Heading, Math, Para, Ref, Table, num, tr
+from reports.notes.prose import listed, say
 
 ROW, COL = sp.symbols("i j", integer=True, positive=True)
 k, T = sp.symbols("k T", integer=True, positive=True)
@@ -23,14 +24,6 @@ B_F = sp.Symbol("b_f")
 
 def eq(lhs, rhs):
     return sp.Eq(lhs, rhs, evaluate=False)
-
-
-def listed(relations, zh=False):
-    """Inline parts: the relations as Math, separated by commas."""
-    parts = []
-    for relation in relations:
-        parts += [tr(", ", "，") if parts else "", Math(relation)]
-    return tuple(part for part in parts if part != "")
 
 
 def primes(kind, act, keep=None):
@@ -216,55 +209,3 @@ def lstm_blocks(curves):
                 " 给出下图中三个 LSTM 的数值。")),
         bias_table(curves[1:-1]),
     )
-
-
-def gru_blocks():
-    """The GRU: channels, unit map, derived Jacobian and its update-gate carousel."""
-    kind = derive.cell_kind("gru")
-    delta = next(t for t in block_terms(kind, derive.readable_jacobian(kind, None)[("h", "h")])
-                 if t.has(sp.KroneckerDelta))
-    return (
-        Heading(tr("GRU.", "GRU。")),
-        Para(tr("The gated recurrent unit (GRU) of ", "门控循环单元（GRU，"),
-             Cite("cho2014"),
-             *say(" carries only $h$. PyTorch's ", "）只传递 $h$。PyTorch 的 "),
-             Code("nn.GRUCell"),
-             *say(" stacks three gates in the order $r$ (reset), $z$ (update), $n$ (candidate; "
-                  "its channel has an input part $n_x$ and a recurrent part $n_h$):",
-                  " 按 $r$（重置门）、$z$（更新门）、$n$（候选值；其通道分为输入部分 $n_x$ 与"
-                  "循环部分 $n_h$）的顺序堆叠三个门：")),
-        channel_rows(kind),
-        Para(tr("Unit by unit, the step map is", "逐个单元来看，一步的映射为")),
-        unit_rows(kind),
-        Para(tr("Its derived step Jacobian, in the gate values ",
-                "由 SymPy 推导、用门值 "), *values(kind),
-             tr(", is", " 表示的单步雅可比矩阵为")),
-        jacobian_rows(kind),
-        Para(tr("Its first term, ", "第一项 "), Math(delta),
-             tr(", is the update gate's carousel: where ", " 是更新门的传送带：当 "),
-             Math(SIGMA(sp.Symbol("z_z"))),
-             *say(" is near 1 the unit copies $h$ across the step. Unlike the LSTM's carousel, "
-                "it shares its block with the terms that pass through the weights.",
-                " 接近 1 时，该单元把 $h$ 原样复制到下一步。与 LSTM 的传送带不同，它与经过权重"
-                "的各项共处同一块中。")),
-    )
-
-
-def say(en, zh):
-    """Prose with symbols: ``say("the bias $b_f$", "偏置 $b_f$")`` gives the parts
-    (tr("the bias ", "偏置 "), Math(b_f)); both languages name the same symbols in the same
-    order, each ``$name$`` becoming ``Math(Symbol(name))``.
-
-    >>> say("at $T$ steps", "$T$ 步时")[1]
-    Math(expr=T)
-    """
-    en_parts, zh_parts = en.split("$"), zh.split("$")
-    if len(en_parts) % 2 == 0 or en_parts[1::2] != zh_parts[1::2]:
-        raise ValueError(f"the two languages name different symbols: {en!r} / {zh!r}")
-    parts = []
-    for index, (e, z) in enumerate(zip(en_parts, zh_parts, strict=True)):
-        if index % 2:
-            parts.append(Math(sp.Symbol(e)))
-        elif e or z:
-            parts.append(tr(e, z))
-    return tuple(parts)

@@ -10,7 +10,7 @@ from derive import norm, norm2
 from reports.doc import Cite, Code, Display, Heading, Math, Para, Ref, Section, num, tr
 from reports.notes import remedies_more
 from reports.notes import remedies_numbers as rn
-from reports.notes.gated_lstm import say
+from reports.notes.prose import say
 
 LABEL = 'sec:remedies'
 TITLE = tr('Remedies and what they change', '对策及其作用')

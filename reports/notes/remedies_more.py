@@ -8,7 +8,7 @@ import derive
 from derive import diag, dphi, gamma_phi, norm2
 from reports.doc import Cite, Code, Display, Figure, Heading, Math, Para, Ref, num, tr
 from reports.notes import remedies_numbers as rn
-from reports.notes.gated_lstm import say
+from reports.notes.prose import say
 
 SIGMA = derive.gate(derive.activation("sigmoid"))
 B_F = sp.Symbol("b_f")
