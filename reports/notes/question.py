@@ -22,7 +22,7 @@ def model_steps():
     backward recursion g_{k−1} = W_hhᵀ δ_k, δ_k = D_k g_k with ∂L/∂W_hh = Σ_k δ_k h_{k−1}ᵀ."""
     steps = derive.derivation(derive.RNN(2, activation="tanh"), EXAMPLE_T).steps
     forward = tuple(s for s in steps if s.reason.startswith(("pre-activation", "hidden state")))
-    wanted = ("the activation derivative", "chain rule: ", "the step Jacobian",
+    wanted = ("the activation derivative", "chain rule: ", "the step Jacobian J",
               "product of step Jacobians")
     jacobian = tuple(s for s in steps if s.reason.startswith(wanted))
     backward = steps[-5:]
@@ -94,7 +94,7 @@ def model(forward):
                 " 步把上一步的状态与输入混合成预激活 "), Math(sp.Symbol("a_k")),
              tr(" and applies the activation function ", "，再逐元素施加激活函数 "),
              Math(notation.varphi(sp.Symbol("z"))),
-             tr(" to each entry. Table ", "。"), Ref("tab:notation"),
+             tr(" to each entry. ", "。"), Ref("tab:notation"),
              tr(" lists every symbol of the notes.", "列出了本讲义的全部符号。")),
         Steps(forward),
     )
