@@ -8,7 +8,7 @@ unrolled RNN and a central finite difference.  Then the first source article's l
 import sympy as sp
 
 import derive
-from reports.doc import Display, Heading, Math, Para, Section, Table, num, tr
+from reports.doc import Code, Display, Heading, Math, Para, Section, Table, num, tr
 from reports.notes import worked_seed
 
 LABEL = "sec:worked"
@@ -22,13 +22,21 @@ FD_STEP = sp.Rational(1, 10**6)
 DIGITS = 30
 
 
+def pre(h, x):
+    """w h + u x + b, kept in this order."""
+    return sp.Add(sp.Mul(w, h, evaluate=False), sp.Mul(u, x, evaluate=False), b, evaluate=False)
+
+
 def forward():
     """(symbol, formula in symbols, exact value) for a_1, h_1, a_2, h_2, L, in order."""
-    formulas = ((a1, w * h0 + u * x1 + b), (h1, sp.tanh(a1)), (a2, w * h1 + u * x2 + b),
+    formulas = ((a1, pre(h0, x1)), (h1, sp.tanh(a1)), (a2, pre(h1, x2)),
                 (h2, sp.tanh(a2)), (L, sp.Rational(1, 2) * (h2 - y) ** 2))
     values, rows = dict(CASE), []
     for symbol, formula in formulas:
-        values[symbol] = formula.xreplace(values)
+        if isinstance(formula, sp.tanh):   # keep tanh(exact argument) as it is written
+            values[symbol] = sp.tanh(values[formula.args[0]], evaluate=False)
+        else:
+            values[symbol] = formula.xreplace(values)
         rows.append((symbol, formula, values[symbol]))
     return rows, values
 
@@ -50,7 +58,7 @@ def backward(values):
         (delta1, sp.Mul(delta2, w, dh1_da1, evaluate=False)),
         (S("term_2"), sp.Mul(delta2, h1, evaluate=False)),
         (S("term_1"), sp.Mul(delta1, h0, evaluate=False)),
-        (sp.Derivative(L, w), S("term_2") + S("term_1")),
+        (sp.Derivative(L, w), sp.Add(sp.Mul(delta2, h1), sp.Mul(delta1, h0), evaluate=False)),
     )
     known, rows = dict(values), []
     for symbol, formula in formulas:
@@ -126,8 +134,8 @@ def backward_table(rows):
 
 def case_blocks():
     numbers = tuple(sp.Eq(symbol, value) for symbol, value in CASE.items())
-    step = sp.Eq(S("h_k"), sp.tanh(sp.Add(sp.Mul(w, S("h_{k-1}")), sp.Mul(u, S("x_k")), b,
-                                          evaluate=False)), evaluate=False)
+    step = sp.Eq(S("h_k"), sp.tanh(pre(S("h_{k-1}"), S("x_k")), evaluate=False),
+                 evaluate=False)
     return (
         Para(tr("Take one hidden unit with tanh, the recurrent weight ", "取一个采用 tanh 的隐藏"
                 "单元，循环权重 "), Math(w), tr(", the input weight ", "，输入权重 "), Math(u),
@@ -156,16 +164,20 @@ def gradient_blocks(known):
              tr("; the path term ", "；路径项 "), Math(sp.Mul(S("delta_1"), h0)),
              tr(", which reaches step 1 through ", "经由 "), Math(h1),
              tr(", is ", " 到达第 1 步，为 "), num(decimal(terms[1]), 6),
-             tr(", about ten times smaller: the path through the earlier step is multiplied by ",
-                "，约小十倍：经过更早一步的路径被多乘了 "),
-             Math(sp.Mul(w, 1 - h1 ** 2, evaluate=False)), tr(" and by ", " 以及 "), Math(h0),
+             tr(", smaller by a factor of ", "，小了 "), num(decimal(terms[0] / terms[1]), 3),
+             tr(": the path through the earlier step carries the extra factors ",
+                " 倍：经过更早一步的路径多带了因子 "),
+             Math(sp.Mul(w, 1 - h1 ** 2, evaluate=False)), tr(" and ", " 和 "), Math(h0),
+             tr(" in place of ", "，取代了 "), Math(h1),
              tr(". Their sum is ", "。两者之和为 "), num(decimal(g), 6),
-             tr(". Two independent checks agree: derive's BPTT gradient of the unrolled network "
-                "gives ", "。两项独立核验结果一致：derive 对展开网络求出的 BPTT 梯度为 "),
+             tr(". Two independent checks agree. rnngrad's BPTT gradient of the unrolled network ",
+                "。两项独立核验结果一致。rnngrad 对展开网络求出的 BPTT 梯度（"),
+             Code("derive.bptt_gradient"), tr(" gives ", "）为 "),
              num(check["derived"], 6), tr(" (the difference from ours, evaluated to ",
                                           "（与我们的结果之差，按 "), str(DIGITS),
              tr(" digits, is ", " 位有效数字计算，为 "), num(check["gap"], 2),
-             tr("), and the central difference with step ", "）；步长为 "), Math(FD_STEP),
+             tr("), and the central difference with step ", "）；步长为 "),
+             Math(sp.Pow(10, -6, evaluate=False)),
              tr(" gives ", " 的中心差分给出 "), num(check["fd"], 10),
              tr(", a relative difference of ", "，相对差为 "), num(check["fd_rel"], 2),
              tr(".", "。")),
