@@ -25,7 +25,7 @@ def model_steps():
     wanted = ("the activation derivative", "chain rule: ", "the step Jacobian J",
               "product of step Jacobians")
     jacobian = tuple(s for s in steps if s.reason.startswith(wanted))
-    backward = steps[-5:]
+    backward = steps[-4:]   # after the loss, which the text states
     return forward, jacobian, backward
 
 

@@ -27,16 +27,16 @@ REGIMES = {"vanishing": tr("vanishing", "梯度消失"), "stable": tr("preserved
 
 
 def derivation():
-    """J_k = w (identity: φ' = 1); ∂L_T/∂h_0 = ∂L_T/∂h_T ∏_{k=1}^T w; ∏ w = w^T."""
+    """J_k = w (identity: φ' = 1); ∂L/∂h_0 = ∂L/∂h_T ∏_{k=1}^T w; ∏ w = w^T."""
     w, T = sp.symbols("w T", positive=True)
-    L = sp.Function("L_T")
+    L = sp.Symbol("L")
     product = sp.Product(w, (derive.k, 1, T))
     jacobian = derive.step_jacobian(derive.RNN(1, activation="identity", W_hh=[[w]]), 1)[0]
     return (
         derive.Step(sp.Eq(sp.Symbol("J_k"), jacobian, evaluate=False),
                     *derive.reason("identity activation: ", sp.Eq(dphi(z), 1, evaluate=False))),
-        derive.Step(sp.Eq(sp.Derivative(L(sp.Symbol("h_0")), sp.Symbol("h_0")),
-                          sp.Derivative(L(sp.Symbol("h_T")), sp.Symbol("h_T")) * product,
+        derive.Step(sp.Eq(sp.Derivative(L, sp.Symbol("h_0")),
+                          sp.Mul(sp.Derivative(L, sp.Symbol("h_T")), product, evaluate=False),
                           evaluate=False), *derive.reason("chain rule over ", T, " steps")),
         derive.Step(sp.Eq(product, product.doit(), evaluate=False),
                     *derive.reason("the product of ", T, " equal factors")),
@@ -78,8 +78,9 @@ def draw_gradient_vs_T(fig, data):
     figures.plot_gradient_vs_T(top, "identity", W_FIGURE, T_FIGURE)
     figures.plot_gradient_vs_T(bottom, "tanh", W_FIGURE, T_FIGURE, inputs=TANH_INPUT)
     top.set_ylim(-40, 40)
-    for ax in (top, bottom):
-        ax.title.set_fontsize(9)
+    top.set_title(r"identity: $h_k = w\,h_{k-1}$ (no input), $h_0 = 0$", fontsize=9)
+    bottom.set_title(rf"tanh: $h_k = \tanh(w\,h_{{k-1}} + {TANH_INPUT:g})$, $h_0 = 0$",
+                     fontsize=9)
     fig.tight_layout()
 
 

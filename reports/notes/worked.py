@@ -148,6 +148,13 @@ def case_blocks():
     )
 
 
+def gap_parts(gap):
+    """" digits, is 0" or " digits, is below 10⁻³⁰" or the value."""
+    if gap < 10.0 ** -DIGITS:
+        return (tr(" digits, is below ", " 位有效数字计算，小于 "), num(10.0 ** -DIGITS, 1))
+    return (tr(" digits, is ", " 位有效数字计算，为 "), num(gap, 2))
+
+
 def gradient_blocks(known):
     g = known[sp.Derivative(L, w)]
     check = checks(g)
@@ -175,9 +182,9 @@ def gradient_blocks(known):
              Code("derive.bptt_gradient"), tr(" gives ", "）为 "),
              num(check["derived"], 6), tr(" (the difference from ours, evaluated to ",
                                           "（与我们的结果之差，按 "), str(DIGITS),
-             tr(" digits, is ", " 位有效数字计算，为 "), num(check["gap"], 2),
+             *gap_parts(check["gap"]),
              tr("), and the central difference with step ", "）；步长为 "),
-             Math(sp.Pow(10, -6, evaluate=False)),
+             num(float(FD_STEP), 1),
              tr(" gives ", " 的中心差分给出 "), num(check["fd"], 10),
              tr(", a relative difference of ", "，相对差为 "), num(check["fd_rel"], 2),
              tr(".", "。")),
