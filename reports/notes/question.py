@@ -56,7 +56,7 @@ def question_display():
 def opening():
     return (
         Para(tr("Read the sentence ", "请读这个句子 "), Emph(SENTENCE),
-             tr(" The verb ", "。动词 "), Emph("is"),
+             tr(" The verb ", " 动词 "), Emph("is"),
              tr(" is singular because its subject, ", " 用单数，因为它的主语 "), Emph("cat"),
              tr(", is singular, and five words stand between the two. A model that reads the "
                 "sentence word by word must carry the fact \"the subject is singular\" across "

@@ -180,16 +180,18 @@ def build(ctx):
         table(rows),
         *figure_blocks(ends),
     )
-    learn = (tr("How a single recurrent weight w decides, through its power ",
-                "单个循环权重 w 如何通过其幂 "), Math(sp.Pow(w, derive.T)),
+    learn = (tr("How a single recurrent weight ", "单个循环权重 "), Math(w),
+             tr(" decides, through its power ", " 如何通过其幂 "), Math(sp.Pow(w, derive.T)),
              tr(", whether the gradient vanishes, keeps its size or explodes.",
                 " 决定梯度是消失、保持还是爆炸。"))
-    takeaway = (tr("Over T steps the gradient is multiplied by ", "经过 T 步，梯度被乘以 "),
-                Math(sp.Pow(w, derive.T)),
-                tr(": it vanishes for |w| < 1 and explodes for |w| > 1, geometrically fast; a "
-                   "saturating activation such as tanh pushes towards vanishing.",
-                   "：|w| < 1 时梯度消失，|w| > 1 时梯度爆炸，且都是几何级数地快；tanh 这类会饱和的"
-                   "激活函数则把它推向消失。"))
+    takeaway = (tr("Over ", "经过 "), Math(derive.T), tr(" steps the gradient is multiplied by ",
+                                                          " 步，梯度被乘以 "),
+                Math(sp.Pow(w, derive.T)), tr(": it vanishes for ", "："),
+                Math(sp.Lt(sp.Abs(w), 1)), tr(" and explodes for ", " 时梯度消失，"),
+                Math(sp.Gt(sp.Abs(w), 1)),
+                tr(", geometrically fast; a saturating activation such as tanh pushes towards "
+                   "vanishing.", " 时梯度爆炸，且都是几何级数地快；tanh 这类会饱和的激活函数则把它"
+                   "推向消失。"))
     results = {"scalar_w_pow_100": {str(w_): {"exact": str(exact), "decimal": decimal,
                                                "regime": regime}
                                     for w_, exact, decimal, regime in rows},
