@@ -13,6 +13,8 @@ from reports.notes import notation
 LABEL = "sec:question"
 TITLE = tr("The question: a long dependency", "问题：长距离依赖")
 SENTENCE = "The cat, which already ate the fishes, is full."
+WORDS = SENTENCE.replace(",", "").rstrip(".").split()
+BETWEEN = WORDS.index("is") - WORDS.index("cat") - 1   # the words between subject and verb
 EXAMPLE_T = 3   # the length of the product written out in full
 
 
@@ -58,12 +60,12 @@ def opening():
         Para(tr("Read the sentence ", "请读这个句子 "), Emph(SENTENCE),
              tr(" The verb ", " 动词 "), Emph("is"),
              tr(" is singular because its subject, ", " 用单数，因为它的主语 "), Emph("cat"),
-             tr(", is singular, and five words stand between the two. A model that reads the "
-                "sentence word by word must carry the fact \"the subject is singular\" across "
+             tr(f", is singular, and {BETWEEN} words stand between the two. A model that reads "
+                "the sentence word by word must carry the fact \"the subject is singular\" across "
                 "those words to choose the verb. This is a long dependency: an output that "
                 "depends on an input many steps earlier.",
-                " 是单数，而两者之间隔着五个词。逐词阅读句子的模型必须把“主语是单数”这一信息"
-                "跨过这些词保存下来，才能选对动词。这就是长距离依赖：某个输出取决于许多步之前的"
+                f" 是单数，而两者之间隔着 {BETWEEN} 个词。"
+                "逐词阅读句子的模型必须把“主语是单数”这一信息跨过这些词保存下来，才能选对动词。这就是长距离依赖：某个输出取决于许多步之前的"
                 "输入。")),
         Para(tr("These notes start from two articles in Chinese. The first, whose title "
                 "translates as \"Why RNN gradients vanish and explode\"",
@@ -183,6 +185,6 @@ def build(ctx):
                 tr(" grows is the question of these notes.",
                    " 增长时其范数能否远离 0 与无穷，就是本讲义要回答的问题。"))
     results = {"question_example_T": EXAMPLE_T,
-               "question_words_between": 5,
+               "question_words_between": BETWEEN,
                "question_notation_symbols": sorted(notation.SYMBOLS)}
     return Section(LABEL, TITLE, learn, blocks, takeaway), results
