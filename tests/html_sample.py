@@ -5,8 +5,27 @@ import sympy as sp
 
 import derive
 from reports import doc
-from reports.doc import (Aligned, Cite, Code, Display, Document, Emph, Figure, Heading, Items,
-                         Listing, Math, Para, Ref, Section, Steps, Table, Verbatim, num, tr)
+from reports.doc import (
+    Aligned,
+    Cite,
+    Code,
+    Display,
+    Document,
+    Emph,
+    Figure,
+    Heading,
+    Items,
+    Listing,
+    Math,
+    Para,
+    Ref,
+    Section,
+    Steps,
+    Table,
+    Verbatim,
+    num,
+    tr,
+)
 from reports.notes.context import Context
 from reports.references import REFERENCES
 
@@ -41,9 +60,12 @@ def sample_document(figure_dir):
                    Aligned(((x, [w**2, -w, sp.Integer(3)]),)),
                    Table("tab:sample", (tr("Values of ", "数值 "), Math(x)),
                          (tr("name", "名称"), Math(x)),
-                         tuple((f"v{n}", num(v, 6)) for n, v in enumerate(TABLE_VALUES)), "lr"),
-                   Figure("fig:sample", "sample", (tr("A curve that halves.", "一条减半的曲线。"),)),
-                   Items(((tr("first", "第一"),), Para(tr("second", "第二"), Math(x))), ordered=True),
+                         tuple((f"v{n}", num(v, 6)) for n, v in enumerate(TABLE_VALUES)),
+                         "lr"),
+                   Figure("fig:sample", "sample",
+                          (tr("A curve that halves.", "一条减半的曲线。"),)),
+                   Items(((tr("first", "第一"),), Para(tr("second", "第二"), Math(x))),
+                         ordered=True),
                    Items(((tr("bullet", "要点"),),)),
                    Verbatim("a <b> & c\n")),
                   (tr("Powers decide.", "幂决定一切。"),))

@@ -57,7 +57,8 @@ def test_one_self_contained_file(sample):
     assert len(images) == 1
     prefix = "data:image/png;base64,"
     assert images[0]["src"].startswith(prefix)
-    assert base64.b64decode(images[0]["src"][len(prefix):]) == (figure_dir / "sample.png").read_bytes()
+    png = (figure_dir / "sample.png").read_bytes()
+    assert base64.b64decode(images[0]["src"][len(prefix):]) == png
     assert "url(" not in page and "@import" not in page
 
 
