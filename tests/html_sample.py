@@ -1,6 +1,9 @@
 """A small Document with every block and inline type of ``reports.doc``, for the HTML tests
 (the real sections are written elsewhere; this one exercises every path of the renderer)."""
 
+import unicodedata
+from dataclasses import replace
+
 import sympy as sp
 
 import derive
@@ -47,8 +50,19 @@ def steps():
     return tuple(rnn[:14]) + tuple(s for s in lstm if s.reason_tex and "$" in s.reason_tex)[:4]
 
 
-def sample_document(figure_dir):
-    """(Document, figure_dir) with one figure drawn into ``figure_dir``."""
+def ascii_reference(ref):
+    """The reference with its printed fields in ASCII (en dash as hyphen, ä as a): render_tex
+    passes them to escape_text, which takes ASCII only."""
+    def plain(text):
+        text = text.replace("\u2013", "-")
+        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return replace(ref, authors=plain(ref.authors), title=plain(ref.title),
+                   venue=plain(ref.venue))
+
+
+def sample_document(figure_dir, ascii_references=False):
+    """The sample Document, with one figure drawn into ``figure_dir``; ``ascii_references``:
+    the bibliography's fields in ASCII (for the PDF)."""
     Context(figure_dir).draw("sample", _plot, figsize=(3, 2))
     one = Section("sec:one", tr("First things", "第一件事"), (tr("how ", "如何"), Math(w**T)),
                   (Para(tr("The power ", "幂 "), Math(w**T), " ", Code("w_hh"), Cite("pascanu2013"),
@@ -77,7 +91,9 @@ def sample_document(figure_dir):
                    (Listing("lst:sample", (tr("A step", "一步"),), CODE),),
                    (tr("That is all.", "就这些。"),), appendix=True)
     document = Document(tr("Sample notes", "示例讲义"), tr("A test.", "一个测试。"),
-                        (one, two, code), REFERENCES)
+                        (one, two, code),
+                        {key: ascii_reference(ref) if ascii_references else ref
+                         for key, ref in REFERENCES.items()})
     doc.numbering(document)
     return document
 
