@@ -5,9 +5,9 @@ Chinese) and a sample document holding every block type are loaded from files.  
 and the PDF of one report carry the same section titles and the same numbers."""
 
 import re
-from html import unescape
 import subprocess
 import unicodedata
+from html import unescape
 
 import pytest
 from selenium import webdriver
