@@ -3,7 +3,8 @@ interface words in English and Chinese."""
 
 CSS = """
 :root { color-scheme: light; }
-body { font-family: Georgia, "Times New Roman", "Noto Serif CJK SC", "Songti SC", serif;
+body { font-family: Georgia, "Times New Roman", "Noto Serif CJK SC", "Songti SC", "SimSun",
+  "WenQuanYi Micro Hei", serif;
   line-height: 1.55; max-width: 46em; margin: 2em auto; padding: 0 1em; color: #1a1a1a;
   background: #fff; font-size: 17px; }
 h1 { font-size: 1.8em; line-height: 1.2; margin-bottom: .2em; }
@@ -19,6 +20,7 @@ div.learn, div.takeaway { border-left: 4px solid #1f4e99; background: #f3f6fb;
   padding: .5em .9em; margin: 1em 0; }
 div.takeaway { border-color: #2e7d32; background: #f2f8f2; }
 div.box-title { font-weight: bold; }
+div.learn p, div.takeaway p { margin: .2em 0; }
 math[display="block"] { margin: .6em 0; overflow-x: auto; overflow-y: hidden; }
 div.display { overflow-x: auto; }
 table { border-collapse: collapse; margin: 1em auto; }
@@ -29,6 +31,7 @@ table caption { caption-side: top; margin-bottom: .4em; text-align: left; }
 table.steps, table.aligned { width: 100%; margin: .8em 0; }
 table.steps td, table.aligned td { padding: .15em .4em; vertical-align: middle; }
 table.steps td.why { color: #444; font-size: .9em; text-align: right; width: 35%; }
+table.steps td.formula math, table.aligned td math { math-style: normal; }  /* displaystyle */
 table.aligned td.lhs { text-align: right; width: 1%; white-space: nowrap; }
 figure { margin: 1.5em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }

@@ -94,7 +94,7 @@ class _Html:
         return f'<div class="display">{mathml_tex(tex, "block")}</div>\n'
 
     def block_steps(self, block):
-        rows = (f'<tr><td class="formula">{mathml_tex(step.formula(), "block")}</td>'
+        rows = (f'<tr><td class="formula">{mathml_tex(step.formula())}</td>'
                 f'<td class="why">{reason_html(step, self.lang)}</td></tr>\n'
                 for step in block.steps)
         return '<table class="steps">\n' + "".join(rows) + "</table>\n"
@@ -103,9 +103,9 @@ class _Html:
         rows = []
         for lhs, terms in block.rows:
             tex = [latex(term) for term in terms]
-            rows.append(f'<tr><td class="lhs">{mathml(lhs, "block")}</td>'
-                        f'<td>{mathml_tex("= " + tex[0], "block")}</td></tr>\n')
-            rows += [f'<tr><td></td><td>{mathml_tex(_continued(t), "block")}</td></tr>\n'
+            rows.append(f'<tr><td class="lhs">{mathml(lhs)}</td>'
+                        f'<td>{mathml_tex("= " + tex[0])}</td></tr>\n')
+            rows += [f'<tr><td></td><td>{mathml_tex(_continued(t))}</td></tr>\n'
                      for t in tex[1:]]
         return '<table class="aligned">\n' + "".join(rows) + "</table>\n"
 
