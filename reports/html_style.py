@@ -3,8 +3,8 @@ interface words in English and Chinese."""
 
 CSS = """
 :root { color-scheme: light; }
-body { font-family: Georgia, "Times New Roman", "Noto Serif CJK SC", "Songti SC", "SimSun",
-  "WenQuanYi Micro Hei", serif;
+body { font-family: Georgia, "Times New Roman", "DejaVu Serif", "Liberation Serif",
+  "Noto Serif CJK SC", "Songti SC", SimSun, "WenQuanYi Micro Hei", serif;
   line-height: 1.55; max-width: 46em; margin: 2em auto; padding: 0 1em; color: #1a1a1a;
   background: #fff; font-size: 17px; }
 h1 { font-size: 1.8em; line-height: 1.2; margin-bottom: .2em; }
@@ -29,6 +29,9 @@ table.data thead th { border-bottom: 1px solid #000; }
 table.data th, table.data td { padding: .25em .7em; vertical-align: top; }
 table caption { caption-side: top; margin-bottom: .4em; text-align: left; }
 table.steps, table.aligned { width: 100%; margin: .8em 0; }
+table.steps { table-layout: fixed; }
+table.steps td.formula { width: 65%; }
+table.steps td.formula div { overflow-x: auto; overflow-y: hidden; padding: .1em 0; }
 table.steps td, table.aligned td { padding: .15em .4em; vertical-align: middle; }
 table.steps td.why { color: #444; font-size: .9em; text-align: right; width: 35%; }
 table.steps td.formula math, table.aligned td math { math-style: normal; }  /* displaystyle */

@@ -38,7 +38,13 @@ class _Html:
 
     # -- inline -------------------------------------------------------------------------
     def inline(self, parts):
-        return "".join(self.part(p) for p in (parts if isinstance(parts, tuple) else (parts,)))
+        out = []
+        for part in parts if isinstance(parts, tuple) else (parts,):
+            shown = self.part(part)
+            if isinstance(part, doc.Cite) and out and out[-1][-1:].isspace():
+                shown = shown.lstrip("\u00a0")   # "text [1]", not "text  [1]"
+            out.append(shown)
+        return "".join(out)
 
     def part(self, part):
         if isinstance(part, str):
@@ -94,7 +100,7 @@ class _Html:
         return f'<div class="display">{mathml_tex(tex, "block")}</div>\n'
 
     def block_steps(self, block):
-        rows = (f'<tr><td class="formula">{mathml_tex(step.formula())}</td>'
+        rows = (f'<tr><td class="formula"><div>{mathml_tex(step.formula())}</div></td>'
                 f'<td class="why">{reason_html(step, self.lang)}</td></tr>\n'
                 for step in block.steps)
         return '<table class="steps">\n' + "".join(rows) + "</table>\n"
