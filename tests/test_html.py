@@ -90,6 +90,7 @@ def test_numbering_and_links_resolve(sample):
     assert '<a href="#app:code">Appendix&nbsp;A</a>' in page
     cites = re.findall(r'<a href="#ref-([^"]+)">(\d+)</a>', page)
     assert cites == [("pascanu2013", "1"), ("bengio1994", "2"), ("seed000", "3")]
+    assert 'Sources [<a href="#ref-bengio1994">2</a>, <a href="#ref-seed000">3</a>]' in page
     assert re.findall(r'<li id="ref-([^"]+)">', page) == ["pascanu2013", "bengio1994", "seed000"]
     assert "RNN梯度消失和梯度爆炸的原因" in page   # the source article's own title
     assert '<span class="ln">2</span>h = np.tanh(w * h)  # one step' in page
@@ -105,6 +106,11 @@ def test_chinese_page(sample):
                  '<span class="label">图\u00a01.</span>'):
         assert word in zh
     assert "First things" not in zh and "The power" not in zh
+    _, _, page, _ = sample
+    links = re.compile(r'(?:id|href)="#?([^"]+)"')
+    assert links.findall(zh) == links.findall(page)   # the same anchors and links, in order
+    numbers = re.compile(r'<span class="label">\w+\s(\d+)\.</span>')
+    assert numbers.findall(zh) == numbers.findall(page) == ["1", "1", "1"]
 
 
 def test_step_reasons_translated(sample):
