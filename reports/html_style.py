@@ -27,6 +27,7 @@ table { border-collapse: collapse; margin: 1em auto; }
 table.data { border-top: 2px solid #000; border-bottom: 2px solid #000; }
 table.data thead th { border-bottom: 1px solid #000; }
 table.data th, table.data td { padding: .25em .7em; vertical-align: top; }
+div.table-wrap { overflow-x: auto; }
 table caption { caption-side: top; margin-bottom: .4em; text-align: left; }
 table.steps, table.aligned { width: 100%; margin: .8em 0; }
 table.steps { table-layout: fixed; }
@@ -48,7 +49,9 @@ pre.listing span.ln { display: inline-block; width: 2.5em; color: #888; user-sel
   text-align: right; margin-right: 1em; }
 ol.bib { padding-left: 2.5em; }
 ol.bib li { margin: .3em 0; }
+@page { margin: 2cm; }
 @media print {
+  div.table-wrap, div.display, table.steps td.formula div { overflow: visible; }
   body { max-width: none; margin: 0; font-size: 11pt; }
   a { color: inherit; }
   nav.toc { page-break-after: always; }

@@ -126,9 +126,9 @@ class _Html:
         body = "".join("<tr>" + "".join(f"<td{s}>{self.inline(c)}</td>"
                                         for s, c in zip(styles, row, strict=True)) + "</tr>\n"
                        for row in block.rows)
-        return (f'<table class="data" id="{_esc(block.label)}">\n<caption>'
+        return (f'<div class="table-wrap"><table class="data" id="{_esc(block.label)}">\n<caption>'
                 f'{self.label("table", block.label)}{self.inline(block.caption)}</caption>\n'
-                f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n")
+                f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table></div>\n")
 
     def block_figure(self, block):
         uri = figure_uri(self.figure_dir, block.stem)
