@@ -18,6 +18,7 @@ from reports.html_reasons_zh import REASON_PATTERNS_ZH, REASONS_ZH
 _DOLLAR = re.compile(r"(?<!\\)\$")   # a math delimiter, not an escaped \$
 _UNESCAPE = {r"\textbackslash{}": "\\", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
              r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{", r"\}": "}"}
+_FULL_WIDTH = "，；：（）、。"   # Chinese punctuation takes no space around it
 _UNESCAPE_RE = re.compile("|".join(re.escape(key) for key in _UNESCAPE))
 
 
@@ -60,8 +61,8 @@ def translate_chunk(text, lang):
     found = zh_chunk(core)
     if found is None:
         return text
-    lead = " " if text[:1].isspace() and found[:1] not in "，；：（）" else ""
-    tail = " " if text[-1:].isspace() else ""
+    lead = " " if text[:1].isspace() and found[:1] not in _FULL_WIDTH else ""
+    tail = " " if text[-1:].isspace() and found[-1:] not in _FULL_WIDTH else ""
     return lead + found + tail
 
 

@@ -155,3 +155,18 @@ def test_real_report_reasons_all_translated(tmp_path):
     missing = {text.strip() for step in steps for kind, text in reason_chunks(step)
                if kind == "text" and zh_chunk(text.strip()) is None}
     assert not missing, sorted(missing)
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("; here about 14.266", "；此处约为 14.266"),
+    ("activation leaky_relu", "激活函数 leaky_relu"),
+    (" from 1 to ", " 从 1 到 "),
+    (", ", "，"),
+    ("an unknown chunk ", "an unknown chunk "),
+])
+def test_reason_chunk_translation(english, chinese):
+    """Exact chunks, chunks with a number (the number kept), punctuation, and English kept
+    for a chunk the dictionary lacks."""
+    from reports.html_math import translate_chunk
+    assert translate_chunk(english, "zh") == chinese
+    assert translate_chunk(english, "en") == english
