@@ -18,18 +18,15 @@ from tests.html_sample import TABLE_VALUES, expected_math_count, sample_document
 
 
 class Tags(HTMLParser):
-    """Every start tag as (tag, attrs dict), and the text inside each element with an id."""
+    """Every start tag of a page as (tag, attrs dict)."""
 
     def __init__(self, page):
         super().__init__(convert_charrefs=True)
-        self.tags, self.text, self.open = [], [], []
+        self.tags = []
         self.feed(page)
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
 
     def all(self, tag):
         return [attrs for name, attrs in self.tags if name == tag]
