@@ -45,10 +45,11 @@ def texts(section):
 
 # ---- sec:vector -------------------------------------------------------------------------
 
-def mp_gain(dphi, lo=-8, hi=8, step=mpmath.mpf("0.001")):
+def mp_gain(dphi, lo=-8, hi=8, points_per_unit=1000):
     """max |φ'(z)| on a grid, with mpmath at 30 digits (sup attained inside [lo, hi])."""
     with mpmath.workdps(30):
-        return max(abs(dphi(lo + i * step)) for i in range(int((hi - lo) / step) + 1))
+        step = mpmath.mpf(1) / points_per_unit
+        return max(abs(dphi(lo + i * step)) for i in range((hi - lo) * points_per_unit + 1))
 
 
 def _sigmoid(z):

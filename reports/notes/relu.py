@@ -71,7 +71,8 @@ def question():
                      "及其对雅可比矩阵 "), Math(step), tr(".", " 结构的影响。"))),
         Para(tr("The article leaves the exercise open. Here is the answer, with every formula "
                 "derived by SymPy and every number computed.",
-                "原文没有给出解答。下面给出解答，其中每个公式都由 SymPy 推导，每个数值都经过计算。")),
+                "原文没有给出解答。下面给出解答，其中每个公式都由 SymPy 推导，"
+                "每个数值都经过计算。")),
     )
 
 
@@ -111,7 +112,8 @@ def regimes(grow, dead):
                 "product of the restrictions of ", "由于激活单元上的斜率都是 1，步雅可比矩阵的乘积"
                 "就是 "), Math(sp.Symbol("W_hh")),
              tr(" to the units active at each step, and it grows when those restrictions "
-                "grow. For one unit, ", " 在每一步激活单元上的限制的乘积；这些限制增大时，乘积就增大。"
+                "grow. For one unit, ", " 在每一步激活单元上的限制的乘积；这些限制增大时，"
+                                        "乘积就增大。"
                 "对单个单元 "),
              Math(sp.Eq(sp.Symbol("h_t"), sp.Max(0, sp.Add(sp.Mul(w, sp.Symbol("h_{t-1}"),
                                                                   evaluate=False),
@@ -128,7 +130,8 @@ def regimes(grow, dead):
              tr(": the scalar case of w to the power T, untouched by the activation. Whether a "
                 "network explodes is decided by its weights, not by ReLU; ",
                 "：即标量情形的 w 的 T 次幂，激活函数对它毫无影响。网络是否爆炸由权重决定，"
-                "而不是由 ReLU 决定；"), Math(sp.Gt(gamma_phi * norm2(sp.MatrixSymbol("W_hh", 2, 2)), 1, evaluate=False)),
+                "而不是由 ReLU 决定；"),
+             Math(sp.Gt(gamma_phi * norm2(sp.MatrixSymbol("W_hh", 2, 2)), 1, evaluate=False)),
              tr(" is still necessary for exploding and still not sufficient.",
                 " 仍然是爆炸的必要条件，而仍非充分条件。")),
         Para(tr("The gradient vanishes in a new way: a unit whose pre-activation is not "
@@ -159,10 +162,13 @@ def irnn(product):
              Math(sp.Eq(sp.Symbol("b_h"), 0)),
              tr(". Then every step Jacobian is the identity on the active units, so along "
                 "active paths the gradient neither vanishes nor explodes. SymPy confirms it "
-                "exactly for n = 2 units, ", " 开始训练 ReLU 循环神经网络。这样每个步雅可比矩阵在激活"
-                "单元上都是单位矩阵，因此沿着激活路径梯度既不消失也不爆炸。SymPy 对 n = 2 个单元、"),
+                "exactly for n = 2 units, ", " 开始训练 ReLU 循环神经网络。"
+                                             "这样每个步雅可比矩阵在激活"
+                "单元上都是单位矩阵，因此沿着激活路径梯度既不消失也不爆炸。"
+                "SymPy 对 n = 2 个单元、"),
              Math(sp.Eq(sp.Symbol("h_0"), sp.Matrix([[1, 1]]).T)),
-             tr(" and the positive inputs 1, 2, 1, 3:", " 以及正输入 1, 2, 1, 3 精确地验证了这一点：")),
+             tr(" and the positive inputs 1, 2, 1, 3:", " 以及正输入 1, 2, 1, 3 "
+                                                        "精确地验证了这一点：")),
         Display(identity),
         Para(tr("Training moves the weights away from the identity, so this protects the start "
                 "of training, not its end.", "训练会使权重偏离单位矩阵，所以这只保护训练的开始，"
@@ -189,7 +195,8 @@ def answer():
                 "for positive inputs and 0 for negative ones, may let the gradient grow without "
                 "limit. ReLU's derivative never exceeds 1 (its gain is 1), so any explosion "
                 "comes from the weights; ", " 对 ReLU 的说法恰好相反：它认为导数在某些区间大于 1 "
-                "的激活函数会导致梯度爆炸，并称 ReLU（正区间导数为 1，负区间为 0）可能使梯度无限增长。"
+                "的激活函数会导致梯度爆炸，并称 ReLU（正区间导数为 1，负区间为 0）"
+                "可能使梯度无限增长。"
                 "ReLU 的导数从不超过 1（增益为 1），因此任何爆炸都来自权重；"), Ref("sec:audit"),
              tr(" examines this claim.", "将详细检查这一说法。")),
     )
@@ -203,7 +210,8 @@ def build(ctx):
     learn = (tr("The exercise the second source article leaves open, what happens to the "
                 "gradient of a ReLU RNN, and its answer: no saturation, explosion decided by the "
                 "weights, and exact zeros from dead units.", "第二篇源文章留下的思考题"
-                "（ReLU 循环神经网络的梯度会怎样）及其解答：没有饱和，爆炸由权重决定，死亡单元给出精确的零。"),)
+                "（ReLU 循环神经网络的梯度会怎样）及其解答：没有饱和，爆炸由权重决定，"
+                "死亡单元给出精确的零。"),)
     takeaway = (tr("ReLU removes saturation but not the problem: its Jacobians are the recurrent "
                    "weights with rows switched off, so the gradient explodes or vanishes as "
                    "the weights dictate, and dead units cut it to exactly zero.",

@@ -90,12 +90,14 @@ def opening(slopes):
                 "。激活函数的输出几乎不变、斜率几乎为零的区域称为饱和区；tanh 和 logistic sigmoid "
                 "在 |z| 很大时都会饱和。")),
         Para(tr("Take one unit, ", "考虑单个单元 "),
-             Math(sp.Eq(sp.Symbol("h_t"), sp.tanh(sp.Add(sp.Mul(w, sp.Symbol("h_{t-1}"), evaluate=False),
-                                                sp.Symbol("x_t"), evaluate=False)),
+             Math(sp.Eq(sp.Symbol("h_t"), sp.tanh(sp.Add(
+                 sp.Mul(w, sp.Symbol("h_{t-1}"), evaluate=False), sp.Symbol("x_t"),
+                 evaluate=False)),
                         evaluate=False)),
              tr(", with recurrent weight w and a constant input ", "，循环权重为 w，常数输入为 "),
              Math(sp.Symbol("x_t")), tr(" (the drive). The chain rule gives a product of one "
-                                       "factor per step:", "（驱动）。链式法则给出每步一个因子的乘积：")),
+                                       "factor per step:", "（驱动）。"
+                                                           "链式法则给出每步一个因子的乘积：")),
         Display(product),
     )
 
@@ -135,7 +137,8 @@ def body(ctx, numbers):
                                    "sequence length T, one line per constant input drive. See "
                                    "that the larger the drive, the steeper the fall: saturation "
                                    "alone makes the gradient vanish faster.",
-                                   "：梯度的常用对数随序列长度 T 的变化，每条线对应一个常数输入驱动。"
+                                   "：梯度的常用对数随序列长度 T 的变化，"
+                                   "每条线对应一个常数输入驱动。"
                                    "可以看到驱动越大，下降越陡：仅饱和本身就使梯度消失得更快。"))),
         Para(tr("Saturation also stops the explosion that the bound allows. With w = 1.5, above ",
                 "饱和还会阻止界所允许的爆炸。取 w = 1.5，高于 "),
@@ -155,7 +158,8 @@ def body(ctx, numbers):
              tr(".", "。")),
         Para(Ref("fig:regime-map"), tr(" maps the whole plane of weights and lengths for a "
                                        "small drive, 0.1. The largest value anywhere on it is ",
-                                       "给出了小驱动（0.1）下整个权重-长度平面的情况。图中的最大值为 "),
+                                       "给出了小驱动（0.1）下整个权重-长度平面的情况。"
+                                       "图中的最大值为 "),
              num(mapped["max"], 6), tr(", at w = ", "，位于 w = "), num(mapped["max_w"], 3),
              tr(" and T = ", "、T = "), str(mapped["max_T"]),
              tr(": a short sequence. At T = 200 the weight w = 1 gives ",
@@ -168,7 +172,8 @@ def body(ctx, numbers):
         Figure("fig:regime-map", "regime_map", (
             tr("The base-10 logarithm of the gradient of the scalar tanh RNN over the recurrent "
                "weight w (vertical) and the sequence length T (horizontal), with drive 0.1 and ",
-               "标量 tanh 循环神经网络梯度的常用对数，纵轴为循环权重 w，横轴为序列长度 T，驱动为 0.1，"),
+               "标量 tanh 循环神经网络梯度的常用对数，纵轴为循环权重 w，横轴为序列长度 T，驱动为 "
+               "0.1，"),
             Math(sp.Eq(h0, 0)),
             tr("; blue is vanishing, red exploding, and the colour scale is clipped at plus "
                "and minus 20. See that the map is almost entirely blue: for |w| > 1 (beyond the "
@@ -204,7 +209,8 @@ def build(ctx):
     blocks = (*opening(results["saturation_tanh_slopes"]), *body(ctx, results))
     learn = (tr("What saturation is, and why it makes the gradient of a tanh RNN vanish even "
                 "where the bound of the previous section would allow it to explode.",
-                "什么是饱和，以及为什么即使在上一节的界允许梯度爆炸的地方，饱和也会使 tanh 循环神经网络"
+                "什么是饱和，以及为什么即使在上一节的界允许梯度爆炸的地方，饱和也会使 tanh "
+                "循环神经网络"
                 "的梯度消失。"),)
     takeaway = (tr("Large pre-activations make the slopes of tanh and sigmoid nearly zero, so "
                    "saturation drives the gradient towards zero whatever the recurrent weight: "

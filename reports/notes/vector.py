@@ -7,10 +7,9 @@ every registered activation (Table "tab:gamma"), the linear case (Gelfand), and 
 import sympy as sp
 
 import derive
-from derive import dphi, gamma_phi, k, norm, norm2, z
 from derive import T as T_
-from reports.doc import (Cite, Display, Heading, Math, Para, Ref, Section, Steps, Table, num,
-                         tr)
+from derive import dphi, gamma_phi, k, norm, norm2, z
+from reports.doc import Cite, Display, Heading, Math, Para, Ref, Section, Steps, Table, num, tr
 from reports.notes import vector_example
 
 LABEL = 'sec:vector'
@@ -69,7 +68,8 @@ def gamma_table(rows):
                           "See that only gelu and silu exceed 1, and that softplus never "
                           "reaches its supremum.",
                           " 的临界点、折点处的单侧极限和无穷远处的极限推导得出。"
-                          "可以看到，只有 gelu 和 silu 的增益大于 1，而 softplus 永远达不到其上确界。"))
+                          "可以看到，只有 gelu 和 silu 的增益大于 1，而 softplus "
+                          "永远达不到其上确界。"))
     header = (tr("activation", "激活函数"), Math(gamma_phi), tr("decimal", "小数值"),
               tr("kind", "类型"), tr("attained at", "取到之处"))
     return Table("tab:gamma", caption, header, rows, align="lllll")
@@ -84,7 +84,9 @@ def opening():
                        evaluate=False)
     return (
         Para(tr("With n hidden units the state ", "当隐藏层有 n 个单元时，状态 "),
-             Math(sp.Symbol("h_k")), tr(" is a vector of n numbers, the input ", " 是由 n 个数组成的向量，第 k 步的输入 "),
+             Math(sp.Symbol("h_k")), tr(" is a vector of n numbers, the input ", " 是由 n "
+                                                                                 "个数组成的向量，"
+                                                                                 "第 k 步的输入 "),
              Math(sp.Symbol("x_k")), tr(" at step k a vector of m numbers, and the recurrence "
                                         "reads ", " 是由 m 个数组成的向量，递推关系为 "),
              Math(recurrence), tr(" and ", "以及 "),
@@ -101,7 +103,8 @@ def opening():
              tr(" is entry i of ", " 是 "), Math(sp.Symbol("h_k")),
              tr(". The chain rule gives the step Jacobian, a diagonal matrix of derivatives "
                 "times the recurrent weights:",
-                " 的第 i 个元素。链式法则给出步雅可比矩阵：一个由导数构成的对角矩阵乘以循环权重："))),
+                " 的第 i 个元素。链式法则给出步雅可比矩阵："
+                "一个由导数构成的对角矩阵乘以循环权重："))),
 
 
 def bound_paragraphs():
@@ -127,7 +130,8 @@ def bound_paragraphs():
                 "paper", "由此得到关于长序列（T 无限增大）的两个条件。它们正是 Pascanu、Mikolov "
                 "与 Bengio 在其论文第 3 节推导的条件"), Cite("pascanu2013"), tr(":", "：")),
         Steps(tuple(derive.implications(GAIN, N))),
-        Para(tr("The first is sufficient: if ", "第一个条件是充分条件：只要 "), Math(sp.Lt(GAIN, 1, evaluate=False)),
+        Para(tr("The first is sufficient: if ", "第一个条件是充分条件：只要 "),
+             Math(sp.Lt(GAIN, 1, evaluate=False)),
              tr(", the bound itself shrinks geometrically and the gradient must vanish. The "
                 "second is only necessary: the bound can grow while the true product shrinks, "
                 "because the derivatives on the diagonal are often much smaller than ",
@@ -144,7 +148,8 @@ def gelu_silu(data):
     return Para(
         Ref("tab:gamma"),
         tr(" shows that the smooth activations gelu and silu (the Gaussian error linear unit and "
-           "the sigmoid-weighted linear unit", " 显示，光滑的激活函数 gelu 和 silu（高斯误差线性单元"
+           "the sigmoid-weighted linear unit", " 显示，光滑的激活函数 gelu 和 "
+                                               "silu（高斯误差线性单元"
            "与 sigmoid 加权线性单元"), Cite("hendrycks2016"),
         tr(") have a gain above 1: ", "）的增益大于 1："), num(gelu, 6), tr(" and ", " 和 "),
         num(silu, 6), tr(". For them one unit can amplify a gradient even when the weight is "
@@ -165,7 +170,8 @@ def linear_case():
         Heading(tr("The linear RNN", "线性循环神经网络")),
         Para(tr("For the identity activation ", "对于恒等激活函数 "),
              Math(sp.Eq(sp.Function("varphi")(z), z, evaluate=False)),
-             tr(" every derivative is 1, the product is exactly ", "，每个导数都等于 1，乘积恰好是 "),
+             tr(" every derivative is 1, the product is exactly ",
+                "，每个导数都等于 1，乘积恰好是 "),
              Math(W**T_), tr(", and Gelfand's formula", "，而 Gelfand 公式"), Cite("gelfand1941"),
              tr(" says how its norm behaves:", " 刻画了其范数的行为：")),
         Display(gelfand),

@@ -10,8 +10,8 @@ import sympy as sp
 
 import derive
 import numeric
-from derive import k, norm
 from derive import T as T_
+from derive import k, norm
 from reports.doc import Code, Heading, Math, Para, Ref, Table, Verbatim, num, tr
 
 CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
@@ -44,7 +44,8 @@ def format_paragraph():
     return Para(
         tr("A case file, the input of ", "案例文件是 "), Code("rnngrad check"),
         tr(", is one JSON object. Required keys: ", " 的输入，为一个 JSON 对象。必需的键："),
-        Code("activation"), tr(" (a registered name such as ", "（已注册的名称，如 "), Code('"tanh"'),
+        Code("activation"), tr(" (a registered name such as ", "（已注册的名称，如 "),
+        Code('"tanh"'),
         tr(", or a formula in x such as ", "，或关于 x 的公式，如 "), Code('"x/(1+Abs(x))"'),
         tr("), ", "）、"), Code("W_hh"), tr(" (n rows of n numbers), ", "（n 行，每行 n 个数）、"),
         Code("W_xh"), tr(" (n rows of m numbers, m inputs per step) and ",
