@@ -90,9 +90,9 @@ def jacobian():
                 "。因此导数构成的对角矩阵只起开关作用："),
              Math(sp.Symbol("D_k")), tr(" has 1 where the pre-activation ", " 在预激活值 "),
              Math(sp.Symbol("a_{k,i}")), tr(" is positive (the unit is active) and 0 elsewhere. "
-                                            "For n = 2 and the first step, in the symbols of ",
+                                            "For two units and the first step, in the symbols of ",
                                             " 为正（该单元处于激活状态）的位置为 1，其余为 0。"
-                                            "对 n = 2 的第一步（符号同"), Ref("sec:vector"),
+                                            "对两个单元的第一步（符号同"), Ref("sec:vector"),
              tr(":", "）：")),
         Display(sp.Eq(partial("h_1", "h_0"), J, evaluate=False)),
         Para(tr("A row of ", "对于激活的单元，"), Math(sp.Symbol("J_k")),
@@ -119,7 +119,10 @@ def regimes(grow, dead):
                                                                   evaluate=False),
                                                            sp.Symbol("x_t"), evaluate=False)),
                         evaluate=False)),
-             tr(", with w = 1.2, a positive drive 0.5 and ", "，取 w = 1.2、正驱动 0.5、"),
+             tr(", with ", "，取 "), Math(sp.Eq(w, sp.Float(W_RELU, 2))),
+             tr(", a positive drive ", "、正驱动 "),
+             Math(sp.Eq(sp.Symbol("x_t"), sp.Float(0.5, 1))),
+             tr(" and ", " 和 "),
              Math(sp.Eq(sp.Symbol("h_0"), 1)),
              tr(", the unit stays active at every step and ", "，该单元在每一步都保持激活，"),
              Math(sp.Eq(LOG10(sp.Abs(partial("h_200", "h_0"))), sp.Float(grow, 10),
@@ -127,18 +130,20 @@ def regimes(grow, dead):
              tr(", which is ", "，这正是 "),
              Math(sp.Eq(sp.Mul(T_RELU, LOG10(sp.Float(W_RELU, 2)), evaluate=False),
                         sp.Float(T_RELU * math.log10(W_RELU), 10), evaluate=False)),
-             tr(": the scalar case of w to the power T, untouched by the activation. Whether a "
+             tr(": the scalar case ", "：即标量情形的 "), Math(sp.Pow(w, sp.Symbol("T"))),
+             tr(", untouched by the activation. Whether a "
                 "network explodes is decided by its weights, not by ReLU; ",
-                "：即标量情形的 w 的 T 次幂，激活函数对它毫无影响。网络是否爆炸由权重决定，"
+                "，激活函数对它毫无影响。网络是否爆炸由权重决定，"
                 "而不是由 ReLU 决定；"),
              Math(sp.Gt(gamma_phi * norm2(sp.MatrixSymbol("W_hh", 2, 2)), 1, evaluate=False)),
              tr(" is still necessary for exploding and still not sufficient.",
                 " 仍然是爆炸的必要条件，而仍非充分条件。")),
         Para(tr("The gradient vanishes in a new way: a unit whose pre-activation is not "
                 "positive contributes exactly 0, and when every unit on a path is inactive the "
-                "path is cut. The same w = 1.2 with drive -1 and ",
+                "path is cut. The same weight with drive ",
                 "梯度还会以一种新的方式消失：预激活值不为正的单元贡献恰好为 0，当一条路径上的单元都"
-                "未激活时，这条路径就被切断。同样取 w = 1.2，驱动为 -1、"),
+                "未激活时，这条路径就被切断。同样的权重，驱动为 "),
+             Math(sp.Eq(sp.Symbol("x_t"), -1)), tr(" and ", " 且 "),
              Math(sp.Eq(sp.Symbol("h_0"), -1)),
              tr(" gives a unit that is dead from the first step on, and the gradient is exactly "
                 "0, so its logarithm is ", " 时，该单元从第一步起就\u201c死亡\u201d，梯度恰好为 0，"
@@ -162,11 +167,11 @@ def irnn(product):
              Math(sp.Eq(sp.Symbol("b_h"), 0)),
              tr(". Then every step Jacobian is the identity on the active units, so along "
                 "active paths the gradient neither vanishes nor explodes. SymPy confirms it "
-                "exactly for n = 2 units, ", " 开始训练 ReLU 循环神经网络。"
+                "exactly for two units, ", " 开始训练 ReLU 循环神经网络。"
                                              "这样每个步雅可比矩阵在激活"
                 "单元上都是单位矩阵，因此沿着激活路径梯度既不消失也不爆炸。"
-                "SymPy 对 n = 2 个单元、"),
-             Math(sp.Eq(sp.Symbol("h_0"), sp.Matrix([[1, 1]]).T)),
+                "SymPy 对两个单元、"),
+             Math(sp.Eq(sp.MatrixSymbol("h_0", 2, 1), sp.Matrix([1, 1]), evaluate=False)),
              tr(" and the positive inputs 1, 2, 1, 3:", " 以及正输入 1, 2, 1, 3 "
                                                         "精确地验证了这一点：")),
         Display(identity),

@@ -110,79 +110,100 @@ def _slope_list(slopes):
     return parts
 
 
+W, T, X, H0 = sp.symbols("w T x_t h_0")
+
+
+def eq(symbol, value):
+    """``symbol = value`` as inline math (a float shown with the digits it has)."""
+    if isinstance(value, float):
+        value = sp.Float(value, len(repr(value).replace("-", "").replace(".", "")))
+    return Math(sp.Eq(symbol, value, evaluate=False))
+
+
+def drive_paragraph(w09):
+    return Para(
+        tr("With ", "取 "), eq(W, 0.9), tr(" and ", "、"), eq(H0, 0),
+        tr(", the state stays at 0 when the drive is ", "。当驱动为 "), eq(X, 0),
+        tr(", every factor is 0.9 and ", " 时，状态停留在 0，每个因子都是 0.9，"),
+        Math(LOG10(sp.Abs(GRADIENT))), tr(" at ", " 在 "), eq(T, T_QUOTED), tr(" is ", " 时为 "),
+        num(w09["0"], 6), tr(", the value ", "，即标量情形的 "),
+        Math(sp.Mul(100, LOG10(sp.Float(0.9, 2)), evaluate=False)),
+        tr(" of the scalar case. A drive of 1 pushes every pre-activation into the flat part of "
+           "tanh, and the same quantity drops to ", "。驱动为 1 时，每个预激活值都被推入 tanh 的"
+           "平坦区，同一个量降到 "), num(w09["1"], 6),
+        tr("; a drive of 3 gives ", "；驱动为 3 时为 "), num(w09["3"], 6),
+        tr(". The weight is the same in all three; only the slopes differ. ",
+           "。三种情况的权重相同，只有斜率不同。"), Ref("fig:saturation"),
+        tr(" shows the whole curves.", " 给出了完整曲线。"))
+
+
+def explosion_paragraph(w15, point):
+    h = sp.Symbol("h")
+    return Para(
+        tr("Saturation also stops the explosion that the bound allows. With ",
+           "饱和还会阻止界所允许的爆炸。取 "), eq(W, 1.5), tr(", above ", "，高于 "),
+        Math(sp.Eq(1 / gamma_phi, 1, evaluate=False)),
+        tr(", the gradient explodes only while the state sits at the fixed point 0, where the "
+           "slope is 1 (", "，只有当状态停在斜率为 1 的不动点 0 上时梯度才会爆炸（"),
+        eq(H0, 0), ", ", eq(X, 0), tr(": ", "："), num(w15["0"], 6), tr(" at ", "，"),
+        eq(T, T_QUOTED), tr("). Start from ", "）。从 "), eq(H0, 0.1),
+        tr(" instead and the state moves to the fixed point ", " 出发，状态会移动到不动点 "),
+        num(point["h"], 6), tr(" of ", "（"),
+        eq(h, sp.tanh(sp.Mul(sp.Float(1.5, 2), h, evaluate=False))),
+        tr(", where each factor is only ", " 的解），在那里每个因子只有 "), num(point["factor"], 6),
+        tr("; the gradient vanishes (", "；梯度消失（"), num(w15["0, h0 = 0.1"], 6),
+        tr("). A drive of 1 gives ", "）。驱动为 1 时为 "), num(w15["1"], 6), tr(".", "。"))
+
+
+def map_paragraph(mapped):
+    return Para(
+        Ref("fig:regime-map"), tr(" maps the whole plane of weights and lengths for a small "
+                                  "drive, ", "给出了小驱动（"), eq(X, MAP_INPUT),
+        tr(". The largest value anywhere on it is ",
+           "）下整个权重-长度平面的情况。图中的最大值为 "),
+        num(mapped["max"], 6), tr(", at ", "，位于 "), eq(W, mapped["max_w"]), tr(" and ", "、"),
+        eq(T, mapped["max_T"]), tr(": a short sequence. At ", "，是一个短序列。"),
+        eq(T, MAP_T), tr(" the weight ", " 时，权重 "), eq(W, 1),
+        tr(" gives ", " 给出 "), num(mapped["T_end_w_plus_1"], 6),
+        tr(", because the input accumulates and drives the state into saturation, while ",
+           "，因为输入不断累积，把状态推入饱和区；而 "), eq(W, -1), tr(" gives ", " 给出 "),
+        num(mapped["T_end_w_minus_1"], 6),
+        tr(": there the state settles at a small value where the slope is close to 1.",
+           "：此时状态停在一个很小的值上，那里的斜率接近 1。"))
+
+
+def captions():
+    drive = (tr("Scalar tanh RNN with ", "标量 tanh 循环神经网络，"), eq(W, 0.9), ", ", eq(H0, 0),
+             tr(": the base-10 logarithm of the gradient against the sequence length T, one line "
+                "per constant input drive. See that the larger the drive, the steeper the fall: "
+                "saturation alone makes the gradient vanish faster.",
+                "：梯度的常用对数随序列长度 T 的变化，每条线对应一个常数输入驱动。"
+                "可以看到驱动越大，下降越陡：仅饱和本身就使梯度消失得更快。"))
+    plane = (tr("The base-10 logarithm of the gradient of the scalar tanh RNN over the recurrent "
+                "weight w (vertical) and the sequence length T (horizontal), with ",
+                "标量 tanh 循环神经网络梯度的常用对数，纵轴为循环权重 w，横轴为序列长度 T，"),
+             eq(X, MAP_INPUT), ", ", eq(H0, 0),
+             tr("; blue is vanishing, red exploding, and the colour scale is clipped at plus "
+                "and minus 20. See that the map is almost entirely blue: for ",
+                "；蓝色表示消失，红色表示爆炸，色标截断在正负 20。可以看到图几乎全是蓝色：当 "),
+             Math(sp.Gt(sp.Abs(W), 1)),
+             tr(" (beyond the dashed lines) the state saturates and the gradient vanishes "
+                "instead of exploding, and only a thin band near ",
+                "（虚线之外）时状态饱和，梯度不是爆炸而是消失；只有 "), eq(W, -1),
+             tr(" keeps the gradient up to ", " 附近的一条窄带能把梯度保持到 "), eq(T, MAP_T),
+             tr(".", "。"))
+    return drive, plane
+
+
 def body(ctx, numbers):
-    w09, w15 = numbers["saturation_w09_T100"], numbers["saturation_w15_T100"]
-    mapped = numbers["saturation_map"]
-    x, h0 = sp.Symbol("x_t"), sp.Symbol("h_0")
     ctx.draw("saturation", draw_saturation, figsize=SIZE)
     ctx.draw("regime_map", draw_map, figsize=SIZE)
-    return (
-        Para(tr("With w = 0.9 and ", "取 w = 0.9、"), Math(sp.Eq(h0, 0)),
-             tr(", the state stays at 0 when the drive is ", "。当驱动为 "), Math(sp.Eq(x, 0)),
-             tr(", every factor is 0.9 and ", " 时，状态停留在 0，每个因子都是 0.9，"),
-             Math(LOG10(sp.Abs(GRADIENT))), tr(" at T = 100 is ", " 在 T = 100 时为 "),
-             num(w09["0"], 6), tr(", the value ", "，即标量情形的 "),
-             Math(sp.Mul(100, LOG10(sp.Float(0.9, 2)), evaluate=False)),
-             tr(" of the scalar case. A drive of 1 pushes every "
-                "pre-activation into the flat part of tanh, and the same quantity drops to ",
-                "。驱动为 1 时，每个预激活值都被推入 tanh 的平坦区，"
-                "同一个量降到 "), num(w09["1"], 6),
-             tr("; a drive of 3 gives ", "；驱动为 3 时为 "), num(w09["3"], 6),
-             tr(". The weight is the same in all three; only the slopes differ. ",
-                "。三种情况的权重相同，只有斜率不同。"), Ref("fig:saturation"),
-             tr(" shows the whole curves.", " 给出了完整曲线。")),
-        Figure("fig:saturation", "saturation", (
-            tr("Scalar tanh RNN with w = 0.9 and ", "标量 tanh 循环神经网络，w = 0.9，"),
-            Math(sp.Eq(h0, 0)), tr(": the base-10 logarithm of the gradient against the "
-                                   "sequence length T, one line per constant input drive. See "
-                                   "that the larger the drive, the steeper the fall: saturation "
-                                   "alone makes the gradient vanish faster.",
-                                   "：梯度的常用对数随序列长度 T 的变化，"
-                                   "每条线对应一个常数输入驱动。"
-                                   "可以看到驱动越大，下降越陡：仅饱和本身就使梯度消失得更快。"))),
-        Para(tr("Saturation also stops the explosion that the bound allows. With w = 1.5, above ",
-                "饱和还会阻止界所允许的爆炸。取 w = 1.5，高于 "),
-             Math(sp.Eq(1 / gamma_phi, 1, evaluate=False)),
-             tr(", the gradient explodes only while the state sits at the fixed point 0, where "
-                "the slope is 1 (", "，只有当状态停在斜率为 1 的不动点 0 上时梯度才会爆炸（"),
-             Math(sp.Eq(h0, 0)), ", ", Math(sp.Eq(x, 0)), tr(": ", "："), num(w15["0"], 6),
-             tr(" at T = 100). Start from ", "，T = 100）。从 "),
-             Math(sp.Eq(h0, sp.Rational(1, 10))),
-             tr(" instead and the state moves to the fixed point ", " 出发，状态会移动到不动点 "),
-             num(numbers["saturation_fixed_point"]["h"], 6),
-             tr(" of h = tanh(1.5 h), where each factor is only ",
-                "（h = tanh(1.5 h) 的解），在那里每个因子只有 "),
-             num(numbers["saturation_fixed_point"]["factor"], 6),
-             tr("; the gradient vanishes (", "；梯度消失（"), num(w15["0, h0 = 0.1"], 6),
-             tr("). A drive of 1 gives ", "）。驱动为 1 时为 "), num(w15["1"], 6),
-             tr(".", "。")),
-        Para(Ref("fig:regime-map"), tr(" maps the whole plane of weights and lengths for a "
-                                       "small drive, 0.1. The largest value anywhere on it is ",
-                                       "给出了小驱动（0.1）下整个权重-长度平面的情况。"
-                                       "图中的最大值为 "),
-             num(mapped["max"], 6), tr(", at w = ", "，位于 w = "), num(mapped["max_w"], 3),
-             tr(" and T = ", "、T = "), str(mapped["max_T"]),
-             tr(": a short sequence. At T = 200 the weight w = 1 gives ",
-                "，是一个短序列。T = 200 时，权重 w = 1 给出 "), num(mapped["T_end_w_plus_1"], 6),
-             tr(", because the input accumulates and drives the state into saturation, while "
-                "w = -1 gives ", "，因为输入不断累积，把状态推入饱和区；而 w = -1 给出 "),
-             num(mapped["T_end_w_minus_1"], 6),
-             tr(": there the state settles at a small value where the slope is close to 1.",
-                "：此时状态停在一个很小的值上，那里的斜率接近 1。")),
-        Figure("fig:regime-map", "regime_map", (
-            tr("The base-10 logarithm of the gradient of the scalar tanh RNN over the recurrent "
-               "weight w (vertical) and the sequence length T (horizontal), with drive 0.1 and ",
-               "标量 tanh 循环神经网络梯度的常用对数，纵轴为循环权重 w，横轴为序列长度 T，驱动为 "
-               "0.1，"),
-            Math(sp.Eq(h0, 0)),
-            tr("; blue is vanishing, red exploding, and the colour scale is clipped at plus "
-               "and minus 20. See that the map is almost entirely blue: for |w| > 1 (beyond the "
-               "dashed lines) the state saturates and the gradient vanishes instead of "
-               "exploding, and only a thin band near w = -1 keeps the gradient up to T = 200.",
-               "；蓝色表示消失，红色表示爆炸，色标截断在正负 20。可以看到图几乎全是蓝色："
-               "当 |w| > 1（虚线之外）时状态饱和，梯度不是爆炸而是消失；只有 w = -1 附近的"
-               "一条窄带能把梯度保持到 T = 200。"))),
-    )
+    drive, plane = captions()
+    return (drive_paragraph(numbers["saturation_w09_T100"]),
+            Figure("fig:saturation", "saturation", drive),
+            explosion_paragraph(numbers["saturation_w15_T100"], numbers["saturation_fixed_point"]),
+            map_paragraph(numbers["saturation_map"]),
+            Figure("fig:regime-map", "regime_map", plane))
 
 
 def fixed_point(w=1.5, start=0.5, steps=200):

@@ -92,9 +92,10 @@ def opening():
              Math(recurrence), tr(" and ", "以及 "),
              Math(sp.Eq(sp.Symbol("h_k"), sp.Function("varphi")(sp.Symbol("a_k")), evaluate=False)),
              tr(", the activation applied to every entry. Below, SymPy derives each step for a "
-                "tanh RNN with n = 2 units and T = 4 steps, with symbolic weights: ",
-                "，激活函数逐元素作用。下面由 SymPy 对一个 n = 2、T = 4 的 tanh 循环神经网络"
-                "逐步推导，权重取符号："),
+                "tanh RNN with ", "，激活函数逐元素作用。下面由 SymPy 对一个 "),
+             Math(sp.Eq(sp.Symbol("n"), N)), tr(" units and ", "、"),
+             Math(sp.Eq(sp.Symbol("T"), T_SHOWN)),
+             tr(" steps, with symbolic weights: ", " 的 tanh 循环神经网络逐步推导，权重取符号："),
              Math(sp.Symbol("w_ij")), tr(" is the entry of ", " 是 "), Math(W),
              tr(" in row i and column j, ", " 第 i 行第 j 列的元素，"),
              Math(sp.Symbol("u_i")), tr(" and ", " 和 "), Math(sp.Symbol("b_i")),
@@ -194,8 +195,8 @@ def build(ctx):
     example, example_results = vector_example.blocks()
     bound, conditions = bound_paragraphs()
     blocks = (*opening(), Steps(before),
-              Para(tr("Written out for the last step, k = T = 4, entry by entry:",
-                      "对最后一步 k = T = 4 逐元素写出：")),
+              Para(tr("Written out for the last step, ", "对最后一步 "),
+                   Math(sp.Eq(k, T_SHOWN)), tr(", entry by entry:", " 逐元素写出：")),
               Display(wide.relation), *bound, Steps(after), *conditions,
               Heading(tr("The activation gain", "激活函数的增益")),
               Para(tr("The bound depends on the activation only through its gain ",
