@@ -105,15 +105,18 @@ def jacobian():
 
 
 def regimes(grow, dead):
+    return (Heading(tr("Exploding and vanishing", "爆炸与消失")), explode_paragraph(grow),
+            dead_paragraph(dead))
+
+
+def explode_paragraph(grow):
     w = sp.Symbol("w")
-    return (
-        Heading(tr("Exploding and vanishing", "爆炸与消失")),
-        Para(tr("Since the slopes are 1 on active units, the product of step Jacobians is the "
+    return Para(tr("Since the slopes are 1 on active units, the product of step Jacobians is the "
                 "product of the restrictions of ", "由于激活单元上的斜率都是 1，步雅可比矩阵的乘积"
                 "就是 "), Math(sp.Symbol("W_hh")),
-             tr(" to the units active at each step, and it grows when those restrictions "
-                "grow. For one unit, ", " 在每一步激活单元上的限制的乘积；这些限制增大时，"
-                                        "乘积就增大。"
+             tr(" to the units active at each step, and it explodes when the product of those "
+                "restrictions grows. For one unit, ", " 在每一步激活单元上的限制的乘积；"
+                "当这些限制的乘积增大时，梯度就爆炸。"
                 "对单个单元 "),
              Math(sp.Eq(sp.Symbol("h_t"), sp.Max(0, sp.Add(sp.Mul(w, sp.Symbol("h_{t-1}"),
                                                                   evaluate=False),
@@ -137,8 +140,11 @@ def regimes(grow, dead):
                 "而不是由 ReLU 决定；"),
              Math(sp.Gt(gamma_phi * norm2(sp.MatrixSymbol("W_hh", 2, 2)), 1, evaluate=False)),
              tr(" is still necessary for exploding and still not sufficient.",
-                " 仍然是爆炸的必要条件，而仍非充分条件。")),
-        Para(tr("The gradient vanishes in a new way: a unit whose pre-activation is not "
+                " 仍然是爆炸的必要条件，而仍非充分条件。"))
+
+
+def dead_paragraph(dead):
+    return Para(tr("The gradient vanishes in a new way: a unit whose pre-activation is not "
                 "positive contributes exactly 0, and when every unit on a path is inactive the "
                 "path is cut. The same weight with drive ",
                 "梯度还会以一种新的方式消失：预激活值不为正的单元贡献恰好为 0，当一条路径上的单元都"
@@ -151,8 +157,7 @@ def regimes(grow, dead):
              tr(" (results.json stores null for it, with a note). A dead unit is not a small "
                 "gradient that a larger weight could rescue: no weight gets a signal through it.",
                 "（results.json 中记为 null 并附说明）。死亡单元并不是一个可以靠更大的权重挽救的"
-                "小梯度：任何权重都无法让信号穿过它。")),
-    )
+                "小梯度：任何权重都无法让信号穿过它。"))
 
 
 def irnn(product):
