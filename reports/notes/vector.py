@@ -127,9 +127,10 @@ def bound_paragraphs():
              Math(gamma_phi), tr(":", "：")),
     ), (
         Para(tr("Two conditions follow for long sequences, T growing without end. They are "
-                "the conditions that Pascanu, Mikolov and Bengio derive in Section 3 of their "
-                "paper", "由此得到关于长序列（T 无限增大）的两个条件。它们正是 Pascanu、Mikolov "
-                "与 Bengio 在其论文第 3 节推导的条件"), Cite("pascanu2013"), tr(":", "：")),
+                "the conditions that Pascanu, Mikolov and Bengio derive in their analysis of "
+                "the mechanics of the problem", "由此得到关于长序列（T 无限增大）的两个条件。"
+                "它们正是 Pascanu、Mikolov 与 Bengio 在分析该问题的机制时推导的条件"),
+             Cite("pascanu2013"), tr(":", "：")),
         Steps(tuple(derive.implications(GAIN, N))),
         Para(tr("The first is sufficient: if ", "第一个条件是充分条件：只要 "),
              Math(sp.Lt(GAIN, 1, evaluate=False)),
