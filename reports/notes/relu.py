@@ -201,9 +201,9 @@ def answer():
                 "梯度精确地切断为 0。")),
         Para(tr("The first source article", "第一篇源文章"), Cite("seed000"),
              tr(" puts the blame on ReLU itself: it claims that an activation whose derivative "
-                "exceeds 1 on some interval makes the gradient explode, and that ReLU, with derivative 1 "
-                "for positive inputs and 0 for negative ones, may let the gradient grow without "
-                "limit. ReLU's derivative never exceeds 1 (its gain is 1), so any explosion "
+                "exceeds 1 on some interval makes the gradient explode, and that ReLU, with "
+                "derivative 1 for positive inputs and 0 for negative ones, may let the gradient "
+                "grow without limit. ReLU's derivative never exceeds 1 (its gain is 1), so any explosion "
                 "comes from the weights; ", " 则把问题归咎于 ReLU 本身：它认为导数在某些区间大于 1 "
                 "的激活函数会导致梯度爆炸，并称 ReLU（正区间导数为 1，负区间为 0）"
                 "可能使梯度无限增长。"
