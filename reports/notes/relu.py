@@ -205,7 +205,8 @@ def answer():
                 "derivative 1 for positive inputs and 0 for negative ones, may let the gradient "
                 "grow without limit. ReLU's derivative never exceeds 1 (its gain is 1), so any "
                 "explosion comes from the weights; ",
-                " 则把问题归咎于 ReLU 本身：它认为导数在某些区间大于 1 的激活函数会导致梯度爆炸，并称 ReLU（正区间导数为 1，负区间为 0）"
+                " 则把问题归咎于 ReLU 本身：它认为导数在某些区间大于 1 的激活函数会导致梯度爆炸，"
+                "并称 ReLU（正区间导数为 1，负区间为 0）"
                 "可能使梯度无限增长。"
                 "ReLU 的导数从不超过 1（增益为 1），因此任何爆炸都来自权重；"), Ref("sec:audit"),
              tr(" examines this claim.", "将详细检查这一说法。")),
