@@ -16,7 +16,7 @@ from reports.doc import Code, Heading, Math, Para, Ref, Table, Verbatim, num, tr
 
 CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
         "b_h": [0.1, -0.2], "h0": [0.3, -0.1], "x": [[0.2], [0.7], [-0.4]], "y": [0.0, 0.5]}
-DIGITS = 20
+DIGITS, WORKING_DIGITS = 20, 30   # digits shown, digits mpmath works with
 
 
 def case_text():
@@ -27,12 +27,12 @@ def case_text():
 
 def product_entries():
     """The entries of ∂h_3/∂h_0, row by row, to DIGITS digits: the exact expanded product
-    (nested tanh of the case's rationals) evaluated by mpmath at 30 digits."""
+    (nested tanh of the case's rationals) evaluated by mpmath at WORKING_DIGITS digits."""
     rnn = derive.RNN(2, activation="tanh", **{key: value for key, value in CASE.items()
                                              if key in ("W_hh", "W_xh", "b_h", "h0", "x")})
     product = derive.jacobian_product(rnn, 0, 3, expanded=True)
     evaluate = sp.lambdify([], list(product), modules="mpmath", cse=True)
-    with mpmath.workdps(30):
+    with mpmath.workdps(WORKING_DIGITS):
         return rnn, [mpmath.nstr(value, DIGITS) for value in evaluate()]
 
 
@@ -84,38 +84,45 @@ def check_table(checks):
     return Table("tab:vector-checks", caption, header, rows, align="lrrl")
 
 
+def exact_paragraph(rnn):
+    """The case's parameters as exact rationals (SymPy reads every decimal as a fraction)."""
+    x = sp.Matrix([list(row) for row in rnn.x]).T
+    shown = [Math(sp.Eq(sp.MatrixSymbol(name, *value.shape), value, evaluate=False))
+             for name, value in (("W_hh", rnn.W_hh), ("W_xh", rnn.W_xh), ("b_h", rnn.b_h),
+                                 ("h_0", rnn.h0))]
+    return Para(tr("In exact numbers (every decimal of the file read as a fraction): ",
+                   "写成精确数（文件中的每个小数都读作分数）："),
+                shown[0], ", ", shown[1], ", ", shown[2], ", ", shown[3],
+                tr(" and the inputs ", "，输入 "),
+                Math(sp.Eq(sp.MatrixSymbol("x", 3, 1).T, x, evaluate=False)),
+                tr(" (one column per step).", "（每步一列）。"))
+
+
+def entries_table(entries):
+    rows = tuple((f"({i // 2 + 1}, {i % 2 + 1})", Math(sp.Float(value, DIGITS)))
+                 for i, value in enumerate(entries))
+    caption = (tr("The four entries of the exact product ", "精确乘积 "),
+               Math(sp.Derivative(sp.Symbol("h_3"), sp.Symbol("h_0"), evaluate=False)),
+               tr(f" of the worked case, to {DIGITS} significant digits. Each is a nested "
+                  f"expression in tanh of the case's fractions, evaluated by mpmath with "
+                  f"{WORKING_DIGITS} digits.",
+                  f" 的四个元素，保留 {DIGITS} 位有效数字。每个元素都是由案例中的分数构成的嵌套 "
+                  f"tanh 表达式，由 mpmath 以 {WORKING_DIGITS} 位精度求值。"))
+    return Table("tab:vector-product", caption,
+                 (tr("entry (row, column)", "元素（行，列）"), tr("value", "值")), rows, align="lr")
+
+
 def blocks():
     """(blocks, results): the worked example of the vector section."""
     rnn, entries = product_entries()
     checks = numeric.run_checks(numeric.case_from_dict(CASE))
-    x = sp.Matrix([list(row) for row in rnn.x]).T
-    exact = (tr("In exact numbers (every decimal of the file read as a fraction): ",
-                "写成精确数（文件中的每个小数都读作分数）："),
-             Math(sp.Eq(sp.MatrixSymbol("W_hh", 2, 2), rnn.W_hh, evaluate=False)), ", ",
-             Math(sp.Eq(sp.MatrixSymbol("W_xh", 2, 1), rnn.W_xh, evaluate=False)), ", ",
-             Math(sp.Eq(sp.MatrixSymbol("b_h", 2, 1), rnn.b_h, evaluate=False)), ", ",
-             Math(sp.Eq(sp.MatrixSymbol("h_0", 2, 1), rnn.h0, evaluate=False)),
-             tr(" and the inputs ", "，输入 "), Math(sp.Eq(sp.MatrixSymbol("x", 3, 1).T, x,
-                                                       evaluate=False)),
-             tr(" (one column per step).", "（每步一列）。"))
-    entry_rows = tuple((f"({i // 2 + 1}, {i % 2 + 1})", Math(sp.Float(value, DIGITS)))
-                       for i, value in enumerate(entries))
-    entries_table = Table(
-        "tab:vector-product",
-        (tr("The four entries of the exact product ", "精确乘积 "),
-         Math(sp.Derivative(sp.Symbol("h_3"), sp.Symbol("h_0"), evaluate=False)),
-         tr(" of the worked case, to 20 significant digits. Each is a nested expression in "
-            "tanh of the case's fractions, evaluated by mpmath with 30 digits.",
-            " 的四个元素，保留 20 位有效数字。每个元素都是由案例中的分数构成的嵌套 tanh 表达式，"
-            "由 mpmath 以 30 位精度求值。")),
-        (tr("entry (row, column)", "元素（行，列）"), tr("value", "值")), entry_rows, align="lr")
     out = (Heading(tr("A worked 2 by 2 example", "一个 2×2 的算例")), format_paragraph(),
-           Verbatim(case_text()), Para(*exact),
+           Verbatim(case_text()), exact_paragraph(rnn),
            Para(tr("SymPy multiplies the three step Jacobians exactly. ",
                    "SymPy 精确地计算三个步雅可比矩阵的乘积。"), Ref("tab:vector-product"),
                 tr(" gives the result; ", " 给出结果；"), Ref("tab:vector-checks"),
-                tr(" shows that the numerical gradient of the loss agrees with four independent "
-                   "ways of computing it.", " 表明损失的数值梯度与四种独立的计算方法一致。")),
-           entries_table, check_table(checks))
+                tr(" shows that the BPTT gradient of the loss agrees with four independent "
+                   "ways of computing it.", " 表明损失的 BPTT 梯度与四种独立的计算方法一致。")),
+           entries_table(entries), check_table(checks))
     return out, {"vector_example_product": entries,
                  "vector_example_checks": {m: r.to_dict() for m, r in checks.items()}}
