@@ -4,6 +4,14 @@ chunk is translated here, the math is kept.  The word order follows the English 
 each translation is written to read well around the math it sits between."""
 
 REASONS_ZH = {
+    "chain rule (gradients written as rows)": "链式法则（梯度写成行向量）",
+    "chain rule over": "链式法则，经过",
+    "chain rule through": "链式法则，经由",
+    "equal factors": "个相等的因子",
+    "identity activation:": "恒等激活函数：",
+    "steps, later steps on the left": "步，较晚的步在左边",
+    "the gradient of the loss at the last state": "损失在最后一个状态处的梯度",
+    "the product of": "乘积：",
     "pre-activation at step": "预激活，时间步",
     "from 1 to": "从 1 到",
     ", input": "，输入",
