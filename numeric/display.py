@@ -38,17 +38,18 @@ def fmt_log(value):
 
 def html_table(header, rows, caption=""):
     """An HTML table; every cell and the caption are escaped here."""
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+    head = "".join(f"<th>{html.escape(str(h), quote=False)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c), quote=False)}</td>"
+                                    for c in row) + "</tr>"
                    for row in rows)
-    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    title = f"<caption>{html.escape(caption, quote=False)}</caption>" if caption else ""
     return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def markdown_table(header, rows, caption=""):
     """A Markdown (GFM) table; "|" in a cell is escaped, HTML special characters too."""
     def cell(value):
-        return html.escape(str(value)).replace("|", "\\|").replace("\n", " ")
+        return html.escape(str(value), quote=False).replace("|", "\\|").replace("\n", " ")
     lines = ["| " + " | ".join(cell(h) for h in header) + " |",
              "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
