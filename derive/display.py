@@ -30,18 +30,40 @@ _UNESCAPE_RE = re.compile("|".join(re.escape(k) for k in _UNESCAPE))
 _MATH_CHARS = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
                "&": r"\&", "_": r"\_", "^": r"\hat{}", "~": r"\sim "}
 _DOLLAR = re.compile(r"(?<!\\)\$")
+BLOCK = 4000  # characters per $$…$$ block: under MathJax's buffer of 5 KiB
 
 
 def notebook_latex(derivation, text_width=TEXT_WIDTH):
-    """``derivation`` as one ``$$\\begin{aligned}…\\end{aligned}$$`` block for Jupyter's
-    ``text/latex`` (no ``\\tag``, no text-mode macros other than ``\\text`` and ``\\textbf``)."""
+    """``derivation`` as ``$$\\begin{aligned}…\\end{aligned}$$`` blocks for Jupyter's
+    ``text/latex`` (no ``\\tag``, no text-mode macros other than ``\\text`` and
+    ``\\textbf``).  MathJax refuses an input longer than its buffer (5 KiB by default) once
+    it expands a macro, so a long derivation is split between steps into blocks of at most
+    ``BLOCK`` characters (a step longer than that between its lines)."""
     steps = derivation.steps
     budget = text_width - max((s.lhs_width() for s in steps), default=0.0) - 20
-    rows = [f"&{_text(derivation.title, 'textbf')}"] if derivation.title else []
+    groups = [[f"&{_text(derivation.title, 'textbf')}"]] if derivation.title else []
     for number, step in enumerate(steps, 1):
-        rows.append(f"&{_reason(step, number)}")
-        rows.append(" \\\\\n".join(step.lines(budget)))
-    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
+        groups.append([f"&{_reason(step, number)}", *step.lines(budget)])
+    return "\n".join("$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
+                     for rows in _blocks(groups))
+
+
+def _blocks(groups):
+    """Rows in blocks of at most BLOCK characters, cut between groups (steps), or between the
+    rows of a group longer than that (one row longer stays whole)."""
+    units = []
+    for group in groups:
+        units += [[row] for row in group] if _size(group) > BLOCK else [group]
+    blocks = [[]]
+    for unit in units:
+        if blocks[-1] and _size(blocks[-1] + unit) > BLOCK:
+            blocks.append([])
+        blocks[-1] += unit
+    return blocks
+
+
+def _size(rows):
+    return sum(len(row) + 4 for row in rows)
 
 
 def _reason(step, number):
