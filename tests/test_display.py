@@ -137,3 +137,14 @@ def test_derivation_latex_for_mathjax():
                      "\\\\\nx &= 1\n\\end{aligned}$$")
     texts = re.findall(r"\\text(?:bf)?\{([^{}]*)\}", shown)
     assert all("\\" not in t and "$" not in t for t in texts)
+
+
+def test_long_derivation_in_blocks_mathjax_can_take():
+    """MathJax refuses an input over its 5 KiB buffer once it expands a macro: the LSTM's
+    derivation comes in several $$…$$ blocks, each under that, with every step in order."""
+    lstm = derive.derivation(derive.cell("lstm", 2), 2)
+    blocks = re.findall(r"\$\$(.*?)\$\$", lstm._repr_latex_(), re.S)
+    assert len(blocks) >= 2 and all(len(b) < 5 * 1024 for b in blocks)
+    assert all(b.startswith("\\begin{aligned}") and b.endswith("\\end{aligned}") for b in blocks)
+    numbers = [int(n) for n in re.findall(r"\\text\{\((\d+)\) ", "".join(blocks))]
+    assert numbers == list(range(1, len(lstm.steps) + 1))
