@@ -32,6 +32,9 @@ def kernel_dir(tmp):
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
+    import matplotlib.font_manager  # noqa: F401  a fresh machine builds matplotlib's font
+    # cache here, not in the kernel (where its notice would be a stderr line of a cell)
+
     tmp = kernel_dir(tmp_path_factory.mktemp("jupyter"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(tmp))
