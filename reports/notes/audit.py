@@ -36,7 +36,7 @@ from reports.notes.audit_defects import defect_items, defect_lines
 LABEL = "sec:audit"
 TITLE = tr("The source articles, audited", "原文审校")
 SEEDS = {"corrected program": 0}   # numpy.random.default_rng(seed)
-WIDTHS = (0.08, 0.34, 0.18, 0.29)
+WIDTHS = (0.05, 0.36, 0.18, 0.30)
 
 
 def plain(parts, lang="en"):
@@ -60,9 +60,10 @@ def claim_table(label, article, items):
     """One article's claims as a numbered table."""
     caption = (tr("Claims of the ", "对"), tr(*article), tr(" source article ", "篇原文"),
                Cite(items[0].article),
-               tr(", quoted in translation, with the value recomputed by SymPy and the verdict. "
-                  "Read the last column for the reason behind each verdict.",
-                  "中论断的审校：引文（中文为原文）、SymPy 重新计算的结果与结论。"
+               tr(", quoted in translation, with the section of the article where each appears, "
+                  "the value recomputed by SymPy and the verdict. Read the last column for the "
+                  "reason behind each verdict.",
+                  "中论断的审校：原文章节、引文（原文）、SymPy 重新计算的结果与结论。"
                   "最后一列给出每个结论的理由。"))
     header = (tr("Sec.", "章节"), tr("Claim (quoted)", "论断（引文）"),
               tr("Recomputed", "重新计算"), tr("Verdict and reason", "结论与理由"))
@@ -88,10 +89,11 @@ def corrected_program(ctx):
            "the loss with respect to the recurrent weights (solid) and the back-propagated "
            "error (dashed), on a log scale. See the straight lines: the contributions of early "
            "steps are smaller by a constant factor per step, the geometric decay of a "
-           "vanishing gradient.",
+           "vanishing gradient. (At k = 1 the contribution is exactly zero, because the "
+           "initial state is zero.)",
            "修正后的程序：每个时间步 k 对损失关于循环权重的梯度的贡献（实线）以及反向传播的误差"
            "（虚线），对数坐标。请注意两条近似直线：越早的时间步贡献越小，每步缩小一个大致固定的"
-           "倍数，这正是梯度消失的几何衰减。"),))
+           "倍数，这正是梯度消失的几何衰减。（k = 1 时贡献恰好为零，因为初始状态为零。）"),))
     bound = -math.log10(0.9)
     text = Para(
         tr("Corrected, the program computes what the article meant: one shared weight set, "
@@ -121,6 +123,7 @@ def _plot_contributions(ax, norms):
     figures.plot_bptt_contributions(ax, norms)
     ax.set_title(r"corrected program: tanh, $n = 20$, $\|W_{hh}\|_2 = 0.9$, $T = 100$",
                  fontsize=9)
+    ax.figure.tight_layout()
 
 
 def wrong_number():
