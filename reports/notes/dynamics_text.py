@@ -5,19 +5,17 @@ import sympy as sp
 import derive
 from reports.doc import Cite, Display, Math, Para, Ref, num, tr
 
-S, A_, W_ = sp.Symbol("s"), sp.Symbol("A"), sp.Symbol("W")
+A_, W_ = sp.Symbol("A"), sp.Symbol("W")
 K = sp.Symbol("k", integer=True, positive=True)
 RHO, SIGMA = sp.Function("rho"), sp.Symbol("sigma_max")
 
 
-def _s(index):
-    return sp.Symbol(f"s_{{{index}}}")
-
-
-def gelfand_text(A, rho, sigma):
+def gelfand_text(matrix, rho, sigma):
     """The linear system, Gelfand's formula and the 3x3 example."""
-    system = sp.Eq(_s("t+1"), A_ * _s("t"))
-    after = sp.Eq(_s("t+k"), A_ ** K * _s("t"))
+    n = sp.Symbol("n", integer=True, positive=True)
+    A, s_t = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("s_t", n, 1)
+    system = sp.Eq(sp.MatrixSymbol("s_{t+1}", n, 1), A * s_t)
+    after = sp.Eq(sp.MatrixSymbol("s_{t+k}", n, 1), A ** K * s_t)
     formula = sp.Eq(RHO(A_), sp.Limit(derive.norm(A_ ** K) ** (1 / K), K, sp.oo))
     return (
         Para(tr("The second source article ", "第二篇原文"), Cite("seed003"),
@@ -41,7 +39,7 @@ def gelfand_text(A, rho, sigma):
                 "spectral radius, so it only gives an upper bound. For example, for",
                 "其中谱半径是特征值模的最大值。谱半径小于 1 时幂趋于零，大于 1 时幂无界增长。"
                 "谱范数（即最大奇异值）不小于谱半径，因此它只给出一个上界。例如对")),
-        Display(sp.Eq(A_, A, evaluate=False)),
+        Display(sp.Eq(A_, matrix, evaluate=False)),
         Para(tr("SymPy finds exactly ", "SymPy 精确求得 "), Math(sp.Eq(RHO(A_), rho)),
              tr(", while ", "，而 "), Math(sp.Eq(derive.norm2(A_), sigma)),
              tr(", which is about ", "，约为 "), num(float(sigma), 7),
@@ -65,8 +63,8 @@ def transient_text(W, rho, sigma):
              tr(", so its powers vanish, but its largest singular value is ",
                 "，因此其幂最终消失；但它的最大奇异值为 "), Math(sigma),
              tr(", about ", "，约为 "), num(float(sigma), 6),
-             tr(". The off-diagonal entry of the k-th power, k times 10 divided by 2 to the "
-                "power k, first grows and only then decays, so the norm stays above 1 for "
+             tr(". The off-diagonal entry of the k-th power, displayed above, first grows and "
+                "only then decays, so the norm stays above 1 for "
                 "several steps (", "。k 次幂的非对角元先增大后减小，所以范数在若干步内一直大于 1（"),
              Ref("tab:transient"),
              tr("). Such a matrix is called non-normal: it does not commute with its "
