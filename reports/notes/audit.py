@@ -165,14 +165,16 @@ def build(ctx):
                 "错误之处很有启发性，因为学生常犯同样的错误。")),
         Heading(tr("The second article", "第二篇原文")),
         Para(Ref("tab:audit-two"), tr(" lists the claims of the second article in the order "
-                                      "of its sections.", "按原文章节顺序列出了第二篇原文的论断。")),
+                                      "of its sections.",
+                                      "按原文章节顺序列出了第二篇原文的论断。")),
         claim_table("tab:audit-two", ("second", "第二"), two),
         *wrong_number(),
         Para(tr("The second article ends with a question for the reader: ",
                 "第二篇原文以一个留给读者的问题结尾："),
              tr('"Consider an RNN with ReLU as its activation. How do vanishing and exploding '
                 'gradients show up, and what is fundamentally different from tanh?" ',
-                "“考虑一个使用 ReLU 作为激活函数的 RNN。请分析在这种情况下，梯度消失和梯度爆炸问题会"
+                "“考虑一个使用 ReLU 作为激活函数的 RNN。请分析在这种情况下，"
+                "梯度消失和梯度爆炸问题会"
                 "如何表现？与使用 tanh 的 RNN 相比，其特性有何根本不同？”"),
              Ref("sec:relu"), tr(" answers it.", "给出了解答。")),
         Heading(tr("The first article", "第一篇原文")),
@@ -180,7 +182,8 @@ def build(ctx):
                                       "列出了第一篇原文的论断。")),
         claim_table("tab:audit-one", ("first", "第一"), one),
         Heading(tr("The first article's program", "第一篇原文的程序")),
-        Para(tr("The program of the first article is printed in full in ", "第一篇原文的程序全文见"),
+        Para(tr("The program of the first article is printed in full in ",
+                "第一篇原文的程序全文见"),
              Ref("lst:seed-listing"), tr(". It has six defects; the line numbers refer to ",
                                          "。它有六处缺陷；行号均指"),
              Ref("lst:seed-listing"), tr(".", "。")),

@@ -14,7 +14,7 @@ from reports.doc import Math, Ref, num, tr
 
 C, t, w = sp.Symbol("c", positive=True), sp.Symbol("t", integer=True), sp.Symbol("w")
 T = sp.Symbol("T", integer=True, positive=True)
-I, J = sp.symbols("i j", integer=True)
+I_, J_ = sp.symbols("i j", integer=True)
 SIGMA = sp.Symbol("sigma_max")
 W_HH = sp.Symbol("W_hh")
 JORDAN = sp.Matrix([[sp.Rational(1, 2), 5], [0, sp.Rational(1, 2)]])
@@ -96,7 +96,7 @@ def article_two():
         Claim("seed003", s4, (OPEN, tr("For tanh, as long as ", "对于 tanh，只要 "),
                               Math(sp.Lt(SIGMA, 1)),
                               tr(", the gradient must vanish.", "，梯度就必然消失。"), CLOSE),
-              None, (Math(sp.Le(derive.norm(step("j", "i")), SIGMA ** (J - I))),), None, CORRECT,
+              None, (Math(sp.Le(derive.norm(step("j", "i")), SIGMA ** (J_ - I_))),), None, CORRECT,
               (tr("the bound goes to 0 as j - i grows; the condition is sufficient for "
                   "vanishing.", "当 j - i 增大时上界趋于 0；该条件是梯度消失的充分条件。"),)),
         Claim("seed003", s4, (OPEN, tr("If ", "如果 "), Math(sp.Gt(SIGMA, 1)),

@@ -28,7 +28,8 @@ def bound_claims():
     return [
         Claim("seed000", tr("3.2", "第 3.2 节"),
               (OPEN, tr("If the derivative of the activation is below some constant c < 1, then "
-                        "for large enough t, ", "假设激活函数的导数在某个区间内都小于某个常数 c < 1，"
+                        "for large enough t, ", "假设激活函数的导数在某个区间内都小于某个常数 c < "
+                                                "1，"
                         "那么对于足够大的时间步 t，"), Math(sp.Le(one_step, C ** t)),
                tr(".", "。"), CLOSE),
               None, (Math(sp.Le(one_step, C)),), None, WRONG,
@@ -79,13 +80,15 @@ def example_claims():
                   "的一项；"), Math(W_HH),
                tr(" is used at every step, so every step contributes a term (the second factor "
                   "is the direct dependence of step k on the weights).",
-                  " 在每一步都被使用，因此每一步都贡献一项（第二个因子是第 k 步对权重的直接依赖）。"))),
+                  " 在每一步都被使用，因此每一步都贡献一项"
+                  "（第二个因子是第 k 步对权重的直接依赖）。"))),
         Claim("seed000", sec4,
               (OPEN, tr("If we use ReLU as the activation, its derivative is 1 for positive and 0 "
                         "for negative inputs. In this case the gradient may grow without limit.",
                         "如果我们使用 ReLU 作为激活函数，其导数在正区间内为 1，在负区间内为 0。"
                         "在这种情况下，梯度可能会无限制地增长。"), CLOSE,
-               tr(" (given as an example of a derivative above 1)", "（原文把它当作导数大于 1 的例子）")),
+               tr(" (given as an example of a derivative above 1)", "（原文把它当作导数大于 1 "
+                                                                    "的例子）")),
               None, (Math(sp.Eq(derive.gamma_phi, relu.gamma)),), float(relu.gamma), WRONG,
               (tr("the derivative of ReLU never exceeds 1; exploding needs the norm of ",
                   "ReLU 的导数从不超过 1；梯度爆炸要求 "), Math(W_HH),

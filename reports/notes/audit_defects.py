@@ -19,7 +19,8 @@ DEFECTS = (
      (Code("RNN.forward"), tr(" uses ", " 使用了 "), Code("x[:, t]"),
       tr(", but no variable t exists when it is called; t is defined only later, by the "
          "printing loop. The program stops with a NameError at its first step.",
-         "，但调用它时变量 t 并不存在；t 直到后面的打印循环才被定义。程序在第一步就因 NameError 而终止。"))),
+         "，但调用它时变量 t 并不存在；t 直到后面的打印循环才被定义。程序在第一步就因 NameError "
+         "而终止。"))),
     (("self.rnn_units = [RNNUnit", "self.W_hh = np.random.randn"),
      (tr("Every time step gets its own ", "每个时间步都有自己的 "), Code("RNNUnit"),
       tr(" with its own weights. That is a deep feed-forward network, not a recurrent one: "

@@ -101,9 +101,11 @@ def gain_figure(ctx):
            "bound; dotted: the spectral radius (for the orthogonal W0 the bound and the spectral "
            "radius coincide). See that the measured growth stays below the "
            "bound and crosses zero well to the right of g = 1: saturation pulls the gradient "
-           "down.", "tanh RNN 的增益扫描，循环矩阵为 g 乘以 W0：上图 W0 为高斯矩阵，下图为正交矩阵，"
+           "down.", "tanh RNN 的增益扫描，循环矩阵为 g 乘以 W0：上图 W0 为高斯矩阵，"
+                    "下图为正交矩阵，"
            "n = 32，T = 200，输入为 0.5 倍标准正态。圆点：梯度范数每步的实测增长；虚线：上界；"
-           "点线：谱半径（正交 W0 的上界与谱半径重合）。请注意实测增长始终低于上界，且在 g = 1 右侧很远处才越过零：饱和把梯度拉低了。"),
+           "点线：谱半径（正交 W0 的上界与谱半径重合）。请注意实测增长始终低于上界，且在 g = 1 "
+           "右侧很远处才越过零：饱和把梯度拉低了。"),
         tr(" Each panel draws W0, then the inputs, with NumPy's ", " 每个子图用 NumPy 的 "),
         Code(f"default_rng({SEEDS['gain sweep']})"), tr(".", " 依次抽取 W0 和输入。")))
 

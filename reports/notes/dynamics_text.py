@@ -28,7 +28,8 @@ def gelfand_text(matrix, rho, sigma):
                 "gradient after k steps is exactly such a power. Which property of A decides "
                 "whether its powers vanish or explode? The answer is Gelfand's formula ",
                 "在反向传播中，状态就是梯度，A 是单步雅可比矩阵的转置。若每一步的雅可比矩阵都相同"
-                "（线性 RNN），k 步之后的梯度恰好就是这样的幂。那么 A 的什么性质决定其幂是消失还是爆炸？"
+                "（线性 RNN），k 步之后的梯度恰好就是这样的幂。那么 A "
+                "的什么性质决定其幂是消失还是爆炸？"
                 "答案是 Gelfand 公式"),
              Cite("gelfand1941", "hornjohnson2013"),
              tr(", valid for every matrix norm:", "，它对任意矩阵范数都成立：")),
@@ -65,7 +66,8 @@ def transient_text(W, rho, sigma):
              tr(", about ", "，约为 "), num(float(sigma), 6),
              tr(". The off-diagonal entry of the k-th power, displayed above, first grows and "
                 "only then decays, so the norm stays above 1 for "
-                "several steps (", "。k 次幂的非对角元先增大后减小，所以范数在若干步内一直大于 1（"),
+                "several steps (", "。k 次幂的非对角元先增大后减小，所以范数在若干步内一直大于 "
+                                   "1（"),
              Ref("tab:transient"),
              tr("). Such a matrix is called non-normal: it does not commute with its "
                 "transpose. A gradient passed through it grows before it vanishes, so a short "
@@ -97,7 +99,8 @@ def edge_of_chaos(numbers):
                 " 的抽样中（n = 32），高斯 W0 的谱半径为 "), num(gauss["rho_W0"], 4),
              tr(" and the orthogonal one ", "，正交 W0 的谱半径为 "), num(ortho["rho_W0"], 4),
              tr(". Because tanh saturates, the measured gradient does not start to grow at "
-                "g = 1 but only at about g = ", "。由于 tanh 会饱和，实测的梯度并不是在 g = 1 处开始"
+                "g = 1 but only at about g = ", "。由于 tanh 会饱和，实测的梯度并不是在 g = 1 "
+                                                "处开始"
                 "增长，而是分别在大约 g = "), _gain(gauss["crossing_gain"]),
              tr(" (Gaussian) and g = ", "（高斯）和 g = "), _gain(ortho["crossing_gain"]),
              tr(" (orthogonal): the condition on the norm is necessary for exploding, not "

@@ -77,7 +77,8 @@ def bound():
                     "Note the per-step bound: a single step is bounded by ",
                     "这是因为对角矩阵的范数等于其对角元绝对值的最大值，而导数不会超过其上确界。"
                     "T 个这样的因子之积不超过各自上界之积，即得结论。注意单步的界是 "),
-                 Math(g * nW), tr(", not by its T-th power (compare ", "，而不是它的 T 次幂（对照 "),
+                 Math(g * nW), tr(", not by its T-th power (compare ",
+                                  "，而不是它的 T 次幂（对照 "),
                  Ref("tab:audit-one"), tr(").", "）。"))], {}
 
 
@@ -96,10 +97,12 @@ def sigmoid_gamma():
                     sp.Eq(sp.Derivative(SIGMA(Z), (Z, 2)), second)),
             Para(tr("The second derivative vanishes only at ", "二阶导数只在 "),
                  Math(sp.Eq(Z, roots[0])),
-                 tr(", where the derivative takes its largest value ", " 处为零，导数在那里取最大值 "),
+                 tr(", where the derivative takes its largest value ", " 处为零，"
+                                                                       "导数在那里取最大值 "),
                  Math(top), tr(". The sigmoid therefore shrinks a gradient at least fourfold at "
                                "every step, whatever the input.",
-                               "。因此无论输入如何，sigmoid 在每一步都至少把梯度缩小为四分之一。"))], \
+                               "。因此无论输入如何，sigmoid 在每一步都至少把梯度缩小为"
+                               "四分之一。"))], \
         {"exercise_sigmoid_gamma": str(top)}
 
 
@@ -125,8 +128,10 @@ def forget_half_life():
             Display(sp.Eq(sp.Symbol("T_r"), formula)),
             Para(tr("For r = 1/2 the half-life is, for ", "取 r = 1/2，半衰期为："), *parts,
                  tr(" A bias of 5 keeps a gradient for about a hundred steps, which is why "
-                    "forget-gate biases are initialised positive (", " 偏置为 5 时梯度可保持约一百步，"
-                    "这就是遗忘门偏置要初始化为正数的原因（见"), Ref("sec:gated"), tr(").", "）。"))], \
+                    "forget-gate biases are initialised positive (", " 偏置为 5 "
+                                                                     "时梯度可保持约一百步，"
+                    "这就是遗忘门偏置要初始化为正数的原因（见"), Ref("sec:gated"), tr(").",
+                                                                  "）。"))], \
         {"exercise_forget_half_life": {str(k): v for k, v in values.items()}}
 
 

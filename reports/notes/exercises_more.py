@@ -41,7 +41,8 @@ def clipping():
                     " 在梯度的范数达到阈值时把它缩放到阈值长度。为什么它对梯度消失无济于事？")),
             solution(tr("Take a gradient with two components: 0.5 from the last step, and 0.5 "
                         "times 0.9 to the power 100 from 100 steps back, that is ",
-                        "设梯度有两个分量：来自最后一步的 0.5，以及来自 100 步之前的 0.5 乘以 0.9 的 "
+                        "设梯度有两个分量：来自最后一步的 0.5，以及来自 100 步之前的 0.5 乘以 0.9 "
+                        "的 "
                         "100 次幂，即 "),
                      num(early, 6),
                      tr(". Its norm is below the threshold 1, so clipping leaves it unchanged: "
@@ -53,7 +54,8 @@ def clipping():
                      num(big_ratio, 6),
                      tr(": clipping multiplies every component by the same factor, so the distant "
                         "past stays as faint as before. Clipping bounds the step; it does not "
-                        "change the Jacobian product (", "：裁剪把所有分量乘以同一个因子，遥远过去的"
+                        "change the Jacobian product (", "：裁剪把所有分量乘以同一个因子，"
+                                                         "遥远过去的"
                         "信号依旧微弱。裁剪限制的是步长，并不改变雅可比矩阵的乘积（见"),
                      Ref("sec:remedies"), tr(").", "）。"))], \
         {"exercise_clip_ratio": ratio, "exercise_clip_ratio_clipped": big_ratio}
@@ -79,13 +81,15 @@ def jordan():
                      tr(", about ", "，约为 "), num(float(sigma), 6),
                      tr(". The powers are", "。其幂为")),
             Display(sp.Eq(sp.Symbol("J") ** K, power, evaluate=False)),
-            Para(tr("The off-diagonal entry grows until k = ", "非对角元一直增长到 k = "), str(peak),
+            Para(tr("The off-diagonal entry grows until k = ",
+                    "非对角元一直增长到 k = "), str(peak),
                  tr(", where it is ", "，此时为 "), num(entries[peak - 1], 6),
                  tr(", and the spectral norm of the power first drops below 1 at k = ",
                     "；幂的谱范数直到 k = "), str(below),
                  tr(". Only then does the spectral radius below 1 show: Gelfand's formula (",
                     " 才首次小于 1。此后谱半径小于 1 的效果才显现出来：Gelfand 公式（见"),
-                 Ref("sec:dynamics"), tr(") is a statement about the long run.", "）描述的是长期行为。"))], \
+                 Ref("sec:dynamics"), tr(") is a statement about the long run.", "）描述的是长期行"
+                                                                                 "为。"))], \
         {"exercise_jordan_sigma": float(sigma), "exercise_jordan_peak_k": peak,
          "exercise_jordan_first_below_one": below}
 
@@ -106,7 +110,8 @@ def dead_relu():
                      tr(", negative, so the derivative of ReLU there is 0 and the unit is dead. "
                         "Every later state is 0 and every later pre-activation is -1, so all "
                         "factors of the product are 0. rnngrad computes the gradient as exactly ",
-                        "，为负，ReLU 在此处的导数为 0，该单元“死亡”。此后每个状态都是 0，每个预激活值"
+                        "，为负，ReLU 在此处的导数为 0，该单元“死亡”。此后每个状态都是 0，"
+                        "每个预激活值"
                         "都是 -1，乘积的所有因子都为 0。rnngrad 算出的梯度恰好为 "),
                      num(gradient, 3),
                      tr(". A norm above 1 is necessary for exploding, not sufficient (",

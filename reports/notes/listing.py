@@ -7,7 +7,7 @@ comments, translated in place and marked "(translated)", so both versions have t
 numbers.
 """
 
-from reports.doc import Listing, Para, Ref, Section, Text, tr
+from reports.doc import Listing, Para, Ref, Section, tr
 
 LABEL = "app:listing"
 LISTING_LABEL = "lst:seed-listing"

@@ -59,7 +59,8 @@ def build(ctx):
     blocks = (
         Para(tr("These notes, their figures and the file results.json (every number printed, "
                 "in machine-readable form) were written by the command ",
-                "本讲义、其中的图以及 results.json 文件（以机器可读形式记录所有印出的数值）由命令 "),
+                "本讲义、其中的图以及 results.json 文件（以机器可读形式记录所有印出的数值）"
+                "由命令 "),
              Code(ctx.command), tr(". Running it again on the same machine writes the same files.",
                                    " 生成。在同一台机器上再次运行会写出相同的文件。")),
         Para(tr("Random numbers come only from NumPy's generator ",
@@ -81,7 +82,8 @@ def build(ctx):
                 "SymPy or matplotlib may print a formula or draw a figure slightly differently. "
                 "The TeX source may therefore differ between machines; that is expected.",
                 "数值在所印位数内与机器无关；但下表中的软件包版本会印在讲义中，而不同版本的 SymPy "
-                "或 matplotlib 打印公式、绘图的方式可能略有不同，因此不同机器上生成的 TeX 源文件可能"
+                "或 matplotlib 打印公式、绘图的方式可能略有不同，因此不同机器上生成的 TeX "
+                "源文件可能"
                 "有差异，这是正常的。")),
         table,
     )
