@@ -59,10 +59,10 @@ def test_every_claim_has_a_verdict_and_a_reason_in_both_languages():
 
 
 def test_recomputed_constants():
-    assert _claim('"When the activation is tanh').value == 0.25   # sigmoid: sup σ' = 1/4
-    relu = _claim('"If we use ReLU')
+    assert _claim('"When the activation f is tanh').value == 0.25   # sigmoid: sup σ' = 1/4
+    relu = _claim('"For example, if we use ReLU')
     assert relu.value == 1.0 and "necessary, not sufficient" in plain(relu.reason)
-    rho = _claim('"The long-run').value
+    rho = _claim('"The norm of a matrix product').value
     assert rho == max(abs(np.linalg.eigvals(np.array([[0.5, 5.0], [0.0, 0.5]]))))
 
 

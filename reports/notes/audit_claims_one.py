@@ -27,18 +27,20 @@ def bound_claims():
     one_step = derive.norm(step("t", "t-1"))
     return [
         Claim("seed000", tr("3.2", "第 3.2 节"),
-              (OPEN, tr("If the derivative of the activation is below some constant c < 1, then "
-                        "for large enough t, ", "假设激活函数的导数在某个区间内都小于某个常数 c < "
-                                                "1，"
-                        "那么对于足够大的时间步 t，"), Math(sp.Le(one_step, C ** t)),
+              (OPEN, tr("Specifically, suppose the derivative of the activation is below some "
+                        "constant c < 1 on some interval; then for large enough t we have ",
+                        "具体来说,假设激活函数的导数在某个区间内都小于某个常数 c < 1,"
+                        "那么对于足够大的时间步 t,我们有:"), Math(sp.Le(one_step, C ** t)),
                tr(".", "。"), CLOSE),
               None, (Math(sp.Le(one_step, C)),), None, WRONG,
               (tr("one step is bounded by c, not by ", "单步的界是 c，而不是 "), Math(C ** t),
                tr("; only the product of t steps is bounded by ", "；只有 t 步的连乘积才以 "),
                Math(C ** t), tr(".", " 为界。"))),
         Claim("seed000", tr("3.3", "第 3.3 节"),
-              (OPEN, tr("If the derivative of the activation is above some constant c > 1, "
-                        "then ", "假设激活函数的导数在某个区间内都大于某个常数 c > 1，那么"),
+              (OPEN, tr("Specifically, suppose the derivative of the activation is above some "
+                        "constant c > 1 on some interval; then for large enough t we have ",
+                        "具体来说,假设激活函数的导数在某个区间内都大于某个常数 c > 1,"
+                        "那么对于足够大的时间步 t,我们有:"),
                Math(sp.Ge(one_step, C ** t)), tr(".", "。"), CLOSE),
               None, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)), tr(" (tanh), ", "（tanh），"),
                      Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
@@ -47,9 +49,9 @@ def bound_claims():
                tr("; and the derivatives of tanh and of the sigmoid never exceed 1.",
                   "；而且 tanh 和 sigmoid 的导数从不超过 1。"))),
         Claim("seed000", tr("3.2", "第 3.2 节"),
-              (OPEN, tr("When the activation is tanh or the sigmoid, its derivative is below 1 "
-                        "over most of the range.", "当激活函数 f 是 tanh 或 sigmoid 时，它们的导数"
-                        "在大部分区间都小于 1。"), CLOSE),
+              (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
+                        "below 1 over most of the range.",
+                        "当激活函数 f 是tanh或sigmoid时,它们的导数在大部分区间都小于1。"), CLOSE),
               None, (Math(sp.Le(sigmoid.dphi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
               float(sigmoid.gamma), CORRECT,
               (tr("the derivative of tanh is below 1 except at z = 0, and that of the sigmoid "
@@ -69,13 +71,16 @@ def example_claims():
     total = sp.Sum(step("T", "k") * sp.Derivative(h_k, W_HH, evaluate=False), (K, 1, T))
     return [
         Claim("seed000", sec4,
-              (OPEN, tr("The derivative of tanh lies in the interval (-1, 1).",
-                        "tanh 函数的导数在 (-1, 1) 区间内。"), CLOSE),
+              (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), ...",
+                        "由于tanh函数的导数在 (-1, 1) 区间内,……"), CLOSE),
               None, (Math(sp.Contains(derive.dphi(Z), sp.Interval.Lopen(0, 1), evaluate=False)),),
               float(tanh.gamma), IMPRECISE,
               (tr("the derivative is positive and equals ", "该导数恒为正，且在 z = 0 处等于 "),
                Math(tanh.gamma), tr(" at z = 0.", "。"))),
-        Claim("seed000", sec4, (OPEN, Math(chain), CLOSE), None, (Math(total),), None, WRONG,
+        Claim("seed000", sec4, (OPEN, Math(chain), CLOSE,
+                                tr(" (written here with a product sign)", "（此处用连乘符号书写）"
+                                                                          "")),
+              None, (Math(total),), None, WRONG,
               (tr("the chain keeps only the k = 1 term of the sum; ", "这条链只保留了求和中 k = 1 "
                   "的一项；"), Math(W_HH),
                tr(" is used at every step, so every step contributes a term (the second factor "
@@ -83,10 +88,13 @@ def example_claims():
                   " 在每一步都被使用，因此每一步都贡献一项"
                   "（第二个因子是第 k 步对权重的直接依赖）。"))),
         Claim("seed000", sec4,
-              (OPEN, tr("If we use ReLU as the activation, its derivative is 1 for positive and 0 "
-                        "for negative inputs. In this case the gradient may grow without limit.",
-                        "如果我们使用 ReLU 作为激活函数，其导数在正区间内为 1，在负区间内为 0。"
-                        "在这种情况下，梯度可能会无限制地增长。"), CLOSE,
+              (OPEN, tr("For example, if we use ReLU as the activation, its derivative is 1 on "
+                        "the positive range and 0 on the negative range. In this case the "
+                        "gradient may grow without limit, leading to numerical instability and "
+                        "exploding gradients.",
+                        "例如,如果我们使用ReLU作为激活函数,其导数在正区间内为1,在负区间内为0。"
+                        "在这种情况下,梯度可能会无限制地增长,从而导致数值不稳定和梯度爆炸。"
+                        ""), CLOSE,
                tr(" (given as an example of a derivative above 1)", "（原文把它当作导数大于 1 "
                                                                     "的例子）")),
               None, (Math(sp.Eq(derive.gamma_phi, relu.gamma)),), float(relu.gamma), WRONG,
@@ -95,8 +103,10 @@ def example_claims():
                tr(" above 1 (necessary, not sufficient). ", " 的范数大于 1（必要而非充分）。"),
                Ref("sec:relu"), tr(" works the ReLU case out.", "详细分析了 ReLU 的情形。"))),
         Claim("seed000", tr("5", "第 5 节"),
-              (OPEN, tr("We can simulate this process with a simple Python example.",
-                        "我们可以通过一个简单的 Python 代码示例来模拟这个过程。"), CLOSE),
+              (OPEN, tr("To understand vanishing and exploding gradients better, we can "
+                        "simulate the process with a simple Python code example.",
+                        "为了更好地理解梯度消失和梯度爆炸的问题,我们可以通过一个简单的Python"
+                        "代码示例来模拟这个过程。"), CLOSE),
               None, (Ref("lst:seed-listing"),), None, WRONG,
               (tr("the program does not run, and its mathematics is off; its defects are "
                   "listed below.", "该程序无法运行，其中的数学也有误；其缺陷列在下文。"),)),
