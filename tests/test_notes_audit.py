@@ -140,6 +140,15 @@ def test_both_languages_and_ascii_english(built):
         assert_languages(built[name][0])
 
 
+def test_sections_that_draw_name_their_seed(built, tmp_path):
+    """The seed printed where the draw is made is the one the computation uses."""
+    seed = f"default_rng({audit.SEEDS['corrected program']})"
+    assert doc.Code(seed) in list(doc.section_parts(built["audit"][0]))
+    section, _ = dynamics.build(Context(tmp_path))
+    assert doc.Code(f"default_rng({dynamics.SEEDS['gain sweep']})") in list(
+        doc.section_parts(section))
+
+
 def _ascii(reference):
     """The bibliography entry with the dashes and umlauts pdflatex's ASCII path refuses."""
     fix = {"\u2013": "--", "\u00fc": "u"}

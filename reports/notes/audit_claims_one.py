@@ -73,7 +73,7 @@ def example_claims():
         Claim("seed000", sec4,
               (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), ...",
                         "由于tanh函数的导数在 (-1, 1) 区间内,……"), CLOSE),
-              None, (Math(sp.Contains(derive.dphi(Z), sp.Interval.Lopen(0, 1), evaluate=False)),),
+              None, (Math(sp.Contains(tanh.dphi, sp.Interval.Lopen(0, 1), evaluate=False)),),
               float(tanh.gamma), IMPRECISE,
               (tr("the derivative is positive and equals ", "该导数恒为正，且在 z = 0 处等于 "),
                Math(tanh.gamma), tr(" at z = 0.", "。"))),
