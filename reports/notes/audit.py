@@ -36,6 +36,8 @@ from reports.notes.audit_defects import defect_items, defect_lines
 LABEL = "sec:audit"
 TITLE = tr("The source articles, audited", "原文审校")
 SEEDS = {"corrected program": 0}   # numpy.random.default_rng(seed)
+SEED_NAMES = {"corrected program": tr("the corrected program of the first source article",
+                                      "第一篇原文修正后的程序")}
 WIDTHS = (0.05, 0.36, 0.18, 0.30)
 
 

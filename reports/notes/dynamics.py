@@ -21,6 +21,7 @@ GELFAND_A = [[9, -1, 2], [-2, 8, 4], [1, 1, 8]]
 TRANSIENT_W = [[sp.Rational(1, 2), 5], [0, sp.Rational(1, 2)]]
 POWERS = (1, 10, 100, 1000)
 SEEDS = {"gain sweep": 0}   # numpy.random.default_rng(seed), one fresh generator per panel
+SEED_NAMES = {"gain sweep": tr("the gain sweeps (both panels)", "增益扫描（两个子图）")}
 KINDS = ("gaussian", "orthogonal")
 N, T_SWEEP = 32, 200
 

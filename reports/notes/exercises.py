@@ -128,7 +128,7 @@ def forget_half_life():
             Display(sp.Eq(sp.Symbol("T_r"), formula)),
             Para(tr("For r = 1/2 the half-life is, for ", "取 r = 1/2，半衰期为："), *parts,
                  tr(" A bias of 5 keeps a gradient for about a hundred steps, which is why "
-                    "forget-gate biases are initialised positive (", " 偏置为 5 "
+                    "forget-gate biases are initialised positive (", "偏置为 5 "
                                                                      "时梯度可保持约一百步，"
                     "这就是遗忘门偏置要初始化为正数的原因（见"), Ref("sec:gated"), tr(").",
                                                                   "）。"))], \

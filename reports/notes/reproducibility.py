@@ -2,7 +2,8 @@
 seeds of every random draw, and how results.json writes numbers that are not finite.
 
 A section that draws random numbers declares them in a module-level ``SEEDS`` dict
-({what: seed for numpy.random.default_rng}); this appendix lists them all."""
+({what: seed for numpy.random.default_rng}, optionally ``SEED_NAMES`` {what: Text}); this
+appendix lists them all."""
 
 import math
 import platform
@@ -37,20 +38,28 @@ def versions():
             "matplotlib": matplotlib.__version__, "mpmath": mpmath.__version__}
 
 
-def seeds():
-    """{section title: {what: seed}} for every section module that declares ``SEEDS``."""
+def _drawing_modules():
+    """The section modules that declare ``SEEDS`` (and optionally ``SEED_NAMES``, a ``Text``
+    per draw for the reader), in document order."""
     from reports import notes
 
-    return {module.TITLE.en: dict(module.SEEDS) for module in notes.SECTIONS
-            if getattr(module, "SEEDS", None)}
+    return [module for module in notes.SECTIONS if getattr(module, "SEEDS", None)]
+
+
+def seeds():
+    """{section title: {what: seed}} for every section module that declares ``SEEDS``."""
+    return {module.TITLE.en: dict(module.SEEDS) for module in _drawing_modules()}
 
 
 def build(ctx):
     """(Section, results for results.json)."""
     used, found = [], seeds()
-    for title, draws in found.items():
-        for what, seed in draws.items():
-            used.append((tr(f"{what} ({title})", f"{what}（{title}）"), str(seed)))
+    for module in _drawing_modules():
+        names = getattr(module, "SEED_NAMES", {})
+        for what, seed in module.SEEDS.items():
+            name = names.get(what, tr(what, what))
+            used.append((tr(f"{name.en} ({module.TITLE.en})", f"{module.TITLE.zh}：{name.zh}"),
+                         str(seed)))
     table = Table("tab:versions", (tr("The versions that produced these notes. Another machine "
                                       "may have other versions; see the text for what changes.",
                                       "生成本讲义所用的版本。其他机器上的版本可能不同；会有哪些差别见正文。"),),
