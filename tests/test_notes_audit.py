@@ -6,6 +6,7 @@ lines that hold them, both languages, and a TeX build of these sections without 
 import dataclasses
 import json
 import math
+import re
 
 import mpmath
 import numpy as np
@@ -165,9 +166,11 @@ def test_tex_builds_without_overfull_boxes(built, tmp_path):
                 built["listing"][0], built["reproducibility"][0]]
     document = doc.Document(doc.tr("T", "T"), doc.tr("S", "S"), tuple(sections),
                             {k: _ascii(r) for k, r in REFERENCES.items()})
-    log = tmp_path / "notes.log"
-    files.build_pdf(render_tex(document), tmp_path / "notes.pdf", assets=ctx.figure_dir,
-                    log_path=log)
+    log, tex = tmp_path / "notes.log", render_tex(document)
+    audit_tex = tex[tex.index("\\label{sec:audit}"):tex.index("\\label{sec:exercises}")]
+    prose = re.sub(r"\$[^$]*\$", "", audit_tex)   # notation only in math mode
+    assert not re.search(r"\\textasciicircum|\|\||sigma|rho|W\\_hh|relu'", prose)
+    files.build_pdf(tex, tmp_path / "notes.pdf", assets=ctx.figure_dir, log_path=log)
     assert [w for w in files.overfull_boxes(log.read_text(errors="replace")) if w > 1] == []
     from PIL import Image
 
