@@ -143,10 +143,19 @@ class _Tex:
             ref = self.document.references[key]
             year = "n.d." if ref.year is None else str(ref.year)
             url = f" \\url{{{ref.url}}}" if ref.url else ""
-            entries.append(f"\\bibitem{{{key}}} {escape_text(ref.authors)} ({year}). "
-                           f"\\emph{{{escape_text(ref.title)}}}. {escape_text(ref.venue)}.{url}")
+            entries.append(f"\\bibitem{{{key}}} {_bib(ref.authors)} ({year}). "
+                           f"\\emph{{{_bib(ref.title)}}}. {_bib(ref.venue)}.{url}")
         return ("\\begin{thebibliography}{99}\n" + "\n".join(entries)
                 + "\n\\end{thebibliography}\n")
+
+
+_ACCENTS = {"\u2013": "--", "\u2014": "---", "\u00e4": '\\"a', "\u00f6": '\\"o',
+            "\u00fc": '\\"u', "\u00eb": '\\"e', "\u00e9": "\\'e"}
+
+
+def _bib(text):
+    """A bibliography field: dashes and accented letters of names written for pdflatex."""
+    return "".join(_ACCENTS.get(char) or escape_text(char) for char in text)
 
 
 def _code(code):

@@ -58,8 +58,8 @@ def write_report(outdir, command, progress=print, formats="all", paper="a4", lan
         progress("HTML")
         write_atomic(out / "report.html", render_html(document, figure_dir, lang))
         written.append(str(out / "report.html"))
+    (out / "report.pdf").unlink(missing_ok=True)   # an older PDF would not match report.tex
     if "pdf" in FORMATS[formats]:
-        (out / "report.pdf").unlink(missing_ok=True)   # an older PDF would not match report.tex
         progress("PDF")
         try:
             build_pdf(tex, out / "report.pdf", assets=figure_dir, log_path=out / "report.log")

@@ -1,0 +1,118 @@
+"""The first source article's claims, quoted, recomputed and judged (see ``audit_claims``)."""
+
+import sympy as sp
+
+import derive
+from reports.doc import Math, Ref, tr
+from reports.notes.audit_claims import (
+    CLOSE,
+    CORRECT,
+    IMPRECISE,
+    OPEN,
+    W_HH,
+    WRONG,
+    C,
+    Claim,
+    T,
+    step,
+    t,
+)
+
+Z, K = derive.z, sp.Symbol("k", integer=True, positive=True)
+
+
+def bound_claims():
+    """The per-step bounds of sections 3.2 and 3.3."""
+    tanh, sigmoid = (derive.activation(n) for n in ("tanh", "sigmoid"))
+    one_step = derive.norm(step("t", "t-1"))
+    return [
+        Claim("seed000", tr("3.2", "第 3.2 节"),
+              (OPEN, tr("Specifically, suppose the derivative of the activation is below some "
+                        "constant c < 1 on some interval; then for large enough t we have ",
+                        "具体来说,假设激活函数的导数在某个区间内都小于某个常数 c < 1,"
+                        "那么对于足够大的时间步 t,我们有:"), Math(sp.Le(one_step, C ** t)),
+               tr(".", "。"), CLOSE),
+              None, (Math(sp.Le(one_step, C)),), None, WRONG,
+              (tr("one step is bounded by c, not by ", "单步的界是 c，而不是 "), Math(C ** t),
+               tr("; only the product of t steps is bounded by ", "；只有 t 步的连乘积才以 "),
+               Math(C ** t), tr(".", " 为界。"))),
+        Claim("seed000", tr("3.3", "第 3.3 节"),
+              (OPEN, tr("Specifically, suppose the derivative of the activation is above some "
+                        "constant c > 1 on some interval; then for large enough t we have ",
+                        "具体来说,假设激活函数的导数在某个区间内都大于某个常数 c > 1,"
+                        "那么对于足够大的时间步 t,我们有:"),
+               Math(sp.Ge(one_step, C ** t)), tr(".", "。"), CLOSE),
+              None, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)), tr(" (tanh), ", "（tanh），"),
+                     Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
+              float(tanh.gamma), tr("wrong twice", "两处错误"),
+              (tr("the factor of one step is c, not ", "单步因子是 c 而不是 "), Math(C ** t),
+               tr("; and the derivatives of tanh and of the sigmoid never exceed 1.",
+                  "；而且 tanh 和 sigmoid 的导数从不超过 1。"))),
+        Claim("seed000", tr("3.2", "第 3.2 节"),
+              (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
+                        "below 1 over most of the range.",
+                        "当激活函数 f 是tanh或sigmoid时,它们的导数在大部分区间都小于1。"), CLOSE),
+              None, (Math(sp.Le(sigmoid.dphi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
+              float(sigmoid.gamma), CORRECT,
+              (tr("the derivative of tanh is below 1 except at z = 0, and that of the sigmoid "
+                  "is at most ", "tanh 的导数除 z = 0 外都小于 1；sigmoid 的导数处处不超过 "),
+               Math(sigmoid.gamma), tr(" everywhere.", "。"))),
+    ]
+
+
+def example_claims():
+    """Section 4's worked example and section 5's program."""
+    tanh, relu = derive.activation("tanh"), derive.activation("relu")
+    sec4 = tr("4", "第 4 节")
+    h_T, h_1, h_k = (sp.Symbol(f"h_{{{i}}}") for i in ("T", 1, "k"))
+    chain = sp.Eq(sp.Derivative(h_T, W_HH, evaluate=False),
+                  sp.Product(step("k", "k-1"), (K, 2, T))
+                  * sp.Derivative(h_1, W_HH, evaluate=False))
+    total = sp.Sum(step("T", "k") * sp.Derivative(h_k, W_HH, evaluate=False), (K, 1, T))
+    return [
+        Claim("seed000", sec4,
+              (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), ...",
+                        "由于tanh函数的导数在 (-1, 1) 区间内,……"), CLOSE),
+              None, (Math(sp.Contains(tanh.dphi, sp.Interval.Lopen(0, 1), evaluate=False)),),
+              float(tanh.gamma), IMPRECISE,
+              (tr("the derivative is positive and equals ", "该导数恒为正，且在 z = 0 处等于 "),
+               Math(tanh.gamma), tr(" at z = 0.", "。"))),
+        Claim("seed000", sec4, (OPEN, Math(chain), CLOSE,
+                                tr(" (written here with a product sign)", "（此处用连乘符号书写）"
+                                                                          "")),
+              None, (Math(total),), None, WRONG,
+              (tr("the chain keeps only the k = 1 term of the sum; ", "这条链只保留了求和中 k = 1 "
+                  "的一项；"), Math(W_HH),
+               tr(" is used at every step, so every step contributes a term (the second factor "
+                  "is the direct dependence of step k on the weights).",
+                  " 在每一步都被使用，因此每一步都贡献一项"
+                  "（第二个因子是第 k 步对权重的直接依赖）。"))),
+        Claim("seed000", sec4,
+              (OPEN, tr("For example, if we use ReLU as the activation, its derivative is 1 on "
+                        "the positive range and 0 on the negative range. In this case the "
+                        "gradient may grow without limit, leading to numerical instability and "
+                        "exploding gradients.",
+                        "例如,如果我们使用ReLU作为激活函数,其导数在正区间内为1,在负区间内为0。"
+                        "在这种情况下,梯度可能会无限制地增长,从而导致数值不稳定和梯度爆炸。"
+                        ""), CLOSE,
+               tr(" (given as an example of a derivative above 1)", "（原文把它当作导数大于 1 "
+                                                                    "的例子）")),
+              None, (Math(sp.Eq(derive.gamma_phi, relu.gamma)),), float(relu.gamma), WRONG,
+              (tr("the derivative of ReLU never exceeds 1; exploding needs the norm of ",
+                  "ReLU 的导数从不超过 1；梯度爆炸要求 "), Math(W_HH),
+               tr(" above 1 (necessary, not sufficient). ", " 的范数大于 1（必要而非充分）。"),
+               Ref("sec:relu"), tr(" works the ReLU case out.", "详细分析了 ReLU 的情形。"))),
+        Claim("seed000", tr("5", "第 5 节"),
+              (OPEN, tr("To understand vanishing and exploding gradients better, we can "
+                        "simulate the process with a simple Python code example.",
+                        "为了更好地理解梯度消失和梯度爆炸的问题,我们可以通过一个简单的Python"
+                        "代码示例来模拟这个过程。"), CLOSE),
+              None, (Ref("lst:seed-listing"),), None, WRONG,
+              (tr("the program does not run, and its mathematics is off; its defects are "
+                  "listed below.", "该程序无法运行，其中的数学也有误；其缺陷列在下文。"),)),
+    ]
+
+
+def claims_one():
+    """The first article's claims, in the order they appear."""
+    return bound_claims() + example_claims()

@@ -1,0 +1,106 @@
+"""The dynamical-systems section and the exercises: every number against an independent
+computation (NumPy matrix powers, mpmath, hand loops), both languages present."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from reports.notes import Context, dynamics, exercises
+from tests.notes_walk import assert_languages
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    ctx = Context(tmp_path_factory.mktemp("figures"))
+    return {"ctx": ctx, "dynamics": dynamics.build(ctx), "exercises": exercises.build(ctx)}
+
+
+def test_gelfand_roots_approach_the_spectral_radius(built):
+    _, results = built["dynamics"]
+    A = np.array(dynamics.GELFAND_A, dtype=float)
+    assert results["gelfand_rho"] == "10"
+    assert max(abs(np.linalg.eigvals(A))) == pytest.approx(10, rel=1e-12)
+    assert results["gelfand_sigma"] == pytest.approx(np.linalg.norm(A, 2), rel=1e-12)
+    for k, root in results["gelfand_norm_root"].items():
+        B = np.linalg.matrix_power(A / 10, int(k))   # ‖A^k‖^(1/k) = 10 ‖(A/10)^k‖^(1/k)
+        assert root == pytest.approx(10 * np.linalg.norm(B, 2) ** (1 / int(k)), rel=1e-9)
+    assert results["gelfand_norm_root"]["1000"] == pytest.approx(10, rel=1e-2)
+
+
+def test_non_normal_matrix_grows_before_it_decays(built):
+    _, results = built["dynamics"]
+    W = np.array([[0.5, 5.0], [0.0, 0.5]])
+    expected = [np.linalg.norm(np.linalg.matrix_power(W, k), 2) for k in range(1, 7)]
+    assert results["transient_norms"] == pytest.approx(expected, rel=1e-12)
+    assert max(abs(np.linalg.eigvals(W))) == 0.5
+    assert all(v > 1 for v in expected[:5]) and expected[5] < 1
+    assert results["transient_first_below_one"] == 6
+
+
+def test_gain_sweep_numbers_match_an_independent_draw(built):
+    numbers = built["dynamics"][1]["gain_sweep_numbers"]
+    rng = np.random.default_rng(dynamics.SEEDS["gain sweep"])
+    W0 = rng.standard_normal((32, 32)) / math.sqrt(32)   # entries N(0, 1/n)
+    assert numbers["gaussian"]["rho_W0"] == pytest.approx(max(abs(np.linalg.eigvals(W0))),
+                                                          rel=1e-12)
+    assert numbers["orthogonal"]["rho_W0"] == pytest.approx(1.0, abs=1e-12)
+    for kind in dynamics.KINDS:   # saturation: the measured growth crosses 0 right of g = 1
+        assert 1.2 < numbers[kind]["crossing_gain"] < 2.5, kind
+
+
+def test_figures_print_at_most_6_3_inches_wide(built):
+    from PIL import Image
+
+    for stem in ("gain_sweep",):
+        with Image.open(built["ctx"].figure_dir / f"{stem}.png") as image:
+            assert image.width <= 6.3 * 150 + 1, stem   # savefig.dpi = 150
+
+
+def test_exercise_powers_against_mpmath(built):
+    _, results = built["exercises"]
+    with mpmath.workdps(30):
+        for base in (0.5, 1.5):
+            exact = mpmath.log10(mpmath.mpf(base) ** 100)
+            assert results[f"exercise_log10_pow_{base}"] == pytest.approx(float(exact),
+                                                                          rel=1e-14)
+
+
+def test_exercise_sigmoid_and_forget_gate(built):
+    _, results = built["exercises"]
+    assert results["exercise_sigmoid_gamma"] == "1/4"
+    zs = np.linspace(-10, 10, 200001)
+    s = 1 / (1 + np.exp(-zs))
+    assert float(np.max(s * (1 - s))) == pytest.approx(0.25, abs=1e-9)
+    for bias, half_life in results["exercise_forget_half_life"].items():
+        f = 1 / (1 + math.exp(-float(bias)))
+        assert f ** half_life == pytest.approx(0.5, rel=1e-12)
+
+
+def test_exercise_clipping_jordan_and_dead_relu(built):
+    _, results = built["exercises"]
+    assert results["exercise_clip_ratio"] == pytest.approx(0.9 ** 100, rel=1e-12)
+    assert results["exercise_clip_ratio_clipped"] == pytest.approx(0.9 ** 100, rel=1e-12)
+    lam = 0.9
+    J = np.array([[lam, 1.0], [0.0, lam]])
+    assert results["exercise_jordan_sigma"] == pytest.approx(np.linalg.norm(J, 2), rel=1e-12)
+    entries = [k * lam ** (k - 1) for k in range(1, 61)]
+    assert results["exercise_jordan_peak_k"] == 1 + entries.index(max(entries))
+    closed = [np.linalg.norm([[lam ** k, k * lam ** (k - 1)], [0, lam ** k]], 2)
+              for k in range(1, 200)]
+    assert results["exercise_jordan_first_below_one"] == 1 + next(
+        i for i, v in enumerate(closed) if v < 1)
+    h, product = -1.0, 1.0
+    for _ in range(200):   # h_k = max(0, 1.2 h_{k-1} - 1), derivative 1.2 [a_k > 0]
+        a = 1.2 * h - 1.0
+        product *= 1.2 * (a > 0)
+        h = max(0.0, a)
+    assert results["exercise_dead_relu_gradient"] == product == 0.0
+
+
+def test_both_languages_and_ascii_english(built):
+    for name in ("dynamics", "exercises"):
+        assert_languages(built[name][0])
+    titles = [b.title for b in built["exercises"][0].blocks if type(b).__name__ == "Heading"]
+    assert 5 <= len(titles) <= 7

@@ -1,0 +1,218 @@
+"""The notes' sections 'sec:vector', 'sec:saturation' and 'sec:relu': every number they print
+checked against an independent computation (mpmath maximisation, hand-written NumPy loops),
+both languages present, no CJK in the English text, and a TeX build without overfull boxes."""
+
+import dataclasses
+import math
+import re
+import unicodedata
+
+import matplotlib.pyplot as plt
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+import derive
+from reports import doc, files
+from reports.notes import Context, relu, saturation, vector, vector_example
+from reports.references import REFERENCES
+from reports.render_tex import render_tex
+
+CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+MODULES = (vector, saturation, relu)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notes")
+    ctx = Context(folder / "figures")
+    sections, results = {}, {}
+    for module in MODULES:
+        section, numbers = module.build(ctx)
+        sections[module.LABEL] = section
+        assert not set(numbers) & set(results)
+        results.update(numbers)
+    return folder, ctx, sections, results
+
+
+def texts(section):
+    """Every ``Text`` in the section: learn, blocks (captions, cells, emphasis), take-away."""
+    parts = list(doc.section_parts(section)) + [section.title]
+    parts += [block.title for block in section.blocks if isinstance(block, doc.Heading)]
+    return [part for part in parts if isinstance(part, doc.Text)]
+
+
+# ---- sec:vector -------------------------------------------------------------------------
+
+def mp_gain(dphi, lo=-6, hi=6):
+    """max |phi'(z)| with mpmath at 30 digits: a grid of step 1e-2 on [lo, hi] (the supremum is
+    attained inside), then a grid of step 1e-5 around the best point."""
+    with mpmath.workdps(30):
+        def best(points):
+            return max(points, key=lambda z: abs(dphi(z)))
+        coarse = best([mpmath.mpf(i) / 100 for i in range(lo * 100, hi * 100 + 1)])
+        fine = best([coarse + mpmath.mpf(i) / 10**5 for i in range(-1000, 1001)])
+        return abs(dphi(fine))
+
+
+def _sigmoid(z):
+    return 1 / (1 + mpmath.exp(-z))
+
+
+ORACLES = {  # φ' written by hand
+    "tanh": lambda z: mpmath.sech(z) ** 2,
+    "sigmoid": lambda z: _sigmoid(z) * (1 - _sigmoid(z)),
+    "softsign": lambda z: 1 / (1 + abs(z)) ** 2,
+    "gelu": lambda z: mpmath.ncdf(z) + z * mpmath.npdf(z),
+    "silu": lambda z: _sigmoid(z) * (1 + z * (1 - _sigmoid(z))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORACLES))
+def test_vector_gamma_matches_mpmath_grid_maximum(built, name):
+    """The fine grid's maximum is within h^2 max|phi'''|/8 < 1e-10 of the supremum
+    (h = 1e-5): tolerance 1e-9."""
+    gamma = built[3]["gamma"][name]["decimal"]
+    assert gamma == pytest.approx(float(mp_gain(ORACLES[name])), rel=1e-9)
+
+
+def test_vector_gamma_table_lists_every_activation(built):
+    table = next(b for b in built[2]["sec:vector"].blocks if isinstance(b, doc.Table)
+                 and b.label == "tab:gamma")
+    assert [row[0] for row in table.rows] == [n.replace("_", " ")
+                                              for n in derive.activation_names()]
+    assert set(built[3]["gamma"]) == set(derive.activation_names())
+    assert built[3]["gamma"]["gelu"]["decimal"] > 1 and built[3]["gamma"]["silu"]["decimal"] > 1
+
+
+def hand_product(case):
+    """∂h_3/∂h_0 = J_3 J_2 J_1 with J_k = diag(1 − tanh²(a_k)) W_hh, by a plain loop."""
+    W, U = np.array(case["W_hh"]), np.array(case["W_xh"])
+    b, h = np.array(case["b_h"]), np.array(case["h0"])
+    P = np.eye(2)
+    for x in case["x"]:
+        a = W @ h + U @ np.array(x) + b
+        P = np.diag(1 - np.tanh(a) ** 2) @ W @ P
+        h = np.tanh(a)
+    return P
+
+
+def test_vector_example_product_matches_hand_loop(built):
+    entries = np.array([float(e) for e in built[3]["vector_example_product"]]).reshape(2, 2)
+    np.testing.assert_allclose(entries, hand_product(vector_example.CASE), rtol=1e-12, atol=0)
+
+
+def test_vector_example_checks_pass_and_caption_says_so(built):
+    checks = built[3]["vector_example_checks"]
+    assert all(check["passed"] for check in checks.values()) and len(checks) == 4
+    table = next(b for b in built[2]["sec:vector"].blocks if isinstance(b, doc.Table)
+                 and b.label == "tab:vector-checks")
+    caption = " ".join(p.en for p in doc.inline_parts(table.caption) if isinstance(p, doc.Text))
+    assert "All four checks pass" in caption and "tolerance" in caption
+
+
+# ---- sec:saturation ---------------------------------------------------------------------
+
+def hand_log10(w, x, T, h0=0.0):
+    """log10|Π_t w tanh'(a_t)| for h_t = tanh(w h_{t−1} + x), summed in logarithms."""
+    h, total = h0, 0.0
+    for _ in range(T):
+        a = w * h + x
+        total += math.log10(abs(w * (1 - math.tanh(a) ** 2)))
+        h = math.tanh(a)
+    return total
+
+
+def test_saturation_numbers_match_hand_loop(built):
+    results = built[3]
+    for x in (0, 1, 3):
+        assert results["saturation_w09_T100"][str(x)] == pytest.approx(hand_log10(0.9, x, 100),
+                                                                        rel=1e-9)
+    w15 = results["saturation_w15_T100"]
+    assert w15["0"] == pytest.approx(100 * math.log10(1.5), rel=1e-12)
+    assert w15["0, h0 = 0.1"] == pytest.approx(hand_log10(1.5, 0.0, 100, h0=0.1), rel=1e-9)
+    assert w15["0, h0 = 0.1"] < -1 and w15["1"] == pytest.approx(hand_log10(1.5, 1, 100),
+                                                                 rel=1e-9)
+    mapped = results["saturation_map"]
+    assert mapped["T_end_w_plus_1"] == pytest.approx(hand_log10(1.0, 0.1, 200), rel=1e-9)
+    assert mapped["T_end_w_minus_1"] == pytest.approx(hand_log10(-1.0, 0.1, 200), rel=1e-9)
+    point = results["saturation_fixed_point"]
+    assert math.tanh(1.5 * point["h"]) == pytest.approx(point["h"], abs=1e-14)
+    assert point["factor"] == pytest.approx(1.5 * (1 - math.tanh(1.5 * point["h"]) ** 2))
+
+
+@pytest.mark.parametrize("draw", [saturation.draw_map, saturation.draw_saturation])
+def test_saturation_figures_print_size_and_fonts(built, draw):
+    fig, ax = plt.subplots(figsize=saturation.SIZE)
+    draw(ax, None)
+    sizes = [t.get_fontsize() for t in fig.findobj(lambda o: hasattr(o, "get_fontsize"))]
+    plt.close(fig)
+    assert saturation.SIZE[0] <= 6.3 and min(sizes) >= 8
+    assert {"saturation.pdf", "regime_map.pdf"} <= {p.name for p in built[0].glob("figures/*")}
+
+
+# ---- sec:relu ---------------------------------------------------------------------------
+
+def test_relu_explode_is_200_log10_1_2(built):
+    assert built[3]["relu_explode_log10"] == pytest.approx(200 * math.log10(1.2), abs=1e-9)
+
+
+def test_relu_dead_unit_gives_exact_zero(built):
+    h, product = -1.0, 1.0
+    for _ in range(200):
+        a = 1.2 * h - 1.0
+        product *= 1.2 * (1.0 if a > 0 else 0.0)
+        h = max(0.0, a)
+    assert product == 0.0
+    assert built[3]["relu_dead_log10"] is None
+    assert "minus infinity" in built[3]["relu_dead_log10_note"]
+
+
+def test_relu_irnn_product_is_identity(built):
+    product = sp.Matrix(built[3]["relu_irnn_product"])
+    assert product == sp.eye(2)
+
+
+def test_relu_states_the_question_first(built):
+    first = built[2]["sec:relu"].blocks[:2]
+    words = " ".join(p.zh for b in first for p in doc.block_parts(b) if isinstance(p, doc.Text))
+    assert "思考" in words or "问题" in words
+    assert "梯度消失和梯度爆炸问题会如何表现" in words
+
+
+# ---- all three --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("label", [m.LABEL for m in MODULES])
+def test_notes_learn_takeaway_both_languages_no_cjk_in_english(built, label):
+    section = built[2][label]
+    for part in (section.learn, section.takeaway):
+        text = [p for p in part if isinstance(p, doc.Text)]
+        assert text and all(t.en.strip() and t.zh.strip() for t in text)
+    for text in texts(section):
+        assert not CJK.search(text.en), text.en
+        assert text.zh.strip()
+
+
+def ascii_references():
+    """The bibliography with ASCII text, so this build tests these sections, not the
+    escaping of the bibliography (which the renderer's own tests cover)."""
+    def plain(text):
+        return unicodedata.normalize("NFKD", text.replace("\u2013", "-")).encode(
+            "ascii", "ignore").decode()
+    return {key: dataclasses.replace(ref, authors=plain(ref.authors), title=plain(ref.title),
+                                     venue=plain(ref.venue)) for key, ref in REFERENCES.items()}
+
+
+def test_notes_tex_builds_without_overfull_boxes(built):
+    folder, _, sections, _ = built
+    stubs = tuple(doc.Section(label, doc.tr(label, label), (doc.tr("x", "x"),), (),
+                              (doc.tr("x", "x"),))
+                  for label in ("sec:dynamics", "sec:audit"))
+    document = doc.Document(doc.tr("t", "t"), doc.tr("s", "s"),
+                            tuple(sections.values()) + stubs, ascii_references())
+    log = folder / "notes.log"
+    files.build_pdf(render_tex(document), folder / "notes.pdf", assets=folder / "figures",
+                    log_path=log)
+    boxes = files.overfull_boxes(log.read_text(encoding="utf-8", errors="replace"))
+    assert all(width <= 1.0 for width in boxes), boxes
