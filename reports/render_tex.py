@@ -15,7 +15,7 @@ from derive import to_latex as latex
 from reports import doc
 from reports.tex_frame import FIGURE_MAX_WIDTH_IN, PAPERS, head
 from reports.tex_tables import table
-from reports.tex_text import code_ascii, tex_text
+from reports.tex_text import breakable_code, code_ascii, tex_text
 
 COUNTERS = {"sec": "section", "app": "section", "fig": "figure", "tab": "table",
             "lst": "lstlisting"}
@@ -104,17 +104,14 @@ class _Tex:
                 + self.caption(block) + "\n\\end{figure}\n")
 
     def block_listing(self, block):
-        code = code_ascii(block.code.en if isinstance(block.code, doc.Text) else block.code)
+        """Numbered lines; a long line wraps (marked by an arrow) under its own number."""
         number = int(self.numbers.labels[block.label])
-        return (f"\\setcounter{{lstlisting}}{{{number - 1}}}"
-                f"\\begin{{lstlisting}}[style=numbered,language={_language(block.language)},"
-                f"caption={{{self.inline(block.caption)}}},label={block.label}]\n"
-                + code.rstrip("\n") + "\n\\end{lstlisting}\n")
+        options = (f"style=numbered,language={_language(block.language)},"
+                   f"caption={{{self.inline(block.caption)}}},label={block.label}")
+        return f"\\setcounter{{lstlisting}}{{{number - 1}}}" + _lstlisting(block.code, options)
 
     def block_verbatim(self, block):
-        text = block.text.en if isinstance(block.text, doc.Text) else block.text
-        return ("\\begin{lstlisting}[style=plain]\n" + code_ascii(text).rstrip("\n")
-                + "\n\\end{lstlisting}\n")
+        return _lstlisting(block.text, "style=plain")
 
     def block_items(self, block):
         env = "enumerate" if block.ordered else "itemize"
@@ -146,6 +143,14 @@ class _Tex:
         widest = str(max(len(entries), 1))
         return (f"\\begin{{thebibliography}}{{{widest}}}\n" + "\n".join(entries)
                 + "\n\\end{thebibliography}\n")
+
+
+def _lstlisting(code, options):
+    code = code_ascii(code.en if isinstance(code, doc.Text) else code).rstrip("\n")
+    code, escape = breakable_code(code)
+    if escape:
+        options += f",escapechar={{{escape}}}"
+    return f"\\begin{{lstlisting}}[{options}]\n{code}\n\\end{{lstlisting}}\n"
 
 
 def _breakable(tex):

@@ -33,6 +33,7 @@ HEAD = r"""\documentclass[11pt]{article}
 \usepackage[@PAPER@,margin=@MARGIN@mm]{geometry}
 \usepackage{amsmath,amssymb,graphicx,booktabs,array,longtable}
 \usepackage{xcolor}
+\definecolor{muted}{gray}{0.5}
 \usepackage[font=small,labelfont=bf,skip=5pt]{caption}
 \usepackage{listings}
 \usepackage{microtype}
@@ -49,7 +50,7 @@ HEAD = r"""\documentclass[11pt]{article}
 \setcounter{topnumber}{3}\setcounter{bottomnumber}{2}\setcounter{totalnumber}{4}
 \lstdefinestyle{plain}{basicstyle=\ttfamily\footnotesize,columns=fullflexible,
   keepspaces=true,breaklines=true,breakatwhitespace=false,showstringspaces=false,
-  postbreak=\mbox{\textcolor{black!50}{$\hookrightarrow$}\space},xleftmargin=1em,
+  postbreak=\mbox{\textcolor{muted}{$\hookrightarrow$}\space},xleftmargin=1em,
   aboveskip=0.5\baselineskip,belowskip=0.5\baselineskip}
 \lstdefinestyle{numbered}{style=plain,basicstyle=\ttfamily\small,numbers=left,
   numberstyle=\scriptsize\color{black!60},numbersep=6pt,xleftmargin=2.4em,

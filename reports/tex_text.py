@@ -7,6 +7,7 @@ message, so no character reaches pdflatex that it cannot set.
 'Hochreiter \\\\& Schmidhuber: 50\\\\% of $\\\\gamma$ $\\\\le$ 1 --- Technische Universit\\\\"{a}t'
 """
 
+import re
 import unicodedata
 
 ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
@@ -107,4 +108,31 @@ def code_ascii(code):
     return "".join(out)
 
 
-__all__ = ["code_ascii", "tex_text"]
+LONG_RUN = 40      # characters without a space that a listing line may hold unbroken
+ESCAPE_CHARS = "`@!|"
+
+
+def breakable_code(code):
+    """(code, escape character or ''): listings breaks a long line only between tokens, so in
+    every run of more than ``LONG_RUN`` characters without a space a break point is set every
+    ``LONG_RUN // 2`` characters, through an escape character that the code does not use
+    (line numbers stay those of the code).
+
+    >>> breakable_code("x = " + "7" * 45)
+    ('x = 77777777777777777777`\\\\allowbreak`77777777777777777777`\\\\allowbreak`77777', '`')
+    """
+    long_run = re.compile(r"\S{" + str(LONG_RUN + 1) + ",}")
+    runs = long_run.findall(code)
+    free = [char for char in ESCAPE_CHARS if char not in code]
+    if not runs or not free:
+        return code, ""
+    mark, step = free[0], LONG_RUN // 2
+
+    def split(match):
+        run = match.group(0)
+        return f"{mark}\\allowbreak{mark}".join(run[i:i + step] for i in range(0, len(run), step))
+
+    return long_run.sub(split, code), mark
+
+
+__all__ = ["breakable_code", "code_ascii", "tex_text"]
