@@ -75,23 +75,37 @@ class _Tex:
         return "\\paragraph{" + tex_text(block.title.en) + "}\n"
 
     def block_display(self, block):
-        """One displayed line; shrunk to the text width by TeX when it is wider."""
+        """One displayed line.  Formulas too wide for it go on lines of their own, and one
+        still too wide is broken over several lines at its sums (``derive.Step``); what is
+        then still wider than the text (a wide matrix) is shrunk to the text width by TeX."""
         tex = ", \\qquad ".join(latex(expr) for expr in block.exprs)
-        return f"\\[ \\fitdisplay{{{tex}}} \\]\n"
+        if width(tex) <= TEXT_WIDTH:
+            return f"\\[ \\fitdisplay{{{tex}}} \\]\n"
+        if len(block.exprs) > 1:
+            return "".join(self.block_display(doc.Display(expr)) for expr in block.exprs)
+        step = derive.Step(block.exprs[0], "")
+        lines = step.lines(TEXT_WIDTH - step.lhs_width() - 20)
+        if len(lines) == 1:
+            return f"\\[ \\fitdisplay{{{tex}}} \\]\n"
+        return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}\n"
 
     def block_steps(self, block):
         return derive.Derivation("", tuple(block.steps)).to_latex()
 
     def block_aligned(self, block):
         """``lhs = term_1`` then ``+ term_k`` per line; a term too wide for what the left-hand
-        side leaves is shrunk to fit."""
+        side leaves is broken at its sums (``derive.Step``), indented further, and a piece
+        still too wide is shrunk to fit."""
         rows = []
         for lhs, terms in block.rows:
             left = latex(lhs)
             room = TEXT_WIDTH - width(left) - 40
-            tex = [_fit_term(latex(term), room) for term in terms]
-            lines = [f"{left} &= {tex[0]}"]
-            lines += ["&\\quad " + ("" if t.startswith("-") else "+ ") + t for t in tex[1:]]
+            lines = []
+            for index, term in enumerate(terms):
+                pieces = [_fit_term(piece, room) for piece in _pieces(term, room)]
+                sign = "" if index == 0 or pieces[0].startswith("-") else "+ "
+                lines.append((f"{left} &= " if index == 0 else "&\\quad ") + sign + pieces[0])
+                lines += ["&\\qquad " + piece for piece in pieces[1:]]
             rows.append(" \\\\*\n".join(lines))
         return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
 
@@ -158,6 +172,15 @@ def _breakable(tex):
     for mark in ("\\_", ".", "/", ","):
         tex = tex.replace(mark, mark + "\\allowbreak{}")
     return tex
+
+
+def _pieces(expr, room):
+    """``expr`` as LaTeX pieces no wider than ``room`` pt where its sums allow."""
+    tex = latex(expr)
+    if width(tex) <= room:
+        return [tex]
+    lines = derive.Step(expr, "").lines(room)
+    return [line.split("&", 1)[1].removeprefix("\\quad ") for line in lines]
 
 
 def _fit_term(tex, room):
