@@ -64,16 +64,17 @@ def _map(ax, data):
     ax.set_ylabel("T")
 
 
-def figures(ctx):
-    """Four figures: full width, short, tall and narrow."""
-    return [Figure("fig:wide", ctx.draw("wide", _curve, (0.9, 1.0, 1.1), figsize=(6.3, 3.2)),
-                   (tr("Full width: the three regimes.", "三种情形。"),)),
-            Figure("fig:short", ctx.draw("short", _curve, (0.5, 2.0), figsize=(5.0, 2.2)),
-                   (tr("A short figure.", "短图。"),)),
-            Figure("fig:tall", ctx.draw("tall", _map, figsize=(4.5, 4.2)),
-                   (tr("A tall map with a colour bar.", "高图。"),)),
-            Figure("fig:narrow", ctx.draw("narrow", _curve, (1.5,), figsize=(3.2, 2.4)),
-                   (tr("A narrow figure.", "窄图。"),))]
+FIGURES = (("wide", _curve, (0.9, 1.0, 1.1), (6.3, 3.2), "Full width: the three regimes."),
+           ("short", _curve, (0.5, 2.0), (5.0, 2.2), "A short figure."),
+           ("tall", _map, None, (4.5, 4.2), "A tall map with a colour bar."),
+           ("narrow", _curve, (1.5,), (3.2, 2.4), "A narrow figure."))
+
+
+def figures(ctx, draw=True):
+    """Four figures: full width, short, tall and narrow (``draw=False``: the blocks only)."""
+    return [Figure(f"fig:{stem}", ctx.draw(stem, plot, data, figsize=size) if draw else stem,
+                   (tr(caption, "图。"),))
+            for stem, plot, data, size, caption in FIGURES]
 
 
 def wide_blocks():
@@ -104,10 +105,10 @@ def tables():
     return [wrapped, long]
 
 
-def sample_document(figure_dir):
+def sample_document(figure_dir, draw=True):
     """(Document, Context): the synthetic report; figures drawn into ``figure_dir``."""
     ctx = Context(figure_dir, "pytest")
-    figs = figures(ctx)
+    figs = figures(ctx, draw)
     cite = Cite("seed000", "hochreiter1991")
     intro = [Para(prose(1), cite, " and ", Cite("cho2014"), ". See ", Ref("fig:wide"), ", ",
                   Ref("tab:wrapped"), ", ", Ref("lst:long"), " and ", Ref("app:code"), "."),
