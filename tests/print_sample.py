@@ -131,3 +131,28 @@ def sample_document(figure_dir, draw=True):
                        (Para(prose(99)),), (tr("done.", "完。"),), appendix=True)
     return Document(tr("A sample", "样例"), tr("All blocks.", "所有块。"),
                     tuple(main) + (appendix,), REFERENCES), ctx
+
+
+SPARSE_FRACTION = 0.25
+
+
+def page_texts(pdf):
+    """The text of every page of ``pdf`` (pdftotext, one call per page)."""
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(next(line.split()[1] for line in info.stdout.splitlines()
+                     if line.startswith("Pages:")))
+    return [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+            for p in range(1, pages + 1)]
+
+
+def sparse_pages(pdf):
+    """Pages (1-based) other than the first (title) and the last that carry fewer than
+    ``SPARSE_FRACTION`` of the median page's printed characters: a page left mostly empty,
+    e.g. one holding a single small float and nothing else."""
+    counts = [len("".join(text.split())) for text in page_texts(pdf)]
+    median = float(np.median(counts))
+    return [page for page, count in enumerate(counts, start=1)
+            if 1 < page < len(counts) and count < SPARSE_FRACTION * median]

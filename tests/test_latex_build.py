@@ -19,7 +19,7 @@ import pytest
 from reports.files import build_pdf, overfull_boxes
 from reports.render_tex import render_tex
 from reports.report import write_report
-from tests.print_sample import sample_document
+from tests.print_sample import sample_document, sparse_pages
 
 ROOT = str(Path(__file__).resolve().parent.parent)
 TOLERANCE_PT = 1.0
@@ -82,6 +82,18 @@ def test_sample_with_wide_formula_long_table_and_long_lines_has_no_overfull_box(
     assert _page_size(out / "sample.pdf") == pytest.approx(PAGE_PT[paper], abs=0.5)
 
 
+def test_full_report_has_no_mostly_empty_page(report):
+    _, out = report
+    assert sparse_pages(out / "report.pdf") == []
+
+
+def test_sample_has_no_mostly_empty_page(sample):
+    """Four figures of different sizes between pages of prose, a page-long table: floats
+    are placed in the text, a page of floats only when they fill most of it."""
+    _, out, _ = sample
+    assert sparse_pages(out / "sample.pdf") == []
+
+
 def test_sample_numbers_match_the_document_numbering(sample):
     """Figures, tables, the listing and the appendix carry doc.numbering's numbers; the
     citations are numbered by first use and only cited references are listed."""
@@ -114,7 +126,7 @@ def test_two_pdf_builds_give_the_same_bytes(sample, tmp_path):
     assert (tmp_path / "again.pdf").read_bytes() == (out / "sample.pdf").read_bytes()
 
 
-RENDER = ("import hashlib, sys; from tests.print_sample import sample_document; "
+RENDER = ("import hashlib, sys; from tests.print_sample import sample_document, sparse_pages; "
           "from reports.render_tex import render_tex; "
           "print(hashlib.sha256(render_tex(sample_document(sys.argv[1], draw=False)[0], "
           "'letter').encode()).hexdigest())")
