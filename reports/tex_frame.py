@@ -77,7 +77,7 @@ HEAD = r"""\documentclass[11pt]{article}
 \begin{abstract}
 @SUBTITLE@
 \end{abstract}
-\tableofcontents
+{\setlength{\parskip}{0pt}\tableofcontents}
 """
 
 

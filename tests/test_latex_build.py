@@ -12,11 +12,14 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+from reports.doc import Document, Para, Section, tr
 from reports.files import build_pdf, overfull_boxes
+from reports.references import REFERENCES
 from reports.render_tex import render_tex
 from reports.report import write_report
 from tests.print_sample import sample_document, sparse_pages
@@ -55,9 +58,9 @@ def _page_size(pdf):
     return float(width), float(height)
 
 
-def _text(pdf):
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+def _text(pdf, layout=True):
+    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 def test_full_report_has_no_overfull_box(report):
@@ -98,7 +101,7 @@ def test_sample_numbers_match_the_document_numbering(sample):
     """Figures, tables, the listing and the appendix carry doc.numbering's numbers; the
     citations are numbered by first use and only cited references are listed."""
     _, out, tex = sample
-    text = " ".join(_text(out / "sample.pdf").split())
+    text = unicodedata.normalize("NFC", " ".join(_text(out / "sample.pdf", layout=False).split()))
     for caption in ("Figure 1: Full width", "Figure 2: A short figure", "Figure 3: A tall",
                     "Figure 4: A narrow", "Table 1: Wrapped text", "Table 2: A table longer",
                     "Listing 1: A listing with a long line", "A Code"):
@@ -109,6 +112,20 @@ def test_sample_numbers_match_the_document_numbering(sample):
     order = [text.index(s) for s in ("[1] anonymous (n.d.)", "[2] S. Hochreiter (1991)",
                                      "[3] K. Cho", "[4] Q. V. Le")]
     assert order == sorted(order)
+    assert "Technische Universität München" in text and "van Merriënboer" in text
+    assert "1724–1734" in text and "RNN encoder–decoder" in text
+
+
+def test_no_chinese_reaches_tex(sample):
+    """The bibliography's original-script titles stay out of the TeX source, and a Chinese
+    character in the English text is refused with a message naming it."""
+    _, _, tex = sample
+    assert tex.isascii() and REFERENCES["seed000"].original not in tex
+    section = Section("sec:x", tr("Title", "标题"), (tr("learn", "学"),),
+                      (Para(tr("the 梯度 vanishes", "梯度消失")),), (tr("done", "完"),))
+    document = Document(tr("T", "T"), tr("S", "S"), (section,), REFERENCES)
+    with pytest.raises(ValueError, match=r"'梯' \(U\+68AF\)"):
+        render_tex(document)
 
 
 def test_long_table_repeats_its_header_on_the_next_page(sample):
