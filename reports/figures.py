@@ -19,7 +19,6 @@ from numeric import gain_sweep, random_W0, scalar_sweep  # noqa: E402
 
 # Figures print at natural size (at most 6.5 in wide, A4's text width): text 8 pt or more.
 STYLE = {"figure.figsize": (6.0, 3.6), "figure.dpi": 100, "savefig.dpi": 150,
-         "figure.constrained_layout.use": True,
          "axes.grid": True, "grid.alpha": 0.3, "font.size": 9, "axes.titlesize": 9,
          "axes.labelsize": 9, "xtick.labelsize": 8, "ytick.labelsize": 8,
          "legend.fontsize": 8, "legend.title_fontsize": 8, "figure.titlesize": 10,

@@ -72,8 +72,11 @@ FIGURES = (("wide", _curve, (0.9, 1.0, 1.1), (6.3, 3.2), "Full width: the three 
 
 def figures(ctx, draw=True):
     """Four figures: full width, short, tall and narrow (``draw=False``: the blocks only)."""
+    rich = (" Compare ", Ref("tab:wrapped"), " and ", Cite("pascanu2013"), ": ",
+            Math(sp.Symbol("w") ** sp.Symbol("T")), " for ", Code("w_hh"), ", ",
+            Emph(tr("not", "不")), " 50% & more.")
     return [Figure(f"fig:{stem}", ctx.draw(stem, plot, data, figsize=size) if draw else stem,
-                   (tr(caption, "图。"),))
+                   (tr(caption, "图。"),) + (rich if stem == "tall" else ()))
             for stem, plot, data, size, caption in FIGURES]
 
 
@@ -95,7 +98,8 @@ def wide_blocks():
 
 def tables():
     header = (tr("step", "步"), Math(sp.Symbol("T")), tr("what happens", "发生了什么"))
-    wrapped = Table("tab:wrapped", (tr("Wrapped text columns.", "换行列。"),), header,
+    wrapped = Table("tab:wrapped", (tr("Wrapped text columns, see ", "换行列，见"),
+                                    Ref("fig:tall"), Cite("bengio1994"), "."), header,
                     tuple((str(i), num(0.9 ** i, 4), prose(i, 1)) for i in range(1, 6)),
                     align="lrl", widths=(None, None, 0.6))
     long = Table("tab:long", (tr("A table longer than a page.", "长表。"),),

@@ -107,8 +107,9 @@ def test_sample_numbers_match_the_document_numbering(sample):
                     "Listing 1: A listing with a long line", "A Code"):
         assert caption in text
     assert "See Figure 1, Table 1, Listing 1 and Appendix A." in text
+    assert "Figure 3: A tall map with a colour bar. Compare Table 1 and [6]:" in text
     assert "[1, 2] and [3]" in text and "second item [4]" in text
-    assert tex.count("\\bibitem{") == 4
+    assert tex.count("\\bibitem{") == 6
     order = [text.index(s) for s in ("[1] anonymous (n.d.)", "[2] S. Hochreiter (1991)",
                                      "[3] K. Cho", "[4] Q. V. Le")]
     assert order == sorted(order)

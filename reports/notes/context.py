@@ -32,7 +32,8 @@ class Context:
 
     def draw(self, stem, plot, data=None, **subplots):
         """Draw ``plot(ax, data)`` (or ``plot(fig, data)`` when ``subplots`` has ``fig=True``)
-        in the report's style, check it (``check_print``) and save ``figures/<stem>.pdf`` and
+        in the report's style, laid out by matplotlib's constrained layout unless the plot
+        chose a layout itself, check it (``check_print``) and save ``figures/<stem>.pdf`` and
         ``.png``; returns the stem."""
         with plt.rc_context(figures.STYLE):
             if subplots.pop("fig", False):
@@ -41,6 +42,8 @@ class Context:
             else:
                 fig, ax = plt.subplots(**subplots)
                 plot(ax, data)
+            if fig.get_layout_engine() is None:   # a plot may have chosen "tight" itself
+                fig.set_layout_engine("constrained")
             try:
                 check_print(fig, stem)
             except ValueError:
