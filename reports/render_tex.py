@@ -17,6 +17,7 @@ from reports.tex_frame import FIGURE_MAX_WIDTH_IN, PAPERS, head
 from reports.tex_tables import table
 from reports.tex_text import breakable_code, code_ascii, tex_text
 
+LANGUAGES = {"python": "Python", "bash": "bash", "sh": "sh", "c": "C", "c++": "C++"}
 COUNTERS = {"sec": "section", "app": "section", "fig": "figure", "tab": "table",
             "lst": "lstlisting"}
 
@@ -120,7 +121,8 @@ class _Tex:
     def block_listing(self, block):
         """Numbered lines; a long line wraps (marked by an arrow) under its own number."""
         number = int(self.numbers.labels[block.label])
-        options = (f"style=numbered,language={_language(block.language)},"
+        language = LANGUAGES.get(block.language.lower(), "")
+        options = (f"style=numbered,{'language=' + language + ',' if language else ''}"
                    f"caption={{{self.inline(block.caption)}}},label={block.label}")
         return f"\\setcounter{{lstlisting}}{{{number - 1}}}" + _lstlisting(block.code, options)
 
@@ -187,10 +189,6 @@ def _fit_term(tex, room):
     if width(tex) <= room:
         return tex
     return f"\\resizebox{{{room:.0f}pt}}{{!}}{{$\\displaystyle {tex}$}}"
-
-
-def _language(language):
-    return {"python": "Python", "": "", "text": ""}.get(language.lower(), language)
 
 
 def render_tex(document, paper="a4"):
