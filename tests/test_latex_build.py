@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.doc import Document, Para, Section, tr
+from reports import files
+from reports.doc import Cite, Document, Para, Section, tr
 from reports.files import build_pdf, overfull_boxes
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
@@ -158,3 +159,16 @@ def test_report_tex_is_the_same_in_every_process(tmp_path):
                               env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": ROOT}
                               ).stdout.strip() for seed in ("1", "2")}
     assert digests == {hashlib.sha256(tex.encode()).hexdigest()}
+
+
+def test_bare_pdflatex_resolves_citations_and_contents(monkeypatch, tmp_path):
+    """Without latexmk, pdflatex runs twice, so citations and the contents are resolved."""
+    monkeypatch.setattr(files, "tex_engine",
+                        lambda: ["pdflatex", "-interaction=nonstopmode", "-halt-on-error"])
+    section = Section("sec:x", tr("First things", "先"), (tr("learn", "学"),),
+                      (Para(tr("As shown", "如"), Cite("bengio1994"), "."),), (tr("done", "完"),))
+    document = Document(tr("T", "T"), tr("S", "S"), (section,), REFERENCES)
+    build_pdf(render_tex(document), tmp_path / "bare.pdf")
+    text = " ".join(_text(tmp_path / "bare.pdf", layout=False).split())
+    assert "As shown [1]." in text and "Contents 1 First things 1" in text
+    assert "?" not in text
