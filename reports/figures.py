@@ -17,9 +17,12 @@ import numpy as np  # noqa: E402
 
 from numeric import gain_sweep, random_W0, scalar_sweep  # noqa: E402
 
-STYLE = {"figure.figsize": (6.4, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
-         "axes.grid": True, "grid.alpha": 0.3, "font.size": 10, "svg.hashsalt": "rnngrad",
-         "pdf.compression": 6}
+# Figures print at natural size (at most 6.5 in wide, A4's text width): text 8 pt or more.
+STYLE = {"figure.figsize": (6.0, 3.6), "figure.dpi": 100, "savefig.dpi": 150,
+         "axes.grid": True, "grid.alpha": 0.3, "font.size": 9, "axes.titlesize": 9,
+         "axes.labelsize": 9, "xtick.labelsize": 8, "ytick.labelsize": 8,
+         "legend.fontsize": 8, "legend.title_fontsize": 8, "figure.titlesize": 10,
+         "svg.hashsalt": "rnngrad", "pdf.compression": 6}
 _METADATA = {".png": {"Software": None}, ".pdf": {"CreationDate": None, "Producer": None,
                                                    "Creator": None}}
 

@@ -1,38 +1,25 @@
-"""The report's document (``reports.doc``) as LaTeX: numbered sections, figures, tables and
-listings with captions, a bibliography in order of first citation, A4 or letter paper.
+"""The report's document (``reports.doc``) as LaTeX for pdflatex: numbered sections, figures,
+tables and listings with captions, links, a bibliography in order of first citation, A4 or
+letter paper.
 
 Every formula is printed by SymPy from the document's SymPy objects; the only hand-written
-TeX is the frame below."""
+TeX is the frame (``reports.tex_frame``).  Numbers of sections, figures, tables and listings
+are set from ``reports.doc.numbering``, so the PDF and the HTML carry the same numbers.
+Figures are included at their natural size: they are drawn at the size they print, no wider
+than ``FIGURE_MAX_WIDTH_IN`` (the narrower of the two papers' text widths)."""
 
 import derive
-from derive import TEXT_WIDTH, escape_text
+from derive import TEXT_WIDTH
 from derive import latex_width as width
 from derive import to_latex as latex
 from reports import doc
+from reports.tex_frame import FIGURE_MAX_WIDTH_IN, PAPERS, head
+from reports.tex_tables import table
+from reports.tex_text import breakable_code, code_ascii, tex_text
 
-PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
-
-HEAD = r"""\documentclass[11pt,{paper}]{{article}}
-\usepackage[margin=2.2cm]{{geometry}}
-\usepackage[T1]{{fontenc}}
-\usepackage{{amsmath,amssymb,graphicx,booktabs,array,caption}}
-\usepackage{{listings}}
-\usepackage[hidelinks]{{hyperref}}
-\allowdisplaybreaks
-\lstset{{basicstyle=\ttfamily\small,numbers=left,numberstyle=\tiny,breaklines=true,
-  columns=fullflexible,keepspaces=true,upquote=true}}
-\renewcommand{{\topfraction}}{{0.9}}\renewcommand{{\bottomfraction}}{{0.8}}
-\renewcommand{{\textfraction}}{{0.1}}\renewcommand{{\floatpagefraction}}{{0.8}}
-\title{{{title}}}
-\author{{rnngrad}}
-\date{{}}
-\begin{{document}}
-\maketitle
-\begin{{abstract}}
-{subtitle}
-\end{{abstract}}
-\tableofcontents
-"""
+LANGUAGES = {"python": "Python", "bash": "bash", "sh": "sh", "c": "C", "c++": "C++"}
+COUNTERS = {"sec": "section", "app": "section", "fig": "figure", "tab": "table",
+            "lst": "lstlisting"}
 
 
 class _Tex:
@@ -41,31 +28,41 @@ class _Tex:
 
     # -- inline -------------------------------------------------------------------------
     def inline(self, parts):
-        out = []
+        out = ""
         for part in parts if isinstance(parts, tuple) else (parts,):
-            out.append(self.part(part))
-        return "".join(out)
+            if isinstance(part, doc.Cite):     # a tie to the word before, never a lone space
+                out = out.rstrip()
+                out += ("" if not out or out.endswith(("(", "[")) else "~")
+            out += self.part(part)
+        return out
 
     def part(self, part):
         if isinstance(part, str):
-            return escape_text(part)
+            return tex_text(part)
         if isinstance(part, doc.Text):
-            return escape_text(part.en)
+            return tex_text(part.en)
         if isinstance(part, doc.Math):
             return f"${latex(part.expr)}$"
         if isinstance(part, doc.Code):
-            return "\\texttt{" + escape_text(part.text) + "}"
+            return "\\texttt{" + _breakable(tex_text(part.text)) + "}"
         if isinstance(part, doc.Cite):
-            return "~\\cite{" + ",".join(part.keys) + "}"
+            return "\\cite{" + ",".join(part.keys) + "}"
         if isinstance(part, doc.Ref):
             kind = part.label.split(":", 1)[0]
-            word = doc.REF_WORDS["en"][kind]
-            return f"{word}~\\ref{{{part.label}}}"
+            text = f"{doc.REF_WORDS['en'][kind]}~{self.numbers.labels[part.label]}"
+            return f"\\hyperref[{part.label}]{{{text}}}"
         if isinstance(part, doc.Emph):
             return "\\emph{" + self.inline(part.parts) + "}"
         if isinstance(part, tuple):
             return self.inline(part)
         raise TypeError(f"not an inline part: {type(part).__name__}")
+
+    def caption(self, block):
+        """``\\caption`` with the number of ``doc.numbering`` (the counter is set first)."""
+        kind = block.label.split(":", 1)[0]
+        number = int(self.numbers.labels[block.label])
+        return (f"\\setcounter{{{COUNTERS[kind]}}}{{{number - 1}}}"
+                f"\\caption{{{self.inline(block.caption)}}}\\label{{{block.label}}}")
 
     # -- blocks -------------------------------------------------------------------------
     def block(self, block):
@@ -76,52 +73,61 @@ class _Tex:
         return self.inline(block.parts) + "\n\n"
 
     def block_heading(self, block):
-        return "\\paragraph{" + escape_text(block.title.en) + "}\n"
+        return "\\paragraph{" + tex_text(block.title.en) + "}\n"
 
     def block_display(self, block):
+        """One displayed line.  Formulas too wide for it go on lines of their own, and one
+        still too wide is broken over several lines at its sums (``derive.Step``); what is
+        then still wider than the text (a wide matrix) is shrunk to the text width by TeX."""
         tex = ", \\qquad ".join(latex(expr) for expr in block.exprs)
-        if width(tex) > TEXT_WIDTH:
-            return f"\\[ \\resizebox{{\\textwidth}}{{!}}{{$\\displaystyle {tex}$}} \\]\n"
-        return f"\\[ {tex} \\]\n"
+        if width(tex) <= TEXT_WIDTH:
+            return f"\\[ \\fitdisplay{{{tex}}} \\]\n"
+        if len(block.exprs) > 1:
+            return "".join(self.block_display(doc.Display(expr)) for expr in block.exprs)
+        step = derive.Step(block.exprs[0], "")
+        lines = step.lines(TEXT_WIDTH - step.lhs_width() - 20)
+        if len(lines) == 1:
+            return f"\\[ \\fitdisplay{{{tex}}} \\]\n"
+        return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}\n"
 
     def block_steps(self, block):
         return derive.Derivation("", tuple(block.steps)).to_latex()
 
     def block_aligned(self, block):
+        """``lhs = term_1`` then ``+ term_k`` per line; a term too wide for what the left-hand
+        side leaves is broken at its sums (``derive.Step``), indented further, and a piece
+        still too wide is shrunk to fit."""
         rows = []
         for lhs, terms in block.rows:
-            tex = [latex(term) for term in terms]
-            lines = [f"{latex(lhs)} &= {tex[0]}"]
-            lines += ["&\\quad " + ("" if t.startswith("-") else "+ ") + t for t in tex[1:]]
+            left = latex(lhs)
+            room = TEXT_WIDTH - width(left) - 40
+            lines = []
+            for index, term in enumerate(terms):
+                pieces = [_fit_term(piece, room) for piece in _pieces(term, room)]
+                sign = "" if index == 0 or pieces[0].startswith("-") else "+ "
+                lines.append((f"{left} &= " if index == 0 else "&\\quad ") + sign + pieces[0])
+                lines += ["&\\qquad " + piece for piece in pieces[1:]]
             rows.append(" \\\\*\n".join(lines))
         return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
 
     def block_table(self, block):
-        columns = len(block.header)
-        align = block.align or "l" * columns
-        spec = "".join(f"p{{{w}\\textwidth}}" if w else a
-                       for a, w in zip(align, block.widths or (None,) * columns, strict=True))
-        lines = ["\\begin{table}[!htb]\\centering",
-                 "\\caption{" + self.inline(block.caption) + "}\\label{" + block.label + "}",
-                 f"\\begin{{tabular}}{{{spec}}}\\toprule",
-                 " & ".join(self.inline(cell) for cell in block.header) + r" \\ \midrule"]
-        lines += [" & ".join(self.inline(cell) for cell in row) + r" \\" for row in block.rows]
-        lines += ["\\bottomrule\\end{tabular}", "\\end{table}"]
-        return "\n".join(lines) + "\n"
+        return table(block, self.inline, self.caption(block))
 
     def block_figure(self, block):
-        return ("\\begin{figure}[!htb]\\centering\n"
+        return ("\\begin{figure}[!htbp]\\centering\n"
                 f"\\includegraphics{{figures/{block.stem}.pdf}}\n"
-                "\\caption{" + self.inline(block.caption) + "}\\label{" + block.label + "}\n"
-                "\\end{figure}\n")
+                + self.caption(block) + "\n\\end{figure}\n")
 
     def block_listing(self, block):
-        return ("\\begin{lstlisting}[language=Python,caption={" + self.inline(block.caption)
-                + "},label=" + block.label + "]\n" + _code(block.code).rstrip("\n")
-                + "\n\\end{lstlisting}\n")
+        """Numbered lines; a long line wraps (marked by an arrow) under its own number."""
+        number = int(self.numbers.labels[block.label])
+        language = LANGUAGES.get(block.language.lower(), "")
+        options = (f"style=numbered,{'language=' + language + ',' if language else ''}"
+                   f"caption={{{self.inline(block.caption)}}},label={block.label}")
+        return f"\\setcounter{{lstlisting}}{{{number - 1}}}" + _lstlisting(block.code, options)
 
     def block_verbatim(self, block):
-        return "\\begin{verbatim}\n" + block.text.rstrip("\n") + "\n\\end{verbatim}\n"
+        return _lstlisting(block.text, "style=plain")
 
     def block_items(self, block):
         env = "enumerate" if block.ordered else "itemize"
@@ -131,47 +137,70 @@ class _Tex:
 
     # -- sections -----------------------------------------------------------------------
     def section(self, section):
-        out = ["\\section{" + escape_text(section.title.en) + "}\\label{" + section.label + "}\n",
-               "\\noindent\\textbf{What you will learn.} " + self.inline(section.learn) + "\n\n"]
+        number = self.numbers.labels[section.label]
+        index = int(number) if number.isdigit() else ord(number) - ord("A") + 1
+        out = [f"\\setcounter{{section}}{{{index - 1}}}",
+               "\\section{" + tex_text(section.title.en) + "}\\label{" + section.label + "}\n",
+               "\\learnbox{" + self.inline(section.learn) + "}\n\n"]
         out += [self.block(block) for block in section.blocks]
-        out.append("\\noindent\\textbf{Take-away.} " + self.inline(section.takeaway) + "\n\n")
+        out.append("\\takeawaybox{" + self.inline(section.takeaway) + "}\n\n")
         return "".join(out)
 
     def bibliography(self):
+        """Cited references only, numbered by first citation; an undated one shows "n.d."
+        (the original-script title is for the HTML: pdflatex has no CJK)."""
         entries = []
         for key in self.numbers.citations:
             ref = self.document.references[key]
             year = "n.d." if ref.year is None else str(ref.year)
             url = f" \\url{{{ref.url}}}" if ref.url else ""
-            entries.append(f"\\bibitem{{{key}}} {_bib(ref.authors)} ({year}). "
-                           f"\\emph{{{_bib(ref.title)}}}. {_bib(ref.venue)}.{url}")
-        return ("\\begin{thebibliography}{99}\n" + "\n".join(entries)
+            entries.append(f"\\bibitem{{{key}}} {tex_text(ref.authors)} ({year}). "
+                           f"\\emph{{{tex_text(ref.title)}}}. {tex_text(ref.venue)}.{url}")
+        widest = str(max(len(entries), 1))
+        return (f"\\begin{{thebibliography}}{{{widest}}}\n" + "\n".join(entries)
                 + "\n\\end{thebibliography}\n")
 
 
-_ACCENTS = {"\u2013": "--", "\u2014": "---", "\u00e4": '\\"a', "\u00f6": '\\"o',
-            "\u00fc": '\\"u', "\u00eb": '\\"e', "\u00e9": "\\'e"}
+def _lstlisting(code, options):
+    code = code_ascii(code.en if isinstance(code, doc.Text) else code).rstrip("\n")
+    code, escape = breakable_code(code)
+    if escape:
+        options += f",escapechar={{{escape}}}"
+    return f"\\begin{{lstlisting}}[{options}]\n{code}\n\\end{{lstlisting}}\n"
 
 
-def _bib(text):
-    """A bibliography field: dashes and accented letters of names written for pdflatex."""
-    return "".join(_ACCENTS.get(char) or escape_text(char) for char in text)
+def _breakable(tex):
+    """Inline code may break after an underscore, a dot, a slash or a comma."""
+    for mark in ("\\_", ".", "/", ","):
+        tex = tex.replace(mark, mark + "\\allowbreak{}")
+    return tex
 
 
-def _code(code):
-    return code.en if isinstance(code, doc.Text) else code
+def _pieces(expr, room):
+    """``expr`` as LaTeX pieces no wider than ``room`` pt where its sums allow."""
+    tex = latex(expr)
+    if width(tex) <= room:
+        return [tex]
+    lines = derive.Step(expr, "").lines(room)
+    return [line.split("&", 1)[1].removeprefix("\\quad ") for line in lines]
+
+
+def _fit_term(tex, room):
+    if width(tex) <= room:
+        return tex
+    return f"\\resizebox{{{room:.0f}pt}}{{!}}{{$\\displaystyle {tex}$}}"
 
 
 def render_tex(document, paper="a4"):
-    """The whole document as a LaTeX source for pdflatex."""
+    """The whole document as a LaTeX source for pdflatex (``paper``: "a4" or "letter")."""
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}: choose one of {', '.join(PAPERS)}")
     numbers = doc.numbering(document)
     tex = _Tex(document, numbers)
-    parts = [HEAD.format(paper=PAPERS[paper], title=escape_text(document.title.en),
-                         subtitle=escape_text(document.subtitle.en))]
+    parts = [head(paper, tex_text(document.title.en), tex_text(document.subtitle.en))]
     parts += [tex.section(s) for s in document.sections if not s.appendix]
-    parts.append(tex.bibliography())
+    if numbers.citations:
+        parts.append(tex.bibliography())
     appendices = [s for s in document.sections if s.appendix]
     if appendices:
         parts.append("\\appendix\n")
@@ -180,4 +209,4 @@ def render_tex(document, paper="a4"):
     return "".join(parts)
 
 
-__all__ = ["PAPERS", "render_tex"]
+__all__ = ["FIGURE_MAX_WIDTH_IN", "PAPERS", "render_tex"]
