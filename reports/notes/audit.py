@@ -38,7 +38,7 @@ TITLE = tr("The source articles, audited", "原文审校")
 SEEDS = {"corrected program": 0}   # numpy.random.default_rng(seed)
 SEED_NAMES = {"corrected program": tr("the corrected program of the first source article",
                                       "第一篇原文修正后的程序")}
-WIDTHS = (0.05, 0.36, 0.18, 0.30)
+WIDTHS = (0.08, 0.34, 0.18, 0.29)
 
 
 def plain(parts, lang="en"):

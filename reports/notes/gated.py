@@ -27,6 +27,10 @@ from reports.notes.gated_lstm import (
 from reports.notes.prose import say
 
 LABEL = 'sec:gated'
+SEEDS = dict(cc.SEEDS)   # numpy.random.default_rng(seed): the cells' weights, the inputs
+SEED_NAMES = {"parameters": tr("the cells' weights and biases (PyTorch's default initialisation)",
+                               "单元的权重与偏置（PyTorch 的默认初始化）"),
+              "inputs": tr("the inputs of the gated-cells figure", "门控单元图的输入")}
 TITLE = tr('Gated cells: how LSTM and GRU keep gradients alive',
            '门控单元：LSTM 与 GRU 如何保住梯度')
 PHI = sp.Function("varphi")

@@ -13,6 +13,10 @@ from reports.notes import remedies_numbers as rn
 from reports.notes.prose import say
 
 LABEL = 'sec:remedies'
+SEEDS = dict(rn.SEEDS)   # numpy.random.default_rng(seed)
+SEED_NAMES = {"clipping": tr("the clipping example", "梯度裁剪的例子"),
+              "orthogonal": tr("the orthogonal initialisation example", "正交初始化的例子"),
+              "residual": tr("the residual connection example", "残差连接的例子")}
 TITLE = tr('Remedies and what they change', '对策及其作用')
 G, THETA = sp.Symbol("g"), sp.Symbol("theta", positive=True)
 PRODUCT = sp.Derivative(sp.Symbol("h_T"), sp.Symbol("h_0"), evaluate=False)
