@@ -96,13 +96,14 @@ def pdf_text(path):
 
 def html_facts(html):
     """From the page: section headings ("1 Title", …, "A Title") in order; the caption labels
-    ("Figure 1", "Table 1", "Listing 1") in order; the decimal numbers (<mn> with a point) of
-    the data tables, in order."""
+    ("Figure 1", "Table 1", "Listing 1") in order; and per data table its label with the
+    decimal numbers (<mn> with a point) of its cells, in order."""
     headings = [re.sub(r"\s+", " ", unescape(h)) for h in
                 re.findall(r'<section id="(?:sec|app):[^"]*">\n<h2>([^<]*)</h2>', html)]
     labels = re.findall(r'<span class="label">(\w+ \d+)\.</span>', html)
     tables = re.findall(r'<table class="data".*?</table>', html, flags=re.S)
-    numbers = [n for t in tables for n in re.findall(r"<mn>([0-9]+\.[0-9]+)</mn>", t)]
+    numbers = [(re.search(r'<span class="label">(Table \d+)\.</span>', t).group(1),
+                re.findall(r"<mn>([0-9]+\.[0-9]+)</mn>", t)) for t in tables]
     return headings, labels, numbers
 
 
@@ -117,19 +118,38 @@ def in_order(needles, text):
     return True
 
 
+def by_kind(labels):
+    """{"Figure": [1, 2, …], "Table": […], "Listing": […]}: each kind's numbers in order."""
+    kinds = {}
+    for label in labels:
+        kind, number = label.split()
+        kinds.setdefault(kind, []).append(int(number))
+    return kinds
+
+
 def assert_same_facts(html, pdf):
     """The HTML and PDF agree: the section headings occur in the PDF in the same order, twice
     (the contents, then the body: "3 The vector case: …"); the PDF's caption labels
-    ("Figure 2:", LaTeX's caption form) are the HTML's, in the same order, none more; every
-    decimal number of the HTML's tables occurs in the PDF, in the same order.  Titles and
+    ("Figure 2:", LaTeX's caption form) are the HTML's, kind by kind in the same order, none
+    more (LaTeX floats may move a figure past a table, so the kinds are compared apart);
+    every decimal number of each HTML table occurs in the PDF between that table's caption
+    and the next one, as often as in the HTML (pdftotext may interleave the lines of a
+    table's wrapped cells, so the order within a table is not compared).  Titles and
     numbers are compared as printed text, so a renumbering, a section in another order, a
     missing caption or a number printed with other digits in one format fails."""
-    headings, labels, numbers = html_facts(html)
+    headings, labels, tables = html_facts(html)
     text = pdf_text(pdf)
     assert headings and in_order(headings + headings, text), (headings, text[:2000])
-    assert re.findall(r"\b((?:Figure|Table|Listing) \d+):", text) == labels
-    assert in_order(numbers, text), numbers
-    return headings, labels, numbers
+    captions = list(re.finditer(r"\b((?:Figure|Table|Listing) \d+):", text))
+    assert by_kind([c.group(1) for c in captions]) == by_kind(labels)
+    ends = {c.group(1): (captions[i + 1].start() if i + 1 < len(captions) else len(text))
+            for i, c in enumerate(captions)}
+    starts = {c.group(1): c.start() for c in captions}
+    for label, numbers in tables:
+        window = text[starts[label]:ends[label]]
+        missing = [n for n in set(numbers) if window.count(n) < numbers.count(n)]
+        assert not missing, (label, missing)
+    return headings, labels, [n for _, numbers in tables for n in numbers]
 
 
 def test_html_and_pdf_of_the_report_agree(report_en):
