@@ -173,11 +173,11 @@ def build(ctx):
         *wrong_number(),
         Para(tr("The second article ends with a question for the reader: ",
                 "第二篇原文以一个留给读者的问题结尾："),
-             tr('"Consider an RNN with ReLU as its activation. How do vanishing and exploding '
-                'gradients show up, and what is fundamentally different from tanh?" ',
-                "“考虑一个使用 ReLU 作为激活函数的 RNN。请分析在这种情况下，"
-                "梯度消失和梯度爆炸问题会"
-                "如何表现？与使用 tanh 的 RNN 相比，其特性有何根本不同？”"),
+             tr('"Consider an RNN that uses ReLU (...) as its activation function. Analyse how '
+                'vanishing and exploding gradients show up in this case. Compared with an RNN '
+                'that uses tanh, what is fundamentally different about its behaviour?" ',
+                "“考虑一个使用ReLU（……）作为激活函数的RNN。请分析在这种情况下，梯度消失和梯度爆炸"
+                "问题会如何表现？与使用 tanh 的RNN相比，其特性有何根本不同？”"),
              Ref("sec:relu"), tr(" answers it.", "给出了解答。")),
         Heading(tr("The first article", "第一篇原文")),
         Para(Ref("tab:audit-one"), tr(" lists the claims of the first article.",

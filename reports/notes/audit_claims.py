@@ -48,6 +48,28 @@ WRONG = tr("wrong", "错误")
 IMPRECISE = tr("imprecise", "不严谨")
 
 
+class Sci(sp.Expr):
+    """mantissa × 10^exponent, written with × as the source article writes it (2.4 × 10^17)."""
+
+    def _latex(self, printer):
+        mantissa, exponent = self.args
+        return rf"{printer._print(mantissa)} \times 10^{{{printer._print(exponent)}}}"
+
+
+class Approx(sp.Expr):
+    """``lhs ≈ rhs`` (SymPy has no approximate relation)."""
+
+    def _latex(self, printer):
+        return rf"{printer._print(self.args[0])} \approx {printer._print(self.args[1])}"
+
+
+class TanhPrime(sp.Function):
+    """tanh'(z), the derivative of tanh as the second article writes it."""
+
+    def _latex(self, printer):
+        return rf"\tanh'\left({printer._print(self.args[0])}\right)"
+
+
 def power(base, exponent=100):
     """base^exponent as an unevaluated SymPy power (0.5^{100})."""
     return sp.Pow(sp.Float(base, 2), exponent, evaluate=False)
@@ -67,10 +89,25 @@ def article_two():
     s3 = tr("3", "第 3 节")
     s4 = tr("4", "第 4 节")
     return [
-        Claim("seed003", s3, _power_quote("0.5", 7.9e-31), 7.9e-31, (num(half, 6),), half,
+        Claim("seed003", tr("2", "第 2 节"),
+              (OPEN, tr("The norm of a matrix product: its long-run behaviour (as the number of "
+                        "factors goes to infinity) is completely determined by the spectral "
+                        "radius or the largest singular value of the matrix.",
+                        "一个矩阵连乘积的范数，其长期行为（当连乘次数趋向无穷时）完全由该矩阵的谱半径"
+                        "（spectral radius）或最大奇异值（largest singular value）决定。"),
+               CLOSE),
+              None, (Math(sp.Eq(sp.Symbol("rho"), rho)), ", ", Math(sp.Eq(SIGMA, sp.Float(
+                  float(sigma), 4)))), float(rho), IMPRECISE,
+              (tr("the spectral radius decides (Gelfand's formula); the largest singular value "
+                  "only bounds. For the matrix of ", "起决定作用的是谱半径（Gelfand 公式）；"
+                  "最大奇异值只给出上界。对于"), Ref("tab:transient"),
+               tr(" the products vanish although the largest singular value exceeds 1.",
+                  " 中的矩阵，尽管最大奇异值大于 1，乘积仍趋于零。"))),
+        Claim("seed003", s3, _power_quote("0.5", 7.9, -31), 7.9e-31, (num(half, 6),), half,
               CORRECT, (tr("the exact value rounds to the quoted one.",
                            "精确值四舍五入后与原文一致。"),)),
-        Claim("seed003", s3, _power_quote("1.5", 2.4e17), 2.4e17, (num(three_halves, 6),),
+        Claim("seed003", s3, _power_quote("1.5", 2.4, 17, large=False), 2.4e17,
+              (num(three_halves, 6),),
               three_halves, WRONG,
               (tr("the true value is ", "真值约为 "), num(three_halves, 3),
                tr(f"; the quoted number is {off} percent too small. The conclusion (the "
@@ -88,19 +125,12 @@ def article_two():
                   "的导数，它在 0 以外都小于 1，因此有输入时梯度仍会消失。"),)),
         Claim("seed003", s4, (OPEN, tr("For the common activation tanh, the derivative is ",
                                        "对于常用的激活函数 tanh，其导数 "),
-                              Math(sp.Eq(derive.dphi(Z), tanh.dphi)),
+                              Math(sp.Eq(TanhPrime(Z), tanh.dphi)),
                               tr(", hence ", "，因此 "), Math(sp.Eq(derive.gamma_phi, 1)),
                               tr(".", "。"), CLOSE),
               1.0, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)),), float(tanh.gamma), CORRECT,
               (tr("SymPy derives the supremum of ", "SymPy 求得 "), Math(tanh.dphi),
                tr(", reached at z = 0.", " 的上确界，在 z = 0 处取到。"))),
-        Claim("seed003", s4, (OPEN, tr("For tanh, this means that as long as the largest "
-                                       "singular value of ", "对于 tanh，这意味着只要 "),
-                              Math(W_HH), tr(" is below 1, the gradient must vanish.",
-                                             " 的最大奇异值小于1，梯度就必然消失。"), CLOSE),
-              None, (Math(sp.Le(derive.norm(step("j", "i")), SIGMA ** (J_ - I_))),), None, CORRECT,
-              (tr("the bound goes to 0 as j - i grows; the condition is sufficient for "
-                  "vanishing.", "当 j - i 增大时上界趋于 0；该条件是梯度消失的充分条件。"),)),
         Claim("seed003", s4, (OPEN, tr("For tanh, this means that if the largest singular value "
                                        "of ", "对于 tanh，这意味着如果 "),
                               Math(W_HH), tr(" is above 1, there is a risk of exploding "
@@ -111,29 +141,25 @@ def article_two():
               tr("correct as a risk", "作为“风险”是正确的"),
               (tr("saturation can still make the gradient vanish, as ", "饱和仍可能使梯度消失，见"),
                Ref("fig:gain-sweep"), tr(" shows.", "。"))),
-        Claim("seed003", tr("2", "第 2 节"),
-              (OPEN, tr("The norm of a matrix product: its long-run behaviour (as the number of "
-                        "factors goes to infinity) is completely determined by the spectral "
-                        "radius or the largest singular value of the matrix.",
-                        "一个矩阵连乘积的范数，其长期行为（当连乘次数趋向无穷时）完全由该矩阵的谱半径"
-                        "（spectral radius）或最大奇异值（largest singular value）决定。"),
-               CLOSE),
-              None, (Math(sp.Eq(sp.Symbol("rho"), rho)), ", ", Math(sp.Eq(SIGMA, sp.Float(
-                  float(sigma), 4)))), float(rho), IMPRECISE,
-              (tr("the spectral radius decides (Gelfand's formula); the largest singular value "
-                  "only bounds. For the matrix of ", "起决定作用的是谱半径（Gelfand 公式）；"
-                  "最大奇异值只给出上界。对于"), Ref("tab:transient"),
-               tr(" the products vanish although the largest singular value exceeds 1.",
-                  " 中的矩阵，尽管最大奇异值大于 1，乘积仍趋于零。"))),
+        Claim("seed003", s4, (OPEN, tr("For tanh, this means that as long as the largest "
+                                       "singular value of ", "对于 tanh，这意味着只要 "),
+                              Math(W_HH), tr(" is below 1, the gradient must vanish.",
+                                             " 的最大奇异值小于1，梯度就必然消失。"), CLOSE),
+              None, (Math(sp.Le(derive.norm(step("j", "i")), SIGMA ** (J_ - I_))),), None, CORRECT,
+              (tr("the bound goes to 0 as j - i grows; the condition is sufficient for "
+                  "vanishing.", "当 j - i 增大时上界趋于 0；该条件是梯度消失的充分条件。"),)),
     ]
 
 
-def _power_quote(base, claimed):
-    """The quoted sentence of section 3: w = base, T = 100, w^T = base^100 about ``claimed``."""
-    return (OPEN, tr(f"Let w = {base}. When T is large, for example T = 100, then ",
-                     f"令 w = {base}。当 T 很大时，例如 T=100，则 "),
-            Math(sp.Eq(w ** T, power(float(base)), evaluate=False)),
-            tr(" is approximately ", " ≈ "), num(claimed, 2), tr(".", "。"), CLOSE)
+def _power_quote(base, mantissa, exponent, large=True):
+    """The quoted sentence of section 3: w = base, T = 100, w^T = base^100 ≈ mantissa × 10^exponent
+    (the vanishing case says "when T is large, for example T = 100", the exploding one does not)."""
+    when = (tr("When T is large, for example T = 100, then ", "当 T 很大时，例如 T=100，则 ")
+            if large else tr("When T = 100, ", "当 T=100 时，"))
+    value = Approx(sp.Eq(w ** T, power(float(base)), evaluate=False),
+                   Sci(sp.Float(mantissa, 2), sp.Integer(exponent)))
+    return (OPEN, tr(f"Let w = {base}. ", f"令 w = {base}。"), when, Math(value), tr(".", "。"),
+            CLOSE)
 
 
 def article_one():

@@ -27,11 +27,20 @@ def bound_claims():
     one_step = derive.norm(step("t", "t-1"))
     return [
         Claim("seed000", tr("3.2", "第 3.2 节"),
+              (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
+                        "below 1 over most of the range.",
+                        "当激活函数 f 是tanh或sigmoid时,它们的导数在大部分区间都小于1。"), CLOSE),
+              None, (Math(sp.Le(sigmoid.dphi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
+              float(sigmoid.gamma), CORRECT,
+              (tr("the derivative of tanh is below 1 except at z = 0, and that of the sigmoid "
+                  "is at most ", "tanh 的导数除 z = 0 外都小于 1；sigmoid 的导数处处不超过 "),
+               Math(sigmoid.gamma), tr(" everywhere.", "。"))),
+        Claim("seed000", tr("3.2", "第 3.2 节"),
               (OPEN, tr("Specifically, suppose the derivative of the activation is below some "
                         "constant c < 1 on some interval; then for large enough t we have ",
                         "具体来说,假设激活函数的导数在某个区间内都小于某个常数 c < 1,"
                         "那么对于足够大的时间步 t,我们有:"), Math(sp.Le(one_step, C ** t)),
-               tr(".", "。"), CLOSE),
+               tr(".", ""), CLOSE),
               None, (Math(sp.Le(one_step, C)),), None, WRONG,
               (tr("one step is bounded by c, not by ", "单步的界是 c，而不是 "), Math(C ** t),
                tr("; only the product of t steps is bounded by ", "；只有 t 步的连乘积才以 "),
@@ -41,22 +50,13 @@ def bound_claims():
                         "constant c > 1 on some interval; then for large enough t we have ",
                         "具体来说,假设激活函数的导数在某个区间内都大于某个常数 c > 1,"
                         "那么对于足够大的时间步 t,我们有:"),
-               Math(sp.Ge(one_step, C ** t)), tr(".", "。"), CLOSE),
+               Math(sp.Ge(one_step, C ** t)), tr(".", ""), CLOSE),
               None, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)), tr(" (tanh), ", "（tanh），"),
                      Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
               float(tanh.gamma), tr("wrong twice", "两处错误"),
               (tr("the factor of one step is c, not ", "单步因子是 c 而不是 "), Math(C ** t),
                tr("; and the derivatives of tanh and of the sigmoid never exceed 1.",
                   "；而且 tanh 和 sigmoid 的导数从不超过 1。"))),
-        Claim("seed000", tr("3.2", "第 3.2 节"),
-              (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
-                        "below 1 over most of the range.",
-                        "当激活函数 f 是tanh或sigmoid时,它们的导数在大部分区间都小于1。"), CLOSE),
-              None, (Math(sp.Le(sigmoid.dphi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
-              float(sigmoid.gamma), CORRECT,
-              (tr("the derivative of tanh is below 1 except at z = 0, and that of the sigmoid "
-                  "is at most ", "tanh 的导数除 z = 0 外都小于 1；sigmoid 的导数处处不超过 "),
-               Math(sigmoid.gamma), tr(" everywhere.", "。"))),
     ]
 
 
@@ -66,20 +66,12 @@ def example_claims():
     sec4 = tr("4", "第 4 节")
     h_T, h_1, h_k = (sp.Symbol(f"h_{{{i}}}") for i in ("T", 1, "k"))
     chain = sp.Eq(sp.Derivative(h_T, W_HH, evaluate=False),
-                  sp.Product(step("k", "k-1"), (K, 2, T))
-                  * sp.Derivative(h_1, W_HH, evaluate=False))
+                  sp.Mul(step("T", "T-1"), step("T-1", "T-2"), sp.Symbol(r"\cdots"), step(2, 1),
+                         sp.Derivative(h_1, W_HH, evaluate=False), evaluate=False),
+                  evaluate=False)
     total = sp.Sum(step("T", "k") * sp.Derivative(h_k, W_HH, evaluate=False), (K, 1, T))
     return [
-        Claim("seed000", sec4,
-              (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), ...",
-                        "由于tanh函数的导数在 (-1, 1) 区间内,……"), CLOSE),
-              None, (Math(sp.Contains(tanh.dphi, sp.Interval.Lopen(0, 1), evaluate=False)),),
-              float(tanh.gamma), IMPRECISE,
-              (tr("the derivative is positive and equals ", "该导数恒为正，且在 z = 0 处等于 "),
-               Math(tanh.gamma), tr(" at z = 0.", "。"))),
-        Claim("seed000", sec4, (OPEN, Math(chain), CLOSE,
-                                tr(" (written here with a product sign)", "（此处用连乘符号书写）"
-                                                                          "")),
+        Claim("seed000", sec4, (OPEN, Math(chain), CLOSE),
               None, (Math(total),), None, WRONG,
               (tr("the chain keeps only the k = 1 term of the sum; ", "这条链只保留了求和中 k = 1 "
                   "的一项；"), Math(W_HH),
@@ -87,6 +79,13 @@ def example_claims():
                   "is the direct dependence of step k on the weights).",
                   " 在每一步都被使用，因此每一步都贡献一项"
                   "（第二个因子是第 k 步对权重的直接依赖）。"))),
+        Claim("seed000", sec4,
+              (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), ...",
+                        "由于tanh函数的导数在 (-1, 1) 区间内,……"), CLOSE),
+              None, (Math(sp.Contains(tanh.dphi, sp.Interval.Lopen(0, 1), evaluate=False)),),
+              float(tanh.gamma), IMPRECISE,
+              (tr("the derivative is positive and equals ", "该导数恒为正，且在 z = 0 处等于 "),
+               Math(tanh.gamma), tr(" at z = 0.", "。"))),
         Claim("seed000", sec4,
               (OPEN, tr("For example, if we use ReLU as the activation, its derivative is 1 on "
                         "the positive range and 0 on the negative range. In this case the "
