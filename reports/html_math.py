@@ -23,8 +23,14 @@ _UNESCAPE_RE = re.compile("|".join(re.escape(key) for key in _UNESCAPE))
 
 
 def mathml_tex(tex, display="inline"):
-    """LaTeX (as SymPy prints it) as one ``<math>`` element."""
-    return convert(tex, display=display)
+    """LaTeX (as SymPy prints it) as one ``<math>`` element.  Fences get no side spacing; in
+    inline math without fractions or matrices they do not stretch either (tanh(a), not
+    tanh ( a ))."""
+    out = convert(tex, display=display).replace('fence="true"',
+                                                 'fence="true" lspace="0" rspace="0"')
+    if display == "inline" and not re.search("<mtable|<mfrac", out):
+        out = out.replace('<mo stretchy="true" fence="true"', '<mo stretchy="false" fence="true"')
+    return out
 
 
 def mathml(expr, display="inline"):
@@ -81,12 +87,16 @@ def zh_chunk(core):
 
 def reason_html(step, lang="en"):
     """A step's reason as HTML: escaped text (translated for ``lang="zh"``) and MathML."""
-    out = []
-    for kind, chunk in reason_chunks(step):
+    out, chunks = [], list(reason_chunks(step))
+    while chunks:
+        kind, chunk = chunks.pop(0)
         if kind == "math":
             out.append(mathml_tex(chunk))
-        else:
-            out.append(html.escape(translate_chunk(chunk, lang), quote=False))
+            continue
+        text = html.escape(translate_chunk(chunk, lang), quote=False)
+        if "{math}" in text and chunks and chunks[0][0] == "math":   # the formula goes first
+            text = text.replace("{math}", mathml_tex(chunks.pop(0)[1]))
+        out.append(text)
     return "".join(out)
 
 

@@ -1,7 +1,8 @@
 """Chinese for the reasons of ``derive.derivation`` steps (the RNN for every activation and the
 gated cells), chunk by chunk: a reason is text with math between ``$``; each stripped text
 chunk is translated here, the math is kept.  The word order follows the English chunks, so
-each translation is written to read well around the math it sits between."""
+each translation is written to read well around the math it sits between; where Chinese puts
+the formula first, ``{math}`` in a translation stands for the math chunk that follows it."""
 
 REASONS_ZH = {
     "chain rule (gradients written as rows)": "链式法则（梯度写成行向量）",
@@ -40,7 +41,7 @@ REASONS_ZH = {
     "submultiplicativity of the norm": "范数的次乘性",
     "norm of a diagonal matrix": "对角矩阵的范数",
     "each": "每个",
-    "the largest singular value of": "最大奇异值：",
+    "the largest singular value of": "{math} 的最大奇异值",   # {math}: the formula after it
     "the bound for this RNN over": "此 RNN 的上界，经过",
     "steps": "步",
     "sufficient for vanishing": "梯度消失的充分条件",

@@ -24,7 +24,7 @@ div.learn p, div.takeaway p { margin: .2em 0; }
 math[display="block"] { margin: .6em 0; overflow-x: auto; overflow-y: hidden; }
 div.display { overflow-x: auto; }
 table { border-collapse: collapse; margin: 1em auto; }
-table.data { border-top: 2px solid #000; border-bottom: 2px solid #000; }
+table.data { border-top: 2px solid #000; border-bottom: 2px solid #000; min-width: 70%; }
 table.data thead th { border-bottom: 1px solid #000; }
 table.data th, table.data td { padding: .25em .7em; vertical-align: top; }
 div.table-wrap { overflow-x: auto; }
@@ -42,6 +42,12 @@ figure img { max-width: 100%; height: auto; }
 figcaption, table caption { font-size: .93em; }
 figcaption { text-align: left; margin-top: .4em; }
 span.label { font-weight: bold; }
+span.nobr { white-space: nowrap; }
+blockquote { margin: 1em 0; padding: .3em 1em; border-left: 3px solid #bbb; color: #333;
+  font-style: italic; background: #fafafa; }
+blockquote p { margin: .3em 0; }
+html[lang="zh-Hans"] em, html[lang="zh-Hans"] blockquote, html[lang="zh-Hans"] p.subtitle
+{ font-style: normal; }   /* no slanted CJK */
 code, pre { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .88em; }
 pre { background: #f7f7f7; border: 1px solid #ddd; padding: .6em .8em; overflow-x: auto;
   line-height: 1.4; }

@@ -13,17 +13,25 @@ class Reference:
     venue: str
     url: str = ""
     original: str = ""   # the title in its own script (Chinese), shown in the HTML only
+    authors_zh: str = ""   # the entry in Chinese (the Chinese HTML), where it differs: authors,
+    title_zh: str = ""     # title as printed (with 《》 where it is a title) and venue
+    venue_zh: str = ""
 
 
 REFERENCES = {
     "seed000": Reference("anonymous", None, "Why RNN gradients vanish and explode",
                          "article in Chinese, with a Python listing; the first source article "
-                         "of these notes", original="RNN梯度消失和梯度爆炸的原因"),
+                         "of these notes", original="RNN梯度消失和梯度爆炸的原因",
+                         authors_zh="佚名", title_zh="《RNN梯度消失和梯度爆炸的原因》",
+                         venue_zh="中文文章，附 Python 代码；本讲义的第一篇原文"),
     "seed003": Reference("anonymous", None,
                          "untitled; it opens by announcing a rigorous analysis of the root of "
                          "the long-term dependency problem, vanishing and exploding gradients",
                          "article in Chinese; the second source article of these notes",
-                         original="长期依赖问题的根源——梯度消失与梯度爆炸"),
+                         authors_zh="佚名",
+                         title_zh="无标题；开篇语：“……深入剖析循环神经网络（RNN）中长期依赖问题的"
+                                  "根源——梯度消失与梯度爆炸。”",
+                         venue_zh="中文文章；本讲义的第二篇原文"),
     "hochreiter1991": Reference("S. Hochreiter", 1991,
                                 "Untersuchungen zu dynamischen neuronalen Netzen",
                                 "Diploma thesis, Technische Universität München"),

@@ -14,6 +14,8 @@ from reports.html_math import mathml, mathml_tex, reason_html
 from reports.html_style import CSS, HTML_LANG, WORDS
 
 _IMAGE_TYPES = (("png", "image/png"), ("svg", "image/svg+xml"))
+_FULL_WIDTH = "，。；：、！？（）《》“”‘’【】"
+_CLOSING = "，。；：、！？）》”’】.,;:)"   # punctuation that may not start a line
 _ALIGN = {"l": "left", "c": "center", "r": "right"}
 
 
@@ -38,19 +40,34 @@ class _Html:
 
     # -- inline -------------------------------------------------------------------------
     def inline(self, parts):
-        out = []
-        for part in parts if isinstance(parts, tuple) else (parts,):
-            shown = self.part(part)
-            if isinstance(part, doc.Cite) and out and out[-1][-1:].isspace():
-                shown = shown.lstrip("\u00a0")   # "text [1]", not "text  [1]"
-            out.append(shown)
+        parts = parts if isinstance(parts, tuple) else (parts,)
+        out = [self.part(part) for part in parts]
+        for i, part in enumerate(parts):
+            if isinstance(part, doc.Cite):
+                out[i] = self.cite_spacing(out[i], out[i - 1] if i else "",
+                                           out[i + 1] if i + 1 < len(out) else "")
+        for i, part in enumerate(parts):
+            if isinstance(part, doc.Math):
+                _glue(out, i)
         return "".join(out)
+
+    def cite_spacing(self, shown, before, after):
+        """"text [1]", not "text  [1]"; in Chinese no space next to full-width punctuation
+        and a space between [n] and a following Chinese character."""
+        if before[-1:].isspace() or (self.lang == "zh" and before[-1:] in _FULL_WIDTH):
+            shown = shown.lstrip("\u00a0")
+        if self.lang == "zh" and _is_cjk(after[:1]):
+            shown += " "
+        return shown
 
     def part(self, part):
         if isinstance(part, str):
             return _esc(part)
         if isinstance(part, doc.Text):
-            return _esc(part(self.lang))
+            text = part(self.lang)
+            if self.lang == "zh" and text.lstrip()[:1] in _FULL_WIDTH:
+                text = text.lstrip()   # "x，" not "x ，": no line may start with "，"
+            return _esc(text)
         if isinstance(part, doc.Math):
             return mathml(part.expr)
         if isinstance(part, doc.Code):
@@ -90,10 +107,14 @@ class _Html:
         return getattr(self, "block_" + type(block).__name__.lower())(block)
 
     def block_para(self, block):
+        if len(block.parts) == 1 and isinstance(block.parts[0], doc.Emph):   # a quotation
+            return f"<blockquote><p>{self.inline(block.parts[0].parts)}</p></blockquote>\n"
         return f"<p>{self.inline(block.parts)}</p>\n"
 
     def block_heading(self, block):
-        return f'<h4 class="run-in">{_esc(block.title(self.lang))}</h4>\n'
+        title = block.title(self.lang)
+        title = title.rstrip("。") if self.lang == "zh" else title   # "LSTM", not "LSTM。"
+        return f'<h4 class="run-in">{_esc(title)}</h4>\n'
 
     def block_display(self, block):
         tex = ", \\qquad ".join(latex(expr) for expr in block.exprs)
@@ -123,12 +144,17 @@ class _Html:
                   for a, w in zip(align, widths, strict=True)]
         head = "".join(f"<th{s}>{self.inline(c)}</th>" for s, c in zip(styles, block.header,
                                                                         strict=True))
-        body = "".join("<tr>" + "".join(f"<td{s}>{self.inline(c)}</td>"
+        body = "".join("<tr>" + "".join(f"<td{self.nowrap(s, c)}>{self.inline(c)}</td>"
                                         for s, c in zip(styles, row, strict=True)) + "</tr>\n"
                        for row in block.rows)
         return (f'<div class="table-wrap"><table class="data" id="{_esc(block.label)}">\n<caption>'
                 f'{self.label("table", block.label)}{self.inline(block.caption)}</caption>\n'
                 f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table></div>\n")
+
+    def nowrap(self, style, cell):
+        """A short Chinese label ("第 3 节") is not broken over lines."""
+        short = (isinstance(cell, doc.Text) and self.lang == "zh" and len(cell("zh")) <= 8)
+        return style[:-1] + ';white-space:nowrap"' if short else style
 
     def block_figure(self, block):
         uri = figure_uri(self.figure_dir, block.stem)
@@ -178,8 +204,12 @@ class _Html:
     def entry(self, key):
         ref = self.document.references[key]
         year = self.words["undated"] if ref.year is None else str(ref.year)
-        original = (f' ({self.words["original"]}: <span lang="zh-Hans">{_esc(ref.original)}'
-                    "</span>)" if ref.original else "")
+        if self.lang == "zh" and ref.title_zh:   # a Chinese entry: no slanted title
+            return (f'<li id="ref-{_esc(key)}">{_esc(ref.authors_zh or ref.authors)}（{year}）. '
+                    f"{_esc(ref.title_zh)}. {_esc(ref.venue_zh or ref.venue)}。</li>\n")
+        left, colon, right = ("（", "：", "）") if self.lang == "zh" else (" (", ": ", ")")
+        original = (f'{left}{self.words["original"]}{colon}<span lang="zh-Hans">'
+                    f"{_esc(ref.original)}</span>{right}" if ref.original else "")
         url = f' <a href="{_esc(ref.url)}">{_esc(ref.url)}</a>' if ref.url else ""
         return (f'<li id="ref-{_esc(key)}">{_esc(ref.authors)} ({year}). '
                 f"<em>{_esc(ref.title)}</em>{original}. {_esc(ref.venue)}.{url}</li>\n")
@@ -193,6 +223,24 @@ class _Html:
                   for s in appendices]
         return (f'<nav class="toc">\n<h2>{self.words["contents"]}</h2>\n<ol>\n'
                 + "".join(items) + "</ol>\n</nav>\n")
+
+
+def _is_cjk(char):
+    return bool(char) and ("\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf")
+
+
+def _glue(out, i):
+    """Keep the closing punctuation after inline math ``out[i]`` on the math's line: the math
+    and that punctuation (from the following chunks) go into one unbreakable span."""
+    tail, j = "", i + 1
+    while j < len(out):
+        run = len(out[j]) - len(out[j].lstrip(_CLOSING))
+        tail, out[j] = tail + out[j][:run], out[j][run:]
+        if out[j]:
+            break
+        j += 1
+    if tail:
+        out[i] = f'<span class="nobr">{out[i]}{tail}</span>'
 
 
 def _continued(tex):

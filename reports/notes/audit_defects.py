@@ -26,7 +26,7 @@ DEFECTS = (
       tr(" with its own weights. That is a deep feed-forward network, not a recurrent one: "
          "an RNN shares one recurrent matrix across all steps, and its gradient is the sum "
          "of the contributions of all steps.",
-         "及其自己的权重。这是一个深层前馈网络，而不是循环网络：RNN 在所有时间步共享同一个循环"
+         " 及其自己的权重。这是一个深层前馈网络，而不是循环网络：RNN 在所有时间步共享同一个循环"
          "权重矩阵，其梯度是所有时间步贡献之和。"))),
     (("tanh_deriv(self.h)",),
      (Code("tanh_deriv"), tr(" is applied to the output h = tanh(a), so it computes ",
@@ -69,7 +69,7 @@ def defect_items():
     """The defects as list items, each opened by its line numbers ("Lines 25-27: ...")."""
     items = []
     for lines, (_, text) in zip(defect_lines(), DEFECTS, strict=True):
-        numbers = ", ".join(str(n) for n in lines)
+        numbers = tr(", ".join(str(n) for n in lines), "、".join(str(n) for n in lines))
         word = tr("Line " if len(lines) == 1 else "Lines ", "第 ")
         items.append((word, numbers, tr(": ", " 行："), *text))
     return tuple(items)

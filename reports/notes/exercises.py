@@ -101,8 +101,8 @@ def sigmoid_gamma():
                                                                        "导数在那里取最大值 "),
                  Math(top), tr(". The sigmoid therefore shrinks a gradient at least fourfold at "
                                "every step, whatever the input.",
-                               "。因此无论输入如何，sigmoid 在每一步都至少把梯度缩小为"
-                               "四分之一。"))], \
+                               "。因此无论输入如何，sigmoid 每一步都把梯度至少缩小到"
+                               "原来的四分之一。"))], \
         {"exercise_sigmoid_gamma": str(top)}
 
 
@@ -120,7 +120,7 @@ def forget_half_life():
                     "在 LSTM 中，细胞状态每一步都乘以遗忘门 "), Cite("hochreiter1997", "gers2000"),
                  tr(". With inputs and recurrent weights switched off, the gate is the sigmoid "
                     "of its bias b. After how many steps has the gradient along the cell state "
-                    "halved?", "。若关闭输入和循环权重，遗忘门就等于其偏置 b 的 sigmoid 值。"
+                    "halved?", "。若输入和循环权重均为零，遗忘门就等于其偏置 b 的 sigmoid 值。"
                     "沿细胞状态传播的梯度经过多少步会减半？")),
             solution(tr("The gradient is the gate's value to the power T; setting it equal to "
                         "the fraction r and solving for T, SymPy gives",

@@ -71,10 +71,10 @@ def indrnn_blocks():
     u, z = sp.Symbol("u_i", real=True), sp.Symbol("z")
     return (
         Heading(tr("IndRNN.", "IndRNN。")),
-        Para(tr("The independently recurrent network (IndRNN) of ", "独立循环神经网络（IndRNN，"),
+        Para(tr("The independently recurrent network (IndRNN) of ", "独立循环神经网络（IndRNN）"),
              Cite("li2018"),
              *say(" replaces the recurrent matrix by a vector $u$: each unit feeds back only "
-                  "its own previous value, ", "）用一个向量 $u$ 代替循环矩阵：每个单元只把自己"
+                  "its own previous value, ", "用一个向量 $u$ 代替循环矩阵：每个单元只把自己"
                   "上一步的值反馈给自己，逐个单元为 "),
              Math(sp.Eq(sp.Symbol("h'"), PHI(sp.Symbol("a") + sp.Symbol("u") * sp.Symbol("h")))),
              *say(" per unit, where $a$ is the unit's entry of the input channel ",
@@ -97,7 +97,8 @@ def indrnn_blocks():
              tr(", and a unit with ", "；而 "), Math(sp.Gt(sp.Abs(u), 1)),
              *say(" can explode. Each unit has its own regime, set by one number $u_i$, which "
                   "the training can keep near 1.",
-                  " 的单元则可能爆炸。每个单元有自己的区间，只由一个数 $u_i$ 决定，训练时可以"
+                  " 的单元则可能爆炸。每个单元的梯度是消失还是爆炸，由它自己的一个数 $u_i$ 决定，"
+                  "训练时可以"
                   "把它保持在 1 附近。")),
     )
 
@@ -112,8 +113,8 @@ def build(ctx):
                 "long a gradient survives, and why the IndRNN's diagonal recurrence makes "
                 "each unit's regime a single number.",
                 "LSTM 与 GRU 如何增加一条单步雅可比矩阵为门值对角矩阵的路径（恒定误差传送带），"
-                "遗忘门偏置如何决定梯度能保持多久，以及 IndRNN 的对角循环为何使每个单元的"
-                "区间只取决于一个数。"),)
+                "遗忘门偏置如何决定梯度能保持多久，以及 IndRNN 的对角循环为何使每个单元是消失"
+                "还是爆炸只取决于一个数。"),)
     takeaway = (tr("Gates do not remove the product of Jacobians; they add a diagonal path whose "
                    "factors the network can hold near 1. With PyTorch's default weights the "
                    "LSTM with a large forget bias loses far fewer decades per step than the "
@@ -131,9 +132,9 @@ def gru_blocks():
                  if t.has(sp.KroneckerDelta))
     return (
         Heading(tr("GRU.", "GRU。")),
-        Para(tr("The gated recurrent unit (GRU) of ", "门控循环单元（GRU，"),
+        Para(tr("The gated recurrent unit (GRU) of ", "门控循环单元（GRU）"),
              Cite("cho2014"),
-             *say(" carries only $h$. PyTorch's ", "）只传递 $h$。PyTorch 的 "),
+             *say(" carries only $h$. PyTorch's ", "只传递 $h$。PyTorch 的 "),
              Code("nn.GRUCell"),
              *say(" stacks three gates in the order $r$ (reset), $z$ (update), $n$ (candidate; "
                   "its channel has an input part $n_x$ and a recurrent part $n_h$):",

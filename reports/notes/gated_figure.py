@@ -60,7 +60,7 @@ def figure(ctx, curves):
                tr("). What to see: every curve falls along a straight line (a constant number of "
                   "decades lost per step); the Elman cell falls fastest, and the LSTM falls the "
                   "slower the larger its forget bias.",
-                  "）。要看的是：每条曲线都近似一条直线（每步损失的数量级恒定）；Elman 单元下降"
+                  "）。请注意：每条曲线都近似一条直线（每步损失的数量级恒定）；Elman 单元下降"
                   "最快，LSTM 的遗忘门偏置越大，下降越慢。"))
     return Figure("fig:gated-cells", "gated_cells", caption)
 
@@ -99,7 +99,7 @@ def setup():
                   "step of the diagonal path alone, along the same trajectory (for the GRU "
                   "with the update gate ",
                   f" 生成。斜率是曲线在 $T$ = {cc.FIT_FROM} 到 {cc.T_MAX} 上的最小二乘斜率，"
-                  "单位为每步的数量级。传送带速率是只沿对角路径、在同一条轨迹上每步损失的数量级"
+                  "单位为每步的数量级。传送带衰减率是只沿对角路径、在同一条轨迹上每步损失的数量级"
                   "（对 GRU 用更新门 "), Math(SIGMA(sp.Symbol("z_z"))),
              *say(" in place of $f$):", " 代替 $f$）：")),
         Display(path, rate),
@@ -138,7 +138,7 @@ def findings(curves):
         parts += [tr("Each gated product decays more slowly than its carousel alone (compare "
                      "the slope with the carousel rate in ",
                      "每个门控乘积都比单独的传送带衰减得更慢（对比 "), Ref("tab:forget-bias"),
-                  tr("; for the GRU ", " 中的斜率与传送带速率；GRU 为 "),
+                  tr("; for the GRU ", " 中的斜率与传送带衰减率；GRU 为 "),
                   num(cc.slope(gru.log10_norm), 4), tr(" against ", " 对 "),
                   num(gru.carousel, 4),
                   *say("): the paths through $h$ and the weights add to the diagonal path "

@@ -137,18 +137,18 @@ def bias_table(curves):
                    float(curve.log10_norm[-1]))
         rows.append((Math(sp.Integer(curve.forget_bias)), Math(f))
                     + tuple(num(value, 4) for value in numbers))
-    header = (Math(B_F), Math(SIGMA(B_F)), tr("decimal", "小数"), Math(LOG10(SIGMA(B_F))),
-              tr("carousel rate", "传送带速率"), tr("slope", "斜率"),
-              (tr("at ", "在 "), Math(eq(T, T_max))))
+    header = (Math(B_F), Math(SIGMA(B_F)), tr("decimal", "十进制值"), Math(LOG10(SIGMA(B_F))),
+              tr("carousel rate", "传送带衰减率（每步 log10）"), tr("slope", "斜率"),
+              (tr("at ", ""), Math(eq(T, T_max)), tr("", " 时")))
     caption = (*say("The forget bias $b_f$ and the LSTM curves of ", "遗忘门偏置 $b_f$ 与 "),
                Ref("fig:gated-cells"),
                *say(". What to see: the larger $b_f$, the closer the gate value ",
-                    " 中的 LSTM 曲线。要看的是：$b_f$ 越大，门值 "), Math(SIGMA(B_F)),
+                    " 中的 LSTM 曲线。请注意：$b_f$ 越大，门值 "), Math(SIGMA(B_F)),
                tr(" is to 1, the slower the carousel loses decades per step (carousel rate, "
                   "log10 per step) and the slower the whole product decays (slope, log10 per "
                   f"step, fitted over T = {cc.FIT_FROM} to {cc.T_MAX}).",
                   " 越接近 1，传送带每步损失的"
-                  "数量级（传送带速率，每步的 log10）越小，整个乘积衰减得也越慢（斜率，每步的 "
+                  "数量级（传送带衰减率，每步的 log10）越小，整个乘积衰减得也越慢（斜率，每步的 "
                   f"log10，在 T = {cc.FIT_FROM} 到 {cc.T_MAX} 上拟合）。"))
     return Table("tab:forget-bias", caption, header, tuple(rows), "r" * len(header))
 
@@ -167,8 +167,8 @@ def lstm_blocks(curves):
              *say(" computes four gates in the order $i$ (input), $f$ (forget), $g$ "
                   "(candidate), $o$ (output); their weights are the row blocks of ",
                   " 按 $i$（输入门）、$f$（遗忘门）、$g$（候选值）、$o$（输出门）的顺序计算"
-                  "四个门，它们的权重是 "), Code("weight_ih"), ", ", Code("weight_hh"), ", ",
-             Code("bias_ih"), ", ", Code("bias_hh"),
+                  "四个门，它们的权重是 "), Code("weight_ih"), tr(", ", "、"), Code("weight_hh"),
+             tr(", ", "、"), Code("bias_ih"), tr(", ", "、"), Code("bias_hh"),
              *say(" in that order. Each gate reads a linear channel of the input $x$ ($m$ "
                   "entries) and the previous hidden state $h$:",
                   " 中依次排列的行块。每个门读取输入 $x$（$m$ 个分量）与上一步隐藏状态 $h$ 的"

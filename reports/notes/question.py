@@ -79,7 +79,7 @@ def opening():
              Cite("seed003"),
              tr(". Where these notes check a claim of either article, they quote it in "
                 "translation; you do not need the articles to follow the notes.",
-                "。本讲义在核验这两篇文章的论断时会引用其原文（附英译）；读者无需手头有原文。")),
+                "。本讲义在核验这两篇文章的论断时会直接引用原文；读者无需手头有原文。")),
     )
 
 
@@ -87,10 +87,10 @@ def model(forward):
     return (
         Heading(tr("The model", "模型")),
         Para(tr("A recurrent neural network (RNN) in the form of Elman",
-                "采用 Elman 形式的循环神经网络（RNN）"),
+                "我们采用 Elman 形式的循环神经网络（RNN）"),
              Cite("elman1990"),
              tr(" reads one input per time step and keeps a hidden state, a vector of ",
-                "每个时间步读入一个输入，并保存一个隐藏状态，即 "),
+                "：它在每个时间步读入一个输入，并保存一个隐藏状态，即 "),
              Math(notation.n), tr(" numbers. At step ", " 维向量。第 "), Math(k),
              tr(" it mixes the previous state and the input into the pre-activation ",
                 " 步把上一步的状态与输入混合成预激活 "), Math(sp.Symbol("a_k")),
@@ -129,7 +129,8 @@ def backpropagation(jacobian, backward):
         Steps(chain_rule()),
         Para(tr("The gradient with respect to the weights collects one such path for every step. "
                 "Written as a recursion that runs backwards from the last step (with ",
-                "对权重的梯度把每一步的这种路径都收集起来。写成从最后一步向前运行的递推（其中 "),
+                "对权重的梯度把每一步的这种路径都收集起来。写成从最后一步往回（反向）逐步计算的递推"
+                "（其中 "),
              Math(sp.Symbol("g_k")), tr(" and ", " 和 "), Math(sp.Symbol("delta_k")),
              tr(" the gradients of the loss with respect to ", " 分别是损失对 "),
              Math(sp.Symbol("h_k")), tr(" and ", " 和 "), Math(sp.Symbol("a_k")),
@@ -177,8 +178,8 @@ def build(ctx):
     learn = (tr("Why a long dependency is hard to learn for a recurrent network: the gradient "
                 "that carries it is a product of one Jacobian matrix per time step. You will "
                 "also meet the model and the notation used throughout.",
-                "为什么循环网络难以学习长距离依赖：承载它的梯度是每个时间步一个雅可比矩阵的乘积。"
-                "你还将认识贯穿全文的模型与符号。"),)
+                "为什么循环网络难以学习长距离依赖：决定能否学到这种依赖的梯度，是每个时间步一个雅可比"
+                "矩阵的乘积；本节还介绍全文使用的模型与符号。"),)
     takeaway = (tr("The gradient that links the end of a sequence to its start is the product of "
                    "the step Jacobians; whether its norm stays away from 0 and from infinity as ",
                    "把序列末尾与开头联系起来的梯度是单步雅可比矩阵之积；当 "), Math(derive.T),

@@ -56,18 +56,18 @@ def question():
     relu = sp.Eq(sp.Function("varphi")(z), sp.Max(0, z), evaluate=False)
     step = partial("h_k", "h_{k-1}")
     return (
-        Para(tr("The second source article", "第二篇源文章"), Cite("seed003"),
+        Para(tr("The second source article", "第二篇原文"), Cite("seed003"),
              tr(" closes with an exercise (translated here from the Chinese):",
                 "以一道思考题结尾（原文如下）：")),
         Para(Emph(tr("Question: consider an RNN that uses ReLU (Rectified Linear Unit, ",
                      "问题：考虑一个使用ReLU（Rectified Linear Unit, "), Math(relu),
                   tr(") as its activation function. Analyse how the vanishing and exploding "
                      "gradient problems show themselves in this case. Compared with an RNN that "
-                     "uses tanh, what is fundamentally different about its behaviour? Hint: "
-                     "analyse the properties of the derivative of ReLU and their effect on the "
-                     "structure of the Jacobian ",
+                     "uses tanh, what is fundamentally different about its behaviour?",
                      "）作为激活函数的RNN。请分析在这种情况下，梯度消失和梯度爆炸问题会如何表现？"
-                     "与使用 tanh 的RNN相比，其特性有何根本不同？提示：分析ReLU函数的导数特性"
+                     "与使用 tanh 的RNN相比，其特性有何根本不同？"))),
+        Para(Emph(tr("Hint: analyse the properties of the derivative of ReLU and their effect "
+                     "on the structure of the Jacobian ", "提示：分析ReLU函数的导数特性"
                      "及其对雅可比矩阵 "), Math(step), tr(".", " 结构的影响。"))),
         Para(tr("The article leaves the exercise open. Here is the answer, with every formula "
                 "derived by SymPy and every number computed.",
@@ -80,7 +80,7 @@ def jacobian():
     act = derive.activation("relu")
     J = derive.step_jacobian(derive.RNN(2, activation="relu"), 1, local=True)
     return (
-        Heading(tr("The step Jacobian", "步雅可比矩阵")),
+        Heading(tr("The step Jacobian", "单步雅可比矩阵")),
         Para(tr("SymPy derives the derivative of ReLU as ", "SymPy 推导出 ReLU 的导数为 "),
              Math(sp.Eq(dphi(z), act.dphi, evaluate=False)),
              tr(": it is either 0 or exactly 1, never in between, and its gain is ",
@@ -112,8 +112,8 @@ def regimes(grow, dead):
 def explode_paragraph(grow):
     w = sp.Symbol("w")
     return Para(tr("Since the slopes are 1 on active units, the product of step Jacobians is the "
-                "product of the restrictions of ", "由于激活单元上的斜率都是 1，步雅可比矩阵的乘积"
-                "就是 "), Math(sp.Symbol("W_hh")),
+                "product of the restrictions of ", "由于激活单元上的斜率都是 1，单步雅可比矩阵的"
+                "乘积就是 "), Math(sp.Symbol("W_hh")),
              tr(" to the units active at each step, and it explodes when the product of those "
                 "restrictions grows. For one unit, ", " 在每一步激活单元上的限制的乘积；"
                 "当这些限制的乘积增大时，梯度就爆炸。"
@@ -123,7 +123,7 @@ def explode_paragraph(grow):
                                                            sp.Symbol("x_t"), evaluate=False)),
                         evaluate=False)),
              tr(", with ", "，取 "), Math(sp.Eq(w, sp.Float(W_RELU, 2))),
-             tr(", a positive drive ", "、正驱动 "),
+             tr(", a positive drive ", "、正的常数输入 "),
              Math(sp.Eq(sp.Symbol("x_t"), sp.Float(0.5, 1))),
              tr(" and ", " 和 "),
              Math(sp.Eq(sp.Symbol("h_0"), 1)),
@@ -148,7 +148,7 @@ def dead_paragraph(dead):
                 "positive contributes exactly 0, and when every unit on a path is inactive the "
                 "path is cut. The same weight with drive ",
                 "梯度还会以一种新的方式消失：预激活值不为正的单元贡献恰好为 0，当一条路径上的单元都"
-                "未激活时，这条路径就被切断。同样的权重，驱动为 "),
+                "未激活时，这条路径就被切断。同样的权重，输入为 "),
              Math(sp.Eq(sp.Symbol("x_t"), -1)), tr(" and ", " 且 "),
              Math(sp.Eq(sp.Symbol("h_0"), -1)),
              tr(" gives a unit that is dead from the first step on, and the gradient is exactly "
@@ -173,7 +173,7 @@ def irnn(product):
              tr(". Then every step Jacobian is the identity on the active units, so along "
                 "active paths the gradient neither vanishes nor explodes. SymPy confirms it "
                 "exactly for two units, ", " 开始训练 ReLU 循环神经网络。"
-                                             "这样每个步雅可比矩阵在激活"
+                                             "这样每个单步雅可比矩阵在激活"
                 "单元上都是单位矩阵，因此沿着激活路径梯度既不消失也不爆炸。"
                 "SymPy 对两个单元、"),
              Math(sp.Eq(sp.MatrixSymbol("h_0", 2, 1), sp.Matrix([1, 1]), evaluate=False)),
@@ -199,7 +199,7 @@ def answer():
                 "while an inactive unit cuts the gradient to exactly 0.",
                 " 原样传递梯度，所以爆炸与消失像线性循环神经网络那样只取决于权重；而未激活的单元把"
                 "梯度精确地切断为 0。")),
-        Para(tr("The first source article", "第一篇源文章"), Cite("seed000"),
+        Para(tr("The first source article", "第一篇原文"), Cite("seed000"),
              tr(" puts the blame on ReLU itself: it claims that an activation whose derivative "
                 "exceeds 1 on some interval makes the gradient explode, and that ReLU, with "
                 "derivative 1 for positive inputs and 0 for negative ones, may let the gradient "
@@ -220,7 +220,7 @@ def build(ctx):
     blocks = (*question(), *jacobian(), *regimes(grow, dead), *irnn(product), *answer())
     learn = (tr("The exercise the second source article leaves open, what happens to the "
                 "gradient of a ReLU RNN, and its answer: no saturation, explosion decided by the "
-                "weights, and exact zeros from dead units.", "第二篇源文章留下的思考题"
+                "weights, and exact zeros from dead units.", "第二篇原文留下的思考题"
                 "（ReLU 循环神经网络的梯度会怎样）及其解答：没有饱和，爆炸由权重决定，"
                 "死亡单元给出精确的零。"),)
     takeaway = (tr("ReLU removes saturation but not the problem: its Jacobians are the recurrent "

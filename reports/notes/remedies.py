@@ -118,9 +118,9 @@ def orthogonal_blocks(numbers):
                 "斜率为 1）。当输入为 "),
              Math(sp.Eq(sp.Symbol("x_k"), sp.Float(rn.DRIVE, 2) * sp.Symbol("epsilon_k"))),
              tr(" with standard normal noise, tanh saturates and the measured growth is ",
-                "（标准正态噪声）时，tanh 会饱和，测得的增长为每步 "),
+                "（标准正态噪声）时，tanh 会饱和，测得每步变化 "),
              num(numbers["log10_growth_per_step_tanh_driven"], 4),
-             tr(" decades per step, below 0: saturation (", " 个数量级，低于 0：饱和（"),
+             tr(" decades per step, below 0: saturation (", " 个数量级（为负，即衰减）：饱和（"),
              Ref("sec:saturation"),
              tr(") still pulls the gradient down, whatever the initialisation.",
                 "）依然会把梯度往下拉，无论怎样初始化。")),
@@ -152,13 +152,13 @@ def build(ctx):
     more_blocks, more = remedies_more.blocks(ctx, orth)
     blocks = (Para(tr("Four remedies are in common use. For each we ask what it changes in the "
                       "product of step Jacobians, and show what rnngrad computes about it.",
-                      "常用的对策有四种。对每一种，我们都问：它改变了步雅可比矩阵乘积中的"
+                      "常用的对策有四种。对每一种，我们都问：它改变了单步雅可比矩阵乘积中的"
                       "什么？并给出 rnngrad 的计算结果。")),
               *clipping_blocks(clip), *orthogonal_blocks(orth), *more_blocks)
     learn = (tr("What gradient clipping, orthogonal or identity initialisation, gating and "
                 "residual connections each change in the product of step Jacobians, and what "
                 "they leave unchanged.",
-                "梯度裁剪、正交或单位矩阵初始化、门控以及残差连接，各自改变了步雅可比矩阵乘积中"
+                "梯度裁剪、正交或单位矩阵初始化、门控以及残差连接，各自改变了单步雅可比矩阵乘积中"
                 "的什么，又有什么没有改变。"),)
     takeaway = (tr("Clipping only bounds the update; initialisation sets where the product "
                    "starts; gates and residual connections change the step Jacobian itself, "

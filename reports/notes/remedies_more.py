@@ -52,7 +52,7 @@ def residual_blocks(numbers):
               sp.Le(norm2(sp.Symbol("P_T")), (1 + gamma_phi * s) ** Tn))
     lo, hi = numbers["log10_bounds_residual"]
     return (
-        Heading(tr("Skip (residual) connections.", "跳跃（残差）连接。")),
+        Heading(tr("Skip (residual) connections.", "残差连接（跳跃连接）。")),
         Para(tr("A residual step adds the previous state to the update, as in the residual "
                 "networks of ", "残差步把上一步状态加到更新上，与 "), Cite("he2016"),
              tr(": ", " 的残差网络相同："),
@@ -134,7 +134,7 @@ def figure(ctx, orthogonal, residual):
         *say("; the linear RNN without input). What to see: the plain tanh RNN with small "
              "weights vanishes at once; an orthogonal $W_hh$ keeps the linear product at 1 but "
              "tanh saturation still pulls it down; the residual step stays near 1.",
-             "；线性 RNN 无输入）。要看的是：小权重的普通 tanh RNN 立即消失；正交的 $W_hh$ 使"
+             "；线性 RNN 无输入）。请注意：小权重的普通 tanh RNN 立即消失；正交的 $W_hh$ 使"
              "线性乘积保持为 1，但 tanh 的饱和仍把它往下拉；残差步则保持在 1 附近。"))
     return Figure("fig:remedies", "remedies", caption)
 

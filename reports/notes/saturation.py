@@ -96,7 +96,7 @@ def opening(slopes):
                         evaluate=False)),
              tr(", with recurrent weight w and a constant input ", "，循环权重为 w，常数输入为 "),
              Math(sp.Symbol("x_t")), tr(" (the drive). The chain rule gives a product of one "
-                                       "factor per step:", "（驱动）。"
+                                       "factor per step:", "。"
                                                            "链式法则给出每步一个因子的乘积：")),
         Display(product),
     )
@@ -123,15 +123,15 @@ def eq(symbol, value):
 def drive_paragraph(w09):
     return Para(
         tr("With ", "取 "), eq(W, 0.9), tr(" and ", "、"), eq(H0, 0),
-        tr(", the state stays at 0 when the drive is ", "。当驱动为 "), eq(X, 0),
+        tr(", the state stays at 0 when the drive is ", "。当输入为 "), eq(X, 0),
         tr(", every factor is 0.9 and ", " 时，状态停留在 0，每个因子都是 0.9，"),
         Math(LOG10(sp.Abs(GRADIENT))), tr(" at ", " 在 "), eq(T, T_QUOTED), tr(" is ", " 时为 "),
         num(w09["0"], 6), tr(", the value ", "，即标量情形的 "),
         Math(sp.Mul(100, LOG10(sp.Float(0.9, 2)), evaluate=False)),
         tr(" of the scalar case. A drive of 1 pushes every pre-activation into the flat part of "
-           "tanh, and the same quantity drops to ", "。驱动为 1 时，每个预激活值都被推入 tanh 的"
-           "平坦区，同一个量降到 "), num(w09["1"], 6),
-        tr("; a drive of 3 gives ", "；驱动为 3 时为 "), num(w09["3"], 6),
+           "tanh, and the same quantity drops to ", "。输入为 1 时，每个预激活值都被推入 tanh 的"
+           "平坦区，该对数值降到 "), num(w09["1"], 6),
+        tr("; a drive of 3 gives ", "；输入为 3 时为 "), num(w09["3"], 6),
         tr(". The weight is the same in all three; only the slopes differ. ",
            "。三种情况的权重相同，只有斜率不同。"), Ref("fig:saturation"),
         tr(" shows the whole curves.", " 给出了完整曲线。"))
@@ -152,13 +152,13 @@ def explosion_paragraph(w15, point):
         eq(h, sp.tanh(sp.Mul(sp.Float(1.5, 2), h, evaluate=False))),
         tr(", where each factor is only ", " 的解），在那里每个因子只有 "), num(point["factor"], 6),
         tr("; the gradient vanishes (", "；梯度消失（"), num(w15["0, h0 = 0.1"], 6),
-        tr("). A drive of 1 gives ", "）。驱动为 1 时为 "), num(w15["1"], 6), tr(".", "。"))
+        tr("). A drive of 1 gives ", "）。输入为 1 时为 "), num(w15["1"], 6), tr(".", "。"))
 
 
 def map_paragraph(mapped):
     return Para(
         Ref("fig:regime-map"), tr(" maps the whole plane of weights and lengths for a small "
-                                  "drive, ", "给出了小驱动（"), eq(X, MAP_INPUT),
+                                  "drive, ", "给出了小输入（"), eq(X, MAP_INPUT),
         tr(". The largest value anywhere on it is ",
            "）下整个权重-长度平面的情况。图中的最大值为 "),
         num(mapped["max"], 6), tr(", at ", "，位于 "), eq(W, mapped["max_w"]), tr(" and ", "、"),
@@ -177,8 +177,8 @@ def captions():
              tr(": the base-10 logarithm of the gradient against the sequence length T, one line "
                 "per constant input drive. See that the larger the drive, the steeper the fall: "
                 "saturation alone makes the gradient vanish faster.",
-                "：梯度的常用对数随序列长度 T 的变化，每条线对应一个常数输入驱动。"
-                "可以看到驱动越大，下降越陡：仅饱和本身就使梯度消失得更快。"))
+                "：梯度的常用对数随序列长度 T 的变化，每条线对应一个常数输入。"
+                "可以看到输入越大，下降越陡：仅饱和本身就使梯度消失得更快。"))
     plane = (tr("The base-10 logarithm of the gradient of the scalar tanh RNN over the recurrent "
                 "weight w (vertical) and the sequence length T (horizontal), with ",
                 "标量 tanh 循环神经网络梯度的常用对数，纵轴为循环权重 w，横轴为序列长度 T，"),

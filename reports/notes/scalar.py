@@ -58,7 +58,7 @@ def power_rows():
 
 def table(rows):
     header = (Math(sp.Symbol("w")), Math(sp.Pow(sp.Symbol("w"), T_TABLE, evaluate=False)),
-              tr("decimal", "十进制值"), tr("regime", "区间"))
+              tr("decimal", "十进制值"), tr("regime", "情形"))
     cells = tuple((Math(w), Math(sp.Pow(w, T_TABLE, evaluate=False)), num(decimal), REGIMES[r])
                   for w, _, decimal, r in rows)
     caption = (tr("The factor ", "因子 "), Math(sp.Pow(sp.Symbol("w"), T_TABLE, evaluate=False)),
@@ -161,7 +161,7 @@ def build(ctx):
                 "把网络简化为只有一个隐藏单元、采用恒等激活 "),
              Math(sp.Eq(sp.Function("varphi")(z), z)),
              tr(", no input and no bias, as the second source article does",
-                "、无输入、无偏置，正如第二篇源文章所做的那样"), Cite("seed003"),
+                "、无输入、无偏置，正如第二篇原文所做的那样"), Cite("seed003"),
              tr(". The recurrent weight is then one number ", "。此时循环权重只是一个数 "),
              Math(w), tr(", and each step multiplies the state by it: ",
                          "，每一步都把状态乘以它："),

@@ -70,7 +70,7 @@ def gamma_table(rows):
                           " 的临界点、折点处的单侧极限和无穷远处的极限推导得出。"
                           "可以看到，只有 gelu 和 silu 的增益大于 1，而 softplus "
                           "永远达不到其上确界。"))
-    header = (tr("activation", "激活函数"), Math(gamma_phi), tr("decimal", "小数值"),
+    header = (tr("activation", "激活函数"), Math(gamma_phi), tr("decimal", "十进制值"),
               tr("kind", "类型"), tr("attained at", "取到之处"))
     return Table("tab:gamma", caption, header, rows, align="lllll")
 
@@ -104,7 +104,7 @@ def opening():
              tr(" is entry i of ", " 是 "), Math(sp.Symbol("h_k")),
              tr(". The chain rule gives the step Jacobian, a diagonal matrix of derivatives "
                 "times the recurrent weights:",
-                " 的第 i 个元素。链式法则给出步雅可比矩阵："
+                " 的第 i 个元素。链式法则给出单步雅可比矩阵："
                 "一个由导数构成的对角矩阵乘以循环权重："))),
 
 
@@ -210,7 +210,7 @@ def build(ctx):
     learn = (tr("How the scalar factor becomes a product of step Jacobians, which bound its "
                 "norm obeys, which conditions for vanishing and exploding gradients follow, and "
                 "how an exact 2 by 2 example is checked by numbers.",
-                "标量因子如何变成步雅可比矩阵的乘积，其范数满足什么上界，由此得到梯度消失与梯度爆炸"
+                "标量因子如何变成单步雅可比矩阵的乘积，其范数满足什么上界，由此得到梯度消失与梯度爆炸"
                 "的哪些条件，以及如何用数值核验一个精确的 2×2 例子。"),)
     takeaway = (Math(sp.Lt(GAIN, 1, evaluate=False)),
                 tr(" guarantees vanishing; ", " 保证梯度消失；"),

@@ -62,10 +62,14 @@ def format_paragraph():
            "。所有数都必须有限。这里计算的案例如下："))
 
 
+METHODS_ZH = {"central": "中心差分", "richardson": "Richardson 外推", "complex_step": "复步长法",
+              "mpmath": "mpmath 高精度"}
+
+
 def check_table(checks):
     """The four derivative checks: method, largest relative error, tolerance, verdict."""
     words = {True: tr("pass", "通过"), False: tr("FAIL", "失败"), None: tr("n/a", "不适用")}
-    rows = tuple((name.replace("_", " "),
+    rows = tuple((tr(name.replace("_", " "), METHODS_ZH.get(name, name)),
                   tr("n/a", "不适用") if r.max_rel_error is None else num(r.max_rel_error, 3),
                   num(r.tolerance, 1), words[r.passed]) for name, r in checks.items())
     passed = [r for r in checks.values() if r.passed]
@@ -119,7 +123,7 @@ def blocks():
     out = (Heading(tr("A worked 2 by 2 example", "一个 2×2 的算例")), format_paragraph(),
            Verbatim(case_text()), exact_paragraph(rnn),
            Para(tr("SymPy multiplies the three step Jacobians exactly. ",
-                   "SymPy 精确地计算三个步雅可比矩阵的乘积。"), Ref("tab:vector-product"),
+                   "SymPy 精确地计算三个单步雅可比矩阵的乘积。"), Ref("tab:vector-product"),
                 tr(" gives the result; ", " 给出结果；"), Ref("tab:vector-checks"),
                 tr(" shows that the BPTT gradient of the loss agrees with four independent "
                    "ways of computing it.", " 表明损失的 BPTT 梯度与四种独立的计算方法一致。")),

@@ -47,10 +47,10 @@ def blocks(ours):
     agreement = (tr("agree to all 30 digits", "在全部 30 位上一致") if gap < 1e-25 else
                  (tr("differ by ", "相差 "), num(gap, 2)))
     return (
-        Heading(tr("The first source article's loss", "第一篇源文章的损失")),
+        Heading(tr("The first source article's loss", "第一篇原文的损失")),
         Para(tr("The first source article works the same network, with one tanh unit and no "
                 "bias, but with the loss ",
-                "第一篇源文章计算的是同一个网络（一个 tanh 单元、无偏置），但用的损失是 "),
+                "第一篇原文计算的是同一个网络（一个 tanh 单元、无偏置），但用的损失是 "),
              Math(sp.Eq(L_seed, (y - h_T) ** 2, evaluate=False)), Cite("seed000"),
              tr(", without our factor one half. For one unit it is twice our loss, so every "
                 "gradient it gives is twice ours. For ",
