@@ -23,14 +23,33 @@ _UNESCAPE_RE = re.compile("|".join(re.escape(key) for key in _UNESCAPE))
 
 
 def mathml_tex(tex, display="inline"):
-    """LaTeX (as SymPy prints it) as one ``<math>`` element.  Fences get no side spacing; in
-    inline math without fractions or matrices they do not stretch either (tanh(a), not
-    tanh ( a ))."""
-    out = convert(tex, display=display).replace('fence="true"',
-                                                 'fence="true" lspace="0" rspace="0"')
-    if display == "inline" and not re.search("<mtable|<mfrac", out):
-        out = out.replace('<mo stretchy="true" fence="true"', '<mo stretchy="false" fence="true"')
-    return out
+    """LaTeX (as SymPy prints it) as one ``<math>`` element (inline: ``_flat_fences``)."""
+    out = convert(tex, display=display)
+    return _flat_fences(out) if display == "inline" else out
+
+
+_FENCE = re.compile(r'<mo stretchy="true" fence="true" form="(prefix|postfix)">')
+
+
+def _flat_fences(markup):
+    """Inline MathML whose fence pairs around flat content (no fraction, matrix, root or
+    big operator) neither stretch nor take side space: tanh(a), not tanh ( a )."""
+    marks, stack, flat = list(_FENCE.finditer(markup)), [], set()
+    for index, mark in enumerate(marks):
+        if mark.group(1) == "prefix":
+            stack.append(index)
+        elif stack:
+            opening = stack.pop()
+            inner = markup[marks[opening].end():mark.start()]
+            if not re.search("<mtable|<mfrac|<msqrt|<mroot|<munderover|<mover|<munder", inner):
+                flat |= {opening, index}
+    out, at = [], 0
+    for index, mark in enumerate(marks):
+        out.append(markup[at:mark.start()])
+        out.append(f'<mo stretchy="false" fence="true" lspace="0" rspace="0" '
+                   f'form="{mark.group(1)}">' if index in flat else mark.group(0))
+        at = mark.end()
+    return "".join(out) + markup[at:]
 
 
 def mathml(expr, display="inline"):
