@@ -114,7 +114,7 @@ def reason_html(step, lang="en"):
             continue
         text = html.escape(translate_chunk(chunk, lang), quote=False)
         if "{math}" in text and chunks and chunks[0][0] == "math":   # the formula goes first
-            text = text.replace("{math}", mathml_tex(chunks.pop(0)[1]))
+            text = text.strip().replace("{math}", mathml_tex(chunks.pop(0)[1]))
         out.append(text)
     return "".join(out)
 
