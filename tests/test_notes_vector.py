@@ -15,7 +15,7 @@ import sympy as sp
 
 import derive
 from reports import doc, files
-from reports.notes import Context, relu, saturation, vector, vector_example
+from reports.notes import Context, notation, relu, saturation, vector, vector_example
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
 
@@ -216,3 +216,10 @@ def test_notes_tex_builds_without_overfull_boxes(built):
                     log_path=log)
     boxes = files.overfull_boxes(log.read_text(encoding="utf-8", errors="replace"))
     assert all(width <= 1.0 for width in boxes), boxes
+
+
+def test_every_formula_symbol_is_in_the_notation_table(built):
+    """Each base letter of a symbol in these sections' formulas (a_{k,i} → a) has a row."""
+    _, _, sections, _ = built
+    for label, section in sections.items():
+        assert notation.unlisted(section) == set(), label
