@@ -197,3 +197,35 @@ def test_three_sections_build_without_overfull_boxes(built, tmp_path):
     build_pdf(render_tex(document), tmp_path / "notes.pdf", assets=ctx.figure_dir, log_path=log)
     widths = overfull_boxes(log.read_text(encoding="utf-8", errors="replace"))
     assert [w for w in widths if w > 1.0] == []
+
+
+def ends_with_colon_before_float(section):
+    """The paragraphs that end with a colon right before a table or figure (the float may move
+    away, leaving the colon pointing at nothing)."""
+    blocks = section.blocks
+    bad = []
+    for before, block in zip(blocks, blocks[1:], strict=False):
+        if isinstance(block, doc.Table | doc.Figure) and isinstance(before, doc.Para):
+            last = before.parts[-1]
+            text = last.en if isinstance(last, doc.Text) else str(last)
+            if text.rstrip().endswith(":"):
+                bad.append(text)
+    return bad
+
+
+def test_no_colon_before_a_float(built):
+    _, sections, _ = built
+    for section in sections:
+        assert ends_with_colon_before_float(section) == [], section.label
+
+
+def test_worked_tables_readable(built):
+    """Table 3 gives the loss in terms of h_2 (no four-level fraction); Table 4 labels its
+    derivatives in words, never as inline ∂ fractions."""
+    _, sections, _ = built
+    tables = {b.label: b for b in sections[2].blocks if isinstance(b, doc.Table)}
+    loss_row = tables["tab:worked-forward"].rows[-1]
+    assert to_latex(loss_row[2].expr) == r"\frac{\left(h_{2} - \frac{2}{5}\right)^{2}}{2}"
+    for row in tables["tab:worked-backward"].rows:
+        assert not any(isinstance(p, doc.Math) and p.expr.has(sp.Derivative)
+                       for p in doc.inline_parts(row[0]))
