@@ -266,3 +266,35 @@ def test_vector_norm_steps_readable_and_right(built):
             lambda e: isinstance(e, sp.Function) and e.func.__name__ == "det",
             lambda e, det=det: det)
         assert math.sqrt(float(value)) == pytest.approx(np.linalg.svd(M)[1][0], rel=1e-12)
+
+
+def test_no_stacked_matrix_inline(built):
+    """Column vectors and matrices are displayed, never set inline in running text."""
+    _, _, sections, _ = built
+    for label, section in sections.items():
+        for block in section.blocks:
+            if not isinstance(block, doc.Para):
+                continue
+            for part in doc.inline_parts(block.parts):
+                if isinstance(part, doc.Math) and isinstance(part.expr, sp.Basic):
+                    stacked = [m for m in part.expr.atoms(sp.MatrixBase) if m.rows > 1]
+                    assert not stacked, (label, part.expr)
+
+
+def test_saturation_quotes_only_plotted_drives():
+    assert set(saturation.DRIVES) <= set(saturation.FIGURE_DRIVES)
+
+
+def test_irnn_check_states_its_input_weights(built):
+    """The IRNN check displays W_xh (and h_0); its product equals a hand loop's."""
+    _, _, sections, _ = built
+    shown = {str(e.lhs) for b in sections["sec:relu"].blocks if isinstance(b, doc.Display)
+             for e in b.exprs if isinstance(e, sp.Eq)}
+    assert {"W_xh", "h_0"} <= shown
+    h, P = np.array([1.0, 1.0]), np.eye(2)
+    for x in (1, 2, 1, 3):
+        a = h + np.array([1.0, 1.0]) * x
+        P = np.diag((a > 0).astype(float)) @ P
+        h = np.maximum(a, 0)
+    np.testing.assert_array_equal(P, np.eye(2))
+    np.testing.assert_array_equal(np.array(built[3]["relu_irnn_product"], dtype=float), P)
