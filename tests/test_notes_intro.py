@@ -229,3 +229,12 @@ def test_worked_tables_readable(built):
     for row in tables["tab:worked-backward"].rows:
         assert not any(isinstance(p, doc.Math) and p.expr.has(sp.Derivative)
                        for p in doc.inline_parts(row[0]))
+
+
+def test_no_relation_collapsed_to_true_or_false(built):
+    """A relation SymPy evaluated (0 < μ with μ positive is True) prints as 'True'."""
+    _, sections, _ = built
+    for section in sections:
+        for part in doc.section_parts(section):
+            if isinstance(part, doc.Math):
+                assert part.expr not in (sp.true, sp.false), section.label

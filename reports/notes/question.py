@@ -168,8 +168,8 @@ def the_question():
              tr(" grows, are there constants ", " 增长时，是否存在常数 "),
              Math(LOWER), tr(" and ", " 和 "),
              Math(UPPER), tr(", with ", "，满足 "),
-             Math(sp.Lt(0, LOWER)), tr(" and ", " 且 "),
-             Math(sp.Lt(UPPER, sp.oo)), tr(", such that", "，使得")),
+             Math(sp.Lt(0, LOWER, evaluate=False)), tr(" and ", " 且 "),
+             Math(sp.Lt(UPPER, sp.oo, evaluate=False)), tr(", such that", "，使得")),
         question_display(),
         Para(tr("for every ", "对每个 "), Math(derive.T),
              tr("? If the norm falls towards 0 the gradient vanishes: the early input no longer "
