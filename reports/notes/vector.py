@@ -160,12 +160,13 @@ def gamma_table(rows):
            "SymPy 从 "),
         Math(dphi(z)), tr(", its one-sided limits at kinks and its limits at infinity. "
                           "The column kind says whether the value is exact (a closed form) or "
-                          "numeric (a root found to 12 digits, where no closed form exists). "
+                          "numeric (a root computed numerically, shown to 12 digits, where "
+                          "no closed form exists). "
                           "See that only gelu and silu exceed 1, and that softplus never "
                           "reaches its supremum.",
                           " 的临界点、折点处的单侧极限和无穷远处的极限推导得出。"
                           "“类型”一栏说明该值是精确的（闭式）还是数值的（没有闭式时，"
-                          "求出的 12 位有效数字的根）。"
+                          "用数值方法求出的根，显示 12 位有效数字）。"
                           "可以看到，只有 gelu 和 silu 的增益大于 1，而 softplus "
                           "永远达不到其上确界。"))
     header = (tr("activation", "激活函数"), Math(gamma_phi), tr("decimal", "小数值"),
@@ -222,7 +223,11 @@ def bound_paragraphs():
              Math(norm2(sp.MatrixSymbol("D_k", N, N))),
              tr(" is the largest absolute value of a derivative on the diagonal, at most ",
                 " 等于对角线上导数绝对值的最大者，至多为 "),
-             Math(gamma_phi), tr(":", "：")),
+             Math(gamma_phi),
+             tr(". For two time steps ", "。对两个时间步 "),
+             Math(sp.Lt(sp.Symbol("i"), sp.Symbol("j"), evaluate=False)),
+             tr(" (here i and j count steps, and l counts units):",
+                "（这里 i 和 j 表示时间步，l 表示单元）：")),
     ), (
         Para(tr("Two conditions follow for long sequences, T growing without end. They are "
                 "the conditions that Pascanu, Mikolov and Bengio derive in their analysis of "
