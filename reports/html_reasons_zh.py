@@ -41,6 +41,7 @@ REASONS_ZH = {
     "norm of a diagonal matrix": "对角矩阵的范数",
     "each": "每个",
     "the largest singular value of": "最大奇异值：",
+    "the sum of the squared entries of": "各元素的平方和：",
     "the bound for this RNN over": "此 RNN 的上界，经过",
     "steps": "步",
     "sufficient for vanishing": "梯度消失的充分条件",
