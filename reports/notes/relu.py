@@ -181,12 +181,12 @@ def irnn(product):
              Math(sp.Eq(sp.Symbol("b_h"), 0)),
              tr(". Then every step Jacobian is the identity on the active units, so along "
                 "active paths the gradient neither vanishes nor explodes. SymPy confirms it "
-                "exactly for two units, the positive inputs ", " 开始训练 ReLU 循环神经网络。"
+                "exactly for two units with the positive inputs ", " 开始训练 ReLU 循环神经网络。"
                                              "这样每个步雅可比矩阵在激活"
                 "单元上都是单位矩阵，因此沿着激活路径梯度既不消失也不爆炸。"
                 "SymPy 对两个单元、正输入 "),
              ", ".join(str(row[0]) for row in IRNN.x),
-             tr(", and the input weights and initial state",
+             tr(" and this input weight matrix and initial state",
                 "，以及下面的输入权重与初始状态，精确地验证了这一点：")),
         irnn_setting(),
         Para(tr("The product of the four step Jacobians is", "四个步雅可比矩阵之积为")),
