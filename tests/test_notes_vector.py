@@ -298,3 +298,15 @@ def test_irnn_check_states_its_input_weights(built):
         h = np.maximum(a, 0)
     np.testing.assert_array_equal(P, np.eye(2))
     np.testing.assert_array_equal(np.array(built[3]["relu_irnn_product"], dtype=float), P)
+
+
+def test_no_colon_before_a_float(built):
+    """No paragraph ends with a colon right before a table or figure (floats move away)."""
+    _, _, sections, _ = built
+    for label, section in sections.items():
+        blocks = section.blocks
+        for before, block in zip(blocks, blocks[1:], strict=False):
+            if isinstance(block, doc.Table | doc.Figure) and isinstance(before, doc.Para):
+                last = before.parts[-1]
+                text = last.en if isinstance(last, doc.Text) else str(last)
+                assert not text.rstrip().endswith(":"), (label, text)

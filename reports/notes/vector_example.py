@@ -40,10 +40,16 @@ def setting_paragraph():
                         "。它的权重、偏置、初始状态、输入和目标以小数给出，计算时一律当作精确分数："))
 
 
+METHODS = {"central": tr("central difference", "中心差分"),
+           "richardson": tr("Richardson extrapolation", "Richardson 外推"),
+           "complex_step": tr("complex step", "复步长法"),
+           "mpmath": tr("50-digit arithmetic", "50 位精度计算")}
+
+
 def check_table(checks):
     """The four derivative checks: method, largest relative error, tolerance, verdict."""
     words = {True: tr("pass", "通过"), False: tr("FAIL", "失败"), None: tr("n/a", "不适用")}
-    rows = tuple((name.replace("_", " "),
+    rows = tuple((METHODS.get(name, name.replace("_", " ")),
                   tr("n/a", "不适用") if r.max_rel_error is None else num(r.max_rel_error, 3),
                   num(r.tolerance, 1), words[r.passed]) for name, r in checks.items())
     passed = [r for r in checks.values() if r.passed]
