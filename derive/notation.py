@@ -130,8 +130,12 @@ class _Printer(LatexPrinter):
         return rf"{base}^{{\top}}" if expr.arg.is_symbol else rf"\left({base}\right)^{{\top}}"
 
     def _print_MatPow(self, expr):
+        """A^k for a one-letter matrix; (W_hh)^k for a subscripted one or a product."""
         base, exp = expr.args
-        return rf"\left({self._print(base)}\right)^{{{self._print(exp)}}}"
+        tex = self._print(base)
+        if isinstance(base, sp.MatrixSymbol) and len(base.name) == 1:
+            return rf"{tex}^{{{self._print(exp)}}}"
+        return rf"\left({tex}\right)^{{{self._print(exp)}}}"
 
     def _print_And(self, expr):
         """a ≤ b ∧ b ≤ c printed as the chain a ≤ b ≤ c (any order of the two relations)."""
