@@ -185,9 +185,10 @@ SYMBOLS = {name: symbol for name, symbol, _ in ROWS}
 def table():
     """The notation table: symbol, meaning."""
     rows = tuple((Math(symbol), meaning) for _, symbol, meaning in ROWS)
-    caption = (tr("Notation. Every symbol of these notes, in the order it is introduced; "
-                  "vectors are columns.",
-                  "符号表。本讲义使用的全部符号，按引入的先后排列；向量均为列向量。"),)
+    caption = (tr("Notation. The symbols of these notes, the general ones first; a symbol "
+                  "used in one passage only is also defined there. Vectors are columns.",
+                  "符号表。本讲义使用的符号，通用的在前；只在某一处用到的符号也在该处定义。"
+                  "向量均为列向量。"),)
     return Table("tab:notation", caption, (tr("symbol", "符号"), tr("meaning", "含义")), rows,
                  align="ll", widths=(0, 0.72))
 

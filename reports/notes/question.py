@@ -108,7 +108,7 @@ def model(forward):
              tr(" and applies the activation function ", "，再逐元素施加激活函数 "),
              Math(notation.varphi(sp.Symbol("z"))),
              tr(" to each entry. ", "。"), Ref("tab:notation"),
-             tr(" lists every symbol of the notes.", "列出了本讲义的全部符号。")),
+             tr(" lists the symbols of the notes.", "列出了本讲义使用的符号。")),
         Steps(forward),
     )
 
