@@ -28,10 +28,13 @@ class _Display(sp.Function):
     template = "%s"
     text = "%s"
     pretty = ("", "(", ")", "")
+    delimited = False   # True: the template ends in its own delimiter, ‖x‖² needs no parentheses
 
     def _latex(self, printer, exp=None):
         tex = self.template.replace("%s", printer._print(self.args[0]))
-        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+        if exp is None:
+            return tex
+        return rf"{tex}^{{{exp}}}" if self.delimited else rf"\left({tex}\right)^{{{exp}}}"
 
     def _sympystr(self, printer):
         return self.text.replace("%s", printer._print(self.args[0]))
@@ -54,6 +57,7 @@ class norm(_Display):  # noqa: N801 - reads as ‖x‖ in formulas
 
     template, text = r"\left\| %s \right\|", "||%s||"
     pretty = ("", "‖", "‖", "")
+    delimited = True
 
 
 class norm2(_Display):  # noqa: N801
@@ -61,6 +65,7 @@ class norm2(_Display):  # noqa: N801
 
     template, text = r"\left\| %s \right\|_{2}", "||%s||_2"
     pretty = ("", "‖", "‖", "₂")
+    delimited = True
 
 
 class diag(_Display):  # noqa: N801
@@ -125,8 +130,23 @@ class _Printer(LatexPrinter):
         return rf"{base}^{{\top}}" if expr.arg.is_symbol else rf"\left({base}\right)^{{\top}}"
 
     def _print_MatPow(self, expr):
+        """A^k for a one-letter matrix; (W_hh)^k for a subscripted one or a product."""
         base, exp = expr.args
-        return rf"\left({self._print(base)}\right)^{{{self._print(exp)}}}"
+        tex = self._print(base)
+        if isinstance(base, sp.MatrixSymbol) and len(base.name) == 1:
+            return rf"{tex}^{{{self._print(exp)}}}"
+        return rf"\left({tex}\right)^{{{self._print(exp)}}}"
+
+    def _print_And(self, expr):
+        """a ≤ b ∧ b ≤ c printed as the chain a ≤ b ≤ c (any order of the two relations)."""
+        first, *rest = expr.args
+        if len(expr.args) == 2 and all(type(r) in (sp.Le, sp.Lt) for r in expr.args):
+            for left, right in ((first, rest[0]), (rest[0], first)):
+                if left.rhs == right.lhs:
+                    return " ".join((self._print(left.lhs), RELATION_OPS[type(left)],
+                                     self._print(left.rhs), RELATION_OPS[type(right)],
+                                     self._print(right.rhs)))
+        return super()._print_And(expr)
 
     def _print_Derivative(self, expr):
         (var, count), = expr.variable_count

@@ -42,6 +42,7 @@ REASONS_ZH = {
     "norm of a diagonal matrix": "对角矩阵的范数",
     "each": "每个",
     "the largest singular value of": "{math} 的最大奇异值",   # {math}: the formula after it
+    "the sum of the squared entries of": "{math} 各元素的平方和",
     "the bound for this RNN over": "此 RNN 的上界，经过",
     "steps": "步",
     "sufficient for vanishing": "梯度消失的充分条件",

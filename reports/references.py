@@ -99,4 +99,12 @@ REFERENCES = {
                             "networks", "Proceedings of AISTATS 2010, PMLR 9, 249–256"),
     "hendrycks2016": Reference("D. Hendrycks and K. Gimpel", 2016, "Gaussian error linear units "
                                "(GELUs)", "arXiv:1606.08415", "https://arxiv.org/abs/1606.08415"),
+    "elfwing2018": Reference("S. Elfwing, E. Uchibe and K. Doya", 2018,
+                             "Sigmoid-weighted linear units for neural network function "
+                             "approximation in reinforcement learning",
+                             "Neural Networks 107, 3–11",
+                             "https://doi.org/10.1016/j.neunet.2017.12.012"),
+    "jozefowicz2015": Reference("R. Jozefowicz, W. Zaremba and I. Sutskever", 2015,
+                                "An empirical exploration of recurrent network architectures",
+                                "Proceedings of ICML 2015, PMLR 37, 2342–2350"),
 }

@@ -14,6 +14,8 @@ def test_latex_transpose_is_top_and_power_is_parenthesised():
     assert latex(W**T) == r"\left(W_{hh}\right)^{T}"
     assert latex(W**k) == r"\left(W_{hh}\right)^{k}"
     assert latex(W.T) != latex(W**T).replace(r"\left(", "").replace(r"\right)", "")
+    A = sp.MatrixSymbol("A", 2, 2)   # a one-letter matrix needs no parentheses: A^k, A^⊤
+    assert latex(A**k) == "A^{k}" and latex(A.T) == r"A^{\top}"
 
 
 def test_latex_transpose_of_a_product_is_parenthesised():

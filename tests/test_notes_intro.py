@@ -9,11 +9,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from derive import to_latex
 from reports import doc
 from reports.files import build_pdf, overfull_boxes
-from reports.notes import Context, question, scalar, worked
+from reports.notes import Context, notation, question, scalar, worked
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
 
@@ -126,14 +127,39 @@ def test_notation_table_lists_every_symbol(built):
     wanted = {"h_{k}", "x_{k}", "a_{k}", "W_{hh}", "W_{xh}", "b_{h}", r"\gamma_{\varphi}",
               "J_{k}", "D_{k}", r"\frac{\partial h_{T}}{\partial h_{0}}", r"\left\| A \right\|_{2}",
               r"\sigma_{max}{\left(A \right)}", r"\rho{\left(A \right)}", "T", "n", "m", "L",
-              r"\delta_{k}", "g_{k}", r"\operatorname{diag}\left(v\right)", r"u \circ v",
-              "i", "f", "g", "o", "c", "r", "z", "w", "u", "y",
+              r"\delta_{k}", "g_{k}", r"\operatorname{diag}\left(v\right)", r"A^{\top}",
+              "i", "j", "f", "g", "o", "c", "r", "z", "w", "u", "y", "b", r"\theta", "P_{T}",
+              r"\epsilon_{k}", r"\delta_{i j}", "T_{r}", "J", r"\left( \mu, \  M\right)",
               r"\varphi'\left(z\right)", r"\sigma{\left(z \right)}"}
     assert wanted <= shown, wanted - shown
     assert any(s.startswith(r"\varphi{") for s in shown)
+    assert r"u \circ v" not in shown   # the Hadamard product is used nowhere
     for row in table.rows:   # every symbol has a meaning in both languages
         meaning = [p for p in doc.inline_parts(row[1]) if isinstance(p, doc.Text)]
         assert "".join(t.en for t in meaning).strip() and "".join(t.zh for t in meaning).strip()
+
+
+def test_every_formula_symbol_is_in_the_notation_table(built):
+    """Each base letter of a symbol in these sections' formulas (h_{k-1} → h) has a row."""
+    _, sections, _ = built
+    for section in sections:
+        assert notation.unlisted(section) == set(), section.label
+
+
+def test_transpose_and_power_never_look_alike(built):
+    """The notation says a superscript T is a power; the printer writes the transpose as ⊤."""
+    W = sp.MatrixSymbol("W_hh", 2, 2)
+    assert to_latex(W.T) == r"W_{hh}^{\top}"
+    assert to_latex(sp.MatPow(W, sp.Symbol("T"), evaluate=False)) == r"\left(W_{hh}\right)^{T}"
+
+
+def test_question_constants_chained_and_gradient_ordered(built):
+    _, sections, _ = built
+    display = next(b for b in sections[0].blocks if isinstance(b, doc.Display))
+    assert to_latex(display.exprs[0]) == (r"\mu \leq \left\| \frac{\partial h_{T}}"
+                                          r"{\partial h_{0}} \right\|_{2} \leq M")
+    steps = [s for b in sections[0].blocks if isinstance(b, doc.Steps) for s in b.steps]
+    assert any(to_latex(s.relation) == "g_{T} = h_{T} - y" for s in steps)
 
 
 def test_learn_and_takeaway_in_both_languages(built):
@@ -171,3 +197,44 @@ def test_three_sections_build_without_overfull_boxes(built, tmp_path):
     build_pdf(render_tex(document), tmp_path / "notes.pdf", assets=ctx.figure_dir, log_path=log)
     widths = overfull_boxes(log.read_text(encoding="utf-8", errors="replace"))
     assert [w for w in widths if w > 1.0] == []
+
+
+def ends_with_colon_before_float(section):
+    """The paragraphs that end with a colon right before a table or figure (the float may move
+    away, leaving the colon pointing at nothing)."""
+    blocks = section.blocks
+    bad = []
+    for before, block in zip(blocks, blocks[1:], strict=False):
+        if isinstance(block, doc.Table | doc.Figure) and isinstance(before, doc.Para):
+            last = before.parts[-1]
+            text = last.en if isinstance(last, doc.Text) else str(last)
+            if text.rstrip().endswith(":"):
+                bad.append(text)
+    return bad
+
+
+def test_no_colon_before_a_float(built):
+    _, sections, _ = built
+    for section in sections:
+        assert ends_with_colon_before_float(section) == [], section.label
+
+
+def test_worked_tables_readable(built):
+    """Table 3 gives the loss in terms of h_2 (no four-level fraction); Table 4 labels its
+    derivatives in words, never as inline ∂ fractions."""
+    _, sections, _ = built
+    tables = {b.label: b for b in sections[2].blocks if isinstance(b, doc.Table)}
+    loss_row = tables["tab:worked-forward"].rows[-1]
+    assert to_latex(loss_row[2].expr) == r"\frac{\left(h_{2} - \frac{2}{5}\right)^{2}}{2}"
+    for row in tables["tab:worked-backward"].rows:
+        assert not any(isinstance(p, doc.Math) and p.expr.has(sp.Derivative)
+                       for p in doc.inline_parts(row[0]))
+
+
+def test_no_relation_collapsed_to_true_or_false(built):
+    """A relation SymPy evaluated (0 < μ with μ positive is True) prints as 'True'."""
+    _, sections, _ = built
+    for section in sections:
+        for part in doc.section_parts(section):
+            if isinstance(part, doc.Math):
+                assert part.expr not in (sp.true, sp.false), section.label

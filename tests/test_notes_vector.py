@@ -15,7 +15,7 @@ import sympy as sp
 
 import derive
 from reports import doc, files
-from reports.notes import Context, relu, saturation, vector, vector_example
+from reports.notes import Context, notation, relu, saturation, vector, vector_example
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
 
@@ -80,8 +80,8 @@ def test_vector_gamma_matches_mpmath_grid_maximum(built, name):
 def test_vector_gamma_table_lists_every_activation(built):
     table = next(b for b in built[2]["sec:vector"].blocks if isinstance(b, doc.Table)
                  and b.label == "tab:gamma")
-    assert [row[0] for row in table.rows] == [n.replace("_", " ")
-                                              for n in derive.activation_names()]
+    names = [row[0] if isinstance(row[0], str) else row[0][0].rstrip(", ") for row in table.rows]
+    assert names == [n.replace("_", " ") for n in derive.activation_names()]
     assert set(built[3]["gamma"]) == set(derive.activation_names())
     assert built[3]["gamma"]["gelu"]["decimal"] > 1 and built[3]["gamma"]["silu"]["decimal"] > 1
 
@@ -216,3 +216,97 @@ def test_notes_tex_builds_without_overfull_boxes(built):
                     log_path=log)
     boxes = files.overfull_boxes(log.read_text(encoding="utf-8", errors="replace"))
     assert all(width <= 1.0 for width in boxes), boxes
+
+
+def test_every_formula_symbol_is_in_the_notation_table(built):
+    """Each base letter of a symbol in these sections' formulas (a_{k,i} → a) has a row."""
+    _, _, sections, _ = built
+    for label, section in sections.items():
+        assert notation.unlisted(section) == set(), label
+
+
+def test_gamma_table_states_alpha_and_its_effect(built):
+    """Leaky relu and elu: the table names the α it uses; with α = 3 the gain is 3 = max(1, α),
+    here from the largest finite-difference slope of the formulas φ(z) = z (z > 0), α z or
+    α (eᶻ − 1) (z ≤ 0) on a grid."""
+    table = next(b for b in built[2]["sec:vector"].blocks if isinstance(b, doc.Table)
+                 and b.label == "tab:gamma")
+    shown = {row[0][0].rstrip(", "): row[0][1].expr for row in table.rows
+             if not isinstance(row[0], str)}
+    assert shown == {"leaky relu": sp.Eq(sp.Symbol("alpha"), sp.Rational(1, 100)),
+                     "elu": sp.Eq(sp.Symbol("alpha"), 1)}
+    z, alpha = np.linspace(-6, 6, 120001), 3.0
+    for name, phi in (("leaky_relu", np.where(z > 0, z, alpha * z)),
+                      ("elu", np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0))))):
+        slope = np.max(np.abs(np.diff(phi) / np.diff(z)))
+        assert float(sp.sympify(built[3]["gamma_alpha_3"][name])) == pytest.approx(slope,
+                                                                                    rel=1e-3)
+
+
+def test_vector_norm_steps_readable_and_right(built):
+    """The bound's norms are ‖·‖₂; ‖D_k‖₂ = max_l |φ'(a_{k,l})| (unit index l, time index i);
+    the product starts at k = i + 1; the compact 2×2 norm formula equals NumPy's largest
+    singular value at random entries."""
+    steps = [s for b in built[2]["sec:vector"].blocks if isinstance(b, doc.Steps)
+             for s in b.steps]
+    tex = [derive.to_latex(s.relation) for s in steps]
+    assert r"\left\| D_{k} \right\|_{2} = \max_{l} \left|\varphi'\left(a_{k,l}\right)\right|" in tex
+    assert any(r"\prod_{k=i + 1}^{j}" in t for t in tex)
+    assert not any(r"\right\| " in t.replace(r"\right\|_{2}", "") for t in tex)
+    compact = next(s.relation for s in steps if s.relation.lhs == derive.norm2(vector.W) ** 2)
+    squares = next(s.relation for s in steps if s.relation.lhs == vector.SQUARES)
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        M = rng.normal(size=(2, 2))
+        entries = {sp.Symbol(f"w_{i + 1}{j + 1}"): M[i, j] for i in range(2) for j in range(2)}
+        by_name = {str(s): v for s, v in entries.items()}
+        S = float(squares.rhs.xreplace({s: by_name[str(s)] for s in squares.rhs.free_symbols}))
+        det = sp.Float(np.linalg.det(M))
+        value = compact.rhs.xreplace({vector.SQUARES: S}).replace(
+            lambda e: isinstance(e, sp.Function) and e.func.__name__ == "det",
+            lambda e, det=det: det)
+        assert math.sqrt(float(value)) == pytest.approx(np.linalg.svd(M)[1][0], rel=1e-12)
+
+
+def test_no_stacked_matrix_inline(built):
+    """Column vectors and matrices are displayed, never set inline in running text."""
+    _, _, sections, _ = built
+    for label, section in sections.items():
+        for block in section.blocks:
+            if not isinstance(block, doc.Para):
+                continue
+            for part in doc.inline_parts(block.parts):
+                if isinstance(part, doc.Math) and isinstance(part.expr, sp.Basic):
+                    stacked = [m for m in part.expr.atoms(sp.MatrixBase) if m.rows > 1]
+                    assert not stacked, (label, part.expr)
+
+
+def test_saturation_quotes_only_plotted_drives():
+    assert set(saturation.DRIVES) <= set(saturation.FIGURE_DRIVES)
+
+
+def test_irnn_check_states_its_input_weights(built):
+    """The IRNN check displays W_xh (and h_0); its product equals a hand loop's."""
+    _, _, sections, _ = built
+    shown = {str(e.lhs) for b in sections["sec:relu"].blocks if isinstance(b, doc.Display)
+             for e in b.exprs if isinstance(e, sp.Eq)}
+    assert {"W_xh", "h_0"} <= shown
+    h, P = np.array([1.0, 1.0]), np.eye(2)
+    for x in (1, 2, 1, 3):
+        a = h + np.array([1.0, 1.0]) * x
+        P = np.diag((a > 0).astype(float)) @ P
+        h = np.maximum(a, 0)
+    np.testing.assert_array_equal(P, np.eye(2))
+    np.testing.assert_array_equal(np.array(built[3]["relu_irnn_product"], dtype=float), P)
+
+
+def test_no_colon_before_a_float(built):
+    """No paragraph ends with a colon right before a table or figure (floats move away)."""
+    _, _, sections, _ = built
+    for label, section in sections.items():
+        blocks = section.blocks
+        for before, block in zip(blocks, blocks[1:], strict=False):
+            if isinstance(block, doc.Table | doc.Figure) and isinstance(before, doc.Para):
+                last = before.parts[-1]
+                text = last.en if isinstance(last, doc.Text) else str(last)
+                assert not text.rstrip().endswith(":"), (label, text)

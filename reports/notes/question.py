@@ -3,6 +3,8 @@ BPTT and the chain rule that writes ∂L/∂h_0 through the product of step Jaco
 J_k = ∂h_k/∂h_{k−1} = D_k W_hh; then the question: does ‖∂h_T/∂h_0‖₂ stay away from 0 and ∞
 as T grows?  With the notation table (``reports.notes.notation``)."""
 
+import dataclasses
+
 import sympy as sp
 
 import derive
@@ -16,6 +18,7 @@ SENTENCE = "The cat, which already ate the fishes, is full."
 WORDS = SENTENCE.replace(",", "").rstrip(".").split()
 BETWEEN = WORDS.index("is") - WORDS.index("cat") - 1   # the words between subject and verb
 EXAMPLE_T = 3   # the length of the product written out in full
+LOWER, UPPER = notation.LOWER, notation.UPPER   # the constants of the question
 
 
 def model_steps():
@@ -28,7 +31,15 @@ def model_steps():
               "product of step Jacobians")
     jacobian = tuple(s for s in steps if s.reason.startswith(wanted))
     backward = steps[-4:]   # after the loss, which the text states
-    return forward, jacobian, backward
+    return forward, jacobian, (last_gradient(backward[0]), *backward[1:])
+
+
+def last_gradient(step):
+    """g_T = h_T − y written in that order (SymPy's canonical order prints −y + h_T)."""
+    relation = step.relation
+    terms = sorted(relation.rhs.args, key=lambda term: term.could_extract_minus_sign())
+    rhs = type(relation.rhs)(*terms, evaluate=False)
+    return dataclasses.replace(step, relation=sp.Eq(relation.lhs, rhs, evaluate=False))
 
 
 def chain_rule():
@@ -49,10 +60,10 @@ def chain_rule():
 
 
 def question_display():
-    """c ≤ ‖∂h_T/∂h_0‖₂ ≤ C for every T, with constants 0 < c, C < ∞."""
+    """μ ≤ ‖∂h_T/∂h_0‖₂ ≤ M for every T, with constants 0 < μ, M < ∞ (one chained relation)."""
     size = norm2(sp.Derivative(sp.Symbol("h_T"), sp.Symbol("h_0")))
-    c, C = sp.symbols("c C", positive=True)
-    return Display(sp.Le(c, size, evaluate=False), sp.Le(size, C, evaluate=False))
+    return Display(sp.And(sp.Le(LOWER, size, evaluate=False), sp.Le(size, UPPER, evaluate=False),
+                          evaluate=False))
 
 
 def opening():
@@ -97,7 +108,7 @@ def model(forward):
              tr(" and applies the activation function ", "，再逐元素施加激活函数 "),
              Math(notation.varphi(sp.Symbol("z"))),
              tr(" to each entry. ", "。"), Ref("tab:notation"),
-             tr(" lists every symbol of the notes.", "列出了本讲义的全部符号。")),
+             tr(" lists the symbols of the notes.", "列出了本讲义使用的符号。")),
         Steps(forward),
     )
 
@@ -134,7 +145,13 @@ def backpropagation(jacobian, backward):
              Math(sp.Symbol("g_k")), tr(" and ", " 和 "), Math(sp.Symbol("delta_k")),
              tr(" the gradients of the loss with respect to ", " 分别是损失对 "),
              Math(sp.Symbol("h_k")), tr(" and ", " 和 "), Math(sp.Symbol("a_k")),
-             tr("), BPTT reads:", " 的梯度），BPTT 为：")),
+             tr("), BPTT reads as follows. The transpose of a matrix is marked as in ",
+                "），BPTT 如下所示。矩阵的转置记作 "),
+             Math(sp.Transpose(sp.MatrixSymbol("W_hh", notation.n, notation.n))),
+             tr("; a superscript T on a matrix, as in ", "这样的形式；矩阵上的上标 T（如 "),
+             Math(sp.MatPow(sp.MatrixSymbol("W_hh", notation.n, notation.n), derive.T,
+                            evaluate=False)),
+             tr(", always means its T-th power.", "）总是表示 T 次幂。")),
         Steps(backward),
     )
 
@@ -150,10 +167,10 @@ def the_question():
                 "仍能被感知，梯度也必须仍可用于学习。因此本讲义的问题是：当序列长度 "),
              Math(derive.T),
              tr(" grows, are there constants ", " 增长时，是否存在常数 "),
-             Math(sp.Symbol("c", positive=True)), tr(" and ", " 和 "),
-             Math(sp.Symbol("C", positive=True)), tr(", with ", "，满足 "),
-             Math(sp.Lt(0, sp.Symbol("c"))), tr(" and ", " 且 "),
-             Math(sp.Lt(sp.Symbol("C"), sp.oo)), tr(", such that", "，使得")),
+             Math(LOWER), tr(" and ", " 和 "),
+             Math(UPPER), tr(", with ", "，满足 "),
+             Math(sp.Lt(0, LOWER, evaluate=False)), tr(" and ", " 且 "),
+             Math(sp.Lt(UPPER, sp.oo, evaluate=False)), tr(", such that", "，使得")),
         question_display(),
         Para(tr("for every ", "对每个 "), Math(derive.T),
              tr("? If the norm falls towards 0 the gradient vanishes: the early input no longer "

@@ -45,11 +45,20 @@ def sweeps():
     return value(0.5, 1.0), value(-1.0, -1.0)
 
 
+IRNN = derive.RNN(2, activation="relu", W_hh=[[1, 0], [0, 1]], W_xh=[[1], [1]], b_h=[0, 0],
+                  h0=[1, 1], x=[[1], [2], [1], [3]])
+
+
 def irnn_product():
-    """∂h_4/∂h_0 of the IRNN (W_hh = I, b_h = 0, h_0 = (1, 1), inputs 1, 2, 1, 3), exact."""
-    rnn = derive.RNN(2, activation="relu", W_hh=[[1, 0], [0, 1]], W_xh=[[1], [1]], b_h=[0, 0],
-                     h0=[1, 1], x=[[1], [2], [1], [3]])
-    return derive.jacobian_product(rnn, 0, 4, expanded=True)
+    """∂h_4/∂h_0 of the IRNN (W_hh = I, W_xh = (1, 1)ᵀ, b_h = 0, h_0 = (1, 1), inputs 1, 2, 1,
+    3), exact."""
+    return derive.jacobian_product(IRNN, 0, 4, expanded=True)
+
+
+def irnn_setting():
+    """W_xh and h_0 of the checked IRNN, displayed (stacked vectors inline spread the lines)."""
+    return Display(*(sp.Eq(sp.MatrixSymbol(name, *value.shape), value, evaluate=False)
+                     for name, value in (("W_xh", IRNN.W_xh), ("h_0", IRNN.h0))))
 
 
 def question():
@@ -154,9 +163,9 @@ def dead_paragraph(dead):
              tr(" gives a unit that is dead from the first step on, and the gradient is exactly "
                 "0, so its logarithm is ", " 时，该单元从第一步起就\u201c死亡\u201d，梯度恰好为 0，"
                 "其对数为 "), num(dead),
-             tr(" (results.json stores null for it, with a note). A dead unit is not a small "
+             tr(". A dead unit is not a small "
                 "gradient that a larger weight could rescue: no weight gets a signal through it.",
-                "（results.json 中记为 null 并附说明）。死亡单元并不是一个可以靠更大的权重挽救的"
+                "。死亡单元并不是一个可以靠更大的权重挽救的"
                 "小梯度：任何权重都无法让信号穿过它。"))
 
 
@@ -172,13 +181,15 @@ def irnn(product):
              Math(sp.Eq(sp.Symbol("b_h"), 0)),
              tr(". Then every step Jacobian is the identity on the active units, so along "
                 "active paths the gradient neither vanishes nor explodes. SymPy confirms it "
-                "exactly for two units, ", " 开始训练 ReLU 循环神经网络。"
+                "exactly for two units with the positive inputs ", " 开始训练 ReLU 循环神经网络。"
                                              "这样每个单步雅可比矩阵在激活"
                 "单元上都是单位矩阵，因此沿着激活路径梯度既不消失也不爆炸。"
-                "SymPy 对两个单元、"),
-             Math(sp.Eq(sp.MatrixSymbol("h_0", 2, 1), sp.Matrix([1, 1]), evaluate=False)),
-             tr(" and the positive inputs 1, 2, 1, 3:", " 以及正输入 1, 2, 1, 3 "
-                                                        "精确地验证了这一点：")),
+                "SymPy 对两个单元、正输入 "),
+             ", ".join(str(row[0]) for row in IRNN.x),
+             tr(" and this input weight matrix and initial state",
+                "，以及下面的输入权重与初始状态，精确地验证了这一点：")),
+        irnn_setting(),
+        Para(tr("The product of the four step Jacobians is", "四个单步雅可比矩阵之积为")),
         Display(identity),
         Para(tr("Training moves the weights away from the identity, so this protects the start "
                 "of training, not its end.", "训练会使权重偏离单位矩阵，所以这只保护训练的开始，"

@@ -18,6 +18,7 @@ TITLE = tr('Saturation', '饱和')
 SIZE = (6.2, 3.9)            # inches: the width it prints at (≤ 6.3 in)
 Z_SHOWN = (0, 1, 2, 3, 5)    # where tanh' is evaluated in the text
 DRIVES = (0.0, 1.0, 3.0)     # input drives x_t quoted at w = 0.9, T = 100
+FIGURE_DRIVES = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0)   # the lines of "fig:saturation" (⊇ DRIVES)
 T_QUOTED = 100
 MAP_INPUT, MAP_T = 0.1, 200  # the regime map's constant input and longest sequence
 LOG10 = sp.Function("log_10")
@@ -55,7 +56,7 @@ def draw_map(ax, _):
 
 
 def draw_saturation(ax, _):
-    figures.plot_saturation(ax, w=0.9)
+    figures.plot_saturation(ax, w=0.9, drives=FIGURE_DRIVES)
     _fonts(ax)
 
 

@@ -72,13 +72,16 @@ def table(rows):
     return Table("tab:w-power", caption, header, cells, align="lllr")
 
 
-def draw_gradient_vs_T(fig, data):
-    """Two stacked panels: identity (no input) and tanh (constant input 0.1)."""
+def draw_gradient_vs_T(fig, ends):
+    """Two stacked panels: identity (no input) and tanh (constant input 0.1); the top panel's
+    y-range holds every line's value at T = T_FIGURE (``ends``, from ``sweep_ends``)."""
     top, bottom = fig.subplots(2, 1)
     figures.plot_gradient_vs_T(top, "identity", W_FIGURE, T_FIGURE)
     figures.plot_gradient_vs_T(bottom, "tanh", W_FIGURE, T_FIGURE, inputs=TANH_INPUT)
-    top.set_ylim(-40, 40)
-    top.set_title(r"identity: $h_k = w\,h_{k-1}$ (no input), $h_0 = 0$", fontsize=9)
+    low, high = min(ends["identity"].values()), max(ends["identity"].values())
+    margin = 0.05 * (high - low)
+    top.set_ylim(low - margin, high + margin)
+    top.set_title(r"identity: $h_k = w\,h_{k-1}$ (no input)", fontsize=9)
     bottom.set_title(rf"tanh: $h_k = \tanh(w\,h_{{k-1}} + {TANH_INPUT:g})$, $h_0 = 0$",
                      fontsize=9)
     fig.tight_layout()
@@ -129,9 +132,9 @@ def figure_blocks(ends):
     return (
         Figure("fig:gradient-vs-T", "gradient_vs_T", caption),
         Para(Ref("fig:gradient-vs-T"),
-             tr(" shows what rnngrad computes for these cases. With the identity activation, "
+             tr(" shows the computed gradient for these cases. With the identity activation, "
                 "the logarithm of the gradient's size is a straight line in ",
-                " 展示了 rnngrad 对这些情形的计算结果。恒等激活时，梯度大小的对数是 "),
+                " 展示了这些情形下梯度的计算结果。恒等激活时，梯度大小的对数是 "),
              Math(derive.T), tr(": at ", " 的直线：在 "),
              Math(sp.Eq(derive.T, T_FIGURE)), tr(" and ", " 且 "),
              Math(sp.Eq(sp.Symbol("w"), sp.Rational(3, 2))), tr(" it equals ", " 时，它等于 "),
@@ -153,8 +156,8 @@ def figure_blocks(ends):
 def build(ctx):
     """(Section, results for results.json)."""
     rows = power_rows()
-    ctx.draw("gradient_vs_T", draw_gradient_vs_T, None, fig=True, figsize=(6.2, 7.0))
     ends = sweep_ends()
+    ctx.draw("gradient_vs_T", draw_gradient_vs_T, ends, fig=True, figsize=(6.2, 7.0))
     w, h = sp.Symbol("w"), sp.Symbol
     blocks = (
         Para(tr("Strip the network down to one hidden unit with the identity activation ",
@@ -175,8 +178,8 @@ def build(ctx):
         Para(tr("Sequences of a hundred steps are common in practice. ",
                 "实际中一百步的序列很常见。"), Ref("tab:w-power"),
              tr(" shows the factor at ", " 给出 "), Math(sp.Eq(derive.T, T_TABLE)),
-             tr(", computed exactly by multiplying out the hundred step Jacobians:",
-                " 时的因子，由一百个单步雅可比矩阵精确相乘得到：")),
+             tr(", computed exactly by multiplying out the hundred step Jacobians.",
+                " 时的因子，由一百个单步雅可比矩阵精确相乘得到。")),
         table(rows),
         *figure_blocks(ends),
     )

@@ -4,6 +4,8 @@ D_k = diag(φ'(a_k)), the product ∂h_T/∂h_0 = J_T ⋯ J_1, the bound
 every registered activation (Table "tab:gamma"), the linear case (Gelfand), and the worked
 2×2 example of ``reports.notes.vector_example``."""
 
+import dataclasses
+
 import sympy as sp
 
 import derive
@@ -25,7 +27,65 @@ def derivation_steps():
     rnn = derive.RNN(N, activation="tanh")
     jacobians = derive.jacobian_steps(rnn, T_SHOWN)
     after = tuple(derive.product_steps(rnn, T_SHOWN)) + tuple(derive.norm_steps(rnn))
-    return tuple(jacobians[:-1]), jacobians[-1], after
+    return (tuple(jacobians[:-1]), jacobians[-1],
+            tuple(shown for step in after for shown in readable(step)))
+
+
+class max_over_units(derive.max_abs):  # noqa: N801 - reads as max_l |x| in formulas
+    """max_l |v_l| over the units l (i is the earlier time step in the same derivation)."""
+
+    template, text = r"\max_{l} \left|%s\right|", "max_l |%s|"
+    pretty = ("maxₗ ", "|", "|", "")
+
+
+def readable(step):
+    """The derivation's step as the notes print it: every norm the spectral norm ‖·‖₂, the
+    product from k = i + 1, the unit index l (not i, a time index here), and the 2×2 norm in
+    its compact form ‖W_hh‖₂² = (S + √(S² − 4 det(W_hh)²))/2 with S the sum of squares."""
+    relation = step.relation
+    if isinstance(relation, sp.Eq) and isinstance(relation.rhs, sp.Pow) \
+            and relation.lhs in (norm(W), norm2(W)):
+        return compact_norm(step)
+    return (dataclasses.replace(step, relation=swap(relation)),)
+
+
+def swap(expr):
+    """``readable``'s replacements, inside relations and implications alike."""
+    if isinstance(expr, sp.core.relational.Relational):
+        return type(expr)(swap(expr.lhs), swap(expr.rhs), evaluate=False)
+    if isinstance(expr, sp.logic.boolalg.BooleanFunction):
+        return expr.func(*(swap(arg) for arg in expr.args))
+    return (expr.replace(lambda e: isinstance(e, norm), lambda e: norm2(e.args[0]))
+            .replace(lambda e: isinstance(e, sp.Product), ordered_limits)
+            .replace(lambda e: isinstance(e, derive.max_abs),
+                     lambda e: max_over_units(e.args[0].xreplace(UNIT))))
+
+
+UNIT = {sp.Symbol("a_{k,i}"): sp.Symbol("a_{k,l}")}
+
+
+def ordered_limits(product):
+    """∏ from k = i + 1 (SymPy's canonical order prints 1 + i)."""
+    term, (index, low, high) = product.args
+    return sp.Product(term, (index, sp.Add(*sorted(low.args, key=lambda a: a.is_number),
+                                           evaluate=False), high))
+
+
+def compact_norm(step):
+    """‖W_hh‖₂² = (S + √(S² − 4 det(W_hh)²))/2 with S = Σ w_ij², for the 2×2 W_hh of entries
+    w_ij: the largest eigenvalue of W_hhᵀ W_hh (trace S, determinant det(W_hh)²); the same
+    value as the derivation's closed form (a test compares them)."""
+    entries = step.relation.rhs.free_symbols
+    squares = sp.Add(*(sp.Pow(w, 2) for w in sorted(entries, key=str)), evaluate=False)
+    det = sp.Function("det")(W)
+    norm_squared = sp.Eq(norm2(W) ** 2,
+                         (SQUARES + sp.sqrt(SQUARES ** 2 - 4 * det ** 2)) / 2, evaluate=False)
+    return (dataclasses.replace(step, relation=norm_squared),
+            derive.Step(sp.Eq(SQUARES, squares, evaluate=False),
+                        *derive.reason("the sum of the squared entries of ", W)))
+
+
+SQUARES = sp.Symbol("S")
 
 
 def gamma_rows():
@@ -36,13 +96,47 @@ def gamma_rows():
         act = derive.activation(name)
         shown = act.gamma if act.gamma_exact else sp.Float(act.gamma, 12)
         kind = tr("exact", "精确") if act.gamma_exact else tr("numeric", "数值")
-        rows.append((name.replace("_", " "), Math(shown), num(float(act.gamma), 10), kind,
+        rows.append((label(act), Math(shown), num(float(act.gamma), 10), kind,
                      attained(act)))
         where = act.attainment()
         data[name] = {"gamma": str(act.gamma), "decimal": float(act.gamma),
                       "exact": act.gamma_exact,
                       "attained": {key: where[key] for key in ("set", "limits")}}
     return tuple(rows), data
+
+
+ALPHA = sp.Symbol("alpha")
+ALPHA_PROBE = 3   # a slope parameter above 1, where the gain is α, not 1
+
+
+def label(act):
+    """The activation's name, with its slope parameter α where it has one (leaky relu, elu)."""
+    name, params = derive.registry_entry(act)
+    if "alpha" not in params:
+        return name.replace("_", " ")
+    return (name.replace("_", " ") + ", ", Math(sp.Eq(ALPHA, params["alpha"], evaluate=False)))
+
+
+def alpha_gains():
+    """γ_φ of leaky relu and elu with α = ALPHA_PROBE (derived again by SymPy)."""
+    return {name: derive.activation(name, alpha=ALPHA_PROBE).gamma
+            for name in derive.activation_names()
+            if "alpha" in derive.registry_entry(derive.activation(name))[1]}
+
+
+def alpha_paragraph(gains):
+    names = " and ".join(name.replace("_", " ") for name in gains)
+    names_zh = " 和 ".join(name.replace("_", " ") for name in gains)
+    values = {str(v) for v in gains.values()}
+    return Para(
+        tr(f"The gains of {names} depend on their slope parameter ",
+           f"{names_zh} 的增益取决于其斜率参数 "), Math(ALPHA),
+        tr(", for negative inputs; the table uses the values shown. With ",
+           "（作用于负输入）；表中使用所示的取值。取 "),
+        Math(sp.Eq(ALPHA, ALPHA_PROBE)), tr(" SymPy gives ", " 时，SymPy 给出的增益为 "),
+        Math(sp.Integer(values.pop()) if len(values) == 1 else sp.Tuple(*gains.values())),
+        tr(" for both: in general ", "（两者相同）：一般地 "),
+        Math(sp.Eq(gamma_phi, sp.Max(1, ALPHA), evaluate=False)), tr(".", "。"))
 
 
 def attained(act):
@@ -61,13 +155,18 @@ def attained(act):
 def gamma_table(rows):
     caption = (tr("The gain ", "增益 "), Math(gamma_phi),
         tr(", the supremum of ", "，即 "), Math(sp.Abs(dphi(z))),
-        tr(" over all real z, of every activation rnngrad knows, derived by SymPy from the "
-           "critical points of ", " 在全体实数 z 上的上确界（rnngrad 支持的全部激活函数），由 "
+        tr(" over all real z, of every activation these notes use, derived by SymPy from the "
+           "critical points of ", " 在全体实数 z 上的上确界（本讲义用到的全部激活函数），由 "
            "SymPy 从 "),
         Math(dphi(z)), tr(", its one-sided limits at kinks and its limits at infinity. "
+                          "The column kind says whether the value is exact (a closed form) or "
+                          "numeric (a root computed numerically, shown to 12 digits, where "
+                          "no closed form exists). "
                           "See that only gelu and silu exceed 1, and that softplus never "
                           "reaches its supremum.",
                           " 的临界点、折点处的单侧极限和无穷远处的极限推导得出。"
+                          "“类型”一栏说明该值是精确的（闭式）还是数值的（没有闭式时，"
+                          "用数值方法求出的根，显示 12 位有效数字）。"
                           "可以看到，只有 gelu 和 silu 的增益大于 1，而 softplus "
                           "永远达不到其上确界。"))
     header = (tr("activation", "激活函数"), Math(gamma_phi), tr("decimal", "十进制值"),
@@ -121,17 +220,21 @@ def bound_paragraphs():
                                                   "能完全刻画它，但它的范数有上界：谱范数 "),
              Math(norm2(W)), tr(" (the largest singular value) is submultiplicative, and ",
                                 "（最大奇异值）满足次乘性，而 "),
-             Math(norm(sp.MatrixSymbol("D_k", N, N))),
-             tr(" is the largest derivative on the diagonal, at most ",
-                " 等于对角线上最大的导数，至多为 "),
-             Math(gamma_phi), tr(":", "：")),
+             Math(norm2(sp.MatrixSymbol("D_k", N, N))),
+             tr(" is the largest absolute value of a derivative on the diagonal, at most ",
+                " 等于对角线上导数绝对值的最大者，至多为 "),
+             Math(gamma_phi),
+             tr(". For two time steps ", "。对两个时间步 "),
+             Math(sp.Lt(sp.Symbol("i"), sp.Symbol("j"), evaluate=False)),
+             tr(" (here i and j count steps, and l counts units):",
+                "（这里 i 和 j 表示时间步，l 表示单元）：")),
     ), (
         Para(tr("Two conditions follow for long sequences, T growing without end. They are "
                 "the conditions that Pascanu, Mikolov and Bengio derive in their analysis of "
                 "the mechanics of the problem", "由此得到关于长序列（T 无限增大）的两个条件。"
                 "它们正是 Pascanu、Mikolov 与 Bengio 在分析该问题的机制时推导的条件"),
              Cite("pascanu2013"), tr(":", "：")),
-        Steps(tuple(derive.implications(GAIN, N))),
+        Steps(tuple(s for step in derive.implications(GAIN, N) for s in readable(step))),
         Para(tr("The first is sufficient: if ", "第一个条件是充分条件：只要 "),
              Math(sp.Lt(GAIN, 1, evaluate=False)),
              tr(", the bound itself shrinks geometrically and the gradient must vanish. The "
@@ -150,9 +253,9 @@ def gelu_silu(data):
     return Para(
         Ref("tab:gamma"),
         tr(" shows that the smooth activations gelu and silu (the Gaussian error linear unit and "
-           "the sigmoid-weighted linear unit", " 显示，光滑的激活函数 gelu 和 "
-                                               "silu（高斯误差线性单元"
-           "与 sigmoid 加权线性单元"), Cite("hendrycks2016"),
+           "the sigmoid linear unit", " 显示，光滑的激活函数 gelu 和 "
+                                      "silu（高斯误差线性单元"
+           "与 sigmoid 线性单元"), Cite("hendrycks2016", "elfwing2018"),
         tr(") have a gain above 1: ", "）的增益大于 1："), num(gelu, 6), tr(" and ", " 和 "),
         num(silu, 6), tr(". For them one unit can amplify a gradient even when the weight is "
                          "1, and the sufficient condition for vanishing becomes ",
@@ -167,7 +270,7 @@ def gelu_silu(data):
 
 def linear_case():
     rho = sp.Function("rho", real=True)(W)
-    gelfand = sp.Eq(sp.Limit(norm(W**k) ** (1 / k), k, sp.oo), rho, evaluate=False)
+    gelfand = sp.Eq(sp.Limit(norm2(W**k) ** (1 / k), k, sp.oo), rho, evaluate=False)
     return (
         Heading(tr("The linear RNN", "线性循环神经网络")),
         Para(tr("For the identity activation ", "对于恒等激活函数 "),
@@ -193,6 +296,7 @@ def build(ctx):
     """(Section, results for results.json)."""
     before, wide, after = derivation_steps()
     rows, gammas = gamma_rows()
+    alphas = alpha_gains()
     example, example_results = vector_example.blocks()
     bound, conditions = bound_paragraphs()
     blocks = (*opening(), Steps(before),
@@ -204,9 +308,10 @@ def build(ctx):
                       "界只通过激活函数的增益 "), Math(gamma_phi),
                    tr(", the largest slope of the activation. ", " 依赖于激活函数，即激活函数的"
                       "最大斜率。"), Ref("tab:gamma"),
-                   tr(" lists it for every activation rnngrad knows.",
-                      " 列出了 rnngrad 支持的每个激活函数的增益。")),
-              gamma_table(rows), gelu_silu(gammas), *linear_case(), *example)
+                   tr(" lists it for every activation these notes use.",
+                      " 列出了本讲义用到的每个激活函数的增益。")),
+              gamma_table(rows), alpha_paragraph(alphas), gelu_silu(gammas), *linear_case(),
+              *example)
     learn = (tr("How the scalar factor becomes a product of step Jacobians, which bound its "
                 "norm obeys, which conditions for vanishing and exploding gradients follow, and "
                 "how an exact 2 by 2 example is checked by numbers.",
@@ -220,4 +325,5 @@ def build(ctx):
                    " 只是允许梯度爆炸，并不导致爆炸。只有对线性循环神经网络，谱半径这一个数才能"
                    "决定结果。"))
     return (Section(LABEL, TITLE, learn, blocks, takeaway),
-            {"gamma": gammas, **example_results})
+            {"gamma": gammas, "gamma_alpha_3": {name: str(v) for name, v in alphas.items()},
+             **example_results})

@@ -1,28 +1,19 @@
-"""The worked 2×2 example of 'sec:vector': a tanh RNN with n = 2, T = 3 given as a case file
-(the input of ``rnngrad check``), its exact weights, the entries of the expanded product
+"""The worked 2×2 example of 'sec:vector': a tanh RNN with n = 2, T = 3 (``CASE``, in the input
+format of ``rnngrad check``), its exact weights displayed, the entries of the expanded product
 ∂h_3/∂h_0 = J_3 J_2 J_1 (J_k = diag(1 − tanh²(a_k)) W_hh) to 20 digits by mpmath, and the
 derivative checks of ``numeric.run_checks`` as a table ("tab:vector-checks")."""
-
-import json
 
 import mpmath
 import sympy as sp
 
 import derive
 import numeric
-from derive import T as T_
-from derive import k, norm
-from reports.doc import Code, Heading, Math, Para, Ref, Table, Verbatim, num, tr
+from derive import norm2
+from reports.doc import Display, Heading, Math, Para, Ref, Table, num, tr
 
 CASE = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.9]], "W_xh": [[1.0], [0.5]],
         "b_h": [0.1, -0.2], "h0": [0.3, -0.1], "x": [[0.2], [0.7], [-0.4]], "y": [0.0, 0.5]}
 DIGITS, WORKING_DIGITS = 20, 30   # digits shown, digits mpmath works with
-
-
-def case_text():
-    """The case file as it is written (one key per line)."""
-    return "{" + ",\n ".join(f"{json.dumps(key)}: {json.dumps(value)}"
-                             for key, value in CASE.items()) + "}"
 
 
 def product_entries():
@@ -36,40 +27,29 @@ def product_entries():
         return rnn, [mpmath.nstr(value, DIGITS) for value in evaluate()]
 
 
-def format_paragraph():
-    h_T, y, h_k, y_k, L = sp.symbols("h_T y h_k y_k L")
-    final = sp.Eq(L, sp.Rational(1, 2) * norm(h_T - y) ** 2, evaluate=False)
-    summed = sp.Eq(L, sp.Rational(1, 2) * sp.Sum(norm(h_k - y_k) ** 2, (k, 1, T_)),
-                   evaluate=False)
+def setting_paragraph():
+    """The example in words: activation, sizes, steps and the loss."""
+    h_T, y, L = sp.symbols("h_T y L")
+    final = sp.Eq(L, sp.Rational(1, 2) * norm2(h_T - y) ** 2, evaluate=False)
     return Para(
-        tr("A case file, the input of ", "案例文件是 "), Code("rnngrad check"),
-        tr(", is one JSON object. Required keys: ", " 的输入，为一个 JSON 对象。必需的键："),
-        Code("activation"), tr(" (a registered name such as ", "（已注册的名称，如 "),
-        Code('"tanh"'),
-        tr(", or a formula in x such as ", "，或关于 x 的公式，如 "), Code('"x/(1+Abs(x))"'),
-        tr("), ", "）、"), Code("W_hh"), tr(" (n rows of n numbers), ", "（n 行，每行 n 个数）、"),
-        Code("W_xh"), tr(" (n rows of m numbers, m inputs per step) and ",
-                         "（n 行，每行 m 个数，m 为每步的输入个数）以及 "),
-        Code("x"), tr(" (T rows of m numbers, one row per step). Optional: ",
-                      "（T 行，每行 m 个数，每步一行）。可选的键："),
-        Code("b_h"), tr(" and ", " 和 "), Code("h0"), tr(" (n numbers each, default 0), ",
-                                                         "（各 n 个数，默认为 0）、"),
-        Code("alpha"), tr(" (the slope parameter of leaky relu and elu) and ",
-                          "（leaky relu 和 elu 的斜率参数）以及目标 "),
-        Code("y"), tr(", the target: n numbers for the loss ", "：n 个数时损失为 "), Math(final),
-        tr(", or T rows of n numbers for ", "，T 行、每行 n 个数时损失为 "), Math(summed),
-        tr(". Every number must be finite. The case worked here:",
-           "。所有数都必须有限。这里计算的案例如下："))
+        tr("Take a tanh RNN with two hidden units, one input per step and three steps, "
+           "with the loss ",
+           "取一个 tanh 循环神经网络：两个隐藏单元，每步一个输入，共三步，损失为 "),
+        Math(final), tr(". Its weights, bias, initial state, inputs and target are given as "
+                        "decimals and used as exact fractions:",
+                        "。它的权重、偏置、初始状态、输入和目标以小数给出，计算时一律当作精确分数："))
 
 
-METHODS_ZH = {"central": "中心差分", "richardson": "Richardson 外推", "complex_step": "复步长法",
-              "mpmath": "mpmath 高精度"}
+METHODS = {"central": tr("central difference", "中心差分"),
+           "richardson": tr("Richardson extrapolation", "Richardson 外推"),
+           "complex_step": tr("complex step", "复步长法"),
+           "mpmath": tr("50-digit arithmetic", "50 位精度计算")}
 
 
 def check_table(checks):
     """The four derivative checks: method, largest relative error, tolerance, verdict."""
     words = {True: tr("pass", "通过"), False: tr("FAIL", "失败"), None: tr("n/a", "不适用")}
-    rows = tuple((tr(name.replace("_", " "), METHODS_ZH.get(name, name)),
+    rows = tuple((METHODS.get(name, name.replace("_", " ")),
                   tr("n/a", "不适用") if r.max_rel_error is None else num(r.max_rel_error, 3),
                   num(r.tolerance, 1), words[r.passed]) for name, r in checks.items())
     passed = [r for r in checks.values() if r.passed]
@@ -88,18 +68,18 @@ def check_table(checks):
     return Table("tab:vector-checks", caption, header, rows, align="lrrl")
 
 
-def exact_paragraph(rnn):
-    """The case's parameters as exact rationals (SymPy reads every decimal as a fraction)."""
+def exact_displays(rnn):
+    """The case's parameters as exact rationals (SymPy reads every decimal as a fraction),
+    displayed: stacked vectors inline would spread the lines of the text."""
     x = sp.Matrix([list(row) for row in rnn.x]).T
-    shown = [Math(sp.Eq(sp.MatrixSymbol(name, *value.shape), value, evaluate=False))
+    y = sp.Matrix([sp.nsimplify(value) for value in CASE["y"]])
+    shown = [sp.Eq(sp.MatrixSymbol(name, *value.shape), value, evaluate=False)
              for name, value in (("W_hh", rnn.W_hh), ("W_xh", rnn.W_xh), ("b_h", rnn.b_h),
-                                 ("h_0", rnn.h0))]
-    return Para(tr("In exact numbers (every decimal of the file read as a fraction): ",
-                   "写成精确数（文件中的每个小数都读作分数）："),
-                shown[0], ", ", shown[1], ", ", shown[2], ", ", shown[3],
-                tr(" and the inputs ", "，输入 "),
-                Math(sp.Eq(sp.MatrixSymbol("x", 3, 1).T, x, evaluate=False)),
-                tr(" (one column per step).", "（每步一列）。"))
+                                 ("h_0", rnn.h0), ("y", y))]
+    inputs = sp.Eq(sp.MatrixSymbol("x", 3, 1).T, x, evaluate=False)
+    return (Display(*shown[:3]), Display(shown[3], shown[4], inputs),
+            Para(tr("The inputs are written as one row, the input of step k in column k.",
+                    "输入写成一行，第 k 步的输入在第 k 列。")))
 
 
 def entries_table(entries):
@@ -120,8 +100,8 @@ def blocks():
     """(blocks, results): the worked example of the vector section."""
     rnn, entries = product_entries()
     checks = numeric.run_checks(numeric.case_from_dict(CASE))
-    out = (Heading(tr("A worked 2 by 2 example", "一个 2×2 的算例")), format_paragraph(),
-           Verbatim(case_text()), exact_paragraph(rnn),
+    out = (Heading(tr("A worked 2 by 2 example", "一个 2×2 的算例")), setting_paragraph(),
+           *exact_displays(rnn),
            Para(tr("SymPy multiplies the three step Jacobians exactly. ",
                    "SymPy 精确地计算三个单步雅可比矩阵的乘积。"), Ref("tab:vector-product"),
                 tr(" gives the result; ", " 给出结果；"), Ref("tab:vector-checks"),

@@ -8,7 +8,7 @@ unrolled RNN and a central finite difference.  Then the first source article's l
 import sympy as sp
 
 import derive
-from reports.doc import Code, Display, Heading, Math, Para, Section, Table, num, tr
+from reports.doc import Display, Heading, Math, Para, Ref, Section, Table, num, tr
 from reports.notes import worked_seed
 
 LABEL = "sec:worked"
@@ -94,10 +94,19 @@ def decimal(value):
 
 
 def shown(formula, value, values):
-    """The exact value as shown: tanh of the exact argument kept unevaluated."""
+    """The exact value as shown: tanh of the exact argument kept unevaluated; the loss in
+    terms of h_2 (whose exact value is the row above), not as a four-level fraction."""
     if isinstance(formula, sp.tanh):
         return sp.tanh(values[formula.args[0]], evaluate=False)
+    if symbol_of(formula) is L:
+        return sp.Mul(sp.Rational(1, 2), sp.Pow(sp.Add(h2, -values[y], evaluate=False), 2,
+                                                evaluate=False), evaluate=False)
     return value
+
+
+def symbol_of(formula):
+    """L for the loss's formula ½(h_2 − y)², else None."""
+    return L if formula == sp.Rational(1, 2) * (h2 - y) ** 2 else None
 
 
 def forward_table(rows, values):
@@ -118,10 +127,20 @@ TERM_NAMES = {"term_2": (tr("term ", "项 "), Math(sp.Eq(S("k"), 2)), tr(", dire
                          Math(h1))}
 
 
+def written(symbol):
+    """A row label in words for a derivative (∂a/∂b as an inline fraction is unreadably small in
+    a table): "a with respect to b"; other symbols as they are."""
+    if not isinstance(symbol, sp.Derivative):
+        return Math(symbol)
+    (var, _), = symbol.variable_count
+    return (tr("derivative of ", ""), Math(symbol.expr), tr(" with respect to ", " 对 "),
+            Math(var), tr("", " 的导数"))
+
+
 def backward_table(rows):
     cells = []
     for symbol, formula, value in rows:
-        name = TERM_NAMES.get(str(symbol)) or Math(symbol)
+        name = TERM_NAMES.get(str(symbol)) or written(symbol)
         cells.append((name, Math(formula), num(decimal(value), 6)))
     caption = (tr("The backward pass, one factor of the chain rule per row, from the loss back "
                   "to the first step; the last three rows are the two BPTT terms of the "
@@ -177,9 +196,10 @@ def gradient_blocks(known):
              Math(sp.Mul(w, 1 - h1 ** 2, evaluate=False)), tr(" and ", " 和 "), Math(h0),
              tr(" in place of ", "，取代了 "), Math(h1),
              tr(". Their sum is ", "。两者之和为 "), num(decimal(g), 6),
-             tr(". Two independent checks agree. rnngrad's BPTT gradient of the unrolled network ",
-                "。两项独立核验结果一致。rnngrad 对展开网络求出的 BPTT 梯度（"),
-             Code("derive.bptt_gradient"), tr(" gives ", "）为 "),
+             tr(". Two independent checks agree. The BPTT gradient of the unrolled network, "
+                "derived symbolically by the computer algebra system and then evaluated, gives ",
+                "。两项独立核验结果一致。由计算机代数系统对展开网络符号推导、再代入数值的 "
+                "BPTT 梯度为 "),
              num(check["derived"], 6), tr(" (the difference from ours, evaluated to ",
                                           "（与我们的结果之差，按 "), str(DIGITS),
              *gap_parts(check["gap"]),
@@ -200,8 +220,9 @@ def build(ctx):
     seed_part, seed_results = worked_seed.blocks(ours)
     blocks = (*case_blocks(),
               Heading(tr("Forward pass", "前向计算")),
-              Para(tr("Each step computes the pre-activation, then the state:",
-                      "每一步先算预激活，再算状态：")),
+              Para(tr("Each step computes the pre-activation, then the state; ",
+                      "每一步先算预激活，再算状态；"), Ref("tab:worked-forward"),
+                   tr(" lists them with the loss.", "列出了它们以及损失。")),
               forward_table(rows, values),
               Heading(tr("Backward pass", "反向计算")),
               Para(tr("The chain rule runs from the loss back to the first step. Each factor is "
@@ -210,7 +231,9 @@ def build(ctx):
                       "损失的、tanh 的（其斜率为 "),
                    Math(sp.Eq(sp.Derivative(sp.tanh(S("a")), S("a")), 1 - sp.tanh(S("a")) ** 2,
                               evaluate=False)),
-                   tr("), or of a pre-activation:", "），或预激活的：")),
+                   tr("), or of a pre-activation. ", "），或预激活的。"),
+                   Ref("tab:worked-backward"),
+                   tr(" lists them in order.", "按顺序列出了它们。")),
               backward_table(brows),
               *gradient_part, *seed_part)
     learn = (tr("How backpropagation through time computes a gradient, number by number, for "

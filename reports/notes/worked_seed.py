@@ -60,8 +60,8 @@ def blocks(ours):
              tr(" the chain rule, written in the states and the pre-activations, gives",
                 "，用状态和预激活写出的链式法则给出")),
         Display(sp.Eq(sp.Derivative(L_seed, s["w"]), local, evaluate=False)),
-        Para(tr("With the tanh network unrolled, this and twice rnngrad's BPTT gradient ",
-                "把 tanh 网络展开后，它与 rnngrad 的 BPTT 梯度的两倍"), agreement,
+        Para(tr("With the tanh network unrolled, this and twice the symbolically derived BPTT "
+                "gradient ", "把 tanh 网络展开后，它与符号推导的 BPTT 梯度的两倍"), agreement,
              tr(" at a rational test point. With the numbers above it is ",
                 "（在一个有理数测试点上）。代入上面的数值，它等于 "), num(2 * ours, 6),
              tr(", twice our ", "，是我们的 "), num(ours, 6), tr(".", " 的两倍。")),
