@@ -30,13 +30,24 @@ def test_gelfand_roots_approach_the_spectral_radius(built):
 
 
 def test_non_normal_matrix_grows_before_it_decays(built):
+    """Referee item 4: the tabulated matrix really grows before it decays (mpmath, a hand
+    loop of 2x2 products and mpmath's singular values)."""
     _, results = built["dynamics"]
-    W = np.array([[0.5, 5.0], [0.0, 0.5]])
-    expected = [np.linalg.norm(np.linalg.matrix_power(W, k), 2) for k in range(1, 7)]
+    mpmath.mp.dps = 30
+    W = mpmath.matrix([[mpmath.mpf(9) / 10, 5], [0, mpmath.mpf(9) / 10]])
+    power, norms = mpmath.eye(2), []
+    for _ in range(400):
+        power = power * W
+        norms.append(max(mpmath.svd_r(power, compute_uv=False)))
+    assert results["transient_k"][:2] == [1, 2]
+    expected = [float(norms[k - 1]) for k in results["transient_k"]]
     assert results["transient_norms"] == pytest.approx(expected, rel=1e-12)
-    assert max(abs(np.linalg.eigvals(W))) == 0.5
-    assert all(v > 1 for v in expected[:5]) and expected[5] < 1
-    assert results["transient_first_below_one"] == 6
+    assert norms[1] > norms[0] > 1          # it grows from the first step on
+    peak = max(range(400), key=lambda i: norms[i]) + 1
+    assert results["transient_peak_k"] == peak
+    assert results["transient_last_above_one"] == max(k for k in range(1, 401)
+                                                       if norms[k - 1] > 1)
+    assert peak > 5 and norms[-1] < 1e-10
 
 
 def test_gain_sweep_numbers_match_an_independent_draw(built):

@@ -18,7 +18,7 @@ I_, J_ = sp.symbols("i j", integer=True)
 SIGMA = sp.Symbol("sigma_max")
 W_HH = sp.Symbol("W_hh")
 Z = derive.z
-JORDAN = sp.Matrix([[sp.Rational(1, 2), 5], [0, sp.Rational(1, 2)]])
+JORDAN = sp.Matrix([[sp.Rational(9, 10), 5], [0, sp.Rational(9, 10)]])   # tab:transient
 
 
 def step(top, bottom):
