@@ -11,10 +11,20 @@ import re
 import mpmath
 import numpy as np
 import pytest
+import sympy
 
+import derive
 import numeric
 from reports import doc, files
-from reports.notes import Context, audit, dynamics, exercises, listing, reproducibility
+from reports.notes import (
+    Context,
+    audit,
+    audit_claims,
+    dynamics,
+    exercises,
+    listing,
+    reproducibility,
+)
 from reports.notes.audit import plain
 from reports.notes.audit_claims import claims
 from reports.references import REFERENCES
@@ -179,3 +189,32 @@ def test_tex_builds_without_overfull_boxes(built, tmp_path):
     for stem in ("bptt_contributions", "gain_sweep"):
         with Image.open(ctx.figure_dir / f"{stem}.png") as image:
             assert image.width <= 6.3 * 150 + 1, stem
+
+
+def _recomputed_math(claim):
+    return [part.expr for part in claim.recomputed if isinstance(part, doc.Math)]
+
+
+def test_one_step_bound_carries_the_weights():
+    """Referee item 2: a derivative below c bounds one step by c‖W_hh‖₂, not by c; checked on
+    D = c I, W = 3 I with c = 1/2 (NumPy): the step norm exceeds c and equals c‖W‖₂."""
+    c, W = 0.5, 3 * np.eye(3)
+    step = np.linalg.norm(c * np.eye(3) @ W, 2)
+    assert step > c and step == pytest.approx(c * np.linalg.norm(W, 2), rel=1e-15)
+    below = next(cl for cl in claims()
+                 if plain(cl.where) == "3.2" and plain(cl.verdict) == "wrong")
+    (bound,) = _recomputed_math(below)
+    assert isinstance(bound, sympy.LessThan)
+    assert bound.rhs == audit_claims.C * derive.norm2(audit_claims.W_HH)
+    assert "interval only" in plain(below.reason)
+
+
+def test_derivative_above_c_gives_no_lower_bound():
+    """Referee item 3: a derivative above c does not bound one step from below: D = 2I and
+    W = a tenth of a rotation give a step of norm 1/5 (NumPy)."""
+    rotation = np.array([[0.6, -0.8], [0.8, 0.6]])
+    assert np.linalg.norm(2 * np.eye(2) @ (0.1 * rotation), 2) == pytest.approx(0.2, rel=1e-14)
+    above = next(cl for cl in claims() if plain(cl.where) == "3.3")
+    text = plain(above.reason)
+    assert plain(above.verdict) == "wrong" and "never exceed 1" not in text
+    assert "No common saturating activation" in text and "interval only" in text

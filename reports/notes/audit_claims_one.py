@@ -19,6 +19,10 @@ from reports.notes.audit_claims import (
 )
 
 Z, K = derive.z, sp.Symbol("k", integer=True, positive=True)
+_N = sp.Symbol("n", integer=True, positive=True)
+D_K = sp.MatrixSymbol("D_t", _N, _N)
+NORM_W = derive.norm2(W_HH)
+STEP_J = sp.Eq(sp.MatrixSymbol("J_t", _N, _N), D_K * sp.MatrixSymbol("W_hh", _N, _N))
 
 
 def bound_claims():
@@ -32,10 +36,16 @@ def bound_claims():
                         "具体来说,假设激活函数的导数在某个区间内都小于某个常数 c < 1,"
                         "那么对于足够大的时间步 t,我们有:"), Math(sp.Le(one_step, C ** t)),
                tr(".", "。"), CLOSE),
-              None, (Math(sp.Le(one_step, C)),), None, WRONG,
-              (tr("one step is bounded by c, not by ", "单步的界是 c，而不是 "), Math(C ** t),
-               tr("; only the product of t steps is bounded by ", "；只有 t 步的连乘积才以 "),
-               Math(C ** t), tr(".", " 为界。"))),
+              None, (Math(sp.Le(one_step, C * NORM_W)),), None, WRONG,
+              (tr("a bound on the derivative bounds ", "导数的上界只约束 "), Math(D_K),
+               tr(" only, so one step is bounded by ", "，因此单步的界是 "), Math(C * NORM_W),
+               tr(", not by ", "，而不是 "), Math(C ** t),
+               tr("; only a product of t steps has a bound like ",
+                  "；只有 t 步的连乘积才有形如 "), Math((C * NORM_W) ** t),
+               tr(". And the hypothesis holds on an interval only: it bounds the steps whose "
+                  "pre-activations stay in that interval, not all steps.",
+                  " 的界。而且假设只在某个区间内成立：它只约束预激活值落在该区间内的那些步，"
+                  "而不是所有步。"))),
         Claim("seed000", tr("3.3", "第 3.3 节"),
               (OPEN, tr("Specifically, suppose the derivative of the activation is above some "
                         "constant c > 1 on some interval; then for large enough t we have ",
@@ -44,10 +54,17 @@ def bound_claims():
                Math(sp.Ge(one_step, C ** t)), tr(".", "。"), CLOSE),
               None, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)), tr(" (tanh), ", "（tanh），"),
                      Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
-              float(tanh.gamma), tr("wrong twice", "两处错误"),
-              (tr("the factor of one step is c, not ", "单步因子是 c 而不是 "), Math(C ** t),
-               tr("; and the derivatives of tanh and of the sigmoid never exceed 1.",
-                  "；而且 tanh 和 sigmoid 的导数从不超过 1。"))),
+              float(tanh.gamma), WRONG,
+              (tr("a derivative above c gives no lower bound on one step: ",
+                  "导数大于 c 并不给出单步的下界："), Math(STEP_J),
+               tr(", and the weights can shrink or turn the error, so neither ",
+                  "，而权重可以缩小或转动误差，因此既得不到 "), Math(sp.Ge(one_step, C)),
+               tr(" nor ", "，也得不到 "), Math(sp.Ge(one_step, C ** t)),
+               tr(" follows; the hypothesis holds on an interval only. No common saturating "
+                  f"activation satisfies it: the derivative of tanh is at most {tanh.gamma}, "
+                  f"that of the sigmoid at most {sigmoid.gamma}.",
+                  "；而且假设只在某个区间内成立。常见的饱和激活函数都不满足这一假设：tanh 的"
+                  f"导数不超过 {tanh.gamma}，sigmoid 的导数不超过 {sigmoid.gamma}。"))),
         Claim("seed000", tr("3.2", "第 3.2 节"),
               (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
                         "below 1 over most of the range.",
