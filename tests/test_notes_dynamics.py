@@ -6,7 +6,10 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import sympy
 
+import derive
+from reports import doc
 from reports.notes import Context, dynamics, exercises
 from tests.notes_walk import assert_languages
 
@@ -76,6 +79,11 @@ def test_exercise_powers_against_mpmath(built):
             exact = mpmath.log10(mpmath.mpf(base) ** 100)
             assert results[f"exercise_log10_pow_{base}"] == pytest.approx(float(exact),
                                                                           rel=1e-14)
+            whole, mantissa = results[f"exercise_log10_pow_{base}_split"]   # referee item 28
+            assert whole == int(mpmath.floor(exact))
+            assert mantissa == pytest.approx(float(mpmath.mpf(base) ** 100 / mpmath.mpf(10)
+                                                   ** whole), rel=1e-12)
+            assert 1 <= mantissa < 10
 
 
 def test_exercise_sigmoid_and_forget_gate(built):
@@ -96,8 +104,12 @@ def test_exercise_clipping_jordan_and_dead_relu(built):
     lam = 0.9
     J = np.array([[lam, 1.0], [0.0, lam]])
     assert results["exercise_jordan_sigma"] == pytest.approx(np.linalg.norm(J, 2), rel=1e-12)
-    entries = [k * lam ** (k - 1) for k in range(1, 61)]
-    assert results["exercise_jordan_peak_k"] == 1 + entries.index(max(entries))
+    with mpmath.workdps(50):   # referee item 14: k = 9 and k = 10 tie exactly (9·0.9^8 = 10·0.9^9)
+        entries = [k * (mpmath.mpf(9) / 10) ** (k - 1) for k in range(1, 61)]
+        top = max(entries)
+        assert results["exercise_jordan_peak_k"] == [k for k, e in enumerate(entries, start=1)
+                                                     if abs(e - top) < mpmath.mpf(10) ** -40]
+    assert results["exercise_jordan_peak_k"] == [9, 10]
     closed = [np.linalg.norm([[lam ** k, k * lam ** (k - 1)], [0, lam ** k]], 2)
               for k in range(1, 200)]
     assert results["exercise_jordan_first_below_one"] == 1 + next(
@@ -115,3 +127,15 @@ def test_both_languages_and_ascii_english(built):
         assert_languages(built[name][0])
     titles = [b.title for b in built["exercises"][0].blocks if type(b).__name__ == "Heading"]
     assert 5 <= len(titles) <= 7
+
+
+def test_exercise_sigmoid_step_bound_carries_the_weights(built):
+    """Referee item 1: only the activation factor is at most 1/4; with W_hh = 5 I and the
+    sigmoid at 0 one step has norm 5/4 > 1 (NumPy), and the solution says ‖W_hh‖/4."""
+    D = np.diag(np.full(3, 0.25))     # σ'(0) = 1/4
+    assert np.linalg.norm(D @ (5 * np.eye(3)), 2) == pytest.approx(1.25, rel=1e-15)
+    section, _ = built["exercises"]
+    parts = list(doc.section_parts(section))
+    W = sympy.MatrixSymbol("W_hh", *[sympy.Symbol("n", integer=True, positive=True)] * 2)
+    assert doc.Math(derive.norm(W) / 4) in parts
+    assert not any(isinstance(p, doc.Text) and "fourfold" in p.en for p in parts)
