@@ -91,4 +91,8 @@ REFERENCES = {
                             "networks", "Proceedings of AISTATS 2010, PMLR 9, 249–256"),
     "hendrycks2016": Reference("D. Hendrycks and K. Gimpel", 2016, "Gaussian error linear units "
                                "(GELUs)", "arXiv:1606.08415", "https://arxiv.org/abs/1606.08415"),
+    "jozefowicz2015": Reference("R. Jozefowicz, W. Zaremba and I. Sutskever", 2015,
+                                "An empirical exploration of recurrent network architectures",
+                                "Proceedings of ICML 2015, PMLR 37, 2342–2350",
+                                "https://proceedings.mlr.press/v37/jozefowicz15.html"),
 }

@@ -121,10 +121,10 @@ def dead_relu():
                      num(a1, 3),
                      tr(", negative, so the derivative of ReLU there is 0 and the unit is dead. "
                         "Every later state is 0 and every later pre-activation is -1, so all "
-                        "factors of the product are 0. rnngrad computes the gradient as exactly ",
+                        "factors of the product are 0. The computed gradient is exactly ",
                         "，为负，ReLU 在此处的导数为 0，该单元“死亡”。此后每个状态都是 0，"
                         "每个预激活值"
-                        "都是 -1，乘积的所有因子都为 0。rnngrad 算出的梯度恰好为 "),
+                        "都是 -1，乘积的所有因子都为 0。计算得到的梯度恰好为 "),
                      num(gradient, 3),
                      tr(". A norm above 1 is necessary for exploding, not sufficient (",
                         "。范数大于 1 是梯度爆炸的必要条件，而非充分条件（见"),
