@@ -206,7 +206,7 @@ def test_one_step_bound_carries_the_weights():
     (bound,) = _recomputed_math(below)
     assert isinstance(bound, sympy.LessThan)
     assert bound.rhs == audit_claims.C * derive.norm2(audit_claims.W_HH)
-    assert "interval only" in plain(below.reason)
+    assert "only on that interval" in plain(below.reason)
 
 
 def test_derivative_above_c_gives_no_lower_bound():
@@ -217,4 +217,4 @@ def test_derivative_above_c_gives_no_lower_bound():
     above = next(cl for cl in claims() if plain(cl.where) == "3.3")
     text = plain(above.reason)
     assert plain(above.verdict) == "wrong" and "never exceed 1" not in text
-    assert "No common saturating activation" in text and "interval only" in text
+    assert "No common saturating activation" in text and "only on that interval" in text

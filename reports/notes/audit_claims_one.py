@@ -37,15 +37,10 @@ def bound_claims():
                         "那么对于足够大的时间步 t,我们有:"), Math(sp.Le(one_step, C ** t)),
                tr(".", "。"), CLOSE),
               None, (Math(sp.Le(one_step, C * NORM_W)),), None, WRONG,
-              (tr("a bound on the derivative bounds ", "导数的上界只约束 "), Math(D_K),
-               tr(" only, so one step is bounded by ", "，因此单步的界是 "), Math(C * NORM_W),
-               tr(", not by ", "，而不是 "), Math(C ** t),
-               tr("; only a product of t steps has a bound like ",
-                  "；只有 t 步的连乘积才有形如 "), Math((C * NORM_W) ** t),
-               tr(". And the hypothesis holds on an interval only: it bounds the steps whose "
-                  "pre-activations stay in that interval, not all steps.",
-                  " 的界。而且假设只在某个区间内成立：它只约束预激活值落在该区间内的那些步，"
-                  "而不是所有步。"))),
+              (tr("the bound on the derivative bounds ", "导数的界只约束 "), Math(D_K),
+               tr(", so one step is bounded by ", "，单步的界是 "), Math(C * NORM_W),
+               tr(", not ", "，而不是 "), Math(C ** t),
+               tr(", and only on that interval.", "，且只在该区间内成立。"))),
         Claim("seed000", tr("3.3", "第 3.3 节"),
               (OPEN, tr("Specifically, suppose the derivative of the activation is above some "
                         "constant c > 1 on some interval; then for large enough t we have ",
@@ -55,16 +50,11 @@ def bound_claims():
               None, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)), tr(" (tanh), ", "（tanh），"),
                      Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
               float(tanh.gamma), WRONG,
-              (tr("a derivative above c gives no lower bound on one step: ",
-                  "导数大于 c 并不给出单步的下界："), Math(STEP_J),
-               tr(", and the weights can shrink or turn the error, so neither ",
-                  "，而权重可以缩小或转动误差，因此既得不到 "), Math(sp.Ge(one_step, C)),
-               tr(" nor ", "，也得不到 "), Math(sp.Ge(one_step, C ** t)),
-               tr(" follows; the hypothesis holds on an interval only. No common saturating "
-                  f"activation satisfies it: the derivative of tanh is at most {tanh.gamma}, "
-                  f"that of the sigmoid at most {sigmoid.gamma}.",
-                  "；而且假设只在某个区间内成立。常见的饱和激活函数都不满足这一假设：tanh 的"
-                  f"导数不超过 {tanh.gamma}，sigmoid 的导数不超过 {sigmoid.gamma}。"))),
+              (tr("no lower bound follows for ", "由此得不到 "), Math(STEP_J),
+               tr(" (the weights can shrink the error), and only on that interval. No common "
+                  "saturating activation satisfies the hypothesis.",
+                  " 的下界（权重可以缩小误差），且只在该区间内成立。常见的饱和激活函数都不满足"
+                  "这一假设。"))),
         Claim("seed000", tr("3.2", "第 3.2 节"),
               (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
                         "below 1 over most of the range.",
