@@ -120,6 +120,30 @@ def example_claims():
     ]
 
 
+def inferred_claims():
+    """Section 4's per-step bound c < 1 "for all t", inferred from tanh alone, and the c^{T−1}
+    bound built on it (added after review: quoted from the article, translated in ``en``)."""
+    h_T, h_1 = sp.Symbol("h_{T}"), sp.Symbol("h_{1}")
+    one_step = step("t", "t-1")
+    chain = sp.Le(derive.norm(sp.Derivative(h_T, W_HH, evaluate=False)),
+                  sp.Pow(C, sp.Add(T, -1, evaluate=False), evaluate=False)
+                  * derive.norm(sp.Derivative(h_1, W_HH, evaluate=False)))
+    return [
+        Claim("seed000", tr("4", "第 4 节"),
+              (OPEN, tr("... we may assume that there is a constant c such that ",
+                        "……我们可以假设存在一个常数 c,使得:"),
+               Math(sp.Le(sp.Abs(one_step), C)), tr(", ", ""), Math(sp.Lt(C, 1)),
+               tr(" for all t. ... ", ", ∀t ……"), Math(chain), CLOSE),
+              None, (Math(sp.Le(derive.norm2(one_step), derive.gamma_phi * NORM_W)),), None,
+              WRONG,
+              (tr("the step is ", "单步是 "), Math(STEP_J),
+               tr(", so tanh gives only ", "，因此由 tanh 只能得到 "),
+               Math(sp.Eq(C, NORM_W)),
+               tr("; c < 1 needs small weights.", "；c < 1 需要权重较小。"))),
+    ]
+
+
 def claims_one():
     """The first article's claims, in the order they appear."""
-    return bound_claims() + example_claims()
+    examples = example_claims()
+    return bound_claims() + examples[:1] + inferred_claims() + examples[1:]
