@@ -85,8 +85,10 @@ def indrnn_blocks():
                   "，其中 $a$ 是该单元在输入通道 "),
              Math(sp.Symbol("W_ih") * sp.Symbol("x") + sp.Symbol("b")),
              tr(" and ", " 中的分量，"), Math(PHI(sp.Symbol("z"))),
-             tr(" the activation function. SymPy derives a diagonal step Jacobian (written with "
-                "tanh):", " 是激活函数。SymPy 推导出的单步雅可比矩阵是对角的（以 tanh 为例）：")),
+             *say(" the activation function. SymPy derives a diagonal step Jacobian (written "
+                  "with tanh; in entry ($i$, $j$), $u$ and $h'$ are those of unit $i$):",
+                  " 是激活函数。SymPy 推导出的单步雅可比矩阵是对角的（以 tanh 为例；在第 ($i$, "
+                  "$j$) 个元素中，$u$ 与 $h'$ 都属于第 $i$ 个单元）：")),
         Display(block),
         Para(*say("So the product over $T$ steps is diagonal too: unit $i$'s entry is a "
                   "product of scalars, with $v_{k,i}$ its pre-activation at step $k$,",
