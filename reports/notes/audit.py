@@ -63,8 +63,17 @@ def plain(parts, lang="en"):
     return "".join(out)
 
 
-def claim_table(label, article, items):
-    """One article's claims as a numbered table."""
+def claim_tables(label, article, items):
+    """One article's claims as two numbered tables (each half fits a page); the second is
+    labelled ``label + "-continued"``."""
+    half = (len(items) + 1) // 2
+    return (claim_table(label, article, items[:half]),
+            claim_table(f"{label}-continued", article, items[half:], continued=label))
+
+
+def claim_table(label, article, items, continued=None):
+    """Claims of one article as a numbered table (``continued``: the label of the table this
+    one continues)."""
     caption = (tr("Claims of the ", "对"), tr(*article), tr(" source article ", "篇原文"),
                Cite(items[0].article),
                tr(", quoted in translation, with the section of the article where each appears, "
@@ -72,6 +81,10 @@ def claim_table(label, article, items):
                   "reason behind each verdict.",
                   "中论断的审校：原文章节、引文（原文）、SymPy 重新计算的结果与结论。"
                   "最后一列给出每个结论的理由。"))
+    if continued:
+        caption = (tr("Claims of the ", "对"), tr(*article), tr(" source article ", "篇原文"),
+                   Cite(items[0].article), tr(", continued from ", "中论断的审校（续"),
+                   Ref(continued), tr(".", "）。"))
     header = (tr("Sec.", "章节"), tr("Claim (quoted)", "论断（引文）"),
               tr("Recomputed", "重新计算"), tr("Verdict and reason", "结论与理由"))
     rows = tuple((c.where, c.quote, c.recomputed, (c.verdict, tr(": ", "："), *c.reason))
@@ -175,10 +188,10 @@ def build(ctx):
                 "ones.", "。本节引用两文中主要的数学论断，重新计算并给出判断。多数论断是正确的；"
                 "错误之处很有启发性，因为学生常犯同样的错误。")),
         Heading(tr("The second article", "第二篇原文")),
-        Para(Ref("tab:audit-two"), tr(" lists the claims of the second article in the order "
-                                      "of its sections.",
-                                      "按原文章节顺序列出了第二篇原文的论断。")),
-        claim_table("tab:audit-two", ("second", "第二"), two),
+        Para(Ref("tab:audit-two"), tr(" and ", " 与 "), Ref("tab:audit-two-continued"),
+             tr(" list the claims of the second article in the order of its sections.",
+                " 按原文章节顺序列出了第二篇原文的论断。")),
+        *claim_tables("tab:audit-two", ("second", "第二"), two),
         *wrong_number(),
         Para(tr("The second article ends with a question for the reader, which ",
                 "第二篇原文以一个留给读者的问题结尾（"), Ref("sec:relu"),
@@ -189,9 +202,9 @@ def build(ctx):
                 "梯度消失和梯度爆炸问题会"
                 "如何表现？与使用 tanh 的 RNN 相比，其特性有何根本不同？”")),
         Heading(tr("The first article", "第一篇原文")),
-        Para(Ref("tab:audit-one"), tr(" lists the claims of the first article.",
-                                      "列出了第一篇原文的论断。")),
-        claim_table("tab:audit-one", ("first", "第一"), one),
+        Para(Ref("tab:audit-one"), tr(" and ", " 与 "), Ref("tab:audit-one-continued"),
+             tr(" list the claims of the first article.", " 列出了第一篇原文的论断。")),
+        *claim_tables("tab:audit-one", ("first", "第一"), one),
         Heading(tr("The first article's program", "第一篇原文的程序")),
         Para(tr("The program of the first article is printed in full in ",
                 "第一篇原文的程序全文见"),

@@ -17,12 +17,35 @@ from reports.notes.audit_claims import (
     step,
     t,
 )
+from reports.notes.dynamics import TRANSIENT_W
 
 Z, K = derive.z, sp.Symbol("k", integer=True, positive=True)
 _N = sp.Symbol("n", integer=True, positive=True)
 D_K = sp.MatrixSymbol("D_t", _N, _N)
 NORM_W = derive.norm2(W_HH)
 STEP_J = sp.Eq(sp.MatrixSymbol("J_t", _N, _N), D_K * sp.MatrixSymbol("W_hh", _N, _N))
+
+
+def eigenvalue_claims():
+    """Section 2.1's eigenvalue rule (added after review; quoted, translated in ``en``),
+    recomputed on the non-normal matrix of tab:transient: ρ = 9/10, yet ‖W^10‖₂ ≈ 19."""
+    W = sp.Matrix(TRANSIENT_W)
+    power = derive.spectral_norm(W ** 10)
+    return [
+        Claim("seed000", tr("2.1", "第 2.1 节"),
+              (OPEN, tr("If the eigenvalues of these matrices are greater than 1, the gradient "
+                        "grows exponentially, ...; if [they] are less than 1, the gradient "
+                        "decays exponentially, ...", "如果这些矩阵的特征值(eigenvalues)大于1,"
+                        "梯度就会呈指数级增长,……;如果这些矩阵的特征值小于1,梯度就会呈指数级"
+                        "衰减,……"), CLOSE),
+              None, (Math(sp.Eq(sp.Symbol("rho"), derive.spectral_radius(W))), ", ",
+                     Math(sp.Eq(derive.norm2(sp.Symbol("W") ** 10), sp.Float(float(power), 4)))),
+              float(power), IMPRECISE,
+              (tr("the factors change every step, and eigenvalues below 1 do not stop a "
+                  "product growing for many steps (", "各步的因子互不相同，而且特征值"
+                  "小于 1 并不能阻止乘积在许多步内增长（见"), Ref("tab:transient"),
+               tr(").", "）。"))),
+    ]
 
 
 def bound_claims():
@@ -51,19 +74,18 @@ def bound_claims():
                      Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
               float(tanh.gamma), WRONG,
               (tr("no lower bound follows for ", "由此得不到 "), Math(STEP_J),
-               tr(" (the weights can shrink the error), and only on that interval. No common "
-                  "saturating activation satisfies the hypothesis.",
-                  " 的下界（权重可以缩小误差），且只在该区间内成立。常见的饱和激活函数都不满足"
-                  "这一假设。"))),
+               tr(", and only on that interval. No common saturating activation satisfies "
+                  "the hypothesis.",
+                  " 的下界，且只在该区间内成立。常见的饱和激活函数都不满足这一假设。"))),
         Claim("seed000", tr("3.2", "第 3.2 节"),
               (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
                         "below 1 over most of the range.",
                         "当激活函数 f 是tanh或sigmoid时,它们的导数在大部分区间都小于1。"), CLOSE),
               None, (Math(sp.Le(sigmoid.dphi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
               float(sigmoid.gamma), CORRECT,
-              (tr("the derivative of tanh is below 1 except at z = 0, and that of the sigmoid "
-                  "is at most ", "tanh 的导数除 z = 0 外都小于 1；sigmoid 的导数处处不超过 "),
-               Math(sigmoid.gamma), tr(" everywhere.", "。"))),
+              (tr("the derivative of tanh is below 1 except at z = 0; that of the sigmoid "
+                  "never exceeds ", "tanh 的导数除 z = 0 外都小于 1；sigmoid 的导数不超过 "),
+               Math(sigmoid.gamma), tr(".", "。"))),
     ]
 
 
@@ -90,10 +112,8 @@ def example_claims():
               None, (Math(total),), None, WRONG,
               (tr("the chain keeps only the k = 1 term of the sum; ", "这条链只保留了求和中 k = 1 "
                   "的一项；"), Math(W_HH),
-               tr(" is used at every step, so every step contributes a term (the second factor "
-                  "is the direct dependence of step k on the weights).",
-                  " 在每一步都被使用，因此每一步都贡献一项"
-                  "（第二个因子是第 k 步对权重的直接依赖）。"))),
+               tr(" is used at every step, so every step contributes a term.",
+                  " 在每一步都被使用，因此每一步都贡献一项。"))),
         Claim("seed000", sec4,
               (OPEN, tr("For example, if we use ReLU as the activation, its derivative is 1 on "
                         "the positive range and 0 on the negative range. In this case the "
@@ -105,10 +125,10 @@ def example_claims():
                tr(" (given as an example of a derivative above 1)", "（原文把它当作导数大于 1 "
                                                                     "的例子）")),
               None, (Math(sp.Eq(derive.gamma_phi, relu.gamma)),), float(relu.gamma), WRONG,
-              (tr("the derivative of ReLU never exceeds 1; exploding needs the norm of ",
-                  "ReLU 的导数从不超过 1；梯度爆炸要求 "), Math(W_HH),
-               tr(" above 1 (necessary, not sufficient). ", " 的范数大于 1（必要而非充分）。"),
-               Ref("sec:relu"), tr(" works the ReLU case out.", "详细分析了 ReLU 的情形。"))),
+              (tr("ReLU's derivative never exceeds 1; exploding needs ",
+                  "ReLU 的导数从不超过 1；梯度爆炸要求 "), Math(sp.Gt(derive.norm(W_HH), 1)),
+               tr(" (necessary, not sufficient; see ", "（必要而非充分；见"), Ref("sec:relu"),
+               tr(").", "）。"))),
         Claim("seed000", tr("5", "第 5 节"),
               (OPEN, tr("To understand vanishing and exploding gradients better, we can "
                         "simulate the process with a simple Python code example.",
@@ -146,4 +166,4 @@ def inferred_claims():
 def claims_one():
     """The first article's claims, in the order they appear."""
     examples = example_claims()
-    return bound_claims() + examples[:1] + inferred_claims() + examples[1:]
+    return eigenvalue_claims() + bound_claims() + examples[:1] + inferred_claims() + examples[1:]
