@@ -106,5 +106,6 @@ REFERENCES = {
                              "https://doi.org/10.1016/j.neunet.2017.12.012"),
     "jozefowicz2015": Reference("R. Jozefowicz, W. Zaremba and I. Sutskever", 2015,
                                 "An empirical exploration of recurrent network architectures",
-                                "Proceedings of ICML 2015, PMLR 37, 2342–2350"),
+                                "Proceedings of ICML 2015, PMLR 37, 2342–2350",
+                                "https://proceedings.mlr.press/v37/jozefowicz15.html"),
 }

@@ -11,10 +11,20 @@ import re
 import mpmath
 import numpy as np
 import pytest
+import sympy
 
+import derive
 import numeric
 from reports import doc, files
-from reports.notes import Context, audit, dynamics, exercises, listing, reproducibility
+from reports.notes import (
+    Context,
+    audit,
+    audit_claims,
+    dynamics,
+    exercises,
+    listing,
+    reproducibility,
+)
 from reports.notes.audit import plain
 from reports.notes.audit_claims import claims
 from reports.references import REFERENCES
@@ -50,7 +60,7 @@ def test_powers_against_mpmath():
 
 def test_every_claim_has_a_verdict_and_a_reason_in_both_languages():
     found = claims()
-    assert len(found) == 14
+    assert len(found) == 17
     assert {c.article for c in found} == {"seed000", "seed003"}
     for c in found:
         for lang in ("en", "zh"):
@@ -64,14 +74,14 @@ def test_recomputed_constants():
     relu = _claim('"For example, if we use ReLU')
     assert relu.value == 1.0 and "necessary, not sufficient" in plain(relu.reason)
     rho = _claim('"The norm of a matrix product').value
-    assert rho == max(abs(np.linalg.eigvals(np.array([[0.5, 5.0], [0.0, 0.5]]))))
+    assert rho == max(abs(np.linalg.eigvals(np.array([[0.9, 5.0], [0.0, 0.9]]))))
 
 
 def test_results_hold_every_claim_in_strict_json(built):
     _, results = built["audit"]
     text = json.dumps(results, allow_nan=False)
     entries = json.loads(text)["audit"]
-    assert len(entries) == 14 and all(e["claim"] and e["verdict"] and e["reason"]
+    assert len(entries) == 17 and all(e["claim"] and e["verdict"] and e["reason"]
                                       for e in entries)
     power = next(e for e in entries if e["claimed"] == 2.4e17)
     assert power["verdict"] == "wrong" and power["value"] == float(mpmath.mpf(1.5) ** 100)
@@ -81,10 +91,10 @@ def test_defects_point_to_the_lines_that_hold_them(built):
     _, results = built["audit"]
     lines = listing.CODE.en.split("\n")
     cited = results["audit_defect_lines"]
-    assert len(cited) == len(numeric.SEED_DEFECTS) == 6
+    assert len(cited) == len(numeric.SEED_DEFECTS) == 7
     holds = ("x[:, t]", "RNNUnit(input_size, hidden_size) for _", "tanh_deriv(self.h)",
-             "np.dot(grad_h, self.W_hh.T)", "np.linalg.norm(grad",
-             "randn(1, seq_len, input_size)")
+             "np.dot(grad_h, self.W_hh.T)", "backward(self, grad_h, grad_o)",
+             "randn(1, seq_len, input_size)", "reversed(self.rnn_units)")
     for numbers, code in zip(cited, holds, strict=True):
         where = [i for i, line in enumerate(lines, start=1) if code in line]
         assert where and set(where) <= set(numbers), (code, numbers)
@@ -92,6 +102,8 @@ def test_defects_point_to_the_lines_that_hold_them(built):
                    for n in numbers)
     assert 41 in cited[0] and "x[:, t]" in lines[40]
     assert cited[2] == [25, 26, 27] and cited[3] == [24]
+    assert cited[4] == [23, 51] and 50 in cited[6]   # grad_o unused; reversed time order
+    assert "grad_o" not in "".join(lines[23:28])     # the body of RNNUnit.backward
 
 
 def test_listing_has_the_same_lines_in_both_languages():
@@ -141,13 +153,13 @@ def test_both_languages_and_ascii_english(built):
         assert_languages(built[name][0])
 
 
-def test_sections_that_draw_name_their_seed(built, tmp_path):
-    """The seed printed where the draw is made is the one the computation uses."""
-    seed = f"default_rng({audit.SEEDS['corrected program']})"
-    assert doc.Code(seed) in list(doc.section_parts(built["audit"][0]))
+def test_sections_that_draw_point_to_their_seed(built, tmp_path):
+    """The body says where the seed is (the reproducibility appendix), which lists it."""
+    assert doc.Ref("app:reproducibility") in list(doc.section_parts(built["audit"][0]))
     section, _ = dynamics.build(Context(tmp_path))
-    assert doc.Code(f"default_rng({dynamics.SEEDS['gain sweep']})") in list(
-        doc.section_parts(section))
+    assert doc.Ref("app:reproducibility") in list(doc.section_parts(section))
+    listed = list(doc.section_parts(built["reproducibility"][0]))
+    assert str(audit.SEEDS["corrected program"]) in listed
 
 
 def _ascii(reference):
@@ -177,3 +189,32 @@ def test_tex_builds_without_overfull_boxes(built, tmp_path):
     for stem in ("bptt_contributions", "gain_sweep"):
         with Image.open(ctx.figure_dir / f"{stem}.png") as image:
             assert image.width <= 6.3 * 150 + 1, stem
+
+
+def _recomputed_math(claim):
+    return [part.expr for part in claim.recomputed if isinstance(part, doc.Math)]
+
+
+def test_one_step_bound_carries_the_weights():
+    """Referee item 2: a derivative below c bounds one step by c‖W_hh‖₂, not by c; checked on
+    D = c I, W = 3 I with c = 1/2 (NumPy): the step norm exceeds c and equals c‖W‖₂."""
+    c, W = 0.5, 3 * np.eye(3)
+    step = np.linalg.norm(c * np.eye(3) @ W, 2)
+    assert step > c and step == pytest.approx(c * np.linalg.norm(W, 2), rel=1e-15)
+    below = next(cl for cl in claims()
+                 if plain(cl.where) == "3.2" and plain(cl.verdict) == "wrong")
+    (bound,) = _recomputed_math(below)
+    assert isinstance(bound, sympy.LessThan)
+    assert bound.rhs == audit_claims.C * derive.norm2(audit_claims.W_HH)
+    assert "only on that interval" in plain(below.reason)
+
+
+def test_derivative_above_c_gives_no_lower_bound():
+    """Referee item 3: a derivative above c does not bound one step from below: D = 2I and
+    W = a tenth of a rotation give a step of norm 1/5 (NumPy)."""
+    rotation = np.array([[0.6, -0.8], [0.8, 0.6]])
+    assert np.linalg.norm(2 * np.eye(2) @ (0.1 * rotation), 2) == pytest.approx(0.2, rel=1e-14)
+    above = next(cl for cl in claims() if plain(cl.where) == "3.3")
+    text = plain(above.reason)
+    assert plain(above.verdict) == "wrong" and "never exceed 1" not in text
+    assert "No common saturating activation" in text and "only on that interval" in text

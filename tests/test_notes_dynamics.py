@@ -6,7 +6,10 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import sympy
 
+import derive
+from reports import doc
 from reports.notes import Context, dynamics, exercises
 from tests.notes_walk import assert_languages
 
@@ -30,13 +33,24 @@ def test_gelfand_roots_approach_the_spectral_radius(built):
 
 
 def test_non_normal_matrix_grows_before_it_decays(built):
+    """Referee item 4: the tabulated matrix really grows before it decays (mpmath, a hand
+    loop of 2x2 products and mpmath's singular values)."""
     _, results = built["dynamics"]
-    W = np.array([[0.5, 5.0], [0.0, 0.5]])
-    expected = [np.linalg.norm(np.linalg.matrix_power(W, k), 2) for k in range(1, 7)]
+    mpmath.mp.dps = 30
+    W = mpmath.matrix([[mpmath.mpf(9) / 10, 5], [0, mpmath.mpf(9) / 10]])
+    power, norms = mpmath.eye(2), []
+    for _ in range(400):
+        power = power * W
+        norms.append(max(mpmath.svd_r(power, compute_uv=False)))
+    assert results["transient_k"][:2] == [1, 2]
+    expected = [float(norms[k - 1]) for k in results["transient_k"]]
     assert results["transient_norms"] == pytest.approx(expected, rel=1e-12)
-    assert max(abs(np.linalg.eigvals(W))) == 0.5
-    assert all(v > 1 for v in expected[:5]) and expected[5] < 1
-    assert results["transient_first_below_one"] == 6
+    assert norms[1] > norms[0] > 1          # it grows from the first step on
+    peak = max(range(400), key=lambda i: norms[i]) + 1
+    assert results["transient_peak_k"] == peak
+    assert results["transient_last_above_one"] == max(k for k in range(1, 401)
+                                                       if norms[k - 1] > 1)
+    assert peak > 5 and norms[-1] < 1e-10
 
 
 def test_gain_sweep_numbers_match_an_independent_draw(built):
@@ -65,6 +79,11 @@ def test_exercise_powers_against_mpmath(built):
             exact = mpmath.log10(mpmath.mpf(base) ** 100)
             assert results[f"exercise_log10_pow_{base}"] == pytest.approx(float(exact),
                                                                           rel=1e-14)
+            whole, mantissa = results[f"exercise_log10_pow_{base}_split"]   # referee item 28
+            assert whole == int(mpmath.floor(exact))
+            assert mantissa == pytest.approx(float(mpmath.mpf(base) ** 100 / mpmath.mpf(10)
+                                                   ** whole), rel=1e-12)
+            assert 1 <= mantissa < 10
 
 
 def test_exercise_sigmoid_and_forget_gate(built):
@@ -85,8 +104,12 @@ def test_exercise_clipping_jordan_and_dead_relu(built):
     lam = 0.9
     J = np.array([[lam, 1.0], [0.0, lam]])
     assert results["exercise_jordan_sigma"] == pytest.approx(np.linalg.norm(J, 2), rel=1e-12)
-    entries = [k * lam ** (k - 1) for k in range(1, 61)]
-    assert results["exercise_jordan_peak_k"] == 1 + entries.index(max(entries))
+    with mpmath.workdps(50):   # referee item 14: k = 9 and k = 10 tie exactly (9·0.9^8 = 10·0.9^9)
+        entries = [k * (mpmath.mpf(9) / 10) ** (k - 1) for k in range(1, 61)]
+        top = max(entries)
+        assert results["exercise_jordan_peak_k"] == [k for k, e in enumerate(entries, start=1)
+                                                     if abs(e - top) < mpmath.mpf(10) ** -40]
+    assert results["exercise_jordan_peak_k"] == [9, 10]
     closed = [np.linalg.norm([[lam ** k, k * lam ** (k - 1)], [0, lam ** k]], 2)
               for k in range(1, 200)]
     assert results["exercise_jordan_first_below_one"] == 1 + next(
@@ -104,3 +127,15 @@ def test_both_languages_and_ascii_english(built):
         assert_languages(built[name][0])
     titles = [b.title for b in built["exercises"][0].blocks if type(b).__name__ == "Heading"]
     assert 5 <= len(titles) <= 7
+
+
+def test_exercise_sigmoid_step_bound_carries_the_weights(built):
+    """Referee item 1: only the activation factor is at most 1/4; with W_hh = 5 I and the
+    sigmoid at 0 one step has norm 5/4 > 1 (NumPy), and the solution says ‖W_hh‖/4."""
+    D = np.diag(np.full(3, 0.25))     # σ'(0) = 1/4
+    assert np.linalg.norm(D @ (5 * np.eye(3)), 2) == pytest.approx(1.25, rel=1e-15)
+    section, _ = built["exercises"]
+    parts = list(doc.section_parts(section))
+    W = sympy.MatrixSymbol("W_hh", *[sympy.Symbol("n", integer=True, positive=True)] * 2)
+    assert doc.Math(derive.norm(W) / 4) in parts
+    assert not any(isinstance(p, doc.Text) and "fourfold" in p.en for p in parts)

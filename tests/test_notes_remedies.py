@@ -41,11 +41,14 @@ def _clip_case(gain):
     for t in range(T):
         hs.append(np.tanh(W @ hs[-1] + W_xh @ x[t]))
     g, grad, P = hs[-1] - 1.0, np.zeros((n, n)), np.eye(n)
+    terms = {}
     for t in range(T, 0, -1):
         delta = (1 - hs[t] ** 2) * g
         grad += np.outer(delta, hs[t - 1])
+        terms[t] = np.linalg.norm(np.outer(delta, hs[t - 1]))
         g = W.T @ delta
         P = P @ ((1 - hs[t] ** 2)[:, None] * W)
+    _clip_case.terms = terms
     return grad, math.log10(np.linalg.norm(P, 2))
 
 
@@ -63,6 +66,10 @@ def test_clipping_keeps_direction_and_product(built):
         cosine = np.sum(g * clipped) / (size * np.linalg.norm(clipped))
         assert case["cosine"] == pytest.approx(cosine, abs=1e-14) and abs(cosine - 1) < 1e-14
         assert case["log10_product_norm"] == pytest.approx(log10_product, abs=1e-9)
+        terms, factor = _clip_case.terms, np.linalg.norm(clipped) / size   # referee item 29
+        assert case["factor"] == pytest.approx(factor, rel=1e-12)
+        for key, scale in (("first_to_last", 1.0), ("first_to_last_clipped", factor)):
+            assert case[key] == pytest.approx(scale * terms[1] / (scale * terms[60]), rel=1e-9)
     big, small = clip["cases"]
     assert big["norm_before"] > 1.0 and big["norm_after"] == pytest.approx(1.0, rel=1e-14)
     assert small["norm_before"] < 1.0 and small["norm_after"] == small["norm_before"]

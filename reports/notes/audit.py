@@ -16,7 +16,6 @@ import numeric
 from reports import figures
 from reports.doc import (
     Cite,
-    Code,
     Display,
     Figure,
     Heading,
@@ -39,6 +38,12 @@ SEEDS = {"corrected program": 0}   # numpy.random.default_rng(seed)
 SEED_NAMES = {"corrected program": tr("the corrected program of the first source article",
                                       "第一篇原文修正后的程序")}
 WIDTHS = (0.08, 0.34, 0.18, 0.29)
+COUNT_WORDS = {6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+_N = sp.Symbol("n", integer=True, positive=True)
+DELTA_K = sp.MatrixSymbol("delta_k", _N, 1)
+H_PREV = sp.MatrixSymbol("h_k-1", _N, 1)
+DELTA_STEP = sp.Le(derive.norm2(sp.MatrixSymbol("delta_k-1", _N, 1)),
+                   derive.norm2(sp.Symbol("W_hh")) * derive.norm2(DELTA_K), evaluate=False)
 
 
 def plain(parts, lang="en"):
@@ -58,8 +63,17 @@ def plain(parts, lang="en"):
     return "".join(out)
 
 
-def claim_table(label, article, items):
-    """One article's claims as a numbered table."""
+def claim_tables(label, article, items):
+    """One article's claims as two numbered tables (each half fits a page); the second is
+    labelled ``label + "-continued"``."""
+    half = (len(items) + 1) // 2
+    return (claim_table(label, article, items[:half]),
+            claim_table(f"{label}-continued", article, items[half:], continued=label))
+
+
+def claim_table(label, article, items, continued=None):
+    """Claims of one article as a numbered table (``continued``: the label of the table this
+    one continues)."""
     caption = (tr("Claims of the ", "对"), tr(*article), tr(" source article ", "篇原文"),
                Cite(items[0].article),
                tr(", quoted in translation, with the section of the article where each appears, "
@@ -67,6 +81,10 @@ def claim_table(label, article, items):
                   "reason behind each verdict.",
                   "中论断的审校：原文章节、引文（原文）、SymPy 重新计算的结果与结论。"
                   "最后一列给出每个结论的理由。"))
+    if continued:
+        caption = (tr("Claims of the ", "对"), tr(*article), tr(" source article ", "篇原文"),
+                   Cite(items[0].article), tr(", continued from ", "中论断的审校（续"),
+                   Ref(continued), tr(".", "）。"))
     header = (tr("Sec.", "章节"), tr("Claim (quoted)", "论断（引文）"),
               tr("Recomputed", "重新计算"), tr("Verdict and reason", "结论与理由"))
     rows = tuple((c.where, c.quote, c.recomputed, (c.verdict, tr(": ", "："), *c.reason))
@@ -101,22 +119,26 @@ def corrected_program(ctx):
         tr("Corrected, the program computes what the article meant: one shared weight set, "
            "the derivative of tanh taken at the pre-activation, and the error passed back "
            "through it. Take n = 20 hidden units, T = 100 steps, the recurrent matrix scaled "
-           "to spectral norm 0.9, and the weights and inputs drawn from the standard normal "
-           "distribution by NumPy's ",
+           "to spectral norm 0.9, and the weights and inputs drawn at random from the standard "
+           "normal distribution (the seed is listed in ",
            "修正后，程序计算的正是原文想要的量：所有时间步共享一组权重，tanh 的导数在预激活值处"
            "求值，误差经由它反向传播。取 n = 20 个隐藏单元、T = 100 步、循环权重矩阵缩放到谱范数 "
-           "0.9，权重和输入由 NumPy 的 "),
-        Code(f"default_rng({SEEDS['corrected program']})"),
-        tr(". Then the contributions decay going back in time by ",
-           " 从标准正态分布抽取。这时贡献随时间回溯平均每步衰减 "),
-        num(rate, 4), tr(" decades per step on average, and by at least ",
-                         " 个数量级，且每步至少衰减 "),
-        num(least, 4), tr(" decades in every step. The bound of ",
-                          " 个数量级。"), Ref("sec:vector"),
-        tr(" promises at least the base-10 logarithm of 1/0.9, which is ",
-           " 中的上界保证每步至少衰减 1/0.9 的常用对数，即 "), num(bound, 4),
-        tr(" decades per step (", " 个数量级（"), Ref("fig:bptt-contributions"),
-        tr("); saturation makes the decay much faster.", "）；饱和使衰减快得多。"))
+           "0.9，权重和输入从标准正态分布随机抽取（种子列在"), Ref("app:reproducibility"),
+        tr("). Going back in time, the norm of the back-propagated error ",
+           "中）。随时间回溯，反向传播误差 "), Math(DELTA_K),
+        tr(" then falls by ", " 的范数平均每步下降 "), num(rate, 4),
+        tr(" decades per step on average, and by at least ", " 个数量级，且每步至少下降 "),
+        num(least, 4), tr(" decades in every step. The bound of ", " 个数量级。"),
+        Ref("sec:vector"),
+        tr(" applies to this error, since ", " 中的上界适用于这一误差，因为 "),
+        Math(DELTA_STEP),
+        tr(": it promises at least the base-10 logarithm of 1/0.9, which is ",
+           "：它保证每步至少下降 1/0.9 的常用对数，即 "), num(bound, 4),
+        tr(" decades per step; saturation makes the decay much faster. The contributions "
+           "to the weight gradient (", " 个数量级；饱和使衰减快得多。对权重梯度的贡献（"),
+        Ref("fig:bptt-contributions"),
+        tr(") also carry the size of the state ", "）还带有状态 "), Math(H_PREV),
+        tr(", which the bound does not control.", " 的大小，而这个上界并不控制它。"))
     return figure, text, {"seed_decay_decades_per_step": rate,
                           "seed_decay_min_decades_per_step": least}
 
@@ -161,33 +183,34 @@ def build(ctx):
         Para(tr("These notes grew out of two articles in Chinese: the first source article ",
                 "本讲义源于两篇中文文章：第一篇原文"), Cite("seed000"),
              tr(" and the second ", "和第二篇原文"), Cite("seed003"),
-             tr(". Here every quantitative statement they make is quoted, recomputed and judged. "
+             tr(". Here their main mathematical statements are quoted, recomputed and judged. "
                 "Most are right; the mistakes are instructive, because students make the same "
-                "ones.", "。本节引用两文中所有定量的论断，重新计算并给出判断。多数论断是正确的；"
+                "ones.", "。本节引用两文中主要的数学论断，重新计算并给出判断。多数论断是正确的；"
                 "错误之处很有启发性，因为学生常犯同样的错误。")),
         Heading(tr("The second article", "第二篇原文")),
-        Para(Ref("tab:audit-two"), tr(" lists the claims of the second article in the order "
-                                      "of its sections.",
-                                      "按原文章节顺序列出了第二篇原文的论断。")),
-        claim_table("tab:audit-two", ("second", "第二"), two),
+        Para(Ref("tab:audit-two"), tr(" and ", " 与 "), Ref("tab:audit-two-continued"),
+             tr(" list the claims of the second article in the order of its sections.",
+                " 按原文章节顺序列出了第二篇原文的论断。")),
+        *claim_tables("tab:audit-two", ("second", "第二"), two),
         *wrong_number(),
-        Para(tr("The second article ends with a question for the reader: ",
-                "第二篇原文以一个留给读者的问题结尾："),
+        Para(tr("The second article ends with a question for the reader, which ",
+                "第二篇原文以一个留给读者的问题结尾（"), Ref("sec:relu"),
+             tr(" answers: ", "给出了解答）："),
              tr('"Consider an RNN that uses ReLU (...) as its activation function. Analyse how '
                 'vanishing and exploding gradients show up in this case. Compared with an RNN '
-                'that uses tanh, what is fundamentally different about its behaviour?" ',
+                'that uses tanh, what is fundamentally different about its behaviour?"',
                 "“考虑一个使用ReLU（……）作为激活函数的RNN。请分析在这种情况下，梯度消失和梯度爆炸"
-                "问题会如何表现？与使用 tanh 的RNN相比，其特性有何根本不同？”"),
-             Ref("sec:relu"), tr(" answers it.", "给出了解答。")),
+                "问题会如何表现？与使用 tanh 的RNN相比，其特性有何根本不同？”")),
         Heading(tr("The first article", "第一篇原文")),
-        Para(Ref("tab:audit-one"), tr(" lists the claims of the first article.",
-                                      "列出了第一篇原文的论断。")),
-        claim_table("tab:audit-one", ("first", "第一"), one),
+        Para(Ref("tab:audit-one"), tr(" and ", " 与 "), Ref("tab:audit-one-continued"),
+             tr(" list the claims of the first article.", " 列出了第一篇原文的论断。")),
+        *claim_tables("tab:audit-one", ("first", "第一"), one),
         Heading(tr("The first article's program", "第一篇原文的程序")),
         Para(tr("The program of the first article is printed in full in ",
                 "第一篇原文的程序全文见"),
-             Ref("lst:seed-listing"), tr(". It has six defects; the line numbers refer to ",
-                                         "。它有六处缺陷；行号均指"),
+             Ref("lst:seed-listing"),
+             tr(f". It has {COUNT_WORDS[len(defect_lines())]} defects; the line numbers refer "
+                "to ", f"。它有 {len(defect_lines())} 处缺陷；行号均指"),
              Ref("lst:seed-listing"), tr(".", "。")),
         Items(defect_items(), ordered=True),
         decay, figure,

@@ -17,8 +17,35 @@ from reports.notes.audit_claims import (
     step,
     t,
 )
+from reports.notes.dynamics import TRANSIENT_W
 
 Z, K = derive.z, sp.Symbol("k", integer=True, positive=True)
+_N = sp.Symbol("n", integer=True, positive=True)
+D_K = sp.MatrixSymbol("D_t", _N, _N)
+NORM_W = derive.norm2(W_HH)
+STEP_J = sp.Eq(sp.MatrixSymbol("J_t", _N, _N), D_K * sp.MatrixSymbol("W_hh", _N, _N))
+
+
+def eigenvalue_claims():
+    """Section 2.1's eigenvalue rule (added after review; quoted, translated in ``en``),
+    recomputed on the non-normal matrix of tab:transient: ρ = 9/10, yet ‖W^10‖₂ ≈ 19."""
+    W = sp.Matrix(TRANSIENT_W)
+    power = derive.spectral_norm(W ** 10)
+    return [
+        Claim("seed000", tr("2.1", "第 2.1 节"),
+              (OPEN, tr("If the eigenvalues of these matrices are greater than 1, the gradient "
+                        "grows exponentially, ...; if [they] are less than 1, the gradient "
+                        "decays exponentially, ...", "如果这些矩阵的特征值(eigenvalues)大于1,"
+                        "梯度就会呈指数级增长,……;如果这些矩阵的特征值小于1,梯度就会呈指数级"
+                        "衰减,……"), CLOSE),
+              None, (Math(sp.Eq(sp.Symbol("rho"), derive.spectral_radius(W))), ", ",
+                     Math(sp.Eq(derive.norm2(sp.Symbol("W") ** 10), sp.Float(float(power), 4)))),
+              float(power), IMPRECISE,
+              (tr("the factors change every step, and eigenvalues below 1 do not stop a "
+                  "product growing for many steps (", "各步的因子互不相同，而且特征值"
+                  "小于 1 并不能阻止乘积在许多步内增长（见"), Ref("tab:transient"),
+               tr(").", "）。"))),
+    ]
 
 
 def bound_claims():
@@ -41,10 +68,11 @@ def bound_claims():
                         "具体来说,假设激活函数的导数在某个区间内都小于某个常数 c < 1,"
                         "那么对于足够大的时间步 t,我们有:"), Math(sp.Le(one_step, C ** t)),
                tr(".", ""), CLOSE),
-              None, (Math(sp.Le(one_step, C)),), None, WRONG,
-              (tr("one step is bounded by c, not by ", "单步的界是 c，而不是 "), Math(C ** t),
-               tr("; only the product of t steps is bounded by ", "；只有 t 步的连乘积才以 "),
-               Math(C ** t), tr(".", " 为界。"))),
+              None, (Math(sp.Le(one_step, C * NORM_W)),), None, WRONG,
+              (tr("the bound on the derivative bounds ", "导数的界只约束 "), Math(D_K),
+               tr(", so one step is bounded by ", "，单步的界是 "), Math(C * NORM_W),
+               tr(", not ", "，而不是 "), Math(C ** t),
+               tr(", and only on that interval.", "，且只在该区间内成立。"))),
         Claim("seed000", tr("3.3", "第 3.3 节"),
               (OPEN, tr("Specifically, suppose the derivative of the activation is above some "
                         "constant c > 1 on some interval; then for large enough t we have ",
@@ -53,10 +81,11 @@ def bound_claims():
                Math(sp.Ge(one_step, C ** t)), tr(".", ""), CLOSE),
               None, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)), tr(" (tanh), ", "（tanh），"),
                      Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
-              float(tanh.gamma), tr("wrong twice", "两处错误"),
-              (tr("the factor of one step is c, not ", "单步因子是 c 而不是 "), Math(C ** t),
-               tr("; and the derivatives of tanh and of the sigmoid never exceed 1.",
-                  "；而且 tanh 和 sigmoid 的导数从不超过 1。"))),
+              float(tanh.gamma), WRONG,
+              (tr("no lower bound follows for ", "由此得不到 "), Math(STEP_J),
+               tr(", and only on that interval. No common saturating activation satisfies "
+                  "the hypothesis.",
+                  " 的下界，且只在该区间内成立。常见的饱和激活函数都不满足这一假设。"))),
     ]
 
 
@@ -75,10 +104,8 @@ def example_claims():
               None, (Math(total),), None, WRONG,
               (tr("the chain keeps only the k = 1 term of the sum; ", "这条链只保留了求和中 k = 1 "
                   "的一项；"), Math(W_HH),
-               tr(" is used at every step, so every step contributes a term (the second factor "
-                  "is the direct dependence of step k on the weights).",
-                  " 在每一步都被使用，因此每一步都贡献一项"
-                  "（第二个因子是第 k 步对权重的直接依赖）。"))),
+               tr(" is used at every step, so every step contributes a term.",
+                  " 在每一步都被使用，因此每一步都贡献一项。"))),
         Claim("seed000", sec4,
               (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), ...",
                         "由于tanh函数的导数在 (-1, 1) 区间内,……"), CLOSE),
@@ -97,10 +124,10 @@ def example_claims():
                tr(" (given as an example of a derivative above 1)", "（原文把它当作导数大于 1 "
                                                                     "的例子）")),
               None, (Math(sp.Eq(derive.gamma_phi, relu.gamma)),), float(relu.gamma), WRONG,
-              (tr("the derivative of ReLU never exceeds 1; exploding needs the norm of ",
-                  "ReLU 的导数从不超过 1；梯度爆炸要求 "), Math(W_HH),
-               tr(" above 1 (necessary, not sufficient). ", " 的范数大于 1（必要而非充分）。"),
-               Ref("sec:relu"), tr(" works the ReLU case out.", "详细分析了 ReLU 的情形。"))),
+              (tr("ReLU's derivative never exceeds 1; exploding needs ",
+                  "ReLU 的导数从不超过 1；梯度爆炸要求 "), Math(sp.Gt(derive.norm(W_HH), 1)),
+               tr(" (necessary, not sufficient; see ", "（必要而非充分；见"), Ref("sec:relu"),
+               tr(").", "）。"))),
         Claim("seed000", tr("5", "第 5 节"),
               (OPEN, tr("To understand vanishing and exploding gradients better, we can "
                         "simulate the process with a simple Python code example.",
@@ -112,6 +139,30 @@ def example_claims():
     ]
 
 
+def inferred_claims():
+    """Section 4's per-step bound c < 1 "for all t", inferred from tanh alone, and the c^{T−1}
+    bound built on it (added after review: quoted from the article, translated in ``en``)."""
+    h_T, h_1 = sp.Symbol("h_{T}"), sp.Symbol("h_{1}")
+    one_step = step("t", "t-1")
+    chain = sp.Le(derive.norm(sp.Derivative(h_T, W_HH, evaluate=False)),
+                  sp.Pow(C, sp.Add(T, -1, evaluate=False), evaluate=False)
+                  * derive.norm(sp.Derivative(h_1, W_HH, evaluate=False)))
+    return [
+        Claim("seed000", tr("4", "第 4 节"),
+              (OPEN, tr("... we may assume that there is a constant c such that ",
+                        "……我们可以假设存在一个常数 c,使得:"),
+               Math(sp.Le(sp.Abs(one_step), C)), tr(", ", ""), Math(sp.Lt(C, 1)),
+               tr(" for all t. ... ", ", ∀t ……"), Math(chain), CLOSE),
+              None, (Math(sp.Le(derive.norm2(one_step), derive.gamma_phi * NORM_W)),), None,
+              WRONG,
+              (tr("the step is ", "单步是 "), Math(STEP_J),
+               tr(", so tanh gives only ", "，因此由 tanh 只能得到 "),
+               Math(sp.Eq(C, NORM_W)),
+               tr("; c < 1 needs small weights.", "；c < 1 需要权重较小。"))),
+    ]
+
+
 def claims_one():
     """The first article's claims, in the order they appear."""
-    return bound_claims() + example_claims()
+    examples = example_claims()
+    return eigenvalue_claims() + bound_claims() + examples[:1] + inferred_claims() + examples[1:]

@@ -1,4 +1,4 @@
-"""The six defects of the first source article's listing (``numeric.SEED_DEFECTS``, in the same
+"""The defects of the first source article's listing (``numeric.SEED_DEFECTS``, in the same
 order), each pointing to the lines of the listing (``reports.notes.listing``) that hold them.
 The line numbers are found in the listing's text by the code they cite, never typed."""
 
@@ -39,12 +39,16 @@ DEFECTS = (
       tr(", without the derivative of the activation; the correct recurrence is ",
          "，漏掉了激活函数的导数；正确的递推是 "),
       Math(W_HH.T * D_K * G_K), tr(".", "。"))),
-    (("grad_W_xh, grad_W_hh, grad_b_h = rnn.backward", "np.linalg.norm(grad"),
-     (Code("RNN.backward"), tr(" returns three lists, one entry per step, but the caller "
-                               "names them as if they were single gradients; and the last "
-                               "line breaks off in the middle of an expression.",
-                               " 返回三个列表（每个时间步一项），调用者却把它们当作单个梯度来命名；"
-                               "而且最后一行在表达式中间就断了。"))),
+    (("def backward(self, grad_h, grad_o)", "rnn_unit.backward(grad_h_prev, grad_o)"),
+     (Code("RNNUnit.backward"), tr(" takes a second argument ", " 接受第二个参数 "),
+      Code("grad_o"),
+      tr(", the gradient of the loss with respect to the step's output, and "
+         "RNN.backward passes it to every step, but the method never uses it. A loss at "
+         "every step would add its gradient to the error at every step; here only the error "
+         "arriving from the last step is ever passed back.",
+         "（损失对该步输出的梯度），RNN.backward 也把它传给了每一步，但该方法从未使用它。"
+         "若每一步都有损失，每一步的误差都应加上它的梯度；而这里只有来自最后一步的误差被反向"
+         "传递。"))),
     (("x = np.random.randn(1, seq_len, input_size)", "np.dot(self.h_prev.T"),
      (Code("x"), tr(" has the shape (1, seq_len, input_size), so each input is a 1-by-"
                     "input_size row, while the first hidden state is a flat vector. Transposing "
@@ -54,6 +58,14 @@ DEFECTS = (
       tr(" cannot form the outer product that the weight gradient needs: even with t "
          "defined, the backward pass stops with a shape error there.",
          " 无法构成权重梯度所需的外积：即使定义了 t，反向传播也会在这里因形状错误而终止。"))),
+    (("for rnn_unit in reversed(self.rnn_units)", "grad_W_hh_list.append(grad_W_hh)"),
+     (Code("RNN.backward"), tr(" visits the steps from the last to the first and appends "
+                               "each step's gradients as it goes, so entry t of the returned "
+                               "lists belongs to time step seq_len - 1 - t (counting from 0), "
+                               "not to step t, as the printing loop labels it.",
+                               " 从最后一步到第一步依次访问各步，并随之追加每一步的梯度，"
+                               "因此返回列表的第 t 项属于第 seq_len - 1 - t 个时间步（从 0 "
+                               "开始计数），而不是打印循环所标注的第 t 步。"))),
 )
 
 

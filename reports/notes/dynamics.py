@@ -2,7 +2,8 @@
 
 s_{t+1} = A s_t gives s_{t+k} = A^k s_0; Gelfand's formula ρ(A) = lim_k ‖A^k‖^{1/k} says the
 spectral radius decides the long run, while ‖A‖₂ = σ_max(A) ≥ ρ(A) only bounds it.  A
-non-normal matrix ([[1/2, 5], [0, 1/2]]) has ρ = 1/2 but ‖W^k‖₂ > 1 for the first steps.
+non-normal matrix ([[9/10, 5], [0, 9/10]]) has ρ = 9/10 but ‖W^k‖₂ grows for the first steps
+and stays above 1 for dozens of them.
 Random W_hh = g W0 with W0 ~ N(0, 1/n): ρ ≈ g (the edge of chaos at g = 1).
 """
 
@@ -12,13 +13,14 @@ import sympy as sp
 import derive
 import numeric
 from reports import figures
-from reports.doc import Code, Figure, Math, Section, Table, num, tr
+from reports.doc import Figure, Math, Ref, Section, Table, num, tr
 from reports.notes.dynamics_text import edge_of_chaos, gelfand_text, transient_text
 
 LABEL = "sec:dynamics"
 TITLE = tr("The dynamical-systems view", "动力系统的视角")
 GELFAND_A = [[9, -1, 2], [-2, 8, 4], [1, 1, 8]]
-TRANSIENT_W = [[sp.Rational(1, 2), 5], [0, sp.Rational(1, 2)]]
+TRANSIENT_W = [[sp.Rational(9, 10), 5], [0, sp.Rational(9, 10)]]
+TRANSIENT_K = (1, 2, 5, 10, 20, 40, 60, 100)   # the powers of W tabulated
 POWERS = (1, 10, 100, 1000)
 SEEDS = {"gain sweep": 0}   # numpy.random.default_rng(seed), one fresh generator per panel
 SEED_NAMES = {"gain sweep": tr("the gain sweeps (both panels)", "增益扫描（两个子图）")}
@@ -45,22 +47,34 @@ def gelfand():
     return table, {"gelfand_norm_root": {str(p): roots[p] for p in POWERS}}
 
 
+def transient_scan(W, last=400):
+    """(k of the largest ‖W^k‖₂, the last k with ‖W^k‖₂ > 1) over k = 1..last (NumPy)."""
+    Wn = np.array(W, dtype=float)
+    norms = [np.linalg.norm(np.linalg.matrix_power(Wn, k), 2) for k in range(1, last + 1)]
+    above = [k for k, v in enumerate(norms, start=1) if v > 1]
+    return int(np.argmax(norms)) + 1, max(above)
+
+
 def transient():
-    """(table, results): ‖W^k‖₂ exactly (SymPy) for k = 1..6 for the non-normal W."""
+    """(table, results): ‖W^k‖₂ exactly (SymPy) for k in TRANSIENT_K for the non-normal W."""
     W = sp.Matrix(TRANSIENT_W)
-    norms = [derive.spectral_norm(W ** k) for k in range(1, 7)]
+    norms = [derive.spectral_norm(W ** k) for k in TRANSIENT_K]
+    peak, last = transient_scan(W)
     k = sp.Symbol("k", integer=True, positive=True)
     header = (Math(k), Math(derive.norm2(sp.Symbol("W") ** k)))
-    rows = tuple((str(i), num(float(v), 6)) for i, v in enumerate(norms, start=1))
-    caption = (tr("Transient growth of a non-normal matrix. Both eigenvalues of W are 1/2, yet "
-                  "the norm of its powers stays above 1 for the first five steps and only then "
-                  "decays; the spectral radius tells the long run, not the first steps.",
-                  "非正规矩阵的瞬态增长。W 的两个特征值都是 1/2，但其幂的范数在前五步都大于 1，"
-                  "之后才衰减；谱半径决定的是长期行为，而不是最初几步。"),)
+    rows = tuple((str(i), num(float(v), 6)) for i, v in zip(TRANSIENT_K, norms, strict=True))
+    rho = derive.spectral_radius(W)
+    caption = (tr(f"Transient growth of a non-normal matrix. Both eigenvalues of W are {rho}, "
+                  f"yet the norm of its powers grows up to k = {peak} and stays above 1 up to "
+                  f"k = {last}; only then does it decay. The spectral radius tells the long "
+                  "run, not the first steps.",
+                  f"非正规矩阵的瞬态增长。W 的两个特征值都是 {rho}，但其幂的范数一直增长到 "
+                  f"k = {peak}，并且直到 k = {last} 都大于 1，之后才衰减。谱半径决定的是长期"
+                  "行为，而不是最初几步。"),)
     table = Table("tab:transient", caption, header, rows, align="rr")
-    first_below = next(i for i, v in enumerate(norms, start=1) if v < 1)
-    return table, {"transient_norms": [float(v) for v in norms],
-                   "transient_first_below_one": first_below}
+    return table, {"transient_k": list(TRANSIENT_K),
+                   "transient_norms": [float(v) for v in norms],
+                   "transient_peak_k": peak, "transient_last_above_one": last}
 
 
 def sweep_numbers():
@@ -107,8 +121,8 @@ def gain_figure(ctx):
            "n = 32，T = 200，输入为 0.5 倍标准正态。圆点：梯度范数每步的实测增长；虚线：上界；"
            "点线：谱半径（正交 W0 的上界与谱半径重合）。请注意实测增长始终低于上界，且在 g = 1 "
            "右侧很远处才越过零：饱和把梯度拉低了。"),
-        tr(" Each panel draws W0, then the inputs, with NumPy's ", " 每个子图用 NumPy 的 "),
-        Code(f"default_rng({SEEDS['gain sweep']})"), tr(".", " 依次抽取 W0 和输入。")))
+        tr(" W0 and the inputs are drawn at random (the seeds are listed in ",
+           " W0 和输入都是随机抽取的（种子列在"), Ref("app:reproducibility"), tr(").", "中）。")))
 
 
 def build(ctx):

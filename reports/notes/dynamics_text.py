@@ -64,10 +64,12 @@ def transient_text(W, rho, sigma):
              tr(", so its powers vanish, but its largest singular value is ",
                 "，因此其幂最终消失；但它的最大奇异值为 "), Math(sigma),
              tr(", about ", "，约为 "), num(float(sigma), 6),
-             tr(". The off-diagonal entry of the k-th power, displayed above, first grows and "
-                "only then decays, so the norm stays above 1 for "
-                "several steps (", "。k 次幂的非对角元先增大后减小，所以范数在若干步内一直大于 "
-                                   "1（"),
+             tr(". The off-diagonal entry of the k-th power, displayed above, is k times a "
+                "power of the eigenvalue: the factor k first outweighs the decaying power, so "
+                "the entry and the norm grow for several steps and stay above 1 for many more "
+                "before they decay (",
+                "。上面给出的 k 次幂的非对角元等于 k 乘以特征值的幂：起初因子 k 的增长胜过幂的"
+                "衰减，因此非对角元和范数会先增长若干步，并在更多步内保持大于 1，之后才衰减（"),
              Ref("tab:transient"),
              tr("). Such a matrix is called non-normal: it does not commute with its "
                 "transpose. A gradient passed through it grows before it vanishes, so a short "

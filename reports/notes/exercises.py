@@ -7,12 +7,15 @@ from sympy.codegen.cfunctions import log10
 import derive
 from reports.doc import Cite, Display, Heading, Math, Para, Ref, Section, num, tr
 from reports.notes.exercises_more import clipping, dead_relu, jordan
+from reports.notes.prose import say
 
 LABEL = "sec:exercises"
 TITLE = tr("Exercises with solutions", "习题与解答")
 Z = derive.z
 T = sp.Symbol("T", integer=True, positive=True)
 SIGMA = sp.Function("sigma")
+_N = sp.Symbol("n", integer=True, positive=True)
+J_K, D_K, W_K = (sp.MatrixSymbol(name, _N, _N) for name in ("J_k", "D_k", "W_hh"))
 
 
 def exercise(number, en, zh):
@@ -27,6 +30,17 @@ def solution(*parts):
 def scientific(value):
     """The number whose base-10 logarithm is ``value``, to 6 digits (printed m · 10^e)."""
     return sp.Float(10 ** value, 6)
+
+
+def split_log(value):
+    """(integer part, leading digits) of a base-10 logarithm: value = e + f with e = ⌊value⌋
+    and 0 ≤ f < 1, so 10^value = 10^f · 10^e.
+
+    >>> split_log(-30.103)[0]
+    -31
+    """
+    whole = int(sp.floor(value))
+    return whole, float(10 ** (value - whole))
 
 
 def log_space():
@@ -44,10 +58,19 @@ def log_space():
                                    evaluate=False),
                              sp.Eq(sp.Pow(x, 100, evaluate=False), scientific(value),
                                    evaluate=False)))
+        whole, mantissa = split_log(value)
         parts.append(Para(tr("with ", "其中 "), Math(sp.Mul(100, log10(x, evaluate=False),
                                                            evaluate=False)),
-                          tr(" = ", " = "), num(value, 6), tr(".", "。")))
+                          tr(" = ", " = "), num(value, 6), tr(" = ", " = "),
+                          Math(sp.Integer(whole)),
+                          tr(" + ", " + "), num(value - whole, 3),
+                          tr(": the integer part is the exponent of 10 and ",
+                             "：整数部分是 10 的指数，而 "),
+                          Math(sp.Eq(sp.Pow(10, sp.Float(value - whole, 3), evaluate=False),
+                                     sp.Float(mantissa, 3), evaluate=False)),
+                          tr(" gives the leading digits.", " 给出有效数字。")))
         results[f"exercise_log10_pow_{float(base)}"] = value
+        results[f"exercise_log10_pow_{float(base)}_split"] = [whole, mantissa]
     blocks.append(solution(tr("Split the logarithm into its integer part (the exponent of 10) "
                               "and its fractional part (which gives the leading digits):",
                               "把对数拆成整数部分（10 的指数）和小数部分（给出有效数字）：")))
@@ -99,10 +122,14 @@ def sigmoid_gamma():
                  Math(sp.Eq(Z, roots[0])),
                  tr(", where the derivative takes its largest value ", " 处为零，"
                                                                        "导数在那里取最大值 "),
-                 Math(top), tr(". The sigmoid therefore shrinks a gradient at least fourfold at "
-                               "every step, whatever the input.",
-                               "。因此无论输入如何，sigmoid 每一步都把梯度至少缩小到"
-                               "原来的四分之一。"))], \
+                 Math(top), tr(". So the activation factor of a step, the diagonal matrix ",
+                               "。因此一步中的激活因子，即对角矩阵 "), Math(D_K),
+                 tr(", multiplies a gradient by at most ", "，至多把梯度乘以 "), Math(top),
+                 tr("; the step as a whole, ", "；而整个单步 "), Math(sp.Eq(J_K, D_K * W_K)),
+                 tr(", by at most ", " 至多乘以 "), Math(top * derive.norm(W_K)),
+                 tr(", which exceeds 1 when the norm of the weights exceeds ",
+                    "，当权重的范数大于 "), Math(1 / top),
+                 tr(".", " 时它大于 1。"))], \
         {"exercise_sigmoid_gamma": str(top)}
 
 
@@ -118,10 +145,11 @@ def forget_half_life():
     return [exercise(4, "The memory of an LSTM", "LSTM 的记忆"),
             Para(tr("In an LSTM the cell state is multiplied by the forget gate at every step ",
                     "在 LSTM 中，细胞状态每一步都乘以遗忘门 "), Cite("hochreiter1997", "gers2000"),
-                 tr(". With inputs and recurrent weights switched off, the gate is the sigmoid "
-                    "of its bias b. After how many steps has the gradient along the cell state "
-                    "halved?", "。若输入和循环权重均为零，遗忘门就等于其偏置 b 的 sigmoid 值。"
-                    "沿细胞状态传播的梯度经过多少步会减半？")),
+                 *say(". With inputs and recurrent weights switched off, the gate is the "
+                      "sigmoid of its bias $b_f$. After how many steps has the gradient along "
+                      "the cell state halved?",
+                      "。若输入和循环权重均为零，遗忘门就等于其偏置 $b_f$ "
+                      "的 sigmoid 值。沿细胞状态传播的梯度经过多少步会减半？")),
             solution(tr("The gradient is the gate's value to the power T; setting it equal to "
                         "the fraction r and solving for T, SymPy gives",
                         "梯度等于门值的 T 次幂；令其等于比例 r 并解出 T，SymPy 给出")),

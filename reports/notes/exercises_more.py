@@ -66,8 +66,9 @@ def jordan():
     J = sp.Matrix([[LAMBDA, 1], [0, LAMBDA]])
     rho, sigma = derive.spectral_radius(J), derive.spectral_norm(J)
     power = sp.simplify(J ** K)
-    entries = [float(power[0, 1].subs(K, k)) for k in range(1, 61)]
-    peak = int(np.argmax(entries)) + 1
+    exact = [power[0, 1].subs(K, k) for k in range(1, 61)]     # rationals: ties are exact
+    peaks = [k for k, entry in enumerate(exact, start=1) if entry == max(exact)]
+    entries = [float(entry) for entry in exact]
     Jn = np.array(J, dtype=float)
     norms = [np.linalg.norm(np.linalg.matrix_power(Jn, k), 2) for k in range(1, 400)]
     below = next(k for k, v in enumerate(norms, start=1) if v < 1)
@@ -81,17 +82,28 @@ def jordan():
                      tr(", about ", "，约为 "), num(float(sigma), 6),
                      tr(". The powers are", "。其幂为")),
             Display(sp.Eq(sp.Symbol("J") ** K, power, evaluate=False)),
-            Para(tr("The off-diagonal entry grows until k = ",
-                    "非对角元一直增长到 k = "), str(peak),
-                 tr(", where it is ", "，此时为 "), num(entries[peak - 1], 6),
+            Para(tr("The off-diagonal entry grows and then decays; it is largest at ",
+                    "非对角元先增长后衰减；它在 "), *peak_parts(peaks),
+                 tr(", where it is ", " 处最大，为 "), num(entries[peaks[0] - 1], 6),
                  tr(", and the spectral norm of the power first drops below 1 at k = ",
                     "；幂的谱范数直到 k = "), str(below),
                  tr(". Only then does the spectral radius below 1 show: Gelfand's formula (",
                     " 才首次小于 1。此后谱半径小于 1 的效果才显现出来：Gelfand 公式（见"),
                  Ref("sec:dynamics"), tr(") is a statement about the long run.", "）描述的是长期行"
                                                                                  "为。"))], \
-        {"exercise_jordan_sigma": float(sigma), "exercise_jordan_peak_k": peak,
+        {"exercise_jordan_sigma": float(sigma), "exercise_jordan_peak_k": peaks,
          "exercise_jordan_first_below_one": below}
+
+
+def peak_parts(peaks):
+    """"k = 9 and k = 10 (the two entries are equal)" for a tie, "k = 9" otherwise."""
+    parts = []
+    for peak in peaks:
+        parts += [tr(" and ", " 和 ")] if parts else []
+        parts.append(Math(sp.Eq(K, peak)))
+    if len(peaks) > 1:
+        parts.append(tr(" (the entries there are equal)", "（这些位置上的元素相等）"))
+    return tuple(parts)
 
 
 def dead_relu():
@@ -109,10 +121,10 @@ def dead_relu():
                      num(a1, 3),
                      tr(", negative, so the derivative of ReLU there is 0 and the unit is dead. "
                         "Every later state is 0 and every later pre-activation is -1, so all "
-                        "factors of the product are 0. rnngrad computes the gradient as exactly ",
+                        "factors of the product are 0. The computed gradient is exactly ",
                         "，为负，ReLU 在此处的导数为 0，该单元“死亡”。此后每个状态都是 0，"
                         "每个预激活值"
-                        "都是 -1，乘积的所有因子都为 0。rnngrad 算出的梯度恰好为 "),
+                        "都是 -1，乘积的所有因子都为 0。计算得到的梯度恰好为 "),
                      num(gradient, 3),
                      tr(". A norm above 1 is necessary for exploding, not sufficient (",
                         "。范数大于 1 是梯度爆炸的必要条件，而非充分条件（见"),

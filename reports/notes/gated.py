@@ -28,11 +28,11 @@ from reports.notes.prose import say
 
 LABEL = 'sec:gated'
 SEEDS = dict(cc.SEEDS)   # numpy.random.default_rng(seed): the cells' weights, the inputs
-SEED_NAMES = {"parameters": tr("the cells' weights and biases (PyTorch's default initialisation)",
-                               "单元的权重与偏置（PyTorch 的默认初始化）"),
+SEED_NAMES = {"parameters": tr("the cells' weights and biases, drawn as PyTorch initialises them",
+                               "单元的权重与偏置，按 PyTorch 的默认初始化方式抽取"),
               "inputs": tr("the inputs of the gated-cells figure", "门控单元图的输入")}
-TITLE = tr('Gated cells: how LSTM and GRU keep gradients alive',
-           '门控单元：LSTM 与 GRU 如何保住梯度')
+TITLE = tr('Gated cells: a path the network can hold open',
+           '门控单元：一条网络可以保持畅通的路径')
 PHI = sp.Function("varphi")
 INDRNN_T = 2     # the T of the IndRNN derivation shown (its lesson steps do not depend on it)
 
@@ -45,12 +45,16 @@ def elman_blocks():
              tr(" (the Elman cell, PyTorch's ", " 的普通循环单元（Elman 单元，即 PyTorch 的 "),
              Code("nn.RNNCell"),
              tr(") updates each unit as ", "）开始：它把每个单元更新为 "),
-             Math(sp.Eq(sp.Symbol("h'"), sp.tanh(sp.Symbol("z")))),
-             *say(", where $z$ is the unit's entry of the pre-activation and a prime marks the "
+             Math(sp.Eq(sp.Symbol("h'"), sp.tanh(sp.Symbol("a")))),
+             *say(", where $a$ is the unit's entry of the pre-activation and a prime marks the "
                   "new state. SymPy derives its step Jacobian entry by entry; ",
-                  "，其中 $z$ 是该单元的预激活值，撇号表示新状态。SymPy 逐个元素推导出它的单步"
+                  "，其中 $a$ 是该单元的预激活值，撇号表示新状态。SymPy 逐个元素推导出它的单步"
                   "雅可比矩阵，"), Math(sp.IndexedBase("W_hh")[ROW, COL]),
-             tr(" is an entry of the recurrent weight matrix:", " 是循环权重矩阵的一个元素：")),
+             *say(" is an entry of the recurrent weight matrix (row $i$, column $j$, written "
+                  "$w_ij$ in ", " 是循环权重矩阵的一个元素（第 $i$ 行第 $j$ 列，即 $w_ij$，见"),
+             Ref("sec:vector"),
+             *say("), and $h'$ in it is the new state of unit $i$:", "），其中的 "
+                  "$h'$ 是第 $i$ 个单元的新状态：")),
         jacobian_rows(kind, derive.activation("tanh")),
         Para(tr("Every step multiplies by the full weight matrix, and ",
                 "每一步都要乘以完整的权重矩阵，而 "), Ref("sec:vector"), tr(" and ", " 与 "),
@@ -81,8 +85,10 @@ def indrnn_blocks():
                   "，其中 $a$ 是该单元在输入通道 "),
              Math(sp.Symbol("W_ih") * sp.Symbol("x") + sp.Symbol("b")),
              tr(" and ", " 中的分量，"), Math(PHI(sp.Symbol("z"))),
-             tr(" the activation function. SymPy derives a diagonal step Jacobian (written with "
-                "tanh):", " 是激活函数。SymPy 推导出的单步雅可比矩阵是对角的（以 tanh 为例）：")),
+             *say(" the activation function. SymPy derives a diagonal step Jacobian (written "
+                  "with tanh; in entry ($i$, $j$), $u$ and $h'$ are those of unit $i$):",
+                  " 是激活函数。SymPy 推导出的单步雅可比矩阵是对角的（以 tanh 为例；在第 ($i$, "
+                  "$j$) 个元素中，$u$ 与 $h'$ 都属于第 $i$ 个单元）：")),
         Display(block),
         Para(*say("So the product over $T$ steps is diagonal too: unit $i$'s entry is a "
                   "product of scalars, with $v_{k,i}$ its pre-activation at step $k$,",
@@ -116,12 +122,12 @@ def build(ctx):
                 "遗忘门偏置如何决定梯度能保持多久，以及 IndRNN 的对角循环为何使每个单元是消失"
                 "还是爆炸只取决于一个数。"),)
     takeaway = (tr("Gates do not remove the product of Jacobians; they add a diagonal path whose "
-                   "factors the network can hold near 1. With PyTorch's default weights the "
-                   "LSTM with a large forget bias loses far fewer decades per step than the "
-                   "Elman cell.",
+                   "factors the network can hold near 1. At PyTorch's default initialisation "
+                   "the gradient still vanishes in every gated cell; only a large forget bias "
+                   "slows the loss much below that of the Elman cell.",
                    "门控并没有消除雅可比矩阵的连乘，而是增加了一条对角路径，网络可以让其因子保持"
-                   "在 1 附近。在 PyTorch 默认权重下，遗忘门偏置较大的 LSTM 每步损失的数量级远少于 "
-                   "Elman 单元。"),)
+                   "在 1 附近。在 PyTorch 默认初始化下，每种门控单元的梯度仍会消失；只有较大的"
+                   "遗忘门偏置能使损失远慢于 Elman 单元。"),)
     return Section(LABEL, TITLE, learn, blocks, takeaway), cc.results(curves)
 
 
@@ -145,7 +151,8 @@ def gru_blocks():
         unit_rows(kind),
         Para(tr("Its derived step Jacobian, in the gate values ",
                 "由 SymPy 推导、用门值 "), *values(kind),
-             tr(", is", " 表示的单步雅可比矩阵为")),
+             *say(" of unit $i$ (row $i$; $j$ is the column), is",
+                  "（均属于第 $i$ 个单元；$i$ 为行，$j$ 为列）表示的单步雅可比矩阵为")),
         jacobian_rows(kind),
         Para(tr("Its first term, ", "第一项 "), Math(delta),
              tr(", is the update gate's carousel: where ", " 是更新门的传送带：当 "),

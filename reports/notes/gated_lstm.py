@@ -193,8 +193,14 @@ def lstm_blocks(curves):
              tr(" is Kronecker's delta (1 if ", " 是克罗内克 δ（"), Math(sp.Eq(ROW, COL)),
              tr(", else 0) and ", " 时为 1，否则为 0），"),
              Math(sp.IndexedBase("W_hf")[ROW, COL]),
-             tr(" is an entry of the forget gate's recurrent weights; the terms are listed in "
-                "gate order:", " 是遗忘门循环权重的一个元素；各项按门的顺序列出：")),
+             tr(" is an entry of the forget gate's recurrent weights. As subscripts, i and j "
+                "index units: row i is the unit whose new state is differentiated, column j the "
+                "unit of the previous state, and the gate values and states in a term are those "
+                "of unit i. As a factor, as in i(1 - i), i is the input gate. The terms are "
+                "listed in gate order:",
+                " 是遗忘门循环权重的一个元素。作为下标时，i 与 j 是单元的编号：第 i 行对应被求导"
+                "的新状态所属的单元，第 j 列对应上一步状态所属的单元，各项中的门值与状态都属于"
+                "第 i 个单元。作为因子时（如 i(1 - i)），i 是输入门。各项按门的顺序列出：")),
         jacobian_rows(kind),
         Para(*say("The ($c$, $c$) block is ", "($c$, $c$) 块是 "),
              Math(derive.readable_jacobian(kind, None)[("c", "c")]),

@@ -1,5 +1,5 @@
 """Section 'sec:remedies': what each standard remedy changes in the product of step Jacobians,
-with rnngrad's computed evidence: clipping (direction and product unchanged), orthogonal and
+with computed evidence: clipping (direction and product unchanged), orthogonal and
 identity initialisation, gating (recalled from sec:gated) and residual connections
 (``remedies_more``).  Numbers from ``remedies_numbers``; results.json key ``remedies``."""
 
@@ -7,7 +7,7 @@ import sympy as sp
 
 import derive
 from derive import norm, norm2
-from reports.doc import Cite, Code, Display, Heading, Math, Para, Ref, Section, num, tr
+from reports.doc import Cite, Display, Heading, Math, Para, Ref, Section, num, tr
 from reports.notes import remedies_more
 from reports.notes import remedies_numbers as rn
 from reports.notes.prose import say
@@ -18,41 +18,48 @@ SEED_NAMES = {"clipping": tr("the clipping example", "梯度裁剪的例子"),
               "orthogonal": tr("the orthogonal initialisation example", "正交初始化的例子"),
               "residual": tr("the residual connection example", "残差连接的例子")}
 TITLE = tr('Remedies and what they change', '对策及其作用')
-G, THETA = sp.Symbol("g"), sp.Symbol("theta", positive=True)
+G, THETA = sp.Symbol("ghat"), sp.Symbol("theta", positive=True)   # ĝ: g is the gain
 PRODUCT = sp.Derivative(sp.Symbol("h_T"), sp.Symbol("h_0"), evaluate=False)
 
 
 def clipping_blocks(numbers):
     """Clipping: the rule, then the exploding and the vanishing case as computed."""
     big, small = numbers["cases"]
-    rule = sp.Eq(sp.Symbol("g_theta"), sp.Piecewise((THETA * G / norm(G), sp.Ge(norm(G), THETA)),
+    rule = sp.Eq(sp.Symbol("ghat_theta"), sp.Piecewise((THETA * G / norm(G), sp.Ge(norm(G), THETA)),
                                                     (G, True)), evaluate=False)
     return (
         Heading(tr("Gradient clipping.", "梯度裁剪。")),
-        Para(*say("Let $g$ be the gradient of the loss with respect to all parameters, written as "
-                "one vector, and ", "设 $g$ 是损失对全部参数的梯度（写成一个向量），"),
+        Para(*say("Let $ghat$ be the gradient of the loss with respect to all parameters, written "
+                  "as one vector, and ", "设 $ghat$ 是损失对全部参数的梯度（写成一个向量），"),
              Math(THETA), tr(" a threshold. Algorithm 1 of ", " 是一个阈值。"), Cite("pascanu2013"),
              tr(" rescales a gradient that is too long before the update:",
                 " 的算法 1 在更新之前把过长的梯度按比例缩短：")),
         Display(rule),
-        Para(*say(f"rnngrad applies it to a tanh RNN with $n$ = {rn.CLIP_N} units, "
-                  f"$T$ = {rn.CLIP_T} steps and a recurrent matrix 1.3 $Q$, where $Q$ is a "
-                  "random orthogonal matrix; $Q$, the input weights, the initial state and the "
-                  "inputs are drawn by NumPy's ",
-                  f"rnngrad 把它用在一个 tanh RNN 上：$n$ = {rn.CLIP_N} 个单元，"
-                  f"$T$ = {rn.CLIP_T} 步，循环矩阵为 1.3 $Q$，其中 $Q$ 是随机正交矩阵；"
-                  "$Q$、输入权重、初始状态和输入都由 NumPy 的 "),
-             Code(f"default_rng({rn.SEEDS['clipping']})"),
-             *say(", and $g$ is the gradient with respect to $W_hh$ of the squared error of "
-                  "$h_T$. Backpropagation gives ", " 生成，$g$ 是对 $W_hh$ 的梯度，"
-                  "损失为 $h_T$ 的平方误差。时间反向传播给出 "),
+        Para(*say(f"Take a tanh RNN with $n$ = {rn.CLIP_N} units, $T$ = {rn.CLIP_T} steps and "
+                  "a recurrent matrix 1.3 $Q$, where $Q$ is a random orthogonal matrix; $Q$, "
+                  "the input weights, the initial state and the inputs are drawn at random (the "
+                  "seeds are listed in ",
+                  f"取一个 tanh RNN：$n$ = {rn.CLIP_N} 个单元，$T$ = {rn.CLIP_T} 步，循环矩阵为 "
+                  "1.3 $Q$，其中 $Q$ 是随机正交矩阵；$Q$、输入权重、初始状态和输入都是随机抽取的"
+                  "（种子列在"), Ref("app:reproducibility"),
+             *say("), and let $ghat$ be the gradient with respect to $W_hh$ of the squared error "
+                  "of $h_T$. Backpropagation gives ", "中），$ghat$ 是对 $W_hh$ 的梯度，损失为 "
+                  "$h_T$ 的平方误差。时间反向传播给出 "),
              Math(sp.Eq(norm(G), sp.Float(big["norm_before"], 6))),
              tr(", clipped to ", "，裁剪到 "), Math(sp.Eq(THETA, sp.Float(rn.THRESHOLD, 2))),
-             *say("; the cosine between $g$ and the clipped step is (to 15 digits) ",
-                "；$g$ 与裁剪后的更新步之间的余弦（15 位有效数字）为 "), num(big["cosine"], 15),
-             tr(". The step is bounded, but its direction is unchanged, and so is the Jacobian "
-                "product that produced it: ", "。更新步的大小受到了限制，但方向没有改变，产生它的"
-                "雅可比矩阵乘积也没有改变："), Math(sp.Function("log_10")(norm2(PRODUCT))),
+             tr(": every part of the gradient is multiplied by the same factor ",
+                "：梯度的每个部分都乘以同一个因子 "),
+             Math(sp.Eq(THETA / norm(G), sp.Float(big["factor"], 4), evaluate=False)),
+             tr(". The gradient is a sum of one term per step (", "。梯度是每步一项之和（"),
+             Ref("sec:worked"),
+             tr("); the term of the first step is ", "）；第一步那一项的大小是最后一步那一项的 "),
+             num(big["first_to_last"], 4),
+             tr(" times that of the last step before clipping and ", " 倍（裁剪前），裁剪后仍为 "),
+             num(big["first_to_last_clipped"], 4),
+             tr(" times after. The step is bounded, but the balance between distant and near "
+                "steps is unchanged, and so is the Jacobian product that produced it: ",
+                " 倍。更新步的大小受到了限制，但远近各步之间的比例没有改变，产生它的雅可比矩阵乘积"
+                "也没有改变："), Math(sp.Function("log_10")(norm2(PRODUCT))),
              tr(" is ", " 仍为 "), num(big["log10_product_norm"], 4),
              tr(" with or without clipping.", "，裁剪与否都一样。")),
         Para(*say("For a vanishing gradient clipping does nothing at all. With the recurrent "
@@ -60,12 +67,16 @@ def clipping_blocks(numbers):
                 "对于消失的梯度，裁剪完全不起作用。把循环矩阵换成 0.5 $Q$（其余抽样相同），"
                 "梯度的 "),
              Math(sp.Eq(norm(G), sp.Float(small["norm_before"], 6))),
-             *say(", below the threshold, so the rule returns $g$ unchanged, while ",
-                "，低于阈值，规则原样返回 $g$，而 "), Math(sp.Function("log_10")(norm2(PRODUCT))),
+             *say(", below the threshold, so the rule returns $ghat$ unchanged, while ",
+                  "，低于阈值，规则原样返回 $ghat$，而 "),
+             Math(sp.Function("log_10")(norm2(PRODUCT))),
              tr(" is ", " 为 "), num(small["log10_product_norm"], 4),
-             tr(": the contributions of distant steps are lost before clipping is applied. "
-                "Clipping mitigates exploding gradients; it does not cure them.",
-                "：远处各步的贡献在裁剪之前就已经丢失了。裁剪能缓解梯度爆炸，但不能根治它。")),
+             tr(" and the first step's term is ", "，第一步那一项只有最后一步那一项的 "),
+             num(small["first_to_last"], 4),
+             tr(" times the last's: the contributions of distant steps are lost before "
+                "clipping is applied. Clipping mitigates exploding gradients; it does not cure "
+                "them.", " 倍：远处各步的贡献在裁剪之前就已经丢失了。裁剪能缓解梯度爆炸，但不能"
+                "根治它。")),
     )
 
 
@@ -106,9 +117,9 @@ def orthogonal_blocks(numbers):
         Para(*say(f"For $k$ = 1 to {rn.POWERS} it computes ",
                   f"对 $k$ = 1 到 {rn.POWERS}，它用精确的有理数运算计算 "), Math(Q ** k),
              *powers_claim(numbers)),
-        Para(*say(f"Numerically, with a random orthogonal $W_hh$ of {rn.N} units (NumPy's ",
-                  f"数值上，取一个随机正交矩阵 $W_hh$，共 {rn.N} 个单元（NumPy 的 "),
-             Code(f"default_rng({rn.SEEDS['orthogonal']})"),
+        Para(*say(f"Numerically, with a random orthogonal $W_hh$ of {rn.N} units (seed in ",
+                  f"数值上，取一个随机正交矩阵 $W_hh$，共 {rn.N} 个单元（种子见"),
+             Ref("app:reproducibility"),
              tr(f"), the linear RNN gives log10 of the product norm {numbers['T']} steps back "
                 "equal to ", f"），线性 RNN 在 {numbers['T']} 步后乘积范数的 log10 为 "),
              num(numbers["log10_norm_linear"], 3),
@@ -135,10 +146,13 @@ def orthogonal_blocks(numbers):
         Display(sp.Eq(derive.dphi(z), act.dphi.subs(act.variable, z), evaluate=False),
                 sp.Eq(sp.Symbol("J_1"), relu, evaluate=False)),
         Para(tr("the identity on the units that are active (a positive pre-activation) and 0 "
-                "on the others. With nonnegative inputs every unit stays active and rnngrad "
-                f"measures log10 of the product norm after {numbers['T']} steps as ",
-                "即在激活的单元（预激活值为正）上是单位矩阵，在其余单元上为 0。输入非负时每个单元都"
-                f"保持激活，rnngrad 测得 {numbers['T']} 步后乘积范数的 log10 为 "),
+                "on the others. With positive inputs (here the absolute values of the noise "
+                "above, starting from the zero state) every pre-activation is positive, every "
+                "unit stays active, and log10 of the product norm after "
+                f"{numbers['T']} steps is ",
+                "即在激活的单元（预激活值为正）上是单位矩阵，在其余单元上为 0。输入为正时"
+                "（这里取上面噪声的绝对值，从零状态出发），每个预激活值都为正，每个单元都保持激活，"
+                f"{numbers['T']} 步后乘积范数的 log10 为 "),
              num(numbers["log10_norm_irnn"], 3),
              *say(": nothing is lost, but nothing bounds the growth either once $W_hh$ moves "
                   "away from $I$ in training.",
@@ -151,9 +165,9 @@ def build(ctx):
     clip, orth = rn.clipping(), rn.orthogonal()
     more_blocks, more = remedies_more.blocks(ctx, orth)
     blocks = (Para(tr("Four remedies are in common use. For each we ask what it changes in the "
-                      "product of step Jacobians, and show what rnngrad computes about it.",
+                      "product of step Jacobians, and compute an example.",
                       "常用的对策有四种。对每一种，我们都问：它改变了单步雅可比矩阵乘积中的"
-                      "什么？并给出 rnngrad 的计算结果。")),
+                      "什么？并计算一个例子。")),
               *clipping_blocks(clip), *orthogonal_blocks(orth), *more_blocks)
     learn = (tr("What gradient clipping, orthogonal or identity initialisation, gating and "
                 "residual connections each change in the product of step Jacobians, and what "

@@ -1,12 +1,12 @@
 """The remedies section, continued: gating (the forget-bias horizons recalled from sec:gated)
 and residual connections, whose step Jacobian I + diag(φ'(a_k)) W_hh SymPy derives for a
-2-unit map and whose product rnngrad compares with the plain one (``remedies_numbers``)."""
+2-unit map and whose product is compared with the plain one (``remedies_numbers``)."""
 
 import sympy as sp
 
 import derive
 from derive import diag, dphi, gamma_phi, norm2
-from reports.doc import Cite, Code, Display, Figure, Heading, Math, Para, Ref, num, tr
+from reports.doc import Cite, Display, Figure, Heading, Math, Para, Ref, num, tr
 from reports.notes import remedies_numbers as rn
 from reports.notes.prose import say
 
@@ -35,9 +35,9 @@ def gating_blocks(horizons):
              Math(sp.Eq(T_r, derive.forget_bias_horizon(sp.Rational(1, 1000), B_F))),
              tr(", grows like ", "，随 "), Math(sp.exp(B_F)),
              tr(" (solved by SymPy): ", " 增长（由 SymPy 求解）："), *[p for p in said if p != ""],
-             tr(" steps. Initialising the forget bias at 1 or more is the simplest of all "
-                "these remedies.",
-                " 步。把遗忘门偏置初始化为 1 或更大，是所有对策中最简单的一种。")),
+             tr(" steps. Initialising the forget bias at 1 or more (",
+                " 步。把遗忘门偏置初始化为 1 或更大（"), Cite("gers2000", "jozefowicz2015"),
+             tr(") is the simplest of all these remedies.", "）是所有对策中最简单的一种。")),
     )
 
 
@@ -47,7 +47,7 @@ def residual_blocks(numbers):
     n = sp.Symbol("n", integer=True, positive=True)
     W, eye = sp.MatrixSymbol("W_hh", n, n), sp.Identity(n)
     a_k, h, Tn = sp.Symbol("a_k"), sp.Symbol("h_k"), derive.T
-    s = sp.Symbol("s", positive=True)
+    s = sp.Symbol("beta", positive=True)   # ‖W_hh‖₂ (s is the stacked LSTM state)
     bounds = (sp.Le((1 - gamma_phi * s) ** Tn, norm2(sp.Symbol("P_T"))),
               sp.Le(norm2(sp.Symbol("P_T")), (1 + gamma_phi * s) ** Tn))
     lo, hi = numbers["log10_bounds_residual"]
@@ -61,9 +61,9 @@ def residual_blocks(numbers):
              Math(sp.Eq(a_k, sp.Symbol("W_hh") * sp.Symbol("h_k-1") + sp.Symbol("W_xh")
                         * sp.Symbol("x_k") + sp.Symbol("b_h"))),
              *say(". For two units ($a_i$ is unit $i$'s pre-activation and $w_ij$ an entry of "
-                  "$W_hh$), SymPy's ", "。对两个单元（$a_i$ 是第 $i$ 个单元的预激活值，$w_ij$ 是 "
-                  "$W_hh$ 的元素），SymPy 的 "),
-             Code("Matrix.jacobian"), tr(" gives", " 给出")),
+                  "$W_hh$), SymPy differentiates the map and gives",
+                  "。对两个单元（$a_i$ 是第 $i$ 个单元的预激活值，$w_ij$ 是 "
+                  "$W_hh$ 的元素），SymPy 对这一映射求导，给出")),
         Display(sp.Eq(sp.Symbol("J_k"), J, evaluate=False)),
         Para(tr("and checks that this is exactly ", "并验证它恰好等于 "),
              Math(sp.Eq(sp.Symbol("J_k"), sp.MatAdd(eye, diag(dphi(a_k)) * W), evaluate=False)),
@@ -83,12 +83,13 @@ def residual_blocks(numbers):
         Display(*bounds),
         Para(tr("while the plain step allows at most ", "而普通的单步最多只允许 "),
              Math(sp.Le(norm2(sp.Symbol("P_T")), (gamma_phi * s) ** Tn)),
-             *say(". rnngrad compares the two for a tanh RNN with $n$ = "
-                f"{numbers['hidden']} units, a Gaussian $W_hh$ scaled to $s$ = 1/50 and inputs ",
-                f"。rnngrad 对一个 $n$ = {numbers['hidden']} 个单元的 tanh RNN 比较两者：$W_hh$ 为"
-                "缩放到 $s$ = 1/50 的高斯矩阵，输入为 "),
+             *say(". Compare the two for a tanh RNN with $n$ = "
+                  f"{numbers['hidden']} units, a Gaussian $W_hh$ scaled to $beta$ = "
+                  f"{rn.RESIDUAL_NORM} and inputs ",
+                  f"。对一个 $n$ = {numbers['hidden']} 个单元的 tanh RNN 比较两者：$W_hh$ 为"
+                  f"缩放到 $beta$ = {rn.RESIDUAL_NORM} 的高斯矩阵，输入为 "),
              Math(sp.Eq(sp.Symbol("x_k"), sp.Float(rn.DRIVE, 2) * sp.Symbol("epsilon_k"))),
-             *say(" (NumPy's ", "（NumPy 的 "), Code(f"default_rng({rn.SEEDS['residual']})"),
+             *say(" (drawn at random, seed in ", "（随机抽取，种子见"), Ref("app:reproducibility"),
              *say(f"). After $T$ = {numbers['T']} steps, log10 of the product norm is ",
                   f"）。$T$ = {numbers['T']} 步之后，残差步乘积范数的 log10 为 "),
              num(numbers["log10_norm_residual"], 4),

@@ -1,8 +1,9 @@
 """The numbers of the remedies section, each computed here (``numeric`` and plain NumPy loops)
 and written to results.json under ``remedies``.
 
-* clipping (Pascanu et al. 2013, Algorithm 1): g_θ = θ g/‖g‖ when ‖g‖ ≥ θ; the direction is
-  unchanged (cosine 1) and so is the Jacobian product that produced g;
+* clipping (Pascanu et al. 2013, Algorithm 1): g_θ = θ g/‖g‖ when ‖g‖ ≥ θ; every per-step term
+  δ_k h_{k−1}ᵀ of g is scaled by the same factor θ/‖g‖, so the ratio of the first step's term
+  to the last's, and the Jacobian product that produced g, are unchanged;
 * orthogonal W_hh: for the linear RNN ∂h_T/∂h_0 = W_hh^T has norm 1; with tanh and a driven
   state the measured growth per step is below 0 (saturation); identity + ReLU (IRNN) keeps
   J_k = I on active units;
@@ -42,8 +43,14 @@ def clipping_case(gain):
     clipped = g * (THRESHOLD / size) if size >= THRESHOLD else g
     cosine = float(np.sum(g * clipped) / (size * np.linalg.norm(clipped)))
     product = numeric.gain_sweep(W, [1.0], np.array([CLIP_T]), h0=h0, inputs=x @ W_xh.T)
+    factor = float(np.linalg.norm(clipped) / size)
+    terms = numeric.per_step_gradient_norms(tanh, W, W_xh, np.zeros(n), h0, x,
+                                            numeric.forward(tanh, W, W_xh, np.zeros(n), h0,
+                                                            x).h[-1] - 1)["W_hh"]
     return {"gain": gain, "norm_before": size, "norm_after": float(np.linalg.norm(clipped)),
-            "cosine": cosine, "log10_product_norm": float(product.log10_norm[0, 0])}
+            "cosine": cosine, "log10_product_norm": float(product.log10_norm[0, 0]),
+            "factor": factor, "first_to_last": float(terms[0] / terms[-1]),
+            "first_to_last_clipped": float((factor * terms[0]) / (factor * terms[-1]))}
 
 
 def clipping():

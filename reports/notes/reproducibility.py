@@ -11,7 +11,7 @@ import platform
 import numpy as np
 import sympy as sp
 
-from reports.doc import Code, Items, Para, Section, Table, tr
+from reports.doc import Code, Items, Para, Ref, Section, Table, tr
 
 LABEL = "app:reproducibility"
 TITLE = tr("Reproducibility", "可复现性")
@@ -58,7 +58,7 @@ def build(ctx):
         names = getattr(module, "SEED_NAMES", {})
         for what, seed in module.SEEDS.items():
             name = names.get(what, tr(what, what))
-            used.append((tr(f"{name.en} ({module.TITLE.en})", f"{module.TITLE.zh}：{name.zh}"),
+            used.append((Ref(module.LABEL), tr(": ", "："), name, tr(": seed ", "：种子 "),
                          str(seed)))
     table = Table("tab:versions", (tr("The versions that produced these notes. Another machine "
                                       "may have other versions; see the text for what changes.",
@@ -77,7 +77,7 @@ def build(ctx):
              tr(", with the seed written where the draw is made; nothing else is random. "
                 "The draws and their seeds:", "，种子写在抽样之处；除此之外没有任何随机性。"
                 "各次抽样及其种子：")),
-        Items(tuple((what, tr(": seed ", "：种子 "), seed) for what, seed in used)),
+        Items(tuple(used)),
         Para(tr("In results.json every quantity that is not a finite number, such as the "
                 "base-10 logarithm of a gradient that is exactly zero, is written as ",
                 "在 results.json 中，凡不是有限数的量（例如恰好为零的梯度的常用对数）都写作 "),
