@@ -8,7 +8,13 @@ fonts are Computer Modern in the OT1 encoding, whose Type 1 outlines ship with t
 
 Float placement: figures and tables go here, at the top or the bottom of a page ("!htbp"),
 and a page of floats alone is made only when the floats fill at least ``FLOAT_PAGE_FRACTION``
-of it, so no page carries one small float and nothing else."""
+of it, so no page carries one small float and nothing else.  Floats stay in their section:
+each ``\\section`` first puts out the floats still waiting (``\\FloatBarrier``, after the
+placeins package, which texlive-latex-base/recommended lack): it ends the page, so that they
+go to the top of the next one, above the heading, and only when they do not all fit there
+makes pages of floats (a page holding one small float would be left mostly empty); and the
+renderer forbids a float of a section at the top of the page where it starts, above its
+heading."""
 
 import re
 
@@ -40,6 +46,15 @@ HEAD = r"""\documentclass[11pt]{article}
 \usepackage[colorlinks=true,linkcolor=blue!50!black,citecolor=blue!50!black,
   urlcolor=blue!50!black,pdfcreator={rnngrad}]{hyperref}
 \urlstyle{same}
+\makeatletter
+\newif\iffloatswaiting
+\newcommand{\checkfloats}{\let\@elt\relax\edef\@tempa{\@botlist\@deferlist\@dbldeferlist}%
+  \ifx\@tempa\@empty\floatswaitingfalse\else\floatswaitingtrue\fi}
+\newcommand{\FloatBarrier}{\par\begingroup\checkfloats\iffloatswaiting\newpage
+  \checkfloats\iffloatswaiting\clearpage\fi\fi\endgroup}
+\makeatother
+\let\floatlessSection\section
+\renewcommand{\section}{\FloatBarrier\floatlessSection}
 \pdfinfoomitdate=1 \pdftrailerid{} \pdfsuppressptexinfo=-1
 \allowdisplaybreaks
 \emergencystretch=2em
@@ -52,7 +67,7 @@ HEAD = r"""\documentclass[11pt]{article}
   keepspaces=true,breaklines=true,breakatwhitespace=false,showstringspaces=false,
   postbreak=\mbox{\textcolor{muted}{$\hookrightarrow$}\space},xleftmargin=1em,
   aboveskip=0.5\baselineskip,belowskip=0.5\baselineskip}
-\lstdefinestyle{numbered}{style=plain,basicstyle=\ttfamily\small,numbers=left,
+\lstdefinestyle{numbered}{style=plain,basicstyle=\ttfamily\footnotesize,numbers=left,
   numberstyle=\scriptsize\color{black!60},numbersep=6pt,xleftmargin=2.4em,
   keywordstyle=\color{blue!55!black},commentstyle=\color{green!35!black},
   stringstyle=\color{red!45!black},frame=tb,framerule=0.4pt,captionpos=t}
