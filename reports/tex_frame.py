@@ -68,7 +68,7 @@ HEAD = r"""\documentclass[11pt]{article}
   postbreak=\mbox{\textcolor{muted}{$\hookrightarrow$}\space},xleftmargin=1em,
   aboveskip=0.5\baselineskip,belowskip=0.5\baselineskip}
 \lstdefinestyle{numbered}{style=plain,basicstyle=\ttfamily\footnotesize,numbers=left,
-  numberstyle=\scriptsize\color{black!60},numbersep=6pt,xleftmargin=2.4em,
+  numberstyle=\scriptsize\color{black!60},numbersep=5pt,xleftmargin=1.6em,
   keywordstyle=\color{blue!55!black},commentstyle=\color{green!35!black},
   stringstyle=\color{red!45!black},frame=tb,framerule=0.4pt,captionpos=t}
 \renewcommand{\lstlistingname}{Listing}
