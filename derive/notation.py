@@ -28,10 +28,13 @@ class _Display(sp.Function):
     template = "%s"
     text = "%s"
     pretty = ("", "(", ")", "")
+    delimited = False   # the template ends in a delimiter that a power may sit on (‖x‖²)
 
     def _latex(self, printer, exp=None):
         tex = self.template.replace("%s", printer._print(self.args[0]))
-        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+        if exp is None:
+            return tex
+        return rf"{tex}^{{{exp}}}" if self.delimited else rf"\left({tex}\right)^{{{exp}}}"
 
     def _sympystr(self, printer):
         return self.text.replace("%s", printer._print(self.args[0]))
@@ -54,6 +57,7 @@ class norm(_Display):  # noqa: N801 - reads as ‖x‖ in formulas
 
     template, text = r"\left\| %s \right\|", "||%s||"
     pretty = ("", "‖", "‖", "")
+    delimited = True
 
 
 class norm2(_Display):  # noqa: N801
@@ -61,6 +65,7 @@ class norm2(_Display):  # noqa: N801
 
     template, text = r"\left\| %s \right\|_{2}", "||%s||_2"
     pretty = ("", "‖", "‖", "₂")
+    delimited = True
 
 
 class diag(_Display):  # noqa: N801
@@ -117,7 +122,9 @@ def partial(expr, wrt):
 
 class _Printer(LatexPrinter):
     """SymPy's LaTeX printer with ∂ fractions for every derivative, ``^{\\top}`` for the
-    transpose and a parenthesised base for matrix powers: W_hh^⊤ and (W_hh)^T never look alike.
+    transpose, and a matrix power with a bare base (A^k, W_hh^k) except when the exponent holds
+    T or the base is not a symbol: W_hh^⊤ and (W_hh)^T never look alike; a norm to a power
+    carries it on its bars, ‖x‖₂², without parentheses.
     """
 
     def _print_Transpose(self, expr):
@@ -126,6 +133,8 @@ class _Printer(LatexPrinter):
 
     def _print_MatPow(self, expr):
         base, exp = expr.args
+        if base.is_symbol and "T" not in {str(s) for s in exp.free_symbols}:
+            return rf"{self._print(base)}^{{{self._print(exp)}}}"
         return rf"\left({self._print(base)}\right)^{{{self._print(exp)}}}"
 
     def _print_Derivative(self, expr):

@@ -1,6 +1,8 @@
 """The hand-written LaTeX frame of the report: paper and margins, fonts, float placement,
 caption, listing and link styles, the "What you will learn" / "Take-away" boxes, and
-settings that make two builds of one source give the same PDF bytes.
+settings that make two builds of one source give the same PDF bytes.  A paragraph never
+leaves its first line alone at the foot of a page or its last line alone at the top of the
+next (club and widow penalties at their maximum).
 
 Only packages of Debian's texlive-latex-base and texlive-latex-recommended are used, and the
 fonts are Computer Modern in the OT1 encoding, whose Type 1 outlines ship with texlive-base
@@ -57,6 +59,7 @@ HEAD = r"""\documentclass[11pt]{article}
 \renewcommand{\section}{\FloatBarrier\floatlessSection}
 \pdfinfoomitdate=1 \pdftrailerid{} \pdfsuppressptexinfo=-1
 \allowdisplaybreaks
+\clubpenalty=10000 \widowpenalty=10000 \displaywidowpenalty=10000
 \emergencystretch=2em
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5\baselineskip plus 2pt minus 1pt}

@@ -9,11 +9,28 @@ from derive.notation import T, k, latex
 W = sp.MatrixSymbol("W_hh", 2, 2)
 
 
-def test_latex_transpose_is_top_and_power_is_parenthesised():
+def test_latex_transpose_is_top_and_a_power_of_t_is_parenthesised():
     assert latex(W.T) == r"W_{hh}^{\top}"
     assert latex(W**T) == r"\left(W_{hh}\right)^{T}"
-    assert latex(W**k) == r"\left(W_{hh}\right)^{k}"
+    assert latex(W**(T - 1)).startswith(r"\left(W_{hh}\right)^{")
     assert latex(W.T) != latex(W**T).replace(r"\left(", "").replace(r"\right)", "")
+
+
+def test_latex_other_powers_of_a_symbol_are_bare():
+    """The referee found (A)^k and ‖(W_hh)^k‖ needlessly parenthesised: only an exponent with
+    T could pass for a transpose, and only a product needs its parentheses."""
+    A = sp.MatrixSymbol("A", 2, 2)
+    assert latex(A**k) == "A^{k}" and latex(W**k) == "W_{hh}^{k}"
+    assert latex((W * A)**k) == r"\left(W_{hh} A\right)^{k}"
+
+
+def test_latex_norm_to_a_power_has_no_parentheses():
+    """‖h_T − y‖₂², not (‖h_T − y‖₂)²; other display functions keep theirs (φ(x) squared)."""
+    h = sp.MatrixSymbol("h", 2, 1)
+    x = sp.Symbol("x")
+    assert latex(notation.norm2(h)**2) == r"\left\| h \right\|_{2}^{2}"
+    assert latex(notation.norm(W**k)**(1 / k)) == r"\left\| W_{hh}^{k} \right\|^{\frac{1}{k}}"
+    assert latex(notation.phi(x)**2) == r"\left(\varphi\left(x\right)\right)^{2}"
 
 
 def test_latex_transpose_of_a_product_is_parenthesised():

@@ -67,3 +67,11 @@ def test_listing_caption_with_a_link_prints_whole_and_once(built):
     caption = "Listing 1: The program. Section 1 cites it by line number."
     assert caption in text and text.count("cites it by line number") == 1
     assert "]" not in text
+
+
+def test_no_paragraph_leaves_one_line_alone_at_a_page_break():
+    """The referee found a page opening with the single last line of a paragraph."""
+    from reports.tex_frame import head
+    frame = head("a4", "T", "S")
+    for penalty in ("clubpenalty", "widowpenalty", "displaywidowpenalty"):
+        assert f"\\{penalty}=10000" in frame
