@@ -153,6 +153,47 @@ def latex(expr):
     return _Printer({"order": "none", "mat_delim": "("}).doprint(expr)
 
 
+_RISING, _FALLING = (sp.Le, sp.Lt, sp.Eq), (sp.Ge, sp.Gt, sp.Eq)
+
+
+def display_latex(exprs, gap=r", \qquad "):
+    r"""LaTeX of formulas shown on one line: consecutive relations that share a side and run
+    one way (a ≤ b and b < c) chained into one, a ≤ b < c; the others separated by ``gap``.
+
+    >>> a, b, c = sp.symbols("a b c")
+    >>> display_latex((sp.Le(a, b), sp.Lt(b, c), sp.Eq(c, 1)))
+    'a \\leq b < c = 1'
+    >>> display_latex((sp.Le(a, b), sp.Ge(b, c)))
+    'a \\leq b, \\qquad b \\geq c'
+    """
+    groups = []
+    for expr in exprs:
+        last = groups[-1][-1] if groups else None
+        if last is not None and _chains(last, expr) and _one_way(*groups[-1], expr):
+            groups[-1].append(expr)
+        else:
+            groups.append([expr])
+    return gap.join(_chain_latex(group) for group in groups)
+
+
+def _chains(first, second):
+    """True when ``second`` continues ``first``: relations one way, sharing the middle side."""
+    return _one_way(first, second) and first.rhs == second.lhs
+
+
+def _one_way(*relations):
+    """True when ``relations`` are all ≤, < or =, or all ≥, > or =."""
+    return any(all(type(rel) in way for rel in relations) for way in (_RISING, _FALLING))
+
+
+def _chain_latex(group):
+    if len(group) == 1:
+        return latex(group[0])
+    parts = [latex(group[0].lhs)]
+    parts += [f"{RELATION_OPS[type(rel)]} {latex(rel.rhs)}" for rel in group]
+    return " ".join(parts)
+
+
 @functools.lru_cache(maxsize=8192)
 def _latex_memo(expr):
     return latex(expr)

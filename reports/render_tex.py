@@ -83,7 +83,7 @@ class _Tex:
         """One displayed line.  Formulas too wide for it go on lines of their own, and one
         still too wide is broken over several lines at its sums (``derive.Step``); what is
         then still wider than the text (a wide matrix) is shrunk to the text width by TeX."""
-        tex = ", \\qquad ".join(latex(expr) for expr in block.exprs)
+        tex = derive.display_latex(block.exprs)     # a ≤ b, b ≤ c chained: a ≤ b ≤ c
         if width(tex) <= TEXT_WIDTH:
             return f"\\[ \\fitdisplay{{{tex}}} \\]\n"
         if len(block.exprs) > 1:

@@ -3,6 +3,7 @@
 import pytest
 import sympy as sp
 
+import derive
 from derive import notation
 from derive.notation import T, k, latex
 
@@ -65,3 +66,16 @@ def test_relation_ops_one_table_for_alignment_and_breaking():
     long_sum = sp.Add(*sp.symbols("x_1:40"))
     lines = derive.breaking.break_lines(sp.Ne(long_sum, long_sum + 1, evaluate=False), 300.0)
     assert any(line.startswith(r"\neq") for line in lines), lines
+
+
+def test_display_chains_relations_that_share_a_side():
+    """The referee found "c ≤ ‖·‖, ‖·‖ ≤ C": two inequalities sharing their middle print as
+    one chain; relations running opposite ways, or not sharing a side, stay apart."""
+    c, C, x = sp.symbols("c C x", positive=True)
+    middle = notation.norm2(W)
+    chained = derive.display_latex((sp.Le(c, middle, evaluate=False),
+                                    sp.Le(middle, C, evaluate=False)))
+    assert chained == r"c \leq \left\| W_{hh} \right\|_{2} \leq C"
+    apart = derive.display_latex((sp.Le(c, x), sp.Ge(x, C)))
+    assert apart == r"c \leq x, \qquad x \geq C"
+    assert derive.display_latex((sp.Le(c, x), sp.Le(C, x))) == r"c \leq x, \qquad C \leq x"
