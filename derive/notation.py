@@ -131,6 +131,9 @@ class _Printer(LatexPrinter):
         base = self._print(expr.arg)
         return rf"{base}^{{\top}}" if expr.arg.is_symbol else rf"\left({base}\right)^{{\top}}"
 
+    def _as_ordered_terms(self, expr, order=None):
+        return readable_terms(super()._as_ordered_terms(expr, order))
+
     def _print_MatPow(self, expr):
         base, exp = expr.args
         if base.is_symbol and "T" not in {str(s) for s in exp.free_symbols}:
@@ -142,6 +145,23 @@ class _Printer(LatexPrinter):
         power = "" if count == 1 else f"^{{{count}}}"
         return (rf"\frac{{\partial{power} {self._print(expr.expr)}}}"
                 rf"{{\partial {self._print(var)}{power}}}")
+
+
+def readable_terms(terms):
+    """The terms of a sum in their given order, except that a sum never opens with a minus
+    when a term can: its first positive term leads (h_T − y, not −y + h_T; T − 1, not −1 + T).
+
+    >>> a, b = sp.symbols("a b")
+    >>> readable_terms([-a, b, sp.Integer(1)]), readable_terms([sp.Integer(1), -a])
+    ([b, -a, 1], [1, -a])
+    """
+    terms = list(terms)
+    if terms and terms[0].could_extract_minus_sign():
+        lead = next((n for n, term in enumerate(terms) if not term.could_extract_minus_sign()),
+                    None)
+        if lead is not None:
+            terms.insert(0, terms.pop(lead))
+    return terms
 
 
 RELATION_OPS = {sp.Eq: "=", sp.Le: r"\leq", sp.Lt: "<", sp.Ge: r"\geq", sp.Gt: ">",

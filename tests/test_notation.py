@@ -79,3 +79,14 @@ def test_display_chains_relations_that_share_a_side():
     apart = derive.display_latex((sp.Le(c, x), sp.Ge(x, C)))
     assert apart == r"c \leq x, \qquad x \geq C"
     assert derive.display_latex((sp.Le(c, x), sp.Le(C, x))) == r"c \leq x, \qquad C \leq x"
+
+
+def test_sums_do_not_open_with_a_minus_when_a_term_can_lead():
+    """The referee found g_T = −y + h_T: a positive term leads (h_T − y, T − 1); a sum that
+    opens with a positive number keeps its order (1 − tanh²)."""
+    h, y = sp.MatrixSymbol("h_T", 2, 1), sp.MatrixSymbol("y", 2, 1)
+    a = sp.Symbol("a")
+    assert latex(h - y) == "h_{T} - y"
+    assert latex(T - 1) == "T - 1"
+    assert latex(1 - sp.tanh(a) ** 2) == r"1 - \tanh^{2}{\left(a \right)}"
+    assert latex(-a - 1) == "-1 - a"
