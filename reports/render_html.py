@@ -8,6 +8,7 @@ import base64
 import html
 from pathlib import Path
 
+from derive import display_latex
 from derive import to_latex as latex
 from reports import doc
 from reports.html_math import mathml, mathml_tex, reason_html
@@ -117,7 +118,7 @@ class _Html:
         return f'<h4 class="run-in">{_esc(title)}</h4>\n'
 
     def block_display(self, block):
-        tex = ", \\qquad ".join(latex(expr) for expr in block.exprs)
+        tex = display_latex(block.exprs)     # a ≤ b, b ≤ c chained: a ≤ b ≤ c
         return f'<div class="display">{mathml_tex(tex, "block")}</div>\n'
 
     def block_steps(self, block):

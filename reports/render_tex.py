@@ -15,7 +15,7 @@ from derive import to_latex as latex
 from reports import doc
 from reports.tex_frame import FIGURE_MAX_WIDTH_IN, PAPERS, head
 from reports.tex_tables import table
-from reports.tex_text import breakable_code, code_ascii, tex_text
+from reports.tex_text import breakable_code, code_ascii, code_text, tex_text
 
 LANGUAGES = {"python": "Python", "bash": "bash", "sh": "sh", "c": "C", "c++": "C++"}
 COUNTERS = {"sec": "section", "app": "section", "fig": "figure", "tab": "table",
@@ -27,34 +27,38 @@ class _Tex:
         self.document, self.numbers = document, numbers
 
     # -- inline -------------------------------------------------------------------------
-    def inline(self, parts):
+    def inline(self, parts, before=""):
+        """TeX for inline ``parts``; ``before`` is the TeX just before them (a straight quote
+        opens or closes by what precedes it, in the parts before it too)."""
         out = ""
         for part in parts if isinstance(parts, tuple) else (parts,):
             if isinstance(part, doc.Cite):     # a tie to the word before, never a lone space
                 out = out.rstrip()
                 out += ("" if not out or out.endswith(("(", "[")) else "~")
-            out += self.part(part)
+            out += self.part(part, (before + out)[-1:])
         return out
 
-    def part(self, part):
+    def part(self, part, before=""):
         if isinstance(part, str):
-            return tex_text(part)
+            return tex_text(part, before)
         if isinstance(part, doc.Text):
-            return tex_text(part.en)
+            return tex_text(part.en, before)
         if isinstance(part, doc.Math):
             return f"${latex(part.expr)}$"
         if isinstance(part, doc.Code):
-            return "\\texttt{" + _breakable(tex_text(part.text)) + "}"
+            return "\\texttt{" + _breakable(code_text(part.text)) + "}"
         if isinstance(part, doc.Cite):
             return "\\cite{" + ",".join(part.keys) + "}"
         if isinstance(part, doc.Ref):
             kind = part.label.split(":", 1)[0]
             text = f"{doc.REF_WORDS['en'][kind]}~{self.numbers.labels[part.label]}"
-            return f"\\hyperref[{part.label}]{{{text}}}"
+            # in a group: a listing's caption ends its optional short form at the first "]"
+            # outside braces, and \\hyperref[label] holds one
+            return f"{{\\hyperref[{part.label}]{{{text}}}}}"
         if isinstance(part, doc.Emph):
-            return "\\emph{" + self.inline(part.parts) + "}"
+            return "\\emph{" + self.inline(part.parts, before) + "}"
         if isinstance(part, tuple):
-            return self.inline(part)
+            return self.inline(part, before)
         raise TypeError(f"not an inline part: {type(part).__name__}")
 
     def caption(self, block):
@@ -79,7 +83,7 @@ class _Tex:
         """One displayed line.  Formulas too wide for it go on lines of their own, and one
         still too wide is broken over several lines at its sums (``derive.Step``); what is
         then still wider than the text (a wide matrix) is shrunk to the text width by TeX."""
-        tex = ", \\qquad ".join(latex(expr) for expr in block.exprs)
+        tex = derive.display_latex(block.exprs)     # a ≤ b, b ≤ c chained: a ≤ b ≤ c
         if width(tex) <= TEXT_WIDTH:
             return f"\\[ \\fitdisplay{{{tex}}} \\]\n"
         if len(block.exprs) > 1:
@@ -140,7 +144,8 @@ class _Tex:
         number = self.numbers.labels[section.label]
         index = int(number) if number.isdigit() else ord(number) - ord("A") + 1
         out = [f"\\setcounter{{section}}{{{index - 1}}}",
-               "\\section{" + tex_text(section.title.en) + "}\\label{" + section.label + "}\n",
+               "\\section{" + tex_text(section.title.en) + "}\\label{" + section.label + "}"
+               "\\suppressfloats[t]\n",     # no float of this section above its heading
                "\\learnbox{" + self.inline(section.learn) + "}\n\n"]
         out += [self.block(block) for block in section.blocks]
         out.append("\\takeawaybox{" + self.inline(section.takeaway) + "}\n\n")

@@ -1,6 +1,8 @@
 """The hand-written LaTeX frame of the report: paper and margins, fonts, float placement,
 caption, listing and link styles, the "What you will learn" / "Take-away" boxes, and
-settings that make two builds of one source give the same PDF bytes.
+settings that make two builds of one source give the same PDF bytes.  A paragraph never
+leaves its first line alone at the foot of a page or its last line alone at the top of the
+next (club and widow penalties at their maximum).
 
 Only packages of Debian's texlive-latex-base and texlive-latex-recommended are used, and the
 fonts are Computer Modern in the OT1 encoding, whose Type 1 outlines ship with texlive-base
@@ -8,7 +10,13 @@ fonts are Computer Modern in the OT1 encoding, whose Type 1 outlines ship with t
 
 Float placement: figures and tables go here, at the top or the bottom of a page ("!htbp"),
 and a page of floats alone is made only when the floats fill at least ``FLOAT_PAGE_FRACTION``
-of it, so no page carries one small float and nothing else."""
+of it, so no page carries one small float and nothing else.  Floats stay in their section:
+each ``\\section`` first puts out the floats still waiting (``\\FloatBarrier``, after the
+placeins package, which texlive-latex-base/recommended lack): it ends the page, so that they
+go to the top of the next one, above the heading, and only when they do not all fit there
+makes pages of floats (a page holding one small float would be left mostly empty); and the
+renderer forbids a float of a section at the top of the page where it starts, above its
+heading."""
 
 import re
 
@@ -40,8 +48,18 @@ HEAD = r"""\documentclass[11pt]{article}
 \usepackage[colorlinks=true,linkcolor=blue!50!black,citecolor=blue!50!black,
   urlcolor=blue!50!black,pdfcreator={rnngrad}]{hyperref}
 \urlstyle{same}
+\makeatletter
+\newif\iffloatswaiting
+\newcommand{\checkfloats}{\let\@elt\relax\edef\@tempa{\@botlist\@deferlist\@dbldeferlist}%
+  \ifx\@tempa\@empty\floatswaitingfalse\else\floatswaitingtrue\fi}
+\newcommand{\FloatBarrier}{\par\begingroup\checkfloats\iffloatswaiting\newpage
+  \checkfloats\iffloatswaiting\clearpage\fi\fi\endgroup}
+\makeatother
+\let\floatlessSection\section
+\renewcommand{\section}{\FloatBarrier\floatlessSection}
 \pdfinfoomitdate=1 \pdftrailerid{} \pdfsuppressptexinfo=-1
 \allowdisplaybreaks
+\clubpenalty=10000 \widowpenalty=10000 \displaywidowpenalty=10000
 \emergencystretch=2em
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5\baselineskip plus 2pt minus 1pt}
@@ -52,8 +70,8 @@ HEAD = r"""\documentclass[11pt]{article}
   keepspaces=true,breaklines=true,breakatwhitespace=false,showstringspaces=false,
   postbreak=\mbox{\textcolor{muted}{$\hookrightarrow$}\space},xleftmargin=1em,
   aboveskip=0.5\baselineskip,belowskip=0.5\baselineskip}
-\lstdefinestyle{numbered}{style=plain,basicstyle=\ttfamily\small,numbers=left,
-  numberstyle=\scriptsize\color{black!60},numbersep=6pt,xleftmargin=2.4em,
+\lstdefinestyle{numbered}{style=plain,basicstyle=\ttfamily\footnotesize,numbers=left,
+  numberstyle=\scriptsize\color{black!60},numbersep=5pt,xleftmargin=1.6em,
   keywordstyle=\color{blue!55!black},commentstyle=\color{green!35!black},
   stringstyle=\color{red!45!black},frame=tb,framerule=0.4pt,captionpos=t}
 \renewcommand{\lstlistingname}{Listing}

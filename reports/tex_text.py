@@ -12,7 +12,8 @@ import unicodedata
 
 ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
            "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-           "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$", '"': "''"}
+           "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$"}
+OPENING = " \t\n([{\u2014\u2013/-"     # a straight quote after one of these (or first) opens
 
 SYMBOLS = {"\u2013": "--", "\u2014": "---", "\u2018": "`", "\u2019": "'", "\u201c": "``",
            "\u201d": "''", "\u2026": r"\dots{}", "\u00a0": "~", "\u2009": r"\,", "\u202f": r"\,",
@@ -40,9 +41,30 @@ GREEK_SPECIAL = {"\u03c6": r"\varphi", "\u03d5": r"\phi", "\u03b5": r"\epsilon",
                  "\u03bb": r"\lambda", "\u03bf": "o", "\u039b": r"\Lambda"}
 
 
-def tex_text(text):
-    """``text`` safe in LaTeX text mode for pdflatex (see the module doc)."""
+def tex_text(text, before=""):
+    """``text`` safe in LaTeX text mode for pdflatex (see the module doc).  A straight double
+    quote opens (````) at the start or after a space or an opening bracket, else closes
+    (``''``); ``before`` is the text just before ``text`` (none: the start of a paragraph).
+
+    >>> tex_text('"tanh" ("sat")'), tex_text('."', before="$")
+    ("``tanh'' (``sat'')", ".''")
+    """
+    return "".join(_quote(before + text[:n]) if char == '"' else _char(char, text)
+                   for n, char in enumerate(text))
+
+
+def code_text(text):
+    """``text`` for ``\\texttt``: as ``tex_text``, but a straight quote stays straight (the
+    typewriter font of OT1 has the straight quote in the place of the closing one).
+
+    >>> code_text('"tanh"')
+    '"tanh"'
+    """
     return "".join(_char(char, text) for char in text)
+
+
+def _quote(preceding):
+    return "``" if not preceding or preceding[-1] in OPENING else "''"
 
 
 def _char(char, text):
@@ -135,4 +157,4 @@ def breakable_code(code):
     return long_run.sub(split, code), mark
 
 
-__all__ = ["breakable_code", "code_ascii", "tex_text"]
+__all__ = ["breakable_code", "code_ascii", "code_text", "tex_text"]

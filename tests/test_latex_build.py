@@ -172,3 +172,56 @@ def test_bare_pdflatex_resolves_citations_and_contents(monkeypatch, tmp_path):
     text = " ".join(_text(tmp_path / "bare.pdf", layout=False).split())
     assert "As shown [1]." in text and "Contents 1 First things 1" in text
     assert "?" not in text
+
+
+def _anchors(pdf):
+    """{anchor name: (page, height from the page's top in pt)} of the PDF's link targets."""
+    info = subprocess.run(["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    found = re.findall(r"^\s*(\d+) \[ XYZ\s+\S+\s+(\S+) .*\] \"([^\"]+)\"$", info, re.MULTILINE)
+    return {name: (int(page), -float(y)) for page, y, name in found}
+
+
+def _floats_by_section(tex):
+    """[(kind, section index)] of every figure and table in source order, with the index
+    (0-based, appendices included) of the ``\\section`` it is written in (a longtable does
+    not float: it is set where it is written)."""
+    events = re.findall(r"\\section\{|\\begin\{(figure|table)\}", tex)
+    out, index = [], -1
+    for kind in events:
+        if not kind:
+            index += 1
+        else:
+            out.append(("figure" if kind == "figure" else "table", index))
+    return out
+
+
+def test_full_report_keeps_every_float_in_its_section(report):
+    """Each figure and table prints after its section's heading and before the next one's
+    (reading order: a page, then top to bottom) — the referee found a figure a whole section
+    late and tables above the heading of the section after theirs."""
+    _, out = report
+    anchors = _anchors(out / "report.pdf")
+    heads = sorted(place for name, place in anchors.items()
+                   if re.fullmatch(r"(section\.\d+|appendix\.[A-Z])", name))
+    floats = _floats_by_section((out / "report.tex").read_text(encoding="utf-8"))
+    assert len(heads) == len({index for _, index in floats} | set(range(len(heads))))
+    for kind in ("figure", "table"):
+        places = [place for _, place in sorted(
+            (int(name.rsplit(".", 1)[1]), place) for name, place in anchors.items()
+            if name.startswith(f"{kind}.caption."))]
+        owners = [index for k, index in floats if k == kind]
+        assert len(places) == len(owners) > 3
+        for number, (place, index) in enumerate(zip(places, owners, strict=True), start=1):
+            end = heads[index + 1] if index + 1 < len(heads) else (10**6, 0.0)
+            assert heads[index] < place < end, f"{kind} {number}"
+
+
+def test_full_report_listing_lines_do_not_wrap(report):
+    """The first article's program prints one source line per printed line (no wrap
+    marker, which pdftotext reads as ",→"), line 51, the longest, included."""
+    _, out = report
+    text = _text(out / "report.pdf")
+    assert ",→" not in text and "↪" not in text
+    assert re.search(r"^\s*51\s+grad_h_prev, .*rnn_unit\.backward\(grad_h_prev, grad_o\)$",
+                     text, flags=re.MULTILINE)
