@@ -69,7 +69,7 @@ from derive.jacobians import (
     step_jacobian,
 )
 from derive.latex import TEXT_WIDTH, Derivation, Step, escape_text, reason
-from derive.notation import T, diag, dphi, gamma_phi, k, max_abs, norm, norm2, z
+from derive.notation import T, diag, display_latex, dphi, gamma_phi, k, max_abs, norm, norm2, z
 from derive.notation import latex as to_latex
 from derive.parser import parse_activation
 from derive.rnn import RNN
@@ -92,5 +92,6 @@ __all__ = [
     "registry_entry", "derivative_pieces", "implications", "jacobian_steps", "norm_steps",
     "product_steps", "T", "diag", "dphi", "max_abs", "gamma_phi", "k", "norm", "norm2", "z",
     "to_latex",
+    "display_latex",
     "TEXT_WIDTH", "escape_text", "latex_width", "reason",
 ]

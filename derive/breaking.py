@@ -12,7 +12,7 @@ from the LaTeX (``width``, in pt at 11 pt, on the generous side so that lines fi
 import sympy as sp
 
 from derive._width import width
-from derive.notation import RELATION_OPS
+from derive.notation import RELATION_OPS, readable_terms
 from derive.notation import latex_cached as latex  # printed once per subexpression
 
 _PLACEHOLDER = sp.Symbol("PLACEHOLDER")
@@ -136,7 +136,7 @@ def _split_add(expr, budget):
     if not isinstance(expr, sp.Add):
         return None
     pieces, joiners = [], []
-    for term in sp.Add.make_args(expr):
+    for term in readable_terms(sp.Add.make_args(expr)):     # the order latex prints
         negative = term.could_extract_minus_sign()
         pieces.append(break_lines(-term if negative else term, budget))
         joiners.append("-" if negative else "+")

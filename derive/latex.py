@@ -170,7 +170,11 @@ class Derivation:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def _repr_latex_(self):
-        return "$\\displaystyle\n" + self.to_latex().replace("align*", "aligned") + "$"
+        """For Jupyter: ``$$\\begin{aligned}…$$`` (``derive.display``; MathJax refuses the
+        ``\\tag*`` of ``to_latex`` inside ``aligned``)."""
+        from derive.display import notebook_latex
+
+        return notebook_latex(self)
 
 
 DOCUMENT_HEAD = r"""\documentclass[11pt]{article}

@@ -5,7 +5,8 @@ rescaled product ∂h_T/∂h_0 (any T), BPTT, derivative checks against central 
 differences, complex step and an mpmath oracle, and sweeps over (w or g, T).  Cells
 (``CellCase``, ``case_from_dict`` with a "cell" key, ``case_from_torch``): the same for
 ∂s_T/∂s_0 and every parameter's gradient, from the cell's derived unit map; forget-bias and
-gain sweeps (``forget_bias_sweep``, ``cell_gain_sweep``).
+gain sweeps (``forget_bias_sweep``, ``cell_gain_sweep``).  In a notebook the results show as
+tables (``_repr_html_``); ``check_table(run_checks(case))`` shows the four checks as one.
 """
 
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
@@ -27,6 +28,7 @@ from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
 from numeric.complex_step import check_complex_step
+from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
 from numeric.oracle import mp_reference
@@ -51,7 +53,7 @@ __all__ = [
     "CellSweep", "cell_gain_sweep", "forget_bias_parameters", "forget_bias_sweep",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
     "cell_jacobian_product", "cell_step_jacobians", "log10_product_norms", "unit_functions",
-    "run_cell_checks",
+    "run_cell_checks", "CheckTable", "check_table",
     "TOLERANCES", "Case", "CheckReport", "GainSweep", "Gradients", "ScaledMatrix", "ScalarSweep",
     "Trajectory", "gain_sweep", "random_W0", "regime_labels", "scalar_sweep",
     "activation_functions", "bptt", "case_from_dict", "check_complex_step", "check_differences",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import derive
+from numeric import display
 from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
 from numeric.cell_products import product_norms
 from numeric.cells import forward
@@ -36,7 +37,7 @@ FORGET_TEXT = ("forget bias b_f: the f block of bias_ih set to b_f and the f blo
 
 
 @dataclass(frozen=True)
-class CellSweep:
+class CellSweep(display.Displayed):
     """A cell sweep: ``parameter`` ("forget_bias" or "gain") over ``values`` and ``T``;
     ``log10_norm`` = log10‖∂s_T/∂s_0‖₂, ``log10_norm_h`` = log10‖∂h_T/∂h_0‖₂ and ``regime``
     (of the first), each (len(values), len(T)); ``init`` and ``drive`` say what was run."""
@@ -54,6 +55,9 @@ class CellSweep:
     regime: np.ndarray
     init: str
     drive: str
+
+    def _display_parts(self):
+        return display.cell_sweep_parts(self)
 
     def to_dict(self):
         out = {"cell": self.cell, "activation": self.activation, "hidden": self.hidden,

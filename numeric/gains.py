@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from numeric import display
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, matrix_inputs, vector
 from numeric.sweep import (
@@ -24,7 +25,7 @@ from numeric.sweep import (
 
 
 @dataclass(frozen=True)
-class GainSweep:
+class GainSweep(display.Displayed):
     """log10‖∂h_T/∂h_0‖₂ for W_hh = g·W0, the bound's log10 (γ g σ_max(W0))^T, ρ(g W0) and the
     regime; arrays of shape (len(gains), len(T)) (spectral_radius: (len(gains),))."""
 
@@ -36,6 +37,9 @@ class GainSweep:
     spectral_radius: np.ndarray
     regime: np.ndarray
     underflow: np.ndarray
+
+    def _display_parts(self):
+        return display.gain_sweep_parts(self)
 
     def to_dict(self):
         return _to_dict(self, {"gains": self.gains, "log10_norm": self.log10_norm,

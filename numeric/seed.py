@@ -1,6 +1,6 @@
-"""The program seed 000 meant to write, corrected: per-time-step BPTT gradient norms.
+"""The first source article's program, corrected: per-time-step BPTT gradient norms.
 
-Seed 000's listing ("RNN梯度消失和梯度爆炸的原因", section 5) has these defects:
+The first source article's listing ("RNN梯度消失和梯度爆炸的原因", section 5) has these defects:
 
 1. ``RNN.forward`` indexes ``x[:, t]`` but never defines ``t`` (NameError on the first step).
 2. ``RNN.__init__`` builds ``seq_len`` separate ``RNNUnit``s, each with its *own* W_xh, W_hh,
@@ -9,10 +9,12 @@ Seed 000's listing ("RNN梯度消失和梯度爆炸的原因", section 5) has th
    1 − tanh²(tanh(a)) instead of tanh'(a) = 1 − tanh²(a) = 1 − h².
 4. ``RNNUnit.backward`` passes ``grad_h`` back as ``grad_h W_hhᵀ``, skipping the activation
    derivative, so the recurrence g_{k-1} = W_hhᵀ D_k g_k loses D_k.
-5. ``RNN.backward`` returns three lists but the caller unpacks them into names of single
-   gradients, and the printing loop is cut off mid-expression (``np.linalg.norm(grad``).
+5. ``RNNUnit.backward`` takes ``grad_o`` and ``RNN.backward`` passes it to every step, but it
+   is never used: a loss at every step never enters the gradient.
 6. ``x`` has shape (1, seq_len, input_size), so ``x[:, t]`` would be (1, input_size) while
    ``h_prev`` is (hidden,): the row/column conventions do not match.
+7. ``RNN.backward`` walks the steps backwards and appends as it goes, so entry t of the returned
+   lists is time step seq_len − 1 − t, not t as the printing loop labels it.
 
 ``per_step_gradient_norms`` is the corrected computation on plain arrays; ``seed_program``
 draws the weights the way the seed does (standard normal) from an explicit generator.
@@ -30,10 +32,12 @@ SEED_DEFECTS = (
     "RNNUnit.backward applies tanh_deriv to self.h = tanh(a), computing 1 - tanh(tanh(a))^2 "
     "instead of tanh'(a) = 1 - h^2.",
     "RNNUnit.backward passes grad_h back as grad_h W_hh^T, skipping the activation derivative.",
-    "RNN.backward returns three lists that the caller unpacks as single gradients, and the "
-    "printing loop is cut off mid-expression.",
+    "RNNUnit.backward takes grad_o and RNN.backward passes it to every step, but it is never "
+    "used: a loss at every step never enters the gradient.",
     "x has shape (1, seq_len, input_size) while h_prev is (hidden,): the row and column "
     "conventions do not match.",
+    "RNN.backward walks the steps backwards and appends as it goes, so entry t of the returned "
+    "lists is time step seq_len - 1 - t, not t as the printing loop labels it.",
 )
 
 
@@ -61,8 +65,8 @@ def per_step_gradient_norms(activation, W_hh, W_xh, b_h, h0, x, grad_hT):
 
 
 def seed_program(rng, activation, input_size=10, hidden_size=20, seq_len=100, w_scale=1.0):
-    """Seed 000's experiment, corrected: W ~ N(0, 1) (W_hh scaled by ``w_scale``), zero bias
-    and h_0, x ~ N(0, 1), ∂L/∂h_T = ones.  Returns (norms, W_hh)."""
+    """The first article's experiment, corrected: W ~ N(0, 1) (W_hh scaled by ``w_scale``), zero
+    bias and h_0, x ~ N(0, 1), ∂L/∂h_T = ones.  Returns (norms, W_hh)."""
     W_xh = rng.standard_normal((hidden_size, input_size))
     W_hh = w_scale * rng.standard_normal((hidden_size, hidden_size))
     x = rng.standard_normal((seq_len, input_size))

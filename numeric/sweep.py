@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import derive
+from numeric import display
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, scalar_inputs
 from numeric.rnn import elman_step_jacobian
@@ -53,7 +54,7 @@ REGIME_THRESHOLD = 1.0  # log10 of the factor gained or lost that counts as a re
 
 
 @dataclass(frozen=True)
-class ScalarSweep:
+class ScalarSweep(display.Displayed):
     """log10|∂h_T/∂h_0|, the bound's log10 (γ|w|)^T and the regime, each (len(w), len(T)),
     for the trajectory from ``h0`` driven by ``x_t`` (the constant input; None when it varies
     in time).  ``fixed_point`` (len(w),): h_t = h_0 at every step, see ``fixed_point_rows``."""
@@ -69,6 +70,9 @@ class ScalarSweep:
     h0: float
     x_t: float | None
     fixed_point: np.ndarray
+
+    def _display_parts(self):
+        return display.scalar_sweep_parts(self)
 
     def to_dict(self):
         out = _to_dict(self, {"w": self.w, "log10_abs_grad": self.log10_abs_grad})

@@ -13,9 +13,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from numeric import display
+
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(display.Displayed):
     """One method's verdict: errors over the entries it could judge, its tolerance, a note.
 
     ``passed``: True or False for a check performed, None for one not performed (n/a, the
@@ -33,6 +35,9 @@ class CheckReport:
 
     def to_dict(self):
         return asdict(self)
+
+    def _display_parts(self):
+        return display.CHECK_HEADER, [display.check_row(self)], f"{self.method} check"
 
 
 class Tally:

@@ -8,7 +8,8 @@
                   [--json | --csv] [--plot FILE]
     rnngrad sweep --cell C (--gain LIST | --forget-bias LIST) --T LIST [--hidden N] [--seed K]
                   [--activation A] [--input X] [--noise S] [--json | --csv]
-    rnngrad report [--out DIR] [--no-pdf]
+    rnngrad report [--out DIR] [--format pdf|html|all] [--paper a4|letter] [--lang en|zh]
+                   [--no-pdf]
     rnngrad --version
 
 Exit codes: 0 success, 1 a failed check or a PDF asked for and not built, 2 bad input (one line
@@ -74,17 +75,27 @@ def build_parser():
                       "activation,w,T,log10_abs_grad,log10_bound,regime (with a header line)")
     s.add_argument("--plot", metavar="FILE", help="also draw the sweep to FILE (.png or .pdf)")
     s.set_defaults(run=run_sweep)
-    r = commands.add_parser("report", help="write the full report: report.tex, report.pdf, "
-                            "figures/ and results.json",
-                            description="The main job: every derivation, check, figure and "
-                            "the audit of the source articles, in one document.",
-                            epilog="exit status: 0 success, 1 report.pdf not built (no TeX "
-                            "engine, or TeX failed; report.tex, figures/ and results.json are "
-                            "written all the same), 2 bad input (one line on stderr)")
+    r = commands.add_parser("report", help="write the lecture notes: report.pdf, report.html, "
+                            "report.tex, figures/ and results.json",
+                            description="The main job: lecture notes on why RNN gradients "
+                            "vanish or explode, with every derivation, check and figure, as a "
+                            "PDF (through LaTeX) and as one self-contained HTML file.",
+                            epilog="exit status: 0 success (also when --format all finds no TeX "
+                            "engine: report.html is written and the message says the PDF was "
+                            "not), 1 report.pdf asked for and not built (TeX failed, or "
+                            "--format pdf without a TeX engine), 2 bad input (one line on "
+                            "stderr)")
     r.add_argument("--out", default="out", metavar="DIR", help="output folder (default out/)")
+    r.add_argument("--format", default="all", choices=("pdf", "html", "all"),
+                   help="pdf (report.pdf, needs a TeX engine), html (report.html, no TeX "
+                        "needed) or all (default: both)")
+    r.add_argument("--paper", default="a4", choices=("a4", "letter"),
+                   help="the PDF's paper size (default a4)")
+    r.add_argument("--lang", default="en", choices=("en", "zh"),
+                   help="the HTML's language: en (default) or zh (Chinese); the PDF is in "
+                        "English")
     r.add_argument("--no-pdf", action="store_true",
-                   help="write report.tex, figures/ and results.json but do not build "
-                        "report.pdf (exit status 0 without a TeX engine)")
+                   help="do not build report.pdf (same as --format html)")
     r.set_defaults(run=run_report)
     return parser
 
@@ -106,7 +117,8 @@ def _add_check(commands):
 def run_report(args):
     import time
 
-    from reports.report import write_report
+    from reports.files import NO_TEX
+    from reports.report import PdfNotBuilt, write_report
 
     start = time.monotonic()
 
@@ -114,17 +126,26 @@ def run_report(args):
         print(f"rnngrad report: {step} ({time.monotonic() - start:.1f} s)", file=sys.stderr,
               flush=True)
 
-    command = "rnngrad report" + ("" if args.out == "out" else f" --out {args.out}")
+    formats = "html" if args.no_pdf else args.format
+    options = [f"--out {args.out}" if args.out != "out" else "",
+               f"--format {formats}" if formats != "all" else "",
+               f"--paper {args.paper}" if args.paper != "a4" else "",
+               f"--lang {args.lang}" if args.lang != "en" else ""]
+    command = " ".join(["rnngrad report", *filter(None, options)])
     try:
-        written = write_report(args.out, command, progress, pdf=not args.no_pdf)
-    except RuntimeError as err:  # the PDF was not built: report.tex and the rest are written
+        written = write_report(args.out, command, progress, formats, args.paper, args.lang)
+    except PdfNotBuilt as err:  # report.tex, report.html and the rest are written
+        if err.no_tex and formats == "all":
+            progress(f"done: {len(err.written)} files in {args.out}, report.html included; "
+                     f"report.pdf not built: {NO_TEX}")
+            return 0
         print(f"rnngrad: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"rnngrad: error: interrupted; the files already in {args.out} are complete "
               "(each is written atomically), the rest were not written", file=sys.stderr)
         return 2
-    skipped = " (--no-pdf: report.pdf not built)" if args.no_pdf else ""
+    skipped = " (report.pdf not asked for)" if "pdf" not in formats and formats != "all" else ""
     progress(f"done: {len(written)} files in {args.out}{skipped}")
     return 0
 

@@ -17,9 +17,12 @@ import numpy as np  # noqa: E402
 
 from numeric import gain_sweep, random_W0, scalar_sweep  # noqa: E402
 
-STYLE = {"figure.figsize": (6.4, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
-         "axes.grid": True, "grid.alpha": 0.3, "font.size": 10, "svg.hashsalt": "rnngrad",
-         "pdf.compression": 6}
+# Figures print at natural size (at most 6.5 in wide, A4's text width): text 8 pt or more.
+STYLE = {"figure.figsize": (6.0, 3.6), "figure.dpi": 100, "savefig.dpi": 150,
+         "axes.grid": True, "grid.alpha": 0.3, "font.size": 9, "axes.titlesize": 9,
+         "axes.labelsize": 9, "xtick.labelsize": 8, "ytick.labelsize": 8,
+         "legend.fontsize": 8, "legend.title_fontsize": 8, "figure.titlesize": 10,
+         "svg.hashsalt": "rnngrad", "pdf.compression": 6}
 _METADATA = {".png": {"Software": None}, ".pdf": {"CreationDate": None, "Producer": None,
                                                    "Creator": None}}
 
@@ -133,28 +136,5 @@ def save_as(fig, path):
     return path
 
 
-def write_all(outdir, seed=0):
-    """The four figures (a)–(d) into ``outdir``; returns the written paths."""
-    os.makedirs(outdir, exist_ok=True)
-    written = []
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-        plot_gradient_vs_T(axes[0], "identity")
-        plot_gradient_vs_T(axes[1], "tanh", inputs=0.1)
-        axes[0].set_ylim(-40, 40)
-        written += save(fig, os.path.join(outdir, "gradient_vs_T"))
-        fig, ax = plt.subplots()
-        plot_regime_map(ax, "tanh")
-        written += save(fig, os.path.join(outdir, "regime_map"))
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-        for ax, kind in zip(axes, ("gaussian", "orthogonal"), strict=True):
-            plot_gain_sweep(ax, kind, np.random.default_rng(seed))
-        written += save(fig, os.path.join(outdir, "gain_sweep"))
-        fig, ax = plt.subplots()
-        plot_saturation(ax)
-        written += save(fig, os.path.join(outdir, "saturation"))
-    return written
-
-
 __all__ = ["plot_bptt_contributions", "plot_gain_sweep", "plot_gradient_vs_T", "plot_regime_map",
-           "plot_saturation", "save", "write_all"]
+           "plot_saturation", "save"]

@@ -65,8 +65,14 @@ def build_pdf(tex_source, pdf_path, assets=None, log_path=None):
         source = Path(scratch, "document.tex")
         source.write_text(tex_source, encoding="utf-8")
         env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}  # same bytes
-        run = subprocess.run([*engine, source.name], cwd=scratch, capture_output=True,
-                             text=True, timeout=TEX_TIMEOUT, stdin=subprocess.DEVNULL, env=env)
+        # latexmk reruns until the contents, labels and citations settle; bare pdflatex
+        # needs a second run for them
+        for _ in range(1 if engine[0] == "latexmk" else 2):
+            run = subprocess.run([*engine, source.name], cwd=scratch, capture_output=True,
+                                 text=True, timeout=TEX_TIMEOUT, stdin=subprocess.DEVNULL,
+                                 env=env)
+            if run.returncode != 0:
+                break
         pdf, log = Path(scratch, "document.pdf"), Path(scratch, "document.log")
         if log_path is not None and log.exists():
             write_atomic(log_path, log.read_bytes())

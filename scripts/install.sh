@@ -3,10 +3,12 @@
 #   sh scripts/install.sh          the package, a TeX engine (for compiled PDFs), rnngrad on PATH
 #   sh scripts/install.sh --test   the same plus the test extras; then: sh scripts/test.sh
 # System packages come from apt-get (as root, or through sudo), each only when missing:
-# texlive-latex-base texlive-latex-recommended latexmk poppler-utils (the PDFs), and
-# python3-venv where python3 is externally managed (PEP 668, Debian's own python3). There the
-# package goes into the project venv .venv/ and `rnngrad` is linked into /usr/local/bin
-# (RNNGRAD_BIN_DIR overrides); in a venv, pyenv or conda it goes into the python3 on PATH.
+# texlive-latex-base texlive-latex-recommended latexmk poppler-utils (the PDFs); with --test
+# also chromium chromium-driver (the HTML report's browser test) and fonts-wqy-microhei (a
+# Chinese font for the Chinese page); and python3-venv where python3 is externally managed
+# (PEP 668, Debian's own python3). There the package goes into the project venv .venv/ and
+# `rnngrad` is linked into /usr/local/bin (RNNGRAD_BIN_DIR overrides); in a venv, pyenv or
+# conda it goes into the python3 on PATH.
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/interpreter.sh
@@ -21,6 +23,14 @@ sudo=""
 missing=""
 if ! command -v latexmk >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
     missing="texlive-latex-base texlive-latex-recommended latexmk poppler-utils"
+fi
+if [ -n "$extras" ]; then
+    if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+        missing="$missing chromium chromium-driver"
+    fi
+    if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+        missing="$missing fonts-wqy-microhei"
+    fi
 fi
 managed=no
 if externally_managed python3; then

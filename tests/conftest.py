@@ -32,20 +32,12 @@ def mp_values(matrix, values=None, dps=50):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """One ``rnngrad report`` run for the whole session (the report tests share it); its PDF
-    build keeps TeX's log (report.log)."""
+    """One ``rnngrad report`` run for the whole session (the report tests share it): report.pdf,
+    report.html, report.tex, report.log (TeX's log), results.json and figures/."""
     out = tmp_path_factory.mktemp("report")
-    from reports import files, report
     from reports.cli import main
 
-    real = files.build_pdf
-
-    def build_with_log(tex, pdf, **options):
-        return real(tex, pdf, **{**options, "log_path": out / "report.log"})
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report, "build_pdf", build_with_log)
-        assert main(["report", "--out", str(out)]) == 0
+    assert main(["report", "--out", str(out)]) == 0
     return out
 
 

@@ -1,0 +1,168 @@
+"""The first source article's claims, quoted, recomputed and judged (see ``audit_claims``)."""
+
+import sympy as sp
+
+import derive
+from reports.doc import Math, Ref, tr
+from reports.notes.audit_claims import (
+    CLOSE,
+    CORRECT,
+    IMPRECISE,
+    OPEN,
+    W_HH,
+    WRONG,
+    C,
+    Claim,
+    T,
+    step,
+    t,
+)
+from reports.notes.dynamics import TRANSIENT_W
+
+Z, K = derive.z, sp.Symbol("k", integer=True, positive=True)
+_N = sp.Symbol("n", integer=True, positive=True)
+D_K = sp.MatrixSymbol("D_t", _N, _N)
+NORM_W = derive.norm2(W_HH)
+STEP_J = sp.Eq(sp.MatrixSymbol("J_t", _N, _N), D_K * sp.MatrixSymbol("W_hh", _N, _N))
+
+
+def eigenvalue_claims():
+    """Section 2.1's eigenvalue rule (added after review; quoted, translated in ``en``),
+    recomputed on the non-normal matrix of tab:transient: ρ = 9/10, yet ‖W^10‖₂ ≈ 19."""
+    W = sp.Matrix(TRANSIENT_W)
+    power = derive.spectral_norm(W ** 10)
+    return [
+        Claim("seed000", tr("2.1", "第 2.1 节"),
+              (OPEN, tr("If the eigenvalues of these matrices are greater than 1, the gradient "
+                        "grows exponentially, ...; if [they] are less than 1, the gradient "
+                        "decays exponentially, ...", "如果这些矩阵的特征值(eigenvalues)大于1,"
+                        "梯度就会呈指数级增长,……;如果这些矩阵的特征值小于1,梯度就会呈指数级"
+                        "衰减,……"), CLOSE),
+              None, (Math(sp.Eq(sp.Symbol("rho"), derive.spectral_radius(W))), ", ",
+                     Math(sp.Eq(derive.norm2(sp.Symbol("W") ** 10), sp.Float(float(power), 4)))),
+              float(power), IMPRECISE,
+              (tr("the factors change every step, and eigenvalues below 1 do not stop a "
+                  "product growing for many steps (", "各步的因子互不相同，而且特征值"
+                  "小于 1 并不能阻止乘积在许多步内增长（见"), Ref("tab:transient"),
+               tr(").", "）。"))),
+    ]
+
+
+def bound_claims():
+    """The per-step bounds of sections 3.2 and 3.3."""
+    tanh, sigmoid = (derive.activation(n) for n in ("tanh", "sigmoid"))
+    one_step = derive.norm(step("t", "t-1"))
+    return [
+        Claim("seed000", tr("3.2", "第 3.2 节"),
+              (OPEN, tr("When the activation f is tanh or the sigmoid, their derivatives are "
+                        "below 1 over most of the range.",
+                        "当激活函数 f 是tanh或sigmoid时,它们的导数在大部分区间都小于1。"), CLOSE),
+              None, (Math(sp.Le(sigmoid.dphi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
+              float(sigmoid.gamma), CORRECT,
+              (tr("the derivative of tanh is below 1 except at z = 0, and that of the sigmoid "
+                  "is at most ", "tanh 的导数除 z = 0 外都小于 1；sigmoid 的导数处处不超过 "),
+               Math(sigmoid.gamma), tr(" everywhere.", "。"))),
+        Claim("seed000", tr("3.2", "第 3.2 节"),
+              (OPEN, tr("Specifically, suppose the derivative of the activation is below some "
+                        "constant c < 1 on some interval; then for large enough t we have ",
+                        "具体来说,假设激活函数的导数在某个区间内都小于某个常数 c < 1,"
+                        "那么对于足够大的时间步 t,我们有:"), Math(sp.Le(one_step, C ** t)),
+               tr(".", ""), CLOSE),
+              None, (Math(sp.Le(one_step, C * NORM_W)),), None, WRONG,
+              (tr("the bound on the derivative bounds ", "导数的界只约束 "), Math(D_K),
+               tr(", so one step is bounded by ", "，单步的界是 "), Math(C * NORM_W),
+               tr(", not ", "，而不是 "), Math(C ** t),
+               tr(", and only on that interval.", "，且只在该区间内成立。"))),
+        Claim("seed000", tr("3.3", "第 3.3 节"),
+              (OPEN, tr("Specifically, suppose the derivative of the activation is above some "
+                        "constant c > 1 on some interval; then for large enough t we have ",
+                        "具体来说,假设激活函数的导数在某个区间内都大于某个常数 c > 1,"
+                        "那么对于足够大的时间步 t,我们有:"),
+               Math(sp.Ge(one_step, C ** t)), tr(".", ""), CLOSE),
+              None, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)), tr(" (tanh), ", "（tanh），"),
+                     Math(sp.Eq(derive.gamma_phi, sigmoid.gamma)), tr(" (sigmoid)", "（sigmoid）")),
+              float(tanh.gamma), WRONG,
+              (tr("no lower bound follows for ", "由此得不到 "), Math(STEP_J),
+               tr(", and only on that interval. No common saturating activation satisfies "
+                  "the hypothesis.",
+                  " 的下界，且只在该区间内成立。常见的饱和激活函数都不满足这一假设。"))),
+    ]
+
+
+def example_claims():
+    """Section 4's worked example and section 5's program."""
+    tanh, relu = derive.activation("tanh"), derive.activation("relu")
+    sec4 = tr("4", "第 4 节")
+    h_T, h_1, h_k = (sp.Symbol(f"h_{{{i}}}") for i in ("T", 1, "k"))
+    chain = sp.Eq(sp.Derivative(h_T, W_HH, evaluate=False),
+                  sp.Mul(step("T", "T-1"), step("T-1", "T-2"), sp.Symbol(r"\cdots"), step(2, 1),
+                         sp.Derivative(h_1, W_HH, evaluate=False), evaluate=False),
+                  evaluate=False)
+    total = sp.Sum(step("T", "k") * sp.Derivative(h_k, W_HH, evaluate=False), (K, 1, T))
+    return [
+        Claim("seed000", sec4, (OPEN, Math(chain), CLOSE),
+              None, (Math(total),), None, WRONG,
+              (tr("the chain keeps only the k = 1 term of the sum; ", "这条链只保留了求和中 k = 1 "
+                  "的一项；"), Math(W_HH),
+               tr(" is used at every step, so every step contributes a term.",
+                  " 在每一步都被使用，因此每一步都贡献一项。"))),
+        Claim("seed000", sec4,
+              (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), ...",
+                        "由于tanh函数的导数在 (-1, 1) 区间内,……"), CLOSE),
+              None, (Math(sp.Contains(tanh.dphi, sp.Interval.Lopen(0, 1), evaluate=False)),),
+              float(tanh.gamma), IMPRECISE,
+              (tr("the derivative is positive and equals ", "该导数恒为正，且在 z = 0 处等于 "),
+               Math(tanh.gamma), tr(" at z = 0.", "。"))),
+        Claim("seed000", sec4,
+              (OPEN, tr("For example, if we use ReLU as the activation, its derivative is 1 on "
+                        "the positive range and 0 on the negative range. In this case the "
+                        "gradient may grow without limit, leading to numerical instability and "
+                        "exploding gradients.",
+                        "例如,如果我们使用ReLU作为激活函数,其导数在正区间内为1,在负区间内为0。"
+                        "在这种情况下,梯度可能会无限制地增长,从而导致数值不稳定和梯度爆炸。"
+                        ""), CLOSE,
+               tr(" (given as an example of a derivative above 1)", "（原文把它当作导数大于 1 "
+                                                                    "的例子）")),
+              None, (Math(sp.Eq(derive.gamma_phi, relu.gamma)),), float(relu.gamma), WRONG,
+              (tr("ReLU's derivative never exceeds 1; exploding needs ",
+                  "ReLU 的导数从不超过 1；梯度爆炸要求 "), Math(sp.Gt(derive.norm(W_HH), 1)),
+               tr(" (necessary, not sufficient; see ", "（必要而非充分；见"), Ref("sec:relu"),
+               tr(").", "）。"))),
+        Claim("seed000", tr("5", "第 5 节"),
+              (OPEN, tr("To understand vanishing and exploding gradients better, we can "
+                        "simulate the process with a simple Python code example.",
+                        "为了更好地理解梯度消失和梯度爆炸的问题,我们可以通过一个简单的Python"
+                        "代码示例来模拟这个过程。"), CLOSE),
+              None, (Ref("lst:seed-listing"),), None, WRONG,
+              (tr("the program does not run, and its mathematics is off; its defects are "
+                  "listed below.", "该程序无法运行，其中的数学也有误；其缺陷列在下文。"),)),
+    ]
+
+
+def inferred_claims():
+    """Section 4's per-step bound c < 1 "for all t", inferred from tanh alone, and the c^{T−1}
+    bound built on it (added after review: quoted from the article, translated in ``en``)."""
+    h_T, h_1 = sp.Symbol("h_{T}"), sp.Symbol("h_{1}")
+    one_step = step("t", "t-1")
+    chain = sp.Le(derive.norm(sp.Derivative(h_T, W_HH, evaluate=False)),
+                  sp.Pow(C, sp.Add(T, -1, evaluate=False), evaluate=False)
+                  * derive.norm(sp.Derivative(h_1, W_HH, evaluate=False)))
+    return [
+        Claim("seed000", tr("4", "第 4 节"),
+              (OPEN, tr("... we may assume that there is a constant c such that ",
+                        "……我们可以假设存在一个常数 c,使得:"),
+               Math(sp.Le(sp.Abs(one_step), C)), tr(", ", ""), Math(sp.Lt(C, 1)),
+               tr(" for all t. ... ", ", ∀t ……"), Math(chain), CLOSE),
+              None, (Math(sp.Le(derive.norm2(one_step), derive.gamma_phi * NORM_W)),), None,
+              WRONG,
+              (tr("the step is ", "单步是 "), Math(STEP_J),
+               tr(", so tanh gives only ", "，因此由 tanh 只能得到 "),
+               Math(sp.Eq(C, NORM_W)),
+               tr("; c < 1 needs small weights.", "；c < 1 需要权重较小。"))),
+    ]
+
+
+def claims_one():
+    """The first article's claims, in the order they appear."""
+    examples = example_claims()
+    return eigenvalue_claims() + bound_claims() + examples[:1] + inferred_claims() + examples[1:]
