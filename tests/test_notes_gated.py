@@ -37,7 +37,7 @@ def _jacobians(section):
             and isinstance(b.rows[0][0], sp.Derivative)]
 
 
-@pytest.mark.parametrize("index, name", enumerate(KINDS))
+@pytest.mark.parametrize("index, name", list(enumerate(KINDS)))
 def test_section_prints_every_derived_block(built, index, name):
     """Each printed block's terms sum to derive.readable_jacobian's block, and that form equals
     the structured one once the gate values are put back (random points, 30 digits)."""
