@@ -11,8 +11,9 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from derive.breaking import break_lines, width
-from derive.notation import RELATION_OPS, pretty
+from derive.notation import RELATION_OPS
 from derive.notation import latex_cached as latex  # printed once per subexpression
+from derive.pretty import pretty
 
 TEXT_WIDTH = 470.0  # pt: a little under A4's (483 pt) and letter's (500 pt) with 2 cm margins
 

@@ -1,6 +1,6 @@
 """The report's document (``reports.doc``) as one self-contained HTML5 file: inline CSS, no
 script, figures embedded as ``data:`` URIs, math as MathML (``reports.html_math``: converted by
-latex2mathml from the LaTeX SymPy prints for the PDF), the numbering of ``doc.numbering``
+latex2mathml from the LaTeX SymPy prints for the PDF), the numbering of ``doc_walk.numbering``
 (the PDF's), a bibliography in order of first citation.  English or Chinese prose
 (``lang="zh"``); the same document gives the same bytes."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from derive import display_latex
 from derive import to_latex as latex
-from reports import doc
+from reports import doc, doc_walk
 from reports.html_math import mathml, mathml_tex, reason_html
 from reports.html_style import CSS, HTML_LANG, WORDS
 
@@ -78,7 +78,7 @@ class _Html:
                      for key in part.keys)
             return "\u00a0[" + ", ".join(links) + "]"
         if isinstance(part, doc.Ref):
-            text = doc.ref_text(part.label, self.numbers.labels[part.label], self.lang)
+            text = doc_walk.ref_text(part.label, self.numbers.labels[part.label], self.lang)
             return f'<a href="#{_esc(part.label)}">{_esc(text).replace(" ", "&nbsp;")}</a>'
         if isinstance(part, doc.Emph):
             return f"<em>{self.inline(part.parts)}</em>"
@@ -89,7 +89,7 @@ class _Html:
     def plain(self, parts):
         """Inline parts as plain text (an image's alt text): math as its LaTeX."""
         out = []
-        for part in doc.inline_parts(parts):
+        for part in doc_walk.inline_parts(parts):
             if isinstance(part, doc.Text):
                 out.append(part(self.lang))
             elif isinstance(part, doc.Math):
@@ -253,7 +253,7 @@ def render_html(document, figure_dir, lang="en"):
     """The whole document as one HTML page: math as MathML, figures embedded."""
     if lang not in HTML_LANG:
         raise ValueError(f"unknown language {lang!r}: choose en or zh")
-    page = _Html(document, doc.numbering(document), figure_dir, lang)
+    page = _Html(document, doc_walk.numbering(document), figure_dir, lang)
     main = [s for s in document.sections if not s.appendix]
     appendices = [s for s in document.sections if s.appendix]
     title = _esc(document.title(lang))

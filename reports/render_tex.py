@@ -4,7 +4,7 @@ letter paper.
 
 Every formula is printed by SymPy from the document's SymPy objects; the only hand-written
 TeX is the frame (``reports.tex_frame``).  Numbers of sections, figures, tables and listings
-are set from ``reports.doc.numbering``, so the PDF and the HTML carry the same numbers.
+are set from ``reports.doc_walk.numbering``, so the PDF and the HTML carry the same numbers.
 Figures are included at their natural size: they are drawn at the size they print, no wider
 than ``FIGURE_MAX_WIDTH_IN`` (the narrower of the two papers' text widths)."""
 
@@ -12,7 +12,7 @@ import derive
 from derive import TEXT_WIDTH
 from derive import latex_width as width
 from derive import to_latex as latex
-from reports import doc
+from reports import doc, doc_walk
 from reports.tex_frame import FIGURE_MAX_WIDTH_IN, PAPERS, head
 from reports.tex_tables import table
 from reports.tex_text import breakable_code, code_ascii, code_text, tex_text
@@ -51,7 +51,7 @@ class _Tex:
             return "\\cite{" + ",".join(part.keys) + "}"
         if isinstance(part, doc.Ref):
             kind = part.label.split(":", 1)[0]
-            text = f"{doc.REF_WORDS['en'][kind]}~{self.numbers.labels[part.label]}"
+            text = f"{doc_walk.REF_WORDS['en'][kind]}~{self.numbers.labels[part.label]}"
             # in a group: a listing's caption ends its optional short form at the first "]"
             # outside braces, and \\hyperref[label] holds one
             return f"{{\\hyperref[{part.label}]{{{text}}}}}"
@@ -62,7 +62,7 @@ class _Tex:
         raise TypeError(f"not an inline part: {type(part).__name__}")
 
     def caption(self, block):
-        """``\\caption`` with the number of ``doc.numbering`` (the counter is set first)."""
+        """``\\caption`` with the number of ``doc_walk.numbering`` (the counter is set first)."""
         kind = block.label.split(":", 1)[0]
         number = int(self.numbers.labels[block.label])
         return (f"\\setcounter{{{COUNTERS[kind]}}}{{{number - 1}}}"
@@ -200,7 +200,7 @@ def render_tex(document, paper="a4"):
     """The whole document as a LaTeX source for pdflatex (``paper``: "a4" or "letter")."""
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}: choose one of {', '.join(PAPERS)}")
-    numbers = doc.numbering(document)
+    numbers = doc_walk.numbering(document)
     tex = _Tex(document, numbers)
     parts = [head(paper, tex_text(document.title.en), tex_text(document.subtitle.en))]
     parts += [tex.section(s) for s in document.sections if not s.appendix]

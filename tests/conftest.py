@@ -48,3 +48,33 @@ def section(tex, title):
     return tex[start:end if end > 0 else len(tex)]
 
 
+
+
+@pytest.fixture(scope="session")
+def gated_notes(tmp_path_factory):
+    """The gated-cells section built once for its two test modules: (folder, ctx, section,
+    results["gated_cells"])."""
+    from reports.notes import Context, gated
+
+    folder = tmp_path_factory.mktemp("gated")
+    ctx = Context(folder / "figures")
+    ctx.figure_dir.mkdir()
+    section, results = gated.build(ctx)
+    return folder, ctx, section, results["gated_cells"]
+
+
+@pytest.fixture(scope="session")
+def vector_notes(tmp_path_factory):
+    """The sections 'sec:vector', 'sec:saturation' and 'sec:relu' built once for their test
+    modules: (folder, ctx, {label: section}, results)."""
+    from reports.notes import Context, relu, saturation, vector
+
+    folder = tmp_path_factory.mktemp("notes")
+    ctx = Context(folder / "figures")
+    sections, results = {}, {}
+    for module in (vector, saturation, relu):
+        section, numbers = module.build(ctx)
+        sections[module.LABEL] = section
+        assert not set(numbers) & set(results)
+        results.update(numbers)
+    return folder, ctx, sections, results

@@ -7,7 +7,7 @@ from dataclasses import replace
 import sympy as sp
 
 import derive
-from reports import doc
+from reports import doc_walk
 from reports.doc import (
     Aligned,
     Cite,
@@ -94,7 +94,7 @@ def sample_document(figure_dir, ascii_references=False):
                         (one, two, code),
                         {key: ascii_reference(ref) if ascii_references else ref
                          for key, ref in REFERENCES.items()})
-    doc.numbering(document)
+    doc_walk.numbering(document)
     return document
 
 
@@ -103,7 +103,7 @@ def expected_math_count(document):
     step one formula plus one per math chunk of its reason, per aligned row lhs + terms."""
     count = 0
     for section in document.sections:
-        count += sum(isinstance(p, Math) for p in doc.section_parts(section))
+        count += sum(isinstance(p, Math) for p in doc_walk.section_parts(section))
         for block in section.blocks:
             if isinstance(block, Display):
                 count += 1

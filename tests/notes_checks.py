@@ -4,7 +4,7 @@ so that the overfull boxes of that build can be read."""
 
 import re
 
-from reports import doc, files
+from reports import doc, doc_walk, files
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
 
@@ -17,7 +17,7 @@ def texts(section):
     for block in section.blocks:
         if isinstance(block, doc.Heading):
             found.append(block.title)
-    parts = list(doc.section_parts(section))
+    parts = list(doc_walk.section_parts(section))
     return found + [part for part in parts if isinstance(part, doc.Text)]
 
 
@@ -33,7 +33,7 @@ def stray_markers(section):
 
 def both_languages(parts):
     """Whether the Text parts of ``parts`` say something in English and in Chinese."""
-    words = [p for p in doc.inline_parts(parts) if isinstance(p, doc.Text)]
+    words = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
     return bool(words) and all(w.en.strip() for w in words) and \
         any(CJK.search(w.zh) for w in words)
 
@@ -51,7 +51,7 @@ def build_pdf(sections, folder, figure_dir):
         for block in section.blocks:
             if isinstance(block, doc.Figure | doc.Table | doc.Listing):
                 labels.add(block.label)
-    refs = {p.label for s in sections for p in doc.section_parts(s) if isinstance(p, doc.Ref)}
+    refs = {p.label for s in sections for p in doc_walk.section_parts(s) if isinstance(p, doc.Ref)}
     stubs = tuple(_stub(label) for label in sorted(refs - labels))
     document = doc.Document(doc.tr("Test", "测试"), doc.tr("Sections", "各节"),
                             stubs + tuple(sections), REFERENCES)

@@ -2,7 +2,7 @@
 
 import re
 
-from reports import doc
+from reports import doc, doc_walk
 
 CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 
@@ -11,7 +11,7 @@ def texts(section):
     """Every ``Text`` in a section: title, learn, blocks (headings, captions, cells, items,
     listings' code), take-away."""
     yield section.title
-    for part in doc.section_parts(section):
+    for part in doc_walk.section_parts(section):
         if isinstance(part, doc.Text):
             yield part
     for block in section.blocks:
@@ -24,7 +24,7 @@ def texts(section):
 def assert_languages(section):
     """learn and take-away hold prose in both languages; no English text holds CJK."""
     for parts in (section.learn, section.takeaway):
-        prose = [p for p in doc.inline_parts(parts) if isinstance(p, doc.Text)]
+        prose = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
         assert prose and all(p.en.strip() and p.zh.strip() for p in prose), section.label
     for text in texts(section):
         assert not CJK.search(text.en), text.en

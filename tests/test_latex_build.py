@@ -99,7 +99,7 @@ def test_sample_has_no_mostly_empty_page(sample):
 
 
 def test_sample_numbers_match_the_document_numbering(sample):
-    """Figures, tables, the listing and the appendix carry doc.numbering's numbers; the
+    """Figures, tables, the listing and the appendix carry doc_walk.numbering's numbers; the
     citations are numbered by first use and only cited references are listed."""
     _, out, tex = sample
     text = unicodedata.normalize("NFC", " ".join(_text(out / "sample.pdf", layout=False).split()))

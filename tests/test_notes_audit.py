@@ -15,7 +15,7 @@ import sympy
 
 import derive
 import numeric
-from reports import doc, files
+from reports import doc, doc_walk, files
 from reports.notes import (
     Context,
     audit,
@@ -143,7 +143,7 @@ def test_reproducibility_lists_seeds_versions_and_the_null_convention(built):
     assert results["seeds"]["The source articles, audited"] == audit.SEEDS
     assert results["seeds"]["The dynamical-systems view"] == dynamics.SEEDS
     assert set(results["versions"]) >= {"python", "sympy", "numpy", "matplotlib"}
-    assert doc.Code("null") in list(doc.section_parts(section))
+    assert doc.Code("null") in list(doc_walk.section_parts(section))
     assert reproducibility.finite_or_null("x", float("-inf"), "zero") == {"x": None,
                                                                           "x_note": "zero"}
 
@@ -155,10 +155,10 @@ def test_both_languages_and_ascii_english(built):
 
 def test_sections_that_draw_point_to_their_seed(built, tmp_path):
     """The body says where the seed is (the reproducibility appendix), which lists it."""
-    assert doc.Ref("app:reproducibility") in list(doc.section_parts(built["audit"][0]))
+    assert doc.Ref("app:reproducibility") in list(doc_walk.section_parts(built["audit"][0]))
     section, _ = dynamics.build(Context(tmp_path))
-    assert doc.Ref("app:reproducibility") in list(doc.section_parts(section))
-    listed = list(doc.section_parts(built["reproducibility"][0]))
+    assert doc.Ref("app:reproducibility") in list(doc_walk.section_parts(section))
+    listed = list(doc_walk.section_parts(built["reproducibility"][0]))
     assert str(audit.SEEDS["corrected program"]) in listed
 
 

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 import derive
-from reports import doc
+from reports import doc, doc_walk
 from reports.notes import Context, dynamics, exercises
 from tests.notes_walk import assert_languages
 
@@ -135,7 +135,7 @@ def test_exercise_sigmoid_step_bound_carries_the_weights(built):
     D = np.diag(np.full(3, 0.25))     # σ'(0) = 1/4
     assert np.linalg.norm(D @ (5 * np.eye(3)), 2) == pytest.approx(1.25, rel=1e-15)
     section, _ = built["exercises"]
-    parts = list(doc.section_parts(section))
+    parts = list(doc_walk.section_parts(section))
     W = sympy.MatrixSymbol("W_hh", *[sympy.Symbol("n", integer=True, positive=True)] * 2)
     assert doc.Math(derive.norm(W) / 4) in parts
     assert not any(isinstance(p, doc.Text) and "fourfold" in p.en for p in parts)

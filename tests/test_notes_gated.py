@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 import derive
-from reports import doc
+from reports import doc, doc_walk
 from reports.notes import Context, gated
 from reports.notes import gated_figure as gf
 from tests.notes_checks import both_languages, build_pdf, english_has_no_cjk, stray_markers
@@ -22,13 +22,9 @@ KINDS = {"elman": derive.activation("tanh"), "lstm": None, "gru": None}
 ROW_COL = sp.symbols("i j", integer=True, positive=True)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gated")
-    ctx = Context(folder / "figures")
-    ctx.figure_dir.mkdir()
-    section, results = gated.build(ctx)
-    return folder, ctx, section, results["gated_cells"]
+@pytest.fixture
+def built(gated_notes):
+    return gated_notes
 
 
 def _jacobians(section):
@@ -178,7 +174,7 @@ def test_prose_in_both_languages_and_no_cjk_in_english(built):
     assert section.label == "sec:gated"
     assert both_languages(section.learn) and both_languages(section.takeaway)
     assert english_has_no_cjk(section) == [] and stray_markers(section) == []
-    cited = {k for p in doc.section_parts(section) if isinstance(p, doc.Cite) for k in p.keys}
+    cited = {k for p in doc_walk.section_parts(section) if isinstance(p, doc.Cite) for k in p.keys}
     assert {"hochreiter1997", "gers2000", "cho2014", "li2018"} <= cited
 
 

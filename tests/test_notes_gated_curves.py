@@ -11,20 +11,15 @@ import sympy as sp
 
 import derive
 import numeric
-from reports import doc
-from reports.notes import Context, gated
+from reports import doc, doc_walk
 
 N, T_MAX = 32, 1000
 KINDS = {"elman": derive.activation("tanh"), "lstm": None, "gru": None}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gated")
-    ctx = Context(folder / "figures")
-    ctx.figure_dir.mkdir()
-    section, results = gated.build(ctx)
-    return folder, ctx, section, results["gated_cells"]
+@pytest.fixture
+def built(gated_notes):
+    return gated_notes
 
 
 def _inputs():
@@ -85,7 +80,7 @@ def test_results_match_torch_autograd(built, index):
 
 def _math_values(parts):
     """The Float values of the Math parts among ``parts``."""
-    return [float(p.expr) for p in doc.inline_parts(parts)
+    return [float(p.expr) for p in doc_walk.inline_parts(parts)
             if isinstance(p, doc.Math) and isinstance(p.expr, sp.Float)]
 
 

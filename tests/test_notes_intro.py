@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 from derive import to_latex
-from reports import doc
+from reports import doc, doc_walk
 from reports.files import build_pdf, overfull_boxes
 from reports.notes import Context, notation, question, scalar, worked
 from reports.references import REFERENCES
@@ -57,8 +57,8 @@ def texts(section):
         if isinstance(block, doc.Heading):
             yield block.title
         if isinstance(block, doc.Table):
-            yield from (p for p in doc.inline_parts(block.header) if isinstance(p, doc.Text))
-    yield from (p for p in doc.section_parts(section) if isinstance(p, doc.Text))
+            yield from (p for p in doc_walk.inline_parts(block.header) if isinstance(p, doc.Text))
+    yield from (p for p in doc_walk.section_parts(section) if isinstance(p, doc.Text))
 
 
 def test_w_power_table_matches_fraction_powers(built):
@@ -135,7 +135,7 @@ def test_notation_table_lists_every_symbol(built):
     assert any(s.startswith(r"\varphi{") for s in shown)
     assert r"u \circ v" not in shown   # the Hadamard product is used nowhere
     for row in table.rows:   # every symbol has a meaning in both languages
-        meaning = [p for p in doc.inline_parts(row[1]) if isinstance(p, doc.Text)]
+        meaning = [p for p in doc_walk.inline_parts(row[1]) if isinstance(p, doc.Text)]
         assert "".join(t.en for t in meaning).strip() and "".join(t.zh for t in meaning).strip()
 
 
@@ -166,7 +166,7 @@ def test_learn_and_takeaway_in_both_languages(built):
     _, sections, _ = built
     for section in sections:
         for parts in (section.learn, section.takeaway):
-            words = [p for p in doc.inline_parts(parts) if isinstance(p, doc.Text)]
+            words = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
             assert "".join(t.en for t in words).strip()
             assert CJK.search("".join(t.zh for t in words))
 
@@ -228,13 +228,13 @@ def test_worked_tables_readable(built):
     assert to_latex(loss_row[2].expr) == r"\frac{\left(h_{2} - \frac{2}{5}\right)^{2}}{2}"
     for row in tables["tab:worked-backward"].rows:
         assert not any(isinstance(p, doc.Math) and p.expr.has(sp.Derivative)
-                       for p in doc.inline_parts(row[0]))
+                       for p in doc_walk.inline_parts(row[0]))
 
 
 def test_no_relation_collapsed_to_true_or_false(built):
     """A relation SymPy evaluated (0 < μ with μ positive is True) prints as 'True'."""
     _, sections, _ = built
     for section in sections:
-        for part in doc.section_parts(section):
+        for part in doc_walk.section_parts(section):
             if isinstance(part, doc.Math):
                 assert part.expr not in (sp.true, sp.false), section.label

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from derive import to_latex
-from reports import doc
+from reports import doc, doc_walk
 from reports.notes import Context, audit
 from reports.notes.audit_claims import claims
 
@@ -113,7 +113,7 @@ def test_the_relu_question_is_quoted_with_its_cut_marked(tmp_path):
     ctx = Context(tmp_path / "figures")
     ctx.figure_dir.mkdir()
     section, _ = audit.build(ctx)
-    texts = [p for p in doc.section_parts(section) if isinstance(p, doc.Text)
+    texts = [p for p in doc_walk.section_parts(section) if isinstance(p, doc.Text)
              and p("zh").startswith("“考虑")]
     assert len(texts) == 1 and "（……）" in texts[0]("zh") and "(...)" in texts[0]("en")
     pieces = _fragments(texts)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from reports import doc
+from reports import doc, doc_walk
 from reports.notes import Context, remedies
 from tests.notes_checks import both_languages, build_pdf, english_has_no_cjk, stray_markers
 
@@ -175,9 +175,9 @@ def test_prose_in_both_languages_and_no_cjk_in_english(built):
     assert section.label == "sec:remedies"
     assert both_languages(section.learn) and both_languages(section.takeaway)
     assert english_has_no_cjk(section) == [] and stray_markers(section) == []
-    cited = {k for p in doc.section_parts(section) if isinstance(p, doc.Cite) for k in p.keys}
+    cited = {k for p in doc_walk.section_parts(section) if isinstance(p, doc.Cite) for k in p.keys}
     assert {"pascanu2013", "saxe2014", "le2015", "arjovsky2016", "he2016"} <= cited
-    refs = {p.label for p in doc.section_parts(section) if isinstance(p, doc.Ref)}
+    refs = {p.label for p in doc_walk.section_parts(section) if isinstance(p, doc.Ref)}
     assert "sec:gated" in refs
 
 

@@ -9,7 +9,8 @@ from sympy.core.function import AppliedUndef
 
 import derive
 from derive import diag, dphi, gamma_phi, k, norm2, z
-from reports.doc import Display, Math, Ref, Steps, Table, inline_parts, section_parts, tr
+from reports.doc import Display, Math, Ref, Steps, Table, tr
+from reports.doc_walk import inline_parts, section_parts
 
 n, m, T = sp.symbols("n m T", integer=True, positive=True)
 A = sp.MatrixSymbol("A", n, n)
