@@ -8,17 +8,30 @@ from reports import doc, doc_walk, files
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 def texts(section):
-    """Every Text of a section: title, learn, takeaway, headings, paragraphs, captions, cells."""
+    """Every ``Text`` of a section: title, learn, blocks (headings, captions, cells, items,
+    listings' code), take-away."""
     found = [section.title]
+    found += [part for part in doc_walk.section_parts(section) if isinstance(part, doc.Text)]
     for block in section.blocks:
         if isinstance(block, doc.Heading):
             found.append(block.title)
-    parts = list(doc_walk.section_parts(section))
-    return found + [part for part in parts if isinstance(part, doc.Text)]
+        if isinstance(block, doc.Listing) and isinstance(block.code, doc.Text):
+            found.append(block.code)
+    return found
+
+
+def assert_languages(section):
+    """learn and take-away hold prose in both languages; no English text holds CJK."""
+    for parts in (section.learn, section.takeaway):
+        prose = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
+        assert prose and all(p.en.strip() and p.zh.strip() for p in prose), section.label
+    for text in texts(section):
+        assert not CJK.search(text.en), text.en
+        assert text.en.isascii(), text.en
 
 
 def english_has_no_cjk(section):

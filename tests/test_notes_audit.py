@@ -29,7 +29,7 @@ from reports.notes.audit import plain
 from reports.notes.audit_claims import claims
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
-from tests.notes_walk import CJK, assert_languages
+from tests.notes_checks import CJK, assert_languages
 
 STUBS = ("sec:vector", "sec:relu", "sec:gated", "sec:remedies")   # labels cited, built elsewhere
 

@@ -11,7 +11,7 @@ import sympy
 import derive
 from reports import doc, doc_walk
 from reports.notes import Context, dynamics, exercises
-from tests.notes_walk import assert_languages
+from tests.notes_checks import assert_languages
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,9 @@ from reports.files import build_pdf, overfull_boxes
 from reports.notes import Context, notation, question, scalar, worked
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
+from tests.notes_checks import CJK
 
 SECTIONS = (question, scalar, worked)
-CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 # the worked case, typed again here: w, u, b, h_0, x_1, x_2, y
 W, U, B, H0, XS, Y = 0.8, 1.0, 0.0, 0.1, (0.5, -0.3), 0.4
 

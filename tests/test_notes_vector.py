@@ -6,7 +6,6 @@ saturation and ReLU numbers: tests/test_notes_saturation_relu.py."""
 
 import dataclasses
 import math
-import re
 import unicodedata
 
 import mpmath
@@ -19,8 +18,8 @@ from reports import doc, doc_walk, files
 from reports.notes import notation, relu, saturation, vector, vector_example
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
+from tests.notes_checks import CJK
 
-CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 MODULES = (vector, saturation, relu)
 
 

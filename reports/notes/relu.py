@@ -14,21 +14,12 @@ import derive
 import numeric
 from derive import dphi, gamma_phi, norm2, z
 from reports.doc import Cite, Display, Emph, Heading, Math, Para, Ref, Section, num, tr
+from reports.notes.reproducibility import finite_or_null
 
 LABEL = 'sec:relu'
 TITLE = tr('ReLU: the open question answered', 'ReLU：思考题的解答')
 T_RELU, W_RELU = 200, 1.2
 LOG10 = sp.Function("log_10")
-
-
-def finite_or_null(key, value, why):
-    """``{key: value}``, or for a value that is not finite ``{key: None, key_note: why}``: the
-    results.json convention for infinities.
-
-    >>> finite_or_null("g", float("-inf"), "exact zero")
-    {'g': None, 'g_note': 'exact zero'}
-    """
-    return {key: value} if math.isfinite(value) else {key: None, f"{key}_note": why}
 
 
 def partial(top, bottom):
