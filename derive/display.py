@@ -17,19 +17,13 @@ x &= 1
 \\end{aligned}$$
 """
 
-import re
 
 from derive.latex import TEXT_WIDTH
 
-# Text-mode escapes of ``escape_text``, undone to get the reason's characters back.
-_UNESCAPE = {r"\textbackslash{}": "\\", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
-             r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{", r"\}": "}"}
-_UNESCAPE_RE = re.compile("|".join(re.escape(k) for k in _UNESCAPE))
 # Characters that cannot stand inside \text{...} (MathJax shows macros there literally, TeX
 # reads them as specials): set in math mode between text runs.
 _MATH_CHARS = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
                "&": r"\&", "_": r"\_", "^": r"\hat{}", "~": r"\sim "}
-_DOLLAR = re.compile(r"(?<!\\)\$")
 BLOCK = 4000  # characters per $$…$$ block: under MathJax's buffer of 5 KiB
 
 
@@ -67,16 +61,13 @@ def _size(rows):
 
 
 def _reason(step, number):
-    """``(number) reason``: text runs in \\text{…}, the reason's math (from ``reason_tex``)
-    in math mode."""
-    if step.reason_tex is None:
-        return _text(f"({number}) {step.reason}")
-    parts = _DOLLAR.split(step.reason_tex)
-    out = [_text(f"({number}) " + _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group()], parts[0]))]
-    for index, part in enumerate(parts[1:], 1):
-        text = _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group()], part)
-        out.append(part if index % 2 else _text(text))
-    return "".join(out)
+    """``(number) reason``: text runs in \\text{…}, the reason's math in math mode."""
+    chunks = list(step.reason_chunks())
+    if chunks and chunks[0][0] == "text":
+        chunks[0] = ("text", f"({number}) {chunks[0][1]}")
+    else:
+        chunks.insert(0, ("text", f"({number}) "))
+    return "".join(chunk if kind == "math" else _text(chunk) for kind, chunk in chunks)
 
 
 def _text(text, macro="text"):

@@ -29,6 +29,26 @@ class Step:
     relation: sp.Basic
     reason: str
     reason_tex: str | None = None  # the reason with its math in math mode (see ``reason``)
+    reason_parts: tuple = ()       # the text and SymPy objects it was made of (``reason``)
+
+    def reason_chunks(self):
+        """The reason as ("text", plain text) and ("math", LaTeX) chunks in order: from the
+        parts ``reason`` kept, or the plain reason as one text chunk.
+
+        >>> Step(sp.Symbol("x"), *reason("each ", sp.Symbol("g_k"), " is small")).reason_chunks()
+        (('text', 'each '), ('math', 'g_{k}'), ('text', ' is small'))
+        """
+        if not self.reason_parts:
+            return (("text", self.reason),) if self.reason else ()
+        chunks = []
+        for part in self.reason_parts:
+            if not isinstance(part, str):
+                chunks.append(("math", latex(part)))
+            elif chunks and chunks[-1][0] == "text":     # adjacent text parts read as one
+                chunks[-1] = ("text", chunks[-1][1] + part)
+            elif part:
+                chunks.append(("text", part))
+        return tuple(chunks)
 
     def to_latex(self, budget=TEXT_WIDTH):
         """``lhs &op rhs \\tag*{reason}`` for an align* environment (the reason at the right
@@ -73,14 +93,15 @@ class Step:
 
 def reason(*parts):
     """A step's reason from text and SymPy objects: (plain text, LaTeX with the objects in math
-    mode), e.g. ``Step(relation, *reason(g, " is ", partial(L, h)))``.
+    mode, the parts themselves), e.g. ``Step(relation, *reason(g, " is ", partial(L, h)))``;
+    the parts let other formats (HTML, notebooks) set the math their own way.
 
-    >>> reason("each ", sp.Symbol("g_k"), " is small")
+    >>> reason("each ", sp.Symbol("g_k"), " is small")[:2]
     ('each gₖ is small', 'each $g_{k}$ is small')
     """
     text = "".join(p if isinstance(p, str) else _inline(p) for p in parts)
     tex = "".join(escape_text(p) if isinstance(p, str) else f"${latex(p)}$" for p in parts)
-    return text, tex
+    return text, tex, tuple(parts)
 
 
 def _inline(expr):

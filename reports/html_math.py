@@ -11,15 +11,10 @@ import re
 
 from latex2mathml.converter import convert
 
-from derive import escape_text
 from derive import to_latex as latex
 from reports.html_reasons_zh import REASON_PATTERNS_ZH, REASONS_ZH
 
-_DOLLAR = re.compile(r"(?<!\\)\$")   # a math delimiter, not an escaped \$
-_UNESCAPE = {r"\textbackslash{}": "\\", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
-             r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{", r"\}": "}"}
 _FULL_WIDTH = "，；：（）、。"   # Chinese punctuation takes no space around it
-_UNESCAPE_RE = re.compile("|".join(re.escape(key) for key in _UNESCAPE))
 
 
 def mathml_tex(tex, display="inline"):
@@ -57,24 +52,10 @@ def mathml(expr, display="inline"):
     return mathml_tex(latex(expr), display)
 
 
-def unescape_text(tex):
-    """Undo ``derive.escape_text``'s text-mode escapes: ``leaky\\_relu`` -> ``leaky_relu``.
-
-    >>> unescape_text(r"50\\% of a\\_b")
-    '50% of a_b'
-    """
-    return _UNESCAPE_RE.sub(lambda match: _UNESCAPE[match.group(0)], tex)
-
-
 def reason_chunks(step):
     """The reason of a ``derive.Step`` as (kind, text) chunks: ("text", plain text) and
-    ("math", LaTeX), in order."""
-    tex = step.reason_tex if step.reason_tex is not None else escape_text(step.reason)
-    chunks = []
-    for index, chunk in enumerate(_DOLLAR.split(tex)):
-        if chunk:
-            chunks.append(("math", chunk) if index % 2 else ("text", unescape_text(chunk)))
-    return tuple(chunks)
+    ("math", LaTeX), in order (``Step.reason_chunks``)."""
+    return step.reason_chunks()
 
 
 def translate_chunk(text, lang):
@@ -120,4 +101,4 @@ def reason_html(step, lang="en"):
 
 
 __all__ = ["mathml", "mathml_tex", "reason_chunks", "reason_html", "translate_chunk",
-           "unescape_text", "zh_chunk"]
+           "zh_chunk"]

@@ -14,7 +14,7 @@ NAMES = ("tanh", "identity", "relu", "leaky_relu", "softplus", "silu")  # silu: 
 
 
 def test_reason_keeps_text_and_typesets_sympy_objects():
-    text, tex = reason("back through ", sp.MatrixSymbol("W_hh", 2, 2).T)
+    text, tex, _ = reason("back through ", sp.MatrixSymbol("W_hh", 2, 2).T)
     assert text == "back through Wₕₕᵀ"
     assert tex == r"back through $W_{hh}^{\top}$"
 
