@@ -92,7 +92,14 @@ REF_WORDS = {"en": {"sec": "Section", "app": "Appendix", "fig": "Figure", "tab":
                     "lst": "代码清单 {}"}}
 
 
-def ref_text(label, value, lang):
-    """"Figure 3" / "图 3" for the label ``fig:...`` numbered 3."""
+def ref_text(label, value, lang, space=" "):
+    """"Figure 3" / "图 3" for the label ``fig:...`` numbered 3; ``space`` goes between word
+    and number ("~" in TeX, a no-break space in HTML).
+
+    >>> ref_text("fig:x", "3", "en", "~"), ref_text("sec:y", "2", "zh")
+    ('Figure~3', '第 2 节')
+    """
     word = REF_WORDS[lang][label.split(":", 1)[0]]
-    return word.format(value) if "{}" in word else f"{word} {value}"
+    if "{}" in word:
+        return word.replace(" ", space).format(value)
+    return f"{word}{space}{value}"

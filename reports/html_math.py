@@ -13,8 +13,7 @@ from latex2mathml.converter import convert
 
 from derive import to_latex as latex
 from reports.html_reasons_zh import REASON_PATTERNS_ZH, REASONS_ZH
-
-_FULL_WIDTH = "，；：（）、。"   # Chinese punctuation takes no space around it
+from reports.html_style import FULL_WIDTH
 
 
 def mathml_tex(tex, display="inline"):
@@ -67,8 +66,8 @@ def translate_chunk(text, lang):
     found = zh_chunk(core)
     if found is None:
         return text
-    lead = " " if text[:1].isspace() and found[:1] not in _FULL_WIDTH else ""
-    tail = " " if text[-1:].isspace() and found[-1:] not in _FULL_WIDTH else ""
+    lead = " " if text[:1].isspace() and found[:1] not in FULL_WIDTH else ""
+    tail = " " if text[-1:].isspace() and found[-1:] not in FULL_WIDTH else ""
     return lead + found + tail
 
 

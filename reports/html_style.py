@@ -68,14 +68,14 @@ ol.bib li { margin: .3em 0; }
 
 WORDS = {
     "en": {"contents": "Contents", "learn": "What you will learn", "takeaway": "Take-away",
-           "references": "References", "figure": "Figure", "table": "Table",
-           "listing": "Listing", "appendix": "Appendix", "undated": "n.d.",
+           "references": "References", "appendix": "Appendix", "undated": "n.d.",
            "original": "original title"},
     "zh": {"contents": "目录", "learn": "本节要点", "takeaway": "小结", "references": "参考文献",
-           "figure": "图", "table": "表", "listing": "代码清单", "appendix": "附录",
+           "appendix": "附录",
            "undated": "无日期", "original": "原标题"},
 }
 
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+FULL_WIDTH = "，。；：、！？（）《》“”‘’【】"   # Chinese punctuation: no space around it
 
-__all__ = ["CSS", "HTML_LANG", "WORDS"]
+__all__ = ["CSS", "FULL_WIDTH", "HTML_LANG", "WORDS"]

@@ -12,10 +12,9 @@ from derive import display_latex
 from derive import to_latex as latex
 from reports import doc, doc_walk
 from reports.html_math import mathml, mathml_tex, reason_html
-from reports.html_style import CSS, HTML_LANG, WORDS
+from reports.html_style import CSS, FULL_WIDTH, HTML_LANG, WORDS
 
 _IMAGE_TYPES = (("png", "image/png"), ("svg", "image/svg+xml"))
-_FULL_WIDTH = "，。；：、！？（）《》“”‘’【】"
 _CLOSING = "，。；：、！？）》”’】.,;:)"   # punctuation that may not start a line
 _ALIGN = {"l": "left", "c": "center", "r": "right"}
 
@@ -55,7 +54,7 @@ class _Html:
     def cite_spacing(self, shown, before, after):
         """"text [1]", not "text  [1]"; in Chinese no space next to full-width punctuation
         and a space between [n] and a following Chinese character."""
-        if before[-1:].isspace() or (self.lang == "zh" and before[-1:] in _FULL_WIDTH):
+        if before[-1:].isspace() or (self.lang == "zh" and before[-1:] in FULL_WIDTH):
             shown = shown.lstrip("\u00a0")
         if self.lang == "zh" and _is_cjk(after[:1]):
             shown += " "
@@ -66,7 +65,7 @@ class _Html:
             return _esc(part)
         if isinstance(part, doc.Text):
             text = part(self.lang)
-            if self.lang == "zh" and text.lstrip()[:1] in _FULL_WIDTH:
+            if self.lang == "zh" and text.lstrip()[:1] in FULL_WIDTH:
                 text = text.lstrip()   # "x，" not "x ，": no line may start with "，"
             return _esc(text)
         if isinstance(part, doc.Math):
@@ -98,10 +97,10 @@ class _Html:
                 out.append(part if isinstance(part, str) else part.text)
         return "".join(out)
 
-    def label(self, kind, label):
-        word = self.words[kind]
-        sep = " " if self.lang == "en" else "\u00a0"
-        return f'<span class="label">{word}{sep}{self.numbers.labels[label]}.</span> '
+    def label(self, label):
+        space = " " if self.lang == "en" else "\u00a0"
+        text = doc_walk.ref_text(label, self.numbers.labels[label], self.lang, space)
+        return f'<span class="label">{text}.</span> '
 
     # -- blocks -------------------------------------------------------------------------
     def block(self, block):
@@ -149,7 +148,7 @@ class _Html:
                                         for s, c in zip(styles, row, strict=True)) + "</tr>\n"
                        for row in block.rows)
         return (f'<div class="table-wrap"><table class="data" id="{_esc(block.label)}">\n<caption>'
-                f'{self.label("table", block.label)}{self.inline(block.caption)}</caption>\n'
+                f'{self.label(block.label)}{self.inline(block.caption)}</caption>\n'
                 f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table></div>\n")
 
     def nowrap(self, style, cell):
@@ -161,7 +160,7 @@ class _Html:
         uri = figure_uri(self.figure_dir, block.stem)
         return (f'<figure id="{_esc(block.label)}">\n<img src="{uri}" '
                 f'alt="{_esc(self.plain(block.caption))}">\n<figcaption>'
-                f'{self.label("figure", block.label)}{self.inline(block.caption)}'
+                f'{self.label(block.label)}{self.inline(block.caption)}'
                 "</figcaption>\n</figure>\n")
 
     def block_listing(self, block):
@@ -170,7 +169,7 @@ class _Html:
         body = "\n".join(f'<span class="ln">{n}</span>{_esc(line)}'
                          for n, line in enumerate(lines, start=1))
         return (f'<figure class="listing" id="{_esc(block.label)}">\n<figcaption>'
-                f'{self.label("listing", block.label)}{self.inline(block.caption)}'
+                f'{self.label(block.label)}{self.inline(block.caption)}'
                 f'</figcaption>\n<pre class="listing"><code>{body}</code></pre>\n</figure>\n')
 
     def block_verbatim(self, block):

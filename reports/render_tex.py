@@ -50,8 +50,7 @@ class _Tex:
         if isinstance(part, doc.Cite):
             return "\\cite{" + ",".join(part.keys) + "}"
         if isinstance(part, doc.Ref):
-            kind = part.label.split(":", 1)[0]
-            text = f"{doc_walk.REF_WORDS['en'][kind]}~{self.numbers.labels[part.label]}"
+            text = doc_walk.ref_text(part.label, self.numbers.labels[part.label], "en", "~")
             # in a group: a listing's caption ends its optional short form at the first "]"
             # outside braces, and \\hyperref[label] holds one
             return f"{{\\hyperref[{part.label}]{{{text}}}}}"

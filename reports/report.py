@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 from reports import notes
+from reports.doc import LANGUAGES
 from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
 from reports.render_html import render_html
 from reports.render_tex import PAPERS, render_tex
 
 FORMATS = {"pdf": ("pdf",), "html": ("html",), "all": ("pdf", "html")}
-LANGUAGES = ("en", "zh")
 
 
 class PdfNotBuilt(RuntimeError):
