@@ -106,7 +106,6 @@ def _plot_sweeps(fig, swept):
         figures.plot_gain_sweep(ax, kind, n=N, T=T_SWEEP, result=swept[kind][1])
         ax.set_title(f"tanh, {kind} $W_0$ (n = {N}, T = {T_SWEEP})", fontsize=9)
     axes[0].set_xlabel("")
-    fig.tight_layout()
 
 
 def gain_figure(ctx, swept):

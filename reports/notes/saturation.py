@@ -56,27 +56,18 @@ def map_numbers(result):
 
 
 def draw_map(ax, result=None):
-    """The regime map of ``result`` (from ``map_sweep``; None: swept here)."""
+    """The regime map of ``result`` (from ``map_sweep``; None: swept here), title at 10 pt
+    (every other text is 8 pt or more under ``figures.STYLE``)."""
     figures.plot_regime_map(ax, "tanh", inputs=MAP_INPUT,
                             result=map_sweep() if result is None else result)
-    _fonts(ax)
+    ax.set_title(ax.get_title(), fontsize=10)
 
 
 def draw_saturation(ax, _):
+    """w = 0.9 under the drives FIGURE_DRIVES, title at 10 pt, legend at 9 pt."""
     figures.plot_saturation(ax, w=0.9, drives=FIGURE_DRIVES)
-    _fonts(ax)
-
-
-def _fonts(ax):
-    """Title at 10 pt, every other text of the figure at 8 pt or more (legend 9 pt)."""
-    ax.title.set_fontsize(10)
-    legend = ax.get_legend()
-    if legend is not None:
-        for text in legend.get_texts():
-            text.set_fontsize(9)
-    for text in ax.figure.findobj(lambda o: hasattr(o, "get_fontsize")):
-        if text.get_fontsize() < 8:
-            text.set_fontsize(8)
+    ax.set_title(ax.get_title(), fontsize=10)
+    ax.legend(loc="best", fontsize=9)
 
 
 def opening(slopes):

@@ -92,7 +92,6 @@ def draw_gradient_vs_T(fig, results):
     top.set_title(r"identity: $h_k = w\,h_{k-1}$ (no input)", fontsize=9)
     bottom.set_title(rf"tanh: $h_k = \tanh(w\,h_{{k-1}} + {TANH_INPUT:g})$, $h_0 = 0$",
                      fontsize=9)
-    fig.tight_layout()
 
 
 def sweep_ends(results):
