@@ -27,13 +27,21 @@ _METADATA = {".png": {"Software": None}, ".pdf": {"CreationDate": None, "Produce
                                                    "Creator": None}}
 
 
+def gradient_vs_T_sweep(activation, w_values=(0.5, 0.9, 1.0, 1.1, 1.5), T_max=200,
+                        inputs=0.0, h0=0.0):
+    """The sweep that (a) plots: ``numeric.scalar_sweep`` over w_values and T = 1..T_max."""
+    return scalar_sweep(activation, np.asarray(w_values, float), np.arange(1, T_max + 1),
+                        inputs=inputs, h0=h0)
+
+
 def plot_gradient_vs_T(ax, activation, w_values=(0.5, 0.9, 1.0, 1.1, 1.5), T_max=200,
-                       inputs=0.0, h0=0.0):
-    """(a) log10|∂h_T/∂h_0| against T = 1..T_max, one line per w."""
-    T = np.arange(1, T_max + 1)
-    result = scalar_sweep(activation, np.asarray(w_values, float), T, inputs=inputs, h0=h0)
-    for w, row in zip(w_values, result.log10_abs_grad, strict=True):
-        ax.plot(T, row, label=f"w = {w:g}")
+                       inputs=0.0, h0=0.0, result=None):
+    """(a) log10|∂h_T/∂h_0| against T = 1..T_max, one line per w; ``result``: the sweep, when
+    the caller has it already (``gradient_vs_T_sweep`` of the same arguments)."""
+    if result is None:
+        result = gradient_vs_T_sweep(activation, w_values, T_max, inputs, h0)
+    for w, row in zip(result.w, result.log10_abs_grad, strict=True):
+        ax.plot(result.T, row, label=f"w = {w:g}")
     ax.set_xlabel("sequence length T (steps)")
     ax.set_ylabel(r"$\log_{10}\,|\partial h_T / \partial h_0|$")
     ax.set_title(f"{result.activation}: $h_t = \\varphi(w\\,h_{{t-1}} + x_t)$, "
@@ -42,12 +50,22 @@ def plot_gradient_vs_T(ax, activation, w_values=(0.5, 0.9, 1.0, 1.1, 1.5), T_max
     return ax
 
 
-def plot_regime_map(ax, activation, w=None, T=None, inputs=0.1, h0=0.0, limit=20.0):
-    """(b) heatmap of log10|∂h_T/∂h_0| over (w, T) (default w ∈ [−3, 3], T = 1..200), clipped
-    to ±limit, with the lines |w| = 1/γ."""
+def regime_map_sweep(activation, w=None, T=None, inputs=0.1, h0=0.0):
+    """The sweep that (b) maps: ``numeric.scalar_sweep`` over the grid (default
+    w ∈ [−3, 3] in 241 steps of 0.025, T = 1..200)."""
     w = np.linspace(-3, 3, 241) if w is None else np.asarray(w, float)
     T = np.arange(1, 201) if T is None else np.asarray(T)
-    result = scalar_sweep(activation, w, T, inputs=inputs, h0=h0)
+    return scalar_sweep(activation, w, T, inputs=inputs, h0=h0)
+
+
+def plot_regime_map(ax, activation, w=None, T=None, inputs=0.1, h0=0.0, limit=20.0,
+                    result=None):
+    """(b) heatmap of log10|∂h_T/∂h_0| over (w, T) (default grid: ``regime_map_sweep``),
+    clipped to ±limit, with the lines |w| = 1/γ; ``result``: the sweep, when the caller has it
+    already (``regime_map_sweep`` of the same arguments)."""
+    if result is None:
+        result = regime_map_sweep(activation, w, T, inputs, h0)
+    w, T = result.w, result.T
     values = np.clip(result.log10_abs_grad, -limit, limit)
     image = ax.pcolormesh(T, w, values, cmap="RdBu_r", vmin=-limit, vmax=limit,
                           shading="nearest", rasterized=True)
@@ -64,13 +82,24 @@ def plot_regime_map(ax, activation, w=None, T=None, inputs=0.1, h0=0.0, limit=20
     return ax
 
 
-def plot_gain_sweep(ax, kind, rng, n=32, gains=None, T=200, activation="tanh"):
-    """(c) measured per-step log10-norm growth (1/T) log10‖∂h_T/∂h_0‖₂ against the gain, with
-    the bound's log10(γ g σ_max(W0)) and log10 ρ(g W0)."""
+def gain_sweep_run(kind, rng, n=32, gains=None, T=200, activation="tanh"):
+    """(W0, the sweep that (c) plots): W0 = ``random_W0(n, kind, rng)``, then the inputs
+    x_k ~ 0.5 N(0, 1) (T × n, from the same rng), swept over the gains (default 0.25..2.5 in
+    steps of 0.05) at length T."""
     gains = np.linspace(0.25, 2.5, 46) if gains is None else np.asarray(gains, float)
     W0 = random_W0(n, kind, rng)
     drive = 0.5 * rng.standard_normal((T, n))
-    result = gain_sweep(W0, gains, np.array([T]), activation=activation, inputs=drive)
+    return W0, gain_sweep(W0, gains, np.array([T]), activation=activation, inputs=drive)
+
+
+def plot_gain_sweep(ax, kind, rng=None, n=32, gains=None, T=200, activation="tanh",
+                    result=None):
+    """(c) measured per-step log10-norm growth (1/T) log10‖∂h_T/∂h_0‖₂ against the gain, with
+    the bound's log10(γ g σ_max(W0)) and log10 ρ(g W0); ``result``: the sweep, when the caller
+    has it already (``gain_sweep_run`` of the same arguments), else drawn from ``rng``."""
+    if result is None:
+        result = gain_sweep_run(kind, rng, n, gains, T, activation)[1]
+    gains, T = result.gains, int(result.T[0])
     ax.plot(gains, result.log10_norm[:, 0] / T, "o-", ms=3, label="measured (1/T) log10 norm")
     ax.plot(gains, result.log10_bound[:, 0] / T, "--",
             label=r"bound $\log_{10}(\gamma g\sigma_{max})$")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from reports import doc, doc_walk
+from reports import doc, doc_walk, figures
 from reports.notes import saturation
 
 
@@ -51,8 +51,10 @@ def test_saturation_numbers_match_hand_loop(built):
 
 @pytest.mark.parametrize("draw", [saturation.draw_map, saturation.draw_saturation])
 def test_saturation_figures_print_size_and_fonts(built, draw):
-    fig, ax = plt.subplots(figsize=saturation.SIZE)
-    draw(ax, None)
+    with plt.rc_context(figures.STYLE):   # the report's style, as Context.draw uses it
+        fig, ax = plt.subplots(figsize=saturation.SIZE)
+        draw(ax, None)
+        fig.canvas.draw()
     sizes = [t.get_fontsize() for t in fig.findobj(lambda o: hasattr(o, "get_fontsize"))]
     plt.close(fig)
     assert saturation.SIZE[0] <= 6.3 and min(sizes) >= 8

@@ -147,7 +147,6 @@ def _plot_contributions(ax, norms):
     figures.plot_bptt_contributions(ax, norms)
     ax.set_title(r"corrected program: tanh, $n = 20$, $\|W_{hh}\|_2 = 0.9$, $T = 100$",
                  fontsize=9)
-    ax.figure.tight_layout()
 
 
 def wrong_number():

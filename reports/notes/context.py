@@ -6,7 +6,6 @@ paper's text width (``reports.render_tex.FIGURE_MAX_WIDTH_IN``) and every visibl
 text (titles, axis labels, tick labels, legends, colour bars, annotations) is at least
 ``MIN_FONT_PT`` points; a figure that breaks them is refused with ValueError."""
 
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +33,10 @@ class Context:
     def draw(self, stem, plot, data=None, **subplots):
         """Draw ``plot(ax, data)`` (or ``plot(fig, data)`` when ``subplots`` has ``fig=True``)
         in the report's style, laid out by matplotlib's constrained layout (unless
-        ``subplots`` gives another ``layout`` or the plot calls ``tight_layout``), check it
-        (``check_print``) and save ``figures/<stem>.pdf`` and ``.png``; returns the stem."""
+        ``subplots`` gives another ``layout``), check it (``check_print``) and save
+        ``figures/<stem>.pdf`` and ``.png``; returns the stem."""
         subplots.setdefault("layout", "constrained")
-        with plt.rc_context(figures.STYLE), warnings.catch_warnings():
-            # a plot may call tight_layout itself: then its layout is used, without a warning
-            warnings.filterwarnings("ignore", "The figure layout has changed to tight")
+        with plt.rc_context(figures.STYLE):
             if subplots.pop("fig", False):
                 fig = plt.figure(**subplots)
                 plot(fig, data)

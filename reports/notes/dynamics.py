@@ -77,17 +77,20 @@ def transient():
                    "transient_peak_k": peak, "transient_last_above_one": last}
 
 
-def sweep_numbers():
-    """Per kind: ρ(W0) and the gain where the measured growth per step crosses 0 (the same
-    draws as the figure: W0, then the inputs, from a fresh default_rng(seed))."""
+def sweeps():
+    """Per kind: (W0, the gain sweep) of the figure (``figures.gain_sweep_run``: W0, then the
+    inputs, from a fresh default_rng(seed); n = N, T = T_SWEEP)."""
+    return {kind: figures.gain_sweep_run(kind, np.random.default_rng(SEEDS["gain sweep"]), n=N,
+                                         T=T_SWEEP)
+            for kind in KINDS}
+
+
+def sweep_numbers(swept):
+    """Per kind: ρ(W0) and the gain where the measured growth per step crosses 0, from the
+    figure's sweeps (``swept``, from ``sweeps``)."""
     out = {}
-    gains = np.linspace(0.25, 2.5, 46)
-    for kind in KINDS:
-        rng = np.random.default_rng(SEEDS["gain sweep"])
-        W0 = numeric.random_W0(N, kind, rng)
-        drive = 0.5 * rng.standard_normal((T_SWEEP, N))
-        result = numeric.gain_sweep(W0, gains, np.array([T_SWEEP]), activation="tanh",
-                                    inputs=drive)
+    for kind, (W0, result) in swept.items():
+        gains = result.gains
         growth = result.log10_norm[:, 0] / T_SWEEP
         above = int(np.argmax(growth > 0)) if np.any(growth > 0) else None
         crossing = None if above is None else float(np.interp(
@@ -97,18 +100,17 @@ def sweep_numbers():
     return out
 
 
-def _plot_sweeps(fig, data):
+def _plot_sweeps(fig, swept):
     axes = fig.subplots(2, 1, sharex=True)
     for ax, kind in zip(axes, KINDS, strict=True):
-        figures.plot_gain_sweep(ax, kind, np.random.default_rng(SEEDS["gain sweep"]), n=N,
-                                T=T_SWEEP)
+        figures.plot_gain_sweep(ax, kind, n=N, T=T_SWEEP, result=swept[kind][1])
         ax.set_title(f"tanh, {kind} $W_0$ (n = {N}, T = {T_SWEEP})", fontsize=9)
     axes[0].set_xlabel("")
-    fig.tight_layout()
 
 
-def gain_figure(ctx):
-    ctx.draw("gain_sweep", _plot_sweeps, None, fig=True, figsize=(6.3, 6.6))
+def gain_figure(ctx, swept):
+    """The figure of the gain sweeps ``swept`` (from ``sweeps``)."""
+    ctx.draw("gain_sweep", _plot_sweeps, swept, fig=True, figsize=(6.3, 6.6))
     return Figure("fig:gain-sweep", "gain_sweep", (
         tr("Gain sweeps for a tanh RNN with recurrent matrix g times W0, for a Gaussian W0 (top) "
            "and an orthogonal W0 (bottom), n = 32, T = 200, inputs drawn as 0.5 times standard "
@@ -131,11 +133,12 @@ def build(ctx):
     rho, sigma = derive.spectral_radius(A), derive.spectral_norm(A)
     table, roots = gelfand()
     ttable, transient_results = transient()
-    numbers = sweep_numbers()
+    swept = sweeps()
+    numbers = sweep_numbers(swept)
     W = sp.Matrix(TRANSIENT_W)
     blocks = (*gelfand_text(A, rho, sigma), table,
               *transient_text(W, derive.spectral_radius(W), derive.spectral_norm(W)), ttable,
-              *edge_of_chaos(numbers), gain_figure(ctx))
+              *edge_of_chaos(numbers), gain_figure(ctx, swept))
     section = Section(
         LABEL, TITLE,
         (tr("Why the spectral radius, not the largest singular value, decides the long run of "

@@ -20,7 +20,6 @@ def plot(ax, curves):
     ax.set_title(ax.get_title(), fontsize=9)
     ax.legend(loc="lower left", fontsize=9)
     ax.figure.set_size_inches(WIDTH, HEIGHT)
-    ax.figure.tight_layout()
 
 
 def norm_symbol():

@@ -120,7 +120,6 @@ def plot(ax, curves):
     ax.set_ylabel(r"$\log_{10}\,\|\partial h_T / \partial h_0\|_2$", fontsize=9)
     ax.tick_params(labelsize=9)
     ax.legend(loc="lower left", fontsize=9)
-    ax.figure.tight_layout()
 
 
 def figure(ctx, orthogonal, residual):

@@ -38,11 +38,16 @@ def sweep_value(w, inputs, h0=0.0):
     return float(result.log10_abs_grad[0, 0])
 
 
-def map_numbers():
-    """On the regime map (w ∈ [−3, 3], T = 1..MAP_T, x_t = MAP_INPUT): the largest
-    log10|∂h_T/∂h_0| with its w and T, and the values at T = MAP_T for w = 1 and w = −1."""
-    w, T = np.linspace(-3, 3, 241), np.arange(1, MAP_T + 1)
-    values = numeric.scalar_sweep("tanh", w, T, inputs=MAP_INPUT).log10_abs_grad
+def map_sweep():
+    """The regime map's sweep (``figures.regime_map_sweep``: w ∈ [−3, 3], T = 1..MAP_T,
+    x_t = MAP_INPUT)."""
+    return figures.regime_map_sweep("tanh", T=np.arange(1, MAP_T + 1), inputs=MAP_INPUT)
+
+
+def map_numbers(result):
+    """On the regime map (``result``, from ``map_sweep``): the largest log10|∂h_T/∂h_0| with
+    its w and T, and the values at T = MAP_T for w = 1 and w = −1."""
+    w, T, values = result.w, result.T, result.log10_abs_grad
     i, j = np.unravel_index(int(np.nanargmax(values)), values.shape)
     return {"max": float(values[i, j]), "max_w": float(w[i]), "max_T": int(T[j]),
             "T_end_w_plus_1": float(values[np.argmin(abs(w - 1)), -1]),
@@ -50,26 +55,19 @@ def map_numbers():
             "T_end": MAP_T, "x_t": MAP_INPUT}
 
 
-def draw_map(ax, _):
-    figures.plot_regime_map(ax, "tanh", inputs=MAP_INPUT)
-    _fonts(ax)
+def draw_map(ax, result=None):
+    """The regime map of ``result`` (from ``map_sweep``; None: swept here), title at 10 pt
+    (every other text is 8 pt or more under ``figures.STYLE``)."""
+    figures.plot_regime_map(ax, "tanh", inputs=MAP_INPUT,
+                            result=map_sweep() if result is None else result)
+    ax.set_title(ax.get_title(), fontsize=10)
 
 
 def draw_saturation(ax, _):
+    """w = 0.9 under the drives FIGURE_DRIVES, title at 10 pt, legend at 9 pt."""
     figures.plot_saturation(ax, w=0.9, drives=FIGURE_DRIVES)
-    _fonts(ax)
-
-
-def _fonts(ax):
-    """Title at 10 pt, every other text of the figure at 8 pt or more (legend 9 pt)."""
-    ax.title.set_fontsize(10)
-    legend = ax.get_legend()
-    if legend is not None:
-        for text in legend.get_texts():
-            text.set_fontsize(9)
-    for text in ax.figure.findobj(lambda o: hasattr(o, "get_fontsize")):
-        if text.get_fontsize() < 8:
-            text.set_fontsize(8)
+    ax.set_title(ax.get_title(), fontsize=10)
+    ax.legend(loc="best", fontsize=9)
 
 
 def opening(slopes):
@@ -196,9 +194,10 @@ def captions():
     return drive, plane
 
 
-def body(ctx, numbers):
+def body(ctx, numbers, mapped):
+    """The blocks after the opening; ``mapped``: the regime map's sweep (``map_sweep``)."""
     ctx.draw("saturation", draw_saturation, figsize=SIZE)
-    ctx.draw("regime_map", draw_map, figsize=SIZE)
+    ctx.draw("regime_map", draw_map, mapped, figsize=SIZE)
     drive, plane = captions()
     return (drive_paragraph(numbers["saturation_w09_T100"]),
             Figure("fig:saturation", "saturation", drive),
@@ -215,20 +214,22 @@ def fixed_point(w=1.5, start=0.5, steps=200):
     return {"h": h, "factor": w * (1 - h * h)}
 
 
-def numbers():
+def numbers(mapped):
+    """The section's results; ``mapped``: the regime map's sweep (``map_sweep``)."""
     return {"saturation_tanh_slopes": tanh_slopes(),
             "saturation_w09_T100": {f"{x:g}": sweep_value(0.9, x) for x in DRIVES},
             "saturation_w15_T100": {"0": sweep_value(1.5, 0.0),
                                     "0, h0 = 0.1": sweep_value(1.5, 0.0, h0=0.1),
                                     "1": sweep_value(1.5, 1.0)},
             "saturation_fixed_point": fixed_point(),
-            "saturation_map": map_numbers()}
+            "saturation_map": map_numbers(mapped)}
 
 
 def build(ctx):
     """(Section, results for results.json)."""
-    results = numbers()
-    blocks = (*opening(results["saturation_tanh_slopes"]), *body(ctx, results))
+    mapped = map_sweep()
+    results = numbers(mapped)
+    blocks = (*opening(results["saturation_tanh_slopes"]), *body(ctx, results, mapped))
     learn = (tr("What saturation is, and why it makes the gradient of a tanh RNN vanish even "
                 "where the bound of the previous section would allow it to explode.",
                 "什么是饱和，以及为什么即使在上一节的界允许梯度爆炸的地方，饱和也会使 tanh "

@@ -72,30 +72,34 @@ def table(rows):
     return Table("tab:w-power", caption, header, cells, align="lllr")
 
 
-def draw_gradient_vs_T(fig, ends):
-    """Two stacked panels: identity (no input) and tanh (constant input 0.1); the top panel's
-    y-range holds every line's value at T = T_FIGURE (``ends``, from ``sweep_ends``)."""
+def sweeps():
+    """The figure's two sweeps (``figures.gradient_vs_T_sweep``), T = 1..T_FIGURE: identity
+    with no input, tanh with the constant input TANH_INPUT."""
+    return {name: figures.gradient_vs_T_sweep(name, W_FIGURE, T_FIGURE, inputs=inputs)
+            for name, inputs in (("identity", 0.0), ("tanh", TANH_INPUT))}
+
+
+def draw_gradient_vs_T(fig, results):
+    """Two stacked panels of ``results`` (from ``sweeps``): identity (no input) and tanh
+    (constant input 0.1); the top panel's y-range holds every line's value at T = T_FIGURE."""
     top, bottom = fig.subplots(2, 1)
-    figures.plot_gradient_vs_T(top, "identity", W_FIGURE, T_FIGURE)
-    figures.plot_gradient_vs_T(bottom, "tanh", W_FIGURE, T_FIGURE, inputs=TANH_INPUT)
-    low, high = min(ends["identity"].values()), max(ends["identity"].values())
+    figures.plot_gradient_vs_T(top, "identity", result=results["identity"])
+    figures.plot_gradient_vs_T(bottom, "tanh", inputs=TANH_INPUT, result=results["tanh"])
+    ends = results["identity"].log10_abs_grad[:, -1]
+    low, high = float(min(ends)), float(max(ends))
     margin = 0.05 * (high - low)
     top.set_ylim(low - margin, high + margin)
     top.set_title(r"identity: $h_k = w\,h_{k-1}$ (no input)", fontsize=9)
     bottom.set_title(rf"tanh: $h_k = \tanh(w\,h_{{k-1}} + {TANH_INPUT:g})$, $h_0 = 0$",
                      fontsize=9)
-    fig.tight_layout()
 
 
-def sweep_ends():
-    """log10|∂h_T/∂h_0| at T = T_FIGURE for each w of the figure, identity and tanh."""
-    ends = {}
-    for name, inputs in (("identity", 0.0), ("tanh", TANH_INPUT)):
-        result = numeric.scalar_sweep(name, np.asarray(W_FIGURE), np.array([T_FIGURE]),
-                                      inputs=inputs)
-        ends[name] = {f"{w:g}": float(v) for w, v in zip(W_FIGURE, result.log10_abs_grad[:, 0],
-                                                         strict=True)}
-    return ends
+def sweep_ends(results):
+    """log10|∂h_T/∂h_0| at T = T_FIGURE (the last column of ``results``, from ``sweeps``) for
+    each w of the figure, identity and tanh."""
+    return {name: {f"{w:g}": float(v) for w, v in zip(W_FIGURE, result.log10_abs_grad[:, -1],
+                                                      strict=True)}
+            for name, result in results.items()}
 
 
 def regimes():
@@ -156,8 +160,9 @@ def figure_blocks(ends):
 def build(ctx):
     """(Section, results for results.json)."""
     rows = power_rows()
-    ends = sweep_ends()
-    ctx.draw("gradient_vs_T", draw_gradient_vs_T, ends, fig=True, figsize=(6.2, 7.0))
+    swept = sweeps()
+    ends = sweep_ends(swept)
+    ctx.draw("gradient_vs_T", draw_gradient_vs_T, swept, fig=True, figsize=(6.2, 7.0))
     w, h = sp.Symbol("w"), sp.Symbol
     blocks = (
         Para(tr("Strip the network down to one hidden unit with the identity activation ",
