@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+import derive
 from reports import doc, doc_walk
 from reports.notes import Context, remedies
 from tests.notes_checks import both_languages, build_pdf, english_has_no_cjk, stray_markers
@@ -89,9 +90,17 @@ def test_rotation_powers_by_trigonometry(built):
     expected = np.array([[math.cos(3 * theta), -math.sin(3 * theta)],
                          [math.sin(3 * theta), math.cos(3 * theta)]])
     assert np.allclose(cube, expected, atol=1e-15)
-    for k in (1, 37, 100):
-        c, s = math.cos(k * theta), math.sin(k * theta)
-        assert np.linalg.norm(np.array([[c, -s], [s, c]]), 2) == pytest.approx(1, abs=1e-14)
+    Q = np.array(display.exprs[0].rhs.evalf(), dtype=float)   # the Q the section shows
+    assert np.allclose(Q, [[math.cos(theta), -math.sin(theta)],
+                           [math.sin(theta), math.cos(theta)]], atol=1e-15)
+    power = np.eye(2)
+    for _ in range(orth["rotation_powers_checked"]):   # the section's claim, by NumPy
+        power = power @ Q
+        assert np.allclose(power.T @ power, np.eye(2), atol=1e-12)
+        assert np.linalg.svd(power, compute_uv=False) == pytest.approx([1, 1], abs=1e-12)
+    k = sp.Symbol("k", integer=True, positive=True)
+    claim = doc.Math(sp.Eq(derive.norm2(sp.Symbol("Q") ** k), 1))
+    assert claim in list(doc_walk.section_parts(built[2]))   # the sentence the results allow
 
 
 def _product(W, x, act, dact):
