@@ -1,7 +1,8 @@
 """The HTML report (reports.render_html) on a sample Document holding every block type: one
 self-contained file (no network resources, figures as data: URIs), every Math as MathML, the
-numbering and links of doc_walk.numbering, the Chinese page, identical bytes for the same document in every process;
-and, on the real report, a Chinese translation for every derivation reason."""
+numbering and links of doc_walk.numbering, the Chinese page, identical bytes for the same
+document in every process; and, on the real report, a Chinese translation for every
+derivation reason."""
 
 import base64
 import hashlib
