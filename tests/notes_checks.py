@@ -1,6 +1,6 @@
-"""Shared checks for the notes' section tests: every prose part of a section, the CJK check of
-its English, and its LaTeX built by pdflatex (with stub sections for the labels it refers to)
-so that the overfull boxes of that build can be read."""
+"""Shared checks for the notes' section tests: a section of the document by label, every prose
+part of a section, the check of its two languages, and its LaTeX built by pdflatex (with stub
+sections for the labels it refers to) so that the overfull boxes of that build can be read."""
 
 import re
 
@@ -9,6 +9,13 @@ from reports.references import REFERENCES
 from reports.render_tex import render_tex
 
 CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def notes_section(document, label):
+    """The section of ``document`` labelled ``label``."""
+    found = [s for s in document.sections if s.label == label]
+    assert len(found) == 1, label
+    return found[0]
 
 
 def texts(section):

@@ -17,7 +17,7 @@ import pytest
 import sympy
 
 import derive
-from reports import doc, notes
+from reports import doc
 from reports.html_math import reason_chunks, reason_html, zh_chunk
 from reports.render_html import render_html
 from tests.html_sample import MATH_COUNT, TABLE_VALUES, sample_document
@@ -165,10 +165,11 @@ def test_refusals(sample, tmp_path):
 
 
 @pytest.mark.real_report
-def test_real_report_reasons_all_translated(tmp_path):
-    """Uses the real report (reports.notes): every text chunk of every derivation reason in it,
-    and in the derivations of the RNN (every activation) and of every cell, has Chinese."""
-    document, _ = notes.document(notes.Context(tmp_path))
+def test_real_report_reasons_all_translated(notes_document):
+    """Uses the real report (reports.notes, built once per session): every text chunk of every
+    derivation reason in it, and in the derivations of the RNN (every activation) and of every
+    cell, has Chinese."""
+    document, _, _ = notes_document
     steps = [s for section in document.sections for b in section.blocks
              if isinstance(b, doc.Steps) for s in b.steps]
     for activation in derive.activation_names():

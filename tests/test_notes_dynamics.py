@@ -10,14 +10,17 @@ import sympy
 
 import derive
 from reports import doc, doc_walk
-from reports.notes import Context, dynamics, exercises
-from tests.notes_checks import assert_languages
+from reports.notes import dynamics
+from tests.notes_checks import assert_languages, notes_section
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    ctx = Context(tmp_path_factory.mktemp("figures"))
-    return {"ctx": ctx, "dynamics": dynamics.build(ctx), "exercises": exercises.build(ctx)}
+def built(notes_document):
+    """The two sections of the session's notes, each as (section, results), and its ctx."""
+    document, results, ctx = notes_document
+    return {"ctx": ctx, **{name: (notes_section(document, label), results)
+                           for name, label in (("dynamics", "sec:dynamics"),
+                                               ("exercises", "sec:exercises"))}}
 
 
 def test_gelfand_roots_approach_the_spectral_radius(built):
