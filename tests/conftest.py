@@ -41,14 +41,24 @@ def built(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="session")
+def notes_document(tmp_path_factory):
+    """The whole notes, ``reports.notes.document``, built once for the session:
+    (document, results, ctx), every figure drawn into ctx.figure_dir."""
+    from reports import notes
+
+    figure_dir = tmp_path_factory.mktemp("notes-document") / "figures"
+    figure_dir.mkdir()
+    ctx = notes.Context(figure_dir)
+    document, results = notes.document(ctx)
+    return document, results, ctx
+
+
 def section(tex, title):
     """The LaTeX of the section whose title starts with ``title``."""
     start = tex.index("\\section{" + title)
     end = tex.find("\\section{", start + 1)
     return tex[start:end if end > 0 else len(tex)]
-
-
-
 
 @pytest.fixture(scope="session")
 def gated_notes(tmp_path_factory):

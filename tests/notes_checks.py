@@ -1,6 +1,6 @@
-"""Shared checks for the notes' section tests: every prose part of a section, the CJK check of
-its English, and its LaTeX built by pdflatex (with stub sections for the labels it refers to)
-so that the overfull boxes of that build can be read."""
+"""Shared checks for the notes' section tests: a section of the document by label, every prose
+part of a section, the check of its two languages, and its LaTeX built by pdflatex (with stub
+sections for the labels it refers to) so that the overfull boxes of that build can be read."""
 
 import re
 
@@ -9,6 +9,13 @@ from reports.references import REFERENCES
 from reports.render_tex import render_tex
 
 CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def notes_section(document, label):
+    """The section of ``document`` labelled ``label``."""
+    found = [s for s in document.sections if s.label == label]
+    assert len(found) == 1, label
+    return found[0]
 
 
 def texts(section):
@@ -24,31 +31,33 @@ def texts(section):
     return found
 
 
+def assert_both_languages(parts, where):
+    """The prose (Text parts) of ``parts`` exists, each Text says something in English and in
+    Chinese, and the Chinese holds CJK characters."""
+    words = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
+    assert words, f"{where}: no prose"
+    assert all(w.en.strip() and w.zh.strip() for w in words), f"{where}: a language is empty"
+    assert any(CJK.search(w.zh) for w in words), f"{where}: no Chinese"
+
+
 def assert_languages(section):
-    """learn and take-away hold prose in both languages; no English text holds CJK."""
-    for parts in (section.learn, section.takeaway):
-        prose = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
-        assert prose and all(p.en.strip() and p.zh.strip() for p in prose), section.label
+    """learn, take-away and every caption hold prose in both languages (assert_both_languages),
+    and the English of every Text is ASCII (pdflatex gets the English only: no CJK and no raw
+    Unicode may reach it)."""
+    assert_both_languages(section.learn, f"{section.label} learn")
+    assert_both_languages(section.takeaway, f"{section.label} take-away")
+    for block in section.blocks:
+        if isinstance(block, doc.Figure | doc.Table | doc.Listing):
+            assert_both_languages(block.caption, f"{block.label} caption")
     for text in texts(section):
-        assert not CJK.search(text.en), text.en
-        assert text.en.isascii(), text.en
-
-
-def english_has_no_cjk(section):
-    return [text.en for text in texts(section) if CJK.search(text.en)]
+        assert text.en.isascii(), f"{section.label}: non-ASCII English (CJK or Unicode " \
+            f"that pdflatex cannot print): {text.en!r}"
 
 
 def stray_markers(section):
     """Prose that still holds a symbol marker ($) or a TeX command (backslash)."""
     return [text.en for text in texts(section)
             if any(mark in text.en + text.zh for mark in ("$", "\\"))]
-
-
-def both_languages(parts):
-    """Whether the Text parts of ``parts`` say something in English and in Chinese."""
-    words = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
-    return bool(words) and all(w.en.strip() for w in words) and \
-        any(CJK.search(w.zh) for w in words)
 
 
 def _stub(label):

@@ -1,20 +1,28 @@
 """The HTML report (reports.render_html) on a sample Document holding every block type: one
 self-contained file (no network resources, figures as data: URIs), every Math as MathML, the
-numbering and links of doc_walk.numbering, the Chinese page, identical bytes for the same document;
-and, on the real report, a Chinese translation for every derivation reason."""
+numbering and links of doc_walk.numbering, the Chinese page, identical bytes for the same
+document in every process; and, on the real report, a Chinese translation for every
+derivation reason."""
 
 import base64
+import hashlib
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import sympy
 
 import derive
-from reports import doc, notes
+from reports import doc
 from reports.html_math import reason_chunks, reason_html, zh_chunk
 from reports.render_html import render_html
-from tests.html_sample import TABLE_VALUES, expected_math_count, sample_document
+from tests.html_sample import MATH_COUNT, TABLE_VALUES, sample_document
+
+ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 class Tags(HTMLParser):
@@ -62,7 +70,7 @@ def test_one_self_contained_file(sample):
 def test_every_math_is_mathml(sample):
     document, _, page, zh = sample
     for html in (page, zh):
-        assert html.count("<math ") == html.count("</math>") == expected_math_count(document)
+        assert html.count("<math ") == html.count("</math>") == MATH_COUNT
         assert "merror" not in html
         text = re.sub(r"<math .*?</math>|<style>.*?</style>|<pre.*?</pre>", "", html, flags=re.S)
         assert "$" not in text and "\\" not in text   # no TeX left outside MathML
@@ -124,10 +132,28 @@ def test_step_reasons_translated(sample):
     assert reason_html(step, "en").endswith("</math> {is} $")
 
 
+RENDER = ("import hashlib, sys; from pathlib import Path; "
+          "from tests.html_sample import sample_document; "
+          "from reports.render_html import render_html; "
+          "folder = Path(sys.argv[1]); document = sample_document(folder); "
+          "print(*(hashlib.sha256(render_html(document, folder, lang).encode()).hexdigest() "
+          "for lang in ('en', 'zh')))")
+
+
 def test_same_document_same_bytes(sample, tmp_path):
-    document, figure_dir, page, zh = sample
-    assert render_html(document, figure_dir) == page
-    assert render_html(document, figure_dir, "zh") == zh
+    """The same document gives the same bytes in every process: two fresh interpreters with
+    different string-hash seeds (set order) each draw the sample and render both pages."""
+    _, _, page, zh = sample
+    expected = " ".join(hashlib.sha256(html.encode()).hexdigest() for html in (page, zh))
+    digests = set()
+    for seed in ("1", "2"):
+        folder = tmp_path / f"seed-{seed}"
+        folder.mkdir()
+        digests.add(subprocess.run([sys.executable, "-c", RENDER, str(folder)], check=True,
+                                   capture_output=True, text=True, cwd=ROOT,
+                                   env={**os.environ, "PYTHONHASHSEED": seed,
+                                        "PYTHONPATH": ROOT}).stdout.strip())
+    assert digests == {expected}
 
 
 def test_refusals(sample, tmp_path):
@@ -139,10 +165,11 @@ def test_refusals(sample, tmp_path):
 
 
 @pytest.mark.real_report
-def test_real_report_reasons_all_translated(tmp_path):
-    """Uses the real report (reports.notes): every text chunk of every derivation reason in it,
-    and in the derivations of the RNN (every activation) and of every cell, has Chinese."""
-    document, _ = notes.document(notes.Context(tmp_path))
+def test_real_report_reasons_all_translated(notes_document):
+    """Uses the real report (reports.notes, built once per session): every text chunk of every
+    derivation reason in it, and in the derivations of the RNN (every activation) and of every
+    cell, has Chinese."""
+    document, _, _ = notes_document
     steps = [s for section in document.sections for b in section.blocks
              if isinstance(b, doc.Steps) for s in b.steps]
     for activation in derive.activation_names():

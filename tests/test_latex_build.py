@@ -3,9 +3,9 @@ for, numbers and citations are those of the document, and builds are byte-reprod
 
 Every PDF here is built by pdflatex and TeX's log is read: an overfull box wider than 1 pt
 fails (before this issue the report had lines running off the page; the check itself is
-shown to see a too-wide line in tests/test_latex_derivations.py).  The full report (both papers)
-and a synthetic report holding every block type at its widest (tests/print_sample.py) are
-built once per module."""
+shown to see a too-wide line in tests/test_latex_derivations.py).  The full report (on A4 the
+session's shared ``rnngrad report``, on letter paper built here) and a synthetic report holding
+every block type at its widest (tests/print_sample.py) are built once per module."""
 
 import hashlib
 import os
@@ -37,6 +37,10 @@ def _too_wide(log_path):
 
 @pytest.fixture(scope="module", params=["a4", "letter"])
 def report(request, tmp_path_factory):
+    """(paper, folder): on A4 the session's ``rnngrad report`` (conftest ``built``: report.pdf,
+    report.tex, report.log), on letter paper a PDF build of its own."""
+    if request.param == "a4":
+        return "a4", request.getfixturevalue("built")
     out = tmp_path_factory.mktemp(f"report-{request.param}")
     write_report(out, "rnngrad report", progress=lambda step: None, formats="pdf",
                  paper=request.param)

@@ -16,30 +16,26 @@ import sympy
 import derive
 import numeric
 from reports import doc, doc_walk, files
-from reports.notes import (
-    Context,
-    audit,
-    audit_claims,
-    dynamics,
-    exercises,
-    listing,
-    reproducibility,
-)
+from reports.notes import audit, audit_claims, dynamics, listing, reproducibility
 from reports.notes.audit import plain
 from reports.notes.audit_claims import claims
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
-from tests.notes_checks import CJK, assert_languages
+from tests.notes_checks import CJK, assert_languages, notes_section
 
 STUBS = ("sec:vector", "sec:relu", "sec:gated", "sec:remedies")   # labels cited, built elsewhere
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    ctx = Context(tmp_path_factory.mktemp("notes") / "figures")
-    ctx.figure_dir.mkdir()
-    return {"ctx": ctx, "audit": audit.build(ctx), "listing": listing.build(ctx),
-            "reproducibility": reproducibility.build(ctx)}
+def built(notes_document):
+    """The sections of the session's notes this module reads, each as (section, results), and
+    its ctx (every figure drawn in ctx.figure_dir)."""
+    document, results, ctx = notes_document
+    labels = {"audit": "sec:audit", "listing": "app:listing",
+              "reproducibility": "app:reproducibility", "dynamics": "sec:dynamics",
+              "exercises": "sec:exercises"}
+    return {"ctx": ctx, **{name: (notes_section(document, label), results)
+                           for name, label in labels.items()}}
 
 
 def _claim(starting):
@@ -153,11 +149,10 @@ def test_both_languages_and_ascii_english(built):
         assert_languages(built[name][0])
 
 
-def test_sections_that_draw_point_to_their_seed(built, tmp_path):
+def test_sections_that_draw_point_to_their_seed(built):
     """The body says where the seed is (the reproducibility appendix), which lists it."""
     assert doc.Ref("app:reproducibility") in list(doc_walk.section_parts(built["audit"][0]))
-    section, _ = dynamics.build(Context(tmp_path))
-    assert doc.Ref("app:reproducibility") in list(doc_walk.section_parts(section))
+    assert doc.Ref("app:reproducibility") in list(doc_walk.section_parts(built["dynamics"][0]))
     listed = list(doc_walk.section_parts(built["reproducibility"][0]))
     assert str(audit.SEEDS["corrected program"]) in listed
 
@@ -174,8 +169,8 @@ def test_tex_builds_without_overfull_boxes(built, tmp_path):
     ctx = built["ctx"]
     stubs = [doc.Section(label, doc.tr(label, label), (doc.tr("x", "x"),), (),
                          (doc.tr("x", "x"),)) for label in STUBS]
-    sections = [*stubs, dynamics.build(ctx)[0], built["audit"][0], exercises.build(ctx)[0],
-                built["listing"][0], built["reproducibility"][0]]
+    sections = [*stubs, *(built[name][0] for name in ("dynamics", "audit", "exercises",
+                                                      "listing", "reproducibility"))]
     document = doc.Document(doc.tr("T", "T"), doc.tr("S", "S"), tuple(sections),
                             {k: _ascii(r) for k, r in REFERENCES.items()})
     log, tex = tmp_path / "notes.log", render_tex(document)

@@ -10,14 +10,17 @@ import sympy
 
 import derive
 from reports import doc, doc_walk
-from reports.notes import Context, dynamics, exercises
-from tests.notes_checks import assert_languages
+from reports.notes import dynamics
+from tests.notes_checks import assert_languages, notes_section
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    ctx = Context(tmp_path_factory.mktemp("figures"))
-    return {"ctx": ctx, "dynamics": dynamics.build(ctx), "exercises": exercises.build(ctx)}
+def built(notes_document):
+    """The two sections of the session's notes, each as (section, results), and its ctx."""
+    document, results, ctx = notes_document
+    return {"ctx": ctx, **{name: (notes_section(document, label), results)
+                           for name, label in (("dynamics", "sec:dynamics"),
+                                               ("exercises", "sec:exercises"))}}
 
 
 def test_gelfand_roots_approach_the_spectral_radius(built):
@@ -86,12 +89,28 @@ def test_exercise_powers_against_mpmath(built):
             assert 1 <= mantissa < 10
 
 
+def _sigmoid_slope(z):
+    s = 1 / (1 + mpmath.exp(-z))
+    return s * (1 - s)
+
+
+def _sigmoid_slope_max():
+    """max_z σ(z)(1 − σ(z)) by mpmath at 50 digits: the root of the slope's derivative (by
+    numerical differentiation), started off the symmetric point, and the slope there."""
+    with mpmath.workdps(50):
+        top = mpmath.findroot(lambda z: mpmath.diff(_sigmoid_slope, z), mpmath.mpf("0.3"))
+        assert abs(top) < mpmath.mpf(10) ** -20
+        assert all(_sigmoid_slope(top + d) < _sigmoid_slope(top) for d in (-1, -0.01, 0.01, 1))
+        return _sigmoid_slope(top)
+
+
 def test_exercise_sigmoid_and_forget_gate(built):
-    _, results = built["exercises"]
-    assert results["exercise_sigmoid_gamma"] == "1/4"
-    zs = np.linspace(-10, 10, 200001)
-    s = 1 / (1 + np.exp(-zs))
-    assert float(np.max(s * (1 - s))) == pytest.approx(0.25, abs=1e-9)
+    section, results = built["exercises"]
+    gamma = sympy.Rational(results["exercise_sigmoid_gamma"])
+    assert gamma == sympy.Rational(1, 4)
+    assert doc.Math(gamma) in list(doc_walk.section_parts(section))   # the value printed
+    with mpmath.workdps(50):
+        assert abs(mpmath.mpf(gamma.p) / gamma.q - _sigmoid_slope_max()) < mpmath.mpf(10) ** -40
     for bias, half_life in results["exercise_forget_half_life"].items():
         f = 1 / (1 + math.exp(-float(bias)))
         assert f ** half_life == pytest.approx(0.5, rel=1e-12)
@@ -132,10 +151,14 @@ def test_both_languages_and_ascii_english(built):
 def test_exercise_sigmoid_step_bound_carries_the_weights(built):
     """Referee item 1: only the activation factor is at most 1/4; with W_hh = 5 I and the
     sigmoid at 0 one step has norm 5/4 > 1 (NumPy), and the solution says ‖W_hh‖/4."""
-    D = np.diag(np.full(3, 0.25))     # σ'(0) = 1/4
-    assert np.linalg.norm(D @ (5 * np.eye(3)), 2) == pytest.approx(1.25, rel=1e-15)
-    section, _ = built["exercises"]
+    section, results = built["exercises"]
     parts = list(doc_walk.section_parts(section))
     W = sympy.MatrixSymbol("W_hh", *[sympy.Symbol("n", integer=True, positive=True)] * 2)
-    assert doc.Math(derive.norm(W) / 4) in parts
+    gamma = sympy.Rational(results["exercise_sigmoid_gamma"])
+    assert doc.Math(gamma * derive.norm(W)) in parts and doc.Math(derive.norm(W) / 4) in parts
+    assert doc.Math(1 / gamma) in parts   # the weight norm above which a step exceeds 1
+    shown = float((gamma * derive.norm(W)).subs(derive.norm(W), 5))   # the bound, ‖W_hh‖ = 5
+    slope = float(mpmath.diff(lambda z: 1 / (1 + mpmath.exp(-z)), 0))   # σ'(0), mpmath
+    step = np.linalg.norm(np.diag(np.full(3, slope)) @ (5 * np.eye(3)), 2)   # W_hh = 5 I
+    assert step == pytest.approx(shown, rel=1e-12) and step > 1 and 5 > 1 / gamma
     assert not any(isinstance(p, doc.Text) and "fourfold" in p.en for p in parts)

@@ -14,7 +14,7 @@ import derive
 from reports import doc, doc_walk
 from reports.notes import Context, gated
 from reports.notes import gated_figure as gf
-from tests.notes_checks import both_languages, build_pdf, english_has_no_cjk, stray_markers
+from tests.notes_checks import assert_both_languages, assert_languages, build_pdf, stray_markers
 
 N, T_MAX = 32, 1000
 SIGMA = derive.gate(derive.activation("sigmoid"))
@@ -136,7 +136,8 @@ def test_forget_bias_table(built):
     """tab:forget-bias: one row per LSTM, σ(b_f) = 1/(1 + e^(−b_f)) and its log10 by hand, the
     slope and the value at T = 1000 as in the results; a caption that says what to see."""
     table = next(b for b in built[2].blocks if isinstance(b, doc.Table))
-    assert table.label == "tab:forget-bias" and both_languages(table.caption)
+    assert table.label == "tab:forget-bias"
+    assert_both_languages(table.caption, table.label)
     lstms = [c for c in built[3]["curves"] if c["cell"] == "lstm"]
     assert len(table.rows) == len(lstms) == 3
     for row, curve in zip(table.rows, lstms, strict=True):
@@ -155,7 +156,8 @@ def test_figure_prints_at_its_size_with_fonts_of_8pt_or_more(built):
     every text the figure holds is 8 pt or larger."""
     folder, ctx, section, results = built
     figure = next(b for b in section.blocks if isinstance(b, doc.Figure))
-    assert figure.label == "fig:gated-cells" and both_languages(figure.caption)
+    assert figure.label == "fig:gated-cells"
+    assert_both_languages(figure.caption, figure.label)
     pdf = (ctx.figure_dir / "gated_cells.pdf").read_bytes()
     box = [float(v) for v in pdf.split(b"/MediaBox")[1].split(b"]")[0].strip(b" [").split()]
     assert box[2] - box[0] <= 6.3 * 72 + 0.01
@@ -172,8 +174,8 @@ def test_figure_prints_at_its_size_with_fonts_of_8pt_or_more(built):
 def test_prose_in_both_languages_and_no_cjk_in_english(built):
     section = built[2]
     assert section.label == "sec:gated"
-    assert both_languages(section.learn) and both_languages(section.takeaway)
-    assert english_has_no_cjk(section) == [] and stray_markers(section) == []
+    assert_languages(section)
+    assert stray_markers(section) == []
     cited = {k for p in doc_walk.section_parts(section) if isinstance(p, doc.Cite) for k in p.keys}
     assert {"hochreiter1997", "gers2000", "cho2014", "li2018"} <= cited
 

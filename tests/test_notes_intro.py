@@ -13,11 +13,8 @@ import sympy as sp
 
 from derive import to_latex
 from reports import doc, doc_walk
-from reports.files import build_pdf, overfull_boxes
 from reports.notes import Context, notation, question, scalar, worked
-from reports.references import REFERENCES
-from reports.render_tex import render_tex
-from tests.notes_checks import CJK
+from tests.notes_checks import CJK, assert_languages, build_pdf
 
 SECTIONS = (question, scalar, worked)
 # the worked case, typed again here: w, u, b, h_0, x_1, x_2, y
@@ -48,17 +45,6 @@ def hand_case(w=W):
     delta2 = (h[2] - Y) * (1 - h[2] ** 2)
     delta1 = delta2 * w * (1 - h[1] ** 2)
     return a, h, loss, delta2 * h[1] + delta1 * h[0], (delta2 * h[1], delta1 * h[0])
-
-
-def texts(section):
-    """Every Text of a section: title, headings, learn, body parts, take-away."""
-    yield section.title
-    for block in section.blocks:
-        if isinstance(block, doc.Heading):
-            yield block.title
-        if isinstance(block, doc.Table):
-            yield from (p for p in doc_walk.inline_parts(block.header) if isinstance(p, doc.Text))
-    yield from (p for p in doc_walk.section_parts(section) if isinstance(p, doc.Text))
 
 
 def test_w_power_table_matches_fraction_powers(built):
@@ -162,20 +148,12 @@ def test_question_constants_chained_and_gradient_ordered(built):
     assert any(to_latex(s.relation) == "g_{T} = h_{T} - y" for s in steps)
 
 
-def test_learn_and_takeaway_in_both_languages(built):
+def test_both_languages_and_ascii_english(built):
+    """learn, take-away and captions in both languages, every English text ASCII (so no CJK),
+    and no derivation reason in CJK."""
     _, sections, _ = built
     for section in sections:
-        for parts in (section.learn, section.takeaway):
-            words = [p for p in doc_walk.inline_parts(parts) if isinstance(p, doc.Text)]
-            assert "".join(t.en for t in words).strip()
-            assert CJK.search("".join(t.zh for t in words))
-
-
-def test_no_cjk_in_english_text(built):
-    _, sections, _ = built
-    for section in sections:
-        for text in texts(section):
-            assert not CJK.search(text.en), text.en
+        assert_languages(section)
         for block in section.blocks:
             if isinstance(block, doc.Steps):
                 assert all(not CJK.search(step.reason) for step in block.steps)
@@ -189,14 +167,12 @@ def test_figure_is_drawn_at_printed_size(built):
 
 
 def test_three_sections_build_without_overfull_boxes(built, tmp_path):
+    """pdflatex builds the three sections (a stub for sec:saturation, which the scalar
+    section refers to) with no overfull box wider than 1 pt."""
     ctx, sections, _ = built
-    later = doc.Section("sec:saturation", doc.tr("Saturation", "饱和"), (doc.tr("x", "x"),), (),
-                        (doc.tr("x", "x"),))   # the label the scalar section refers to
-    document = doc.Document(doc.tr("t", "t"), doc.tr("s", "s"), (*sections, later), REFERENCES)
-    log = tmp_path / "notes.log"
-    build_pdf(render_tex(document), tmp_path / "notes.pdf", assets=ctx.figure_dir, log_path=log)
-    widths = overfull_boxes(log.read_text(encoding="utf-8", errors="replace"))
-    assert [w for w in widths if w > 1.0] == []
+    refs = {p.label for s in sections for p in doc_walk.section_parts(s) if isinstance(p, doc.Ref)}
+    assert "sec:saturation" in refs
+    assert [w for w in build_pdf(sections, tmp_path, ctx.figure_dir) if w > 1.0] == []
 
 
 def ends_with_colon_before_float(section):

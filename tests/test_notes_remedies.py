@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
+import derive
 from reports import doc, doc_walk
 from reports.notes import Context, remedies
-from tests.notes_checks import both_languages, build_pdf, english_has_no_cjk, stray_markers
+from tests.notes_checks import assert_both_languages, assert_languages, build_pdf, stray_markers
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +90,17 @@ def test_rotation_powers_by_trigonometry(built):
     expected = np.array([[math.cos(3 * theta), -math.sin(3 * theta)],
                          [math.sin(3 * theta), math.cos(3 * theta)]])
     assert np.allclose(cube, expected, atol=1e-15)
-    for k in (1, 37, 100):
-        c, s = math.cos(k * theta), math.sin(k * theta)
-        assert np.linalg.norm(np.array([[c, -s], [s, c]]), 2) == pytest.approx(1, abs=1e-14)
+    Q = np.array(display.exprs[0].rhs.evalf(), dtype=float)   # the Q the section shows
+    assert np.allclose(Q, [[math.cos(theta), -math.sin(theta)],
+                           [math.sin(theta), math.cos(theta)]], atol=1e-15)
+    power = np.eye(2)
+    for _ in range(orth["rotation_powers_checked"]):   # the section's claim, by NumPy
+        power = power @ Q
+        assert np.allclose(power.T @ power, np.eye(2), atol=1e-12)
+        assert np.linalg.svd(power, compute_uv=False) == pytest.approx([1, 1], abs=1e-12)
+    k = sp.Symbol("k", integer=True, positive=True)
+    claim = doc.Math(sp.Eq(derive.norm2(sp.Symbol("Q") ** k), 1))
+    assert claim in list(doc_walk.section_parts(built[2]))   # the sentence the results allow
 
 
 def _product(W, x, act, dact):
@@ -173,8 +182,8 @@ def test_forget_bias_horizons_by_hand(built):
 def test_prose_in_both_languages_and_no_cjk_in_english(built):
     section = built[2]
     assert section.label == "sec:remedies"
-    assert both_languages(section.learn) and both_languages(section.takeaway)
-    assert english_has_no_cjk(section) == [] and stray_markers(section) == []
+    assert_languages(section)
+    assert stray_markers(section) == []
     cited = {k for p in doc_walk.section_parts(section) if isinstance(p, doc.Cite) for k in p.keys}
     assert {"pascanu2013", "saxe2014", "le2015", "arjovsky2016", "he2016"} <= cited
     refs = {p.label for p in doc_walk.section_parts(section) if isinstance(p, doc.Ref)}
@@ -193,7 +202,8 @@ def test_comparison_figure_and_its_curves(built):
 
     folder, ctx, section, results = built
     figure = next(b for b in section.blocks if isinstance(b, doc.Figure))
-    assert figure.label == "fig:remedies" and both_languages(figure.caption)
+    assert figure.label == "fig:remedies"
+    assert_both_languages(figure.caption, figure.label)
     pdf = (ctx.figure_dir / "remedies.pdf").read_bytes()
     box = [float(v) for v in pdf.split(b"/MediaBox")[1].split(b"]")[0].strip(b" [").split()]
     assert box[2] - box[0] <= 6.3 * 72 + 0.01

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.font_manager import FontProperties
 
-from reports import figures, notes
+from reports import figures
 from reports.doc import Figure
 from reports.files import build_pdf
 from reports.notes import Context
@@ -85,10 +85,10 @@ def test_default_figure_is_saved_at_its_printed_size(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def report_figures(tmp_path_factory):
-    """(figure blocks of the full report, Context) with the figures drawn."""
-    ctx = notes.Context(tmp_path_factory.mktemp("figures"))
-    document, _ = notes.document(ctx)
+def report_figures(notes_document):
+    """(figure blocks of the full report, Context) with the figures drawn (the session's
+    build of the notes)."""
+    document, _, ctx = notes_document
     blocks = [b for s in document.sections for b in s.blocks if isinstance(b, Figure)]
     return blocks, ctx
 
