@@ -137,9 +137,10 @@ def _multiply_steps(W0, P, spare, scales, grow, low, exponent):
 
 def _renormalise(P):
     """Scale each gain's product (axis 1) by a power of two so its max |entry| is in [½, 1);
-    exact.  Returns the exponents taken out."""
+    exact, also for a subnormal product (ldexp of the entries themselves: the factor 2^-shift
+    alone would overflow to inf there).  Returns the exponents taken out."""
     biggest = np.abs(P).max(axis=(0, 2))
     _, shift = np.frexp(biggest)
     shift[biggest == 0] = 0
-    P *= np.ldexp(1.0, -shift)[None, :, None]
+    np.ldexp(P, (-shift)[None, :, None], out=P)
     return shift

@@ -223,3 +223,31 @@ def test_scalar_sweep_states_h0_and_x_t():
     assert (constant.h0, constant.x_t, varying.x_t) == (0.25, 0.1, None)
     data = constant.to_dict()
     assert (data["h0"], data["x_t"], data["fixed_point"]) == (0.25, 0.1, [False])
+
+
+def test_gain_sweep_subnormal_step_stays_finite():
+    """gelu'(−38) ≈ −5.4e-314 is subnormal: renormalising that product by 2^1037 must not
+    overflow (found by the property test above: n = 1, gain 3, drive 3).  The values equal a
+    50-digit mpmath product of g W0 gelu'(a_k): to 1e-12 decades before the subnormal step,
+    to 1e-3 decades after it, since float64's gelu'(−38) = Φ(a) + aφ(a) cancels about three
+    digits and is subnormal (a limit of φ' in float64, not of the product)."""
+    import mpmath
+
+    rng = np.random.default_rng(28627370)
+    W0 = random_W0(1, "gaussian", rng)
+    h0 = rng.standard_normal(1)
+    T = np.array([1, 2, 7, 40])
+    result = gain_sweep(W0, np.array([3.0]), T, activation="gelu", inputs=3 * np.ones(1), h0=h0)
+    assert not result.underflow[0] and np.all(np.isfinite(result.log10_norm))
+    with mpmath.workdps(50):
+        h, product, expected = mpmath.mpf(float(h0[0])), mpmath.mpf(1), []
+        g = 3 * mpmath.mpf(float(W0[0, 0]))
+        for t in range(1, 41):
+            a = g * h + 3
+            cdf = mpmath.ncdf(a)
+            product *= g * (cdf + a * mpmath.npdf(a))
+            h = a * cdf
+            if t in T:
+                expected.append(float(mpmath.log10(abs(product))))
+    np.testing.assert_allclose(result.log10_norm[0, 0], expected[0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(result.log10_norm[0, 1:], expected[1:], rtol=0, atol=1e-3)
