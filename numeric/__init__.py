@@ -5,10 +5,14 @@ rescaled product ∂h_T/∂h_0 (any T), BPTT, derivative checks against central 
 differences, complex step and an mpmath oracle, and sweeps over (w or g, T).  Cells
 (``CellCase``, ``case_from_dict`` with a "cell" key, ``case_from_torch``): the same for
 ∂s_T/∂s_0 and every parameter's gradient, from the cell's derived unit map; forget-bias and
-gain sweeps (``forget_bias_sweep``, ``cell_gain_sweep``).  In a notebook the results show as
+gain sweeps (``forget_bias_sweep``, ``cell_gain_sweep``).  Lyapunov spectra by the QR method
+(``lyapunov_spectrum``, ``lyapunov_gain_sweep``) on an array backend (``array_backend``: numpy,
+jax or torch, float64, on the GPU when present).  In a notebook the results show as
 tables (``_repr_html_``); ``check_table(run_checks(case))`` shows the four checks as one.
 """
 
+from numeric.backends import BACKENDS, Backend
+from numeric.backends import backend as array_backend
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
 from numeric.case import Case, case_from_dict
 from numeric.cell_bridge import unit_functions
@@ -31,6 +35,8 @@ from numeric.complex_step import check_complex_step
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
+from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
+from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep
 from numeric.oracle import mp_reference
 from numeric.rnn import (
     Gradients,
@@ -61,4 +67,6 @@ __all__ = [
     "product_along",
     "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
     "SEED_DEFECTS", "mp_reference",
+    "BACKENDS", "Backend", "array_backend", "LyapunovSpectrum", "lyapunov_spectrum",
+    "LyapunovSweep", "lyapunov_gain_sweep",
 ]
