@@ -49,6 +49,7 @@ from numeric.rnn import (
     step_jacobians,
 )
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
+from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
@@ -69,4 +70,5 @@ __all__ = [
     "SEED_DEFECTS", "mp_reference",
     "BACKENDS", "Backend", "array_backend", "LyapunovSpectrum", "lyapunov_spectrum",
     "LyapunovSweep", "lyapunov_gain_sweep",
+    "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
 ]
