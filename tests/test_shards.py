@@ -2,13 +2,17 @@
 grid exactly, and each shard equals the gain sweep of its (size, seed) called directly."""
 
 import builtins
+import subprocess
+import sys
 import time
 
+import distributed
 import numpy as np
 import pytest
 
 import numeric
 from numeric import shards
+from tests.readme_blocks import ROOT
 
 GAINS = [0.5, 1.0, 2.0]
 T = 100
@@ -22,7 +26,6 @@ ARRAYS = ("gains", "hidden", "seeds", "lambda_max", "exponents", "convergence",
 def cluster():
     """Two single-threaded worker processes (each with its own interpreter, so the shards
     really travel as pickled tasks), no dashboard."""
-    distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as local:
         yield local
@@ -69,7 +72,6 @@ def test_lyapunov_grid_address_equals_serial(cluster, serial):
 
 
 def test_shard_map_client_keeps_order(cluster):
-    distributed = pytest.importorskip("distributed")
     with distributed.Client(cluster, set_as_default=False) as client:
         assert numeric.shard_map(abs, [-3, 1, -2, 5], scheduler=client) == [3, 1, 2, 5]
         assert client.status == "running"      # a client passed in is left open
@@ -132,3 +134,11 @@ def test_shard_map_without_dask(monkeypatch):
     assert str(error.value) == ("sharding needs dask.distributed: "
                                 "pip install 'dask[distributed]'")
     assert numeric.shard_map(abs, [-1, 2]) == [1, 2]     # serial needs no dask
+
+
+def test_import_numeric_does_not_load_dask():
+    code = ("import sys, numeric; "
+            "print(','.join(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == ""
