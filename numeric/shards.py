@@ -13,6 +13,8 @@ without it.
 ((2, 3, 2), (2, 3, 2, 1))
 """
 
+import asyncio
+import concurrent.futures
 import functools
 import re
 from dataclasses import dataclass
@@ -56,11 +58,35 @@ def _client(distributed, scheduler):
         raise ValueError("scheduler must be None, an address like tcp://host:8786, or a "
                          f"distributed.Client or LocalCluster, got {scheduler!r}")
     try:
+        if not scheduler.startswith("inproc://"):
+            _probe(distributed, scheduler)
         client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError, ValueError, TypeError) as error:
-        cause = " ".join(str(error).split()) or type(error).__name__
-        raise ValueError(f"cannot reach the dask scheduler at {scheduler}: {cause}") from error
+    except Exception as error:       # refused, timed out, bad scheme, not a dask server
+        raise ValueError(f"cannot reach the dask scheduler at {scheduler}: "
+                         f"{_cause(error)}") from error
     return client, True
+
+
+def _probe(distributed, address):
+    """Open and close one connection to ``address`` (within CONNECT_TIMEOUT seconds), in a
+    fresh event loop on its own thread: a Client whose construction fails would instead wait
+    2 × timeout when it is garbage-collected, and complain."""
+    async def connect():
+        comm = await distributed.comm.connect(address, timeout=CONNECT_TIMEOUT)
+        await comm.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, connect()).result()
+
+
+def _cause(error):
+    """The error's text on one line, with its root cause when that says more."""
+    root = error
+    while (root.__cause__ or root.__context__) is not None:
+        root = root.__cause__ or root.__context__
+    text = " ".join(str(error).split()) or type(error).__name__
+    deeper = " ".join(str(root).split())
+    return f"{text} ({deeper})" if root is not error and deeper and deeper not in text else text
 
 
 def scheduler_text(scheduler):
