@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import derive
 from numeric.cell_sweep import cell_gain_sweep
 from numeric.grids import grid, lengths
 from numeric.lyapunov_sweep import lyapunov_gain_sweep
@@ -129,6 +130,9 @@ def lyapunov_grid(cell, gains, T, *, hidden=(32,), seeds=(0,), activation=None, 
     """``numeric.lyapunov_gain_sweep`` for every (size, seed), one shard each, batched over
     the gains; ``scheduler`` as in ``shard_map``."""
     sizes, draws = sizes_and_seeds(hidden, seeds)
+    check_names(cell, activation)
+    if isinstance(T, bool) or not isinstance(T, int | np.integer) or T < 1:
+        raise ValueError(f"T must be an integer >= 1, got {T!r}")
     sweep = functools.partial(_lyapunov_shard, cell, grid(gains, "gains"), T,
                               dict(activation=activation, inputs=inputs, noise=noise,
                                    constant=constant, k=k, burn_in=burn_in,
@@ -174,6 +178,7 @@ def gain_grid(cell, gains, T_values, *, hidden=(32,), seeds=(0,), activation=Non
     """``numeric.cell_gain_sweep`` for every (size, seed), one shard each; ``scheduler`` as
     in ``shard_map``."""
     sizes, draws = sizes_and_seeds(hidden, seeds)
+    check_names(cell, activation)
     sweep = functools.partial(_gain_shard, cell, grid(gains, "gains"), lengths(T_values),
                               dict(activation=activation, inputs=inputs, noise=noise,
                                    constant=constant))
@@ -194,6 +199,14 @@ def _gain_shard(cell, gains, T, options, setting):
 def sizes_and_seeds(hidden, seeds):
     """(hidden (H,), seeds (R,)) as int arrays: sizes >= 1, seeds >= 0, non-empty, distinct."""
     return _int_list(hidden, "hidden sizes", 1), _int_list(seeds, "seeds", 0)
+
+
+def check_names(cell, activation):
+    """The cell and activation names, checked here before any shard is sent (a worker's
+    error would come back as the same ValueError, after its traceback in the worker's log)."""
+    derive.cell_kind(cell)
+    if activation is not None:
+        derive.activation(activation)
 
 
 def _int_list(values, name, least):

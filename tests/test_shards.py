@@ -103,6 +103,18 @@ def test_lyapunov_grid_bad_lists(hidden, seeds, message):
         numeric.lyapunov_grid("elman", GAINS, T, hidden=hidden, seeds=seeds)
 
 
+@pytest.mark.parametrize("cell, activation, T, message", [
+    ("nope", None, T, "unknown cell 'nope'"),
+    ("elman", "foo", T, "unknown activation 'foo'"),
+    ("elman", None, 0, "T must be an integer >= 1, got 0"),
+])
+def test_lyapunov_grid_bad_setting_before_any_shard(cell, activation, T, message):
+    """Checked here, so the unreachable scheduler is never contacted."""
+    with pytest.raises(ValueError, match=message):
+        numeric.lyapunov_grid(cell, GAINS, T, activation=activation,
+                              scheduler="tcp://127.0.0.1:1")
+
+
 def test_shard_map_unreachable_address(monkeypatch):
     monkeypatch.setattr(shards, "CONNECT_TIMEOUT", 1)
     start = time.monotonic()
