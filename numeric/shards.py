@@ -5,8 +5,8 @@ call.  Shards share nothing, so ``shard_map`` hands them to an existing engine (
 ``distributed.Client``) and gathers the results in order; with ``scheduler=None`` they run one
 after the other in this process.  Every shard is the same pure function of its setting, so the
 sharded grid equals the serial one exactly when the workers have the serial run's backend and
-device (float64 throughout).  dask is imported inside ``shard_map`` only: rnngrad works
-without it.
+device (float64 throughout).  The workers need the same rnngrad importable (they unpickle the
+shard function by name).  dask is imported inside ``shard_map`` only: rnngrad works without it.
 
 >>> grid = lyapunov_grid("elman", [0.5, 2.0], 50, hidden=[4, 6], seeds=[0, 1, 2])
 >>> grid.lambda_max.shape, grid.exponents.shape
