@@ -113,8 +113,10 @@ def value(x, digits=4):
     """A number for reading: fixed decimals, or -inf/inf/nan spelled out."""
     x = float(x)
     if not math.isfinite(x):
-        return "nan" if math.isnan(x) else ("-inf" if x < 0 else "inf")
-    return f"{x:.{digits}f}" if abs(x) >= 10 ** -digits or x == 0 else f"{x:.3g}"
+        return "n/a" if math.isnan(x) else ("-inf" if x < 0 else "inf")
+    if x == 0 or 10 ** -digits <= abs(x) < 1e5:
+        return f"{x:.{digits}f}"
+    return f"{x:.3e}" if abs(x) >= 1e5 else f"{x:.3g}"
 
 
 def meaning(lam, T):
