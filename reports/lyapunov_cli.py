@@ -64,7 +64,8 @@ def add_lyapunov_parser(commands):
                    "noise, or a list: 0,1 (default 0)")
     p.add_argument("--T", required=True, type=int, metavar="T", help="number of steps")
     p.add_argument("--k", type=int, metavar="K", help="how many of the largest exponents "
-                   "(default: all, the state size: n, or 2n for lstm)")
+                   "(default: all, the state size: n, or 2n for lstm; for a grid 1, "
+                   "lambda_max)")
     p.add_argument("--burn-in", type=int, default=0, metavar="B", help="steps left out of the "
                    "average while the directions settle (default 0)")
     p.add_argument("--reorth-every", type=int, default=1, metavar="R",

@@ -82,9 +82,10 @@ def run(args):
             return lyapunov_text.dumps(lyapunov_text.setting_json(result, drive))
         return (lyapunov_text.setting_csv(result) if args.csv
                 else lyapunov_text.render_setting(result))
+    options["k"] = 1 if args.k is None else args.k     # a grid: lambda_max unless asked
     grid = grid_function()(kind.name, gains, args.T, hidden=hidden, seeds=seeds,
                            scheduler=args.scheduler, **options)
-    texts = grid_texts(kind.name, gains, seeds, options)
+    texts = grid_texts(grid, gains, options)
     if args.plot:
         plot_grid(grid, args.plot)
     if args.json:
@@ -108,19 +109,21 @@ def serial_grid(cell, gains, T, *, hidden, seeds, scheduler=None, **options):
              for name in ("exponents", "lambda_max", "convergence", "spectral_radius",
                           "sigma_max")}
     first = runs[0][0]
+    same = f"as for seed {seeds[0]}: " if len(seeds) > 1 else ""
     return SimpleNamespace(cell=first.cell, activation=first.activation, gains=first.gains,
                            hidden=np.array(hidden), seeds=np.array(seeds), T=first.T,
                            k=first.k, burn_in=first.burn_in, reorth_every=first.reorth_every,
-                           backend=first.backend, device=first.device, scheduler=None, **stack)
+                           backend=first.backend, device=first.device, scheduler=None,
+                           init=same + first.init, drive=same + first.drive, **stack)
 
 
-def grid_texts(cell, gains, seeds, options):
-    """The initialisation, drive and norm texts of a grid (from a one-step run at n = 1; with
-    several seeds the texts are those of the first, the others drawn the same way)."""
-    probe = lyapunov_gain_sweep(cell, gains[:1], 1, hidden=1, seed=seeds[0],
+def grid_texts(grid, gains, options):
+    """The initialisation, drive and norm texts of a grid: the grid's own (``init``,
+    ``drive``), the norms' from a one-step run at n = 1."""
+    seed = int(grid.seeds[0])
+    probe = lyapunov_gain_sweep(grid.cell, gains[:1], 1, hidden=1, seed=seed,
                                 **{**options, "k": 1, "burn_in": 0, "backend": "numpy"})
-    first = f"as for seed {seeds[0]}: " if len(seeds) > 1 else ""
-    return {"init": first + probe.init, "drive": first + probe.drive, "norms": probe.norms}
+    return {"init": grid.init, "drive": grid.drive, "norms": probe.norms}
 
 
 def plot_setting(result, path):

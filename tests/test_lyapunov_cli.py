@@ -132,11 +132,20 @@ def test_grid_json_equals_one_sweep_per_size_and_seed(capsys):
             assert data["sigma_max"][h][r] == expected.sigma_max.tolist()
 
 
+def test_grid_defaults_to_lambda_max(capsys):
+    status, out, _ = run(capsys, "--cell", "lstm", "--hidden", "2,3", "--gain", "1", "--T",
+                         "15", "--json")
+    data = json.loads(out)
+    expected = numeric.lyapunov_gain_sweep("lstm", [1.0], 15, hidden=3, k=1)
+    assert status == 0 and data["k"] == 1 and len(data["exponents"][1][0][0]) == 1
+    assert data["lambda_max"][1][0] == expected.lambda_max.tolist()
+
+
 def test_grid_text_and_csv(capsys):
     argv = ("--cell", "indrnn", "--hidden", "2", "--seed", "0,4", "--gain", "0.5,1", "--T",
             "25", "--k", "2")
     status, out, _ = run(capsys, *argv)
-    assert status == 0 and "as for seed 0:" in out
+    assert status == 0 and "recurrent weights g * u with u ~ uniform(0, 1)" in out
     header = next(line for line in out.splitlines() if line.split()[:1] == ["g"])
     assert header.split()[1:] == ["n=2", "s=0", "n=2", "s=4"]
     assert sum(1 for line in out.splitlines() if line.split()[:1] in (["0.5"], ["1"])) == 2
