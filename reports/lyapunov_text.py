@@ -169,7 +169,8 @@ def render_setting(result):
         if j and i != shown[j - 1] + 1:
             lines.append(f"  {'...':>4}  ({len(exponents) - SHOWN} more: --json or --csv)")
         lam_i = float(exponents[i])
-        factor = value(math.exp(lam_i)) if math.isfinite(lam_i) else "0"
+        factor = ("0" if not math.isfinite(lam_i) else value(math.exp(lam_i))
+                  if lam_i < 709 else "> 1e308")
         lines.append(f"  {i + 1:>4}  {value(lam_i, 6):>12}  {factor:>12}  {_direction(lam_i)}")
     lines += ["", f"ran on: {result.backend} ({result.device})"]
     return "\n".join(lines) + "\n"

@@ -225,3 +225,9 @@ def test_bad_input_is_one_line_exit_2(capsys, change, message):
     assert status == 2 and out == ""
     assert len(err.splitlines()) == 1 and err.startswith("rnngrad: error: ")
     assert message in err
+
+
+def test_huge_gain_prints_numbers_not_errors(capsys):
+    status, out, _ = run(capsys, "--cell", "elman", "--activation", "identity", "--hidden", "3",
+                         "--gain", "1e300", "--T", "3")
+    assert status == 0 and "e+299" in out and "grows per step" in out
