@@ -8,6 +8,10 @@
                   [--json | --csv] [--plot FILE]
     rnngrad sweep --cell C (--gain LIST | --forget-bias LIST) --T LIST [--hidden N] [--seed K]
                   [--activation A] [--input X] [--noise S] [--json | --csv]
+    rnngrad lyapunov --cell C --hidden N --gain G --T T [--activation A] [--seed S] [--k K]
+                     [--burn-in B] [--reorth-every R] [--input X] [--noise S]
+                     [--backend numpy|jax|torch] [--json | --csv] [--plot FILE]
+                     [--scheduler ADDR]   (lists in --gain, --hidden, --seed: a grid)
     rnngrad report [--out DIR] [--format pdf|html|all] [--paper a4|letter] [--lang en|zh]
                    [--no-pdf]
     rnngrad --version
@@ -25,6 +29,7 @@ from pathlib import Path
 import derive
 from reports.cli_support import CHECK_DESCRIPTION, MAIN_EPILOG, UsageError, check_epilog, version
 from reports.deriving import add_derive_parser
+from reports.lyapunov_cli import add_lyapunov_parser
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,6 +80,7 @@ def build_parser():
                       "activation,w,T,log10_abs_grad,log10_bound,regime (with a header line)")
     s.add_argument("--plot", metavar="FILE", help="also draw the sweep to FILE (.png or .pdf)")
     s.set_defaults(run=run_sweep)
+    add_lyapunov_parser(commands)
     r = commands.add_parser("report", help="write the lecture notes: report.pdf, report.html, "
                             "report.tex, figures/ and results.json",
                             description="The main job: lecture notes on why RNN gradients "
@@ -214,7 +220,7 @@ def main(argv=None):
         args = parser.parse_args(argv)
         if args.command is None:
             sys.stderr.write(parser.format_help())
-            print("rnngrad: error: choose a command: derive, check, sweep or report",
+            print("rnngrad: error: choose a command: derive, check, sweep, lyapunov or report",
                   file=sys.stderr)
             return 2
         return args.run(args)

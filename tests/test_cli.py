@@ -16,7 +16,7 @@ from reports import cli, cli_support, files
 from reports.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ("derive", "check", "sweep", "report")
+COMMANDS = ("derive", "check", "sweep", "lyapunov", "report")
 
 
 def run(capsys, *argv):
@@ -169,8 +169,8 @@ def test_cli_no_command_prints_usage_and_every_command(capsys):
     status, out, err = run(capsys)
     assert status == 2 and out == ""
     assert err.startswith("usage: rnngrad ")
-    assert err.splitlines()[-1] == ("rnngrad: error: choose a command: derive, check, sweep "
-                                    "or report")
+    assert err.splitlines()[-1] == ("rnngrad: error: choose a command: derive, check, sweep, "
+                                    "lyapunov or report")
     for name in COMMANDS:  # each with its one-line description
         assert re.search(rf"^    {name} +\w+", err, flags=re.MULTILINE), name
 
