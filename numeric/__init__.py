@@ -36,7 +36,7 @@ from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
-from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep
+from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
 from numeric.oracle import mp_reference
 from numeric.rnn import (
     Gradients,
@@ -69,6 +69,6 @@ __all__ = [
     "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
     "SEED_DEFECTS", "mp_reference",
     "BACKENDS", "Backend", "array_backend", "LyapunovSpectrum", "lyapunov_spectrum",
-    "LyapunovSweep", "lyapunov_gain_sweep",
+    "LyapunovSweep", "lyapunov_gain_sweep", "recurrent_norms_text",
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
 ]

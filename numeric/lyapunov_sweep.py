@@ -56,6 +56,12 @@ class LyapunovSweep:
     norms: str
 
 
+def recurrent_norms_text(cell):
+    """What ``spectral_radius`` and ``sigma_max`` measure for ``cell``."""
+    name = derive.cell_kind(cell).name
+    return NORMS_TEXT.get(name, NORMS_TEXT["gated"])
+
+
 def recurrent_norms(kind, base, gains):
     """(ρ, σ_max) of the recurrent parameter g · base for every gain (both scale with |g|)."""
     W = np.asarray(base[kind.recurrent_parameter], dtype=float)
@@ -108,7 +114,7 @@ def lyapunov_gain_sweep(cell, gains, T, *, hidden=32, activation=None, inputs=1,
                                 backend)
     rho, sigma = recurrent_norms(kind, base, gains)
     draw = INIT_TEXT["gain"].get(kind.name, INIT_TEXT["gain"]["gated"])
-    norms = NORMS_TEXT.get(kind.name, NORMS_TEXT["gated"])
+    norms = recurrent_norms_text(kind.name)
     return LyapunovSweep(kind.name, None if act is None else act.name, hidden, inputs, seed,
                          gains, int(T), result.exponents.shape[-1], burn_in, reorth_every,
                          result.exponents, result.lambda_max, result.convergence, rho, sigma,

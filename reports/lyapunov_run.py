@@ -6,7 +6,6 @@ exponents (all by default).  A list in --gain (0.5,1,2 or a:b:num), --hidden or 
 makes a grid: ``numeric.lyapunov_grid``, sharded with dask when --scheduler names a cluster.
 """
 
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -83,8 +82,8 @@ def run(args):
         return (lyapunov_text.setting_csv(result) if args.csv
                 else lyapunov_text.render_setting(result))
     options["k"] = 1 if args.k is None else args.k     # a grid: lambda_max unless asked
-    grid = grid_function()(kind.name, gains, args.T, hidden=hidden, seeds=seeds,
-                           scheduler=args.scheduler, **options)
+    grid = numeric.lyapunov_grid(kind.name, gains, args.T, hidden=hidden, seeds=seeds,
+                                 scheduler=args.scheduler, **options)
     texts = grid_texts(grid, gains, options)
     if args.plot:
         plot_grid(grid, args.plot)
@@ -93,37 +92,10 @@ def run(args):
     return lyapunov_text.grid_csv(grid) if args.csv else lyapunov_text.render_grid(grid, texts)
 
 
-def grid_function():
-    """``numeric.lyapunov_grid`` (sharded with dask), else the serial loop below."""
-    return getattr(numeric, "lyapunov_grid", None) or serial_grid
-
-
-def serial_grid(cell, gains, T, *, hidden, seeds, scheduler=None, **options):
-    """λ_max over hidden × seeds × gains by one ``lyapunov_gain_sweep`` per (n, seed), with
-    the fields of ``numeric.LyapunovGrid``."""
-    if scheduler is not None:
-        raise ValueError("--scheduler needs the sharded grid, which this installation lacks")
-    runs = [[lyapunov_gain_sweep(cell, gains, T, hidden=n, seed=s, **options) for s in seeds]
-            for n in hidden]
-    stack = {name: np.array([[getattr(r, name) for r in row] for row in runs])
-             for name in ("exponents", "lambda_max", "convergence", "spectral_radius",
-                          "sigma_max")}
-    first = runs[0][0]
-    same = f"as for seed {seeds[0]}: " if len(seeds) > 1 else ""
-    return SimpleNamespace(cell=first.cell, activation=first.activation, gains=first.gains,
-                           hidden=np.array(hidden), seeds=np.array(seeds), T=first.T,
-                           k=first.k, burn_in=first.burn_in, reorth_every=first.reorth_every,
-                           backend=first.backend, device=first.device, scheduler=None,
-                           init=same + first.init, drive=same + first.drive, **stack)
-
-
 def grid_texts(grid, gains, options):
-    """The initialisation, drive and norm texts of a grid: the grid's own (``init``,
-    ``drive``), the norms' from a one-step run at n = 1."""
-    seed = int(grid.seeds[0])
-    probe = lyapunov_gain_sweep(grid.cell, gains[:1], 1, hidden=1, seed=seed,
-                                **{**options, "k": 1, "burn_in": 0, "backend": "numpy"})
-    return {"init": grid.init, "drive": grid.drive, "norms": probe.norms}
+    """The initialisation, drive and norm texts of a grid."""
+    return {"init": grid.init, "drive": grid.drive,
+            "norms": numeric.recurrent_norms_text(grid.cell)}
 
 
 def plot_setting(result, path):

@@ -9,7 +9,6 @@ import pytest
 import derive
 import numeric
 from numeric.cell_init import recurrent_base
-from reports import lyapunov_run
 from reports.cli import main
 
 TINY = ("--cell", "elman", "--hidden", "4", "--gain", "1.5", "--T", "60", "--burn-in", "10",
@@ -153,19 +152,19 @@ def test_grid_text_and_csv(capsys):
     assert status == 0 and len(out.splitlines()) == 1 + 2 * 2 * 2
 
 
-def test_scheduler_goes_to_the_sharded_grid(capsys, monkeypatch):
-    seen = {}
+def test_scheduler_shards_on_a_local_cluster_and_equals_the_serial_grid(capsys):
+    from distributed import LocalCluster
 
-    def fake_grid(cell, gains, T, *, scheduler, **options):
-        seen["scheduler"] = scheduler
-        grid = lyapunov_run.serial_grid(cell, gains, T, **options)
-        return type(grid)(**{**vars(grid), "scheduler": scheduler})
-
-    monkeypatch.setattr(numeric, "lyapunov_grid", fake_grid, raising=False)
-    status, out, _ = run(capsys, "--cell", "elman", "--hidden", "2", "--gain", "1,2", "--T",
-                         "10", "--scheduler", "tcp://10.0.0.1:8786")
-    assert status == 0 and seen == {"scheduler": "tcp://10.0.0.1:8786"}
-    assert "via scheduler tcp://10.0.0.1:8786" in out
+    argv = ("--cell", "elman", "--hidden", "2,3", "--seed", "0,1", "--gain", "1,2", "--T",
+            "20", "--json")
+    serial = json.loads(run(capsys, *argv)[1])
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        status, out, _ = run(capsys, *argv, "--scheduler", cluster.scheduler_address)
+    sharded = json.loads(out)
+    assert status == 0 and sharded.pop("scheduler") == cluster.scheduler_address
+    serial.pop("scheduler")
+    assert sharded == serial
 
 
 def test_torch_backend_agrees(capsys):
