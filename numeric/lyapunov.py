@@ -22,7 +22,8 @@ from numeric.backends import backend as get_backend
 from numeric.step_chunks import apply_step, cell_chunks, elman_chunks, on_backend
 
 OVERFLOW_TEXT = ("the product of {r} step Jacobians between re-orthonormalisations left the "
-                 "float64 range; use a smaller reorth_every")
+                 "float64 range ({what}); use a smaller reorth_every")
+LOG_TINY = float(np.log(np.finfo(float).tiny))   # below: a product of several steps underflowed
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,11 @@ def qr_log_diagonals(bk, chunks, Q0, steps):
                 Q, R = bk.qr(Q)
                 logs = bk.to_numpy(bk.log_abs_diagonal(R))
                 if np.isposinf(logs).any() or np.isnan(logs).any():
-                    raise ValueError(OVERFLOW_TEXT.format(r=since))
+                    raise ValueError(OVERFLOW_TEXT.format(r=since, what="overflow"))
+                if since > 1 and (logs < LOG_TINY).any():
+                    # one step's R may be tiny or 0 (a dead unit: λ = −inf); several steps'
+                    # product below the normal range has lost digits or underflowed to 0
+                    raise ValueError(OVERFLOW_TEXT.format(r=since, what="underflow"))
                 out.append(logs)
                 since = 0
     return np.stack(out)
@@ -113,7 +118,7 @@ def spectrum_of_chunks(chunks, S, batch, T, k=None, burn_in=0, reorth_every=1, b
     k = check_options(T, S, k, burn_in, reorth_every)
     bk = get_backend(backend)
     steps = qr_steps(T, burn_in, reorth_every)
-    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         logs = qr_log_diagonals(bk, chunks, start_frame(S, k, batch), steps)
     return spectrum_from_logs(logs, steps, T, burn_in, reorth_every, bk)
 
