@@ -118,7 +118,7 @@ def test_identity_triangular_matrix_is_exact_every_step():
 
 # --- tanh Elman against the sequential QR loop -------------------------------------------------
 
-@pytest.mark.parametrize("gain", [0.5, 1.8])
+@pytest.mark.parametrize("gain", [0.5, 3.0])
 def test_tanh_elman_matches_sequential_qr_loop(gain):
     n, T = 6, 120
     W = gain * np.random.default_rng(11).standard_normal((n, n)) / math.sqrt(n)
@@ -136,21 +136,28 @@ def test_tanh_elman_matches_sequential_qr_loop(gain):
         assert got.lambda_max == got.exponents[0]
 
 
-def test_tanh_elman_burn_in_and_reorth_every():
+@pytest.mark.parametrize("gain", [0.5, 3.0])
+def test_tanh_elman_burn_in_and_reorth_every(gain):
     # burn-in: only the log |R| after step b count, divided by T − b; reorth_every r: the
-    # product of r Jacobians between QRs has the same R-diagonal product in exact arithmetic
+    # product of r Jacobians between QRs has the same R-diagonal product in exact arithmetic.
+    # In floating point R_ii of an r-step product keeps ~ ε e^{r(λ_1 − λ_i)} relative error:
+    # at gain 3 (λ_1 − λ_6 ≈ 3.6) r = 7 leaves the last two exponents ~1e-3 off (measured), so
+    # there only λ_1 (and r = 2 for all) is asserted.
     n, T, b = 6, 120, 30
-    case = _case("tanh", 1.8 * np.random.default_rng(11).standard_normal((n, n)) / math.sqrt(n),
-                 T, seed=1)
+    W = gain * np.random.default_rng(11).standard_normal((n, n)) / math.sqrt(n)
+    case = _case("tanh", W, T, seed=1)
     logs = _qr_loop(_elman_jacobians(case), n)
     want = np.sort(logs[b:].sum(0) / (T - b))[::-1]
-    for r in (1, 5, 7):
+    for r in (1, 2, 5, 7):
         got = numeric.lyapunov_spectrum(case, burn_in=b, reorth_every=r)
-        np.testing.assert_allclose(got.exponents, want, rtol=0, atol=1e-10)
+        top = n if gain < 1 or r <= 2 else 1
+        np.testing.assert_allclose(got.exponents[:top], want[:top], rtol=0, atol=1e-10)
         steps = sorted(set(range(r, T + 1, r)) | {b, T})
         assert list(got.running_steps) == [s for s in steps if s > b]
         running = np.cumsum(logs[b:, 0])[np.array(got.running_steps) - b - 1]
         np.testing.assert_allclose(got.running, running / (got.running_steps - b), atol=1e-10)
+        late = got.running[got.running_steps - b >= (T - b) / 2]
+        assert got.convergence == late.max() - late.min()
 
 
 def test_lambda_max_is_the_growth_rate_of_the_jacobian_product():
@@ -158,7 +165,7 @@ def test_lambda_max_is_the_growth_rate_of_the_jacobian_product():
     # Lyapunov direction and of the leading Lyapunov vector's conditioning.  Measured here:
     # |diff|·T ≈ 0.1–1.3; the bound 5/T leaves room without hiding an O(1) error.
     n = 8
-    for gain, T in ((0.6, 400), (2.0, 400)):
+    for gain, T in ((0.6, 400), (3.0, 400)):
         W = gain * np.random.default_rng(4).standard_normal((n, n)) / math.sqrt(n)
         case = _case("tanh", W, T, seed=2)
         P = numeric.jacobian_product(_elman_jacobians(case))
@@ -213,7 +220,7 @@ def test_dead_unit_gives_minus_infinity_at_reorth_every_one():
 
 @pytest.mark.parametrize("name", ["jax", "torch"])
 def test_backends_agree_with_numpy_off_chaos(name):
-    n, T = 8, 150
+    n, T = 8, 60
     case = _case("tanh", 0.5 * np.random.default_rng(6).standard_normal((n, n)) / math.sqrt(n),
                  T, seed=3)
     want = numeric.lyapunov_spectrum(case, burn_in=20)
