@@ -54,8 +54,8 @@ class LyapunovSpectrum:
 def check_options(T, S, k, burn_in, reorth_every):
     """The validated k (None: S); ValueError naming the option."""
     k = S if k is None else k
-    for name, value, low in (("k", k, 1), ("burn_in", burn_in, 0), ("reorth_every",
-                                                                    reorth_every, 1)):
+    for name, value, low in (("T", T, 1), ("k", k, 1), ("burn_in", burn_in, 0),
+                             ("reorth_every", reorth_every, 1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     if k > S:

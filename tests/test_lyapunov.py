@@ -241,3 +241,30 @@ def test_case_from_torch_cells():
         logs = _qr_loop(J, J.shape[-1])
         got = numeric.lyapunov_spectrum(case)
         np.testing.assert_allclose(got.exponents, np.sort(logs.sum(0) / 40)[::-1], atol=1e-10)
+
+
+def test_chunking_does_not_change_the_result(monkeypatch):
+    # one step per chunk (QR steps, the burn-in and reorth_every crossing chunk boundaries)
+    # multiplies the same Jacobians in the same order as one chunk for all steps
+    import numeric.step_chunks
+
+    n, T = 5, 40
+    elman = _case("tanh", 2.0 * np.random.default_rng(8).standard_normal((n, n)) / math.sqrt(n),
+                  T, seed=4)
+    kind = derive.cell_kind("lstm")
+    lstm = numeric.CellCase(kind, None, numeric.default_parameters(kind, 3, 1, 0),
+                            np.zeros(6), np.random.default_rng(1).standard_normal((T, 1)))
+    options = {"burn_in": 7, "reorth_every": 3}
+    want = [numeric.lyapunov_spectrum(c, **options) for c in (elman, lstm)]
+    monkeypatch.setattr(numeric.step_chunks, "CHUNK_ENTRIES", 1)
+    got = [numeric.lyapunov_spectrum(c, **options) for c in (elman, lstm)]
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g.exponents, w.exponents)
+        np.testing.assert_array_equal(g.running, w.running)
+
+
+def test_spectrum_of_chunks_needs_steps():
+    from numeric.lyapunov import spectrum_of_chunks
+
+    with pytest.raises(ValueError, match="T must be an integer >= 1, got 0"):
+        spectrum_of_chunks(iter(()), 3, (), 0)
