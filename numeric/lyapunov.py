@@ -17,7 +17,8 @@ arithmetic, but |R_ii| of an r-step product keeps only a relative accuracy of ab
 the float64 range (overflow, or underflow of a multi-step product) is refused with a
 ValueError.
 
-``convergence``: the spread (max − min) of the running estimate of λ_max, (Σ log |R_11|)/steps,
+``convergence``: the spread (max − min) of the running estimate of λ_max, (Σ log |R_jj|)/steps
+for the column j with the largest total (j = 1 unless the Jacobians never mix the columns),
 over the last half of the steps after the burn-in; small means the T steps sufficed.
 """
 
@@ -110,10 +111,15 @@ def spectrum_from_logs(logs, steps, T, burn_in, reorth_every, bk):
     after = steps > burn_in
     counted = np.cumsum(logs[after], axis=0)
     elapsed = (steps[after] - burn_in).astype(float)
+    # the running estimate follows the column whose total is largest: column 0 generically,
+    # but not when the Jacobians never mix the start's columns (IndRNN's diagonal J_k)
+    top = np.argmax(counted[-1], axis=-1)[None, ..., None]
+    leading = np.take_along_axis(counted, np.broadcast_to(top, counted.shape[:-1] + (1,)),
+                                 axis=-1)[..., 0]
     with np.errstate(invalid="ignore"):
         exponents = -np.sort(-(counted[-1] / (T - burn_in)), axis=-1)
-        running = np.moveaxis(counted[..., 0] / elapsed.reshape((-1,) + (1,) * (
-            counted.ndim - 2)), 0, -1)
+        running = np.moveaxis(leading / elapsed.reshape((-1,) + (1,) * (counted.ndim - 2)),
+                              0, -1)
         late = running[..., elapsed >= (T - burn_in) / 2]
         spread = late.max(axis=-1) - late.min(axis=-1)
     return LyapunovSpectrum(exponents, exponents[..., 0], spread, running, steps[after], T,

@@ -67,8 +67,14 @@ def test_every_cell_matches_sequential_qr_loop(name):
         got = numeric.lyapunov_spectrum(case, k)
         np.testing.assert_allclose(got.exponents, np.sort(logs.sum(0) / T)[::-1],
                                    rtol=0, atol=1e-10)
-        np.testing.assert_allclose(got.running, np.cumsum(logs[:, 0]) / np.arange(1, T + 1),
+        # the running λ_max follows the leading column: not column 0 for IndRNN (diagonal J_k,
+        # identity start: the columns never mix)
+        top = np.argmax(logs.sum(0))
+        np.testing.assert_allclose(got.running, np.cumsum(logs[:, top]) / np.arange(1, T + 1),
                                    rtol=0, atol=1e-10)
+        assert abs(got.running[-1] - got.lambda_max) < 1e-15
+        late = got.running[T // 2 - 1:]
+        assert got.convergence == late.max() - late.min()
 
 
 @pytest.mark.parametrize("name", list(GAINS))
