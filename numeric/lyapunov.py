@@ -10,7 +10,15 @@ gradient ‖∂s_T/∂s_0‖) grow like e^{λ_max T}; λ_max < 0: they shrink.  
 of the identity when k = S, otherwise k orthonormal columns from ``default_rng(0)`` (a fixed
 generic start: an identity column can miss a unit, e.g. IndRNN's diagonal Jacobian).
 
-``convergence``: the spread (max − min) of the running estimate of λ_max, (Σ log |R_11|)/steps,
+``reorth_every`` r > 1 multiplies r Jacobians between QRs: the same R-diagonal products in exact
+arithmetic, but |R_ii| of an r-step product keeps only a relative accuracy of about
+ε·e^{r(λ_1 − λ_i)} (ε = 2^-52), so the trailing exponents of a wide spectrum need r = 1 (for
+λ_1 − λ_i = 3.6 per step, r = 7 already leaves them about 1e-3 off).  A product that leaves
+the float64 range (overflow, or underflow of a multi-step product) is refused with a
+ValueError.
+
+``convergence``: the spread (max − min) of the running estimate of λ_max, (Σ log |R_jj|)/steps
+for the column j with the largest total (j = 1 unless the Jacobians never mix the columns),
 over the last half of the steps after the burn-in; small means the T steps sufficed.
 """
 
@@ -22,7 +30,8 @@ from numeric.backends import backend as get_backend
 from numeric.step_chunks import apply_step, cell_chunks, elman_chunks, on_backend
 
 OVERFLOW_TEXT = ("the product of {r} step Jacobians between re-orthonormalisations left the "
-                 "float64 range; use a smaller reorth_every")
+                 "float64 range ({what}); use a smaller reorth_every")
+LOG_TINY = float(np.log(np.finfo(float).tiny))   # below: a product of several steps underflowed
 
 
 @dataclass(frozen=True)
@@ -46,8 +55,8 @@ class LyapunovSpectrum:
 def check_options(T, S, k, burn_in, reorth_every):
     """The validated k (None: S); ValueError naming the option."""
     k = S if k is None else k
-    for name, value, low in (("k", k, 1), ("burn_in", burn_in, 0), ("reorth_every",
-                                                                    reorth_every, 1)):
+    for name, value, low in (("T", T, 1), ("k", k, 1), ("burn_in", burn_in, 0),
+                             ("reorth_every", reorth_every, 1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     if k > S:
@@ -87,7 +96,11 @@ def qr_log_diagonals(bk, chunks, Q0, steps):
                 Q, R = bk.qr(Q)
                 logs = bk.to_numpy(bk.log_abs_diagonal(R))
                 if np.isposinf(logs).any() or np.isnan(logs).any():
-                    raise ValueError(OVERFLOW_TEXT.format(r=since))
+                    raise ValueError(OVERFLOW_TEXT.format(r=since, what="overflow"))
+                if since > 1 and (logs < LOG_TINY).any():
+                    # one step's R may be tiny or 0 (a dead unit: λ = −inf); several steps'
+                    # product below the normal range has lost digits or underflowed to 0
+                    raise ValueError(OVERFLOW_TEXT.format(r=since, what="underflow"))
                 out.append(logs)
                 since = 0
     return np.stack(out)
@@ -98,10 +111,15 @@ def spectrum_from_logs(logs, steps, T, burn_in, reorth_every, bk):
     after = steps > burn_in
     counted = np.cumsum(logs[after], axis=0)
     elapsed = (steps[after] - burn_in).astype(float)
+    # the running estimate follows the column whose total is largest: column 0 generically,
+    # but not when the Jacobians never mix the start's columns (IndRNN's diagonal J_k)
+    top = np.argmax(counted[-1], axis=-1)[None, ..., None]
+    leading = np.take_along_axis(counted, np.broadcast_to(top, counted.shape[:-1] + (1,)),
+                                 axis=-1)[..., 0]
     with np.errstate(invalid="ignore"):
         exponents = -np.sort(-(counted[-1] / (T - burn_in)), axis=-1)
-        running = np.moveaxis(counted[..., 0] / elapsed.reshape((-1,) + (1,) * (
-            counted.ndim - 2)), 0, -1)
+        running = np.moveaxis(leading / elapsed.reshape((-1,) + (1,) * (counted.ndim - 2)),
+                              0, -1)
         late = running[..., elapsed >= (T - burn_in) / 2]
         spread = late.max(axis=-1) - late.min(axis=-1)
     return LyapunovSpectrum(exponents, exponents[..., 0], spread, running, steps[after], T,
@@ -113,7 +131,7 @@ def spectrum_of_chunks(chunks, S, batch, T, k=None, burn_in=0, reorth_every=1, b
     k = check_options(T, S, k, burn_in, reorth_every)
     bk = get_backend(backend)
     steps = qr_steps(T, burn_in, reorth_every)
-    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         logs = qr_log_diagonals(bk, chunks, start_frame(S, k, batch), steps)
     return spectrum_from_logs(logs, steps, T, burn_in, reorth_every, bk)
 

@@ -92,8 +92,10 @@ def lyapunov_gain_sweep(cell, gains, T, *, hidden=32, activation=None, inputs=1,
                         noise=0.1, constant=0.0, k=1, burn_in=0, reorth_every=1, backend=None):
     """The k largest exponents of ``cell`` for every gain g (k = 1: λ_max only, by default)."""
     kind = derive.cell_kind(cell)
-    if isinstance(T, bool) or not isinstance(T, int | np.integer) or T < 1:
-        raise ValueError(f"T must be an integer >= 1, got {T!r}")
+    for name, value, low in (("T", T, 1), ("hidden", hidden, 1), ("inputs", inputs, 1),
+                             ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     if activation is not None and not kind.takes_activation:
         raise ValueError(f"--activation does not apply to {cell}: its gates are fixed "
                          "(sigmoid, tanh)")

@@ -40,13 +40,17 @@ def elman_chunks(act, W, pre_activations, gains=None):
     (a_k = g W h_{k−1} + W_xh x_k + b), ``gains`` None or (G,) for batch (G,)."""
     _, dphi = raw_activation_functions(act)
     a = np.asarray(pre_activations, dtype=float)
+    W = np.array(W, dtype=float)    # writable (see below), copied once for all chunks
     length = max(1, CHUNK_ENTRIES // max(1, a[0].size))
     for start in range(0, len(a), length):
         with np.errstate(over="ignore", under="ignore"):
-            d = np.broadcast_to(dphi(a[start:start + length]), a[start:start + length].shape)
+            # a writable copy: broadcast_to gives a read-only view, which torch.from_numpy
+            # warns about (and the test suite turns warnings into errors)
+            d = np.array(np.broadcast_to(dphi(a[start:start + length]),
+                                         a[start:start + length].shape), dtype=float)
             if gains is not None:
                 d = d * np.asarray(gains, dtype=float)[None, :, None]
-        yield StepChunk(start, scale=np.ascontiguousarray(d), W=np.asarray(W, dtype=float))
+        yield StepChunk(start, scale=np.ascontiguousarray(d), W=W)
 
 
 def cell_chunks(kind, act, params, path):
