@@ -158,7 +158,7 @@ def render_setting(result):
              f"  largest singular value sigma_max  {value(result.sigma_max[0])}", "",
              *_paragraph(f"lambda_max = {value(lam)} per step (natural log), convergence "
                          f"{value(conv)} (the spread of its running estimate over the last "
-                         "half of the steps; small: T sufficed)", ""),
+                         f"half of the steps; {settled(conv)})", ""),
              *_paragraph(meaning(lam, result.T)), "",
              f"{_which(result)} (natural log per step, largest first):",
              f"  {'i':>4}  {'lambda_i':>12}  {'e^lambda_i':>12}  meaning"]
@@ -174,6 +174,17 @@ def render_setting(result):
         lines.append(f"  {i + 1:>4}  {value(lam_i, 6):>12}  {factor:>12}  {_direction(lam_i)}")
     lines += ["", f"ran on: {result.backend} ({result.device})"]
     return "\n".join(lines) + "\n"
+
+
+CONVERGED = 0.01
+
+
+def settled(spread):
+    """Whether the running estimate settled: a spread below CONVERGED."""
+    if not math.isfinite(spread) or spread >= CONVERGED:
+        return (f"not below {CONVERGED:g}: the estimate has not settled, run more steps (--T) "
+                "or a longer --burn-in")
+    return f"below {CONVERGED:g}: T sufficed"
 
 
 def _which(result):
