@@ -87,7 +87,14 @@ def _check_case(case, rtol):
         result.update(loss=grads.loss, grad_W_hh=grads.W_hh.tolist(),
                       grad_h0=grads.h0.tolist(), grad_W_xh=grads.W_xh.tolist(),
                       grad_b_h=grads.b_h.tolist())
-    checks = numeric.run_checks(case, rtol)
+    return with_checks(case, rtol, result)
+
+
+def with_checks(case, rtol, result):
+    """``result`` with the predictability horizon, the rate, the checks and the verdict."""
+    horizon = numeric.case_horizon(case, result["log10_norm_product"])
+    result.update(horizon.to_dict())
+    checks = numeric.run_checks(case, rtol, horizon)
     result["checks"] = {name: report.to_dict() for name, report in checks.items()}
     result["passed"] = overall(checks)
     return result
@@ -126,10 +133,25 @@ def render_table(result):
             f"  ||W_hh||_2                 {result['spectral_norm_W']:.6g}",
             f"  gamma                      {result['gamma_exact']}",
             f"  log10 (gamma ||W||)^T      {_fmt(result['log10_bound'])}",
-            f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}"]
+            f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}",
+            *horizon_rows(result)]
     if "loss" in result:
         rows.append(f"  loss                       {_fmt(result['loss'])}")
     return "\n".join(rows + _check_rows(result)) + "\n"
+
+
+def horizon_rows(result):
+    """The rate (1/T) log10 of the product norm and the predictability horizon."""
+    if result["horizon"] is not None:
+        where = f"step {result['horizon']}"
+        verdict = "reliable" if result["reliable"] else \
+            "T is beyond it: the forward pass depends on the order of roundings there"
+    else:
+        where = "none within the T steps"
+        verdict = "reliable (linear: its derivative does not depend on the trajectory)" \
+            if result["activation"] == "identity" else "reliable"
+    return [f"  rate (1/T) log10 of it     {_fmt(result['rate'])}",
+            f"  predictability horizon     {where}; {verdict}"]
 
 
 def _check_rows(result):
