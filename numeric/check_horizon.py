@@ -19,6 +19,9 @@ import numpy as np
 
 from numeric import horizon as hz
 
+LINEAR_NOTE = ("horizon: not estimated for a linear forward pass (phi the identity): its "
+               "derivative does not depend on the trajectory, so every T is reliable")
+
 
 @dataclass(frozen=True)
 class CaseHorizon:
@@ -37,9 +40,12 @@ class CaseHorizon:
             return None
         return beyond_reason(self.horizon, self.T)
 
+    linear: bool = False
+
     def to_dict(self):
+        note = LINEAR_NOTE if self.linear else hz.HORIZON_NOTE
         return {"horizon": self.horizon, "reliable": self.reliable, "rate": self.rate,
-                "horizon_rule": hz.RULE_TEXT}
+                "horizon_rule": hz.RULE_TEXT, "horizon_note": note}
 
 
 def beyond_reason(horizon, T):
@@ -75,7 +81,7 @@ def case_horizon(case, log10_norm=None):
     rate = None if log10_norm is None or not np.isfinite(log10_norm) \
         else float(log10_norm) / case.T
     if _linear(case.activation):
-        return CaseHorizon(None, True, rate, case.T)
+        return CaseHorizon(None, True, rate, case.T, linear=True)
     separation = hz.twin_separation(case_step(case), case_start(case), case.T)
     h = int(hz.horizon_steps(separation))
     horizon = None if h == hz.NO_HORIZON else h

@@ -2,8 +2,10 @@
 (a cell case: ``reports.cell_checking``).
 
 The result holds: T, activation, h, step_jacobians, jacobian_product,
-spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh, grad_h0, checks
-and passed.  Quantities not representable in float64 are null, beside their log10.
+spectral_norm_W, gamma, bound, log10_norm_product, rate = log10_norm_product / T, the
+predictability horizon of the case's own trajectory (horizon, reliable, horizon_rule,
+horizon_note: ``numeric.case_horizon``), (with y) loss, grad_W_hh, grad_h0, checks and passed.
+Quantities not representable in float64 are null, beside their log10.
 """
 
 import json
@@ -149,7 +151,7 @@ def horizon_rows(result):
     else:
         where = "none within the T steps"
         verdict = "reliable (linear: its derivative does not depend on the trajectory)" \
-            if result["activation"] == "identity" else "reliable"
+            if result["horizon_note"].startswith("horizon: not estimated") else "reliable"
     return [f"  rate (1/T) log10 of it     {_fmt(result['rate'])}",
             f"  predictability horizon     {where}; {verdict}"]
 

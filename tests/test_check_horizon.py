@@ -135,7 +135,7 @@ def test_chaotic_elman_cell_via_cell_path(capsys, tmp_path, chaotic_horizon):
     assert status == 0 and err == ""
     assert data["cell"] == "elman"
     assert data["horizon"] == chaotic_horizon and data["reliable"] is False
-    assert set(data) >= {"horizon", "reliable", "rate", "horizon_rule"}
+    assert set(data) >= {"horizon", "reliable", "rate", "horizon_rule", "horizon_note"}
     reason = REASON.format(K=chaotic_horizon)
     assert data["checks"]["mpmath"] == {**data["checks"]["mpmath"], "passed": None,
                                         "note": f"not performed: {reason}"}
@@ -159,3 +159,10 @@ def test_identity_activation_with_growing_W_is_reliable():
     assert found.reliable is True and found.horizon is None
     assert found.rate == 12.0 / T
     assert found.to_dict()["horizon_rule"].startswith(RULE_START)
+    assert "linear" in found.to_dict()["horizon_note"]
+    short = numeric.Case(case.activation, W[:2, :2] * 1.5, case.W_xh[:2], np.zeros(2),
+                         case.h0[:2], case.x[:20])
+    result = check_case(short)
+    assert result["reliable"] is True and result["horizon"] is None and result["passed"]
+    assert ("  predictability horizon     none within the T steps; reliable (linear: its "
+            "derivative does not depend on the trajectory)\n") in render_table(result)
