@@ -31,6 +31,7 @@ from numeric.cells import bptt as cell_bptt
 from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
+from numeric.check_horizon import CaseHorizon, case_horizon
 from numeric.complex_step import check_complex_step
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
@@ -67,7 +68,7 @@ __all__ = [
     "check_mpmath", "compile_expression", "complex_phi", "forward", "jacobian_product", "kinks",
     "product_along",
     "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
-    "SEED_DEFECTS", "mp_reference",
+    "SEED_DEFECTS", "mp_reference", "CaseHorizon", "case_horizon",
     "BACKENDS", "Backend", "array_backend", "LyapunovSpectrum", "lyapunov_spectrum",
     "LyapunovSweep", "lyapunov_gain_sweep", "recurrent_norms_text",
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",

@@ -8,11 +8,18 @@ for a check not performed, never a pass.
 from numeric.cell_complex import check_cell_complex_step
 from numeric.cell_differences import check_cell_differences
 from numeric.cell_mpmath import check_cell_mpmath
+from numeric.check_horizon import case_horizon, not_performed
+from numeric.verify import TOLERANCES
 
 
-def run_cell_checks(case, rtol=None):
-    """{"central", "richardson", "complex_step", "mpmath"} → CheckReport for a CellCase."""
-    return {"central": check_cell_differences(case, "central", rtol),
-            "richardson": check_cell_differences(case, "richardson", rtol),
-            "complex_step": check_cell_complex_step(case, rtol),
-            "mpmath": check_cell_mpmath(case, rtol)}
+def run_cell_checks(case, rtol=None, horizon=None):
+    """{"central", "richardson", "complex_step", "mpmath"} → CheckReport for a CellCase.
+    ``horizon``: its ``CaseHorizon`` (computed when None); beyond it the comparisons that
+    recompute the whole forward pass are not judged and the oracle, which follows its own
+    trajectory, is not performed (``numeric.check_horizon``)."""
+    beyond = (horizon or case_horizon(case)).beyond()
+    return {"central": check_cell_differences(case, "central", rtol, beyond),
+            "richardson": check_cell_differences(case, "richardson", rtol, beyond),
+            "complex_step": check_cell_complex_step(case, rtol, beyond),
+            "mpmath": check_cell_mpmath(case, rtol) if beyond is None else
+            not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None else rtol, beyond)}

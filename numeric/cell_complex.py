@@ -27,8 +27,9 @@ from numeric.verdicts import CheckReport, Verdict
 TINY = fd.TINY
 
 
-def check_cell_complex_step(case, rtol=None):
-    """The ``CheckReport`` of the complex step for a ``CellCase``."""
+def check_cell_complex_step(case, rtol=None, beyond=None):
+    """The ``CheckReport`` of the complex step for a ``CellCase`` (``beyond``: the reason the
+    gradients are not compared past the predictability horizon)."""
     tol = COMPLEX_TOLERANCE if rtol is None else rtol
     if case.activation is not None and not case.activation.analytic:
         return CheckReport("complex_step", None, None, None, tol, None, False,
@@ -50,7 +51,8 @@ def check_cell_complex_step(case, rtol=None):
             estimate = probe.one_step(case, k, moved, complex_values=True).imag.T / t_J
         pairs.append((f"J_{k}", estimate, J[k - 1], t_J,
                       (np.inf if k - 1 in shaky else 0.0) + gamma * size[f"J_{k}"]))
-    if case.y is not None:
+    gradient = case.y is not None and beyond is None
+    if gradient:
         pairs += [(*pair[:4], pair[4] + gamma * size[pair[0]])
                   for pair in _gradient_pairs(case, path, J, np.inf if shaky else 0.0)]
     verdict = Verdict(tol)
@@ -61,7 +63,7 @@ def check_cell_complex_step(case, rtol=None):
     for estimate, exact, b in compared:
         verdict.add(float(np.max(np.abs(estimate - exact))), float(np.max(np.abs(exact))), b)
     notes = ["normwise per J_k" + (", per parameter's gradient and for dL/ds_0"
-                                   if case.y is not None else "")]
+                                   if gradient else "")]
     if len(compared) < len(pairs):
         notes.append(f"{len(pairs) - len(compared)} quantities not compared: t F' would fall "
                      "below float64's normal range (or no step keeps Im of the channels small)")
@@ -69,6 +71,8 @@ def check_cell_complex_step(case, rtol=None):
         notes.append(f"{len(overflowed)} quantities not compared: the complex evaluation "
                      "overflowed (non-finite), its real counterpart did not")
     used = min(t for _, _, _, t, _ in pairs)
+    if case.y is not None and beyond is not None:
+        notes.append(f"the gradients not compared: {beyond}")
     return verdict.report("complex_step", used, notes, "below the complex step's range")
 
 

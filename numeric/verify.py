@@ -21,6 +21,7 @@ from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import activation_functions, kinks
 from numeric.cell_case import CellCase
+from numeric.check_horizon import case_horizon, not_compared, not_performed
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
 from numeric.oracle import mp_reference
@@ -32,8 +33,10 @@ TINY = fd.TINY
 LOW = TINY / float(np.finfo(float).eps)  # φ' computed from a factor below TINY loses digits
 
 
-def check_differences(case, method, rtol=None):
-    """Central or Richardson differences of every J_k column and every ∂L/∂W_hh entry.
+def check_differences(case, method, rtol=None, beyond=None):
+    """Central or Richardson differences of every J_k column and every ∂L/∂W_hh entry
+    (``beyond``: the reason the loss's quotients are not compared past the predictability
+    horizon, ``numeric.check_horizon``; the J_k columns still are).
 
     Each entry of a column gets the largest step 2^-m s (m ≤ 20) at which ±2 · step moves its
     a_k,i across no kink of φ' (one entry next to a kink does not shrink its neighbours'
@@ -59,9 +62,10 @@ def check_differences(case, method, rtol=None):
             column = lambda t, d=direction, f=f, h=h: f(h + t * d)  # noqa: E731
             _compare(tally, method, column, (s, s_kink), J[k - 1][:, j], near, tol,
                      rounding=rounding)
-    if case.y is not None:
+    if case.y is not None and beyond is None:
         _check_gradient(case, method, tol, tally, points, steps)
-    return tally.report(method, max(steps), tol)
+    report = tally.report(method, max(steps), tol)
+    return report if case.y is None else not_compared(report, "dL/dW_hh", beyond)
 
 
 def _check_gradient(case, method, tol, tally, points, steps):
@@ -217,13 +221,22 @@ def _mp_normwise(value, exact):
             float(max(abs(e) for e in exact)))
 
 
-def run_checks(case, rtol=None):
+def run_checks(case, rtol=None, horizon=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
-    was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``."""
+    was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``.  ``horizon``:
+    the case's ``CaseHorizon`` (computed when None); beyond it the comparisons that recompute
+    the whole forward pass are not judged (``numeric.check_horizon``)."""
     if isinstance(case, CellCase):
         from numeric.cell_checks import run_cell_checks
 
-        return run_cell_checks(case, rtol)
+        return run_cell_checks(case, rtol, horizon)
+    beyond = (horizon or case_horizon(case)).beyond()
+    if beyond is not None:
+        return {"central": check_differences(case, "central", rtol, beyond),
+                "richardson": check_differences(case, "richardson", rtol, beyond),
+                "complex_step": check_complex_step(case, rtol, beyond=beyond),
+                "mpmath": not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None
+                                        else rtol, beyond)}
     reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),

@@ -6,8 +6,6 @@ four checks.  Quantities not representable in float64 are null, beside their log
 
 import numpy as np
 
-import numeric
-
 
 def check_cell_case(case, rtol):
     """Everything ``rnngrad check`` reports for a ``numeric.CellCase``, as a dict (NumPy
@@ -34,12 +32,9 @@ def check_cell_case(case, rtol):
     }
     if case.y is not None:
         result.update(_gradients(case))
-    checks = numeric.run_checks(case, rtol)
-    result["checks"] = {name: report.to_dict() for name, report in checks.items()}
-    from reports.checking import overall
+    from reports.checking import with_checks
 
-    result["passed"] = overall(checks)
-    return result
+    return with_checks(case, rtol, result)
 
 
 def _gradients(case):
@@ -57,7 +52,7 @@ def _gradients(case):
 def render_cell_table(result):
     """The readable form of a cell check result (no --json); the table of the checks and the
     verdict line as for the format without a cell."""
-    from reports.checking import _check_rows, _fmt
+    from reports.checking import _check_rows, _fmt, horizon_rows
 
     parts = result["state"]
     state = parts[0] if len(parts) == 1 else f"[{'; '.join(parts)}]"
@@ -68,6 +63,7 @@ def render_cell_table(result):
             f"S = {len(parts) * result['n']})",
             f"  h_T                        {_vector(result['h'][-1])}",
             f"  log10 ||ds_T/ds_0||_2      {_fmt(result['log10_norm_product'])}",
+            *horizon_rows(result),
             "  ds_T/ds_0, rows and columns in state order:"]
     product = result["jacobian_product"]
     if product is None:

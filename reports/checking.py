@@ -2,8 +2,10 @@
 (a cell case: ``reports.cell_checking``).
 
 The result holds: T, activation, h, step_jacobians, jacobian_product,
-spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh, grad_h0, checks
-and passed.  Quantities not representable in float64 are null, beside their log10.
+spectral_norm_W, gamma, bound, log10_norm_product, rate = log10_norm_product / T, the
+predictability horizon of the case's own trajectory (horizon, reliable, horizon_rule,
+horizon_note: ``numeric.case_horizon``), (with y) loss, grad_W_hh, grad_h0, checks and passed.
+Quantities not representable in float64 are null, beside their log10.
 """
 
 import json
@@ -87,7 +89,14 @@ def _check_case(case, rtol):
         result.update(loss=grads.loss, grad_W_hh=grads.W_hh.tolist(),
                       grad_h0=grads.h0.tolist(), grad_W_xh=grads.W_xh.tolist(),
                       grad_b_h=grads.b_h.tolist())
-    checks = numeric.run_checks(case, rtol)
+    return with_checks(case, rtol, result)
+
+
+def with_checks(case, rtol, result):
+    """``result`` with the predictability horizon, the rate, the checks and the verdict."""
+    horizon = numeric.case_horizon(case, result["log10_norm_product"])
+    result.update(horizon.to_dict())
+    checks = numeric.run_checks(case, rtol, horizon)
     result["checks"] = {name: report.to_dict() for name, report in checks.items()}
     result["passed"] = overall(checks)
     return result
@@ -126,10 +135,25 @@ def render_table(result):
             f"  ||W_hh||_2                 {result['spectral_norm_W']:.6g}",
             f"  gamma                      {result['gamma_exact']}",
             f"  log10 (gamma ||W||)^T      {_fmt(result['log10_bound'])}",
-            f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}"]
+            f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}",
+            *horizon_rows(result)]
     if "loss" in result:
         rows.append(f"  loss                       {_fmt(result['loss'])}")
     return "\n".join(rows + _check_rows(result)) + "\n"
+
+
+def horizon_rows(result):
+    """The rate (1/T) log10 of the product norm and the predictability horizon."""
+    if result["horizon"] is not None:
+        where = f"step {result['horizon']}"
+        verdict = "reliable" if result["reliable"] else \
+            "T is beyond it: the forward pass depends on the order of roundings there"
+    else:
+        where = "none within the T steps"
+        verdict = "reliable (linear: its derivative does not depend on the trajectory)" \
+            if result["horizon_note"].startswith("horizon: not estimated") else "reliable"
+    return [f"  rate (1/T) log10 of it     {_fmt(result['rate'])}",
+            f"  predictability horizon     {where}; {verdict}"]
 
 
 def _check_rows(result):

@@ -26,7 +26,10 @@ and print h, the step Jacobians J_t = diag(phi'(a_t)) W_hh, their product dh_T/d
 analytic derivative is checked against central differences, Richardson extrapolation, the
 complex step and a 50-digit mpmath computation.  With a "cell" key the case is an Elman,
 LSTM, GRU or IndRNN cell in PyTorch's layout (below): the same for its state s and
-ds_T/ds_0."""
+ds_T/ds_0.  The check also estimates the forward pass's predictability horizon (a twin run
+started a few roundings away) and prints the rate (1/T) log10 ||ds_T/ds_0||_2: when T is beyond
+the horizon the trajectory depends on the order of roundings, and the comparisons that
+recompute the whole forward pass (differences and complex step of the loss, mpmath) are n/a."""
 
 CHECK_EPILOG = """\
 case file: one JSON object, for example (n = 2 hidden units, m = 1 input, T = 3 steps)
