@@ -35,6 +35,8 @@ from numeric.complex_step import check_complex_step
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
+from numeric.horizon import PERTURBATION as HORIZON_PERTURBATION
+from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep
 from numeric.oracle import mp_reference
@@ -68,5 +70,5 @@ __all__ = [
     "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
     "SEED_DEFECTS", "mp_reference",
     "BACKENDS", "Backend", "array_backend", "LyapunovSpectrum", "lyapunov_spectrum",
-    "LyapunovSweep", "lyapunov_gain_sweep",
+    "LyapunovSweep", "lyapunov_gain_sweep", "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
 ]
