@@ -62,7 +62,8 @@ def chaos_text(numbers, sizes, seeds, steps):
                 "李雅普诺夫指数。谱半径描述的是一个固定的矩阵。受输入驱动的 tanh 网络每一步的"
                 "单步雅可比矩阵都不同（tanh 斜率构成的对角矩阵乘以 g 再乘以 W0）；决定其轨迹上的"
                 "微小扰动（以及随之而来的梯度）沿轨迹增长还是衰减的，是最大李雅普诺夫指数 "),
-             Math(LAMBDA_MAX), tr(" ", " "), Cite("benettin1980", "engelken2020", "vogt2022"),
+             Cite("benettin1980", "engelken2020", "vogt2022"), tr(", written ", "，记为 "),
+             Math(LAMBDA_MAX),
              tr(". It is computed by the QR method of Benettin and co-authors: start from "
                 "orthonormal columns, multiply by the step Jacobian, factor the product into "
                 "an orthonormal Q and an upper triangular R, and repeat with Q. The exponents "
