@@ -141,8 +141,10 @@ def test_paragraph_cites_the_sources_shows_the_formulas_and_both_languages(built
     assert set(SOURCES) <= cited and "sompolinsky1988" in cited
     assert doc.Code("rnngrad lyapunov --cell elman --hidden 256 --gain 2 --T 1000") in parts
     displays = [e for b in blocks if isinstance(b, doc.Display) for e in b.exprs]
+    eps, lam = sympy.Symbol("epsilon", positive=True), sympy.Symbol("lambda_max")
+    assert sympy.Eq(sympy.Symbol("T^*"), sympy.log(1 / eps) / lam) in displays
     assert any("R_k" in str(e) and "log" in str(e) for e in displays)   # λ_i = (1/T) Σ log|R_ii|
-    T_star = sympy.Eq(sympy.Symbol("T^*"), sympy.Float(numbers["horizon_steps"], 3))
+    T_star = sympy.Eq(sympy.Symbol("T^*"), round(numbers["horizon_steps"]))
     assert doc.Math(T_star) in parts   # T* for g = 2 printed
     assert any(isinstance(b, doc.Figure) and b.label == "fig:edge-of-chaos" for b in blocks)
     assert any(isinstance(b, doc.Items) for b in blocks)

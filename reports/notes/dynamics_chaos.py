@@ -22,10 +22,13 @@ SEEDS = {"edge of chaos, first draw": 0, "edge of chaos, second draw": 1}
 STEPS = {64: (8000, 2000), 256: (1500, 300)}   # n -> (T, burn-in): convergence < 0.01
 GAINS = tuple(k / 10 for k in range(2, 26))    # 0.2, 0.3, ..., 2.5 (0.5, 1 and 2 exactly)
 HORIZON_GAIN = 2.0                              # the gain whose T* the text prints
-SEED_NAMES = {"edge of chaos, first draw": tr("the edge of chaos (W0 and the drive, first draw)",
-                                             "混沌边缘（W0 与输入驱动，第一次抽样）"),
-              "edge of chaos, second draw": tr("the edge of chaos (W0 and the drive, second draw)",
-                                              "混沌边缘（W0 与输入驱动，第二次抽样）")}
+SEED_NAMES = {  # the seed draws W0 and the input weights; the drive uses the seed plus 1
+    "edge of chaos, first draw": tr("the edge of chaos, first draw (W0 and the input weights; "
+                                    "the drive uses the seed plus 1)",
+                                    "混沌边缘，第一次抽样（W0 与输入权重；输入驱动用种子加 1）"),
+    "edge of chaos, second draw": tr("the edge of chaos, second draw (W0 and the input weights; "
+                                     "the drive uses the seed plus 1)",
+                                     "混沌边缘，第二次抽样（W0 与输入权重；输入驱动用种子加 1）")}
 COLOURS = {64: "tab:blue", 256: "tab:red"}
 
 

@@ -37,6 +37,11 @@ def horizon_formula():
     return sp.Eq(T_STAR, sp.log(1 / EPS) / LAMBDA_MAX)
 
 
+def horizon_steps(numbers):
+    """T* rounded to whole steps (an estimate: its fraction carries no meaning)."""
+    return sp.Integer(round(numbers["horizon_steps"]))
+
+
 def power_of(base, value):
     """``value`` as base^e (an exact power of ``base``), unevaluated, for printing."""
     exponent = round(math.log(value, base))
@@ -104,11 +109,11 @@ def chaos_text(numbers, sizes, seeds, steps):
                 "appears between g = ", "：这就是混沌边缘。第一个明显为正（大于 0.01）的值出现在 "
                                         "g = "), num(first, 2),
              tr(" and g = ", " 到 g = "), num(last, 2),
-             tr(" for the four draws; just above g = 1 the exponent stays close to zero, "
-                "because the weak drive and the saturation of tanh hold the network near the "
-                "transition. Below the edge, perturbations and gradients shrink by the factor ",
-                " 之间（四次抽样）；g 略大于 1 时指数仍接近零，因为弱驱动和 tanh 的饱和把网络"
-                "维持在转变点附近。在混沌边缘以下，扰动和梯度每步缩小为原来的 "),
+             tr(" for the four draws: just above g = 1 the exponent stays within 0.01 of "
+                "zero and grows only gradually with g. Below the edge, perturbations and "
+                "gradients shrink by the factor ",
+                " 之间（四次抽样）：g 略大于 1 时，指数与零相差不到 0.01，随 g 增大只是缓慢上升。"
+                "在混沌边缘以下，扰动和梯度每步缩小为原来的 "),
              Math(sp.exp(LAMBDA_MAX)),
              tr(" per step; above it, neighbouring trajectories separate exponentially and "
                 "the network is chaotic. Mean-field theory relates this transition to "
@@ -127,8 +132,8 @@ def chaos_text(numbers, sizes, seeds, steps):
              Math(sp.exp(sp.Float(numbers["bound_gap_min"], 3) * T)),
              tr(". To compute the exponents of one setting, run ",
                 " 倍。要计算某一设置下的指数，可运行 "), Code(COMMAND),
-             tr(" (add --k to get more than the largest one).",
-                "（加上 --k 可得到不止最大的一个指数）。")),
+             tr(" (add ", "（加上 "), Code("--k"),
+             tr(" to get more than the largest one).", " 可得到不止最大的一个指数）。")),
         Figure("fig:edge-of-chaos", "edge_of_chaos", _caption(numbers, sizes)),
     )
 
@@ -163,27 +168,31 @@ def horizon_text(numbers):
     lam = numbers["horizon_lambda_max"]
     return (
         Para(tr("The predictability horizon. In the chaotic regime every rounding is a "
-                "perturbation too. In float64 a rounding has relative size up to ",
-                "可预测性时域。在混沌区，每一次舍入本身也是一个扰动。float64 中一次舍入的相对大小"
-                "可达 "), Math(sp.Eq(EPS, power_of(2, numbers["horizon_eps"]))),
-             tr(", and it grows like ", "，它按 "), Math(EPS * sp.exp(LAMBDA_MAX * sp.Symbol("t"))),
-             tr(". After about ", " 增长。大约经过 "), Math(horizon_formula()),
-             tr(" steps it is as large as the state itself. For g = ",
-                " 步之后，它就和状态本身一样大。对 g = "), num(numbers["horizon_gain"], 2),
+                "perturbation too. In float64 the relative spacing of numbers (the machine "
+                "epsilon) is ", "可预测性时域。在混沌区，每一次舍入本身也是一个扰动。"
+                "float64 中数的相对间距（机器精度）为 "),
+             Math(sp.Eq(EPS, power_of(2, numbers["horizon_eps"]))),
+             tr(", and a rounding error of that size grows like ", "，这一量级的舍入误差按 "),
+             Math(EPS * sp.exp(LAMBDA_MAX * sp.Symbol("t"))),
+             tr(". After about", " 增长。大约经过")),
+        Display(horizon_formula()),
+        Para(tr("steps it is as large as the state itself. For g = ",
+                "步之后，它就和状态本身一样大。对 g = "),
+             Math(sp.nsimplify(numbers["horizon_gain"])),
              tr(f" and n = {numbers['horizon_hidden']} the figure's exponent ",
                 f" 和 n = {numbers['horizon_hidden']}，图中的指数 "),
              Math(sp.Eq(LAMBDA_MAX, sp.Float(lam, 3))), tr(" gives ", " 给出 "),
-             Math(sp.Eq(T_STAR, sp.Float(numbers["horizon_steps"], 3))),
+             Math(sp.Eq(T_STAR, horizon_steps(numbers))),
              tr(" steps. Past the horizon, two correct programs that differ only in the order "
                 "of their roundings follow different trajectories, and the value of the "
                 "logarithm of the gradient norm for one trajectory is a sample of a random "
                 "quantity, not a number: only its rate, the logarithm divided by T, is "
-                "meaningful (it tends to the largest exponent). The sweeps of rnngrad apply "
-                "one rule to every value:",
+                "meaningful (in natural logarithms it tends to the largest exponent). The "
+                "sweeps of rnngrad apply one rule to every value:",
                 " 步。超过这一时域，两个仅在舍入顺序上不同的正确程序会走出不同的轨迹；"
                 "单条轨迹上梯度范数的对数只是一个随机量的一次抽样，而不是一个确定的数：只有它的"
-                "增长率（对数除以 T）有意义（它趋于最大指数）。rnngrad 的扫描对每个值都使用"
-                "同一条规则：")),
+                "增长率（对数除以 T）有意义（取自然对数时，它趋于最大指数）。"
+                "rnngrad 的扫描对每个值都使用同一条规则：")),
         Items((
             (tr("a second forward pass, the twin, starts away from the first by ",
                 "第二次前向计算（孪生轨迹）的初始状态与原初始状态相差 "),
