@@ -147,15 +147,23 @@ def build(ctx):
     section = Section(
         LABEL, TITLE,
         (tr("Why the spectral radius, not the largest singular value, decides the long run of "
-            "a product of matrices; how a product can grow before it decays; and what the "
-            "edge of chaos is.", "为什么决定矩阵连乘积长期行为的是谱半径而不是最大奇异值；"
-            "乘积为什么会先增长后衰减；以及什么是混沌边缘。"),),
+            "a product of matrices; how a product can grow before it decays; what the edge "
+            "of chaos is and how the largest Lyapunov exponent measures it; and why, beyond "
+            "the predictability horizon, only the growth rate of a gradient is a number.",
+            "为什么决定矩阵连乘积长期行为的是谱半径而不是最大奇异值；乘积为什么会先增长后衰减；"
+            "什么是混沌边缘，以及如何用最大李雅普诺夫指数度量它；为什么超过可预测性时域之后，"
+            "只有梯度的增长率才是确定的数。"),),
         blocks,
         (tr("The spectral radius decides whether a product of the same matrix vanishes or "
             "explodes in the long run; the norm only bounds it, and for a non-normal matrix "
             "the first steps can grow even when the product eventually vanishes.",
             "同一矩阵的连乘积在长期是消失还是爆炸，由谱半径决定；范数只给出上界。"
-            "对非正规矩阵，即使乘积最终消失，最初几步也可能增长。"),))
+            "对非正规矩阵，即使乘积最终消失，最初几步也可能增长。"),
+         tr(" Along a trajectory the gradient grows or shrinks at the rate of the largest "
+            "Lyapunov exponent, which crosses zero at the edge of chaos; in the chaotic regime "
+            "the gradient norm of one long sequence is a sample; only its rate is meaningful.",
+            "沿一条轨迹，梯度按最大李雅普诺夫指数的速率增长或衰减，该指数在混沌边缘穿过零；"
+            "在混沌区，单条长序列的梯度范数只是一次抽样，只有它的增长率才有意义。")))
     return section, {"gelfand_rho": str(rho), "gelfand_sigma": float(sigma), **roots,
                      **transient_results, "gain_sweep_numbers": numbers,
                      **chaos_results}
