@@ -36,6 +36,8 @@ from numeric.complex_step import check_complex_step
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
+from numeric.horizon import PERTURBATION as HORIZON_PERTURBATION
+from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
 from numeric.oracle import mp_reference
@@ -72,4 +74,5 @@ __all__ = [
     "BACKENDS", "Backend", "array_backend", "LyapunovSpectrum", "lyapunov_spectrum",
     "LyapunovSweep", "lyapunov_gain_sweep", "recurrent_norms_text",
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
+    "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
 ]

@@ -108,4 +108,23 @@ REFERENCES = {
                                 "An empirical exploration of recurrent network architectures",
                                 "Proceedings of ICML 2015, PMLR 37, 2342–2350",
                                 "https://proceedings.mlr.press/v37/jozefowicz15.html"),
+    "benettin1980": Reference("G. Benettin, L. Galgani, A. Giorgilli and J.-M. Strelcyn", 1980,
+                              "Lyapunov characteristic exponents for smooth dynamical systems "
+                              "and for Hamiltonian systems; a method for computing all of them. "
+                              "Part 1: theory; Part 2: numerical application",
+                              "Meccanica 15(1), 9–20 and 21–30",
+                              "https://doi.org/10.1007/BF02128236"),
+    "engelken2020": Reference("R. Engelken, F. Wolf and L. F. Abbott", 2020,
+                              "Lyapunov spectra of chaotic recurrent neural networks",
+                              "arXiv:2006.02427", "https://arxiv.org/abs/2006.02427"),
+    "chen2018": Reference("M. Chen, J. Pennington and S. S. Schoenholz", 2018,
+                          "Dynamical isometry and a mean field theory of RNNs: gating enables "
+                          "signal propagation in recurrent neural networks",
+                          "Proceedings of ICML 2018, PMLR 80, 873–882",
+                          "https://proceedings.mlr.press/v80/chen18i.html"),
+    "vogt2022": Reference("R. Vogt, M. Puelma Touzel, E. Shlizerman and G. Lajoie", 2022,
+                          "On Lyapunov exponents for RNNs: understanding information propagation "
+                          "using dynamical systems tools",
+                          "Frontiers in Applied Mathematics and Statistics 8, 818799",
+                          "https://doi.org/10.3389/fams.2022.818799"),
 }

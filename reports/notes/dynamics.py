@@ -4,7 +4,8 @@ s_{t+1} = A s_t gives s_{t+k} = A^k s_0; Gelfand's formula ρ(A) = lim_k ‖A^k�
 spectral radius decides the long run, while ‖A‖₂ = σ_max(A) ≥ ρ(A) only bounds it.  A
 non-normal matrix ([[9/10, 5], [0, 9/10]]) has ρ = 9/10 but ‖W^k‖₂ grows for the first steps
 and stays above 1 for dozens of them.
-Random W_hh = g W0 with W0 ~ N(0, 1/n): ρ ≈ g (the edge of chaos at g = 1).
+Random W_hh = g W0 with W0 ~ N(0, 1/n): ρ ≈ g (the edge of chaos at g = 1); the measured
+maximal Lyapunov exponent and the predictability horizon come from ``dynamics_chaos``.
 """
 
 import numpy as np
@@ -14,6 +15,7 @@ import derive
 import numeric
 from reports import figures
 from reports.doc import Figure, Math, Ref, Section, Table, num, tr
+from reports.notes import dynamics_chaos
 from reports.notes.dynamics_text import edge_of_chaos, gelfand_text, transient_text
 
 LABEL = "sec:dynamics"
@@ -22,8 +24,10 @@ GELFAND_A = [[9, -1, 2], [-2, 8, 4], [1, 1, 8]]
 TRANSIENT_W = [[sp.Rational(9, 10), 5], [0, sp.Rational(9, 10)]]
 TRANSIENT_K = (1, 2, 5, 10, 20, 40, 60, 100)   # the powers of W tabulated
 POWERS = (1, 10, 100, 1000)
-SEEDS = {"gain sweep": 0}   # numpy.random.default_rng(seed), one fresh generator per panel
-SEED_NAMES = {"gain sweep": tr("the gain sweeps (both panels)", "增益扫描（两个子图）")}
+SEEDS = {"gain sweep": 0,   # numpy.random.default_rng(seed), one fresh generator per panel
+         **dynamics_chaos.SEEDS}   # numeric.lyapunov_gain_sweep(..., seed=seed)
+SEED_NAMES = {"gain sweep": tr("the gain sweeps (both panels)", "增益扫描（两个子图）"),
+              **dynamics_chaos.SEED_NAMES}
 KINDS = ("gaussian", "orthogonal")
 N, T_SWEEP = 32, 200
 
@@ -136,21 +140,31 @@ def build(ctx):
     swept = sweeps()
     numbers = sweep_numbers(swept)
     W = sp.Matrix(TRANSIENT_W)
+    chaos, chaos_results = dynamics_chaos.build(ctx)
     blocks = (*gelfand_text(A, rho, sigma), table,
               *transient_text(W, derive.spectral_radius(W), derive.spectral_norm(W)), ttable,
-              *edge_of_chaos(numbers), gain_figure(ctx, swept))
+              *edge_of_chaos(numbers), gain_figure(ctx, swept), *chaos)
     section = Section(
         LABEL, TITLE,
         (tr("Why the spectral radius, not the largest singular value, decides the long run of "
-            "a product of matrices; how a product can grow before it decays; and what the "
-            "edge of chaos is.", "为什么决定矩阵连乘积长期行为的是谱半径而不是最大奇异值；"
-            "乘积为什么会先增长后衰减；以及什么是混沌边缘。"),),
+            "a product of matrices; how a product can grow before it decays; what the edge "
+            "of chaos is and how the largest Lyapunov exponent measures it; and why, beyond "
+            "the predictability horizon, only the growth rate of a gradient is a number.",
+            "为什么决定矩阵连乘积长期行为的是谱半径而不是最大奇异值；乘积为什么会先增长后衰减；"
+            "什么是混沌边缘，以及如何用最大李雅普诺夫指数度量它；为什么超过可预测性时域之后，"
+            "只有梯度的增长率才是确定的数。"),),
         blocks,
         (tr("The spectral radius decides whether a product of the same matrix vanishes or "
             "explodes in the long run; the norm only bounds it, and for a non-normal matrix "
             "the first steps can grow even when the product eventually vanishes.",
             "同一矩阵的连乘积在长期是消失还是爆炸，由谱半径决定；范数只给出上界。"
-            "对非正规矩阵，即使乘积最终消失，最初几步也可能增长。"),))
+            "对非正规矩阵，即使乘积最终消失，最初几步也可能增长。"),
+         tr(" Along a trajectory the gradient grows or shrinks at the rate of the largest "
+            "Lyapunov exponent, which crosses zero at the edge of chaos; in the chaotic regime "
+            "the gradient norm of one long sequence is a sample; only its rate is meaningful.",
+            "沿一条轨迹，梯度按最大李雅普诺夫指数的速率增长或衰减，该指数在混沌边缘穿过零；"
+            "在混沌区，单条长序列的梯度范数只是一次抽样，只有它的增长率才有意义。")))
     return section, {"gelfand_rho": str(rho), "gelfand_sigma": float(sigma), **roots,
-                     **transient_results, "gain_sweep_numbers": numbers}
+                     **transient_results, "gain_sweep_numbers": numbers,
+                     **chaos_results}
 
