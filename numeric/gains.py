@@ -89,7 +89,8 @@ def gain_horizon(activation, W0, gains, x, h0, steps):
 
     def step(k, h):
         a = gains[:, None] * (h @ W0.T) + x[k - 1]
-        return np.broadcast_to(phi(a), a.shape)
+        out = phi(a)
+        return out if np.shape(out) == a.shape else np.broadcast_to(out, a.shape)
 
     with np.errstate(over="ignore", under="ignore"):
         return twin_horizon(step, h0, steps)

@@ -90,10 +90,49 @@ def twin_horizon(step, s0, steps):
         over = np.asarray(e) > THRESHOLD
         if horizon is None:
             horizon = np.full(over.shape, NO_HORIZON, dtype=np.int64)
-        horizon[over & (horizon == NO_HORIZON)] = k
-        if np.all(horizon != NO_HORIZON):
-            break
+        if over.any():
+            horizon[over & (horizon == NO_HORIZON)] = k
+            if np.all(horizon != NO_HORIZON):
+                break
     return horizon
+
+
+def scalar_twin_horizon(step, s0, steps):
+    """``twin_horizon`` for a one-dimensional state (s0: (B, 1)) and an elementwise ``step``:
+    the same rule and the same numbers (an elementwise map rounds each entry alike whether or
+    not the trajectory and its twin share one array), with one call of ``step`` per step on
+    both at once and the separation written out for S = 1: a scalar sweep's loop is mostly
+    per-step overhead, so this keeps the twin pass near the cost of the sweep itself."""
+    s = np.asarray(s0, dtype=float)
+    if s.ndim != 2 or s.shape[1] != 1:
+        raise ValueError(f"scalar_twin_horizon needs states of shape (B, 1), got {s.shape}")
+    sign = float(_signs(1)[0])
+    pair = np.stack([s, twin_start(s)])                      # (2, B, 1)
+    horizon = np.full(len(s), NO_HORIZON, dtype=np.int64)
+    if np.any(over := _over(pair[0, :, 0], pair[1, :, 0])):
+        horizon[over] = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            pair = step(k, pair)
+            now, twin = pair[0, :, 0], pair[1, :, 0]
+            same = now == twin
+            if same.any():   # re-start: twin_start(s) = s + sign * 2^-50 * max(1, |s|)
+                pair[1, :, 0] = np.where(
+                    same, now + PERTURBATION * np.maximum(1.0, np.abs(now)) * sign, twin)
+            if np.any(over := _over(now, pair[1, :, 0])):
+                horizon[over & (horizon == NO_HORIZON)] = k
+                if np.all(horizon != NO_HORIZON):
+                    break
+    return horizon
+
+
+def _over(s, twin):
+    """e_k > THRESHOLD for S = 1 (relative_separation's values, non-finite cases included)."""
+    if np.isfinite(s).all():
+        gap = np.abs(s - twin)
+        if not np.isnan(gap).any():
+            return gap / np.maximum(1.0, np.abs(s)) > THRESHOLD
+    return relative_separation(s[:, None], twin[:, None]) > THRESHOLD
 
 
 def sweep_fields(horizon, log10_values, T_values):

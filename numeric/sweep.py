@@ -50,7 +50,7 @@ import derive
 from numeric import display
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, scalar_inputs
-from numeric.horizon import NO_HORIZON, json_fields, sweep_fields, twin_horizon
+from numeric.horizon import NO_HORIZON, json_fields, scalar_twin_horizon, sweep_fields
 from numeric.rnn import elman_step_jacobian
 
 LOG10_2 = math.log10(2.0)
@@ -174,10 +174,11 @@ def scalar_horizon(activation, w, x, h0, steps):
 
     def step(k, h):
         a = column * h + x[k - 1]
-        return np.broadcast_to(phi(a), a.shape)
+        out = phi(a)
+        return out if np.shape(out) == a.shape else np.broadcast_to(out, a.shape)
 
     with np.errstate(over="ignore", under="ignore"):
-        return twin_horizon(step, np.full((len(column), 1), float(h0)), int(steps))
+        return scalar_twin_horizon(step, np.full((len(column), 1), float(h0)), int(steps))
 
 
 def fixed_point_rows(activation, w, h0, x):

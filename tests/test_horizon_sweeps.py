@@ -184,3 +184,24 @@ def test_csv_has_rate_and_reliable_columns():
     assert lines[0] == sweep_text.CSV_HEADER and lines[0].endswith(",rate,reliable")
     rate = float(lines[1].split(",")[-2])
     assert rate == pytest.approx(float(lines[1].split(",")[3]) / 10, rel=1e-15)
+
+
+def test_scalar_twin_horizon_equals_the_rule_on_a_chaotic_map():
+    """The logistic map r s (1 - s) is chaotic for r near 4: the one-dimensional fast path
+    gives the hand loop's horizons exactly, crossings and none alike."""
+    r = np.linspace(2.5, 4.0, 7)[:, None]
+
+    def step(k, s):
+        return r * s * (1 - s)
+
+    s0 = np.full((7, 1), 0.3)
+    expected = hand_horizon(step, s0, 600)
+    assert numeric.horizon.scalar_twin_horizon(step, s0, 600).tolist() == expected
+    assert expected[0] == -1 and 0 < expected[-1] < 600
+
+
+def test_scalar_sweep_horizon_at_an_unstable_fixed_point_matches_the_hand_loop():
+    result = numeric.scalar_sweep("tanh", [0.5, 3.0], [10, 100])
+    w = np.array([0.5, 3.0])[:, None]
+    expected = hand_horizon(lambda k, h: np.tanh(w * h + 0.0), np.zeros((2, 1)), 100)
+    assert result.horizon.tolist() == expected and expected[0] == -1 and 0 < expected[1] < 100
