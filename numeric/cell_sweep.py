@@ -12,6 +12,12 @@ Reported: log10‖∂s_T/∂s_0‖₂ (s = [h; c] for the LSTM) and log10‖∂h
 block, comparable across cells; equal to the first for one-part states), shape
 (len(values), len(T)), with the regime of the first by ``numeric.regime_labels``.
 
+Horizon (``numeric.horizon``): the cell's forward map run again from a twin s_0 a few
+roundings away, batched over the values; ``horizon`` per value (-1: none), ``reliable`` per
+(value, T) and ``rate`` = log10‖∂s_T/∂s_0‖₂ / T.  An Elman or IndRNN cell with the identity
+activation is linear: its product does not depend on the trajectory, so every value is
+reliable and the horizon is null.
+
 >>> r = forget_bias_sweep([0.0, 3.0], [1, 50], hidden=2, seed=0)
 >>> bool(r.log10_norm[1, 1] > r.log10_norm[0, 1])
 True
@@ -27,6 +33,7 @@ from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
 from numeric.cell_products import product_norms
 from numeric.cells import forward
 from numeric.grids import grid, lengths
+from numeric.horizon import NO_HORIZON, json_fields, sweep_fields, twin_horizon
 from numeric.sweep import regime_labels
 
 NULL_NOTE = ("null where the value is not a finite number: -inf is the log10 of an exact "
@@ -55,6 +62,9 @@ class CellSweep(display.Displayed):
     regime: np.ndarray
     init: str
     drive: str
+    horizon: np.ndarray | None = None
+    reliable: np.ndarray | None = None
+    rate: np.ndarray | None = None
 
     def _display_parts(self):
         return display.cell_sweep_parts(self)
@@ -67,6 +77,8 @@ class CellSweep(display.Displayed):
         for key, value in (("values", self.values), ("log10_norm", self.log10_norm),
                            ("log10_norm_h", self.log10_norm_h)):
             out.update(json_floats(key, value))
+        if self.horizon is not None:
+            out.update(json_fields(self.horizon, self.reliable, self.rate))
         return out
 
 
@@ -150,11 +162,27 @@ def _run(kind, act, parameter, params, values, T, hidden, inputs, seed, noise, c
     values = grid(values, parameter)
     T = lengths(T)
     x, drive = sweep_inputs(int(T.max()), inputs, seed, noise, constant)
-    path = forward(kind, act, params, np.zeros((len(values), len(kind.state) * hidden)), x)
+    s0 = np.zeros((len(values), len(kind.state) * hidden))
+    path = forward(kind, act, params, s0, x)
     blocks = ("s", "h") if len(kind.state) > 1 else ("s",)
     with np.errstate(over="ignore", under="ignore"):
         norms = product_norms(kind, act, params, path, T, blocks)
     s = norms["s"].T
     h = norms["h"].T if "h" in norms else s.copy()
+    linear = act is not None and (act.name == "identity" or not act.dphi.has(act.variable))
+    horizon = (np.full(len(values), NO_HORIZON) if linear
+               else cell_horizon(kind, act, params, s0, x, int(T.max())))
     return CellSweep(kind.name, None if act is None else act.name, hidden, inputs, seed,
-                     parameter, values, T, s, h, regime_labels(s), init, drive)
+                     parameter, values, T, s, h, regime_labels(s), init, drive,
+                     *sweep_fields(horizon, s, T))
+
+
+def cell_horizon(kind, act, params, s0, x, steps):
+    """The predictability horizon (``numeric.horizon``) of the cell's forward pass (one step of
+    ``numeric.cells.forward``, batched over the parameters' leading dims) from s0, -1 where
+    there is none."""
+    def step(k, s):
+        return forward(kind, act, params, s, x[k - 1:k]).states[-1]
+
+    with np.errstate(over="ignore", under="ignore"):
+        return twin_horizon(step, s0, steps)

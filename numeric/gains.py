@@ -3,7 +3,10 @@
 Model: a_k = g W0 h_{k-1} + x_k, h_k = φ(a_k);  ∂h_T/∂h_0 = Π_k diag(φ'(a_k)) g W0.  One pass
 over time for all gains: W0 @ [P_1 … P_G] in one GEMM per step, the gains and φ' as row scales,
 each product carried as mantissa · 2^e (exact power-of-two renormalisation), so T up to 10^7
-neither overflows nor underflows.  Regimes and JSON as in ``numeric.sweep``.
+neither overflows nor underflows.  Regimes, JSON, horizon, ``reliable`` and ``rate`` as in
+``numeric.sweep``: the twin pass is the same forward map h ↦ φ(g W0 h + x_k) for all gains at
+once (O(T·G·n²), beside the product's O(T·G·n³)).  A linear φ (identity) flags nothing: the
+product (g W0)^T does not depend on the trajectory, so every value is reliable, horizon null.
 """
 
 from dataclasses import dataclass
@@ -13,6 +16,7 @@ import numpy as np
 from numeric import display
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, matrix_inputs, vector
+from numeric.horizon import NO_HORIZON, sweep_fields, twin_horizon
 from numeric.sweep import (
     LOG10_2,
     RANGE,
@@ -37,6 +41,9 @@ class GainSweep(display.Displayed):
     spectral_radius: np.ndarray
     regime: np.ndarray
     underflow: np.ndarray
+    horizon: np.ndarray | None = None
+    reliable: np.ndarray | None = None
+    rate: np.ndarray | None = None
 
     def _display_parts(self):
         return display.gain_sweep_parts(self)
@@ -66,8 +73,27 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
         bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
     norms = _gain_pass(act, W0, gains, T, x, h, progress)
     underflow = _mark_underflow(act, norms, gains)
+    if act.name == "identity" or not act.dphi.has(act.variable):
+        horizon = np.full(len(gains), NO_HORIZON)
+    else:
+        horizon = gain_horizon(act, W0, gains, x, h, int(T.max()))
     return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho,
-                     regime_labels(norms), underflow)
+                     regime_labels(norms), underflow, *sweep_fields(horizon, norms, T))
+
+
+def gain_horizon(activation, W0, gains, x, h0, steps):
+    """The predictability horizon (``numeric.horizon``) of a_k = g W0 h_{k-1} + x_k,
+    h_k = φ(a_k) for every gain (h0: (G, n), x: (≥ steps, n)), -1 where there is none."""
+    phi, _ = raw_activation_functions(_activation(activation))
+    gains, x = np.asarray(gains, dtype=float), np.asarray(x, dtype=float)
+
+    def step(k, h):
+        a = gains[:, None] * (h @ W0.T) + x[k - 1]
+        out = phi(a)
+        return out if np.shape(out) == a.shape else np.broadcast_to(out, a.shape)
+
+    with np.errstate(over="ignore", under="ignore"):
+        return twin_horizon(step, h0, steps)
 
 
 def _gain_pass(act, W0, gains, T, x, h, progress):

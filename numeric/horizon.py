@@ -25,6 +25,8 @@ stable or a linear forward pass e_k stays at the rounding level and nothing is f
 (2, array([ True, False]))
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 PERTURBATION = 2.0**-50
@@ -45,26 +47,115 @@ def twin_start(s0):
     fixed pattern (``default_rng(0)``), the same for every batch member."""
     s0 = np.asarray(s0, dtype=float)
     size = s0.shape[-1]
-    signs = np.random.default_rng(0).choice([-1.0, 1.0], size=size)
+    signs = _signs(size)
     scale = np.maximum(1.0, np.abs(s0).max(axis=-1, keepdims=True)) if size else 1.0
     return s0 + PERTURBATION * scale * signs
+
+
+@lru_cache(maxsize=32)
+def _signs(size):
+    """The fixed sign pattern of ``twin_start`` (read-only; drawn once per size)."""
+    signs = np.random.default_rng(0).choice([-1.0, 1.0], size=size)
+    signs.flags.writeable = False
+    return signs
 
 
 def twin_separation(step, s0, steps):
     """e_0..e_steps (shape (steps + 1, ...)) of the rule above for the forward map
     ``step(k, s) -> s_k`` (k = 1..steps, s batched as (..., S)), the twin re-started at
     ``twin_start(s_k)`` wherever it equals s_k exactly."""
+    return np.stack(list(_separations(step, s0, steps)))
+
+
+def _separations(step, s0, steps):
+    """e_0, e_1, ... one step at a time (the loop of ``twin_separation``)."""
     s = np.asarray(s0, dtype=float)
     twin = twin_start(s)
-    out = [relative_separation(s, twin)]
+    yield relative_separation(s, twin)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
             s, twin = step(k, s), step(k, twin)
             same = np.all(s == twin, axis=-1, keepdims=True)
             if same.any():
                 twin = np.where(same, twin_start(s), twin)
-            out.append(relative_separation(s, twin))
-    return np.stack(out)
+            yield relative_separation(s, twin)
+
+
+def twin_horizon(step, s0, steps):
+    """``horizon_steps(twin_separation(step, s0, steps))`` without storing the separations
+    (memory O(batch) for any number of steps); the loop stops once every batch member has
+    crossed, since the horizon is the first crossing."""
+    horizon = None
+    for k, e in enumerate(_separations(step, s0, steps)):
+        over = np.asarray(e) > THRESHOLD
+        if horizon is None:
+            horizon = np.full(over.shape, NO_HORIZON, dtype=np.int64)
+        if over.any():
+            horizon[over & (horizon == NO_HORIZON)] = k
+            if np.all(horizon != NO_HORIZON):
+                break
+    return horizon
+
+
+def scalar_twin_horizon(step, s0, steps):
+    """``twin_horizon`` for a one-dimensional state (s0: (B, 1)) and an elementwise ``step``:
+    the same rule and the same numbers (an elementwise map rounds each entry alike whether or
+    not the trajectory and its twin share one array), with one call of ``step`` per step on
+    both at once and the separation written out for S = 1: a scalar sweep's loop is mostly
+    per-step overhead, so this keeps the twin pass near the cost of the sweep itself."""
+    s = np.asarray(s0, dtype=float)
+    if s.ndim != 2 or s.shape[1] != 1:
+        raise ValueError(f"scalar_twin_horizon needs states of shape (B, 1), got {s.shape}")
+    sign = float(_signs(1)[0])
+    pair = np.stack([s, twin_start(s)])                      # (2, B, 1)
+    horizon = np.full(len(s), NO_HORIZON, dtype=np.int64)
+    if np.any(over := _over(pair[0, :, 0], pair[1, :, 0])):
+        horizon[over] = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            pair = step(k, pair)
+            now, twin = pair[0, :, 0], pair[1, :, 0]
+            same = now == twin
+            if same.any():   # re-start: twin_start(s) = s + sign * 2^-50 * max(1, |s|)
+                pair[1, :, 0] = np.where(
+                    same, now + PERTURBATION * np.maximum(1.0, np.abs(now)) * sign, twin)
+            if np.any(over := _over(now, pair[1, :, 0])):
+                horizon[over & (horizon == NO_HORIZON)] = k
+                if np.all(horizon != NO_HORIZON):
+                    break
+    return horizon
+
+
+def _over(s, twin):
+    """e_k > THRESHOLD for S = 1 (relative_separation's values, non-finite cases included)."""
+    if np.isfinite(s).all():
+        gap = np.abs(s - twin)
+        if not np.isnan(gap).any():
+            return gap / np.maximum(1.0, np.abs(s)) > THRESHOLD
+    return relative_separation(s[:, None], twin[:, None]) > THRESHOLD
+
+
+def sweep_fields(horizon, log10_values, T_values):
+    """(horizon, reliable, rate) for a sweep's values (settings, len(T)): ``reliable_mask`` and
+    ``rates`` beside the per-setting horizon (int64, NO_HORIZON where none)."""
+    horizon = np.asarray(horizon, dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return horizon, reliable_mask(horizon, T_values), rates(log10_values, T_values)
+
+
+def json_fields(horizon, reliable, rate):
+    """The sweep JSON's horizon keys: ``reliable`` (booleans), ``horizon`` (ints, null where
+    none), ``horizon_note``, ``reliable_rule`` and ``rate`` (floats, null where not finite,
+    then ``rate_note``)."""
+    rate = np.asarray(rate, dtype=float)
+    out = {"reliable": np.asarray(reliable, dtype=bool).tolist(),
+           "horizon": horizon_json(horizon), "horizon_note": HORIZON_NOTE,
+           "reliable_rule": RULE_TEXT,
+           "rate": np.where(np.isfinite(rate), rate, None).tolist()}
+    if not np.isfinite(rate).all():
+        out["rate_note"] = ("rate = log10 value / T; null where the value is not a finite "
+                            "number (see the value's note)")
+    return out
 
 
 def relative_separation(states, twin):
@@ -73,6 +164,11 @@ def relative_separation(states, twin):
     inf otherwise."""
     states, twin = np.asarray(states, dtype=float), np.asarray(twin, dtype=float)
     with np.errstate(invalid="ignore", over="ignore"):
+        size = np.abs(states).max(axis=-1)
+        if np.isfinite(size).all():  # finite states: the same numbers, fewer passes
+            e = np.abs(states - twin).max(axis=-1) / np.maximum(1.0, size)
+            if not np.isnan(e).any():
+                return e
         gap = np.where(states == twin, 0.0, np.abs(states - twin))
         gap = np.where(np.isnan(gap), np.inf, gap)
         size = np.maximum(1.0, np.abs(np.where(np.isfinite(states), states, 0.0)))

@@ -26,6 +26,15 @@ Regime rule (documented, used for every label): over the T steps the gradient is
 when |∂h_T/∂h_0| ≤ 10^-1 (it lost at least a factor of ten), "exploding" when ≥ 10^1, and
 "stable" in between.
 
+Horizon (``numeric.horizon``): the forward pass runs a second time from a twin h_0 a few
+roundings away; ``horizon`` (per w, -1 for none) is the first step where the two differ by more
+than 1e-4 relative, ``reliable`` says which (w, T) lie before it, and ``rate`` is
+log10|∂h_T/∂h_0| / T, the part that stays meaningful beyond the horizon.  A linear φ (identity)
+flags nothing: its value (w φ')^T does not depend on the trajectory, so every value is reliable
+and the horizon is null.  (A one-dimensional tanh map with a constant input is monotone in h
+for w > 0, and its square is for w < 0, so it is never chaotic; an unstable fixed point, the
+only way such a row can cross, is flagged all the same.)
+
 >>> import numpy as np
 >>> r = scalar_sweep("identity", np.array([0.5, 1.0, 1.5]), np.array([100]))
 >>> r.log10_abs_grad[:, 0].round(3).tolist(), r.regime[:, 0].tolist()
@@ -41,6 +50,7 @@ import derive
 from numeric import display
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, scalar_inputs
+from numeric.horizon import NO_HORIZON, json_fields, scalar_twin_horizon, sweep_fields
 from numeric.rnn import elman_step_jacobian
 
 LOG10_2 = math.log10(2.0)
@@ -70,6 +80,9 @@ class ScalarSweep(display.Displayed):
     h0: float
     x_t: float | None
     fixed_point: np.ndarray
+    horizon: np.ndarray | None = None
+    reliable: np.ndarray | None = None
+    rate: np.ndarray | None = None
 
     def _display_parts(self):
         return display.scalar_sweep_parts(self)
@@ -85,6 +98,8 @@ class ScalarSweep(display.Displayed):
 def _to_dict(result, fields):
     out = {"activation": result.activation, "T": result.T.tolist(),
            "regime": result.regime.tolist(), "phi_prime_underflow": result.underflow.tolist()}
+    if result.horizon is not None:
+        out.update(json_fields(result.horizon, result.reliable, result.rate))
     for key, value in {"log10_bound": result.log10_bound, **fields}.items():
         out.update(_json_floats(key, value))
     return out
@@ -120,7 +135,8 @@ def regime_labels(log10_values):
 
 
 def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
-    """Sweep h_t = φ(w h_{t-1} + x_t) over w (1-D) and T (1-D ints ≥ 1).
+    """Sweep h_t = φ(w h_{t-1} + x_t) over w (1-D) and T (1-D ints ≥ 1), with the horizon
+    of every w (``scalar_horizon``).
 
     ``inputs``: a constant x_t or an array of length ≥ max(T).  ``progress(t, T_max)`` is
     called now and then during long sweeps.
@@ -134,7 +150,8 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
     gamma = float(act.gamma)
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(gamma * np.abs(w))[:, None]
-    if act.name == "identity" or not act.dphi.has(act.variable):
+    linear = act.name == "identity" or not act.dphi.has(act.variable)
+    if linear:
         with np.errstate(divide="ignore"):
             grad = T[None, :] * np.log10(np.abs(w * float(act.dphi)))[:, None]
         method = "closed form T*log10|w phi'|"
@@ -143,8 +160,25 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
         method = "one pass over time, products as mantissa*2^e"
     underflow = _mark_underflow(act, grad, w)
     constant = float(used[0]) if np.all(used == used[0]) else None
+    horizon = np.full(len(w), NO_HORIZON) if linear else scalar_horizon(act, w, x, h0, T.max())
     return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method, underflow,
-                       h0, constant, fixed_point_rows(act, w, h0, used))
+                       h0, constant, fixed_point_rows(act, w, h0, used),
+                       *sweep_fields(horizon, grad, T))
+
+
+def scalar_horizon(activation, w, x, h0, steps):
+    """The predictability horizon of h_t = φ(w h_{t-1} + x_t) for every w (``numeric.horizon``:
+    the same forward map, run from h_0 and from its twin), -1 where there is none."""
+    phi, _ = raw_activation_functions(_activation(activation))
+    column = np.asarray(w, dtype=float)[:, None]
+
+    def step(k, h):
+        a = column * h + x[k - 1]
+        out = phi(a)
+        return out if np.shape(out) == a.shape else np.broadcast_to(out, a.shape)
+
+    with np.errstate(over="ignore", under="ignore"):
+        return scalar_twin_horizon(step, np.full((len(column), 1), float(h0)), int(steps))
 
 
 def fixed_point_rows(activation, w, h0, x):

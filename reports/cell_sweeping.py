@@ -16,14 +16,27 @@ import numpy as np
 import derive
 from numeric import cell_gain_sweep, forget_bias_sweep
 from reports.cli_support import UsageError
-from reports.sweep_text import LETTER, WIDTH, _cell, _full, chosen_columns, number
+from reports.sweep_text import (
+    LETTER,
+    RATE,
+    WIDTH,
+    _cell,
+    _full,
+    chosen_columns,
+    horizon_legend,
+    mark,
+    number,
+    rate_cell,
+    reliable_text,
+)
 from reports.sweeping import MAX_GRID, parse_T, parse_w
 
 DEFAULT_HIDDEN = 32
 DEFAULT_NOISE = 0.1
 MAX_ENTRIES = 5 * 10**7   # stored forward pass: values × max(T) × (channels + parts) × n
 MAX_PRODUCT = 2**26       # the products carried at once: values × S × S
-CSV_HEADER = "cell,activation,parameter,value,T,log10_norm,log10_norm_h,regime"
+CSV_HEADER = ("cell,activation,parameter,value,T,log10_norm,log10_norm_h,regime,rate,"
+              "reliable")
 SWEPT = {"forget_bias": "b_f", "gain": "g"}
 
 
@@ -104,41 +117,45 @@ def setting(result):
 
 def render_table(result):
     """One row per parameter value, a few T columns: log10‖∂s_T/∂s_0‖₂ (and for a state
-    [h; c] log10‖∂h_T/∂h_0‖₂), the regime letter."""
+    [h; c] log10‖∂h_T/∂h_0‖₂), the regime letter, ``~`` after a value beyond the
+    predictability horizon; the rate (1/T) log10‖∂s_T/∂s_0‖₂ at the last T shown."""
     both = result.cell == "lstm"
     width = 20 if both else 11
     labels = [number(v) for v in result.values]
     left = max(6, *map(len, labels))
-    columns = chosen_columns(result.T, max(1, min(5, (WIDTH - left) // width)))
+    columns = chosen_columns(result.T, max(1, min(5, (WIDTH - left - RATE) // width)))
     head = "".join(f"{f'T = {result.T[j]}':>{width - 1}} " for j in columns)
     sub = "".join((f"{'s':>9} {'h':>9} r " if both else f"{'s':>9} r ") for _ in columns)
     lines = textwrap.wrap(setting(result), WIDTH)
     lines += ["s = log10||ds_T/ds_0||_2" + (", h = log10||dh_T/dh_0||_2 (s = [h; c])"
                                             if both else "") +
               f"; {len(columns)} of {len(result.T)} T shown",
-              f"{'':>{left}}{head}".rstrip(),
-              f"{SWEPT[result.parameter]:>{left}} {sub}".rstrip()]
+              f"{'':>{left}}{head}{'rate':>{RATE}}".rstrip(),
+              f"{SWEPT[result.parameter]:>{left}} {sub}{'(1/T)s':>{RATE - 1}}".rstrip()]
     for i, label in enumerate(labels):
-        cells = "".join(_cell(result.log10_norm[i, j]) + " " +
+        cells = "".join(_cell(result.log10_norm[i, j]) + mark(result, i, j) +
                         (_cell(result.log10_norm_h[i, j]) + " " if both else "") +
                         LETTER[result.regime[i, j]] + " " for j in columns)
-        lines.append(f"{label:>{left}} {cells}".rstrip())
+        lines.append(f"{label:>{left}} {cells}{rate_cell(result, i, columns[-1])}".rstrip())
     last = result.regime[:, -1]
     counts = ", ".join(f"{int(np.sum(last == name))} {name}" for name in LETTER
                        if np.any(last == name))
     lines += [f"at T = {result.T[-1]}: {counts}",
               "r: regime of s: v vanishing (<= 1e-1), s stable, e exploding (>= 1e1)",
-              "every T: --csv or --json"]
+              f"rate = (1/T) s at T = {result.T[columns[-1]]}: the growth per step"]
+    lines += horizon_legend(result, result.values, SWEPT[result.parameter], columns)
+    lines += ["every T: --csv or --json"]
     return "\n".join(lines) + "\n"
 
 
 def render_csv(result):
-    """Long format, one row per (value, T), full precision."""
+    """Long format, one row per (value, T), full precision; the rate and reliable last."""
     rows = [CSV_HEADER]
     act = result.activation or ""
     for i, value in enumerate(result.values):
         for j, T in enumerate(result.T):
             rows.append(f"{result.cell},{act},{result.parameter},{number(value)},{int(T)},"
                         f"{_full(result.log10_norm[i, j])},{_full(result.log10_norm_h[i, j])},"
-                        f"{result.regime[i, j]}")
+                        f"{result.regime[i, j]},{_full(result.rate[i, j])},"
+                        f"{reliable_text(result, i, j)}")
     return "\n".join(rows) + "\n"

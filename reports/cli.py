@@ -77,7 +77,9 @@ def build_parser():
     form = s.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print one JSON object (every value)")
     form.add_argument("--csv", action="store_true", help="print every (w, T) as CSV: "
-                      "activation,w,T,log10_abs_grad,log10_bound,regime (with a header line)")
+                      "activation,w,T,log10_abs_grad,log10_bound,regime,rate,reliable (with a "
+                      "header line; a cell sweep: cell,activation,parameter,value,T,log10_norm,"
+                      "log10_norm_h,regime,rate,reliable)")
     s.add_argument("--plot", metavar="FILE", help="also draw the sweep to FILE (.png or .pdf)")
     s.set_defaults(run=run_sweep)
     add_lyapunov_parser(commands)

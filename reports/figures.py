@@ -94,13 +94,19 @@ def gain_sweep_run(kind, rng, n=32, gains=None, T=200, activation="tanh"):
 
 def plot_gain_sweep(ax, kind, rng=None, n=32, gains=None, T=200, activation="tanh",
                     result=None):
-    """(c) measured per-step log10-norm growth (1/T) log10‖∂h_T/∂h_0‖₂ against the gain, with
+    """(c) measured per-step log10-norm growth (1/T) log10‖∂h_T/∂h_0‖₂ against the gain (open
+    markers where T is beyond the predictability horizon: one sample, its rate only), with
     the bound's log10(γ g σ_max(W0)) and log10 ρ(g W0); ``result``: the sweep, when the caller
     has it already (``gain_sweep_run`` of the same arguments), else drawn from ``rng``."""
     if result is None:
         result = gain_sweep_run(kind, rng, n, gains, T, activation)[1]
     gains, T = result.gains, int(result.T[0])
-    ax.plot(gains, result.log10_norm[:, 0] / T, "o-", ms=3, label="measured (1/T) log10 norm")
+    line, = ax.plot(gains, result.log10_norm[:, 0] / T, "o-", ms=3,
+                    label="measured (1/T) log10 norm")
+    beyond = ~result.reliable[:, 0] if result.reliable is not None else np.zeros(len(gains), bool)
+    if beyond.any():   # open markers: past the predictability horizon, only the rate holds
+        ax.plot(gains[beyond], result.log10_norm[beyond, 0] / T, "o", ms=4, mfc="white",
+                mec=line.get_color(), label="beyond the horizon: a sample (rate only)")
     ax.plot(gains, result.log10_bound[:, 0] / T, "--",
             label=r"bound $\log_{10}(\gamma g\sigma_{max})$")
     ax.plot(gains, np.log10(result.spectral_radius), ":", label=r"$\log_{10}\rho(gW_0)$")

@@ -2,7 +2,10 @@
 
 The table is transposed: one row per w, a few T columns (the first, the last and up to two
 between, spaced geometrically), each with log10|∂h_T/∂h_0|, the bound's log10 T·log10(γ|w|)
-and the regime letter.  The CSV has one row per (w, T) with full precision (shortest repr).
+and the regime letter; a value beyond the predictability horizon carries a trailing ``~``
+(legend below the table), and the last column is the rate (1/T) log10|∂h_T/∂h_0| at the last T
+shown.  The CSV has one row per (w, T) with full precision (shortest repr), the rate and
+whether the value is reliable.
 """
 
 import math
@@ -13,7 +16,9 @@ import numpy as np
 WIDTH = 100
 CELL = 22          # "     grad     bound r " per T column
 LETTER = {"vanishing": "v", "stable": "s", "exploding": "e", "unknown": "?"}
-CSV_HEADER = "activation,w,T,log10_abs_grad,log10_bound,regime"
+RATE = 10          # " rate/step" column at the end of a table row
+MARK = "~"         # after a value beyond the predictability horizon
+CSV_HEADER = "activation,w,T,log10_abs_grad,log10_bound,regime,rate,reliable"
 
 
 def number(value):
@@ -86,42 +91,96 @@ def chosen_columns(T, count):
 
 
 def render_table(result, x_text=None):
-    """The summary: one row per w, a few T columns with grad, bound and regime; notes below."""
+    """The summary: one row per w, a few T columns with grad, bound and regime, the rate at the
+    last T shown; notes below (the ``~`` legend when a value is beyond the horizon)."""
     w_text = [number(w) for w in result.w]
     left = max(6, *map(len, w_text))
-    columns = chosen_columns(result.T, max(1, min(4, (WIDTH - left) // CELL)))
+    columns = chosen_columns(result.T, max(1, min(4, (WIDTH - left - RATE) // CELL)))
     head = "".join(f"{f'T = {result.T[j]}':>{CELL - 1}} " for j in columns)
     sub = "".join(f"{'grad':>9} {'bound':>9} r " for _ in columns)
     lines = [setting(result, x_text),
              "grad = log10|dh_T/dh_0|, bound = T log10(gamma |w|) (grad <= bound); "
              f"{len(columns)} of {len(result.T)} T shown",
-             f"{'':>{left}}{head}".rstrip(), f"{'w':>{left}} {sub}".rstrip()]
+             f"{'':>{left}}{head}{'rate':>{RATE}}".rstrip(),
+             f"{'w':>{left}} {sub}{'(1/T)grad':>{RATE - 1}}".rstrip()]
     for i, w in enumerate(w_text):
-        cells = "".join(f"{_cell(result.log10_abs_grad[i, j])} {_cell(result.log10_bound[i, j])} "
-                        f"{LETTER[result.regime[i, j]]} " for j in columns)
-        lines.append(f"{w:>{left}} {cells}".rstrip())
+        cells = "".join(f"{_cell(result.log10_abs_grad[i, j])}{mark(result, i, j)}"
+                        f"{_cell(result.log10_bound[i, j])} {LETTER[result.regime[i, j]]} "
+                        for j in columns)
+        lines.append(f"{w:>{left}} {cells}{rate_cell(result, i, columns[-1])}".rstrip())
     last = result.regime[:, -1]
     counts = ", ".join(f"{int(np.sum(last == name))} {name}" for name in LETTER
                        if np.any(last == name))
     lines += [f"at T = {result.T[-1]}: {counts}",
               "r: v vanishing (|dh_T/dh_0| <= 1e-1), s stable, e exploding (>= 1e1), "
               "? phi' underflowed",
-              "every T: --csv or --json;  method: " + result.method]
+              f"rate = (1/T) grad at T = {result.T[columns[-1]]}: the growth per step"]
+    lines += horizon_legend(result, result.w, "w", columns, _fixed_crossing(result, columns))
+    lines += ["every T: --csv or --json;  method: " + result.method]
     note = fixed_point_note(result)
     lines += textwrap.wrap(note, WIDTH) if note else []
     return "\n".join(lines) + "\n"
 
 
+def mark(result, i, j):
+    """``~`` after a value beyond the predictability horizon, else a space."""
+    reliable = getattr(result, "reliable", None)
+    return " " if reliable is None or reliable[i, j] else MARK
+
+
+def rate_cell(result, i, j):
+    """The rate (1/T) log10 value of row i at column j, in RATE characters."""
+    value = result.rate[i, j]
+    if math.isnan(value):
+        return f"{'n/a':>{RATE}}"
+    return f"{value:>{RATE}.4f}" if abs(value) < 1e4 else f"{value:>{RATE}.3g}"
+
+
+def _fixed_crossing(result, columns):
+    """The legend's extra words when a marked row sits at a (then unstable) fixed point."""
+    marked = ~result.reliable[:, columns].all(axis=1)
+    if not np.any(marked & result.fixed_point):
+        return ""
+    return (" A marked row at a fixed point is exact for this h_0 (the trajectory never moves), "
+            "but the fixed point is unstable: a perturbation of a few roundings leaves it.")
+
+
+def horizon_legend(result, settings, name, columns, extra="", shown=6):
+    """The ``~`` legend, wrapped to WIDTH: which settings have a horizon (at which step) and what
+    a marked value means (then ``extra``); no lines when no shown value is marked."""
+    if result.reliable is None or result.reliable[:, columns].all():
+        return []
+    crossed = [i for i in range(len(settings)) if not result.reliable[i, columns].all()]
+    by_step = {}
+    for i in crossed:
+        by_step.setdefault(int(result.horizon[i]), []).append(number(settings[i]))
+    parts = [f"step {step} for {name} = {', '.join(values)}"
+             for step, values in sorted(by_step.items())]
+    where = "; ".join(parts[:shown]) + (f"; and {len(parts) - shown} more" if len(parts) > shown
+                                        else "")
+    text = (f"{MARK} beyond the predictability horizon ({where}): one sample of a chaotic "
+            "trajectory; only the rate is meaningful (a twin run a few roundings away differs "
+            "by more than 1e-4 relative from that step on)." + extra)
+    return textwrap.wrap(text, WIDTH)
+
+
 def render_csv(result):
-    """Long format, one row per (w, T): activation,w,T,log10_abs_grad,log10_bound,regime."""
+    """Long format, one row per (w, T):
+    activation,w,T,log10_abs_grad,log10_bound,regime,rate,reliable."""
     rows = [CSV_HEADER]
     for i, w in enumerate(result.w):
         w_text = number(w)
         for j, T in enumerate(result.T):
             rows.append(f"{result.activation},{w_text},{int(T)},"
                         f"{_full(result.log10_abs_grad[i, j])},{_full(result.log10_bound[i, j])},"
-                        f"{result.regime[i, j]}")
+                        f"{result.regime[i, j]},{_full(result.rate[i, j])},"
+                        f"{reliable_text(result, i, j)}")
     return "\n".join(rows) + "\n"
+
+
+def reliable_text(result, i, j):
+    """The CSV's reliable column: true or false."""
+    return "true" if result.reliable[i, j] else "false"
 
 
 def _full(value):

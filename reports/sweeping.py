@@ -127,10 +127,21 @@ def _plot(result, path, x_text):
                               np.clip(values, -20, 20), cmap="RdBu_r", vmin=-20, vmax=20,
                               shading="flat")
         fig.colorbar(image, ax=ax, label="log10 |dh_T/dh_0| (clipped to ±20)")
+        beyond = ~result.reliable[np.ix_(w_order, T_order)]
+        if beyond.any():   # grey hatching over the cells beyond the horizon
+            ax.pcolor(np.maximum(cell_edges(T, log_T), 0), cell_edges(w, False),
+                      np.ma.masked_where(~beyond, np.ones(beyond.shape)), hatch="///",
+                      cmap="Greys", vmin=0, vmax=4, alpha=0.5, shading="flat")
         ax.set_ylabel("recurrent weight w")
     else:
-        for value, row in zip(result.w, result.log10_abs_grad, strict=True):
-            ax.plot(T, row[T_order], "o-", label=f"w = {sweep_text.number(value)}")
+        for i, (value, row) in enumerate(zip(result.w, result.log10_abs_grad, strict=True)):
+            line, = ax.plot(T, row[T_order], "o-", label=f"w = {sweep_text.number(value)}")
+            beyond = ~result.reliable[i, T_order]
+            if beyond.any():   # open markers: beyond the horizon
+                ax.plot(T[beyond], row[T_order][beyond], "o", mfc="white",
+                        mec=line.get_color())
+        if not result.reliable.all():
+            ax.plot([], [], "o", mfc="white", mec="k", label=HORIZON_LABEL)
         ax.legend(fontsize=8)
         ax.set_ylabel("log10 |dh_T/dh_0|")
     if log_T:
@@ -141,6 +152,8 @@ def _plot(result, path, x_text):
     plt.close(fig)
 
 
+HORIZON_LABEL = "open: beyond the horizon (rate only)"
+MAP_NOTE = "hatched: beyond the predictability horizon (one sample; only the rate is meaningful)"
 MAX_LINES = 8   # up to this many w the plot draws one line per w, beyond it a (w, T) map
 
 
@@ -167,6 +180,8 @@ def plot_title(result, x_text):
     """The plot's title: the setting (h_0, x_t) and, when rows sit at a fixed point, that
     those rows show the linear regime."""
     title = sweep_text.setting(result, x_text)
+    if not result.reliable.all() and len(result.w) > MAX_LINES and len(result.T) > 1:
+        title += "\n" + MAP_NOTE
     fixed = int(result.fixed_point.sum())
     if fixed:
         which = "every w" if fixed == len(result.w) else f"{fixed} of {len(result.w)} w"

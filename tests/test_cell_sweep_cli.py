@@ -41,7 +41,7 @@ def test_gain_table_states_initialisation_and_drive(capsys):
     rows = [line.split() for line in out.splitlines() if line.split()[:1] in (["0.5"], ["2"])]
     expected = numeric.cell_gain_sweep("elman", [0.5, 1, 2], [1, 10, 100], hidden=4,
                                        activation="relu")
-    assert float(rows[0][-2]) == pytest.approx(expected.log10_norm[0, -1], abs=5e-4)
+    assert float(rows[0][-3]) == pytest.approx(expected.log10_norm[0, -1], abs=5e-4)
     assert max(len(line) for line in out.splitlines()) <= 100
 
 
@@ -49,7 +49,7 @@ def test_lstm_table_shows_both_norms(capsys):
     status, out, _ = run(capsys, "--cell", "lstm", "--forget-bias=0,3", "--T", "1,50",
                          "--hidden", "2")
     assert status == 0 and "h = log10||dh_T/dh_0||_2 (s = [h; c])" in out
-    assert "forget bias b_f" in out and out.splitlines()[-3].startswith("at T = 50:")
+    assert "forget bias b_f" in out and out.splitlines()[-4].startswith("at T = 50:")
 
 
 def test_csv_has_every_value_and_T(capsys):
@@ -57,7 +57,7 @@ def test_csv_has_every_value_and_T(capsys):
                          "--hidden", "2", "--input", "0.2", "--noise", "0", "--csv")
     lines = out.splitlines()
     assert status == 0 and lines[0] == ("cell,activation,parameter,value,T,log10_norm,"
-                                        "log10_norm_h,regime")
+                                        "log10_norm_h,regime,rate,reliable")
     assert len(lines) == 1 + 4 * 2 and lines[1].startswith("gru,,gain,0.25,1,")
     expected = numeric.cell_gain_sweep("gru", [0.25, 1, 1.75, 2.5], [1, 5], hidden=2,
                                        noise=0.0, constant=0.2)

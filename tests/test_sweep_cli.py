@@ -116,8 +116,9 @@ def test_sweep_table_fits_100_columns_with_the_bound(capsys):
     assert "T = 1" in lines[2] and "T = 991" in lines[2] and "bound" in lines[3]
     row = next(line.split() for line in lines if line.split()[:1] == ["-1.8"])
     # bound of the last column: T log10(γ|w|) with γ = 1, T = 991, independently
-    assert float(row[-2]) == pytest.approx(991 * math.log10(1.8), abs=5e-4)
-    assert float(row[-3]) < float(row[-2]) and row[-1] == "v"  # saturated: below the bound
+    assert float(row[-3]) == pytest.approx(991 * math.log10(1.8), abs=5e-4)
+    assert float(row[-4]) < float(row[-3]) and row[-2] == "v"  # saturated: below the bound
+    assert float(row[-1]) == pytest.approx(float(row[-4]) / 991, abs=5e-5)  # the rate
     assert "fixed point" not in out
 
 
@@ -140,10 +141,12 @@ def test_sweep_csv_long_format(capsys):
     status, out, err = run(capsys, "sweep", "--activation", "identity", "--w=-1.8,0.5,2",
                            "--T", "1,100", "--csv")
     lines = out.splitlines()
-    assert status == 0 and lines[0] == "activation,w,T,log10_abs_grad,log10_bound,regime"
+    assert status == 0 and lines[0] == ("activation,w,T,log10_abs_grad,log10_bound,regime,"
+                                           "rate,reliable")
     assert len(lines) == 1 + 3 * 2 and lines[1].startswith("identity,-1.8,1,")
     for line in lines[1:]:
-        name, w, T, grad, bound, regime = line.split(",")
+        name, w, T, grad, bound, regime, rate, reliable = line.split(",")
+        assert reliable == "true" and float(rate) == pytest.approx(float(grad) / int(T))
         expected = int(T) * math.log10(abs(float(w)))  # identity: T log10|w|, γ = 1
         assert float(grad) == pytest.approx(expected, rel=1e-12, abs=1e-12)
         assert float(bound) == pytest.approx(expected, rel=1e-12, abs=1e-12)
@@ -202,9 +205,9 @@ def test_sweep_readme_example_is_off_the_fixed_point(capsys):
 def test_sweep_csv_and_table_mark_unrepresentable_values(capsys):
     """tanh from h_0 = -800: sech²(-800) underflows float64, the value is not representable."""
     csv_text = run(capsys, "sweep", "--w", "1", "--T", "2", "--h0=-800", "--csv")[1]
-    assert csv_text.splitlines()[1] == "tanh,1,2,nan,0.0,unknown"
+    assert csv_text.splitlines()[1] == "tanh,1,2,nan,0.0,unknown,nan,true"
     table = run(capsys, "sweep", "--w", "1", "--T", "2", "--h0=-800")[1]
-    assert table.splitlines()[4].split() == ["1", "n/a", "0.000", "?"]
+    assert table.splitlines()[4].split() == ["1", "n/a", "0.000", "?", "n/a"]  # rate n/a
 
 
 @pytest.mark.parametrize("name, linear", [("identity", True), ("relu", False), ("tanh", False),
