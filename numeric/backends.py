@@ -54,6 +54,11 @@ class Backend:
     def matmul(self, a, b):
         return self.xp.matmul(a, b)
 
+    def moveaxis(self, a, source, destination):
+        if self.name == "torch":
+            return self.xp.movedim(a, source, destination)
+        return self.xp.moveaxis(a, source, destination)
+
     def scale_rows(self, d, M):
         """diag(d) M for stacks: d (..., S), M (..., S, C)."""
         return d[..., :, None] * M

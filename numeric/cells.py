@@ -19,6 +19,7 @@ import numpy as np
 
 from numeric.cell_bridge import unit_functions
 from numeric.rnn import ScaledMatrix
+from numeric.threads import small_products
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,12 @@ def forward(kind, act, params, s0, x, complex_values=False):
     G, _ = unit_functions(kind, act, complex_values)
     n = hidden_size(kind, params)
     states, channels = [np.asarray(s0)], []
-    for x_k in np.asarray(x):
-        L = channel_values(kind, params, n, states[-1][..., :n], x_k)
-        channels.append(L)
-        states.append(np.concatenate(G(*_unit_inputs(kind, params, n, L, states[-1])), axis=-1))
+    with small_products(np.asarray(s0).size * n * len(kind.channels)):
+        for x_k in np.asarray(x):
+            L = channel_values(kind, params, n, states[-1][..., :n], x_k)
+            channels.append(L)
+            states.append(np.concatenate(G(*_unit_inputs(kind, params, n, L, states[-1])),
+                                         axis=-1))
     return CellTrajectory(channels, states)
 
 

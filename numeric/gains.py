@@ -26,6 +26,7 @@ from numeric.sweep import (
     _to_dict,
     regime_labels,
 )
+from numeric.threads import small_products
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,10 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
     while t < T_max:
         stop = min([T_max, t + chunk] + [w for w in wanted if w > t])
         a = np.empty((stop - t, G, n))
-        for k in range(t, stop):
-            a[k - t] = gains[:, None] * (h @ W0.T) + x[k]
-            h = phi(a[k - t])
+        with small_products(G * n * n):
+            for k in range(t, stop):
+                a[k - t] = gains[:, None] * (h @ W0.T) + x[k]
+                h = phi(a[k - t])
         d = np.broadcast_to(dphi(a), a.shape)
         with np.errstate(divide="ignore"):
             shrink = np.log2(np.abs(d).min(axis=2) * shrink_floor)

@@ -29,6 +29,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from numeric.threads import small_products
+
 PERTURBATION = 2.0**-50
 THRESHOLD = 1e-4
 NO_HORIZON = -1
@@ -64,7 +66,14 @@ def twin_separation(step, s0, steps):
     """e_0..e_steps (shape (steps + 1, ...)) of the rule above for the forward map
     ``step(k, s) -> s_k`` (k = 1..steps, s batched as (..., S)), the twin re-started at
     ``twin_start(s_k)`` wherever it equals s_k exactly."""
-    return np.stack(list(_separations(step, s0, steps)))
+    with small_products(_step_cost(s0)):
+        return np.stack(list(_separations(step, s0, steps)))
+
+
+def _step_cost(s0):
+    """Multiply-adds of one batched step with a dense S × S matrix (both runs)."""
+    s0 = np.asarray(s0)
+    return 2 * s0.size * (s0.shape[-1] if s0.ndim else 1)
 
 
 def _separations(step, s0, steps):
@@ -85,6 +94,11 @@ def twin_horizon(step, s0, steps):
     """``horizon_steps(twin_separation(step, s0, steps))`` without storing the separations
     (memory O(batch) for any number of steps); the loop stops once every batch member has
     crossed, since the horizon is the first crossing."""
+    with small_products(_step_cost(s0)):
+        return _first_crossings(step, s0, steps)
+
+
+def _first_crossings(step, s0, steps):
     horizon = None
     for k, e in enumerate(_separations(step, s0, steps)):
         over = np.asarray(e) > THRESHOLD

@@ -20,6 +20,7 @@ from numeric.cells import forward
 from numeric.grids import grid
 from numeric.lyapunov import spectrum_of_chunks
 from numeric.step_chunks import cell_chunks, elman_chunks
+from numeric.threads import small_products
 
 NORMS_TEXT = {
     "elman": "spectral radius and largest singular value of weight_hh = g * W0",
@@ -104,7 +105,7 @@ def lyapunov_gain_sweep(cell, gains, T, *, hidden=32, activation=None, inputs=1,
     base = recurrent_base(kind, hidden, inputs, seed)[0]
     x, drive = sweep_inputs(int(T), inputs, seed, noise, constant)
     S = hidden * len(kind.state)
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore"), small_products(len(gains) * S * S):
         if kind.name == "elman":
             a = elman_pre_activations(act, base, gains, x)
             chunks = elman_chunks(act, base["weight_hh"], a, gains)

@@ -86,8 +86,20 @@ def apply_step(backend, chunk, arrays, step, M):
     arrays moved to the backend by ``on_backend``)."""
     if chunk.dense is None:
         scale, W = arrays
-        return backend.scale_rows(scale[step], backend.matmul(W, M))
+        return backend.scale_rows(scale[step], shared_matmul(backend, W, M))
     return backend.matmul(arrays[0][step], M)
+
+
+def shared_matmul(backend, W, M):
+    """W M for every member of the stack M (..., S, k): with W shared (S, S), one GEMM on the
+    members side by side, W [M_1 … M_G] (a stack of small products leaves BLAS idle);
+    otherwise the batched matmul."""
+    if W.ndim != 2 or M.ndim < 3:
+        return backend.matmul(W, M)
+    S, k = M.shape[-2:]
+    side = backend.moveaxis(M, -2, 0).reshape(S, -1)
+    return backend.moveaxis(backend.matmul(W, side).reshape((S,) + M.shape[:-2] + (k,)),
+                            0, -2)
 
 
 def on_backend(backend, chunk):
