@@ -36,13 +36,24 @@ def product_log10_norms(backend, chunks, T_values, n_block=None, batch=None):
     T_values = [int(T) for T in np.atleast_1d(T_values)]
     if not T_values or min(T_values) < 1:
         raise ValueError(f"T must be >= 1, got {T_values}")
-    wanted, found, P, e, done = set(T_values), {}, None, None, 0
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        found, done = _products(backend, chunks, set(T_values), n_block, batch)
+    missing = sorted(set(T_values) - set(found))
+    if missing:
+        raise ValueError(f"T must be at most the number of steps {done}, got {missing[-1]}")
+    full = np.array([found[T][0] for T in T_values])
+    return full, (None if n_block is None else np.array([found[T][1] for T in T_values]))
+
+
+def _products(backend, chunks, wanted, n_block, batch):
+    """{T: (full, block)} at the wanted T, and the number of steps multiplied."""
+    found, P, e, done = {}, None, None, 0
     for chunk in chunks:
         if P is None:
             S, shape = _sizes(chunk, batch)
             P = backend.asarray(np.broadcast_to(np.eye(S), (*shape, S, S)))
             e = backend.asarray(np.zeros(shape))
-        if done >= max(T_values):
+        if done >= max(wanted):
             break
         flags = np.array([chunk.start + i + 1 in wanted for i in range(len(chunk))])
         if backend.name == "jax":
@@ -52,11 +63,7 @@ def product_log10_norms(backend, chunks, T_values, n_block=None, batch=None):
         for i in np.flatnonzero(flags):
             found[chunk.start + int(i) + 1] = tuple(None if v is None else v[i] for v in logs)
         done = chunk.start + len(chunk)
-    missing = sorted(wanted - set(found))
-    if missing:
-        raise ValueError(f"T must be at most the number of steps {done}, got {missing[-1]}")
-    full = np.array([found[T][0] for T in T_values])
-    return full, (None if n_block is None else np.array([found[T][1] for T in T_values]))
+    return found, done
 
 
 def _sizes(chunk, batch):
