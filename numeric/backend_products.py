@@ -22,6 +22,8 @@ import dataclasses
 
 import numpy as np
 
+from numeric.backends import Backend
+from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
 from numeric.step_chunks import apply_step, elman_chunks, on_backend
 
@@ -32,7 +34,10 @@ FORWARD_ENTRIES = 2**21   # pre-activations formed at once: steps × gains × n
 def product_log10_norms(backend, chunks, T_values, n_block=None, batch=None):
     """(log10‖P_T‖₂, log10‖P_T[:n_block, :n_block]‖₂ or None), each (len(T_values), *batch),
     for every T in ``T_values`` (≥ 1, any order, repeats allowed, at most the chunks' steps).
-    ``batch``: the settings' shape, read from the first chunk when None."""
+    ``backend``: a ``numeric.Backend`` or its name (None: numpy); ``batch``: the settings'
+    shape, read from the first chunk when None."""
+    if not isinstance(backend, Backend):
+        backend = get_backend(backend)
     T_values = [int(T) for T in np.atleast_1d(T_values)]
     if not T_values or min(T_values) < 1:
         raise ValueError(f"T must be >= 1, got {T_values}")

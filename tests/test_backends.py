@@ -139,7 +139,9 @@ def test_product_log10_norms_rejects_a_T_beyond_the_steps():
     with pytest.raises(ValueError, match="at most the number of steps 5, got 6"):
         product_log10_norms(numeric.array_backend(), chunks, [2, 6])
     with pytest.raises(ValueError, match="T must be >= 1"):
-        product_log10_norms(numeric.array_backend(), chunks, [0])
+        product_log10_norms("numpy", chunks, [0])
+    with pytest.raises(ValueError, match="unknown backend"):
+        product_log10_norms("nope", chunks, [1])
 
 
 @pytest.mark.parametrize("name", backends.BACKENDS)
