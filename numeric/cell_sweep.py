@@ -175,5 +175,5 @@ def _run(kind, act, parameter, params, values, T, hidden, inputs, seed, noise, c
     s = norms["s"].T
     h = norms["h"].T if "h" in norms else s.copy()
     return CellSweep(kind.name, None if act is None else act.name, hidden, inputs, seed,
-                     parameter, values, T, s, h, regime_labels(s), init, drive, bk.name,
-                     bk.device)
+                     parameter, values, T, s, h, regime_labels(s), init, drive,
+                     backend=bk.name, device=bk.device)

@@ -79,7 +79,7 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
         norms = elman_gain_norms(bk, act, W0, gains, T, x, h)
     underflow = _mark_underflow(act, norms, gains)
     return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho,
-                     regime_labels(norms), underflow, bk.name, bk.device)
+                     regime_labels(norms), underflow, backend=bk.name, device=bk.device)
 
 
 def _gain_pass(act, W0, gains, T, x, h, progress):
