@@ -6,6 +6,9 @@ B: n = 32 tanh, W_hh = g·W0, W0 ~ N(0, 1/n) (seed 0), 256 gains in [0.25, 2.5],
    x_k = 0.1·N(0, I) (seed 1), h_0 = 0: ‖∂h_T/∂h_0‖₂ for every g.
 C: LSTM, n = 32, 64 forget-gate biases in [−2, 4], T = 1000: ‖∂s_T/∂s_0‖₂ for every bias,
    against torch.func jacrev peers in float64 (``numeric.bench_cells``), as a ratio to them.
+D, E: the gain sweep of B at n = 256, 64 gains, T = 1000 (D) and n = 1024, 16 gains, T = 200
+   (E) on every installed array backend (numpy, jax, torch; the GPU when present), each beside
+   a plain loop in the same library (``numeric.bench_dynamics``): rnngrad / plain.
 
 Times are best-of-``repeat`` wall clock from one run, printed as ratios to a plain batched
 NumPy product without rescaling measured in the same run.  Peers (torch.autograd.functional.
@@ -121,11 +124,21 @@ def peers():
             for name, module in (("torch", "torch"), ("jax", "jax"))}
 
 
-def run(quick=False):
-    """Measure the workloads; a JSON-ready dict."""
-    from numeric import bench_cells, bench_peers
+def run(quick=False, only="ABCDE", repeat=3):
+    """Measure the workloads named in ``only``; a JSON-ready dict (D, E: best of ``repeat``)."""
+    from numeric import bench_cells, bench_dynamics, bench_peers
 
-    report = {"peers_installed": peers(), "A": {}, "B": {}}
+    report = {"peers_installed": peers()}
+    for name in "DE":
+        if name in only:
+            report[name] = bench_dynamics.run_workload(name, quick, timed, repeat)
+    if "A" in only:
+        _run_abc(report, quick, bench_cells, bench_peers)
+    return report
+
+
+def _run_abc(report, quick, bench_cells, bench_peers):
+    report.update({"A": {}, "B": {}})
     w, T, x = workload_a(quick)
     t_base, base = timed(baseline_a, w, T, x)
     t_ours, ours = timed(ours_a, w, T, x)
@@ -144,7 +157,6 @@ def run(quick=False):
     report["B"].update(_accuracy_b(W0, gains, TB, xb, ours, quick))
     report["B"].update(bench_peers.gain_peers(W0, gains, TB, xb, ours, t_base, quick))
     report["C"] = bench_cells.run_c(quick, timed, report["peers_installed"]["torch"])
-    return report
 
 
 def _accuracy_b(W0, gains, T, x, ours, quick):
@@ -170,8 +182,12 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
+    parser.add_argument("--only", choices=("ABCDE", "ABC", "DE"), default="ABCDE",
+                        help="the workloads to run (default all)")
+    parser.add_argument("--repeat", type=int, default=3, help="D, E: best of this many runs "
+                        "(default 3; the first JAX run compiles)")
     args = parser.parse_args(argv)
-    report = run(args.quick)
+    report = run(args.quick, args.only, args.repeat)
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))
     else:
@@ -181,7 +197,7 @@ def main(argv=None):
 
 def render(report):
     lines = [f"peers installed: {report['peers_installed']}"]
-    for name in (key for key in ("A", "B", "C") if key in report):
+    for name in (key for key in ("A", "B", "C", "D", "E") if key in report):
         lines.append(f"workload {name}:")
         for key, value in report[name].items():
             if isinstance(value, list):

@@ -29,11 +29,14 @@ import numpy as np
 
 import derive
 from numeric import display
+from numeric.backend_products import product_log10_norms
+from numeric.backends import backend as get_backend
 from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
 from numeric.cell_products import product_norms
 from numeric.cells import forward
 from numeric.grids import grid, lengths
 from numeric.horizon import NO_HORIZON, json_fields, sweep_fields, twin_horizon
+from numeric.step_chunks import cell_chunks
 from numeric.sweep import regime_labels
 
 NULL_NOTE = ("null where the value is not a finite number: -inf is the log10 of an exact "
@@ -65,6 +68,8 @@ class CellSweep(display.Displayed):
     horizon: np.ndarray | None = None
     reliable: np.ndarray | None = None
     rate: np.ndarray | None = None
+    backend: str = "numpy"
+    device: str = "cpu"
 
     def _display_parts(self):
         return display.cell_sweep_parts(self)
@@ -73,7 +78,8 @@ class CellSweep(display.Displayed):
         out = {"cell": self.cell, "activation": self.activation, "hidden": self.hidden,
                "inputs": self.inputs, "seed": self.seed, "parameter": self.parameter,
                "T": self.T.tolist(), "regime": self.regime.tolist(), "init": self.init,
-               "input_drive": self.drive, "state": list(derive.cell_kind(self.cell).state)}
+               "input_drive": self.drive, "state": list(derive.cell_kind(self.cell).state),
+               "backend": self.backend, "device": self.device}
         for key, value in (("values", self.values), ("log10_norm", self.log10_norm),
                            ("log10_norm_h", self.log10_norm_h)):
             out.update(json_floats(key, value))
@@ -125,19 +131,23 @@ def gain_parameters(kind, gains, hidden, inputs=1, seed=0):
     return params
 
 
-def forget_bias_sweep(biases, T, *, hidden=32, inputs=1, seed=0, noise=0.1, constant=0.0):
-    """log10‖∂s_T/∂s_0‖₂ and log10‖∂h_T/∂h_0‖₂ of the LSTM over forget biases and T."""
+def forget_bias_sweep(biases, T, *, hidden=32, inputs=1, seed=0, noise=0.1, constant=0.0,
+                      backend=None):
+    """log10‖∂s_T/∂s_0‖₂ and log10‖∂h_T/∂h_0‖₂ of the LSTM over forget biases and T;
+    ``backend`` as in ``cell_gain_sweep``."""
     _check_sizes(hidden, inputs)
     params = forget_bias_parameters(biases, hidden, inputs, seed)
     init = f"{INIT_TEXT['uniform']} (seed {seed}); {FORGET_TEXT}"
     return _run(derive.cell_kind("lstm"), None, "forget_bias", params, biases, T, hidden,
-                inputs, seed, noise, constant, init)
+                inputs, seed, noise, constant, init, backend)
 
 
 def cell_gain_sweep(cell, gains, T, *, hidden=32, activation=None, inputs=1, seed=0,
-                    noise=0.1, constant=0.0):
+                    noise=0.1, constant=0.0, backend=None):
     """log10‖∂s_T/∂s_0‖₂ and log10‖∂h_T/∂h_0‖₂ of ``cell`` over gains g and T, the recurrent
-    parameter g times its seeded draw (``numeric.recurrent_base``)."""
+    parameter g times its seeded draw (``numeric.recurrent_base``).  ``backend``: None or
+    "numpy" (``numeric.cell_products``), "jax" or "torch" (the products on that library, on
+    its GPU when present: ``numeric.backend_products``)."""
     kind = derive.cell_kind(cell)
     _check_sizes(hidden, inputs)
     if activation is not None and not kind.takes_activation:
@@ -149,7 +159,8 @@ def cell_gain_sweep(cell, gains, T, *, hidden=32, activation=None, inputs=1, see
     draw = INIT_TEXT["gain"].get(kind.name, INIT_TEXT["gain"]["gated"])
     init = (f"{draw}; every other parameter: {INIT_TEXT['uniform']} "
             f"(seed {seed}); the gain g multiplies {kind.recurrent_parameter}")
-    return _run(kind, act, "gain", params, gains, T, hidden, inputs, seed, noise, constant, init)
+    return _run(kind, act, "gain", params, gains, T, hidden, inputs, seed, noise, constant, init,
+                backend)
 
 
 def _check_sizes(hidden, inputs):
@@ -158,7 +169,9 @@ def _check_sizes(hidden, inputs):
             raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
 
 
-def _run(kind, act, parameter, params, values, T, hidden, inputs, seed, noise, constant, init):
+def _run(kind, act, parameter, params, values, T, hidden, inputs, seed, noise, constant, init,
+         backend=None):
+    bk = get_backend(backend)
     values = grid(values, parameter)
     T = lengths(T)
     x, drive = sweep_inputs(int(T.max()), inputs, seed, noise, constant)
@@ -166,7 +179,12 @@ def _run(kind, act, parameter, params, values, T, hidden, inputs, seed, noise, c
     path = forward(kind, act, params, s0, x)
     blocks = ("s", "h") if len(kind.state) > 1 else ("s",)
     with np.errstate(over="ignore", under="ignore"):
-        norms = product_norms(kind, act, params, path, T, blocks)
+        if bk.name == "numpy":
+            norms = product_norms(kind, act, params, path, T, blocks)
+        else:
+            s, h = product_log10_norms(bk, cell_chunks(kind, act, params, path), T,
+                                       hidden if "h" in blocks else None)
+            norms = {"s": s} if h is None else {"s": s, "h": h}
     s = norms["s"].T
     h = norms["h"].T if "h" in norms else s.copy()
     linear = act is not None and (act.name == "identity" or not act.dphi.has(act.variable))
@@ -174,7 +192,8 @@ def _run(kind, act, parameter, params, values, T, hidden, inputs, seed, noise, c
                else cell_horizon(kind, act, params, s0, x, int(T.max())))
     return CellSweep(kind.name, None if act is None else act.name, hidden, inputs, seed,
                      parameter, values, T, s, h, regime_labels(s), init, drive,
-                     *sweep_fields(horizon, s, T))
+                     *sweep_fields(horizon, s, T),
+                     backend=bk.name, device=bk.device)
 
 
 def cell_horizon(kind, act, params, s0, x, steps):

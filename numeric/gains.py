@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from numeric import display
+from numeric.backend_products import elman_gain_norms
+from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, matrix_inputs, vector
 from numeric.horizon import NO_HORIZON, sweep_fields, twin_horizon
@@ -45,21 +47,28 @@ class GainSweep(display.Displayed):
     horizon: np.ndarray | None = None
     reliable: np.ndarray | None = None
     rate: np.ndarray | None = None
+    backend: str = "numpy"
+    device: str = "cpu"
 
     def _display_parts(self):
         return display.gain_sweep_parts(self)
 
     def to_dict(self):
-        return _to_dict(self, {"gains": self.gains, "log10_norm": self.log10_norm,
-                               "spectral_radius": self.spectral_radius})
+        return {**_to_dict(self, {"gains": self.gains, "log10_norm": self.log10_norm,
+                                  "spectral_radius": self.spectral_radius}),
+                "backend": self.backend, "device": self.device}
 
 
-def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progress=None):
+def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progress=None,
+               backend=None):
     """Sweep a_k = g W0 h_{k-1} + x_k over the gains g (1-D) and T (1-D ints ≥ 1).
 
     ``h0``: None (zero) or a length-n vector; ``inputs``: None (zero), a length-n vector (the
-    same drive every step) or an array (max(T), n).
+    same drive every step) or an array (max(T), n).  ``backend``: None or "numpy" (this
+    module's loop), "jax" or "torch" (the products on that library, on its GPU when present:
+    ``numeric.backend_products``).
     """
+    bk = get_backend(backend)
     act = _activation(activation)
     W0 = np.asarray(W0, dtype=float)
     if W0.ndim != 2 or W0.shape[0] != W0.shape[1] or W0.size == 0 or \
@@ -72,14 +81,18 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     sigma, rho = np.linalg.norm(W0, 2), float(np.max(np.abs(np.linalg.eigvals(W0))))
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
-    norms = _gain_pass(act, W0, gains, T, x, h, progress)
+    if bk.name == "numpy":
+        norms = _gain_pass(act, W0, gains, T, x, h, progress)
+    else:
+        norms = elman_gain_norms(bk, act, W0, gains, T, x, h)
     underflow = _mark_underflow(act, norms, gains)
     if act.name == "identity" or not act.dphi.has(act.variable):
         horizon = np.full(len(gains), NO_HORIZON)
     else:
         horizon = gain_horizon(act, W0, gains, x, h, int(T.max()))
     return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho,
-                     regime_labels(norms), underflow, *sweep_fields(horizon, norms, T))
+                     regime_labels(norms), underflow, *sweep_fields(horizon, norms, T),
+                     backend=bk.name, device=bk.device)
 
 
 def gain_horizon(activation, W0, gains, x, h0, steps):

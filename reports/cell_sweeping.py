@@ -55,10 +55,11 @@ def run(args):
     drive = {"noise": DEFAULT_NOISE if args.noise is None else args.noise,
              "constant": 0.0 if args.input is None else args.input}
     if parameter == "forget_bias":
-        result = forget_bias_sweep(values, T, hidden=hidden, seed=args.seed, **drive)
+        result = forget_bias_sweep(values, T, hidden=hidden, seed=args.seed,
+                                   backend=args.backend, **drive)
     else:
         result = cell_gain_sweep(kind.name, values, T, hidden=hidden, seed=args.seed,
-                                 activation=args.activation, **drive)
+                                 activation=args.activation, backend=args.backend, **drive)
     if args.json:
         data = {**result.to_dict(), "setting": setting(result), "input": drive["constant"],
                 "noise": drive["noise"]}

@@ -31,6 +31,8 @@ from reports.cli_support import CHECK_DESCRIPTION, MAIN_EPILOG, UsageError, chec
 from reports.deriving import add_derive_parser
 from reports.lyapunov_cli import add_lyapunov_parser
 
+BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at start-up
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit status 2."""
@@ -170,6 +172,10 @@ def add_cell_arguments(s):
     s.add_argument("--forget-bias", metavar="LIST", help="with --cell lstm: total forget-gate "
                    "biases b_f (bias_ih's f block = b_f, bias_hh's = 0), e.g. "
                    "--forget-bias=-2:4:13")
+    s.add_argument("--backend", choices=BACKEND_NAMES, help="with --cell: the array library that "
+                   "multiplies the step Jacobians, float64, on its GPU when one is present: "
+                   "numpy (default), jax or torch (when installed); the JSON reports it and "
+                   "the device")
 
 
 def run_sweep(args):
@@ -180,6 +186,9 @@ def run_sweep(args):
     if cell_sweeping.requested(args):
         sys.stdout.write(cell_sweeping.run(args))
         return 0
+    if args.backend not in (None, "numpy"):
+        raise UsageError("--backend applies to the cell sweeps (--cell, e.g. --cell elman "
+                         "--gain LIST); the scalar sweep's products are numbers, in NumPy")
     if args.w is None:
         raise UsageError("the following arguments are required: --w (or --cell with --gain "
                          "or --forget-bias)")

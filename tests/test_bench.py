@@ -23,10 +23,20 @@ def test_bench_quick_runs_and_reports():
         assert row["rel_error_vs_mpmath"] <= 1e-12 or row["g"] > 2
     assert set(report["peers_installed"]) == {"torch", "jax"}
     assert report["C"]["ours_s"] > 0 and report["C"]["torch_vmap_jacrev_max_abs_diff_log10"] < 1e-12
+    for name in ("D", "E"):     # every installed backend beside a plain loop in its library
+        part = report[name]
+        for lib in ("numpy", "jax", "torch"):
+            assert part[f"{lib}_rnngrad_s"] > 0 and part[f"{lib}_plain_s"] > 0
+            assert part[f"{lib}_rnngrad_over_plain"] == (part[f"{lib}_rnngrad_s"]
+                                                        / part[f"{lib}_plain_s"])
+            assert part[f"{lib}_stable_max_rel_diff"] < 1e-10
+        assert part["numpy_device"] == "cpu" and part["jax_device"] in ("cpu", "gpu:0")
 
 
 def test_bench_render_is_readable():
     text = bench.render({"peers_installed": {"torch": False, "jax": False},
                          "A": {"ours_s": 0.5, "torch": "absent"},
-                         "B": {"mpmath_subsample": [{"g": 0.5, "rel_error_vs_mpmath": 1e-15}]}})
+                         "B": {"mpmath_subsample": [{"g": 0.5, "rel_error_vs_mpmath": 1e-15}]},
+                         "D": {"jax_device": "gpu:0", "jax_rnngrad_over_plain": 1.1}})
     assert "workload A" in text and "torch" in text and "g=0.5" in text
+    assert "workload D" in text and "gpu:0" in text
