@@ -159,7 +159,8 @@ def test_json_is_deterministic_with_right_shapes():
 
 def cell_args(gain, T, **extra):
     base = dict(cell="elman", gain=gain, forget_bias=None, hidden=64, T=T, seed=0, noise=None,
-                input=None, activation=None, w=None, h0=None, plot=None, json=False, csv=False)
+                input=None, activation=None, w=None, h0=None, plot=None, json=False, csv=False,
+                backend=None)
     return argparse.Namespace(**{**base, **extra})
 
 
