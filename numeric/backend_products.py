@@ -6,10 +6,13 @@ pass); the product runs on the backend, batched over settings, from P_0 = I (S �
     P_k = J_k P_{k−1} / 2^{e_k},   log10‖P_T‖₂ = log10 σ_max(P_T) + (Σ_{k ≤ T} e_k) · log10 2,
 
 e_k the exponent of P's largest |entry| after step k (``Backend.rescale``: an exact power of
-two, so the rescale adds no rounding and no T overflows or underflows).  The exponents are
-summed in float64 on the backend and read back only at the wanted T.  With ``n_block`` the
-top-left n_block × n_block block of P_T is measured too (∂h_T/∂h_0 of a cell whose state is
-s = [h; c]); its exponent is the same 2^{Σe}.
+two, so the rescale adds no rounding and no T overflows or underflows), or 0 where no rescale
+is needed: for the Elman form the bounds of ``rescale_steps`` say when max|P| could leave
+2^±900, and only those steps (and the measured ones) rescale; a rescale touches all of P, as
+much memory traffic as the product on a GPU.  The exponents are summed in float64 on the
+backend and read back only at the wanted T.  With ``n_block`` the top-left n_block × n_block
+block of P_T is measured too (∂h_T/∂h_0 of a cell whose state is s = [h; c]); its exponent is
+the same 2^{Σe}.
 
 On JAX each chunk is one jitted ``lax.scan`` over its steps (the rescale inside, σ_max taken
 under a ``lax.cond`` at the wanted steps only); NumPy and PyTorch loop over the steps.
@@ -28,6 +31,7 @@ from numeric.bridge import raw_activation_functions
 from numeric.step_chunks import apply_step, elman_chunks, on_backend
 
 LOG10_2 = float(np.log10(2.0))
+RANGE = 900   # rescale before bounds on max|P| could leave 2^±RANGE
 FORWARD_ENTRIES = 2**21   # pre-activations formed at once: steps × gains × n
 
 
@@ -61,14 +65,42 @@ def _products(backend, chunks, wanted, n_block, batch):
         if done >= max(wanted):
             break
         flags = np.array([chunk.start + i + 1 in wanted for i in range(len(chunk))])
+        rescales = rescale_steps(chunk) | flags
         if backend.name == "jax":
-            P, e, logs = _jax_chunk(backend, chunk, P, e, flags, n_block)
+            P, e, logs = _jax_chunk(backend, chunk, P, e, flags, rescales, n_block)
         else:
-            P, e, logs = _eager_chunk(backend, chunk, P, e, flags, n_block)
+            P, e, logs = _eager_chunk(backend, chunk, P, e, flags, rescales, n_block)
         for i in np.flatnonzero(flags):
             found[chunk.start + int(i) + 1] = tuple(None if v is None else v[i] for v in logs)
         done = chunk.start + len(chunk)
     return found, done
+
+
+def rescale_steps(chunk):
+    """The steps of the chunk after which P is rescaled: for scaled chunks only where bounds say
+    its largest entry could otherwise leave 2^±RANGE before the next rescale, and always at the
+    chunk's last step; every step for dense chunks.  A step multiplies max|P| by at most
+    max|d_k| ‖W‖_∞ and, since ‖P‖₂ ≥ max|P| ≥ ‖P‖₂/S, by at least Π min|d_k| σ_min(W) / S over
+    the steps since the last rescale (the worst setting of the batch decides)."""
+    L = len(chunk)
+    if chunk.dense is not None:
+        return np.ones(L, dtype=bool)
+    with np.errstate(divide="ignore"):
+        W = np.asarray(chunk.W)
+        width = np.abs(W).sum(axis=-1).max(axis=-1)                   # ‖W‖_∞ per setting
+        floor = np.linalg.svd(W, compute_uv=False)[..., -1]            # σ_min per setting
+        d = np.abs(chunk.scale)
+        up = np.log2(d.max(axis=-1) * width).reshape(L, -1).max(axis=1)
+        down = np.log2(d.min(axis=-1) * floor).reshape(L, -1).min(axis=1)
+    slack = np.log2(d.shape[-1]) + 1.0
+    out, high, low = np.zeros(L, dtype=bool), 0.0, 0.0
+    for k in range(L):
+        high, low = high + max(up[k], 0.0), low + min(down[k], 0.0)
+        last = k + 1 == L
+        if last or high + max(up[k + 1], 0.0) > RANGE or \
+                low + min(down[k + 1], 0.0) - slack < -RANGE:
+            out[k], high, low = True, 0.0, 0.0
+    return out
 
 
 def _sizes(chunk, batch):
@@ -84,14 +116,17 @@ def _log10_sigma(bk, P, e):
     return bk.xp.log10(bk.top_singular_values(P)) + e * LOG10_2
 
 
-def _eager_chunk(bk, chunk, P, e, flags, n_block):
-    """Step by step (NumPy, PyTorch): P ← rescale(J_k P), σ_max at the flagged steps."""
+def _eager_chunk(bk, chunk, P, e, flags, rescales, n_block):
+    """Step by step (NumPy, PyTorch): P ← J_k P, rescaled at ``rescales``, σ_max at the
+    flagged steps."""
     arrays = on_backend(bk, chunk)
     full = [None] * len(chunk)
     block = [None] * len(chunk)
     for i in range(len(chunk)):
-        P, de = bk.rescale(apply_step(bk, chunk, arrays, i, P))
-        e = e + de
+        P = apply_step(bk, chunk, arrays, i, P)
+        if rescales[i]:
+            P, de = bk.rescale(P)
+            e = e + de
         if flags[i]:
             full[i] = bk.to_numpy(_log10_sigma(bk, P, e))
             if n_block is not None:
@@ -102,14 +137,15 @@ def _eager_chunk(bk, chunk, P, e, flags, n_block):
 _JITTED = {}
 
 
-def _jax_chunk(bk, chunk, P, e, flags, n_block):
+def _jax_chunk(bk, chunk, P, e, flags, rescales, n_block):
     """One jitted lax.scan over the chunk's steps; σ_max only where flagged (lax.cond)."""
     key = (bk.device, chunk.dense is None, n_block)
     if key not in _JITTED:
         _JITTED[key] = _jax_scan(bk, chunk.dense is None, n_block)
     arrays = on_backend(bk, chunk)
     J, W = (arrays[0], arrays[1]) if chunk.dense is None else (arrays[0], None)
-    P, e, logs = _JITTED[key](P, e, W, J, bk.asarray(flags.astype(float)) > 0)
+    P, e, logs = _JITTED[key](P, e, W, J, bk.asarray(flags.astype(float)) > 0,
+                              bk.asarray(rescales.astype(float)) > 0)
     logs = [np.asarray(v) for v in logs]
     return P, e, (logs[0], logs[1] if n_block is not None else None)
 
@@ -129,16 +165,19 @@ def _jax_scan(bk, scaled, n_block):
         nan = jnp.full(e.shape, jnp.nan)
         return nan, nan
 
-    def run(P, e, W, J, flags):
+    def keep(P):
+        return P, jnp.zeros(P.shape[:-2])
+
+    def run(P, e, W, J, flags, rescales):
         def body(carry, xs):
             P, e = carry
-            Jk, flag = xs
+            Jk, flag, again = xs
             P = Jk[..., :, None] * jnp.matmul(W, P) if scaled else jnp.matmul(Jk, P)
-            P, de = bk.rescale(P)
+            P, de = lax.cond(again, bk.rescale, keep, P)
             e = e + de
             return (P, e), lax.cond(flag, measure, skip, P, e)
 
-        (P, e), logs = lax.scan(body, (P, e), (J, flags))
+        (P, e), logs = lax.scan(body, (P, e), (J, flags, rescales))
         return P, e, logs
 
     return jax.jit(run)
