@@ -167,3 +167,19 @@ def test_cli_backend_in_the_json_and_refused_for_the_scalar_sweep(capsys):
     assert rel(data["log10_norm"], numpy_data["log10_norm"]) < 1e-12
     assert main(["sweep", "--w", "0.5", "--T", "1", "--backend", "jax"]) == 2
     assert "--backend applies to the cell sweeps" in capsys.readouterr().err
+
+
+def test_rescale_steps_follow_the_growth_bounds():
+    """Mild steps (|d| ≤ 1, ‖W‖_∞ = 1): one rescale, at the chunk's end; steps that may grow
+    by 2^300 each: a rescale every third step (a fourth would pass 2^900); a zero scale (a dead
+    unit: σ_min bound 0): every step."""
+    from numeric.backend_products import rescale_steps
+    from numeric.step_chunks import StepChunk
+
+    W = np.eye(4)
+    mild = StepChunk(0, scale=np.full((50, 2, 4), 0.9), W=W)
+    assert rescale_steps(mild).tolist() == [False] * 49 + [True]
+    steep = StepChunk(0, scale=np.full((6, 1, 4), 2.0**300), W=W)
+    assert rescale_steps(steep).tolist() == [False, False, True] * 2
+    dead = StepChunk(0, scale=np.zeros((3, 1, 4)), W=W)
+    assert rescale_steps(dead).tolist() == [True] * 3
