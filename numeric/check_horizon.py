@@ -11,6 +11,18 @@ pass (difference quotients of the loss, complex step through every step, the 50-
 follow another sample of the chaotic trajectory: they are not judged (``BEYOND``).  The step
 Jacobians J_k are still compared: each reference differentiates the one-step map at the same
 stored (rounded) state s_{k−1}.
+
+Before the horizon those same comparisons are judged with their tolerance widened to
+max(tol, SENSITIVITY · (separation − 2^-50)), separation = max_k e_k, the twin run's largest
+relative separation over the run (``numeric.horizon.twin_separation``; 0 for a linear pass),
+less the twin's start 2^-50 (the rounding level every tolerance already covers): the
+reference's other roundings are amplified along the trajectory as the twin's few ulps are, and
+a relative change δ of the states changes the derivative by about Σ_k |φ''/φ'| |Δa_k|, at most
+O(T max|φ''/φ'|) δ but, since the separation grows geometrically, dominated by its last steps
+(a few times δ).  SENSITIVITY = 100 covers that with room: measured on chaotic tanh cases
+before their horizon (n = 16, W_hh = g W0, g ∈ {2, 3}, T ≤ 200) the complex step's and the
+oracle's relative error on ∂L/∂W_hh stayed below 0.01 · separation.  A stable trajectory's
+separation stays at the rounding level (2^-50 at the start), so its tolerances are unchanged.
 """
 
 from dataclasses import dataclass, replace
@@ -19,6 +31,7 @@ import numpy as np
 
 from numeric import horizon as hz
 
+SENSITIVITY = 100.0
 LINEAR_NOTE = ("horizon: not estimated for a linear forward pass (phi the identity): its "
                "derivative does not depend on the trajectory, so every T is reliable")
 
@@ -33,6 +46,8 @@ class CaseHorizon:
     reliable: bool
     rate: float | None
     T: int
+    linear: bool = False
+    separation: float = 0.0
 
     def beyond(self):
         """The reason for a comparison not judged beyond the horizon, or None when reliable."""
@@ -40,12 +55,32 @@ class CaseHorizon:
             return None
         return beyond_reason(self.horizon, self.T)
 
-    linear: bool = False
+    def widened(self, tol):
+        """(tolerance of the comparisons whose reference recomputes the forward pass, the note
+        saying so or None when it is ``tol`` unchanged)."""
+        wide = max(tol, SENSITIVITY * (self.separation - hz.PERTURBATION))
+        if wide <= tol:
+            return tol, None
+        return wide, (f"tolerance widened to {wide:.2g}: the trajectory amplifies a few "
+                      f"roundings to a relative separation of {self.separation:.2g} (twin run)")
 
     def to_dict(self):
         note = LINEAR_NOTE if self.linear else hz.HORIZON_NOTE
         return {"horizon": self.horizon, "reliable": self.reliable, "rate": self.rate,
+                "trajectory_separation": self.separation,
                 "horizon_rule": hz.RULE_TEXT, "horizon_note": note}
+
+
+def widened(horizon, tol):
+    """``horizon.widened(tol)``; (tol, None) when there is no ``CaseHorizon``."""
+    return (tol, None) if horizon is None else horizon.widened(tol)
+
+
+def with_note(report, note):
+    """``report`` with ``note`` appended (unchanged when ``note`` is None)."""
+    if note is None:
+        return report
+    return replace(report, note=f"{report.note}; {note}" if report.note else note)
 
 
 def beyond_reason(horizon, T):
@@ -85,7 +120,8 @@ def case_horizon(case, log10_norm=None):
     separation = hz.twin_separation(case_step(case), case_start(case), case.T)
     h = int(hz.horizon_steps(separation))
     horizon = None if h == hz.NO_HORIZON else h
-    return CaseHorizon(horizon, bool(hz.reliable_mask(h, [case.T])[0]), rate, case.T)
+    return CaseHorizon(horizon, bool(hz.reliable_mask(h, [case.T])[0]), rate, case.T,
+                       separation=float(np.max(separation)))
 
 
 def not_compared(report, what, beyond):

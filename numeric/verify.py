@@ -21,7 +21,7 @@ from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import activation_functions, kinks
 from numeric.cell_case import CellCase
-from numeric.check_horizon import case_horizon, not_compared, not_performed
+from numeric.check_horizon import case_horizon, not_compared, not_performed, widened, with_note
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
 from numeric.oracle import mp_reference
@@ -33,10 +33,11 @@ TINY = fd.TINY
 LOW = TINY / float(np.finfo(float).eps)  # φ' computed from a factor below TINY loses digits
 
 
-def check_differences(case, method, rtol=None, beyond=None):
+def check_differences(case, method, rtol=None, beyond=None, horizon=None):
     """Central or Richardson differences of every J_k column and every ∂L/∂W_hh entry
     (``beyond``: the reason the loss's quotients are not compared past the predictability
-    horizon, ``numeric.check_horizon``; the J_k columns still are).
+    horizon, ``numeric.check_horizon``; the J_k columns still are; ``horizon``: the
+    ``CaseHorizon`` whose separation widens the loss's quotients' tolerance).
 
     Each entry of a column gets the largest step 2^-m s (m ≤ 20) at which ±2 · step moves its
     a_k,i across no kink of φ' (one entry next to a kink does not shrink its neighbours'
@@ -62,10 +63,14 @@ def check_differences(case, method, rtol=None, beyond=None):
             column = lambda t, d=direction, f=f, h=h: f(h + t * d)  # noqa: E731
             _compare(tally, method, column, (s, s_kink), J[k - 1][:, j], near, tol,
                      rounding=rounding)
+    wide, note = widened(horizon, tol)
     if case.y is not None and beyond is None:
-        _check_gradient(case, method, tol, tally, points, steps)
+        _check_gradient(case, method, wide, tally, points, steps)
     report = tally.report(method, max(steps), tol)
-    return report if case.y is None else not_compared(report, "dL/dW_hh", beyond)
+    if case.y is None:
+        return report
+    note = f"dL/dW_hh: {note}" if note and beyond is None else None
+    return not_compared(with_note(report, note), "dL/dW_hh", beyond)
 
 
 def _check_gradient(case, method, tol, tally, points, steps):
@@ -158,9 +163,11 @@ def _one_sided(method, g, s, reference, rounding=0.0):
     return np.where(use_forward, *errors), floor + 2 * np.where(use_forward, t_f, t_b)
 
 
-def check_mpmath(case, rtol=None, dps=50, reference=None):
+def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     """h, every J_k, ∂h_T/∂h_0 and ∂L/∂W_hh against the mpmath oracle at ``dps`` digits
-    (``reference``: that oracle, when the caller has computed it already).
+    (``reference``: that oracle, when the caller has computed it already; ``horizon``: the
+    ``CaseHorizon`` whose separation widens every tolerance, the oracle following its own
+    trajectory).
 
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
     that rounding leaves uncertain beyond rtol) are not judged unless their error exceeds
@@ -179,20 +186,21 @@ def check_mpmath(case, rtol=None, dps=50, reference=None):
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
         quantities.append((grad, ref.grad_W_hh, B_grad))
-    verdict = Verdict(tol)
+    verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J)
         for value, exact, allowance in quantities:
             if max(abs(e) for e in exact) >= LOW:  # else near float64's underflow
-                verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance)
+                verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance, wide)
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
-            verdict.add(*_mp_normwise(scaled, ref.product), B_P)
+            verdict.add(*_mp_normwise(scaled, ref.product), B_P, wide)
     if underflow:
         notes.append(f"phi'(a_k) underflows float64 at {underflow} entries (true values below "
                      f"{LOW:.1e}, where its factors such as exp(-a^2/2) leave the normal range): "
                      "quantities built from them are not compared")
+    notes += [note] if note else []
     return mpmath_report(verdict, notes, ref.same_side, ref.independent)
 
 
@@ -225,12 +233,14 @@ def run_checks(case, rtol=None, horizon=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
     was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``.  ``horizon``:
     the case's ``CaseHorizon`` (computed when None); beyond it the comparisons that recompute
-    the whole forward pass are not judged (``numeric.check_horizon``)."""
+    the whole forward pass are not judged, before it their tolerance is widened by the
+    trajectory's separation (``numeric.check_horizon``)."""
     if isinstance(case, CellCase):
         from numeric.cell_checks import run_cell_checks
 
         return run_cell_checks(case, rtol, horizon)
-    beyond = (horizon or case_horizon(case)).beyond()
+    horizon = horizon or case_horizon(case)
+    beyond = horizon.beyond()
     if beyond is not None:
         return {"central": check_differences(case, "central", rtol, beyond),
                 "richardson": check_differences(case, "richardson", rtol, beyond),
@@ -238,7 +248,7 @@ def run_checks(case, rtol=None, horizon=None):
                 "mpmath": not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None
                                         else rtol, beyond)}
     reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
-    return {"central": check_differences(case, "central", rtol),
-            "richardson": check_differences(case, "richardson", rtol),
-            "complex_step": check_complex_step(case, rtol, reference),
-            "mpmath": check_mpmath(case, rtol, reference=reference)}
+    return {"central": check_differences(case, "central", rtol, horizon=horizon),
+            "richardson": check_differences(case, "richardson", rtol, horizon=horizon),
+            "complex_step": check_complex_step(case, rtol, reference, horizon=horizon),
+            "mpmath": check_mpmath(case, rtol, reference=reference, horizon=horizon)}
