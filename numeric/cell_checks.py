@@ -19,8 +19,8 @@ def run_cell_checks(case, rtol=None, horizon=None):
     trajectory, is not performed (``numeric.check_horizon``)."""
     horizon = horizon or case_horizon(case)
     beyond = horizon.beyond()
-    return {"central": check_cell_differences(case, "central", rtol, beyond, horizon),
-            "richardson": check_cell_differences(case, "richardson", rtol, beyond, horizon),
+    return {"central": check_cell_differences(case, "central", rtol, beyond),
+            "richardson": check_cell_differences(case, "richardson", rtol, beyond),
             "complex_step": check_cell_complex_step(case, rtol, beyond, horizon),
             "mpmath": check_cell_mpmath(case, rtol, horizon=horizon) if beyond is None else
             not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None else rtol, beyond)}

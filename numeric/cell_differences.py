@@ -17,28 +17,23 @@ import numpy as np
 from numeric import cell_probe as probe
 from numeric import cells
 from numeric import differences as fd
-from numeric.check_horizon import not_compared, widened, with_note
+from numeric.check_horizon import not_compared
 from numeric.verdicts import Tally
 from numeric.verify import TOLERANCES, _compare, _kink_free_step
 
 
-def check_cell_differences(case, method, rtol=None, beyond=None, horizon=None):
+def check_cell_differences(case, method, rtol=None, beyond=None):
     """The ``CheckReport`` of central or Richardson differences for a ``CellCase`` (``beyond``:
-    the reason the loss's quotients are not compared past the predictability horizon;
-    ``horizon``: the ``CaseHorizon`` whose separation widens their tolerance)."""
+    the reason the loss's quotients are not compared past the predictability horizon)."""
     tol = TOLERANCES[method] if rtol is None else rtol
     path, tally, steps = case.trajectory(), Tally(), []
     J = cells.step_jacobians(case.kind, case.activation, case.params, path)
     for k in range(1, case.T + 1):
         _columns(case, method, tol, tally, steps, path, k, J[k - 1])
-    wide, note = widened(horizon, tol)
     if case.y is not None and beyond is None:
-        _gradients(case, method, wide, tally, steps)
+        _gradients(case, method, tol, tally, steps)
     report = tally.report(method, max(steps), tol)
-    if case.y is None:
-        return report
-    note = f"the gradients: {note}" if note and beyond is None else None
-    return not_compared(with_note(report, note), "the gradients", beyond)
+    return report if case.y is None else not_compared(report, "the gradients", beyond)
 
 
 def column_scales(case):
