@@ -22,7 +22,8 @@ O(T max|φ''/φ'|) δ but, since the separation grows geometrically, dominated b
 (a few times δ).  SENSITIVITY = 100 covers that with room: on tanh, n = 16, W_hh = 3 W0,
 T = 200 (separation 2.6e-6) the complex step's relative error on ∂L/∂W_hh is 1.5e-8, i.e.
 0.006 · separation.  A stable trajectory's
-separation stays at the rounding level (2^-50 at the start), so its tolerances are unchanged.
+separation stays at the rounding level (2^-50 at the start; up to AMPLIFIED = 2^-40 counts as
+rounding), so its tolerances are unchanged, even a --rtol below them.
 Difference quotients keep their tolerance: their rounding floor already holds the roundings of
 the recomputed loss, and a wider tolerance would judge entries whose truncation estimate the
 chaotic loss makes unreliable (tanh, n = 16, W_hh = 3 W0, T = 200: errors of 100 % at 2.6e-4).
@@ -35,6 +36,7 @@ import numpy as np
 from numeric import horizon as hz
 
 SENSITIVITY = 100.0
+AMPLIFIED = 2.0**-40   # a separation at most 2^10 times the twin's start: rounding level
 LINEAR_NOTE = ("horizon: not estimated for a linear forward pass (phi the identity): its "
                "derivative does not depend on the trajectory, so every T is reliable")
 
@@ -62,7 +64,7 @@ class CaseHorizon:
         """(tolerance of the comparisons whose reference recomputes the forward pass, the note
         saying so or None when it is ``tol`` unchanged)."""
         wide = max(tol, SENSITIVITY * (self.separation - hz.PERTURBATION))
-        if wide <= tol:
+        if wide <= tol or self.separation <= AMPLIFIED:
             return tol, None
         return wide, (f"tolerance widened to {wide:.2g}: the trajectory amplifies a few "
                       f"roundings to a relative separation of {self.separation:.2g} (twin run)")
