@@ -12,7 +12,8 @@ follow another sample of the chaotic trajectory: they are not judged (``BEYOND``
 Jacobians J_k are still compared: each reference differentiates the one-step map at the same
 stored (rounded) state s_{k−1}.
 
-Before the horizon those same comparisons are judged with their tolerance widened to
+Before the horizon the complex step of the loss and the oracle (for a cell: its states, the
+only quantity it recomputes) are judged with their tolerance widened to
 max(tol, SENSITIVITY · (separation − 2^-50)), separation = max_k e_k, the twin run's largest
 relative separation over the run (``numeric.horizon.twin_separation``; 0 for a linear pass),
 less the twin's start 2^-50 (the rounding level every tolerance already covers): the
@@ -21,9 +22,9 @@ a relative change δ of the states changes the derivative by about Σ_k |φ''/φ
 O(T max|φ''/φ'|) δ but, since the separation grows geometrically, dominated by its last steps
 (a few times δ).  SENSITIVITY = 100 covers that with room: on tanh, n = 16, W_hh = 3 W0,
 T = 200 (separation 2.6e-6) the complex step's relative error on ∂L/∂W_hh is 1.5e-8, i.e.
-0.006 · separation.  A stable trajectory's
-separation stays at the rounding level (2^-50 at the start; up to AMPLIFIED = 2^-40 counts as
-rounding), so its tolerances are unchanged, even a --rtol below them.
+0.006 · separation.  A stable trajectory's separation stays at the rounding level (2^-50 at the
+start; up to AMPLIFIED = 2^-40 counts as rounding), so its tolerances are unchanged, even a
+--rtol below them.
 Difference quotients keep their tolerance: their rounding floor already holds the roundings of
 the recomputed loss, and a wider tolerance would judge entries whose truncation estimate the
 chaotic loss makes unreliable (tanh, n = 16, W_hh = 3 W0, T = 200: errors of 100 % at 2.6e-4).
