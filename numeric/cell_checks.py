@@ -17,9 +17,10 @@ def run_cell_checks(case, rtol=None, horizon=None):
     ``horizon``: its ``CaseHorizon`` (computed when None); beyond it the comparisons that
     recompute the whole forward pass are not judged and the oracle, which follows its own
     trajectory, is not performed (``numeric.check_horizon``)."""
-    beyond = (horizon or case_horizon(case)).beyond()
+    horizon = horizon or case_horizon(case)
+    beyond = horizon.beyond()
     return {"central": check_cell_differences(case, "central", rtol, beyond),
             "richardson": check_cell_differences(case, "richardson", rtol, beyond),
-            "complex_step": check_cell_complex_step(case, rtol, beyond),
-            "mpmath": check_cell_mpmath(case, rtol) if beyond is None else
+            "complex_step": check_cell_complex_step(case, rtol, beyond, horizon),
+            "mpmath": check_cell_mpmath(case, rtol, horizon=horizon) if beyond is None else
             not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None else rtol, beyond)}

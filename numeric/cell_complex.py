@@ -20,6 +20,7 @@ from numeric import cell_probe as probe
 from numeric import cells, conditioning
 from numeric import differences as fd
 from numeric.cell_oracle import cell_reference
+from numeric.check_horizon import widened
 from numeric.complex_step import COMPLEX_STEP
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.verdicts import CheckReport, Verdict
@@ -27,9 +28,10 @@ from numeric.verdicts import CheckReport, Verdict
 TINY = fd.TINY
 
 
-def check_cell_complex_step(case, rtol=None, beyond=None):
+def check_cell_complex_step(case, rtol=None, beyond=None, horizon=None):
     """The ``CheckReport`` of the complex step for a ``CellCase`` (``beyond``: the reason the
-    gradients are not compared past the predictability horizon)."""
+    gradients are not compared past the predictability horizon; ``horizon``: the
+    ``CaseHorizon`` whose separation widens the gradients' tolerance)."""
     tol = COMPLEX_TOLERANCE if rtol is None else rtol
     if case.activation is not None and not case.activation.analytic:
         return CheckReport("complex_step", None, None, None, tol, None, False,
@@ -55,13 +57,14 @@ def check_cell_complex_step(case, rtol=None, beyond=None):
     if gradient:
         pairs += [(*pair[:4], pair[4] + gamma * size[pair[0]])
                   for pair in _gradient_pairs(case, path, J, np.inf if shaky else 0.0)]
-    verdict = Verdict(tol)
-    compared = [(e, r, b) for _, e, r, t, b in pairs
+    verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
+    compared = [(e, r, b, tol if name.startswith("J_") else wide) for name, e, r, t, b in pairs
                 if t > 0 and np.max(np.abs(r)) >= TINY / (t * fd.EPS)]
-    overflowed = [(e, r, b) for e, r, b in compared if not np.all(np.isfinite(e))]
+    overflowed = [item for item in compared if not np.all(np.isfinite(item[0]))]
     compared = [item for item in compared if np.all(np.isfinite(item[0]))]
-    for estimate, exact, b in compared:
-        verdict.add(float(np.max(np.abs(estimate - exact))), float(np.max(np.abs(exact))), b)
+    for estimate, exact, b, q_tol in compared:
+        verdict.add(float(np.max(np.abs(estimate - exact))), float(np.max(np.abs(exact))), b,
+                    q_tol)
     notes = ["normwise per J_k" + (", per parameter's gradient and for dL/ds_0"
                                    if gradient else "")]
     if len(compared) < len(pairs):
@@ -73,6 +76,8 @@ def check_cell_complex_step(case, rtol=None, beyond=None):
     used = min(t for _, _, _, t, _ in pairs)
     if case.y is not None and beyond is not None:
         notes.append(f"the gradients not compared: {beyond}")
+    if gradient and note:
+        notes.append(f"the gradients: {note}")
     return verdict.report("complex_step", used, notes, "below the complex step's range")
 
 

@@ -24,12 +24,15 @@ from numeric import differences as fd
 from numeric.cell_complex import ill_conditioned_steps
 from numeric.cell_differences import _rounding
 from numeric.cell_oracle import cell_reference
+from numeric.check_horizon import widened
 from numeric.verdicts import Verdict
 from numeric.verify import LOW, TOLERANCES, _mp_normwise, mpmath_report
 
 
-def check_cell_mpmath(case, rtol=None, dps=50):
-    """The ``CheckReport`` of the mpmath oracle for a ``CellCase``."""
+def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
+    """The ``CheckReport`` of the mpmath oracle for a ``CellCase`` (``horizon``: the
+    ``CaseHorizon`` whose separation widens the states' tolerance: the oracle recomputes
+    them; J_k and the gradients are taken at the float states)."""
     tol = TOLERANCES["mpmath"] if rtol is None else rtol
     path = case.trajectory()
     states = np.array(path.states)
@@ -55,11 +58,11 @@ def check_cell_mpmath(case, rtol=None, dps=50):
                            for name in case.kind.parameter_names()]
             quantities.append((grads.state0, ref.grad_s0,
                                whole + _spread(ref.grad_s0, near.grad_s0)))
-        skipped = 0
-        for value, exact, allowance in quantities:
+        skipped, (wide, note) = 0, widened(horizon, tol)
+        for i, (value, exact, allowance) in enumerate(quantities):
             if max(abs(e) for e in exact) >= LOW:
                 verdict.add(*_mp_normwise(mp.matrix(np.atleast_1d(value).tolist()), exact),
-                            allowance)
+                            allowance, wide if i == 0 else tol)
             else:
                 skipped += 1
         scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
@@ -69,6 +72,8 @@ def check_cell_mpmath(case, rtol=None, dps=50):
                         + _spread(ref.product, near.product))
     if skipped:
         notes.append(f"{skipped} quantities near or below float64's underflow not compared")
+    if note:
+        notes.append(f"the states: {note}")
     return mpmath_report(verdict, notes, ref.same_side, ref.independent)
 
 

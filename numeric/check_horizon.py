@@ -11,6 +11,23 @@ pass (difference quotients of the loss, complex step through every step, the 50-
 follow another sample of the chaotic trajectory: they are not judged (``BEYOND``).  The step
 Jacobians J_k are still compared: each reference differentiates the one-step map at the same
 stored (rounded) state s_{k−1}.
+
+Before the horizon the complex step of the loss and the oracle (for a cell: its states, the
+only quantity it recomputes) are judged with their tolerance widened to
+max(tol, SENSITIVITY · (separation − 2^-50)), separation = max_k e_k, the twin run's largest
+relative separation over the run (``numeric.horizon.twin_separation``; 0 for a linear pass),
+less the twin's start 2^-50 (the rounding level every tolerance already covers): the
+reference's other roundings are amplified along the trajectory as the twin's few ulps are, and
+a relative change δ of the states changes the derivative by about Σ_k |φ''/φ'| |Δa_k|, at most
+O(T max|φ''/φ'|) δ but, since the separation grows geometrically, dominated by its last steps
+(a few times δ).  SENSITIVITY = 100 covers that with room: on tanh, n = 16, W_hh = 3 W0,
+T = 200 (separation 2.6e-6) the complex step's relative error on ∂L/∂W_hh is 1.5e-8, i.e.
+0.006 · separation.  A stable trajectory's separation stays at the rounding level (2^-50 at the
+start; up to AMPLIFIED = 2^-40 counts as rounding), so its tolerances are unchanged, even a
+--rtol below them.
+Difference quotients keep their tolerance: their rounding floor already holds the roundings of
+the recomputed loss, and a wider tolerance would judge entries whose truncation estimate the
+chaotic loss makes unreliable (tanh, n = 16, W_hh = 3 W0, T = 200: errors of 100 % at 2.6e-4).
 """
 
 from dataclasses import dataclass, replace
@@ -19,6 +36,8 @@ import numpy as np
 
 from numeric import horizon as hz
 
+SENSITIVITY = 100.0
+AMPLIFIED = 2.0**-40   # a separation at most 2^10 times the twin's start: rounding level
 LINEAR_NOTE = ("horizon: not estimated for a linear forward pass (phi the identity): its "
                "derivative does not depend on the trajectory, so every T is reliable")
 
@@ -33,6 +52,8 @@ class CaseHorizon:
     reliable: bool
     rate: float | None
     T: int
+    linear: bool = False
+    separation: float = 0.0
 
     def beyond(self):
         """The reason for a comparison not judged beyond the horizon, or None when reliable."""
@@ -40,12 +61,32 @@ class CaseHorizon:
             return None
         return beyond_reason(self.horizon, self.T)
 
-    linear: bool = False
+    def widened(self, tol):
+        """(tolerance of the comparisons whose reference recomputes the forward pass, the note
+        saying so or None when it is ``tol`` unchanged)."""
+        wide = max(tol, SENSITIVITY * (self.separation - hz.PERTURBATION))
+        if wide <= tol or self.separation <= AMPLIFIED:
+            return tol, None
+        return wide, (f"tolerance widened to {wide:.2g}: the trajectory amplifies a few "
+                      f"roundings to a relative separation of {self.separation:.2g} (twin run)")
 
     def to_dict(self):
         note = LINEAR_NOTE if self.linear else hz.HORIZON_NOTE
         return {"horizon": self.horizon, "reliable": self.reliable, "rate": self.rate,
+                "trajectory_separation": self.separation,
                 "horizon_rule": hz.RULE_TEXT, "horizon_note": note}
+
+
+def widened(horizon, tol):
+    """``horizon.widened(tol)``; (tol, None) when there is no ``CaseHorizon``."""
+    return (tol, None) if horizon is None else horizon.widened(tol)
+
+
+def with_note(report, note):
+    """``report`` with ``note`` appended (unchanged when ``note`` is None)."""
+    if note is None:
+        return report
+    return replace(report, note=f"{report.note}; {note}" if report.note else note)
 
 
 def beyond_reason(horizon, T):
@@ -85,7 +126,8 @@ def case_horizon(case, log10_norm=None):
     separation = hz.twin_separation(case_step(case), case_start(case), case.T)
     h = int(hz.horizon_steps(separation))
     horizon = None if h == hz.NO_HORIZON else h
-    return CaseHorizon(horizon, bool(hz.reliable_mask(h, [case.T])[0]), rate, case.T)
+    return CaseHorizon(horizon, bool(hz.reliable_mask(h, [case.T])[0]), rate, case.T,
+                       separation=float(np.max(separation)))
 
 
 def not_compared(report, what, beyond):

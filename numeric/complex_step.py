@@ -11,6 +11,7 @@ import numpy as np
 from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import complex_phi
+from numeric.check_horizon import widened
 from numeric.oracle import mp_reference
 from numeric.verdicts import CheckReport, Verdict
 
@@ -19,10 +20,12 @@ COMPLEX_STEP = 1e-30
 TINY = fd.TINY
 
 
-def check_complex_step(case, rtol=None, reference=None, beyond=None):
+def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=None):
     """Complex step Im F(x + i s e)/s: exact to rounding, for analytic φ only.  ``reference``:
     the 50-digit oracle of the case when the caller has it already (``run_checks``);
-    ``beyond``: the reason ∂L/∂W_hh is not compared past the predictability horizon.
+    ``beyond``: the reason ∂L/∂W_hh is not compared past the predictability horizon;
+    ``horizon``: the ``CaseHorizon`` whose separation widens ∂L/∂W_hh's tolerance (its
+    reference recomputes the forward pass; each J_k's starts from the stored h_{k−1}).
 
     The step s is scaled (``complex_steps``) so that the imaginary part it puts into every
     pre-activation stays below COMPLEX_STEP, however large W_hh or the trajectory's gain: with
@@ -46,12 +49,13 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None):
     if gradient:
         pairs.append((*_complex_gradient(case, phi_c, s_W), s_W))
     allowance = _complex_allowance(case, path, reference)[:len(pairs)]
-    verdict = Verdict(tol)
+    verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
+    tols = [tol] * case.T + [wide] * (len(pairs) - case.T)
     notes = ["normwise per J_k" + (" and for dL/dW_hh" if gradient else "")]
-    compared = [(e, r, b) for (e, r, step), b in zip(pairs, allowance, strict=True)
+    compared = [(e, r, b, t) for (e, r, step), b, t in zip(pairs, allowance, tols, strict=True)
                 if step > 0 and np.max(np.abs(r)) >= TINY / (step * fd.EPS)]
-    for estimate, exact, b in compared:
-        verdict.add(float(np.max(np.abs(estimate - exact))), float(np.max(np.abs(exact))), b)
+    for estimate, exact, b, t in compared:
+        verdict.add(float(np.max(np.abs(estimate - exact))), float(np.max(np.abs(exact))), b, t)
     used = min(step for _, _, step in pairs)
     if used < COMPLEX_STEP:
         notes.append(f"step scaled down to {used:.0e} so that Im a_k stays below "
@@ -61,6 +65,8 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None):
                      "below float64's normal range (or no step keeps Im a_k small)")
     if case.y is not None and beyond is not None:
         notes.append(f"dL/dW_hh not compared: {beyond}")
+    if gradient and note:
+        notes.append(f"dL/dW_hh: {note}")
     return verdict.report("complex_step", used, notes, "below the complex step's range")
 
 

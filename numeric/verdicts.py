@@ -93,11 +93,13 @@ class Verdict:
         self.tol, self.abs, self.rel = tol, 0.0, 0.0
         self.decided = self.undecided = self.failed = 0
 
-    def add(self, error, scale, allowance):
-        bound = self.tol * scale + allowance
+    def add(self, error, scale, allowance, tol=None):
+        """One quantity; ``tol``: its own tolerance (widened, ``numeric.check_horizon``)."""
+        tol = self.tol if tol is None else tol
+        bound = tol * scale + allowance
         self.failed += int(not error <= bound)
         self.abs = max(self.abs, error)
-        if allowance <= self.tol * scale:
+        if allowance <= tol * scale:
             self.decided += 1
             self.rel = max(self.rel, error / scale if scale else (0.0 if error == 0 else np.inf))
         else:

@@ -21,7 +21,7 @@ from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import activation_functions, kinks
 from numeric.cell_case import CellCase
-from numeric.check_horizon import case_horizon, not_compared, not_performed
+from numeric.check_horizon import case_horizon, not_compared, not_performed, widened
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
 from numeric.oracle import mp_reference
@@ -158,9 +158,11 @@ def _one_sided(method, g, s, reference, rounding=0.0):
     return np.where(use_forward, *errors), floor + 2 * np.where(use_forward, t_f, t_b)
 
 
-def check_mpmath(case, rtol=None, dps=50, reference=None):
+def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     """h, every J_k, ∂h_T/∂h_0 and ∂L/∂W_hh against the mpmath oracle at ``dps`` digits
-    (``reference``: that oracle, when the caller has computed it already).
+    (``reference``: that oracle, when the caller has computed it already; ``horizon``: the
+    ``CaseHorizon`` whose separation widens every tolerance, the oracle following its own
+    trajectory).
 
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
     that rounding leaves uncertain beyond rtol) are not judged unless their error exceeds
@@ -179,20 +181,21 @@ def check_mpmath(case, rtol=None, dps=50, reference=None):
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
         quantities.append((grad, ref.grad_W_hh, B_grad))
-    verdict = Verdict(tol)
+    verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J)
         for value, exact, allowance in quantities:
             if max(abs(e) for e in exact) >= LOW:  # else near float64's underflow
-                verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance)
+                verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance, wide)
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
-            verdict.add(*_mp_normwise(scaled, ref.product), B_P)
+            verdict.add(*_mp_normwise(scaled, ref.product), B_P, wide)
     if underflow:
         notes.append(f"phi'(a_k) underflows float64 at {underflow} entries (true values below "
                      f"{LOW:.1e}, where its factors such as exp(-a^2/2) leave the normal range): "
                      "quantities built from them are not compared")
+    notes += [note] if note else []
     return mpmath_report(verdict, notes, ref.same_side, ref.independent)
 
 
@@ -225,12 +228,14 @@ def run_checks(case, rtol=None, horizon=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
     was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``.  ``horizon``:
     the case's ``CaseHorizon`` (computed when None); beyond it the comparisons that recompute
-    the whole forward pass are not judged (``numeric.check_horizon``)."""
+    the whole forward pass are not judged, before it their tolerance is widened by the
+    trajectory's separation (``numeric.check_horizon``)."""
     if isinstance(case, CellCase):
         from numeric.cell_checks import run_cell_checks
 
         return run_cell_checks(case, rtol, horizon)
-    beyond = (horizon or case_horizon(case)).beyond()
+    horizon = horizon or case_horizon(case)
+    beyond = horizon.beyond()
     if beyond is not None:
         return {"central": check_differences(case, "central", rtol, beyond),
                 "richardson": check_differences(case, "richardson", rtol, beyond),
@@ -240,5 +245,5 @@ def run_checks(case, rtol=None, horizon=None):
     reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),
-            "complex_step": check_complex_step(case, rtol, reference),
-            "mpmath": check_mpmath(case, rtol, reference=reference)}
+            "complex_step": check_complex_step(case, rtol, reference, horizon=horizon),
+            "mpmath": check_mpmath(case, rtol, reference=reference, horizon=horizon)}

@@ -3,8 +3,9 @@
 
 The result holds: T, activation, h, step_jacobians, jacobian_product,
 spectral_norm_W, gamma, bound, log10_norm_product, rate = log10_norm_product / T, the
-predictability horizon of the case's own trajectory (horizon, reliable, horizon_rule,
-horizon_note: ``numeric.case_horizon``), (with y) loss, grad_W_hh, grad_h0, checks and passed.
+predictability horizon of the case's own trajectory (horizon, reliable, trajectory_separation,
+horizon_rule, horizon_note: ``numeric.case_horizon``), (with y) loss, grad_W_hh, grad_h0,
+checks and passed.
 Quantities not representable in float64 are null, beside their log10.
 """
 

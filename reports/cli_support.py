@@ -29,7 +29,10 @@ LSTM, GRU or IndRNN cell in PyTorch's layout (below): the same for its state s a
 ds_T/ds_0.  The check also estimates the forward pass's predictability horizon (a twin run
 started a few roundings away) and prints the rate (1/T) log10 ||ds_T/ds_0||_2: when T is beyond
 the horizon the trajectory depends on the order of roundings, and the comparisons that
-recompute the whole forward pass (differences and complex step of the loss, mpmath) are n/a."""
+recompute the whole forward pass (differences and complex step of the loss, mpmath) are n/a.
+Before the horizon the complex step of the loss and mpmath get their tolerance widened to 100
+times the twin run's separation (less its start), since the trajectory amplifies their
+roundings too (JSON: trajectory_separation)."""
 
 CHECK_EPILOG = """\
 case file: one JSON object, for example (n = 2 hidden units, m = 1 input, T = 3 steps)

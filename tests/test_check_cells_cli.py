@@ -16,7 +16,8 @@ OLD_KEYS = {"T", "activation", "h", "step_jacobians", "jacobian_product", "spect
             "gamma", "gamma_exact", "bound", "log10_bound", "log10_norm_product",
             "log10_norm_product_source", "loss", "grad_W_hh", "grad_h0", "grad_W_xh",
             "grad_b_h", "checks", "passed",
-            "horizon", "reliable", "rate", "horizon_rule", "horizon_note"}  # horizon
+            "horizon", "reliable", "rate", "horizon_rule", "horizon_note",
+            "trajectory_separation"}  # horizon
 
 
 def help_cell_example(capsys):
