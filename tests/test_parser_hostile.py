@@ -147,7 +147,9 @@ RESOURCE_HOSTILE = [
 ]
 RESOURCE_DEADLINE = 10  # seconds, including interpreter start and the SymPy import (~0.5 s)
 _CHILD = """\
+import resource
 import sys
+resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))  # before anything allocates
 from derive.activations import Activation
 from derive.parser import parse_activation
 try:
@@ -159,20 +161,13 @@ else:
 """
 
 
-def _limit_memory():  # pragma: no cover - runs in the child
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
-
-
 @pytest.mark.parametrize("text", [pytest.param(text, id=name) for name, text in RESOURCE_HOSTILE])
 def test_parse_activation_resource_hostile_finishes_quickly(text, tmp_path):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     try:
         out = subprocess.run([sys.executable, "-c", _CHILD, text], cwd=tmp_path, env=env,
-                             capture_output=True, text=True, timeout=RESOURCE_DEADLINE,
-                             preexec_fn=_limit_memory)
+                             capture_output=True, text=True, timeout=RESOURCE_DEADLINE)
     except subprocess.TimeoutExpired:
         pytest.fail(f"parse_activation({text!r}) still running after {RESOURCE_DEADLINE} s")
     assert out.returncode == 0, out.stderr[-2000:]
