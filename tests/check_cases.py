@@ -4,6 +4,9 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
+
+import numeric
 from reports.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,3 +41,22 @@ def assert_bad_input(status, out, err):
     assert out == ""
     assert err.startswith("rnngrad: error: ") and err.count("\n") == 1 and err.endswith("\n")
     assert "Traceback" not in err
+
+
+def chaotic_arrays(n=16, T=200, drive_seed=5):
+    """(W_hh, W_xh, x, y) of a chaotic tanh RNN: W_hh = 3 W0 with W0 ~ N(0, 1/n) from
+    default_rng(0); W_xh, x and y 0.1 N(0, 1) from default_rng(drive_seed), or from the same
+    generator after W0 when drive_seed is None."""
+    rng = np.random.default_rng(0)
+    W0 = numeric.random_W0(n, "gaussian", rng)
+    if drive_seed is not None:
+        rng = np.random.default_rng(drive_seed)
+    W_xh, x = 0.1 * rng.standard_normal((n, 1)), 0.1 * rng.standard_normal((T, 1))
+    return 3 * W0, W_xh, x, 0.1 * rng.standard_normal(n)
+
+
+def chaotic_case_file(drive_seed=5):
+    """The case file of ``chaotic_arrays`` (h0 = 0)."""
+    W, U, x, y = chaotic_arrays(drive_seed=drive_seed)
+    return {"activation": "tanh", "W_hh": W.tolist(), "W_xh": U.tolist(), "x": x.tolist(),
+            "y": y.tolist()}

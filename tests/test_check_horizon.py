@@ -12,25 +12,11 @@ import pytest
 import derive
 import numeric
 from reports.checking import check_case, render_table
-from tests.check_cases import check_json
+from tests.check_cases import chaotic_arrays, chaotic_case_file, check_json
 
 REASON = ("beyond the predictability horizon (step {K} < T = 200): the reference recomputes the "
           "chaotic trajectory with other roundings, so it follows another sample")
 RULE_START = "a value at length T is reliable when T is below the predictability horizon"
-
-
-def chaotic_arrays(n=16, T=200):
-    """W_hh = 3 W0, W0 ~ N(0, 1/n); W_xh, x and y 0.1 N(0, 1); h0 = 0."""
-    W0 = numeric.random_W0(n, "gaussian", np.random.default_rng(0))
-    rng = np.random.default_rng(5)
-    W_xh, x = 0.1 * rng.standard_normal((n, 1)), 0.1 * rng.standard_normal((T, 1))
-    return 3 * W0, W_xh, x, 0.1 * rng.standard_normal(n)
-
-
-def chaotic_case_file():
-    W, U, x, y = chaotic_arrays()
-    return {"activation": "tanh", "W_hh": W.tolist(), "W_xh": U.tolist(), "x": x.tolist(),
-            "y": y.tolist()}
 
 
 def hand_horizon(W, U, x, h0, threshold=1e-4):

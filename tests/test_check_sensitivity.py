@@ -14,22 +14,10 @@ import numeric
 from numeric import rnn
 from numeric.complex_step import check_complex_step
 from numeric.verify import check_differences
+from tests.check_cases import chaotic_arrays, chaotic_case_file
 
 WIDENED = re.compile(r"tolerance widened to ([0-9.e+-]+): the trajectory amplifies a few "
                      r"roundings to a relative separation of ([0-9.e+-]+) \(twin run\)")
-
-
-def arrays(n=16, T=200):
-    rng = np.random.default_rng(0)
-    W0 = numeric.random_W0(n, "gaussian", rng)
-    U, x = 0.1 * rng.standard_normal((n, 1)), 0.1 * rng.standard_normal((T, 1))
-    return 3 * W0, U, x, 0.1 * rng.standard_normal(n)
-
-
-def case_file():
-    W, U, x, y = arrays()
-    return {"activation": "tanh", "W_hh": W.tolist(), "W_xh": U.tolist(), "x": x.tolist(),
-            "y": y.tolist()}
 
 
 def hand_separation(W, U, x, h0):
@@ -52,7 +40,7 @@ def hand_separation(W, U, x, h0):
 
 @pytest.fixture(scope="module")
 def separation():
-    W, U, x, _ = arrays()
+    W, U, x, _ = chaotic_arrays(drive_seed=None)
     return hand_separation(W, U, x, np.zeros(len(W)))
 
 
@@ -60,7 +48,7 @@ def test_before_the_horizon_the_recomputing_checks_pass_with_the_widened_toleran
     """Complex step and central differences (the 50-digit oracle over 200 steps of n = 16 is
     too slow for this file; it is widened by the same rule)."""
     assert 1e-7 < separation < 1e-4     # amplified, yet no horizon within T = 200
-    case = numeric.case_from_dict(case_file())
+    case = numeric.case_from_dict(chaotic_case_file(drive_seed=None))
     horizon = numeric.case_horizon(case)
     assert horizon.horizon is None and horizon.reliable
     assert horizon.separation == pytest.approx(separation, rel=1e-12)
@@ -87,7 +75,7 @@ def test_a_wrong_gradient_is_still_caught(monkeypatch, capsys, tmp_path):
         return dataclasses.replace(grads, W_hh=grads.W_hh * (1 + 1e-3))
 
     monkeypatch.setattr(rnn, "bptt", wrong)
-    case = numeric.case_from_dict(case_file())
+    case = numeric.case_from_dict(chaotic_case_file(drive_seed=None))
     horizon = numeric.case_horizon(case)
     report = check_complex_step(case, horizon=horizon)
     assert report.passed is False, report
