@@ -111,14 +111,27 @@ def _picks(n):
     return sorted({int(round(i)) for i in np.linspace(0, n - 1, MAX_ROWS)})
 
 
-def sweep_rows(name, values, T, table, regime):
+def sweep_rows(name, values, T, table, regime, reliable=None):
     """Header and rows of a sweep grid: one row per (shown) parameter value, one column per
-    (shown) T, each cell "log10 (regime)"."""
+    (shown) T, each cell "log10 (regime)", with "~" after a value beyond the predictability
+    horizon (``reliable`` False)."""
     rows, cols = _picks(len(values)), _picks(len(T))
     header = [name] + [f"T = {int(T[j])}" for j in cols]
-    body = [[fmt(values[i])] + [f"{fmt_log(table[i, j])} ({regime[i, j]})" for j in cols]
-            for i in rows]
+
+    def mark(i, j):
+        return "" if reliable is None or reliable[i, j] else "~"
+
+    body = [[fmt(values[i])] + [f"{fmt_log(table[i, j])}{mark(i, j)} ({regime[i, j]})"
+                                for j in cols] for i in rows]
     return header, body
+
+
+def _beyond(sweep):
+    """The caption's note on values beyond the predictability horizon."""
+    if sweep.reliable is None or np.all(sweep.reliable):
+        return ""
+    return ("; ~ beyond the predictability horizon: one sample of a chaotic trajectory, only "
+            "the rate (1/T) log10 is meaningful")
 
 
 def sweep_caption(quantity, values, T, extra=""):
@@ -140,15 +153,18 @@ def scalar_sweep_parts(sweep):
     notes = f"; {sweep.activation}, h_0 = {fmt(sweep.h0)}, {x}"
     if sweep.fixed_point.all():
         notes += "; h_t = h_0 at every step (the linearisation there)"
-    caption = sweep_caption("log10 |∂h_T/∂h_0|", sweep.w, sweep.T, notes + _lost(sweep))
-    return (*sweep_rows("w", sweep.w, sweep.T, sweep.log10_abs_grad, sweep.regime), caption)
+    caption = sweep_caption("log10 |∂h_T/∂h_0|", sweep.w, sweep.T,
+                            notes + _lost(sweep) + _beyond(sweep))
+    return (*sweep_rows("w", sweep.w, sweep.T, sweep.log10_abs_grad, sweep.regime,
+                        sweep.reliable), caption)
 
 
 def gain_sweep_parts(sweep):
     """(header, rows, caption) of a numeric.GainSweep."""
     caption = sweep_caption("log10 ‖∂h_T/∂h_0‖₂", sweep.gains, sweep.T,
-                            f"; {sweep.activation}, W_hh = g W0" + _lost(sweep))
-    return (*sweep_rows("g", sweep.gains, sweep.T, sweep.log10_norm, sweep.regime), caption)
+                            f"; {sweep.activation}, W_hh = g W0" + _lost(sweep) + _beyond(sweep))
+    return (*sweep_rows("g", sweep.gains, sweep.T, sweep.log10_norm, sweep.regime,
+                        sweep.reliable), caption)
 
 
 def cell_sweep_parts(sweep):
@@ -157,8 +173,9 @@ def cell_sweep_parts(sweep):
     act = f" ({sweep.activation})" if sweep.activation else ""
     caption = sweep_caption("log10 ‖∂s_T/∂s_0‖₂", sweep.values, sweep.T,
                             f"; {sweep.cell}{act}, n = {sweep.hidden}, seed {sweep.seed}, "
-                            f"{sweep.parameter}")
-    return (*sweep_rows(name, sweep.values, sweep.T, sweep.log10_norm, sweep.regime), caption)
+                            f"{sweep.parameter}" + _beyond(sweep))
+    return (*sweep_rows(name, sweep.values, sweep.T, sweep.log10_norm, sweep.regime,
+                        sweep.reliable), caption)
 
 
 class Displayed:

@@ -206,3 +206,15 @@ def test_scalar_sweep_horizon_at_an_unstable_fixed_point_matches_the_hand_loop()
     w = np.array([0.5, 3.0])[:, None]
     expected = hand_horizon(lambda k, h: np.tanh(w * h + 0.0), np.zeros((2, 1)), 100)
     assert result.horizon.tolist() == expected and expected[0] == -1 and 0 < expected[1] < 100
+
+
+def test_notebook_table_marks_values_beyond_the_horizon():
+    """The notebook display (``_repr_markdown_``): "~" after exactly the unreliable values, and
+    the caption says what it means only when there is one."""
+    chaotic = numeric.cell_gain_sweep("elman", [0.5, 2.0], [10, 1000], hidden=32)
+    assert chaotic.reliable.tolist() == [[True, True], [True, False]]
+    text = chaotic._repr_markdown_()
+    assert text.count("~ (") == 1 and "| 2 | 2.04 (exploding) |" in text.replace("  ", " ")
+    assert "beyond the predictability horizon" in text
+    stable = numeric.cell_gain_sweep("elman", [0.5], [10, 1000], hidden=32)._repr_markdown_()
+    assert "~ (" not in stable and "horizon" not in stable
