@@ -1,4 +1,5 @@
-"""``python -m numeric.bench [--json] [--quick]``: the two benchmark workloads.
+"""``python -m numeric.bench [--json] [--quick] [--only ABCDE|ABC|DE] [--repeat R] [--steps N]``:
+the benchmark workloads.
 
 A: scalar tanh h_t = tanh(w h_{t-1} + x_t), x_t = 0.1·N(0,1) (seed 0), 1000 w in [−3, 3],
    T ∈ {10, 100, 1000}: |∂h_T/∂h_0| for every w.
@@ -124,14 +125,15 @@ def peers():
             for name, module in (("torch", "torch"), ("jax", "jax"))}
 
 
-def run(quick=False, only="ABCDE", repeat=3):
-    """Measure the workloads named in ``only``; a JSON-ready dict (D, E: best of ``repeat``)."""
+def run(quick=False, only="ABCDE", repeat=3, steps=None):
+    """Measure the workloads named in ``only``; a JSON-ready dict (D, E: best of ``repeat``,
+    T cut to ``steps`` when given)."""
     from numeric import bench_cells, bench_dynamics, bench_peers
 
     report = {"peers_installed": peers()}
     for name in "DE":
         if name in only:
-            report[name] = bench_dynamics.run_workload(name, quick, timed, repeat)
+            report[name] = bench_dynamics.run_workload(name, quick, timed, repeat, steps)
     if "A" in only:
         _run_abc(report, quick, bench_cells, bench_peers)
     return report
@@ -186,8 +188,13 @@ def main(argv=None):
                         help="the workloads to run (default all)")
     parser.add_argument("--repeat", type=int, default=3, help="D, E: best of this many runs "
                         "(default 3; the first JAX run compiles)")
+    parser.add_argument("--steps", type=int, metavar="N", help="D, E: cut T to N steps (the "
+                        "full T = 1000 and 200 take tens of minutes on two cores)")
     args = parser.parse_args(argv)
-    report = run(args.quick, args.only, args.repeat)
+    try:
+        report = run(args.quick, args.only, args.repeat, args.steps)
+    except ValueError as error:
+        parser.exit(2, f"python -m numeric.bench: error: {error}\n")
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))
     else:

@@ -23,10 +23,15 @@ RESCALE_EVERY = 50
 STABLE_GAIN = 0.9
 
 
-def workload(name, quick=False):
-    """(W0, gains, T, x) of workload "D" or "E"."""
+def workload(name, quick=False, steps=None):
+    """(W0, gains, T, x) of workload "D" or "E"; ``steps``: T cut to that many steps (the same
+    W0, gains and the first ``steps`` inputs), for machines where the full T takes too long."""
     n, G, T = {("D", False): (256, 64, 1000), ("E", False): (1024, 16, 200),
                ("D", True): (16, 8, 100), ("E", True): (48, 4, 50)}[name, quick]
+    if steps is not None:
+        if steps < 1 or steps > T:
+            raise ValueError(f"--steps must be in 1..{T} for workload {name}, got {steps}")
+        T = steps
     W0 = np.random.default_rng(0).standard_normal((n, n)) / math.sqrt(n)
     x = 0.1 * np.random.default_rng(1).standard_normal((T, n))
     return W0, np.linspace(0.25, 2.5, G), T, x
@@ -107,10 +112,10 @@ def installed():
     return names
 
 
-def run_workload(name, quick, timed, repeat):
+def run_workload(name, quick, timed, repeat, steps=None):
     """{backend_key: value} for workload ``name``: device, both times, their ratio, and the
     largest relative difference of the two over the non-chaotic gains."""
-    W0, gains, T, x = workload(name, quick)
+    W0, gains, T, x = workload(name, quick, steps)
     n = len(W0)
     out = {"size": f"n = {n}, {len(gains)} gains in [0.25, 2.5], T = {T}, tanh"}
     stable = gains <= STABLE_GAIN
