@@ -1,4 +1,5 @@
-"""numeric: the NumPy layer of rnngrad (imports derive, numpy, scipy.special and mpmath only).
+"""numeric: the NumPy layer of rnngrad (imports derive, numpy, scipy.special, mpmath and
+threadpoolctl; jax, torch and dask.distributed only when a backend or a cluster asks for them).
 
 The lambdify bridge (φ, φ' from derive's stable forms), the forward pass, step Jacobians, the
 rescaled product ∂h_T/∂h_0 (any T), BPTT, derivative checks against central and Richardson
@@ -7,7 +8,9 @@ differences, complex step and an mpmath oracle, and sweeps over (w or g, T).  Ce
 ∂s_T/∂s_0 and every parameter's gradient, from the cell's derived unit map; forget-bias and
 gain sweeps (``forget_bias_sweep``, ``cell_gain_sweep``).  Lyapunov spectra by the QR method
 (``lyapunov_spectrum``, ``lyapunov_gain_sweep``) on an array backend (``array_backend``: numpy,
-jax or torch, float64, on the GPU when present).  In a notebook the results show as
+jax or torch, float64, on the GPU when present); the predictability horizon of every sweep and
+check (``reliable``, ``horizon``, ``case_horizon``); grids sharded on dask.distributed
+(``lyapunov_grid``, ``gain_grid``, ``shard_map``).  In a notebook the results show as
 tables (``_repr_html_``); ``check_table(run_checks(case))`` shows the four checks as one.
 """
 
