@@ -65,6 +65,10 @@ def test_gain_sweep_numbers_match_an_independent_draw(built):
     assert numbers["orthogonal"]["rho_W0"] == pytest.approx(1.0, abs=1e-12)
     for kind in dynamics.KINDS:   # saturation: the measured growth crosses 0 right of g = 1
         assert 1.2 < numbers[kind]["crossing_gain"] < 2.5, kind
+        # the crossing the text prints lies between values below their predictability horizon
+        assert numbers[kind]["crossing_reliable"] is True, kind
+        gains, flags = numbers[kind]["gains"], numbers[kind]["reliable"]
+        assert all(flag == [True] for g, flag in zip(gains, flags, strict=True) if g <= 1.0)
 
 
 def test_figures_print_at_most_6_3_inches_wide(built):

@@ -99,8 +99,13 @@ def sweep_numbers(swept):
         above = int(np.argmax(growth > 0)) if np.any(growth > 0) else None
         crossing = None if above is None else float(np.interp(
             0.0, growth[above - 1:above + 1], gains[above - 1:above + 1]))
+        flags = result.to_dict()
         out[kind] = {"rho_W0": float(np.max(np.abs(np.linalg.eigvals(W0)))),
-                     "crossing_gain": crossing}
+                     "crossing_gain": crossing, "gains": gains.tolist(),
+                     "rate_log10": growth.tolist(), "reliable": flags["reliable"],
+                     "horizon": flags["horizon"],
+                     "crossing_reliable": None if above is None else
+                     bool(result.reliable[above - 1:above + 1, 0].all())}
     return out
 
 
