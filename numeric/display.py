@@ -178,6 +178,31 @@ def cell_sweep_parts(sweep):
                         sweep.reliable), caption)
 
 
+def lyapunov_parts(result):
+    """(header, rows, caption) of a numeric.LyapunovSpectrum (one case: batch shape ())."""
+    exponents = np.asarray(result.exponents).reshape(-1, np.shape(result.exponents)[-1])[0]
+    picks = _picks(len(exponents))
+    rows = [[str(i + 1), fmt(exponents[i], 6), fmt(np.exp(exponents[i]), 6)] for i in picks]
+    shown = "" if len(picks) == len(exponents) else f"; {len(picks)} of {len(exponents)} shown"
+    spread = fmt(float(np.ravel(result.convergence)[0]))
+    caption = (f"Lyapunov exponents (natural log per step, largest first), T = {result.T}, "
+               f"burn-in {result.burn_in}; convergence {spread}; {result.backend} "
+               f"({result.device}){shown}")
+    return ["i", "λ_i", "e^λ_i"], rows, caption
+
+
+def lyapunov_sweep_parts(sweep):
+    """(header, rows, caption) of a numeric.LyapunovSweep: one row per (shown) gain."""
+    rows = [[fmt(sweep.gains[i]), fmt(sweep.lambda_max[i], 6), fmt(sweep.convergence[i]),
+             fmt(sweep.spectral_radius[i]), fmt(sweep.sigma_max[i])]
+            for i in _picks(len(sweep.gains))]
+    act = f" ({sweep.activation})" if sweep.activation else ""
+    caption = (f"λ_max (natural log per step) of {sweep.cell}{act}, n = {sweep.hidden}, "
+               f"seed {sweep.seed}, T = {sweep.T}, burn-in {sweep.burn_in}; "
+               f"{sweep.backend} ({sweep.device})")
+    return ["g", "λ_max", "convergence", "ρ", "σ_max"], rows, caption
+
+
 class Displayed:
     """Mixin: ``_repr_html_`` and ``_repr_markdown_`` from ``_display_parts()`` (a header,
     rows and a caption)."""

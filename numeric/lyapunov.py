@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from numeric import display
 from numeric.backends import backend as get_backend
 from numeric.step_chunks import apply_step, cell_chunks, elman_chunks, on_backend
 
@@ -35,7 +36,7 @@ LOG_TINY = float(np.log(np.finfo(float).tiny))   # below: a product of several s
 
 
 @dataclass(frozen=True)
-class LyapunovSpectrum:
+class LyapunovSpectrum(display.Displayed):
     """``exponents`` (…, k) largest first, natural log per step; ``lambda_max`` (…),
     ``convergence`` (…); ``running`` (…, number of QR steps after the burn-in): the running
     λ_max at ``running_steps``; ``backend``/``device``: where the products ran."""
@@ -50,6 +51,9 @@ class LyapunovSpectrum:
     reorth_every: int
     backend: str
     device: str
+
+    def _display_parts(self):
+        return display.lyapunov_parts(self)
 
 
 def check_options(T, S, k, burn_in, reorth_every):

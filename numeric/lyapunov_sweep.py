@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import derive
+from numeric import display
 from numeric.bridge import raw_activation_functions
 from numeric.cell_init import INIT_TEXT, recurrent_base
 from numeric.cell_sweep import gain_parameters, sweep_inputs
@@ -31,7 +32,7 @@ NORMS_TEXT = {
 
 
 @dataclass(frozen=True)
-class LyapunovSweep:
+class LyapunovSweep(display.Displayed):
     """Per gain: ``exponents`` (G, k), ``lambda_max``, ``convergence``, ``spectral_radius``,
     ``sigma_max`` (G,); the setting that was run."""
 
@@ -55,6 +56,9 @@ class LyapunovSweep:
     init: str
     drive: str
     norms: str
+
+    def _display_parts(self):
+        return display.lyapunov_sweep_parts(self)
 
 
 def recurrent_norms_text(cell):

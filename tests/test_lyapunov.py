@@ -271,3 +271,19 @@ def test_spectrum_of_chunks_needs_steps():
 
     with pytest.raises(ValueError, match="T must be an integer >= 1, got 0"):
         spectrum_of_chunks(iter(()), 3, (), 0)
+
+
+def test_notebook_tables_show_the_exponents():
+    """``_repr_markdown_`` of a spectrum and of a gain sweep: the numbers of the result, in
+    rows, with the units in the caption."""
+    n, T = 4, 60
+    lam = np.array([0.9, 0.5, -0.4, 0.2])
+    case = numeric.Case(derive.activation("identity"), np.diag(lam), np.zeros((n, 1)),
+                        np.zeros(n), np.zeros(n), np.zeros((T, 1)))
+    text = numeric.lyapunov_spectrum(case)._repr_markdown_()
+    values = [float(line.split("|")[2]) for line in text.splitlines()[4:]]
+    assert values == pytest.approx(np.sort(np.log(np.abs(lam)))[::-1], rel=1e-5)  # 6 digits
+    assert "natural log per step" in text
+    sweep = numeric.lyapunov_gain_sweep("elman", [0.5, 2.0], 100, hidden=8)
+    rows = [line.split("|") for line in sweep._repr_markdown_().splitlines()[4:]]
+    assert [float(r[2]) for r in rows] == pytest.approx(sweep.lambda_max.tolist(), rel=1e-5)
