@@ -35,7 +35,7 @@ from numeric.cell_init import INIT_TEXT, default_parameters, recurrent_base
 from numeric.cell_products import product_norms
 from numeric.cells import forward
 from numeric.grids import grid, lengths
-from numeric.horizon import NO_HORIZON, json_fields, sweep_fields, twin_horizon
+from numeric.horizon import NO_HORIZON, HorizonFlags, twin_horizon
 from numeric.step_chunks import cell_chunks
 from numeric.sweep import regime_labels
 
@@ -47,7 +47,7 @@ FORGET_TEXT = ("forget bias b_f: the f block of bias_ih set to b_f and the f blo
 
 
 @dataclass(frozen=True)
-class CellSweep(display.Displayed):
+class CellSweep(display.Displayed, HorizonFlags):
     """A cell sweep: ``parameter`` ("forget_bias" or "gain") over ``values`` and ``T``;
     ``log10_norm`` = log10‖∂s_T/∂s_0‖₂, ``log10_norm_h`` = log10‖∂h_T/∂h_0‖₂ and ``regime``
     (of the first), each (len(values), len(T)); ``init`` and ``drive`` say what was run."""
@@ -66,10 +66,12 @@ class CellSweep(display.Displayed):
     init: str
     drive: str
     horizon: np.ndarray | None = None
-    reliable: np.ndarray | None = None
-    rate: np.ndarray | None = None
     backend: str = "numpy"
     device: str = "cpu"
+
+    @property
+    def horizon_values(self):
+        return self.log10_norm
 
     def _display_parts(self):
         return display.cell_sweep_parts(self)
@@ -83,8 +85,7 @@ class CellSweep(display.Displayed):
         for key, value in (("values", self.values), ("log10_norm", self.log10_norm),
                            ("log10_norm_h", self.log10_norm_h)):
             out.update(json_floats(key, value))
-        if self.horizon is not None:
-            out.update(json_fields(self.horizon, self.reliable, self.rate))
+        out.update(self.horizon_dict())
         return out
 
 
@@ -192,7 +193,7 @@ def _run(kind, act, parameter, params, values, T, hidden, inputs, seed, noise, c
                else cell_horizon(kind, act, params, s0, x, int(T.max())))
     return CellSweep(kind.name, None if act is None else act.name, hidden, inputs, seed,
                      parameter, values, T, s, h, regime_labels(s), init, drive,
-                     *sweep_fields(horizon, s, T),
+                     np.asarray(horizon, dtype=np.int64),
                      backend=bk.name, device=bk.device)
 
 

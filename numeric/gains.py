@@ -18,7 +18,7 @@ from numeric.backend_products import elman_gain_norms
 from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, matrix_inputs, vector
-from numeric.horizon import NO_HORIZON, sweep_fields, twin_horizon
+from numeric.horizon import NO_HORIZON, HorizonFlags, twin_horizon
 from numeric.sweep import (
     LOG10_2,
     RANGE,
@@ -32,7 +32,7 @@ from numeric.threads import small_products
 
 
 @dataclass(frozen=True)
-class GainSweep(display.Displayed):
+class GainSweep(display.Displayed, HorizonFlags):
     """log10‖∂h_T/∂h_0‖₂ for W_hh = g·W0, the bound's log10 (γ g σ_max(W0))^T, ρ(g W0) and the
     regime; arrays of shape (len(gains), len(T)) (spectral_radius: (len(gains),))."""
 
@@ -45,10 +45,12 @@ class GainSweep(display.Displayed):
     regime: np.ndarray
     underflow: np.ndarray
     horizon: np.ndarray | None = None
-    reliable: np.ndarray | None = None
-    rate: np.ndarray | None = None
     backend: str = "numpy"
     device: str = "cpu"
+
+    @property
+    def horizon_values(self):
+        return self.log10_norm
 
     def _display_parts(self):
         return display.gain_sweep_parts(self)
@@ -91,7 +93,7 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     else:
         horizon = gain_horizon(act, W0, gains, x, h, int(T.max()))
     return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho,
-                     regime_labels(norms), underflow, *sweep_fields(horizon, norms, T),
+                     regime_labels(norms), underflow, np.asarray(horizon, dtype=np.int64),
                      backend=bk.name, device=bk.device)
 
 

@@ -149,12 +149,25 @@ def _over(s, twin):
     return relative_separation(s[:, None], twin[:, None]) > THRESHOLD
 
 
-def sweep_fields(horizon, log10_values, T_values):
-    """(horizon, reliable, rate) for a sweep's values (settings, len(T)): ``reliable_mask`` and
-    ``rates`` beside the per-setting horizon (int64, NO_HORIZON where none)."""
-    horizon = np.asarray(horizon, dtype=np.int64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return horizon, reliable_mask(horizon, T_values), rates(log10_values, T_values)
+class HorizonFlags:
+    """Mixin of the sweep results: ``reliable`` (T < horizon, the values' shape) and ``rate``
+    ((1/T) log10 value) derived from the stored ``horizon`` (per setting, NO_HORIZON where
+    none; None when not estimated), ``T`` and the class's ``horizon_values``."""
+
+    @property
+    def reliable(self):
+        return None if self.horizon is None else reliable_mask(self.horizon, self.T)
+
+    @property
+    def rate(self):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return rates(self.horizon_values, self.T)
+
+    def horizon_dict(self):
+        """The JSON's horizon keys (``json_fields``), empty when no horizon was estimated."""
+        if self.horizon is None:
+            return {}
+        return json_fields(self.horizon, self.reliable, self.rate)
 
 
 def json_fields(horizon, reliable, rate):

@@ -50,7 +50,7 @@ import derive
 from numeric import display
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, scalar_inputs
-from numeric.horizon import NO_HORIZON, json_fields, scalar_twin_horizon, sweep_fields
+from numeric.horizon import NO_HORIZON, HorizonFlags, scalar_twin_horizon
 from numeric.rnn import elman_step_jacobian
 
 LOG10_2 = math.log10(2.0)
@@ -64,7 +64,7 @@ REGIME_THRESHOLD = 1.0  # log10 of the factor gained or lost that counts as a re
 
 
 @dataclass(frozen=True)
-class ScalarSweep(display.Displayed):
+class ScalarSweep(display.Displayed, HorizonFlags):
     """log10|∂h_T/∂h_0|, the bound's log10 (γ|w|)^T and the regime, each (len(w), len(T)),
     for the trajectory from ``h0`` driven by ``x_t`` (the constant input; None when it varies
     in time).  ``fixed_point`` (len(w),): h_t = h_0 at every step, see ``fixed_point_rows``."""
@@ -81,8 +81,10 @@ class ScalarSweep(display.Displayed):
     x_t: float | None
     fixed_point: np.ndarray
     horizon: np.ndarray | None = None
-    reliable: np.ndarray | None = None
-    rate: np.ndarray | None = None
+
+    @property
+    def horizon_values(self):
+        return self.log10_abs_grad
 
     def _display_parts(self):
         return display.scalar_sweep_parts(self)
@@ -98,8 +100,7 @@ class ScalarSweep(display.Displayed):
 def _to_dict(result, fields):
     out = {"activation": result.activation, "T": result.T.tolist(),
            "regime": result.regime.tolist(), "phi_prime_underflow": result.underflow.tolist()}
-    if result.horizon is not None:
-        out.update(json_fields(result.horizon, result.reliable, result.rate))
+    out.update(result.horizon_dict())
     for key, value in {"log10_bound": result.log10_bound, **fields}.items():
         out.update(_json_floats(key, value))
     return out
@@ -163,7 +164,7 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
     horizon = np.full(len(w), NO_HORIZON) if linear else scalar_horizon(act, w, x, h0, T.max())
     return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method, underflow,
                        h0, constant, fixed_point_rows(act, w, h0, used),
-                       *sweep_fields(horizon, grad, T))
+                       np.asarray(horizon, dtype=np.int64))
 
 
 def scalar_horizon(activation, w, x, h0, steps):
