@@ -28,7 +28,7 @@ import numpy as np
 from numeric.backends import Backend
 from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
-from numeric.step_chunks import apply_step, elman_chunks, on_backend
+from numeric.step_chunks import apply_step, elman_chunks, gain_pre_activations, on_backend
 
 LOG10_2 = float(np.log10(2.0))
 RANGE = 900   # rescale before bounds on max|P| could leave 2^±RANGE
@@ -198,9 +198,6 @@ def _elman_gain_chunks(act, W0, gains, T_max, x, h):
     length = max(1, FORWARD_ENTRIES // (G * n))
     for t in range(0, T_max, length):
         stop = min(T_max, t + length)
-        a = np.empty((stop - t, G, n))
-        for k in range(t, stop):
-            a[k - t] = gains[:, None] * (h @ W0.T) + x[k]
-            h = phi(a[k - t])
+        a, h = gain_pre_activations(phi, W0, gains, x[t:stop], h)
         for chunk in elman_chunks(act, W0, a, gains):
             yield dataclasses.replace(chunk, start=chunk.start + t)

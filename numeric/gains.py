@@ -19,6 +19,7 @@ from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
 from numeric.grids import grid, lengths, matrix_inputs, vector
 from numeric.horizon import NO_HORIZON, HorizonFlags, twin_horizon
+from numeric.step_chunks import gain_pre_activations
 from numeric.sweep import (
     LOG10_2,
     RANGE,
@@ -136,11 +137,8 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
     t = 0
     while t < T_max:
         stop = min([T_max, t + chunk] + [w for w in wanted if w > t])
-        a = np.empty((stop - t, G, n))
         with small_products(G * n * n):
-            for k in range(t, stop):
-                a[k - t] = gains[:, None] * (h @ W0.T) + x[k]
-                h = phi(a[k - t])
+            a, h = gain_pre_activations(phi, W0, gains, x[t:stop], h)
         d = np.broadcast_to(dphi(a), a.shape)
         with np.errstate(divide="ignore"):
             shrink = np.log2(np.abs(d).min(axis=2) * shrink_floor)

@@ -20,7 +20,7 @@ from numeric.cell_sweep import gain_parameters, sweep_inputs
 from numeric.cells import forward
 from numeric.grids import grid
 from numeric.lyapunov import spectrum_of_chunks
-from numeric.step_chunks import cell_chunks, elman_chunks
+from numeric.step_chunks import cell_chunks, elman_chunks, gain_pre_activations
 from numeric.threads import small_products
 
 NORMS_TEXT = {
@@ -80,17 +80,11 @@ def recurrent_norms(kind, base, gains):
 
 
 def elman_pre_activations(act, base, gains, x):
-    """a_k = g W0 h_{k−1} + W_ih x_k + b_ih + b_hh for every gain (T, G, n), h_0 = 0: one GEMM
-    per step for all gains (W0 shared, the gains as row scales)."""
+    """a_k = g W0 h_{k−1} + W_ih x_k + b_ih + b_hh for every gain (T, G, n), h_0 = 0."""
     phi, _ = raw_activation_functions(act)
     W0 = base["weight_hh"]
     drive = x @ base["weight_ih"].T + base["bias_ih"] + base["bias_hh"]
-    h = np.zeros((len(gains), W0.shape[0]))
-    a = np.empty((len(x), *h.shape))
-    for k in range(len(x)):
-        a[k] = gains[:, None] * (h @ W0.T) + drive[k]
-        h = phi(a[k])
-    return a
+    return gain_pre_activations(phi, W0, gains, drive, np.zeros((len(gains), W0.shape[0])))[0]
 
 
 def lyapunov_gain_sweep(cell, gains, T, *, hidden=32, activation=None, inputs=1, seed=0,

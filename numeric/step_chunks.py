@@ -53,6 +53,18 @@ def elman_chunks(act, W, pre_activations, gains=None):
         yield StepChunk(start, scale=np.ascontiguousarray(d), W=W)
 
 
+def gain_pre_activations(phi, W0, gains, drive, h):
+    """a_k = g W0 h_{k−1} + drive_k for every gain, the steps of ``drive`` (L, n) from h (G, n):
+    (a (L, G, n), the last h).  One GEMM per step for all gains (W0 shared, the gains as row
+    scales): the forward pass of ``numeric.gain_sweep`` and of the Elman gain sweeps on a
+    backend and of the Lyapunov gain sweep."""
+    a = np.empty((len(drive), *np.shape(h)))
+    for k in range(len(drive)):
+        a[k] = gains[:, None] * (h @ W0.T) + drive[k]
+        h = phi(a[k])
+    return a, h
+
+
 def cell_chunks(kind, act, params, path):
     """Dense chunks of a cell's step Jacobians along ``path`` (numeric.cells.forward, batched
     over the parameters' leading dimensions)."""
