@@ -12,6 +12,9 @@ import numeric
 from derive import dphi, gamma_phi, z
 from reports import figures
 from reports.doc import Display, Figure, Math, Para, Ref, Section, num, tr
+from reports.notes.saturation_map import (
+    DRIVE_T, DRIVE_W, MAP_INPUT, MAP_T, colour_sentence, drive_rates, drive_sentence,
+    kept_sentence, map_numbers, map_sweep)
 
 LABEL = 'sec:saturation'
 TITLE = tr('Saturation', '饱和')
@@ -20,7 +23,6 @@ Z_SHOWN = (0, 1, 2, 3, 5)    # where tanh' is evaluated in the text
 DRIVES = (0.0, 1.0, 3.0)     # input drives x_t quoted at w = 0.9, T = 100
 FIGURE_DRIVES = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0)   # the lines of "fig:saturation" (⊇ DRIVES)
 T_QUOTED = 100
-MAP_INPUT, MAP_T = 0.1, 200  # the regime map's constant input and longest sequence
 LOG10 = sp.Function("log_10")
 GRADIENT = sp.Derivative(sp.Symbol("h_T"), sp.Symbol("h_0"), evaluate=False)
 
@@ -38,23 +40,6 @@ def sweep_value(w, inputs, h0=0.0):
     return float(result.log10_abs_grad[0, 0])
 
 
-def map_sweep():
-    """The regime map's sweep (``figures.regime_map_sweep``: w ∈ [−3, 3], T = 1..MAP_T,
-    x_t = MAP_INPUT)."""
-    return figures.regime_map_sweep("tanh", T=np.arange(1, MAP_T + 1), inputs=MAP_INPUT)
-
-
-def map_numbers(result):
-    """On the regime map (``result``, from ``map_sweep``): the largest log10|∂h_T/∂h_0| with
-    its w and T, and the values at T = MAP_T for w = 1 and w = −1."""
-    w, T, values = result.w, result.T, result.log10_abs_grad
-    i, j = np.unravel_index(int(np.nanargmax(values)), values.shape)
-    return {"max": float(values[i, j]), "max_w": float(w[i]), "max_T": int(T[j]),
-            "T_end_w_plus_1": float(values[np.argmin(abs(w - 1)), -1]),
-            "T_end_w_minus_1": float(values[np.argmin(abs(w + 1)), -1]),
-            "T_end": MAP_T, "x_t": MAP_INPUT}
-
-
 def draw_map(ax, result=None):
     """The regime map of ``result`` (from ``map_sweep``; None: swept here), title at 10 pt
     (every other text is 8 pt or more under ``figures.STYLE``)."""
@@ -65,7 +50,7 @@ def draw_map(ax, result=None):
 
 def draw_saturation(ax, _):
     """w = 0.9 under the drives FIGURE_DRIVES, title at 10 pt, legend at 9 pt."""
-    figures.plot_saturation(ax, w=0.9, drives=FIGURE_DRIVES)
+    figures.plot_saturation(ax, w=DRIVE_W, drives=FIGURE_DRIVES, T_max=DRIVE_T)
     ax.set_title(ax.get_title(), fontsize=10)
     ax.legend(loc="best", fontsize=9)
 
@@ -171,26 +156,21 @@ def map_paragraph(mapped):
            "：此时状态停在一个很小的值上，那里的斜率接近 1。"))
 
 
-def captions():
-    drive = (tr("Scalar tanh RNN with ", "标量 tanh 循环神经网络，"), eq(W, 0.9), ", ", eq(H0, 0),
+def captions(mapped, rates):
+    """The two figures' captions; what they state comes from the values they plot:
+    ``mapped`` (``map_numbers``) and ``rates`` (``drive_rates``)."""
+    drive = (tr("Scalar tanh RNN with ", "标量 tanh 循环神经网络，"), eq(W, DRIVE_W), ", ",
+             eq(H0, 0),
              tr(": the base-10 logarithm of the gradient against the sequence length T, one line "
-                "per constant input drive. See that the larger the drive, the steeper the fall: "
-                "saturation alone makes the gradient vanish faster.",
-                "：梯度的常用对数随序列长度 T 的变化，每条线对应一个常数输入。"
-                "可以看到输入越大，下降越陡：仅饱和本身就使梯度消失得更快。"))
+                "per constant input drive.", "：梯度的常用对数随序列长度 T 的变化，每条线对应一个"
+                "常数输入。"), *drive_sentence(rates))
     plane = (tr("The base-10 logarithm of the gradient of the scalar tanh RNN over the recurrent "
                 "weight w (vertical) and the sequence length T (horizontal), with ",
                 "标量 tanh 循环神经网络梯度的常用对数，纵轴为循环权重 w，横轴为序列长度 T，"),
              eq(X, MAP_INPUT), ", ", eq(H0, 0),
              tr("; blue is vanishing, red exploding, and the colour scale is clipped at plus "
-                "and minus 20. See that the map is almost entirely blue: for ",
-                "；蓝色表示消失，红色表示爆炸，色标截断在正负 20。可以看到图几乎全是蓝色：当 "),
-             Math(sp.Gt(sp.Abs(W), 1)),
-             tr(" (beyond the dashed lines) the state saturates and the gradient vanishes "
-                "instead of exploding, and only a thin band near ",
-                "（虚线之外）时状态饱和，梯度不是爆炸而是消失；只有 "), eq(W, -1),
-             tr(" keeps the gradient up to ", " 附近的一条窄带能把梯度保持到 "), eq(T, MAP_T),
-             tr(".", "。"))
+                "and minus 20", "；蓝色表示消失，红色表示爆炸，色标截断在正负 20"),
+             *colour_sentence(mapped), *kept_sentence(mapped))
     return drive, plane
 
 
@@ -198,7 +178,7 @@ def body(ctx, numbers, mapped):
     """The blocks after the opening; ``mapped``: the regime map's sweep (``map_sweep``)."""
     ctx.draw("saturation", draw_saturation, figsize=SIZE)
     ctx.draw("regime_map", draw_map, mapped, figsize=SIZE)
-    drive, plane = captions()
+    drive, plane = captions(numbers["saturation_map"], numbers["saturation_drive_rates"])
     return (drive_paragraph(numbers["saturation_w09_T100"]),
             Figure("fig:saturation", "saturation", drive),
             explosion_paragraph(numbers["saturation_w15_T100"], numbers["saturation_fixed_point"]),
@@ -222,6 +202,7 @@ def numbers(mapped):
                                     "0, h0 = 0.1": sweep_value(1.5, 0.0, h0=0.1),
                                     "1": sweep_value(1.5, 1.0)},
             "saturation_fixed_point": fixed_point(),
+            "saturation_drive_rates": drive_rates(FIGURE_DRIVES),
             "saturation_map": map_numbers(mapped)}
 
 
