@@ -12,9 +12,8 @@ import numeric
 from derive import dphi, gamma_phi, z
 from reports import figures
 from reports.doc import Display, Figure, Math, Para, Ref, Section, num, tr
-from reports.notes.saturation_map import (
-    DRIVE_T, DRIVE_W, MAP_INPUT, MAP_T, colour_sentence, drive_rates, drive_sentence,
-    kept_sentence, map_numbers, map_sweep)
+from reports.notes import saturation_map as smap
+from reports.notes.saturation_map import DRIVE_T, DRIVE_W, MAP_INPUT, MAP_T, map_sweep
 
 LABEL = 'sec:saturation'
 TITLE = tr('Saturation', '饱和')
@@ -163,14 +162,14 @@ def captions(mapped, rates):
              eq(H0, 0),
              tr(": the base-10 logarithm of the gradient against the sequence length T, one line "
                 "per constant input drive.", "：梯度的常用对数随序列长度 T 的变化，每条线对应一个"
-                "常数输入。"), *drive_sentence(rates))
+                "常数输入。"), *smap.drive_sentence(rates))
     plane = (tr("The base-10 logarithm of the gradient of the scalar tanh RNN over the recurrent "
                 "weight w (vertical) and the sequence length T (horizontal), with ",
                 "标量 tanh 循环神经网络梯度的常用对数，纵轴为循环权重 w，横轴为序列长度 T，"),
              eq(X, MAP_INPUT), ", ", eq(H0, 0),
              tr("; blue is vanishing, red exploding, and the colour scale is clipped at plus "
                 "and minus 20", "；蓝色表示消失，红色表示爆炸，色标截断在正负 20"),
-             *colour_sentence(mapped), *kept_sentence(mapped))
+             *smap.colour_sentence(mapped), *smap.kept_sentence(mapped))
     return drive, plane
 
 
@@ -202,8 +201,8 @@ def numbers(mapped):
                                     "0, h0 = 0.1": sweep_value(1.5, 0.0, h0=0.1),
                                     "1": sweep_value(1.5, 1.0)},
             "saturation_fixed_point": fixed_point(),
-            "saturation_drive_rates": drive_rates(FIGURE_DRIVES),
-            "saturation_map": map_numbers(mapped)}
+            "saturation_drive_rates": smap.drive_rates(FIGURE_DRIVES),
+            "saturation_map": smap.map_numbers(mapped)}
 
 
 def build(ctx):

@@ -46,14 +46,15 @@ def drive_sentence(rates):
     values = list(rates.values())
     first, last = next(iter(rates)), list(rates)[-1]
     x = sp.Symbol("x_t")
-    span = (tr(": from ", "：从 "), num(values[0], 3), tr(" decades per step at ", " 个数量级每步（"),
+    span = (tr(": from ", "：从 "), num(values[0], 3),
+            tr(" decades per step at ", " 个数量级每步（"),
             Math(sp.Eq(x, decimal(float(first)))), tr(" to ", "）到 "), num(values[-1], 3),
             tr(" at ", "（"), Math(sp.Eq(x, decimal(float(last)))),
             tr(", measured from ", "），在 "), Math(sp.Eq(T, DRIVE_T // 2)), tr(" to ", " 到 "),
             Math(sp.Eq(T, DRIVE_T)),
             tr(". Saturation alone makes the gradient vanish faster.",
                " 之间测得。仅饱和本身就使梯度消失得更快。"))
-    if all(b < a for a, b in zip(values, values[1:])):
+    if all(b < a for a, b in zip(values[:-1], values[1:], strict=True)):
         return (tr(" See that the larger the drive, the steeper the fall",
                    "可以看到输入越大，下降越陡"), *span)
     return (tr(" The fall does not steepen with every larger drive",
@@ -173,7 +174,8 @@ def colour_sentence(mapped):
     else:
         red = (tr(" only in part: cells there are still above 0 (red) at ",
                   "，但并非处处如此：在 "), Math(sp.Eq(T, end)),
-               tr(", and the largest value there is ", " 时那里仍有高于 0（红色）的格子，最大值为 "),
+               tr(", and the largest value there is ",
+                  " 时那里仍有高于 0（红色）的格子，最大值为 "),
                *where)
     return (tr(". See that ", "。可以看到 "), num(100 * mapped["share_below_0"], 3),
             tr("% of the cells are below 0 (blue). Beyond the dashed lines, ",
