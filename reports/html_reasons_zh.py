@@ -45,7 +45,7 @@ REASONS_ZH = {
     "the sum of the squared entries of": "{math} 各元素的平方和",
     "the bound for this RNN over": "此 RNN 的上界，经过",
     "steps": "步",
-    "sufficient for vanishing": "梯度消失的充分条件",
+    "sufficient for vanishing": "梯度消失的一个充分条件",
     "necessary (not sufficient) for exploding": "梯度爆炸的必要（非充分）条件",
     "the loss": "损失",
     "is": "即",

@@ -145,10 +145,17 @@ def explode_paragraph(grow):
 
 def dead_paragraph(dead):
     return Para(tr("The gradient vanishes in a new way: a unit whose pre-activation is not "
-                "positive contributes exactly 0, and when every unit on a path is inactive the "
-                "path is cut. The same weight with drive ",
-                "梯度还会以一种新的方式消失：预激活值不为正的单元贡献恰好为 0，当一条路径上的单元都"
-                "未激活时，这条路径就被切断。同样的权重，输入为 "),
+                "positive at step k has derivative exactly 0 there, so every path that passes "
+                "through that unit at step k is cut; paths through the other units, and "
+                "through the same unit at other steps, are not. A path is cut as soon as one "
+                "unit on it is inactive at its step; the whole product is cut to exactly 0 "
+                "when every path is, for example when all units are inactive at one step. With "
+                "a single unit, the same weight with drive ",
+                "梯度还会以一种新的方式消失：在第 k 步预激活值不为正的单元，其导数在该步恰好为 0，"
+                "因此在第 k 步经过该单元的每条路径都被切断；经过其他单元的路径，以及在其他时间步"
+                "经过同一单元的路径，都不受影响。一条路径上只要有一个单元在其所在步未激活，这条路径就被"
+                "切断；当所有路径都被切断时（例如某一步所有单元都未激活），整个乘积恰好为 0。"
+                "只有一个单元时，同样的权重，输入为 "),
              Math(sp.Eq(sp.Symbol("x_t"), -1)), tr(" and ", " 且 "),
              Math(sp.Eq(sp.Symbol("h_0"), -1)),
              tr(" gives a unit that is dead from the first step on, and the gradient is exactly "
@@ -198,9 +205,11 @@ def answer():
                 "之间的斜率，单元饱和时斜率平滑地变小，因此梯度逐渐衰减，梯度消失是常态。使用 ReLU "
                 "时，斜率恰好是 0 或 1：激活的单元通过 "), Math(sp.Symbol("W_hh")),
              tr(" alone, so exploding and vanishing depend on the weights as in the linear RNN, "
-                "while an inactive unit cuts the gradient to exactly 0.",
-                " 原样传递梯度，所以爆炸与消失像线性循环神经网络那样只取决于权重；而未激活的单元把"
-                "梯度精确地切断为 0。")),
+                "while a unit inactive at a step cuts the paths through it at that step to "
+                "exactly 0 (the whole gradient is cut to 0 when every path is).",
+                " 原样传递梯度，所以爆炸与消失像线性循环神经网络那样只取决于权重；而在某一步未激活"
+                "的单元，把在该步经过它的路径精确地切断为 0（当所有路径都被切断时，整个梯度被切断"
+                "为 0）。")),
         Para(tr("The first source article", "第一篇原文"), Cite("seed000"),
              tr(" puts the blame on ReLU itself: it claims that an activation whose derivative "
                 "exceeds 1 on some interval makes the gradient explode, and that ReLU, with "
@@ -222,14 +231,16 @@ def build(ctx):
     blocks = (*question(), *jacobian(), *regimes(grow, dead), *irnn(product), *answer())
     learn = (tr("The exercise the second source article leaves open, what happens to the "
                 "gradient of a ReLU RNN, and its answer: no saturation, explosion decided by the "
-                "weights, and exact zeros from dead units.", "第二篇原文留下的思考题"
-                "（ReLU 循环神经网络的梯度会怎样）及其解答：没有饱和，爆炸由权重决定，"
-                "死亡单元给出精确的零。"),)
+                "weights, and paths cut to exactly zero by inactive units.", "第二篇原文留下的"
+                "思考题（ReLU 循环神经网络的梯度会怎样）及其解答：没有饱和，爆炸由权重决定，"
+                "经过未激活单元的路径被精确地切断为零。"),)
     takeaway = (tr("ReLU removes saturation but not the problem: its Jacobians are the recurrent "
                    "weights with rows switched off, so the gradient explodes or vanishes as "
-                   "the weights dictate, and dead units cut it to exactly zero.",
+                   "the weights dictate, and a unit inactive at a step cuts every path through "
+                   "it at that step to exactly zero (the whole gradient when every path is cut).",
                    "ReLU 消除了饱和，但没有消除问题：它的雅可比矩阵就是关掉了部分行的循环权重，"
-                   "所以梯度的爆炸或消失由权重决定，而死亡单元把梯度精确地切断为零。"),)
+                   "所以梯度的爆炸或消失由权重决定；在某一步未激活的单元把在该步经过它的每条路径"
+                   "精确地切断为零（当所有路径都被切断时，整个梯度为零）。"),)
     results = {"relu_explode_log10": grow, "relu_explode_expected": T_RELU * math.log10(W_RELU),
                **finite_or_null("relu_dead_log10", dead,
                                 "the gradient is exactly 0, so its log10 is minus infinity"),

@@ -122,9 +122,9 @@ def gelu_silu(data, W):
            "与 sigmoid 线性单元"), Cite("hendrycks2016", "elfwing2018"),
         tr(") have a gain above 1: ", "）的增益大于 1："), num(gelu, 6), tr(" and ", " 和 "),
         num(silu, 6), tr(". For them one unit can amplify a gradient even when the weight is "
-                         "1, and the sufficient condition for vanishing becomes ",
+                         "1, and a sufficient condition for vanishing becomes ",
                          "。对它们而言，即使权重为 1，单个单元也可能放大梯度，"
-                         "梯度消失的充分条件变为 "),
+                         "梯度消失的一个充分条件变为 "),
         Math(sp.Lt(norm2(W), 1 / gamma_phi, evaluate=False)),
         tr(", that is ", "，即 "), num(1 / gelu, 6), tr(" for gelu and ", "（gelu）和 "),
         num(1 / silu, 6), tr(" for silu: a recurrent matrix with norm just below 1 no longer "
