@@ -1,5 +1,6 @@
 """Section 'sec:remedies': what each standard remedy changes in the product of step Jacobians,
-with computed evidence: clipping (direction and product unchanged), orthogonal and
+with computed evidence: norm clipping (direction and product unchanged; value clipping, by
+contrast, turns the direction: both angles measured on the same gradient), orthogonal and
 identity initialisation, gating (recalled from sec:gated) and residual connections
 (``remedies_more``).  Numbers from ``remedies_numbers``; results.json key ``remedies``."""
 
@@ -50,7 +51,8 @@ def clipping_blocks(numbers):
              tr(": every part of the gradient is multiplied by the same factor ",
                 "：梯度的每个部分都乘以同一个因子 "),
              Math(sp.Eq(THETA / norm(G), sp.Float(big["factor"], 4), evaluate=False)),
-             tr(". The gradient is a sum of one term per step (", "。梯度是每步一项之和（"),
+             *kept_direction(big),
+             tr(" The gradient is a sum of one term per step (", "梯度是每步一项之和（"),
              Ref("sec:worked"),
              tr("); the term of the first step is ", "）；第一步那一项的大小是最后一步那一项的 "),
              num(big["first_to_last"], 4),
@@ -77,7 +79,61 @@ def clipping_blocks(numbers):
                 "clipping is applied. Clipping mitigates exploding gradients; it does not cure "
                 "them.", " 倍：远处各步的贡献在裁剪之前就已经丢失了。裁剪能缓解梯度爆炸，但不能"
                 "根治它。")),
+        value_clipping(big),
     )
+
+
+ROUNDING_DEGREES = 1e-9   # an angle below this is rounding (float64 keeps ~16 digits)
+
+
+def kept_direction(case):
+    """The measured angle between ĝ and its norm-clipped version, said to be 0 up to rounding
+    only when it is below ROUNDING_DEGREES."""
+    angle = case["norm_clipped_angle_degrees"]
+    zero = angle < ROUNDING_DEGREES
+    return (tr(", so the direction is kept: the angle between ", "，因此方向保持不变："),
+            *say("$ghat$ and the clipped gradient is ", "$ghat$ 与裁剪后的梯度之间的夹角为 "),
+            num(angle, 3), tr(" degrees", " 度"),
+            tr(", zero up to rounding." if zero else ".", "，在舍入误差范围内为零。" if zero
+               else "。"))
+
+
+def value_clipping(case):
+    """Norm clipping against value clipping (each entry clipped to [−θ, θ]) on the same ĝ:
+    the angles as measured, and what that says about the second article's claim."""
+    turned = case["value_clipped_angle_degrees"] >= ROUNDING_DEGREES > \
+        case["norm_clipped_angle_degrees"]
+    return Para(
+        tr("Clipping each entry instead (value clipping: every entry of ",
+           "如果改为逐元素裁剪（按值裁剪：把 "),
+        *say("$ghat$ set into ", "$ghat$ 的每个元素限制在 "),
+        Math(sp.Interval(-THETA, THETA)), tr(", with the same ", " 内，取同样的 "),
+        Math(sp.Eq(THETA, sp.Float(rn.THRESHOLD, 2))),
+        tr(") changes the direction: here it changes " if turned else ") here changes ",
+           "），方向就会改变：这里它改变了 " if turned else "），这里改变了 "),
+        str(case["value_clipped_entries"]), tr(" of the ", " 个元素（共 "),
+        str(case["entries"]), tr(" entries, and the angle between ", " 个），"),
+        *say("$ghat$ and the result is ", "$ghat$ 与结果之间的夹角为 "),
+        num(case["value_clipped_angle_degrees"], 3), tr(" degrees (cosine ", " 度（余弦为 "),
+        num(case["value_clipped_cosine"], 4), tr("), against ", "），而按范数裁剪只有 "),
+        num(case["norm_clipped_angle_degrees"], 3),
+        tr(" degrees for norm clipping.", " 度。"), *settles(turned))
+
+
+def settles(turned):
+    """What the measured angles say about the second article's claim that clipping may
+    distort the direction: settled only when value clipping turned ĝ and norm clipping did
+    not (``value_clipping``)."""
+    if not turned:
+        return (tr(" On this gradient the angles do not separate the two rules.",
+                   "在这个梯度上，夹角没有区分这两种规则。"),)
+    return (tr(" This settles the claim of the second source article",
+               "这就回答了第二篇原文"), Cite("seed003"),
+            tr(" that after clipping the direction of the gradient may already be distorted: "
+               "it holds for value clipping, not for the norm clipping that the article "
+               "describes (a threshold on the norm), which only shortens the gradient.",
+               "中“梯度的方向信息可能已经失真”的说法：这对按值裁剪成立，对该文所描述的"
+               "按范数裁剪（给范数设阈值）不成立，后者只是把梯度缩短。"))
 
 
 def powers_claim(numbers):

@@ -3,7 +3,9 @@ and written to results.json under ``remedies``.
 
 * clipping (Pascanu et al. 2013, Algorithm 1): g_θ = θ g/‖g‖ when ‖g‖ ≥ θ; every per-step term
   δ_k h_{k−1}ᵀ of g is scaled by the same factor θ/‖g‖, so the ratio of the first step's term
-  to the last's, and the Jacobian product that produced g, are unchanged;
+  to the last's, and the Jacobian product that produced g, are unchanged; the direction is
+  kept (angle 0 up to rounding), while value clipping, each entry of g clipped to [−θ, θ],
+  changes it (``direction``);
 * orthogonal W_hh: for the linear RNN ∂h_T/∂h_0 = W_hh^T has norm 1; with tanh and a driven
   state the measured growth per step is below 0 (saturation); identity + ReLU (IRNN) keeps
   J_k = I on active units;
@@ -29,9 +31,21 @@ ROTATION = sp.Matrix([[sp.Rational(3, 5), -sp.Rational(4, 5)],
 POWERS = 100                      # Q^k checked exactly for k = 1..POWERS
 
 
+def direction(u, v):
+    """(cos ∠(u, v), ∠(u, v) in degrees) of two nonzero arrays: the angle by the form
+    2 atan2(‖û − v̂‖, ‖û + v̂‖), û = u/‖u‖, which stays accurate near 0 where arccos of a
+    rounded cosine does not; the cosine û·v̂ clamped to [−1, 1] (rounding can put it
+    just outside)."""
+    u_hat, v_hat = np.ravel(u) / np.linalg.norm(u), np.ravel(v) / np.linalg.norm(v)
+    angle = 2 * math.atan2(float(np.linalg.norm(u_hat - v_hat)),
+                           float(np.linalg.norm(u_hat + v_hat)))
+    return min(1.0, max(-1.0, float(u_hat @ v_hat))), math.degrees(angle)
+
+
 def clipping_case(gain):
-    """(‖g‖, ‖g_θ‖, cosine(g, g_θ), log10‖∂h_T/∂h_0‖₂) for a tanh RNN with W_hh = gain·Q,
-    g = ∂L/∂W_hh by BPTT (L = ½‖h_T − y‖², y = 1)."""
+    """For a tanh RNN with W_hh = gain·Q and g = ∂L/∂W_hh by BPTT (L = ½‖h_T − y‖², y = 1):
+    ‖g‖, ‖g_θ‖ (norm clipping), log10‖∂h_T/∂h_0‖₂, and the direction (``direction``) of g
+    against its norm-clipped g_θ and its value-clipped clip(g, −θ, θ)."""
     rng = np.random.default_rng(SEEDS["clipping"])
     n = CLIP_N
     W = gain * numeric.random_W0(n, "orthogonal", rng)
@@ -41,21 +55,39 @@ def clipping_case(gain):
     g = numeric.bptt(tanh, W, W_xh, np.zeros(n), h0, x, np.ones(n)).W_hh
     size = float(np.linalg.norm(g))
     clipped = g * (THRESHOLD / size) if size >= THRESHOLD else g
-    cosine = float(np.sum(g * clipped) / (size * np.linalg.norm(clipped)))
+    by_value = np.clip(g, -THRESHOLD, THRESHOLD)
+    norm_cosine, norm_angle = direction(g, clipped)
+    value_cosine, value_angle = direction(g, by_value)
     product = numeric.gain_sweep(W, [1.0], np.array([CLIP_T]), h0=h0, inputs=x @ W_xh.T)
     factor = float(np.linalg.norm(clipped) / size)
     terms = numeric.per_step_gradient_norms(tanh, W, W_xh, np.zeros(n), h0, x,
                                             numeric.forward(tanh, W, W_xh, np.zeros(n), h0,
                                                             x).h[-1] - 1)["W_hh"]
     return {"gain": gain, "norm_before": size, "norm_after": float(np.linalg.norm(clipped)),
-            "cosine": cosine, "log10_product_norm": float(product.log10_norm[0, 0]),
+            "norm_clipped_cosine": norm_cosine, "norm_clipped_angle_degrees": norm_angle,
+            "value_clipped_cosine": value_cosine, "value_clipped_angle_degrees": value_angle,
+            "value_clipped_entries": int(np.sum(np.abs(g) > THRESHOLD)), "entries": g.size,
+            "log10_product_norm": float(product.log10_norm[0, 0]),
             "factor": factor, "first_to_last": float(terms[0] / terms[-1]),
             "first_to_last_clipped": float((factor * terms[0]) / (factor * terms[-1]))}
 
 
 def clipping():
+    """Both cases of CLIP_GAINS; THRESHOLD is θ of both rules (norm ≤ θ, entries in [−θ, θ])."""
     return {"threshold": THRESHOLD, "hidden": CLIP_N, "T": CLIP_T, "seed": SEEDS["clipping"],
             "cases": [clipping_case(gain) for gain in CLIP_GAINS]}
+
+
+def clipping_direction():
+    """What clipping does to the direction of the exploding case's gradient (W_hh = 1.3 Q):
+    the angle between g and its norm-clipped and its value-clipped version, in degrees, with
+    the cosines and how many entries value clipping changed.  For the audit of the claim that
+    clipping distorts the direction: true of value clipping, not of norm clipping."""
+    case = clipping_case(CLIP_GAINS[0])
+    keys = ("gain", "norm_before", "norm_clipped_cosine", "norm_clipped_angle_degrees",
+            "value_clipped_cosine", "value_clipped_angle_degrees", "value_clipped_entries",
+            "entries")
+    return {"threshold": THRESHOLD, **{key: case[key] for key in keys}}
 
 
 def rotation_powers():
