@@ -127,3 +127,36 @@ def test_results_are_strict_with_notes_for_what_a_cell_lacks(built):
     assert curves["gruNone"]["carousel_rate"] < 0 and "forget_bias_note" in curves["gruNone"]
     assert all(v is not None and math.isfinite(v) for c in curves.values()
                for v in c["log10_norm"])
+
+
+def _hand_line_distance(values, start=501):
+    """The largest |y_T − (a + b T)| over T = start..len(values), a + b T the least-squares
+    line by the closed-form sums (no polyfit)."""
+    T = list(range(start, len(values) + 1))
+    y = values[start - 1:]
+    n, sT, sy = len(T), sum(T), sum(y)
+    sTT, sTy = sum(t * t for t in T), sum(t * v for t, v in zip(T, y, strict=True))
+    b = (n * sTy - sT * sy) / (n * sTT - sT * sT)
+    a = (sy - b * sT) / n
+    return max(abs(v - (a + b * t)) for t, v in zip(T, y, strict=True)), b
+
+
+def test_caption_reads_the_curves(built):
+    """Issue 14 item 9 (captions from data): the caption's distance to a straight line is the
+    largest over the curves by hand, the curve it names fastest has the smallest hand slope,
+    and it says the LSTM falls slower with a larger forget bias only when the hand slopes are
+    so ordered."""
+    curves = built[3]["curves"]
+    fits = {c["label"]: _hand_line_distance(c["log10_norm"]) for c in curves}
+    figure = next(b for b in built[2].blocks
+                  if isinstance(b, doc.Figure) and b.label == "fig:gated-cells")
+    parts = list(doc_walk.inline_parts(figure.caption))
+    shown = [float(p.expr) for p in parts if isinstance(p, doc.Math) and p.expr.is_number]
+    assert any(math.isclose(n, max(d for d, _ in fits.values()), rel_tol=1e-3) for n in shown)
+    en = "".join(p.en for p in parts if isinstance(p, doc.Text))
+    fastest = min(fits, key=lambda label: fits[label][1])
+    assert fastest == "Elman (tanh)" and "the tanh Elman cell falls fastest" in en
+    lstm = sorted((c for c in curves if c["cell"] == "lstm"), key=lambda c: c["forget_bias"])
+    slopes = [fits[c["label"]][1] for c in lstm]
+    assert slopes == sorted(slopes) and "the LSTM falls the slower the larger its forget bias" \
+        in en

@@ -2,6 +2,7 @@
 prints, its caption, how its numbers were made, and what it shows — every claim computed from
 the curves, every formula a SymPy object."""
 
+import numpy as np
 import sympy as sp
 
 from derive import diag, max_abs, norm2
@@ -56,12 +57,37 @@ def figure(ctx, curves):
                     f"{biases} 的 LSTM 与 GRU，均为 PyTorch 默认初始化（$n$ = {cc.N}，"
                     f"$m$ = {cc.M}，"),
                Math(drive()), ", ", *zero_states(),
-               tr("). What to see: every curve falls along a straight line (a constant number of "
-                  "decades lost per step); the Elman cell falls fastest, and the LSTM falls the "
-                  "slower the larger its forget bias.",
-                  "）。请注意：每条曲线都近似一条直线（每步损失的数量级恒定）；Elman 单元下降"
-                  "最快，LSTM 的遗忘门偏置越大，下降越慢。"))
+               tr("). What to see: ", "）。请注意："), *what_to_see(curves))
     return Figure("fig:gated-cells", "gated_cells", caption)
+
+
+def off_line(values, start=cc.FIT_FROM):
+    """The largest distance (decades) of log10‖∂h_T/∂h_0‖₂ from its least-squares line over
+    T = start..len(values): how far the curve is from a constant number of decades per step."""
+    T = np.arange(start, len(values) + 1, dtype=float)
+    y = np.asarray(values[start - 1:], dtype=float)
+    return float(np.max(np.abs(y - np.polyval(np.polyfit(T, y, 1), T))))
+
+
+def what_to_see(curves):
+    """The caption's reading of the figure, from the curves: how straight they are from
+    T = FIT_FROM on, which falls fastest (least-squares slope), and whether the LSTM's slopes
+    are ordered by the forget bias."""
+    off = max(off_line(c.log10_norm) for c in curves)
+    fastest = min(curves, key=lambda c: cc.slope(c.log10_norm))
+    lstms = sorted((c for c in curves if c.forget_bias is not None), key=lambda c: c.forget_bias)
+    slopes = [cc.slope(c.log10_norm) for c in lstms]
+    ordered = all(a < b for a, b in zip(slopes[:-1], slopes[1:], strict=True))
+    return (tr(f"from T = {cc.FIT_FROM} on, every curve stays within ",
+               f"从 T = {cc.FIT_FROM} 起，每条曲线与其最小二乘直线的距离都不超过 "),
+            num(off, 3),
+            tr(" decades of its least-squares line (a constant number of decades lost per "
+               "step, the slope); ", " 个数量级（每步损失的数量级恒定，即斜率）；"),
+            *name(fastest), tr(" falls fastest, and ", "下降最快；"),
+            tr("the LSTM falls the slower the larger its forget bias." if ordered else
+               "the LSTM's slopes are not ordered by its forget bias.",
+               "LSTM 的遗忘门偏置越大，下降越慢。" if ordered else
+               "LSTM 的斜率并不按遗忘门偏置排序。"))
 
 
 def setup():
