@@ -15,6 +15,7 @@ import numpy as np
 import derive
 import numeric
 from reports.doc import tr
+from reports.notes.dynamics_chaos_reading import edge_reading
 from reports.notes.dynamics_chaos_text import chaos_text, horizon_text
 
 SIZES = (64, 256)
@@ -79,7 +80,8 @@ def chaos_numbers(swept):
             "horizon_eps": EPS,
             "horizon_steps": horizon_length(float(big.lambda_max[at])),
             "horizon_perturbation": numeric.HORIZON_PERTURBATION,
-            "horizon_threshold": numeric.HORIZON_THRESHOLD}
+            "horizon_threshold": numeric.HORIZON_THRESHOLD,
+            "edge_reading": edge_reading({"gains": list(GAINS), "curves": curves})}
 
 
 def _crossing(result, level=0.01):

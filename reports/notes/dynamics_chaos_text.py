@@ -7,6 +7,7 @@ import sympy as sp
 
 import derive
 from reports.doc import Cite, Code, Display, Figure, Items, Math, Para, Ref, num, tr
+from reports.notes.dynamics_chaos_reading import edge_reading, edge_sentence, matrix_sentence
 
 S = sp.Symbol("S", integer=True, positive=True)
 K, I_, T = sp.Symbol("k", integer=True, positive=True), sp.Symbol("i", integer=True,
@@ -53,8 +54,7 @@ def power_of(base, value):
 def chaos_text(numbers, sizes, seeds, steps):
     """The paragraph on Lyapunov exponents, the figure, and what it shows."""
     low, high = num(numbers["bound_gap_min"], 3), num(numbers["bound_gap_max"], 3)
-    crossing = [v for v in numbers["crossing_gain"].values() if v is not None]
-    first, last = min(crossing), max(crossing)
+    reading = edge_reading(numbers)
     n_small, n_big = sizes
     T_small, B_small = steps[n_small]
     T_big, B_big = steps[n_big]
@@ -105,14 +105,8 @@ def chaos_text(numbers, sizes, seeds, steps):
                 "the theory of random networks predicts ",
                 "）。指数在 g = 1 附近穿过零，正如随机网络理论所预言的 "),
              Cite("sompolinsky1988", "chen2018"),
-             tr(": this is the edge of chaos. The first clearly positive value (above 0.01) "
-                "appears between g = ", "：这就是混沌边缘。第一个明显为正（大于 0.01）的值出现在 "
-                                        "g = "), num(first, 2),
-             tr(" and g = ", " 到 g = "), num(last, 2),
-             tr(" for the four draws: just above g = 1 the exponent stays within 0.01 of "
-                "zero and grows only gradually with g. Below the edge, perturbations and "
-                "gradients shrink by the factor ",
-                " 之间（四次抽样）：g 略大于 1 时，指数与零相差不到 0.01，随 g 增大只是缓慢上升。"
+             tr(": this is the edge of chaos.", "：这就是混沌边缘。"), *edge_sentence(reading),
+             tr(" Below the edge, perturbations and gradients shrink by the factor ",
                 "在混沌边缘以下，扰动和梯度每步缩小为原来的 "),
              Math(sp.exp(LAMBDA_MAX)),
              tr(" per step; above it, neighbouring trajectories separate exponentially and "
@@ -121,10 +115,8 @@ def chaos_text(numbers, sizes, seeds, steps):
                 "near it ", " 倍；在其以上，相邻轨迹以指数速度分离，网络处于混沌状态。平均场理论"
                 "把这一转变与可训练性联系起来：初始化在其附近的网络，信号和梯度能传得最远 "),
              Cite("chen2018"),
-             tr(". The right panel shows that the spectral radius of g times W0 is close to "
-                "g and its largest singular value close to 2g, the limits for large random "
-                "matrices. The bound's rate lies above the exponent at every gain, by ",
-                "。右图显示 g 乘以 W0 的谱半径接近 g，最大奇异值接近 2g，即大随机矩阵的极限。"
+             tr(".", "。"), *matrix_sentence(reading),
+             tr(" The bound's rate lies above the exponent at every gain, by ",
                 "上界的增长率在每个增益处都高于指数，差距在 "), low,
              tr(" to ", " 到 "), high,
              tr(" per step: over T steps the bound overestimates the gradient by a factor "
