@@ -137,3 +137,19 @@ def test_kept_bands_of_a_hand_made_row():
     assert kept_bands(w, values, -3) == [
         {"w_from": 0.0, "w_to": 0.0, "points": 1, "best": -1.0, "best_w": 0.0},
         {"w_from": 0.3, "w_to": 0.4, "points": 2, "best": -2.0, "best_w": 0.3}]
+
+
+def test_map_paragraph_states_where_the_state_goes(section):
+    """w = ±1, x_t = 0.1, h_0 = 0 by hand: h_200 and the last factor w tanh'(a_200) are printed
+    (instead of the hand-written 'drives the state into saturation')."""
+    para = next(b for b in section[0].blocks if isinstance(b, doc.Para) and any(
+        isinstance(p, doc.Text) and "whole plane" in p.en for p in b.parts))
+    shown = numbers_in(para.parts)
+    for w in (1.0, -1.0):
+        h = a = 0.0
+        for _ in range(200):
+            a = w * h + 0.1
+            h = math.tanh(a)
+        assert printed(h, shown, 2) and printed(w * (1 - math.tanh(a) ** 2), shown)
+    en = " ".join(p.en for p in doc_walk.inline_parts(para.parts) if isinstance(p, doc.Text))
+    assert "into saturation" not in en

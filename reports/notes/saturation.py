@@ -144,15 +144,24 @@ def map_paragraph(mapped):
                                   "drive, ", "给出了小输入（"), eq(X, MAP_INPUT),
         tr(". The largest value anywhere on it is ",
            "）下整个权重-长度平面的情况。图中的最大值为 "),
-        num(mapped["max"], 6), tr(", at ", "，位于 "), eq(W, mapped["max_w"]), tr(" and ", "、"),
+        num(mapped["max"], 6), tr(", at ", "，位于 "),
+        Math(sp.Eq(W, smap.decimal(mapped["max_w"]))), tr(" and ", "、"),
         eq(T, mapped["max_T"]), tr(": a short sequence. At ", "，是一个短序列。"),
         eq(T, MAP_T), tr(" the weight ", " 时，权重 "), eq(W, 1),
         tr(" gives ", " 给出 "), num(mapped["T_end_w_plus_1"], 6),
-        tr(", because the input accumulates and drives the state into saturation, while ",
-           "，因为输入不断累积，把状态推入饱和区；而 "), eq(W, -1), tr(" gives ", " 给出 "),
-        num(mapped["T_end_w_minus_1"], 6),
-        tr(": there the state settles at a small value where the slope is close to 1.",
-           "：此时状态停在一个很小的值上，那里的斜率接近 1。"))
+        tr(", because the input pushes the state up to ", "，因为输入把状态推高到 "),
+        *settled_at(mapped["settled_w_plus_1"]), tr(", while ", "；而 "), eq(W, -1),
+        tr(" gives ", " 给出 "), num(mapped["T_end_w_minus_1"], 6),
+        tr(": there the state stays small, ", "：此时状态保持很小，"),
+        *settled_at(mapped["settled_w_minus_1"]), tr(".", "。"))
+
+
+def settled_at(point):
+    """h_T and the last factor w φ'(a_T), from ``saturation_map.settled``."""
+    return (Math(sp.Eq(sp.Symbol(f"h_{{{MAP_T}}}"), sp.Float(point["h"], 3))),
+            tr(", and the last factor ", "，最后一个因子 "),
+            Math(sp.Mul(W, dphi(sp.Symbol(f"a_{{{MAP_T}}}")), evaluate=False)),
+            tr(" is ", " 为 "), num(point["factor"], 4))
 
 
 def captions(mapped, rates):

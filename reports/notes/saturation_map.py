@@ -92,6 +92,16 @@ def kept_bands(w, values, threshold=KEEP):
     return bands
 
 
+def settled(w, x=MAP_INPUT, T=MAP_T):
+    """{"h": h_T, "factor": w tanh'(a_T)} of h_t = tanh(w h_{t−1} + x), h_0 = 0: where the
+    state is after T steps and the last factor of the product."""
+    h = a = 0.0
+    for _ in range(T):
+        a = w * h + x
+        h = float(np.tanh(a))
+    return {"h": h, "factor": float(w * (1 - np.tanh(a) ** 2))}
+
+
 def map_numbers(result):
     """On the regime map (``result``, from ``map_sweep``): the largest value with its w and T;
     the values at T = MAP_T for w = 1 and w = −1 and at T = 100 for w = 1; the bands kept at
@@ -112,6 +122,7 @@ def map_numbers(result):
             "T_end_w_minus_1": float(end[np.argmin(abs(w + 1))]),
             "T100_w_plus_1": float(values[np.argmin(abs(w - 1)), t100]),
             "T_end": int(lengths[-1]), "x_t": MAP_INPUT, "keep_threshold_log10": KEEP,
+            "settled_w_plus_1": settled(1.0), "settled_w_minus_1": settled(-1.0),
             "kept_bands_T_end": kept_bands(w, end), "grid_points": len(w),
             "best_positive_w_T_end": _w(w[best_positive]),
             "best_positive_T_end": float(end[best_positive]),
