@@ -36,9 +36,13 @@ def edge_reading(numbers, level=LEVEL):
             negative.append(float(gains[below[-1]]))
         positive.append(float(gains[above[0]]))
         edge += list(np.abs(lam[start:above[0]]))
-    return {"level": level, "negative_up_to": _span(negative), "positive_from": _span(positive),
-            "edge_abs_max": float(max(edge)) if edge else None,
-            "rho_over_g": _span(rho), "sigma_over_2g": _span(sigma)}
+    found = {"level": level, "negative_up_to": _span(negative),
+             "positive_from": _span(positive), "edge_abs_max": float(max(edge)) if edge else None,
+             "rho_over_g": _span(rho), "sigma_over_2g": _span(sigma)}
+    notes = {"negative_up_to": "no draw is below -level before its first positive value",
+             "positive_from": "no draw has an exponent above level",
+             "edge_abs_max": "no gain lies between the negative and the positive values"}
+    return {**found, **{f"{key}_note": why for key, why in notes.items() if found[key] is None}}
 
 
 def _span(values):

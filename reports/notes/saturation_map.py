@@ -129,7 +129,9 @@ def map_numbers(result):
             "share_below_0": float(np.mean(values < 0)),
             "beyond_1_max": float(values[k, m]), "beyond_1_max_w": _w(w[k]),
             "beyond_1_max_T": int(lengths[m]),
-            "beyond_1_last_T_above_0": int(lengths[red[-1]]) if len(red) else None}
+            **({"beyond_1_last_T_above_0": int(lengths[red[-1]])} if len(red) else
+               {"beyond_1_last_T_above_0": None,
+                "beyond_1_last_T_above_0_note": "no cell with |w| > 1 is above 0"})}
 
 
 def kept_sentence(mapped):
