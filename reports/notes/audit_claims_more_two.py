@@ -46,18 +46,26 @@ class PreAct(sp.Function):
 
 
 class TextDiag(sp.Function):
-    """diag(v) written as the second article writes it."""
+    """diag(v) written as the second article writes it (plain parentheses, as the article's)."""
 
     def _latex(self, printer):
-        return rf"\text{{diag}}\left({printer._print(self.args[0])}\right)"
+        return rf"\text{{diag}}({printer._print(self.args[0])})"
+
+
+class PhiPrime(sp.Function):
+    """φ'(v) with plain parentheses, as the second article writes it."""
+
+    def _latex(self, printer):
+        return rf"\varphi'({printer._print(self.args[0])})"
 
 
 class CDot(sp.Function):
-    """(a · b), a product written with a centred dot in parentheses."""
+    """(a · b), a product written with a centred dot in plain parentheses, so that a narrow
+    column may break the line after the dot."""
 
     def _latex(self, printer):
         a, b = (printer._print(arg) for arg in self.args)
-        return rf"\left({a} \cdot {b}\right)"
+        return rf"({a} \cdot {b})"
 
 
 def alternating_backprop(steps=None):
@@ -104,7 +112,7 @@ def non_normal(power=100):
 
 def product_quote():
     """∂h_j/∂h_i = ∏_{k=i+1}^{j} (diag(φ'(h_k^{pre-act})) · W_hh), as the article writes it."""
-    body = CDot(TextDiag(derive.dphi(PreAct(K))), W_HH)
+    body = CDot(TextDiag(PhiPrime(PreAct(K))), W_HH)
     return sp.Eq(partial(sp.Symbol("h_{j}"), sp.Symbol("h_{i}")),
                  sp.Product(body, (K, sp.Add(I_, 1, evaluate=False), J_)), evaluate=False)
 
@@ -128,7 +136,7 @@ def claims_more_two():
                         "to the evolution of the state of this dynamical system.",
                         "RNN中梯度的反向传播过程，与这个动力系统的状态演化"
                         "在数学上是同构的。"), CLOSE),
-              None, (Math(sp.Eq(derive.norm2(sp.MatPow(A.T * B.T, STEPS // 2)), grown)),
+              None, (tr(f"norm after {STEPS} steps ", f"{STEPS} 步后的范数 "), Math(grown),
                      tr(", yet ", "，而 "), Math(sp.Eq(sp.MatPow(A, 2), sp.zeros(2, 2),
                                                     evaluate=False))), float(grown), IMPRECISE,
               (tr("back-propagation is the time-varying system ", "反向传播是时变系统 "),
@@ -136,23 +144,25 @@ def claims_more_two():
                           sp.MatrixSymbol("J_k", N, N).T * sp.MatrixSymbol("g_k", N, 1))),
                tr(", not one fixed matrix, so the spectral radius of one factor does not decide. "
                   "Alternating the two matrices of the first article's eigenvalue row (both "
-                  f"with spectral radius {zero}) gives the norm shown after {STEPS} steps, "
-                  "although "
-                  "either one repeated gives 0 after two.",
+                  f"with spectral radius {zero}) gives ",
                   "，而不是一个固定矩阵，因此单个因子的谱半径并不起决定作用。交替使用第一篇原文"
-                  f"特征值一行中的两个矩阵（谱半径都为 {zero}），{STEPS} 步后的范数如左所示，"
-                  "而只重复其中一个矩阵，两步后就为 0。"))),
+                  f"特征值一行中的两个矩阵（谱半径都为 {zero}），得到 "),
+               Math(sp.Eq(derive.norm2(sp.MatPow(A.T * B.T, STEPS // 2)), grown)),
+               tr(", although either one repeated gives 0 after two steps.",
+                  "，而只重复其中一个矩阵，两步后就为 0。"))),
         Claim("seed003", tr("4 and 7", "第 4、7 节"),
               (OPEN, tr("Hence the long-range gradient term is ", "因此，长距离的梯度传播项为："),
                Math(product_quote()), CLOSE),
-              None, (Math(sp.Eq(sp.Add(J2 * J1, -J1 * J2, evaluate=False), swap, evaluate=False)),),
+              None, (Math(sp.Ne(J2 * J1, J1 * J2, evaluate=False)),),
               float(derive.spectral_norm(swap)), IMPRECISE,
               (tr("matrices do not commute, so the product needs its order: ",
                   "矩阵乘法不可交换，乘积必须写明顺序："), Math(ordered),
                tr(" (the latest step on the left). Two steps of the form diag times W already "
-                  "give different products in the two orders.",
+                  "give different products in the two orders: ",
                   "（最近的一步在最左边）。两个形如 diag 乘 W 的单步，"
-                  "按两种顺序相乘的结果就不同。"))),
+                  "按两种顺序相乘的结果就不同："),
+               Math(sp.Eq(sp.Add(J2 * J1, -J1 * J2, evaluate=False), swap, evaluate=False)),
+               tr(".", "。"))),
         Claim("seed003", tr("5", "第 5 节"),
               (OPEN, tr("Vanishing gradients mainly affect the parameters that need a long "
                         "back-propagation path, especially ",
@@ -162,9 +172,9 @@ def claims_more_two():
                   "。与近期输入……相关的参数（如 "), Math(sp.Symbol("W_xh")),
                tr(") may still be healthy.", "）的梯度可能仍然是健康的。"), CLOSE),
               None, (tr(f"{LAG} steps back, relative to the last step: ",
-                        f"往前 {LAG} 步相对最后一步："), num(hh, 3), tr(" for ", "（"),
-                     Math(W_HH), tr(", ", "），"), num(xh, 3), tr(" for ", "（"),
-                     Math(sp.Symbol("W_xh")), tr("", "）")), xh, WRONG,
+                        f"往前 {LAG} 步相对最后一步："), num(hh, 3), tr(" (", "（"),
+                     Math(W_HH), tr("), ", "），"), num(xh, 3), tr(" (", "（"),
+                     Math(sp.Symbol("W_xh")), tr(")", "）")), xh, WRONG,
               (tr("both gradients are sums over k of the same error ",
                   "两个梯度都是对 k 求和，且用的是同一个误差 "), Math(sp.Symbol("delta_k")),
                tr(" times the previous state or the input, so their long-range parts vanish "
