@@ -8,7 +8,7 @@ audit's list, each in the order of its article's text.
 Numbers (SymPy exact unless stated):
 - A = [[0, 2], [0, 0]] and B = [[0, 0], [2, 0]]: ρ(A) = ρ(B) = 0, ρ(AB) = 4.
 - scalar tanh RNN h_k = tanh(w h_{k−1} + x_k), h_0 = 0, x_k = 1, w = 1/2, t = 3: the true
-  dh_3/dw (SymPy diff of the unrolled h_3) = Σ_{k=1}^{3} (∂h_3/∂h_k)(∂⁺h_3/∂w) ≠ the article's
+  dh_3/dw (SymPy diff of the unrolled h_3) = Σ_{k=1}^{3} (∂h_3/∂h_k)(∂⁺h_k/∂w) ≠ the article's
   Σ_{k=0}^{2} (∂h_3/∂h_k)(dh_k/dw) (total derivatives: the immediate term is missing and the
   earlier paths are counted more than once).
 - the corrected program of the audit (NumPy, ``numeric.per_step_gradient_norms``): the most
@@ -34,10 +34,12 @@ WIDE = {"w": 2, "a": 0}   # a scalar tanh step with |w| > 1
 
 
 def h(index):
+    """The hidden state h_index as a symbol (h_{t-1})."""
     return sp.Symbol(f"h_{{{index}}}")
 
 
 def partial(top, bottom):
+    """∂top/∂bottom, unevaluated."""
     return sp.Derivative(top, bottom, evaluate=False)
 
 
@@ -47,6 +49,9 @@ class Immediate(sp.Expr):
     def _latex(self, printer):
         top, bottom = (printer._print(a) for a in self.args)
         return rf"\frac{{\partial^{{+}} {top}}}{{\partial {bottom}}}"
+
+    def _sympystr(self, printer):
+        return "Derivative+({}, {})".format(*(printer._print(a) for a in self.args))
 
 
 def flip_radii():
@@ -134,8 +139,9 @@ def claims_more_one():
                   "nothing about their product: ", "各步的矩阵互不相同，而各因子的特征值并不决定"
                   "它们的乘积："), Math(sp.Eq(sp.Symbol("A"), FLIP_A, evaluate=False)),
                tr(" and ", " 与 "), Math(sp.Eq(sp.Symbol("B"), FLIP_B, evaluate=False)),
-               tr(" have only the eigenvalue 0, yet ABAB... grows by a factor ",
-                  " 只有特征值 0，但 ABAB... 每两步增长为原来的 "), Math(radii[2]),
+               tr(" have only the eigenvalue ", " 只有特征值 "), Math(radii[0]),
+               tr(", yet ABAB... grows by a factor ", "，但 ABAB... 每两步增长为原来的 "),
+               Math(radii[2]),
                tr(" every two steps. What decides is the product itself.",
                   " 倍。起决定作用的是乘积本身。"))),
         Claim("seed000", tr("3.1", "第 3.1 节"),
@@ -161,12 +167,13 @@ def claims_more_one():
                tr(" for all t", ", ∀t"), CLOSE),
               None, (Math(sp.Eq(sp.Abs(sp.Mul(WIDE["w"], TanhPrime(WIDE["a"]), evaluate=False)),
                                 gain)),), float(gain), WRONG,
-              (tr("in the scalar example one step is w times the derivative of tanh, so c < 1 "
-                  f"for all t needs |w| < 1 as well; with w = {WIDE['w']} the step is ",
-                  "在这个标量例子中，单步是 w 乘以 tanh 的导数，因此要对所有 t 都有 c < 1，"
-                  f"还需要 |w| < 1；w = {WIDE['w']} 时，预激活为 {WIDE['a']} 处的单步等于 "),
-               num(float(gain), 3),
-               tr(f" at a pre-activation of {WIDE['a']}.", "。"))),
+              (tr("in the scalar example one step is w times the derivative of tanh, which "
+                  "reaches 1 at 0; a c < 1 that holds whatever the pre-activations needs "
+                  f"|w| < 1 as well. With w = {WIDE['w']} the step is ",
+                  "在这个标量例子中，单步是 w 乘以 tanh 的导数，而该导数在 0 处等于 1；"
+                  "要使 c < 1 不论预激活取何值都成立，还需要 |w| < 1。"
+                  f"w = {WIDE['w']} 时，预激活为 {WIDE['a']} 处的单步等于 "),
+               Math(gain), tr(f" at a pre-activation of {WIDE['a']}.", "。"))),
         Claim("seed000", tr("3.2 and 4", "第 3.2、4 节"),
               (OPEN, tr("As the sequence length ", "当序列长度 "), Math(T),
                tr(" grows, ", " 增加时,"), Math(C ** (T - 1)),
@@ -176,11 +183,12 @@ def claims_more_one():
               None, (Math(sp.Eq(contribution, sp.Float(recent, 3), evaluate=False)),
                      tr(f" at T = {last} (", f"，T = {last}（"), Ref("fig:bptt-contributions"),
                      tr(")", "）")), recent, WRONG,
-              (tr("the gradient is a sum over the steps; the recent terms stay of order 1 for "
-                  "every T (in the corrected program the last one has norm ",
-                  "梯度是对各时间步的求和；无论 T 多大，最近的几项都保持 1 的量级"
+              (tr("the gradient is a sum over the steps, and the recent terms do not shrink as "
+                  "T grows (in the corrected program the last one has norm ",
+                  "梯度是对各时间步的求和，最近的几项并不随 T 增大而变小"
                   "（在修正后的程序中，最后一项的范数为 "), num(recent, 3),
-               tr(f", the one at k = {FAR} ", f"，k = {FAR} 处的一项为 "), num(far, 3),
+               tr(f", and the one at k = {FAR} only ", f"，k = {FAR} 处的一项只有 "),
+               num(far, 3),
                tr("). Only the long-range contributions vanish, so the gradient forgets the "
                   "distant past but does not go to 0.", "）。消失的只是长程贡献：梯度遗忘了遥远的"
                   "过去，但本身并不趋于 0。"))),

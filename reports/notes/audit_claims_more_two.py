@@ -44,6 +44,9 @@ class PreAct(sp.Function):
     def _latex(self, printer):
         return rf"h_{{{printer._print(self.args[0])}}}^{{\text{{pre-act}}}}"
 
+    def _sympystr(self, printer):
+        return f"h_{printer._print(self.args[0])}^pre-act"
+
 
 class TextDiag(sp.Function):
     """diag(v) written as the second article writes it (plain parentheses, as the article's)."""
@@ -51,12 +54,18 @@ class TextDiag(sp.Function):
     def _latex(self, printer):
         return rf"\text{{diag}}({printer._print(self.args[0])})"
 
+    def _sympystr(self, printer):
+        return f"diag({printer._print(self.args[0])})"
+
 
 class PhiPrime(sp.Function):
     """φ'(v) with plain parentheses, as the second article writes it."""
 
     def _latex(self, printer):
         return rf"\varphi'({printer._print(self.args[0])})"
+
+    def _sympystr(self, printer):
+        return f"phi'({printer._print(self.args[0])})"
 
 
 class CDot(sp.Function):
@@ -66,6 +75,9 @@ class CDot(sp.Function):
     def _latex(self, printer):
         a, b = (printer._print(arg) for arg in self.args)
         return rf"({a} \cdot {b})"
+
+    def _sympystr(self, printer):
+        return "({}*{})".format(*(printer._print(arg) for arg in self.args))
 
 
 def alternating_backprop(steps=None):
@@ -219,7 +231,7 @@ def claims_more_two():
                      Math(sp.Eq(derive.norm2(sp.Symbol("J") ** 100), sp.Float(float(far), 3)))),
               float(far), IMPRECISE,
               (tr("a norm above 1 is necessary for exploding, not sufficient: the linear RNN "
-                  "with the matrix J of the row on section 6.3 has the norm ",
+                  "with the matrix J of the row for section 6.3 has the norm ",
                   "范数大于 1 只是梯度爆炸的必要条件，而非充分条件：循环矩阵取第 6.3 节一行中的 J "
                   "的线性 RNN，每一步的范数都是 "), num(float(sigma), 3),
                tr(" at every step, yet its gradient vanishes, since ",
