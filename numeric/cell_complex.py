@@ -49,7 +49,8 @@ def check_cell_complex_step(case, rtol=None, beyond=None, horizon=None):
     gamma = (S + case.x.shape[1] + 4) * fd.EPS
     quantities = []   # (name, values at the ladder's steps, value compared, allowance)
     for k in range(1, case.T + 1):
-        steps = scaling.ladder(t_J, float(np.max(np.abs(J[k - 1]))), cap_J)
+        steps = scaling.ladder(t_J, float(np.max(np.abs(J[k - 1]))), cap_J,
+                               lambda t, k=k: _column_quotient(case, k, path.states[k - 1], t)[0])
         values = [_column_quotient(case, k, path.states[k - 1], t) for t in steps]
         quantities.append((f"J_{k}", values, J[k - 1],
                            (np.inf if k - 1 in shaky else 0.0) + gamma * size[f"J_{k}"]))
@@ -140,21 +141,31 @@ def _gradient_quantities(case, J, allowance):
     grads = cells.bptt(case.kind, case.activation, case.params, case.s0, case.x, case.y)
     exact = [(f"dL/d{name}", grads.params[name]) for name in case.kind.parameter_names()]
     exact.append(("dL/ds0", grads.state0))
-    ladders = [scaling.ladder(base, float(np.max(np.abs(value))), cap) for _, value in exact]
+    sizes = [float(np.max(np.abs(value))) for _, value in exact]
     rows = [len(np.ravel(value)) for _, value in exact]
-    rungs = []
-    for r in range(max(map(len, ladders), default=0)):
-        steps = np.concatenate([np.full(n, ladder[min(r, len(ladder) - 1)] if ladder else 1.0)
-                                for ladder, n in zip(ladders, rows, strict=True)])
-        moved = theta.astype(complex) + 1j * np.diag(steps)
-        with np.errstate(all="ignore"):
-            quotient = probe.losses(case, probe.batch_path(case, moved, True)[0]).imag / steps
-        rungs.append(probe.unflat(case, quotient))
+    seen = None
+    if cap > 0 and any(base * size < scaling.FLOOR for size in sizes):   # probe at the cap
+        seen = _rung(case, theta, [cap] * len(exact), rows)
+    ladders = [scaling.ladder(base, size, cap, lambda t, b=b: _group(seen, case, b))
+               for b, size in enumerate(sizes)]
+    rungs = [_rung(case, theta, [ladder[min(r, len(ladder) - 1)] if ladder else COMPLEX_STEP
+                                 for ladder in ladders], rows)
+             for r in range(max(map(len, ladders), default=0))]
     quantities = []
     for b, ((name, value), ladder) in enumerate(zip(exact, ladders, strict=True)):
         values = [(_group(rungs[r], case, b), t) for r, t in enumerate(ladder)]
         quantities.append((name, values, value, allowance))
     return quantities
+
+
+def _rung(case, theta, steps, rows):
+    """(params, s0) of the quotients Im L(θ + i t_b e_b)/t_b, one batched forward pass, with
+    the step steps[q] for every row of quantity q (``rows[q]`` rows each)."""
+    steps = np.concatenate([np.full(n, t) for t, n in zip(steps, rows, strict=True)])
+    moved = theta.astype(complex) + 1j * np.diag(steps)
+    with np.errstate(all="ignore"):
+        quotient = probe.losses(case, probe.batch_path(case, moved, True)[0]).imag / steps
+    return probe.unflat(case, quotient)
 
 
 def _group(rung, case, b):

@@ -39,10 +39,16 @@ LEVELS = 3
 IM_CAP = 2.0**-4
 
 
-def ladder(base, size, cap):
+def ladder(base, size, cap, probe=None):
     """The steps for one quantity whose largest entry is ``size``: (base,) when the plain
     step keeps Im F ≥ FLOOR; the raised ladder (t, t/2, …, t/2^(LEVELS+1)); () when no step
     works (size 0 or not finite, or the cap too small).
+
+    ``probe``: t ↦ Q(t), called once at the cap when the plain step does not do: its largest
+    entry, if larger, sizes the ladder instead.  The size is the value compared, which may be
+    wrong: too small (1e-314 where φ'(−700) ≈ 1e-304 is right, or 0), it would leave no step
+    and the check n/a; the probe sees the true size to a relative error ~cap², and the
+    extrapolated estimate then fails the wrong value.
 
     >>> ladder(1e-30, 1.0, 0.0625)
     (1e-30,)
@@ -51,11 +57,18 @@ def ladder(base, size, cap):
     >>> ladder(1e-30, 1e-320, 0.0625)
     ()
     """
-    if not np.isfinite(size) or size <= 0 or base <= 0:
+    if not np.isfinite(size) or base <= 0:
         return ()
     if base * size >= FLOOR:
         return (base,)
+    if probe is not None and cap > 0:
+        with np.errstate(all="ignore"):
+            seen = np.abs(np.asarray(probe(cap)))
+        if np.all(np.isfinite(seen)) and seen.size:
+            size = max(size, float(np.max(seen)))
     rungs = 2.0 ** (LEVELS + 1)
+    if size <= 0:
+        return ()
     t = min(cap, max(base, rungs * FLOOR / size))
     if not np.isfinite(t) or t / rungs * size < TINY:
         return ()

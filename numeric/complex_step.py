@@ -57,7 +57,7 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
     counts = {"small": 0, "overflow": 0, "unsettled": 0}
     raised = []
     for (quotient, exact, base, cap), b, t in zip(quantities, allowance, tols, strict=True):
-        steps = scaling.ladder(base, float(np.max(np.abs(exact))), cap)
+        steps = scaling.ladder(base, float(np.max(np.abs(exact))), cap, quotient)
         if not steps:
             counts["small"] += 1
             continue
