@@ -42,7 +42,8 @@ def check_cell_complex_step(case, rtol=None, beyond=None, horizon=None):
     J = cells.step_jacobians(case.kind, case.activation, case.params, path)
     weight = max(0.0, *(float(np.max(np.abs(case.params[name])))
                         for name in _state_weights(case)))
-    t_J, cap_J = COMPLEX_STEP / max(1.0, weight), scaling.IM_CAP / max(weight, TINY)
+    # s_{k−1} moves the channels by t W and enters G itself (LSTM's c): t ≤ IM_CAP / max(1, W)
+    t_J, cap_J = COMPLEX_STEP / max(1.0, weight), scaling.IM_CAP / max(1.0, weight)
     S = len(case.s0)
     shaky = ill_conditioned_steps(case, path)
     size = _cancellation(case, path)
@@ -50,7 +51,8 @@ def check_cell_complex_step(case, rtol=None, beyond=None, horizon=None):
     quantities = []   # (name, values at the ladder's steps, value compared, allowance)
     for k in range(1, case.T + 1):
         steps = scaling.ladder(t_J, float(np.max(np.abs(J[k - 1]))), cap_J,
-                               lambda t, k=k: _column_quotient(case, k, path.states[k - 1], t)[0])
+                               lambda t, k=k: _column_quotient(case, k, path.states[k - 1], t)[0],
+                               weight)
         values = [_column_quotient(case, k, path.states[k - 1], t) for t in steps]
         quantities.append((f"J_{k}", values, J[k - 1],
                            (np.inf if k - 1 in shaky else 0.0) + gamma * size[f"J_{k}"]))
@@ -146,7 +148,8 @@ def _gradient_quantities(case, J, allowance):
     seen = None
     if cap > 0 and any(base * size < scaling.FLOOR for size in sizes):   # probe at the cap
         seen = _rung(case, theta, [cap] * len(exact), rows)
-    ladders = [scaling.ladder(base, size, cap, lambda t, b=b: _group(seen, case, b))
+    reach = _reaches(case, [name for name, _ in exact])
+    ladders = [scaling.ladder(base, size, cap, lambda t, b=b: _group(seen, case, b), reach[b])
                for b, size in enumerate(sizes)]
     rungs = [_rung(case, theta, [ladder[min(r, len(ladder) - 1)] if ladder else COMPLEX_STEP
                                  for ladder in ladders], rows)
@@ -156,6 +159,16 @@ def _gradient_quantities(case, J, allowance):
         values = [(_group(rungs[r], case, b), t) for r, t in enumerate(ladder)]
         quantities.append((name, values, value, allowance))
     return quantities
+
+
+def _reaches(case, names):
+    """Per quantity, the largest Im a unit step puts into a channel first: a weight on the
+    state moves it by t |s_{k−1}|, weight_ih by t |x_k|, a bias, u's partner or s_0 by t."""
+    states = float(np.max(np.abs(np.asarray(case.trajectory().states)[:-1])))
+    weights = _state_weights(case)
+    return [states if name[4:] in weights else
+            float(np.max(np.abs(case.x))) if name == "dL/dweight_ih" else np.inf
+            for name in names]
 
 
 def _rung(case, theta, steps, rows):

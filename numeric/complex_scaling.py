@@ -39,7 +39,7 @@ LEVELS = 3
 IM_CAP = 2.0**-4
 
 
-def ladder(base, size, cap, probe=None):
+def ladder(base, size, cap, probe=None, reach=np.inf):
     """The steps for one quantity whose largest entry is ``size``: (base,) when the plain
     step keeps Im F ≥ FLOOR; the raised ladder (t, t/2, …, t/2^(LEVELS+1)); () when no step
     works (size 0 or not finite, or the cap too small).
@@ -50,6 +50,11 @@ def ladder(base, size, cap, probe=None):
     and the check n/a; the probe sees the true size to a relative error ~cap², and the
     extrapolated estimate then fails the wrong value.
 
+    ``reach``: the largest imaginary part a unit step puts into the first quantity it moves
+    (Im a_k = t (h_{k−1})_j for (W_hh)_ij: reach = max|h_{k−1}|): where it is smaller than
+    Q, the intermediate t · reach must stay normal too (h0 = 1e-200 under a residual of 1e150:
+    Im a_1 = 1e-180 · 1e-200 is 0 while t ∂L/∂W is 1e-134), so the size is min(Q, reach).
+
     >>> ladder(1e-30, 1.0, 0.0625)
     (1e-30,)
     >>> [f"{t:.3g}" for t in ladder(1e-30, 9e-301, 0.0625)]  # 2.53e-5 · 9e-301 = 2^10 TINY
@@ -59,13 +64,14 @@ def ladder(base, size, cap, probe=None):
     """
     if not np.isfinite(size) or base <= 0:
         return ()
-    if base * size >= FLOOR:
+    if base * min(size, reach) >= FLOOR:
         return (base,)
-    if probe is not None and cap > 0:
+    if probe is not None and cap > 0 and base * size < FLOOR:
         with np.errstate(all="ignore"):
             seen = np.abs(np.asarray(probe(cap)))
         if np.all(np.isfinite(seen)) and seen.size:
             size = max(size, float(np.max(seen)))
+    size = min(size, reach)
     rungs = 2.0 ** (LEVELS + 1)
     if size <= 0:
         return ()
@@ -103,8 +109,9 @@ def scaling_notes(counts, raised, moved="Im a_k"):
                      f"a normal float (extrapolated in t^2 over {LEVELS + 2} steps, error "
                      "estimate included)")
     if counts["small"]:
-        notes.append(f"{counts['small']} quantities not compared: zero, or t F' below "
-                     f"float64's normal range for every step that keeps {moved} below {IM_CAP}")
+        notes.append(f"{counts['small']} quantities not compared: zero, or t F' (or the "
+                     f"imaginary part the step first puts into {moved[3:]}) below float64's "
+                     f"normal range for every step that keeps {moved} below {IM_CAP}")
     if counts["overflow"]:
         notes.append(f"{counts['overflow']} quantities not compared: the complex evaluation "
                      "overflowed (non-finite), its real counterpart did not")

@@ -41,23 +41,24 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
     phi_c, path = complex_phi(case.activation), case.trajectory()
     J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
     (s_J, cap_J), (s_W, cap_W) = complex_steps(case, path, J)
-    quantities = []   # (quotient t ↦ Q(t), value compared, base step, cap)
+    quantities = []   # (quotient t ↦ Q(t), value compared, base step, cap, reach)
     for k in range(1, case.T + 1):
         f, h = case.step_map(k, phi=phi_c), path.h[k - 1]
         quantities.append((lambda t, f=f, h=h: f(h + 1j * t * np.eye(len(h))).imag.T / t,
-                           J[k - 1], s_J, cap_J))
+                           J[k - 1], s_J, cap_J, float(np.max(np.abs(case.W_hh)))))
     gradient = case.y is not None and beyond is None
     if gradient:
         quotient, grad = _complex_gradient(case, phi_c)
-        quantities.append((quotient, grad, s_W, cap_W))
+        quantities.append((quotient, grad, s_W, cap_W, float(np.max(np.abs(path.h[:-1])))))
     allowance = _complex_allowance(case, path, reference)[:len(quantities)]
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     tols = [tol] * case.T + [wide] * (len(quantities) - case.T)
     notes = ["normwise per J_k" + (" and for dL/dW_hh" if gradient else "")]
     counts = {"small": 0, "overflow": 0, "unsettled": 0}
     raised = []
-    for (quotient, exact, base, cap), b, t in zip(quantities, allowance, tols, strict=True):
-        steps = scaling.ladder(base, float(np.max(np.abs(exact))), cap, quotient)
+    for (quotient, exact, base, cap, reach), b, t in zip(quantities, allowance, tols,
+                                                        strict=True):
+        steps = scaling.ladder(base, float(np.max(np.abs(exact))), cap, quotient, reach)
         if not steps:
             counts["small"] += 1
             continue
@@ -113,8 +114,10 @@ def complex_steps(case, path, J):
 def _complex_allowance(case, path, reference=None):
     """Twice the conditioning allowance of each J_k (and of ∂L/∂W_hh when the case has y):
     the float φ'(a) and the complex step's Im φ(a + is)/s both carry the uncertainty u of
-    ``conditioning``."""
-    u = conditioning.uncertainty(case.activation, path.a)
+    ``conditioning``.  Its φ'' can be inf · 0 or inf/inf far in a tail (sigmoid, silu beyond
+    |a| ≈ 355): u is then nan, which ``ill_conditioned`` does not flag, and no warning."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        u = conditioning.uncertainty(case.activation, path.a)
     entries = conditioning.ill_conditioned(case.activation, path.a, u)
     if not entries:
         return [0.0] * (case.T + (case.y is not None))
