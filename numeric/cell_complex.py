@@ -5,7 +5,10 @@ J_k, each parameter's gradient, ∂L/∂s_0.  Not performed for a φ that is not
 
 Steps are scaled as ``numeric.complex_step`` scales them: the imaginary part put into any
 channel stays below COMPLEX_STEP (J: t = COMPLEX_STEP / max(1, largest weight on a state);
-θ: t = COMPLEX_STEP · 2^−gain, gain = Σ_k log2 max(1, ‖J_k‖₂) + log2 max(1, |s|, |x|)).
+θ: t = COMPLEX_STEP · 2^−gain, gain = Σ_k log2 max(1, ‖J_k‖₂) + log2 max(1, |s|, |x|)), and
+raised per quantity where t F' would leave float64's normal range
+(``numeric.complex_scaling``: up to |Im| ≤ 1/16 in any channel, extrapolated in t²; one
+batched pass per rung of the ladders).
 Quantities built from a φ'(a) that float64 cannot know to rtol (``numeric.conditioning``:
 near a zero of φ', deep in a tail) are not judged unless their error exceeds any allowance.
 Nor are quantities whose Im float64 forms by cancellation: a complex step sums the imaginary

@@ -2,8 +2,11 @@
 for analytic φ; compared normwise with every J_k and with ∂L/∂W_hh from BPTT.
 
 The step s is scaled (``complex_steps``) so that the imaginary part it puts into any
-pre-activation stays below COMPLEX_STEP; quantities float64 cannot resolve to the tolerance
-(``numeric.conditioning``) are not judged, and a check that compares nothing is n/a.
+pre-activation stays below COMPLEX_STEP; where s F' (or the first imaginary part s puts into
+a_k) would then leave float64's normal range, the step is raised for that quantity, up to
+|Im a_k| ≤ 1/16, and extrapolated in s² (``numeric.complex_scaling``); quantities float64
+cannot resolve to the tolerance (``numeric.conditioning``) are not judged, and a check that
+compares nothing is n/a.
 """
 
 import numpy as np
@@ -30,9 +33,12 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
 
     The step s is scaled (``complex_steps``) so that the imaginary part it puts into every
     pre-activation stays below COMPLEX_STEP, however large W_hh or the trajectory's gain: with
-    s = 1e-30 and W_hh = 1e30, Im a would be 1 and the quotient meaningless.  A quantity whose
-    entries are all below TINY / (s ε) is not compared: its imaginary part s · F' would fall
-    below float64's normal range, where it keeps no relative precision."""
+    s = 1e-30 and W_hh = 1e30, Im a would be 1 and the quotient meaningless.  A quantity Q
+    for which s · max|Q| would fall below float64's normal range (where it keeps no relative
+    precision: ∂L/∂W_hh ≈ 1e-301, sigmoid'(−700) ≈ 1e-304) gets a raised step instead
+    (``numeric.complex_scaling.ladder``: Im F ≥ 2^10 TINY, |Im a_k| ≤ 1/16, Richardson in
+    s², its error estimate added to the allowance); it is not compared when no step works
+    (Q zero or subnormal) or when the complex evaluation overflows."""
     tol = TOLERANCE if rtol is None else rtol
     if not case.activation.analytic:
         return CheckReport("complex_step", None, None, None, tol, None, False,
