@@ -16,14 +16,17 @@ Raised: otherwise (a gradient near 1e-301, sigmoid'(−700) ≈ 1e-304; base = 1
 Im F near 1e-331, which is 0) the step grows to t = min(cap, 2^(LEVELS+1) FLOOR / max|Q|),
 the smallest ladder t, t/2, …, t/2^(LEVELS+1) whose smallest member still puts FLOOR into
 Im F, but never past ``cap`` (|Im a| ≤ IM_CAP for every pre-activation the perturbation
-reaches; the caller computes cap).  The O(t²), …, O(t^(2 LEVELS)) terms are removed by
-Richardson extrapolation in t² (factors 4, 16, 64), R_L(t/2) is the estimate and
-|R_L(t) − R_L(t/2)|, which holds both the remaining truncation (2^(2L+2) times the estimate's
-own at most) and any rounding of the smallest steps, is its error estimate: a quantity is
-judged only where twice that is within rtol max|Q|.  At |Im a| = 1/16 against a φ' that
-varies on a scale ≥ 1 the remaining term is ~ t⁸/9! ≈ 6e-16 relative.  No step works (the
-quantity is not compared) when even the cap leaves the smallest member's Im F below TINY,
-or Q is 0.
+reaches; the caller computes cap).  The same holds for the first imaginary part the step
+injects (``reach``: Im a_k = t h_{k−1}), which a large residual may scale up later.  The
+O(t²), …, O(t^(2 LEVELS)) terms are removed by Richardson extrapolation in t² (factors 4, 16,
+64); R_L(t/2) is the estimate, and |R_L(t) − R_L(t/2)| (about 2^(2L+2) times the truncation
+left in R_L(t/2), plus any rounding of the smallest steps) its error estimate: twice that
+joins the quantity's allowance, and a quantity is judged only where it is within
+rtol max|Q| (an error beyond even the widened bound still fails).  At |Im a| = 1/16 against
+a φ' that varies on a scale ≥ 1 the truncation left is ~ t⁸/9! ≈ 6e-16 relative.  No step
+works (the quantity is not compared) when even the cap leaves the smallest member's Im F
+below TINY, or Q is 0 or subnormal (then a probe at the cap checks that the true Q is not
+larger: a wrong 0 still fails).
 
 Overflow: Im F = t Q with t ≤ base ≤ COMPLEX_STEP for any Q the plain step handles, so
 Im F ≤ 1e-30 · 1.8e308 never overflows; the step is raised only for Q < FLOOR / base, where
