@@ -2,12 +2,16 @@
 for analytic φ; compared normwise with every J_k and with ∂L/∂W_hh from BPTT.
 
 The step s is scaled (``complex_steps``) so that the imaginary part it puts into any
-pre-activation stays below COMPLEX_STEP; quantities float64 cannot resolve to the tolerance
-(``numeric.conditioning``) are not judged, and a check that compares nothing is n/a.
+pre-activation stays below COMPLEX_STEP; where s F' (or the first imaginary part s puts into
+a_k) would then leave float64's normal range, the step is raised for that quantity, up to
+|Im a_k| ≤ 1/16, and extrapolated in s² (``numeric.complex_scaling``); quantities float64
+cannot resolve to the tolerance (``numeric.conditioning``) are not judged, and a check that
+compares nothing is n/a.
 """
 
 import numpy as np
 
+from numeric import complex_scaling as scaling
 from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import complex_phi
@@ -29,9 +33,12 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
 
     The step s is scaled (``complex_steps``) so that the imaginary part it puts into every
     pre-activation stays below COMPLEX_STEP, however large W_hh or the trajectory's gain: with
-    s = 1e-30 and W_hh = 1e30, Im a would be 1 and the quotient meaningless.  A quantity whose
-    entries are all below TINY / (s ε) is not compared: its imaginary part s · F' would fall
-    below float64's normal range, where it keeps no relative precision."""
+    s = 1e-30 and W_hh = 1e30, Im a would be 1 and the quotient meaningless.  A quantity Q
+    for which s · max|Q| would fall below float64's normal range (where it keeps no relative
+    precision: ∂L/∂W_hh ≈ 1e-301, sigmoid'(−700) ≈ 1e-304) gets a raised step instead
+    (``numeric.complex_scaling.ladder``: Im F ≥ 2^10 TINY, |Im a_k| ≤ 1/16, Richardson in
+    s², its error estimate added to the allowance); it is not compared when no step works
+    (Q zero or subnormal) or when the complex evaluation overflows."""
     tol = TOLERANCE if rtol is None else rtol
     if not case.activation.analytic:
         return CheckReport("complex_step", None, None, None, tol, None, False,
@@ -39,30 +46,41 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
                            "not apply")
     phi_c, path = complex_phi(case.activation), case.trajectory()
     J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
-    s_J, s_W = complex_steps(case, path, J)
-    pairs = []
+    (s_J, cap_J), (s_W, cap_W) = complex_steps(case, path, J)
+    quantities = []   # (quotient t ↦ Q(t), value compared, base step, cap, reach)
     for k in range(1, case.T + 1):
-        f = case.step_map(k, phi=phi_c)
-        H = path.h[k - 1] + 1j * s_J * np.eye(len(path.h[k - 1]))
-        pairs.append((f(H).imag.T / s_J, J[k - 1], s_J))
+        f, h = case.step_map(k, phi=phi_c), path.h[k - 1]
+        quantities.append((lambda t, f=f, h=h: f(h + 1j * t * np.eye(len(h))).imag.T / t,
+                           J[k - 1], s_J, cap_J, float(np.max(np.abs(case.W_hh)))))
     gradient = case.y is not None and beyond is None
     if gradient:
-        pairs.append((*_complex_gradient(case, phi_c, s_W), s_W))
-    allowance = _complex_allowance(case, path, reference)[:len(pairs)]
+        quotient, grad = _complex_gradient(case, phi_c)
+        quantities.append((quotient, grad, s_W, cap_W, float(np.max(np.abs(path.h[:-1])))))
+    allowance = _complex_allowance(case, path, reference)[:len(quantities)]
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
-    tols = [tol] * case.T + [wide] * (len(pairs) - case.T)
+    tols = [tol] * case.T + [wide] * (len(quantities) - case.T)
     notes = ["normwise per J_k" + (" and for dL/dW_hh" if gradient else "")]
-    compared = [(e, r, b, t) for (e, r, step), b, t in zip(pairs, allowance, tols, strict=True)
-                if step > 0 and np.max(np.abs(r)) >= TINY / (step * fd.EPS)]
-    for estimate, exact, b, t in compared:
-        verdict.add(float(np.max(np.abs(estimate - exact))), float(np.max(np.abs(exact))), b, t)
-    used = min(step for _, _, step in pairs)
+    counts = {"small": 0, "overflow": 0, "unsettled": 0}
+    raised = []
+    for (quotient, exact, base, cap, reach), b, t in zip(quantities, allowance, tols,
+                                                        strict=True):
+        steps = scaling.ladder(base, float(np.max(np.abs(exact))), cap, quotient, reach)
+        if not steps:
+            counts["small"] += 1
+            continue
+        with np.errstate(all="ignore"):
+            values = [quotient(step) for step in steps]
+        if not all(np.all(np.isfinite(v)) for v in values):
+            counts["overflow"] += 1
+            continue
+        estimate, spread = scaling.extrapolate(values)
+        raised += [steps[0]] if len(steps) > 1 else []
+        counts["unsettled"] += not scaling.judge(verdict, estimate, exact, b, t, spread)
+    used = min(s_J, s_W) if gradient else s_J
     if used < COMPLEX_STEP:
         notes.append(f"step scaled down to {used:.0e} so that Im a_k stays below "
                      f"{COMPLEX_STEP:.0e}")
-    if len(compared) < len(pairs):
-        notes.append(f"{len(pairs) - len(compared)} quantities not compared: s F' would fall "
-                     "below float64's normal range (or no step keeps Im a_k small)")
+    notes += scaling.scaling_notes(counts, raised)
     if case.y is not None and beyond is not None:
         notes.append(f"dL/dW_hh not compared: {beyond}")
     if gradient and note:
@@ -71,33 +89,41 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
 
 
 def complex_steps(case, path, J):
-    """(s for the J_k columns, s for the ∂L/∂W_hh entries): the largest steps ≤ COMPLEX_STEP
-    that keep |Im a_k| ≤ COMPLEX_STEP.  Perturbing h_{k-1} moves a_k by s W_hh e_j, so
-    s_J = COMPLEX_STEP / max(1, max|W_hh|); perturbing (W_hh)_ij moves a_k by s (h_{k-1})_j and
+    """((s_J, cap_J), (s_W, cap_W)): the base steps for the J_k columns and for the ∂L/∂W_hh
+    entries, the largest ≤ COMPLEX_STEP that keep |Im a_k| ≤ COMPLEX_STEP, and the caps
+    that keep |Im a_k| ≤ IM_CAP when a step is raised (``numeric.complex_scaling``).
+    Perturbing h_{k-1} moves a_k by s W_hh e_j, so s_J = COMPLEX_STEP / max(1, max|W_hh|)
+    and cap_J = IM_CAP / max|W_hh|; perturbing (W_hh)_ij moves a_k by s (h_{k-1})_j and
     carries it on through J_{k+1}, …, so s_W divides by max(1, max|h|) · Π_k max(1, ‖J_k‖₂)
-    (in log2, no overflow).  0 where no normal float is small enough.
+    (in log2, no overflow), and so does cap_W.  s_W is 0 where no normal float is small
+    enough.
 
     >>> import derive, numeric
     >>> case = numeric.case_from_dict({"activation": "tanh", "W_hh": [[1e30]],
     ...                                "W_xh": [[1.0]], "x": [[1.0]]})
     >>> path = case.trajectory()
-    >>> s_J, s_W = complex_steps(case, path, numeric.rnn.step_jacobians(case.activation,
-    ...                                                             case.W_hh, path.a))
+    >>> (s_J, _), (s_W, _) = complex_steps(case, path, numeric.rnn.step_jacobians(
+    ...     case.activation, case.W_hh, path.a))
     >>> f"{s_J:.3g}, {s_W:.3g}"      # 1e-30 / |W_hh|;  1e-30 / ‖J_1‖ = 1e-30 / (1e30 tanh'(1))
     '1e-60, 2.38e-60'
     """
-    s_J = COMPLEX_STEP / max(1.0, float(np.max(np.abs(case.W_hh))))
+    weight = float(np.max(np.abs(case.W_hh)))
+    s_J = COMPLEX_STEP / max(1.0, weight)
+    cap_J = scaling.IM_CAP / max(weight, TINY)
     gain = sum(np.log2(max(1.0, float(np.linalg.norm(J_k, 2)))) for J_k in J)
     gain += np.log2(max(1.0, float(np.max(np.abs(path.h)))))
     s_W = COMPLEX_STEP * 2.0 ** -float(gain) if gain < 900 else 0.0
-    return s_J, (s_W if s_W * fd.EPS > TINY else 0.0)
+    cap_W = scaling.IM_CAP * 2.0 ** -float(gain) if gain < 900 else 0.0
+    return (s_J, cap_J), (s_W if s_W * fd.EPS > TINY else 0.0, cap_W)
 
 
 def _complex_allowance(case, path, reference=None):
     """Twice the conditioning allowance of each J_k (and of ∂L/∂W_hh when the case has y):
     the float φ'(a) and the complex step's Im φ(a + is)/s both carry the uncertainty u of
-    ``conditioning``."""
-    u = conditioning.uncertainty(case.activation, path.a)
+    ``conditioning``.  Its φ'' can be inf · 0 or inf/inf far in a tail (sigmoid, silu beyond
+    |a| ≈ 355): u is then nan, which ``ill_conditioned`` does not flag, and no warning."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        u = conditioning.uncertainty(case.activation, path.a)
     entries = conditioning.ill_conditioned(case.activation, path.a, u)
     if not entries:
         return [0.0] * (case.T + (case.y is not None))
@@ -106,16 +132,18 @@ def _complex_allowance(case, path, reference=None):
     return [2 * b for b in B_J] + ([] if B_grad is None else [2 * B_grad])
 
 
-def _complex_gradient(case, phi_c, step):
-    """(complex-step estimate with ``step``, BPTT value) of ∂L/∂W_hh, entry by entry."""
+def _complex_gradient(case, phi_c):
+    """(t ↦ complex-step quotient of ∂L/∂W_hh at step t, entry by entry; BPTT value)."""
     loss = case.loss_of_weights(phi=phi_c)
     grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                     case.y).W_hh
-    estimate = np.zeros_like(grad)
-    if step == 0:
-        return estimate, grad
-    for (i, j), _ in np.ndenumerate(grad):
-        W = case.W_hh.astype(complex)
-        W[i, j] += 1j * step
-        estimate[i, j] = loss(W).imag / step
-    return estimate, grad
+
+    def quotient(step):
+        estimate = np.zeros_like(grad)
+        for (i, j), _ in np.ndenumerate(grad):
+            W = case.W_hh.astype(complex)
+            W[i, j] += 1j * step
+            estimate[i, j] = loss(W).imag / step
+        return estimate
+
+    return quotient, grad

@@ -37,9 +37,18 @@ def _second_derivative(activation):
 
 def uncertainty(activation, a, shift=0.0):
     """u per entry of the float pre-activations a (T, n); ``shift``: float a − exact a
-    (0 where φ' is taken at the float value).  A φ'' that is not finite gives u = inf."""
-    dphi = np.abs(activation_functions(activation)[1](a))
-    d2 = np.abs(_second_derivative(activation)(a))
+    (0 where φ' is taken at the float value).  Where SymPy's φ'' is not finite although the
+    stable φ' is (σ'' as e^{−z}/(1 + e^{−z})² − …, inf/inf at z = −700) it is replaced by a
+    central difference of φ' with step 2^-20 max(1, |a|) (a bound within a few percent is all
+    u needs); one still not finite gives u = inf."""
+    first = activation_functions(activation)[1]
+    dphi = np.abs(first(a))
+    with np.errstate(invalid="ignore", over="ignore"):
+        d2 = np.abs(_second_derivative(activation)(a))
+        lost = ~np.isfinite(d2) & np.isfinite(dphi)
+        if lost.any():
+            h = 2.0**-20 * np.maximum(1.0, np.abs(a))
+            d2 = np.where(lost, np.abs(first(a + h) - first(a - h)) / (2 * h), d2)
     d2 = np.where(np.isfinite(d2), d2, np.inf)
     return 2 * EPS * np.abs(a) * d2 + 4 * EPS * dphi + d2 * np.abs(shift)
 
