@@ -70,18 +70,33 @@ def spectral_radius(W):
 
 
 def norm_bound(rnn, steps, norm="spectral"):
-    """(γ_φ ‖W_hh‖)^steps: the bound on ‖∂h_{i+steps}/∂h_i‖, exact when W_hh is concrete."""
+    """(γ_φ ‖W_hh‖)^steps: the bound on ‖∂h_{i+steps}/∂h_i‖, exact when W_hh is concrete.
+
+    steps = 0: the empty product ∂h_i/∂h_i = I_n, whose norm is ‖I_n‖ (√n for Frobenius, 1 for
+    the others), not 1.  steps ≥ 1: ‖D_k W‖ ≤ ‖D_k‖₂‖W‖ holds in all four norms (for Frobenius
+    ‖AB‖_F ≤ ‖A‖₂‖B‖_F), and each norm is submultiplicative, so no √n factor is needed.
+    """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps!r}")
+    if steps == 0:
+        return identity_norm(rnn.hidden, norm)
     return (rnn.activation.gamma * matrix_norm(rnn.W_hh, norm)) ** steps
 
 
+def identity_norm(n, norm="spectral"):
+    """‖I_n‖: the norm of the empty product of step Jacobians (√n for Frobenius, else 1)."""
+    return matrix_norm(sp.eye(n), norm)
+
+
 def data_dependent_bound(rnn, i, j, norm="spectral"):
-    """Π_{k=i+1}^{j} max_i |φ'(a_{k,i})| · ‖W_hh‖: the bound along this trajectory (‖D_k‖ exact)."""
+    """Π_{k=i+1}^{j} max_i |φ'(a_{k,i})| · ‖W_hh‖: the bound along this trajectory (‖D_k‖ exact);
+    ‖I_n‖ (√n for Frobenius) for i = j, the empty product."""
     check_step(rnn, j, "j")
     check_step(rnn, i, "i")
     if i > j:
         raise ValueError(f"need i <= j for the bound on ∂h_j/∂h_i, got i = {i}, j = {j}")
+    if i == j:
+        return identity_norm(rnn.hidden, norm)   # ∂h_i/∂h_i = I_n
     W = matrix_norm(rnn.W_hh, norm)
     bound = sp.Integer(1)
     for k in range(i + 1, j + 1):
