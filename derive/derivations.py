@@ -16,10 +16,12 @@ from derive.bounds import regime_conditions
 from derive.cells.cell import Cell
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
 from derive.latex import Derivation, Step, reason
+from derive.linear import transient_growth
 from derive.notation import (
     T as T_,
 )
 from derive.notation import (
+    _Display,
     d2phi,
     diag,
     dphi,
@@ -204,10 +206,11 @@ def _bounds(rnn, n, T):
         rho = sp.Function("rho")(W)
         steps += [
             Step(_eq(sp.Limit(norm(W**k) ** (1 / k), k, sp.oo), rho), "Gelfand's formula"),
-            Step(_eq(rho, conditions.rho), "spectral radius: for the linear RNN it decides"),
+            Step(_eq(rho, conditions.rho),
+                 "spectral radius: for the linear RNN it decides unless it equals 1"),
         ]
     if conditions.verdict is not None:
-        steps += _verdict(conditions, W)
+        steps += _verdict(conditions, W, rnn.activation.dphi, rnn.W_hh)
     return steps
 
 
@@ -221,7 +224,7 @@ def implications(gain, n):
                  "necessary (not sufficient) for exploding")]
 
 
-def _verdict(conditions, W):
+def _verdict(conditions, W, slope, values):
     """Concrete weights: γ_φ‖W_hh‖₂ evaluated and compared with 1, printed as a verdict (never
     as an implication whose premise is a false numeric inequality); for the linear RNN ρ decides.
     """
@@ -233,10 +236,58 @@ def _verdict(conditions, W):
     if conditions.linear is None:
         verdict = "" if says.startswith(conditions.verdict) else f"{conditions.verdict}: "
         return steps + [Step(relation, f"for these weights: {verdict}{says}")]
-    relation_rho, _ = _compare(conditions.rho, sp.Function("rho")(W), {})
-    return steps + [Step(relation, says),
-                    Step(relation_rho, f"for these weights: {conditions.verdict} (for the "
-                                       "linear RNN the spectral radius decides)")]
+    return steps + [Step(relation, says)] + linear_verdict_steps(conditions, W, slope, values)
+
+
+def linear_verdict_steps(conditions, W, slope, values):
+    """The exact verdict of a linear cell (φ' = ``slope`` = c, W_hh = ``values``, shown as the
+    symbol ``W``; ∂h_T/∂h_0 = (c W_hh)^T):
+    γ_φ ρ(W_hh) < 1 vanishing, > 1 exploding; = 1: the largest Jordan block k of a unit-modulus
+    eigenvalue gives log‖∂h_T/∂h_0‖ / log T → k − 1 (bounded for k = 1); and for ρ < 1 the
+    transient peak max_k ‖(c W_hh)^k‖₂ when it exceeds 1 (non-normal W_hh)."""
+    growth = conditions.growth
+    scaled = conditions.gamma * sp.Function("rho")(W)
+    relation, _ = _compare(conditions.gamma * conditions.rho, scaled, {})
+    if growth is None:
+        return [Step(relation, "for the linear RNN the spectral radius decides")]
+    if growth.verdict in ("vanishing", "exploding"):
+        steps = [Step(relation, *reason(f"for these weights: {growth.verdict}, geometrically at "
+                                        "rate ", scaled, " per step (for the linear RNN the "
+                                        "spectral radius decides)"))]
+        return steps + (_transient(slope, values, W, relation) if growth.verdict == "vanishing"
+                        else [])
+    size = growth.unit_block
+    product = norm(partial(_h(T_, W.rows), _h(0, W.rows)))
+    limit = sp.Limit(sp.log(product) / sp.log(T_), T_, sp.oo)
+    if size == 1:
+        says = reason("for these weights: bounded: every unit-modulus eigenvalue has Jordan "
+                      "blocks of size 1 (semisimple), so ", product, " stays bounded")
+    else:
+        says = reason(f"for these weights: {growth.verdict}: the largest Jordan block of a "
+                      f"unit-modulus eigenvalue has size {size}, so ", product, " grows like ",
+                      T_ ** (size - 1), ", not geometrically")
+    return [Step(relation, "at 1 the spectral radius alone does not decide: the Jordan blocks "
+                           "of the unit-modulus eigenvalues do"),
+            Step(_eq(limit, growth.order), *says)]
+
+
+def _transient(slope, values, W, relation):
+    """max_{k≥1} ‖(c W_hh)^k‖₂ and the k where it peaks, shown when it exceeds 1 (W_hh not
+    normal): ρ < 1 decides the limit, not the first steps."""
+    peak = transient_growth(slope * values)
+    if not peak.grows:
+        return []
+    power = (W if slope == 1 else slope * W) ** k
+    return [Step(_eq(_MaxK(norm2(power)), sp.Float(peak.peak, 6)), *reason(
+        "at ", _eq(k, peak.at), " (6 digits); transient growth: ", relation,
+        " decides the limit, not the first steps"))]
+
+
+class _MaxK(_Display):
+    """max_{k ≥ 1} x: the largest value over the steps k = 1, 2, ..."""
+
+    template, text = r"\max_{k \ge 1} %s", "max_{k>=1} %s"
+    pretty = ("max_{k≥1} ", "", "", "")
 
 
 def _compare(value, shown, sayings):
