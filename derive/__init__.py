@@ -69,6 +69,7 @@ from derive.jacobians import (
     step_jacobian,
 )
 from derive.latex import TEXT_WIDTH, Derivation, Step, escape_text, reason
+from derive.linear import LinearGrowth, Transient, linear_growth, transient_growth
 from derive.notation import T, diag, display_latex, dphi, gamma_phi, k, max_abs, norm, norm2, z
 from derive.notation import latex as to_latex
 from derive.parser import parse_activation
@@ -88,6 +89,7 @@ __all__ = [
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
     "spectral_radius", "step_jacobian",
     "Unrolled", "unroll",
+    "LinearGrowth", "Transient", "linear_growth", "transient_growth",
     # for numeric and reports: registry lookups, φ' pieces, derivation steps, notation, LaTeX
     "registry_entry", "derivative_pieces", "implications", "jacobian_steps", "norm_steps",
     "product_steps", "T", "diag", "dphi", "max_abs", "gamma_phi", "k", "norm", "norm2", "z",
