@@ -206,12 +206,31 @@ def _bounds(rnn, n, T):
         rho = sp.Function("rho")(W)
         steps += [
             Step(_eq(sp.Limit(norm(W**k) ** (1 / k), k, sp.oo), rho), "Gelfand's formula"),
-            Step(_eq(rho, conditions.rho),
-                 "spectral radius: for the linear RNN it decides unless it equals 1"),
+            Step(_eq(rho, conditions.rho), *reason(
+                "spectral radius: for the linear RNN ", conditions.gamma * rho,
+                " decides unless it equals 1")),
         ]
+        if conditions.growth is None:   # symbolic weights: the three cases as implications
+            steps += _linear_cases(conditions.gamma * rho, n)
     if conditions.verdict is not None:
         steps += _verdict(conditions, W, rnn.activation.dphi, rnn.W_hh)
     return steps
+
+
+def _linear_cases(scaled, n):
+    """The linear RNN's exact cases for symbolic weights: γ_φ ρ < 1 vanishes, > 1 explodes
+    (geometrically), = 1 is decided by the Jordan blocks of the unit-modulus eigenvalues."""
+    product = norm(partial(_h("T", n), _h(0, n)))
+    limit = sp.Limit(product, T_, sp.oo)
+    return [Step(sp.Implies(sp.Lt(scaled, 1, evaluate=False), sp.Eq(limit, 0)),
+                 "linear RNN: vanishing, geometrically (Gelfand)"),
+            Step(sp.Implies(sp.Gt(scaled, 1, evaluate=False), sp.Eq(limit, sp.oo)),
+                 "linear RNN: exploding, geometrically (Gelfand)"),
+            Step(sp.Eq(scaled, 1, evaluate=False), *reason(
+                "bounded: ", product, " = 1 for every ", T_) if n == 1 else reason(
+                "the Jordan blocks decide: bounded iff every unit-modulus eigenvalue is "
+                "semisimple (blocks of size 1); else ", product, " grows like a power of ", T_,
+                ", one less than the size of the largest such block"))]
 
 
 def implications(gain, n):
@@ -265,7 +284,8 @@ def linear_verdict_steps(conditions, W, slope, values):
     else:
         says = reason(f"for these weights: {growth.verdict}: the largest Jordan block of a "
                       f"unit-modulus eigenvalue has size {size}, so ", product, " grows like ",
-                      T_ ** (size - 1), ", not geometrically")
+                      T_, "" if size == 2 else f" to the power {size - 1}",
+                      ", not geometrically")
     return [Step(relation, "at 1 the spectral radius alone does not decide: the Jordan blocks "
                            "of the unit-modulus eigenvalues do"),
             Step(_eq(limit, growth.order), *says)]
@@ -279,7 +299,7 @@ def _transient(slope, values, W, relation):
         return []
     power = (W if slope == 1 else slope * W) ** k
     return [Step(_eq(_MaxK(norm2(power)), sp.Float(peak.peak, 6)), *reason(
-        "at ", _eq(k, peak.at), " (6 digits); transient growth: ", relation,
+        "the peak, at ", _eq(k, peak.at), " (6 digits); transient growth: ", relation,
         " decides the limit, not the first steps"))]
 
 
