@@ -219,18 +219,31 @@ def _bounds(rnn, n, T):
 
 def _linear_cases(scaled, n):
     """The linear RNN's exact cases for symbolic weights: γ_φ ρ < 1 vanishes, > 1 explodes
-    (geometrically), = 1 is decided by the Jordan blocks of the unit-modulus eigenvalues."""
+    (geometrically), = 1 is decided by the largest Jordan block s of an eigenvalue of modulus
+    1: log‖∂h_T/∂h_0‖ / log T → s − 1 (bounded iff s = 1)."""
     product = norm(partial(_h("T", n), _h(0, n)))
     limit = sp.Limit(product, T_, sp.oo)
-    return [Step(sp.Implies(sp.Lt(scaled, 1, evaluate=False), sp.Eq(limit, 0)),
-                 "linear RNN: vanishing, geometrically (Gelfand)"),
-            Step(sp.Implies(sp.Gt(scaled, 1, evaluate=False), sp.Eq(limit, sp.oo)),
-                 "linear RNN: exploding, geometrically (Gelfand)"),
-            Step(sp.Eq(scaled, 1, evaluate=False), *reason(
-                "bounded: ", product, " = 1 for every ", T_) if n == 1 else reason(
-                "the Jordan blocks decide: bounded iff every unit-modulus eigenvalue is "
-                "semisimple (blocks of size 1); else ", product, " grows like a power of ", T_,
-                ", one less than the size of the largest such block"))]
+    steps = [Step(sp.Implies(sp.Lt(scaled, 1, evaluate=False), sp.Eq(limit, 0)),
+                  "linear RNN: vanishing, geometrically (Gelfand)"),
+             Step(sp.Implies(sp.Gt(scaled, 1, evaluate=False), sp.Eq(limit, sp.oo)),
+                  "linear RNN: exploding, geometrically (Gelfand)")]
+    if n == 1:
+        return steps + [Step(sp.Eq(scaled, 1, evaluate=False),
+                             *reason("bounded: ", product, " = 1 for every ", T_))]
+    return steps + [Step(sp.Eq(scaled, 1, evaluate=False), _JORDAN_DECIDE),
+                    Step(_eq(_log_order(n), _S - 1),
+                         *reason(_S, ": the largest such block; ", sp.Eq(_S, 1),
+                                 " (semisimple): bounded"))]
+
+
+_S = sp.Symbol("s", integer=True, positive=True)   # the largest unit-modulus Jordan block
+_JORDAN_DECIDE = "then the Jordan blocks of the eigenvalues of modulus 1 decide"
+
+
+def _log_order(n):
+    """lim_{T→∞} log‖∂h_T/∂h_0‖ / log T: the power of T that the product grows like."""
+    product = norm(partial(_h(T_, n), _h(0, n)))
+    return sp.Limit(sp.log(product) / sp.log(T_), T_, sp.oo)
 
 
 def implications(gain, n):
@@ -260,35 +273,27 @@ def _verdict(conditions, W, slope, values):
 
 def linear_verdict_steps(conditions, W, slope, values):
     """The exact verdict of a linear cell (φ' = ``slope`` = c, W_hh = ``values``, shown as the
-    symbol ``W``; ∂h_T/∂h_0 = (c W_hh)^T):
-    γ_φ ρ(W_hh) < 1 vanishing, > 1 exploding; = 1: the largest Jordan block k of a unit-modulus
-    eigenvalue gives log‖∂h_T/∂h_0‖ / log T → k − 1 (bounded for k = 1); and for ρ < 1 the
-    transient peak max_k ‖(c W_hh)^k‖₂ when it exceeds 1 (non-normal W_hh)."""
+    symbol ``W``; ∂h_T/∂h_0 = (c W_hh)^T): γ_φ ρ(W_hh) < 1 vanishing, > 1 exploding, both
+    geometrically; = 1: the largest Jordan block s of an eigenvalue of modulus 1 gives
+    log‖∂h_T/∂h_0‖ / log T → s − 1 (bounded for s = 1); for ρ < 1 also the transient peak
+    max_k ‖(c W_hh)^k‖₂ when it exceeds 1 (a non-normal W_hh)."""
     growth = conditions.growth
     scaled = conditions.gamma * sp.Function("rho")(W)
     relation, _ = _compare(conditions.gamma * conditions.rho, scaled, {})
     if growth is None:
         return [Step(relation, "for the linear RNN the spectral radius decides")]
     if growth.verdict in ("vanishing", "exploding"):
-        steps = [Step(relation, *reason(f"for these weights: {growth.verdict}, geometrically at "
-                                        "rate ", scaled, " per step (for the linear RNN the "
-                                        "spectral radius decides)"))]
+        steps = [Step(relation, *reason(f"for these weights: {growth.verdict}, geometrically "
+                                        "(rate ", scaled, " per step)"))]
         return steps + (_transient(slope, values, W, relation) if growth.verdict == "vanishing"
                         else [])
     size = growth.unit_block
-    product = norm(partial(_h(T_, W.rows), _h(0, W.rows)))
-    limit = sp.Limit(sp.log(product) / sp.log(T_), T_, sp.oo)
-    if size == 1:
-        says = reason("for these weights: bounded: every unit-modulus eigenvalue has Jordan "
-                      "blocks of size 1 (semisimple), so ", product, " stays bounded")
-    else:
-        says = reason(f"for these weights: {growth.verdict}: the largest Jordan block of a "
-                      f"unit-modulus eigenvalue has size {size}, so ", product, " grows like ",
-                      T_, "" if size == 2 else f" to the power {size - 1}",
-                      ", not geometrically")
-    return [Step(relation, "at 1 the spectral radius alone does not decide: the Jordan blocks "
-                           "of the unit-modulus eigenvalues do"),
-            Step(_eq(limit, growth.order), *says)]
+    like = (" (semisimple)" if size == 1 else ", like ", T_ if size > 1 else "",
+            f" to the power {size - 1}" if size > 2 else "")
+    return [Step(relation, _JORDAN_DECIDE),
+            Step(_eq(_S, size), "the largest Jordan block of an eigenvalue of modulus 1"),
+            Step(_eq(_log_order(W.rows), growth.order),
+                 *reason(f"for these weights: {growth.verdict}", *like))]
 
 
 def _transient(slope, values, W, relation):
@@ -298,9 +303,10 @@ def _transient(slope, values, W, relation):
     if not peak.grows:
         return []
     power = (W if slope == 1 else slope * W) ** k
-    return [Step(_eq(_MaxK(norm2(power)), sp.Float(peak.peak, 6)), *reason(
-        "the peak, at ", _eq(k, peak.at), " (6 digits); transient growth: ", relation,
-        " decides the limit, not the first steps"))]
+    return [Step(_eq(_MaxK(norm2(power)), sp.Float(peak.peak, 6)),
+                 *reason("transient growth, the peak at ", _eq(k, peak.at), " (6 digits)")),
+            Step(relation, *reason("transient growth: ", relation,
+                                   " decides the limit, not the first steps"))]
 
 
 class _MaxK(_Display):

@@ -178,11 +178,15 @@ def test_transient_peak_matches_numpy(W):
 def test_derivation_names_the_case_and_the_transient():
     jordan = derive.derivation(derive.RNN(2, activation="identity", W_hh=[[1, 1], [0, 1]]), 3)
     text = " ".join(step.reason for step in jordan.steps)
-    assert "largest Jordan block of a unit-modulus eigenvalue has size 2" in text
-    assert "exploding polynomially" in text and "stable" not in text
+    assert "stable" not in text
+    [block] = [s for s in jordan.steps if s.reason.startswith("the largest Jordan block")]
+    assert block.relation.rhs == 2                     # [[1, 1], [0, 1]] is one block of size 2
+    [order] = [s for s in jordan.steps if "exploding polynomially" in s.reason]
+    assert order.relation.rhs == 1 and order.reason.endswith("like T")
     W = [[HALF, 5], [0, HALF]]
     steps = derive.derivation(derive.RNN(2, activation="identity", W_hh=W), 3).steps
-    [peak] = [s for s in steps if "transient growth" in s.reason]
-    assert "decides the limit, not the first steps" in peak.reason
+    [peak, limit] = [s for s in steps if "transient growth" in s.reason]
+    assert limit.reason == "transient growth: ρ(Wₕₕ) < 1 decides the limit, not the first steps"
+    assert "k = 1" in peak.reason                       # ‖W‖₂ ≈ 5.0495 > ‖W²‖₂ ≈ 5.0125
     value = float(peak.relation.rhs)
     assert value == pytest.approx(np.linalg.norm(np.array(W, dtype=float), 2), rel=1e-5)
