@@ -293,7 +293,12 @@ def linear_verdict_steps(conditions, W, slope, values):
     return [Step(relation, _JORDAN_DECIDE),
             Step(_eq(_S, size), "the largest Jordan block of an eigenvalue of modulus 1"),
             Step(_eq(_log_order(W.rows), growth.order),
-                 *reason(f"for these weights: {growth.verdict}", *like))]
+                 *reason(f"for these weights: {growth.verdict}", *like, _numeric_note(growth)))]
+
+
+def _numeric_note(growth):
+    """Where the Jordan analysis was numeric (irrational entries): its tolerance."""
+    return "" if growth.tolerance is None else f" (numeric, tolerance {growth.tolerance:g})"
 
 
 def _transient(slope, values, W, relation):

@@ -1,4 +1,5 @@
-"""Tests for derive.bounds: regime conditions (vanishing, exploding, stable, undetermined).
+"""Tests for derive.bounds: regime conditions (vanishing, exploding, bounded, undetermined;
+the linear verdict in full: tests/test_linear_verdict.py).
 
 Oracles: numpy.linalg, mpmath at 40 digits (γ of gelu) and closed forms derived by hand in
 the comments.

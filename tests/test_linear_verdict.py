@@ -172,7 +172,19 @@ def test_transient_peak_matches_numpy(W):
     assert t.grows
     assert float(t.peak) == pytest.approx(max(values), rel=1e-12)
     assert t.at == 1 + int(np.argmax(values))
-    assert max(values[t.settled - 1:]) <= 1 + 1e-12
+    assert values[t.settled - 1] <= 1 + 1e-12 and all(v > 1 for v in values[:t.settled - 1])
+
+
+def test_irrational_entries_are_decided_numerically_and_say_so():
+    # rotation by 45° with exact √2/2 entries: ρ = 1, semisimple
+    c = sp.sqrt(2) / 2
+    rnn = derive.RNN(2, activation="identity", W_hh=[[c, -c], [c, c]])
+    g = derive.regime_conditions(rnn).growth
+    assert (g.verdict, g.tolerance) == ("bounded", 1e-9)
+    A = np.array([[1, -1], [1, 1]]) / np.sqrt(2)
+    assert _norms(A, (1000,))[0] == pytest.approx(1, rel=1e-9)
+    last = derive.derivation(rnn, 2).steps
+    assert any("bounded (semisimple) (numeric, tolerance 1e-09)" in s.reason for s in last)
 
 
 def test_derivation_names_the_case_and_the_transient():
