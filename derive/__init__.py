@@ -1,9 +1,10 @@
 """derive: the symbolic layer of rnngrad (SymPy only).
 
 Activations with derived φ' and γ_φ, the symbolic RNN, step Jacobians J_k = D_k W_hh, their
-products ∂h_j/∂h_i, the BPTT gradient ∂L/∂W_hh, norm bounds, regime conditions and LaTeX
-derivations.  Notation: a_k = W_hh h_{k-1} + W_xh x_k + b_h, h_k = φ(a_k),
-D_k = diag(φ'(a_k)), γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless stated.
+products ∂h_j/∂h_i, the BPTT gradient ∂L/∂W_hh, norm bounds, regime conditions (for a linear
+cell exact: ``linear_growth`` decides ρ = 1 by the Jordan blocks) and LaTeX derivations.
+Notation: a_k = W_hh h_{k-1} + W_xh x_k + b_h, h_k = φ(a_k), D_k = diag(φ'(a_k)),
+γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless stated.
 
 Cells (``derive.cell``: elman, lstm, gru, indrnn in PyTorch's layout and gate order): a step map
 s_k = F(s_{k−1}, x_k) from which ``step_jacobian``, ``jacobian_product``, ``bptt_gradient``
