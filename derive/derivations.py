@@ -284,7 +284,7 @@ def linear_verdict_steps(conditions, W, slope, values):
         return [Step(relation, "for the linear RNN the spectral radius decides")]
     if growth.verdict in ("vanishing", "exploding"):
         steps = [Step(relation, *reason(f"for these weights: {growth.verdict}, geometrically "
-                                        "(rate ", scaled, " per step)"))]
+                                        "(rate ", scaled, " per step", _slow(growth), ")"))]
         return steps + (_transient(slope, values, W, relation) if growth.verdict == "vanishing"
                         else [])
     size = growth.unit_block
@@ -294,6 +294,12 @@ def linear_verdict_steps(conditions, W, slope, values):
             Step(_eq(_S, size), "the largest Jordan block of an eigenvalue of modulus 1"),
             Step(_eq(_log_order(W.rows), growth.order),
                  *reason(f"for these weights: {growth.verdict}", *like, _numeric_note(growth)))]
+
+
+def _slow(growth, steps=1000):
+    """For ρ within a hair of 1 (a factor 10 takes more than ``steps`` steps): how many."""
+    per_decade = 1 / abs(sp.log(growth.rho, 10).evalf(30))
+    return f"; a factor 10 takes {float(per_decade):.3g} steps" if per_decade > steps else ""
 
 
 def _numeric_note(growth):

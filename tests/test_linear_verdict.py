@@ -202,3 +202,22 @@ def test_derivation_names_the_case_and_the_transient():
     assert "k = 1" in peak.reason                       # ‖W‖₂ ≈ 5.0495 > ‖W²‖₂ ≈ 5.0125
     value = float(peak.relation.rhs)
     assert value == pytest.approx(np.linalg.norm(np.array(W, dtype=float), 2), rel=1e-5)
+
+
+def test_rho_a_hair_from_one_says_how_slow():
+    # float cos/sin entries are taken as their decimal reprs: ρ is 1 only to ~1e-17, so the
+    # verdict is geometric, and the step says how many steps a factor 10 takes: 1/|log10 ρ|
+    import math
+
+    import mpmath
+    c, s = math.cos(0.3), math.sin(0.3)
+    rnn = derive.RNN(2, activation="identity", W_hh=[[c, -s], [s, c]])
+    with mpmath.workdps(60):
+        rho = mpmath.sqrt(mpmath.mpf(repr(c)) ** 2 + mpmath.mpf(repr(s)) ** 2)  # |c ± i s|
+        per_decade = 1 / abs(mpmath.log10(rho))
+    assert 0 < abs(rho - 1) < 1e-15
+    verdict = "vanishing" if rho < 1 else "exploding"
+    assert derive.regime_conditions(rnn).verdict == verdict
+    [says] = [st.reason for st in derive.derivation(rnn, 2).steps
+              if st.reason.startswith(f"for these weights: {verdict}")]
+    assert f"a factor 10 takes {float(per_decade):.3g} steps" in says
