@@ -70,11 +70,12 @@ from derive.jacobians import (
     step_jacobian,
 )
 from derive.latex import TEXT_WIDTH, Derivation, Step, escape_text, reason
-from derive.linear import LinearGrowth, Transient, linear_growth, transient_growth
+from derive.linear import LinearGrowth, linear_growth
 from derive.notation import T, diag, display_latex, dphi, gamma_phi, k, max_abs, norm, norm2, z
 from derive.notation import latex as to_latex
 from derive.parser import parse_activation
 from derive.rnn import RNN
+from derive.transient import Transient, transient_growth
 from derive.unrolled import Unrolled, unroll
 
 __all__ = [

@@ -11,7 +11,8 @@ import pytest
 import sympy as sp
 
 import derive
-from derive.linear import linear_growth, transient_growth
+from derive.linear import linear_growth
+from derive.transient import transient_growth
 
 HALF = sp.Rational(1, 2)
 
