@@ -10,6 +10,8 @@ from derive.notation import T as T_
 from derive.notation import _Display, k, norm, norm2, partial, vector
 from derive.transient import transient_growth
 
+TRANSIENT_LIMIT = 1000   # powers searched for the transient peak in a derivation
+
 
 def _eq(lhs, rhs):
     return sp.Eq(lhs, rhs, evaluate=False)
@@ -89,17 +91,23 @@ def _numeric_note(growth):
     return "" if growth.tolerance is None else f" (numeric, tolerance {growth.tolerance:g})"
 
 
-def _transient(slope, values, W, relation):
+def _transient(slope, values, W, relation, limit=TRANSIENT_LIMIT):
     """max_{k≥1} ‖(c W_hh)^k‖₂ and the k where it peaks, shown when it exceeds 1 (W_hh not
-    normal): ρ < 1 decides the limit, not the first steps."""
-    peak = transient_growth(slope * values)
+    normal): ρ < 1 decides the limit, not the first steps.  Searched up to ``limit`` powers;
+    beyond, the step says the powers are still above 1."""
+    peak = transient_growth(slope * values, limit)
     if not peak.grows:
         return []
-    power = (W if slope == 1 else slope * W) ** k
-    return [Step(_eq(_MaxK(norm2(power)), sp.Float(peak.peak, 6)),
-                 *reason("transient growth, the peak at ", _eq(k, peak.at), " (6 digits)")),
-            Step(relation, *reason("transient growth: ", relation,
-                                   " decides the limit, not the first steps"))]
+    base = W if slope == 1 else slope * W
+    if peak.settled is None:
+        first = Step(_eq(norm2(base ** peak.at), sp.Float(peak.peak, 6)),
+                     *reason("transient growth: the largest for ", sp.Le(k, limit), " (6 digits)"
+                             "; still above 1 at ", _eq(k, limit)))
+    else:
+        first = Step(_eq(_MaxK(norm2(base ** k)), sp.Float(peak.peak, 6)),
+                     *reason("transient growth, the peak at ", _eq(k, peak.at), " (6 digits)"))
+    return [first, Step(relation, *reason("transient growth: ", relation,
+                                          " decides the limit, not the first steps"))]
 
 
 class _MaxK(_Display):

@@ -15,24 +15,26 @@ from derive.linear import _matrix, linear_growth
 @dataclass(frozen=True)
 class Transient:
     """max_{k ≥ 1} ‖W^k‖₂ (``peak``, 30 digits) and the first k where it is attained (``at``);
-    ``settled``: the first k ≥ 1 with ‖W^k‖₂ ≤ 1 (beyond it no power exceeds the peak)."""
+    ``settled``: the first k ≥ 1 with ‖W^k‖₂ ≤ 1 (beyond it no power exceeds the peak), or None
+    when ‖W^k‖₂ > 1 for every k up to ``searched``: then peak and at are over those k only."""
 
     peak: sp.Float
     at: int
-    settled: int
+    settled: int | None
+    searched: int
 
     @property
     def grows(self):
         return self.peak > 1
 
 
-def transient_growth(W, limit=100_000):
+def transient_growth(W, limit=10_000):
     """The transient of W^k for ρ(W) < 1: ‖W^k‖₂ can exceed 1 for small k when W is not normal
     (W = [[1/2, 5], [0, 1/2]]: ‖W‖₂ ≈ 5.05) although W^k → 0.
 
     Exact argument for where to stop: if ‖W^m‖ ≤ 1 then for k = qm + r (q ≥ 1, r < m)
     ‖W^k‖ ≤ ‖W^m‖^q ‖W^r‖ ≤ ‖W^r‖, so max_{k≥1} ‖W^k‖ is attained before m.  Norms are
-    computed at 40 digits (σ_max by SVD) and returned to 30.
+    computed at 40 digits (σ_max by SVD) and returned to 30; at most ``limit`` powers.
     """
     import mpmath
 
@@ -50,9 +52,9 @@ def transient_growth(W, limit=100_000):
             if value > peak:
                 peak, at = value, k
             if value <= 1:
-                return Transient(sp.Float(peak, 30), at, k)
+                return Transient(sp.Float(peak, 30), at, k, k)
             power = power * A
-    raise ValueError(f"‖W^k‖₂ still above 1 at k = {limit}")
+    return Transient(sp.Float(peak, 30), at, None, limit)
 
 
 def _real(M):

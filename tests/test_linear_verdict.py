@@ -222,3 +222,21 @@ def test_rho_a_hair_from_one_says_how_slow():
     [says] = [st.reason for st in derive.derivation(rnn, 2).steps
               if st.reason.startswith(f"for these weights: {verdict}")]
     assert f"a factor 10 takes {float(per_decade):.3g} steps" in says
+
+
+def test_transient_longer_than_the_search_says_so():
+    # W = [[0.9999, 1], [0, 0.9999]]: ‖W^k‖₂ ≈ k·0.9999^(k−1) rises until k ≈ 10⁴, so within
+    # the derivation's 1000 powers the largest is the last one and it is still above 1
+    W = [[sp.Rational(9999, 10000), 1], [0, sp.Rational(9999, 10000)]]
+    A = np.array(W, dtype=float)
+    values, P = [], np.eye(2)
+    for _ in range(1000):
+        P = P @ A
+        values.append(np.linalg.norm(P, 2))
+    t = transient_growth(W, limit=1000)
+    assert t.settled is None and t.searched == 1000 and t.at == 1 + int(np.argmax(values))
+    assert float(t.peak) == pytest.approx(max(values), rel=1e-12)
+    steps = derive.derivation(derive.RNN(2, activation="identity", W_hh=W), 2).steps
+    [peak] = [s for s in steps if s.reason.startswith("transient growth: the largest")]
+    assert "still above 1 at k = 1000" in peak.reason
+    assert float(peak.relation.rhs) == pytest.approx(values[-1], rel=1e-5)
