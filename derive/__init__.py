@@ -1,9 +1,10 @@
 """derive: the symbolic layer of rnngrad (SymPy only).
 
 Activations with derived φ' and γ_φ, the symbolic RNN, step Jacobians J_k = D_k W_hh, their
-products ∂h_j/∂h_i, the BPTT gradient ∂L/∂W_hh, norm bounds, regime conditions and LaTeX
-derivations.  Notation: a_k = W_hh h_{k-1} + W_xh x_k + b_h, h_k = φ(a_k),
-D_k = diag(φ'(a_k)), γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless stated.
+products ∂h_j/∂h_i, the BPTT gradient ∂L/∂W_hh, norm bounds, regime conditions (for a linear
+cell exact: ``linear_growth`` decides ρ = 1 by the Jordan blocks) and LaTeX derivations.
+Notation: a_k = W_hh h_{k-1} + W_xh x_k + b_h, h_k = φ(a_k), D_k = diag(φ'(a_k)),
+γ_φ = sup_z |φ'(z)|, ‖·‖ the spectral norm unless stated.
 
 Cells (``derive.cell``: elman, lstm, gru, indrnn in PyTorch's layout and gate order): a step map
 s_k = F(s_{k−1}, x_k) from which ``step_jacobian``, ``jacobian_product``, ``bptt_gradient``
@@ -69,10 +70,12 @@ from derive.jacobians import (
     step_jacobian,
 )
 from derive.latex import TEXT_WIDTH, Derivation, Step, escape_text, reason
+from derive.linear import LinearGrowth, linear_growth
 from derive.notation import T, diag, display_latex, dphi, gamma_phi, k, max_abs, norm, norm2, z
 from derive.notation import latex as to_latex
 from derive.parser import parse_activation
 from derive.rnn import RNN
+from derive.transient import Transient, transient_growth
 from derive.unrolled import Unrolled, unroll
 
 __all__ = [
@@ -88,6 +91,7 @@ __all__ = [
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
     "spectral_radius", "step_jacobian",
     "Unrolled", "unroll",
+    "LinearGrowth", "Transient", "linear_growth", "transient_growth",
     # for numeric and reports: registry lookups, φ' pieces, derivation steps, notation, LaTeX
     "registry_entry", "derivative_pieces", "implications", "jacobian_steps", "norm_steps",
     "product_steps", "T", "diag", "dphi", "max_abs", "gamma_phi", "k", "norm", "norm2", "z",

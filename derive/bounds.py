@@ -3,7 +3,8 @@
     ‖∂h_j/∂h_i‖ ≤ Π_{k=i+1}^{j} ‖D_k‖ ‖W_hh‖ ≤ (γ_φ ‖W_hh‖)^{j−i}
 
 γ_φ ‖W_hh‖₂ < 1 is sufficient for vanishing; γ_φ ‖W_hh‖₂ > 1 is necessary (not sufficient)
-for exploding.  For the linear RNN ‖W^k‖^{1/k} → ρ(W) (Gelfand), so ρ decides.
+for exploding.  For the linear RNN ‖W^k‖^{1/k} → ρ(W) (Gelfand), so ρ < 1 and ρ > 1 decide;
+at ρ = 1 the largest Jordan block of a unit-modulus eigenvalue does (``derive.linear``).
 
 >>> from derive.rnn import RNN
 >>> norm_bound(RNN(1, activation="sigmoid", W_hh=[[2]]), 3)
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.jacobians import pre_activation
+from derive.linear import LinearGrowth, linear_growth
 from derive.rnn import check_step
 
 NORMS = ("spectral", "frobenius", "1", "inf")
@@ -70,18 +72,33 @@ def spectral_radius(W):
 
 
 def norm_bound(rnn, steps, norm="spectral"):
-    """(γ_φ ‖W_hh‖)^steps: the bound on ‖∂h_{i+steps}/∂h_i‖, exact when W_hh is concrete."""
+    """(γ_φ ‖W_hh‖)^steps: the bound on ‖∂h_{i+steps}/∂h_i‖, exact when W_hh is concrete.
+
+    steps = 0: the empty product ∂h_i/∂h_i = I_n, whose norm is ‖I_n‖ (√n for Frobenius, 1 for
+    the others), not 1.  steps ≥ 1: ‖D_k W‖ ≤ ‖D_k‖₂‖W‖ holds in all four norms (for Frobenius
+    ‖AB‖_F ≤ ‖A‖₂‖B‖_F), and each norm is submultiplicative, so no √n factor is needed.
+    """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps!r}")
+    if steps == 0:
+        return identity_norm(rnn.hidden, norm)
     return (rnn.activation.gamma * matrix_norm(rnn.W_hh, norm)) ** steps
 
 
+def identity_norm(n, norm="spectral"):
+    """‖I_n‖: the norm of the empty product of step Jacobians (√n for Frobenius, else 1)."""
+    return matrix_norm(sp.eye(n), norm)
+
+
 def data_dependent_bound(rnn, i, j, norm="spectral"):
-    """Π_{k=i+1}^{j} max_i |φ'(a_{k,i})| · ‖W_hh‖: the bound along this trajectory (‖D_k‖ exact)."""
+    """Π_{k=i+1}^{j} max_i |φ'(a_{k,i})| · ‖W_hh‖: the bound along this trajectory (‖D_k‖ exact);
+    ‖I_n‖ (√n for Frobenius) for i = j, the empty product."""
     check_step(rnn, j, "j")
     check_step(rnn, i, "i")
     if i > j:
         raise ValueError(f"need i <= j for the bound on ∂h_j/∂h_i, got i = {i}, j = {j}")
+    if i == j:
+        return identity_norm(rnn.hidden, norm)   # ∂h_i/∂h_i = I_n
     W = matrix_norm(rnn.W_hh, norm)
     bound = sp.Integer(1)
     for k in range(i + 1, j + 1):
@@ -97,8 +114,14 @@ class RegimeConditions:
     ``sufficient_vanishing``: γ_φ σ_max < 1.  ``necessary_exploding``: γ_φ σ_max > 1.
     ``scalar``: for n = 1 with a symbolic w, the vanishing condition solved for w.
     ``rho``: ρ(W_hh) when it has a closed form, else None.
-    ``linear``: for the identity activation, (ρ < 1 vanishing, ρ > 1 exploding).
-    ``verdict``: for concrete W_hh, "vanishing", "exploding", "stable" or "undetermined".
+    ``linear``: for a linear cell (identity activation, or any constant φ' = c, where
+    ∂h_T/∂h_0 = (c W_hh)^T and γ_φ = |c|): (γ_φ ρ < 1 vanishing, γ_φ ρ > 1 exploding).
+    ``growth``: for a linear cell with concrete W_hh, ``derive.linear.linear_growth(c W_hh)``,
+    which also decides γ_φ ρ = 1 by the Jordan blocks.
+    ``verdict``: for concrete W_hh: "vanishing" or "undetermined" from γ_φ σ_max; for a linear
+    cell exact: "vanishing" (ρ < 1), "exploding" (ρ > 1), "bounded" (ρ = 1, unit-modulus
+    eigenvalues semisimple) or "exploding polynomially" (ρ = 1, a Jordan block of size k > 1:
+    ‖∂h_T/∂h_0‖ grows like T^{k−1}).
     """
 
     gamma: sp.Expr
@@ -109,6 +132,7 @@ class RegimeConditions:
     scalar: sp.Basic | None
     linear: tuple | None
     verdict: str | None
+    growth: LinearGrowth | None = None
 
 
 def regime_conditions(rnn):
@@ -121,11 +145,14 @@ def regime_conditions(rnn):
     if rnn.hidden == 1 and W[0].is_Symbol:
         scalar = sp.solve_univariate_inequality(gamma * sp.Abs(W[0]) < 1, W[0], relational=True)
     rho = spectral_radius(W) if rnn.hidden <= 2 or not W.free_symbols else None
-    linear = None
-    if rnn.activation.name == "identity" and rho is not None:
-        linear = (sp.Lt(rho, 1, evaluate=False), sp.Gt(rho, 1, evaluate=False))
-    return RegimeConditions(gamma, sigma, vanish, explode, rho, scalar, linear,
-                            _verdict(gamma * sigma, rho if linear else None))
+    linear, growth = None, None
+    slope = rnn.activation.dphi
+    if not slope.free_symbols and rho is not None:   # φ' = c: ∂h_T/∂h_0 = (c W_hh)^T
+        linear = (sp.Lt(gamma * rho, 1, evaluate=False), sp.Gt(gamma * rho, 1, evaluate=False))
+        if not W.free_symbols:
+            growth = linear_growth(slope * W)
+    verdict = growth.verdict if growth else _verdict(gamma * sigma)
+    return RegimeConditions(gamma, sigma, vanish, explode, rho, scalar, linear, verdict, growth)
 
 
 def _sigma_max(W):
@@ -134,12 +161,11 @@ def _sigma_max(W):
     return sp.Function("sigma_max")(sp.MatrixSymbol("W_hh", W.rows, W.cols))
 
 
-def _verdict(product, rho):
-    """For concrete W_hh: linear RNNs by ρ, others by the sufficient condition γσ < 1."""
+def _verdict(product):
+    """For concrete W_hh of a nonlinear cell: the sufficient condition γσ < 1 (linear cells:
+    ``linear_growth``)."""
     if product.free_symbols:
         return None
-    if rho is not None:
-        return "vanishing" if rho < 1 else "exploding" if rho > 1 else "stable"
     return "vanishing" if product < 1 else "undetermined"
 
 

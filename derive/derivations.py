@@ -16,6 +16,7 @@ from derive.bounds import regime_conditions
 from derive.cells.cell import Cell
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
 from derive.latex import Derivation, Step, reason
+from derive.linear_steps import linear_cases, linear_verdict_steps
 from derive.notation import (
     T as T_,
 )
@@ -204,10 +205,14 @@ def _bounds(rnn, n, T):
         rho = sp.Function("rho")(W)
         steps += [
             Step(_eq(sp.Limit(norm(W**k) ** (1 / k), k, sp.oo), rho), "Gelfand's formula"),
-            Step(_eq(rho, conditions.rho), "spectral radius: for the linear RNN it decides"),
+            Step(_eq(rho, conditions.rho), *reason(
+                "spectral radius: for the linear RNN ", conditions.gamma * rho,
+                " decides unless it equals 1")),
         ]
+        if conditions.growth is None:   # symbolic weights: the three cases as implications
+            steps += linear_cases(conditions.gamma * rho, n)
     if conditions.verdict is not None:
-        steps += _verdict(conditions, W)
+        steps += _verdict(conditions, W, rnn.activation.dphi, rnn.W_hh)
     return steps
 
 
@@ -221,7 +226,7 @@ def implications(gain, n):
                  "necessary (not sufficient) for exploding")]
 
 
-def _verdict(conditions, W):
+def _verdict(conditions, W, slope, values):
     """Concrete weights: γ_φ‖W_hh‖₂ evaluated and compared with 1, printed as a verdict (never
     as an implication whose premise is a false numeric inequality); for the linear RNN ρ decides.
     """
@@ -233,10 +238,7 @@ def _verdict(conditions, W):
     if conditions.linear is None:
         verdict = "" if says.startswith(conditions.verdict) else f"{conditions.verdict}: "
         return steps + [Step(relation, f"for these weights: {verdict}{says}")]
-    relation_rho, _ = _compare(conditions.rho, sp.Function("rho")(W), {})
-    return steps + [Step(relation, says),
-                    Step(relation_rho, f"for these weights: {conditions.verdict} (for the "
-                                       "linear RNN the spectral radius decides)")]
+    return steps + [Step(relation, says)] + linear_verdict_steps(conditions, W, slope, values)
 
 
 def _compare(value, shown, sayings):

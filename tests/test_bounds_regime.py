@@ -1,4 +1,5 @@
-"""Tests for derive.bounds: regime conditions (vanishing, exploding, stable, undetermined).
+"""Tests for derive.bounds: regime conditions (vanishing, exploding, bounded, undetermined;
+the linear verdict in full: tests/test_linear_verdict.py).
 
 Oracles: numpy.linalg, mpmath at 40 digits (γ of gelu) and closed forms derived by hand in
 the comments.
@@ -107,11 +108,14 @@ def test_regime_conditions_identity_rho_decides_over_sigma():
     assert np.linalg.norm(P, 2) < 1e-50
 
 
-def test_regime_conditions_identity_rotation_is_stable():
-    # eigenvalues ±i: ρ = 1 exactly, neither vanishing nor exploding
-    rc = regime_conditions(derive.RNN(hidden=2, activation="identity", W_hh=[[0, -1], [1, 0]]))
+def test_regime_conditions_identity_rotation_is_bounded():
+    # eigenvalues ±i: ρ = 1 exactly, semisimple: ‖W^T‖₂ = 1 for every T (W orthogonal)
+    W = [[0, -1], [1, 0]]
+    rc = regime_conditions(derive.RNN(hidden=2, activation="identity", W_hh=W))
     assert sp.simplify(rc.rho - 1) == 0
-    assert rc.verdict == "stable"
+    assert rc.verdict == "bounded"
+    for T in (1, 7, 100):
+        assert np.linalg.norm(np.linalg.matrix_power(np.array(W), T), 2) == pytest.approx(1)
 
 
 def test_regime_conditions_tanh_vanishing_when_gamma_sigma_below_one():
@@ -160,4 +164,5 @@ def test_regime_conditions_linear_only_for_identity(name):
         assert isinstance(rc.linear, tuple) and len(rc.linear) == 2
     else:
         assert rc.linear is None
-    assert rc.verdict in ("vanishing", "undetermined", "exploding", "stable")
+    assert rc.verdict in ("vanishing", "undetermined", "exploding", "bounded",
+                          "exploding polynomially")

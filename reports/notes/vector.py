@@ -162,9 +162,14 @@ def bound_paragraphs():
     )
 
 
+JORDAN = sp.Matrix([[1, 1], [0, 1]])   # the example of a Jordan block on the unit circle
+
+
 def linear_case():
     rho = sp.Function("rho", real=True)(W)
     gelfand = sp.Eq(sp.Limit(norm2(W**k) ** (1 / k), k, sp.oo), rho, evaluate=False)
+    growth = derive.linear_growth(JORDAN)          # ρ = 1, one block of size 2: order 1
+    [eigenvalue] = JORDAN.eigenvals()
     return (
         Heading(tr("The linear RNN", "线性循环神经网络")),
         Para(tr("For the identity activation ", "对于恒等激活函数 "),
@@ -175,15 +180,35 @@ def linear_case():
              tr(" says how its norm behaves:", " 刻画了其范数的行为：")),
         Display(gelfand),
         Para(tr("Here ", "其中 "), Math(rho), tr(" is the spectral radius, the largest modulus of "
-                                                "an eigenvalue. The spectral radius decides: the "
-                                                "gradient vanishes if ",
-                                                " 是谱半径，即特征值模的最大值。谱半径起决定作用："
-                                                "若 "),
+                                                "an eigenvalue. The gradient vanishes if ",
+                                                " 是谱半径，即特征值模的最大值。若 "),
              Math(sp.Lt(rho, 1, evaluate=False)), tr(" and explodes if ", " 则梯度消失，若 "),
              Math(sp.Gt(rho, 1, evaluate=False)),
-             tr(". ", " 则梯度爆炸。"), Ref("sec:dynamics"),
-             tr(" returns to this view of the product as a dynamical system.",
-                "将从动力系统的角度再次讨论这个乘积。")))
+             tr(", both geometrically. At ", " 则梯度爆炸，两者都是几何式的。当 "),
+             Math(sp.Eq(rho, 1, evaluate=False)),
+             tr(" the spectral radius alone does not decide; the Jordan blocks of the eigenvalues "
+                "of modulus 1 do. The product stays bounded if and only if every such eigenvalue "
+                "is semisimple (all its Jordan blocks have size 1); a block of size 2 makes the "
+                "norm grow like ",
+                " 时谱半径本身不能决定结果，起决定作用的是模为 1 的特征值的若尔当块：乘积有界"
+                "当且仅当每个这样的特征值都是半单的（它的若尔当块大小都为 1）；大小为 2 的若尔当块"
+                "使范数按 "),
+             Math(T_), tr(", a block of size 3 like ", " 增长，大小为 3 的按 "), Math(T_**2),
+             tr(", and so on: without bound, but only polynomially. For example",
+                " 增长，依此类推：没有上界，但只是多项式增长。例如")),
+        Display(sp.Eq(W, JORDAN, evaluate=False),
+                sp.Eq(sp.MatPow(W, T_), JORDAN**T_, evaluate=False)),
+        Para(tr("Its eigenvalue ", "其特征值 "), Math(eigenvalue),
+             tr(" has a Jordan block of size ", " 有一个大小为 "),
+             Math(sp.Integer(growth.unit_block)),
+             tr(" and the norm grows like ", " 的若尔当块，范数按 "), Math(T_ ** growth.order),
+             tr(". And ", " 增长。另外，"), Math(sp.Lt(rho, 1, evaluate=False)),
+             tr(" decides the limit, not the first steps: a non-normal matrix can grow for many "
+                "steps before it decays. ", " 决定的是极限，而不是最初的若干步：非正规矩阵可以先"
+                "增长许多步再衰减。"),
+             Ref("sec:dynamics"),
+             tr(" shows such a matrix and returns to this view of the product as a dynamical "
+                "system.", "给出了这样一个矩阵，并将从动力系统的角度再次讨论这个乘积。")))
 
 
 def build(ctx):
@@ -205,9 +230,10 @@ def build(ctx):
     takeaway = (Math(sp.Lt(GAIN, 1, evaluate=False)),
                 tr(" guarantees vanishing; ", " 保证梯度消失；"),
                 Math(sp.Gt(GAIN, 1, evaluate=False)),
-                tr(" permits exploding but does not cause it. Only for the linear RNN does a "
-                   "single number, the spectral radius, decide.",
-                   " 只是允许梯度爆炸，并不导致爆炸。只有对线性循环神经网络，谱半径这一个数才能"
-                   "决定结果。"))
+                tr(" permits exploding but does not cause it. Only for the linear RNN do the "
+                   "eigenvalues decide: the spectral radius, and where it equals 1 the Jordan "
+                   "blocks of the eigenvalues of modulus 1.",
+                   " 只是允许梯度爆炸，并不导致爆炸。只有对线性循环神经网络，特征值才能决定结果："
+                   "谱半径决定，谱半径等于 1 时由模为 1 的特征值的若尔当块决定。"))
     return (Section(LABEL, TITLE, learn, blocks, takeaway),
             {**gains, **example_results})
