@@ -64,12 +64,21 @@ class Activation:
     ``phi``, ``dphi`` and ``dphi_stable`` are SymPy expressions in ``variable`` (the real symbol
     z).  ``dphi_stable`` equals ``dphi`` but keeps full relative precision in floating point
     (sech²(z) instead of 1 − tanh²(z)); ``phi_stable`` likewise for φ (softplus, gelu).
-    ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float certified by bisection.
+    ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float rounded up from the
+    critical values of φ' found numerically; ``gamma_method`` says which ("exact", or the grid
+    search: numeric, not a proof that every critical point was found); ``gamma_grid`` the
+    grid points where that search sought sign changes of φ'' (None when there was none).
     ``gamma_attained`` is the set {z : |φ'(z)| = γ_φ} (a SymPy Set: (0, ∞) for relu, {0} for
-    tanh, EmptySet for softplus); ``gamma_approached`` the one-sided limits (point, direction)
-    where |φ'| → γ_φ outside the closure of that set (((oo, "-"),) for softplus: z → ∞).
-    ``analytic``: whether complex-step differentiation applies.  ``kinks``: the points where φ'
-    jumps, sorted (() when analytic).
+    tanh, EmptySet for softplus, the lattice {2πk : k ∈ ℤ} for z + sin(z)/2);
+    ``gamma_approached`` the one-sided limits (point, direction) where |φ'| → γ_φ outside the
+    closure of that set (((oo, "-"),) for softplus: z → ∞), only where φ' has a limit;
+    ``gamma_unlimited`` the ends (point, direction, accumulation bounds of φ') where φ' has no
+    limit but |φ'| keeps coming back to γ_φ outside the reach of that set.
+    ``analytic``: whether complex-step differentiation applies.  ``kinks``: the points where
+    the pieces of φ' meet, sorted (() when analytic): there φ' jumps (a kink of φ: relu's 0,
+    hardtanh's ±1, elu's 0 for α ≠ 1) or φ' is continuous and φ'' jumps (a kink of φ':
+    softsign's 0, elu's 0 for α = 1); difference quotients must not straddle either.
+    ``dphi_jumps``: the kinks where φ' jumps (its one-sided limits differ), sorted.
 
     >>> activation("relu").gamma_attained
     Interval.open(0, oo)
@@ -86,6 +95,10 @@ class Activation:
     gamma_approached: tuple
     analytic: bool
     kinks: tuple
+    gamma_method: str = "exact"
+    gamma_grid: sp.Set | None = None
+    gamma_unlimited: tuple = ()
+    dphi_jumps: tuple = ()
     variable: sp.Symbol = Z
 
     def at(self, arg):
@@ -126,13 +139,15 @@ def make_activation(name, phi, dphi_stable=None, phi_stable=None):
     piecewise_phi = sp.piecewise_fold(phi.rewrite(sp.Piecewise)) if not analytic else phi
     dphi = sp.piecewise_fold(sp.diff(piecewise_phi, Z))
     gain = activation_gain(dphi, Z)
+    kinks = () if analytic else _kinks(dphi)
     return Activation(
         name=name, phi=phi, dphi=dphi,
         dphi_stable=dphi if dphi_stable is None else dphi_stable,
         phi_stable=phi if phi_stable is None else phi_stable,
         gamma=gain.value, gamma_exact=gain.exact, gamma_attained=gain.attained,
-        gamma_approached=gain.approached, analytic=analytic,
-        kinks=() if analytic else _kinks(dphi),
+        gamma_approached=gain.approached, analytic=analytic, kinks=kinks,
+        gamma_method=gain.method, gamma_grid=gain.grid, gamma_unlimited=gain.unlimited,
+        dphi_jumps=_jumps(dphi, kinks),
     )
 
 
@@ -142,9 +157,22 @@ def _side(point, direction, template):
 
 
 def _kinks(dphi):
+    """The finite ends of φ''s pieces: where φ' or only a higher derivative jumps."""
     ends = {end for _, interval in derivative_pieces(dphi, Z)
             for end in (interval.start, interval.end) if end.is_finite}
     return tuple(sorted(ends))
+
+
+def _jumps(dphi, kinks):
+    """The kinks where φ' jumps: its one-sided limits there, from the pieces ending and starting
+    at the point, differ."""
+    pieces = derivative_pieces(dphi, Z)
+
+    def side(point, direction):
+        expr = next(e for e, i in pieces if (i.end if direction == "-" else i.start) == point
+                    and i.start != i.end)
+        return sp.limit(expr, Z, point, direction) if expr.has(Z) else expr
+    return tuple(p for p in kinks if sp.simplify(side(p, "+") - side(p, "-")) != 0)
 
 
 class _Entry(NamedTuple):

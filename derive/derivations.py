@@ -12,6 +12,7 @@ True
 import sympy as sp
 from sympy.matrices import MatrixSet
 
+from derive._roots import grid_reason_parts, method_parts
 from derive.bounds import regime_conditions
 from derive.cells.cell import Cell
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
@@ -20,7 +21,6 @@ from derive.notation import (
     T as T_,
 )
 from derive.notation import (
-    d2phi,
     diag,
     dphi,
     gamma_phi,
@@ -104,13 +104,14 @@ _LARGE = sp.Gt(sp.Symbol("n"), EXPLICIT_LIMIT, evaluate=False)  # n > 6: entries
 
 def _activation(rnn):
     act = rnn.activation
-    exact = ("exact",) if act.gamma_exact else ("numeric, certified by bisection on ", d2phi(z))
+    grid = [] if act.gamma_grid is None else [Step(
+        sp.Contains(z, act.gamma_grid, evaluate=False), *reason(*grid_reason_parts()))]
     return [
         Step(_eq(phi(z), act.phi), *reason("activation ", act.name)),
         Step(_eq(dphi(z), act.dphi), "derived by SymPy"),
         Step(_eq(gamma_phi, sup_abs(dphi(z))), "the activation gain"),
-        Step(_eq(gamma_phi, act.gamma), *reason(*exact)),
-    ] + _attainment(act)
+        Step(_eq(gamma_phi, act.gamma), *reason(*method_parts(act.gamma_method))),
+    ] + grid + _attainment(act)
 
 
 def _attainment(act):
@@ -123,6 +124,11 @@ def _attainment(act):
     for point, direction in act.gamma_approached:
         steps.append(Step(_eq(sp.Limit(magnitude, z, point, direction), gamma_phi),
                           "the supremum is a limit" + (", never attained" if never else "")))
+    for point, direction, bounds in act.gamma_unlimited:     # φ' oscillates: no limit
+        steps.append(Step(sp.Contains(sp.Limit(dphi(z), z, point, direction), bounds,
+                                      evaluate=False),
+                          *reason("no limit: the values of ", dphi(z), " accumulate on this "
+                                  "interval, and ", magnitude, " comes back to ", gamma_phi)))
     return steps
 
 
