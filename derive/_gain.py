@@ -82,15 +82,13 @@ class Gain:
 class _Candidate:
     """|φ'| (or its one-sided limit) somewhere: on the set ``where`` (attained) or as the
     limit (point, direction) in ``limit`` (``oscillates``: φ' has no limit there and ``value``
-    is the largest accumulation value of |φ'|).  ``lower``: for a numeric value (rounded up),
-    the lower estimate of the true one."""
+    is the largest accumulation value of |φ'|)."""
 
     value: sp.Expr
     exact: bool
     where: sp.Set | None = None
     limit: tuple | None = None
     oscillates: bool = False
-    lower: sp.Expr | None = None
 
 
 def derivative_pieces(dphi, z):
@@ -128,25 +126,16 @@ def activation_gain(dphi, z):
     approached = tuple(sorted({e for e, o in ends if not o}, key=_limit_key))
     unlimited = tuple((p, d, sp.limit(dphi, z, p, d)) for p, d in
                       sorted({e for e, o in ends if o}, key=_limit_key))
-    grid = sp.Union(*[grid_set(i) for i in searched], evaluate=False) if searched else None
+    grid = sp.Union(*[grid_set(i) for i in searched]) if searched else None
     method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
               else numeric_method())
     return Gain(best.value, best.exact, attained, approached, unlimited, method, grid)
 
 
 def _best(candidates):
-    """The largest |φ'|; among candidates that tie with it an exact one is kept when each
-    numeric tie's lower estimate does not exceed it (the numbers agree with it being equal)."""
-    best = max(candidates, key=lambda c: _magnitude(c.value))
-    ties = [c for c in candidates if _ties(c.value, best.value)]
-    exact = [c for c in ties if c.exact]
-    if not exact or best.exact:
-        return best
-    top = max(exact, key=lambda c: _magnitude(c.value))
-    numeric = [c for c in ties if not c.exact]
-    if all(_magnitude(c.lower) <= _magnitude(top.value) for c in numeric):
-        return top
-    return best
+    """The largest |φ'|, an exact candidate where one equals it.  A numeric value is rounded
+    up, so it beats an exact value it only agrees with (an upper bound either way)."""
+    return max(candidates, key=lambda c: (_magnitude(c.value), c.exact))
 
 
 def _ties(value, best):
@@ -274,5 +263,5 @@ def _solve_exactly(expr, factor, z, interval):
 
 
 def _numeric_critical_values(expr, factor, z, interval):
-    return [_Candidate(upper, False, where=sp.FiniteSet(at), lower=lower)
-            for upper, lower, at in numeric_critical_values(expr, factor, z, interval)]
+    return [_Candidate(upper, False, where=sp.FiniteSet(at))
+            for upper, _, at in numeric_critical_values(expr, factor, z, interval)]

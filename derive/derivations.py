@@ -12,9 +12,9 @@ True
 import sympy as sp
 from sympy.matrices import MatrixSet
 
-from derive._roots import grid_reason_parts, method_parts
 from derive.bounds import regime_conditions
 from derive.cells.cell import Cell
+from derive.gain_steps import activation_steps
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
 from derive.latex import Derivation, Step, reason
 from derive.notation import (
@@ -32,7 +32,6 @@ from derive.notation import (
     norm2,
     partial,
     phi,
-    sup_abs,
     vector,
     z,
 )
@@ -103,33 +102,7 @@ _LARGE = sp.Gt(sp.Symbol("n"), EXPLICIT_LIMIT, evaluate=False)  # n > 6: entries
 
 
 def _activation(rnn):
-    act = rnn.activation
-    grid = [] if act.gamma_grid is None else [Step(
-        sp.Contains(z, act.gamma_grid, evaluate=False), *reason(*grid_reason_parts()))]
-    return [
-        Step(_eq(phi(z), act.phi), *reason("activation ", act.name)),
-        Step(_eq(dphi(z), act.dphi), "derived by SymPy"),
-        Step(_eq(gamma_phi, sup_abs(dphi(z))), "the activation gain"),
-        Step(_eq(gamma_phi, act.gamma), *reason(*method_parts(act.gamma_method))),
-    ] + grid + _attainment(act)
-
-
-def _attainment(act):
-    """Where |φ'| = γ_φ (a set, derived with γ_φ) and the limits that only approach it."""
-    magnitude = sp.Abs(dphi(z))
-    where = sp.ConditionSet(z, sp.Eq(magnitude, gamma_phi), sp.S.Reals)
-    never = act.gamma_attained == sp.S.EmptySet
-    steps = [Step(_eq(where, act.gamma_attained.xreplace({act.variable: z})),
-                  "never attained" if never else "where the supremum is attained")]
-    for point, direction in act.gamma_approached:
-        steps.append(Step(_eq(sp.Limit(magnitude, z, point, direction), gamma_phi),
-                          "the supremum is a limit" + (", never attained" if never else "")))
-    for point, direction, bounds in act.gamma_unlimited:     # φ' oscillates: no limit
-        steps.append(Step(sp.Contains(sp.Limit(dphi(z), z, point, direction), bounds,
-                                      evaluate=False),
-                          *reason("no limit: the values of ", dphi(z), " accumulate on this "
-                                  "interval, and ", magnitude, " comes back to ", gamma_phi)))
-    return steps
+    return activation_steps(rnn.activation)
 
 
 def jacobian_steps(rnn, T):
