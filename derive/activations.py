@@ -17,7 +17,8 @@ from typing import NamedTuple
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
-from derive._gain import activation_gain, derivative_pieces
+from derive._gain import activation_gain
+from derive._kinks import jumps, piece_ends
 
 Z = sp.Symbol("z", real=True)
 _NON_ANALYTIC = (sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign)
@@ -112,7 +113,8 @@ class Activation:
     def attainment(self, digits=None):
         """Where γ_φ is reached, JSON-ready: ``set`` (SymPy's string of ``gamma_attained``,
         which ``sympy.sympify`` reads back), ``latex`` (z ∈ set, or z → p for a limit that is
-        never attained) and ``limits`` ("z -> oo", "z -> 1-" for the approached limits).
+        never attained) and ``limits`` ("z -> oo", "z -> 1-" for the approached limits);
+        ``no_limit`` ("z -> oo") only where φ' has no limit but |φ'| keeps coming back to γ_φ.
         ``digits`` rounds numeric points (silu's critical point) in ``latex``.
 
         >>> activation("softplus").attainment()["limits"]
@@ -128,9 +130,13 @@ class Activation:
             if attained != sp.S.EmptySet else []
         shown += [f"{latex(self.variable)} \\to {latex(p)}{_side(p, d, '^{%s}')}"
                   for p, d in self.gamma_approached]
-        return {"set": sp.sstr(attained), "latex": ",\\ ".join(shown),
-                "limits": [f"z -> {sp.sstr(p)}{_side(p, d, '%s')}"
-                           for p, d in self.gamma_approached]}
+        out = {"set": sp.sstr(attained), "latex": ",\\ ".join(shown),
+               "limits": [f"z -> {sp.sstr(p)}{_side(p, d, '%s')}"
+                          for p, d in self.gamma_approached]}
+        if self.gamma_unlimited:
+            out["no_limit"] = [f"z -> {sp.sstr(p)}{_side(p, d, '%s')}"
+                               for p, d, _ in self.gamma_unlimited]
+        return out
 
 
 def make_activation(name, phi, dphi_stable=None, phi_stable=None):
@@ -139,7 +145,7 @@ def make_activation(name, phi, dphi_stable=None, phi_stable=None):
     piecewise_phi = sp.piecewise_fold(phi.rewrite(sp.Piecewise)) if not analytic else phi
     dphi = sp.piecewise_fold(sp.diff(piecewise_phi, Z))
     gain = activation_gain(dphi, Z)
-    kinks = () if analytic else _kinks(dphi)
+    kinks = () if analytic else piece_ends(dphi, Z)
     return Activation(
         name=name, phi=phi, dphi=dphi,
         dphi_stable=dphi if dphi_stable is None else dphi_stable,
@@ -147,32 +153,13 @@ def make_activation(name, phi, dphi_stable=None, phi_stable=None):
         gamma=gain.value, gamma_exact=gain.exact, gamma_attained=gain.attained,
         gamma_approached=gain.approached, analytic=analytic, kinks=kinks,
         gamma_method=gain.method, gamma_grid=gain.grid, gamma_unlimited=gain.unlimited,
-        dphi_jumps=_jumps(dphi, kinks),
+        dphi_jumps=jumps(dphi, Z, kinks),
     )
 
 
 def _side(point, direction, template):
     """The side of a one-sided limit at a finite point ('' at ±∞)."""
     return "" if not point.is_finite else template % direction
-
-
-def _kinks(dphi):
-    """The finite ends of φ''s pieces: where φ' or only a higher derivative jumps."""
-    ends = {end for _, interval in derivative_pieces(dphi, Z)
-            for end in (interval.start, interval.end) if end.is_finite}
-    return tuple(sorted(ends))
-
-
-def _jumps(dphi, kinks):
-    """The kinks where φ' jumps: its one-sided limits there, from the pieces ending and starting
-    at the point, differ."""
-    pieces = derivative_pieces(dphi, Z)
-
-    def side(point, direction):
-        expr = next(e for e, i in pieces if (i.end if direction == "-" else i.start) == point
-                    and i.start != i.end)
-        return sp.limit(expr, Z, point, direction) if expr.has(Z) else expr
-    return tuple(p for p in kinks if sp.simplify(side(p, "+") - side(p, "-")) != 0)
 
 
 class _Entry(NamedTuple):
