@@ -126,9 +126,9 @@ def activation_gain(dphi, z):
     approached = tuple(sorted({e for e, o in ends if not o}, key=_limit_key))
     unlimited = tuple((p, d, sp.limit(dphi, z, p, d)) for p, d in
                       sorted({e for e, o in ends if o}, key=_limit_key))
-    grid = sp.Union(*[grid_set(i) for i in searched]) if searched else None
+    grid = sp.Union(*[grid_set(i) for i, _ in searched]) if searched else None
     method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
-              else numeric_method())
+              else numeric_method(all(enclosed for _, enclosed in searched)))
     return Gain(best.value, best.exact, attained, approached, unlimited, method, grid)
 
 
@@ -236,8 +236,8 @@ def _critical_values(expr, z, interval, searched):
             continue
         found = _solve_exactly(expr, factor, z, interval)
         if found is None:
-            searched.append(interval)
-            found = _numeric_critical_values(expr, factor, z, interval)
+            found, enclosed = _numeric_critical_values(expr, factor, z, interval)
+            searched.append((interval, enclosed))
         out.extend(found)
     return out
 
@@ -263,5 +263,6 @@ def _solve_exactly(expr, factor, z, interval):
 
 
 def _numeric_critical_values(expr, factor, z, interval):
-    return [_Candidate(upper, False, where=sp.FiniteSet(at))
-            for upper, _, at in numeric_critical_values(expr, factor, z, interval)]
+    found = numeric_critical_values(expr, factor, z, interval)
+    return [_Candidate(upper, False, where=sp.FiniteSet(at)) for upper, _, at, _ in found], \
+        all(enclosed for *_, enclosed in found)

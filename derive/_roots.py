@@ -134,12 +134,13 @@ def round_up(value, digits):
 
 
 def numeric_critical_values(expr, factor, z, interval):
-    """[(|φ'| rounded up, its lower estimate, the root)] at the roots of φ'' (``factor``)
-    bracketed by sign changes on the grid of ``_search_grid`` and bisected; a grid point where
-    the sign is exactly 0 is a root itself.  The values are rounded up to ``GAMMA_DIGITS``
-    digits after the margin of ``critical_value_bounds``, so none is below the true |φ'| at its
-    root.  (A spurious root from rounding noise only adds a true value |φ'(p)| <= γ: never an
-    underestimate.)"""
+    """[(|φ'| rounded up, its lower estimate, the root, enclosed)] at the roots of φ''
+    (``factor``) bracketed by sign changes on the grid of ``_search_grid`` and bisected; a grid
+    point where the sign is exactly 0 is a root itself.  |φ'| at each root is enclosed by
+    interval arithmetic where it can be (``derive._enclose``; ``enclosed`` True), else taken
+    with the margin of ``critical_value_bounds``; then rounded up to ``GAMMA_DIGITS`` digits,
+    so none is below the true |φ'| at its root.  (A spurious root from rounding noise only adds
+    a true value |φ'(p)| <= γ: never an underestimate.)"""
     grid = _search_grid(interval)
     signs = _grid_signs(factor, z, grid)
     brackets = [(p, p) for p, sign in zip(grid, signs, strict=True) if sign == 0]
@@ -147,29 +148,36 @@ def numeric_critical_values(expr, factor, z, interval):
     brackets += [_bisect(factor, z, left, right, s_left)
                  for (left, s_left), (right, s_right) in zip(nonzero, nonzero[1:], strict=False)
                  if s_left * s_right < 0]
-    return [_critical_value(expr, z, bracket) for bracket in brackets]
+    return [_critical_value(expr, factor, z, bracket) for bracket in brackets]
 
 
-def _critical_value(expr, z, bracket):
+def _critical_value(expr, factor, z, bracket):
     import mpmath
+
+    from derive._enclose import enclosed_value
 
     with mpmath.workdps(ROOT_DIGITS + 15):
         left, right = (_mpf(end) for end in bracket)
-        lower, upper = critical_value_bounds(expr, z, left, right)
+        enclosed = enclosed_value(expr, factor, z, left, right, ROOT_DIGITS + 15)
+        lower, upper = enclosed or critical_value_bounds(expr, z, left, right)
         at = sp.Float(mpmath.nstr((left + right) / 2, GAMMA_DIGITS + 5), GAMMA_DIGITS)
         return (round_up(upper, GAMMA_DIGITS),
-                sp.Float(mpmath.nstr(lower, GAMMA_DIGITS + 5), GAMMA_DIGITS), at)
+                sp.Float(mpmath.nstr(lower, GAMMA_DIGITS + 5), GAMMA_DIGITS), at,
+                enclosed is not None)
 
 
-def numeric_method():
-    """How a numeric γ_φ is found, in words, with the grid's numbers from the grid itself."""
+def numeric_method(enclosed):
+    """How a numeric γ_φ is found, in words, with the grid's numbers from the grid itself;
+    ``enclosed``: whether interval arithmetic enclosed |φ'| at every root found."""
     grid = grid_description()
+    how = ("enclosed by interval arithmetic" if enclosed
+           else "taken with a numeric error margin")
     return (f"numeric, grid + refinement: sign changes of φ'' at {grid['inner']} evenly spaced "
             f"points on each piece's part of [-{GRID_HALF_WIDTH}, {GRID_HALF_WIDTH}] (step "
             f"{grid['step']} for the whole line) and where |z| = {sp.sstr(grid['power'])}, k in "
             f"1..{grid['outer_count']} (out to |z| = {float(grid['reach']):.6g}), bisected to "
-            f"{ROOT_DIGITS} decimal places; rounded up to {GAMMA_DIGITS} digits; not a proof that "
-            f"every critical point was found")
+            f"{ROOT_DIGITS} decimal places; |φ'| at each root found {how}, rounded up to "
+            f"{GAMMA_DIGITS} digits; not a proof that every critical point was found")
 
 
 def grid_set(interval):

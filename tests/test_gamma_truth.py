@@ -196,3 +196,26 @@ def test_grid_shown_is_the_grid_searched(interval):
     shown = grid_set(interval)
     parts = shown.args if isinstance(shown, sp.Union) else (shown,)
     assert sorted(p for part in parts for p in part) == sorted(_search_grid(interval))
+
+
+@pytest.mark.parametrize("how", ["interval", "margin"])
+def test_value_at_a_bracketed_root_is_enclosed(how):
+    """Both ways of bounding |φ'| at a bracketed root of φ'' (interval arithmetic, and the
+    numeric margin used where ``iv`` cannot evaluate φ') hold silu's value at its root, found
+    here by findroot on the hand-written φ'', and are tight."""
+    from derive._enclose import enclosed_value
+    from derive._roots import critical_value_bounds
+    d1, d2, _, _ = _silu()
+    z = sp.Symbol("z", real=True)
+    expr = sp.diff(z / (1 + sp.exp(-z)), z)
+    with mpmath.workdps(DPS):
+        root = mpmath.findroot(d2, mpmath.mpf(2.4), tol=mpmath.mpf(10) ** (-DPS + 5))
+        left, right = root - mpmath.mpf(10) ** -45, root + mpmath.mpf(10) ** -45
+        true = abs(d1(root))
+        if how == "interval":
+            factor = sp.numer(sp.together(sp.diff(expr, z)))
+            lower, upper = enclosed_value(expr, factor, z, left, right, DPS)
+        else:
+            lower, upper = critical_value_bounds(expr, z, left, right)
+        assert lower <= true <= upper
+        assert upper - lower <= mpmath.mpf(10) ** -42
