@@ -32,7 +32,7 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
-from derive._lattice import lattice_value, unbounded
+from derive._lattice import lattice_value, merge_lattices, unbounded
 from derive._roots import (
     EXACT_AFTER_SEARCH,
     GAMMA_DIGITS,
@@ -120,7 +120,7 @@ def activation_gain(dphi, z):
     best = _best(candidates)
     ties = [c for c in candidates if _ties(c.value, best.value)]
     attained = sp.Union(*[c.where for c in ties if c.where is not None])
-    attained = sp.S.Reals if attained == sp.S.Reals else attained  # not Interval(-oo, oo)
+    attained = sp.S.Reals if attained == sp.S.Reals else merge_lattices(attained)
     ends = {(c.limit, c.oscillates) for c in ties if c.limit is not None
             and not _covered(c.limit[0], attained)}
     approached = tuple(sorted({e for e, o in ends if not o}, key=_limit_key))

@@ -47,3 +47,27 @@ def unbounded(attained, sign):
     if isinstance(attained, sp.Intersection):
         return all(unbounded(part, sign) for part in attained.args)
     return (attained.sup if sign > 0 else attained.inf) == sign * sp.oo
+
+
+def merge_lattices(attained):
+    """A union of uncut lattices c_i + p·k with one period p whose offsets are evenly spaced
+    by p/m over a period (m of them) written as the one lattice c_0 + (p/m)·k: cos z's
+    {2πk} ∪ {π + 2πk} as {πk}.  Any other set is returned as it is."""
+    parts = attained.args if isinstance(attained, sp.Union) else ()
+    if len(parts) < 2 or not all(isinstance(p, sp.ImageSet) and p.base_sets == (sp.Integers,)
+                                 for p in parts):
+        return attained
+    lines = [sp.Poly(p.lamda.expr.xreplace({p.lamda.variables[0]: K}), K) for p in parts]
+    if any(line.degree() != 1 for line in lines):
+        return attained
+    periods = {abs(line.coeff_monomial(K)) for line in lines}
+    if len(periods) != 1:
+        return attained
+    period = periods.pop()
+    offsets = sorted((sp.Mod(line.coeff_monomial(1), period) for line in lines),
+                     key=sp.default_sort_key)
+    step = period / len(offsets)
+    wanted = {sp.Mod(offsets[0] + step * i, period) for i in range(len(offsets))}
+    if wanted != set(offsets):
+        return attained
+    return sp.ImageSet(sp.Lambda(K, sp.Mod(offsets[0], step) + step * K), sp.Integers)

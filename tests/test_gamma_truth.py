@@ -152,6 +152,7 @@ def test_periodic_derivative_attained_on_lattice_no_limit(text):
     assert act.gamma == gamma and act.gamma_exact
     assert act.gamma_approached == ()          # φ' has no limit at ±∞: none claimed
     attained = act.gamma_attained
+    assert attained == lattice, attained        # one lattice: z = 2πk (πk for sin)
     for m in range(-6, 7):                      # the lattice and nothing else, checked pointwise
         point = lattice.lamda(m)
         assert attained.contains(point) == sp.true, (text, point)
