@@ -48,7 +48,7 @@ __all__ = ["GAMMA_DIGITS", "GRID_HALF_WIDTH", "ROOT_DIGITS", "Gain", "activation
 _COMPARE_DIGITS = 50
 
 
-_TIE_DIGITS = GAMMA_DIGITS - 5  # candidates this close to γ_φ (relative) tie with it
+TIE_DIGITS = GAMMA_DIGITS - 5  # candidates this close to γ_φ (relative) tie with it
 
 
 @dataclass(frozen=True)
@@ -139,12 +139,12 @@ def _best(candidates):
 
 
 def _ties(value, best):
-    """|value| = |best| to ``_TIE_DIGITS`` relative digits (exactly, for exact values that
+    """|value| = |best| to ``TIE_DIGITS`` relative digits (exactly, for exact values that
     SymPy can compare)."""
     a, b = _magnitude(value), _magnitude(best)
     if b == float("inf") or a == float("inf"):
         return a == b
-    return abs(a - b) <= sp.Float(10) ** -_TIE_DIGITS * max(b, 1)
+    return abs(a - b) <= sp.Float(10) ** -TIE_DIGITS * max(b, 1)
 
 
 def _covered(point, attained):

@@ -7,6 +7,7 @@ limit only where φ' has one (SymPy's AccumBounds where it has none, as cos z at
 
 import sympy as sp
 
+from derive._gain import TIE_DIGITS
 from derive._roots import GAMMA_DIGITS, grid_reason_parts, method_parts
 from derive.latex import Step, reason
 from derive.notation import dphi, gamma_phi, phi, sup_abs, z
@@ -42,12 +43,15 @@ def _attainment(act):
             if act.gamma_exact else reason("where the supremum is attained (numeric: points and "
                                            "value to ", sp.Integer(GAMMA_DIGITS), " digits)"))
     steps = [Step(_eq(where, act.gamma_attained.xreplace({act.variable: z})), *said)]
+    limit = (("the supremum is a limit" + (", never attained" if never else ""),)
+             if act.gamma_exact else reason("the limit agrees with the numeric ", gamma_phi,
+                                            " to within ", sp.Integer(TIE_DIGITS),
+                                            " digits"))
     for point, direction in act.gamma_approached:
-        steps.append(Step(_eq(sp.Limit(magnitude, z, point, direction), gamma_phi),
-                          "the supremum is a limit" + (", never attained" if never else "")))
+        steps.append(Step(_eq(sp.Limit(magnitude, z, point, direction), gamma_phi), *limit))
     close = ((" comes arbitrarily close to ", gamma_phi, " again and again") if act.gamma_exact
-             else (" agrees with ", gamma_phi, " to within ", sp.Integer(GAMMA_DIGITS - 5),
-                   " digits, again and again"))       # the tie rule of derive._gain
+             else (" agrees with ", gamma_phi, " to within ", sp.Integer(TIE_DIGITS),
+                   " digits, again and again"))
     for point, direction, bounds in act.gamma_unlimited:     # φ' oscillates: no limit
         steps.append(Step(_eq(sp.Limit(dphi(z), z, point, direction), bounds),   # SymPy's
                           *reason("no limit: the values of ", dphi(z), " accumulate on this "

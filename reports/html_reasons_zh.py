@@ -82,6 +82,7 @@ REASONS_ZH = {
     "agrees with": "一再与",
     "to within": "相符到",
     "digits, again and again": "位有效数字",
+    "the limit agrees with the numeric": "该极限与数值解",
     "channel": "通道",
     ": its row blocks of the stacked parameters (PyTorch's layout)":
         "：它在堆叠参数中的行块（PyTorch 的布局）",
