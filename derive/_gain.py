@@ -5,18 +5,25 @@ written as a Piecewise over disjoint intervals of the real line.  On each interv
 supremum of |φ'| is the largest of
 
 * the one-sided limits of φ' at finite ends (a kinks' two sides are two candidates),
-* the limits of φ' at ±∞ for unbounded ends,
+* the limits of φ' at ±∞ for unbounded ends (where φ' has none, as cos z: the largest of its
+  accumulation values, from SymPy's AccumBounds; no limit is then claimed),
 * the values of φ' at the critical points of φ' inside (a, b): the roots of φ''.
 
-Roots of φ'' come from ``solveset`` when it finds them in closed form (γ is then exact); when it
-cannot (silu: z·tanh(z/2) = 2) each root is bracketed by a sign change of φ'' on a sample grid
-over [-GRID_HALF_WIDTH, GRID_HALF_WIDTH] and refined by bisection to ``ROOT_DIGITS`` digits.
-Roots of φ'' that do not change sign are inflections of φ', not extrema, and are rightly skipped.
+Roots of φ'' come from ``solveset`` when it finds them in closed form (γ is then exact): a
+finite set, or for periodic φ' lattices {c + p·k : k ∈ ℤ} on which |φ'| is one exact value (cos z:
+1 on πk).  When it cannot (silu: z·tanh(z/2) = 2) each root is bracketed by a sign change of
+φ'' on a sample grid (``derive._roots.grid_description``) and refined by bisection to
+``ROOT_DIGITS`` digits; |φ'| there is rounded up to ``GAMMA_DIGITS`` digits after a margin for
+the bracket, so each value found is an upper bound.  That search is numeric, not a proof that
+every critical point was found (two roots between grid points, or one beyond the grid, are not
+seen); ``Gain.method`` says so.  Roots of φ'' that do not change sign are inflections of φ', not
+extrema, and are rightly skipped.
 
 Every candidate also says where it holds: a constant piece on its whole interval, a critical
-point or a closed end at that point, a one-sided limit only in the limit.  The candidates that
-tie with γ_φ give the set {z : |φ'(z)| = γ_φ} (the union of their places) and the limits that
-approach γ_φ without being attained (z → ∞ for softplus); see ``Gain``.
+point or a closed end at that point, a lattice of critical points, a one-sided limit only in
+the limit.  The candidates that tie with γ_φ give the set {z : |φ'(z)| = γ_φ} (the union of
+their places) and the limits that approach γ_φ without being attained (z → ∞ for softplus); see
+``Gain``.
 """
 
 from dataclasses import dataclass
@@ -25,15 +32,23 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
-from derive._roots import GRID_HALF_WIDTH, ROOT_DIGITS, _bisect, _grid_signs, _mpf, _search_grid
+from derive._lattice import lattice_value, merge_lattices, unbounded
+from derive._roots import (
+    EXACT_AFTER_SEARCH,
+    GAMMA_DIGITS,
+    GRID_HALF_WIDTH,
+    ROOT_DIGITS,
+    grid_set,
+    numeric_critical_values,
+    numeric_method,
+)
 
-GAMMA_DIGITS = 40         # digits kept for a numeric γ
 __all__ = ["GAMMA_DIGITS", "GRID_HALF_WIDTH", "ROOT_DIGITS", "Gain", "activation_gain",
            "derivative_pieces"]
 _COMPARE_DIGITS = 50
 
 
-_TIE_DIGITS = GAMMA_DIGITS - 5  # candidates this close to γ_φ (relative) tie with it
+TIE_DIGITS = GAMMA_DIGITS - 5  # candidates this close to γ_φ (relative) tie with it
 
 
 @dataclass(frozen=True)
@@ -41,27 +56,39 @@ class Gain:
     """γ_φ with where it is attained and whether it is exact.
 
     ``value`` is exact (a SymPy number such as 1, 1/4 or an erf expression) when ``exact``;
-    otherwise a Float of ``GAMMA_DIGITS`` digits whose last digits are certified by bisection.
+    otherwise a Float of ``GAMMA_DIGITS`` digits rounded up from the critical values found
+    numerically (an upper bound of each of them; ``method`` gives the search).
     ``attained`` is the set {z : |φ'(z)| = γ_φ} (a SymPy Set, EmptySet when γ_φ is only a
-    limit); ``approached`` the one-sided limits (point, direction) with |φ'| → γ_φ that the
-    closure of ``attained`` does not already contain, e.g. ((oo, "-"),) for softplus.
+    limit; an ImageSet such as {2πk : k ∈ ℤ} for 1 + cos(z)/2); ``approached`` the one-sided
+    limits (point, direction) with |φ'| → γ_φ that the closure of ``attained`` does not
+    already contain, e.g. ((oo, "-"),) for softplus; only limits that exist (cos z has none).
+    ``unlimited``: the ends (point, direction, AccumBounds of φ' there) where φ' has no limit
+    but |φ'| comes back to γ_φ without end, outside the reach of ``attained`` (a lim sup).
+    ``method``: "exact", or how the numeric value was found (``numeric_method``), or
+    ``EXACT_AFTER_SEARCH`` when γ_φ is exact but some critical points came from the grid;
+    ``grid``: the grid points where the sign of φ'' was sought (None: no numeric search).
     """
 
     value: sp.Expr
     exact: bool
     attained: sp.Set
     approached: tuple
+    unlimited: tuple = ()
+    method: str = "exact"
+    grid: sp.Set | None = None
 
 
 @dataclass(frozen=True)
 class _Candidate:
     """|φ'| (or its one-sided limit) somewhere: on the set ``where`` (attained) or as the
-    limit (point, direction) in ``limit``."""
+    limit (point, direction) in ``limit`` (``oscillates``: φ' has no limit there and ``value``
+    is the largest accumulation value of |φ'|)."""
 
     value: sp.Expr
     exact: bool
     where: sp.Set | None = None
     limit: tuple | None = None
+    oscillates: bool = False
 
 
 def derivative_pieces(dphi, z):
@@ -85,27 +112,39 @@ def derivative_pieces(dphi, z):
 
 def activation_gain(dphi, z):
     """γ_φ = sup_z |φ'(z)| for φ' given as a SymPy expression in the real symbol ``z``."""
-    candidates = []
+    candidates, searched = [], []
     for expr, interval in derivative_pieces(dphi, z):
-        candidates.extend(_interval_candidates(expr, interval, z))
+        candidates.extend(_interval_candidates(expr, interval, z, searched))
     if not candidates:
         raise ValueError("φ' has no pieces on the real line")
-    best = max(candidates, key=lambda c: _magnitude(c.value))
+    best = _best(candidates)
     ties = [c for c in candidates if _ties(c.value, best.value)]
     attained = sp.Union(*[c.where for c in ties if c.where is not None])
-    attained = sp.S.Reals if attained == sp.S.Reals else attained  # not Interval(-oo, oo)
-    approached = tuple(sorted({c.limit for c in ties if c.limit is not None
-                               and not _covered(c.limit[0], attained)}, key=_limit_key))
-    return Gain(best.value, best.exact, attained, approached)
+    attained = sp.S.Reals if attained == sp.S.Reals else merge_lattices(attained)
+    ends = {(c.limit, c.oscillates) for c in ties if c.limit is not None
+            and not _covered(c.limit[0], attained)}
+    approached = tuple(sorted({e for e, o in ends if not o}, key=_limit_key))
+    unlimited = tuple((p, d, sp.limit(dphi, z, p, d)) for p, d in
+                      sorted({e for e, o in ends if o}, key=_limit_key))
+    grid = sp.Union(*[grid_set(i) for i, _ in searched]) if searched else None
+    method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
+              else numeric_method(all(enclosed for _, enclosed in searched)))
+    return Gain(best.value, best.exact, attained, approached, unlimited, method, grid)
+
+
+def _best(candidates):
+    """The largest |φ'|, an exact candidate where one equals it.  A numeric value is rounded
+    up, so it beats an exact value it only agrees with (an upper bound either way)."""
+    return max(candidates, key=lambda c: (_magnitude(c.value), c.exact))
 
 
 def _ties(value, best):
-    """|value| = |best| to ``_TIE_DIGITS`` relative digits (exactly, for exact values that
+    """|value| = |best| to ``TIE_DIGITS`` relative digits (exactly, for exact values that
     SymPy can compare)."""
     a, b = _magnitude(value), _magnitude(best)
     if b == float("inf") or a == float("inf"):
         return a == b
-    return abs(a - b) <= sp.Float(10) ** -_TIE_DIGITS * max(b, 1)
+    return abs(a - b) <= sp.Float(10) ** -TIE_DIGITS * max(b, 1)
 
 
 def _covered(point, attained):
@@ -113,11 +152,12 @@ def _covered(point, attained):
     nothing: relu's 0+ next to (0, ∞)); ±∞ is covered when the set is unbounded that way."""
     if attained == sp.S.EmptySet:
         return False
-    if point == sp.oo:
-        return attained.sup == sp.oo
-    if point == -sp.oo:
-        return attained.inf == -sp.oo
-    return bool(attained.closure.contains(point))
+    if point in (sp.oo, -sp.oo):
+        return unbounded(attained, 1 if point == sp.oo else -1)
+    try:
+        return bool(attained.closure.contains(point))
+    except NotImplementedError:   # a lattice: discrete, its closure is itself
+        return attained.contains(point) == sp.true
 
 
 def _limit_key(limit):
@@ -131,7 +171,7 @@ def _magnitude(value):
     return sp.Abs(value).evalf(_COMPARE_DIGITS)
 
 
-def _interval_candidates(expr, interval, z):
+def _interval_candidates(expr, interval, z, searched):
     lo, hi = interval.start, interval.end
     if lo == hi:
         return [_Candidate(sp.Abs(expr.subs(z, lo)), True, where=sp.FiniteSet(lo))]
@@ -140,7 +180,7 @@ def _interval_candidates(expr, interval, z):
     out = [_end_value(expr, z, lo, "+"), _end_value(expr, z, hi, "-")]
     out.extend(_closed_end_values(expr, z, interval))
     out.extend(_singular_values(expr, z, interval))
-    out.extend(_critical_values(expr, z, interval))
+    out.extend(_critical_values(expr, z, interval, searched))
     return out
 
 
@@ -171,18 +211,19 @@ def _singular_values(expr, z, interval):
 
 def _end_value(expr, z, point, direction):
     value = sp.limit(expr, z, point, direction) if expr.has(z) else expr
-    if isinstance(value, sp.AccumBounds):  # oscillating tail: its limit points bound sup|φ'|
+    oscillates = isinstance(value, sp.AccumBounds)
+    if oscillates:  # no limit: its accumulation values bound sup|φ'| near the end
         value = sp.Max(sp.Abs(value.min), sp.Abs(value.max))
     if value.has(sp.Limit, sp.AccumBounds, sp.nan):
         raise ValueError(f"φ' has no limit at z = {point}: got {value}")
-    return _Candidate(_abs_exact(value), True, limit=(point, direction))
+    return _Candidate(_abs_exact(value), True, limit=(point, direction), oscillates=oscillates)
 
 
 def _abs_exact(value):
     return sp.oo if value in (sp.oo, -sp.oo, sp.zoo) else sp.Abs(value)
 
 
-def _critical_values(expr, z, interval):
+def _critical_values(expr, z, interval, searched):
     d2 = sp.diff(expr, z)
     numerator = sp.numer(sp.together(d2))
     try:
@@ -193,58 +234,35 @@ def _critical_values(expr, z, interval):
     for factor in factors:
         if not factor.has(z):
             continue
-        roots = _solve_exactly(factor, z, interval)
-        if roots is not None:
-            out.extend(_Candidate(sp.Abs(sp.simplify(expr.subs(z, r))), True,
-                                  where=sp.FiniteSet(r)) for r in roots)
-        else:
-            out.extend(_numeric_critical_values(expr, factor, z, interval))
+        found = _solve_exactly(expr, factor, z, interval)
+        if found is None:
+            found, enclosed = _numeric_critical_values(expr, factor, z, interval)
+            searched.append((interval, enclosed))
+        out.extend(found)
     return out
 
 
-def _solve_exactly(factor, z, interval):
-    """Roots of ``factor`` in the open interval, or None when no closed form is found."""
+def _solve_exactly(expr, factor, z, interval):
+    """Candidates at the roots of ``factor`` in the open interval, or None when no closed form
+    is found: a finite set of roots, or lattices of roots on each of which |φ'| is one value."""
     open_interval = sp.Interval.open(interval.start, interval.end)
     try:
         roots = sp.solveset(factor, z, open_interval)
     except (NotImplementedError, ValueError, TypeError):
         return None
-    if isinstance(roots, sp.FiniteSet) and all(r.is_real for r in roots):
-        return list(roots)
     if roots == sp.S.EmptySet:
         return []
-    return None
+    if isinstance(roots, sp.FiniteSet) and all(r.is_real for r in roots):
+        return [_Candidate(sp.Abs(sp.simplify(expr.subs(z, r))), True, where=sp.FiniteSet(r))
+                for r in roots]
+    parts = roots.args if isinstance(roots, sp.Union) else (roots,)
+    found = [lattice_value(expr, z, part) for part in parts]
+    if any(f is None for f in found):
+        return None
+    return [_Candidate(value, True, where=where) for value, where in found]
 
 
 def _numeric_critical_values(expr, factor, z, interval):
-    """Roots of φ'' (``factor``) bracketed on a grid: 1023 points across the window
-    [-GRID_HALF_WIDTH, GRID_HALF_WIDTH] plus points growing by 5/4 out to ±2^16 on unbounded
-    sides; a grid point where the sign is exactly 0 is a root itself."""
-    out = []
-    grid = _search_grid(interval)
-    signs = _grid_signs(factor, z, grid)
-    for point, sign in zip(grid, signs, strict=True):
-        if sign == 0:
-            out.append(_numeric_gain(expr, z, point))
-    nonzero = [(p, q) for p, q in zip(grid, signs, strict=True) if q != 0]
-    for (left, s_left), (right, s_right) in zip(nonzero, nonzero[1:], strict=False):
-        if s_left * s_right < 0:
-            out.append(_numeric_gain(expr, z, _bisect(factor, z, left, right, s_left)))
-    return out
-
-
-def _numeric_gain(expr, z, root):
-    """|φ'| at a root of φ'' found numerically, in 60-digit arithmetic, kept to 40 digits.
-    (A spurious root from rounding noise only adds a true value |φ'(p)| <= γ: never an
-    overestimate.)"""
-    import mpmath
-
-    f = sp.lambdify(z, expr, "mpmath")
-    with mpmath.workdps(GAMMA_DIGITS + 20):
-        root = _mpf(root)
-        value = abs(mpmath.re(f(root)))
-        at = sp.Float(mpmath.nstr(root, GAMMA_DIGITS + 5), GAMMA_DIGITS)
-        return _Candidate(sp.Float(mpmath.nstr(value, GAMMA_DIGITS + 5), GAMMA_DIGITS), False,
-                          where=sp.FiniteSet(at))
-
-
+    found = numeric_critical_values(expr, factor, z, interval)
+    return [_Candidate(upper, False, where=sp.FiniteSet(at)) for upper, _, at, _ in found], \
+        all(enclosed for *_, enclosed in found)

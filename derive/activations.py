@@ -17,7 +17,8 @@ from typing import NamedTuple
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
-from derive._gain import activation_gain, derivative_pieces
+from derive._gain import activation_gain
+from derive._kinks import jumps, piece_ends
 
 Z = sp.Symbol("z", real=True)
 _NON_ANALYTIC = (sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign)
@@ -64,12 +65,21 @@ class Activation:
     ``phi``, ``dphi`` and ``dphi_stable`` are SymPy expressions in ``variable`` (the real symbol
     z).  ``dphi_stable`` equals ``dphi`` but keeps full relative precision in floating point
     (sech²(z) instead of 1 − tanh²(z)); ``phi_stable`` likewise for φ (softplus, gelu).
-    ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float certified by bisection.
+    ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float rounded up from the
+    critical values of φ' found numerically; ``gamma_method`` says which ("exact", or the grid
+    search: numeric, not a proof that every critical point was found); ``gamma_grid`` the
+    grid points where that search sought sign changes of φ'' (None when there was none).
     ``gamma_attained`` is the set {z : |φ'(z)| = γ_φ} (a SymPy Set: (0, ∞) for relu, {0} for
-    tanh, EmptySet for softplus); ``gamma_approached`` the one-sided limits (point, direction)
-    where |φ'| → γ_φ outside the closure of that set (((oo, "-"),) for softplus: z → ∞).
-    ``analytic``: whether complex-step differentiation applies.  ``kinks``: the points where φ'
-    jumps, sorted (() when analytic).
+    tanh, EmptySet for softplus, the lattice {2πk : k ∈ ℤ} for z + sin(z)/2);
+    ``gamma_approached`` the one-sided limits (point, direction) where |φ'| → γ_φ outside the
+    closure of that set (((oo, "-"),) for softplus: z → ∞), only where φ' has a limit;
+    ``gamma_unlimited`` the ends (point, direction, accumulation bounds of φ') where φ' has no
+    limit but |φ'| keeps coming back to γ_φ outside the reach of that set.
+    ``analytic``: whether complex-step differentiation applies.  ``kinks``: the points where
+    the pieces of φ' meet, sorted (() when analytic): there φ' jumps (a kink of φ: relu's 0,
+    hardtanh's ±1, elu's 0 for α ≠ 1) or φ' is continuous and φ'' jumps (a kink of φ':
+    softsign's 0, elu's 0 for α = 1); difference quotients must not straddle either.
+    ``dphi_jumps``: the kinks where φ' jumps (its one-sided limits differ), sorted.
 
     >>> activation("relu").gamma_attained
     Interval.open(0, oo)
@@ -86,6 +96,10 @@ class Activation:
     gamma_approached: tuple
     analytic: bool
     kinks: tuple
+    gamma_method: str = "exact"
+    gamma_grid: sp.Set | None = None
+    gamma_unlimited: tuple = ()
+    dphi_jumps: tuple = ()
     variable: sp.Symbol = Z
 
     def at(self, arg):
@@ -99,7 +113,8 @@ class Activation:
     def attainment(self, digits=None):
         """Where γ_φ is reached, JSON-ready: ``set`` (SymPy's string of ``gamma_attained``,
         which ``sympy.sympify`` reads back), ``latex`` (z ∈ set, or z → p for a limit that is
-        never attained) and ``limits`` ("z -> oo", "z -> 1-" for the approached limits).
+        never attained) and ``limits`` ("z -> oo", "z -> 1-" for the approached limits);
+        ``no_limit`` ("z -> oo") only where φ' has no limit but |φ'| keeps coming back to γ_φ.
         ``digits`` rounds numeric points (silu's critical point) in ``latex``.
 
         >>> activation("softplus").attainment()["limits"]
@@ -115,9 +130,13 @@ class Activation:
             if attained != sp.S.EmptySet else []
         shown += [f"{latex(self.variable)} \\to {latex(p)}{_side(p, d, '^{%s}')}"
                   for p, d in self.gamma_approached]
-        return {"set": sp.sstr(attained), "latex": ",\\ ".join(shown),
-                "limits": [f"z -> {sp.sstr(p)}{_side(p, d, '%s')}"
-                           for p, d in self.gamma_approached]}
+        out = {"set": sp.sstr(attained), "latex": ",\\ ".join(shown),
+               "limits": [f"z -> {sp.sstr(p)}{_side(p, d, '%s')}"
+                          for p, d in self.gamma_approached]}
+        if self.gamma_unlimited:
+            out["no_limit"] = [f"z -> {sp.sstr(p)}{_side(p, d, '%s')}"
+                               for p, d, _ in self.gamma_unlimited]
+        return out
 
 
 def make_activation(name, phi, dphi_stable=None, phi_stable=None):
@@ -126,25 +145,21 @@ def make_activation(name, phi, dphi_stable=None, phi_stable=None):
     piecewise_phi = sp.piecewise_fold(phi.rewrite(sp.Piecewise)) if not analytic else phi
     dphi = sp.piecewise_fold(sp.diff(piecewise_phi, Z))
     gain = activation_gain(dphi, Z)
+    kinks = () if analytic else piece_ends(dphi, Z)
     return Activation(
         name=name, phi=phi, dphi=dphi,
         dphi_stable=dphi if dphi_stable is None else dphi_stable,
         phi_stable=phi if phi_stable is None else phi_stable,
         gamma=gain.value, gamma_exact=gain.exact, gamma_attained=gain.attained,
-        gamma_approached=gain.approached, analytic=analytic,
-        kinks=() if analytic else _kinks(dphi),
+        gamma_approached=gain.approached, analytic=analytic, kinks=kinks,
+        gamma_method=gain.method, gamma_grid=gain.grid, gamma_unlimited=gain.unlimited,
+        dphi_jumps=jumps(dphi, Z, kinks),
     )
 
 
 def _side(point, direction, template):
     """The side of a one-sided limit at a finite point ('' at ±∞)."""
     return "" if not point.is_finite else template % direction
-
-
-def _kinks(dphi):
-    ends = {end for _, interval in derivative_pieces(dphi, Z)
-            for end in (interval.start, interval.end) if end.is_finite}
-    return tuple(sorted(ends))
 
 
 class _Entry(NamedTuple):

@@ -14,6 +14,7 @@ from sympy.matrices import MatrixSet
 
 from derive.bounds import regime_conditions
 from derive.cells.cell import Cell
+from derive.gain_steps import activation_steps
 from derive.jacobians import jacobian_product, step_jacobian, structured_product
 from derive.latex import Derivation, Step, reason
 from derive.linear_steps import linear_cases, linear_verdict_steps
@@ -21,7 +22,6 @@ from derive.notation import (
     T as T_,
 )
 from derive.notation import (
-    d2phi,
     diag,
     dphi,
     gamma_phi,
@@ -33,7 +33,6 @@ from derive.notation import (
     norm2,
     partial,
     phi,
-    sup_abs,
     vector,
     z,
 )
@@ -104,27 +103,7 @@ _LARGE = sp.Gt(sp.Symbol("n"), EXPLICIT_LIMIT, evaluate=False)  # n > 6: entries
 
 
 def _activation(rnn):
-    act = rnn.activation
-    exact = ("exact",) if act.gamma_exact else ("numeric, certified by bisection on ", d2phi(z))
-    return [
-        Step(_eq(phi(z), act.phi), *reason("activation ", act.name)),
-        Step(_eq(dphi(z), act.dphi), "derived by SymPy"),
-        Step(_eq(gamma_phi, sup_abs(dphi(z))), "the activation gain"),
-        Step(_eq(gamma_phi, act.gamma), *reason(*exact)),
-    ] + _attainment(act)
-
-
-def _attainment(act):
-    """Where |φ'| = γ_φ (a set, derived with γ_φ) and the limits that only approach it."""
-    magnitude = sp.Abs(dphi(z))
-    where = sp.ConditionSet(z, sp.Eq(magnitude, gamma_phi), sp.S.Reals)
-    never = act.gamma_attained == sp.S.EmptySet
-    steps = [Step(_eq(where, act.gamma_attained.xreplace({act.variable: z})),
-                  "never attained" if never else "where the supremum is attained")]
-    for point, direction in act.gamma_approached:
-        steps.append(Step(_eq(sp.Limit(magnitude, z, point, direction), gamma_phi),
-                          "the supremum is a limit" + (", never attained" if never else "")))
-    return steps
+    return activation_steps(rnn.activation)
 
 
 def jacobian_steps(rnn, T):

@@ -140,5 +140,6 @@ _COMPLEX_MODULES = [{"complex_max": _branch(_lex_less),
 
 
 def kinks(activation):
-    """The points where φ' jumps, as floats; () for analytic φ."""
+    """The points where φ''s pieces meet (φ' jumps there, or only φ''), as floats; () for
+    analytic φ (``Activation.kinks``; ``Activation.dphi_jumps`` the jumps of φ')."""
     return tuple(float(point) for point in activation.kinks)

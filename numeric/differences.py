@@ -80,7 +80,8 @@ def floor(method, magnitude, s):
 
 
 def near_kink(pre_activation, shift, kinks):
-    """Boolean mask: does a ± shift (same shapes) reach a kink of φ'?  Both arrays broadcast."""
+    """Boolean mask: does a ± shift (same shapes) reach a point where φ''s pieces meet (a jump
+    of φ' or of φ'')?  Both arrays broadcast."""
     mask = np.zeros(np.broadcast(pre_activation, shift).shape, dtype=bool)
     for kink in kinks:
         mask |= np.abs(pre_activation - kink) <= np.abs(shift)

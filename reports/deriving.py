@@ -77,8 +77,9 @@ def run_derive(args):
                          "'rnngrad check CASE.json' for numbers") from None
     payload = {"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
                "steps": steps, "gamma": str(act.gamma), "gamma_exact": act.gamma_exact,
+               "gamma_method": act.gamma_method,
                "gamma_attained": {key: value for key, value in act.attainment().items()
-                                  if key in ("set", "limits")},
+                                  if key in ("set", "limits", "no_limit")},
                "derivation": result.to_dict()}
     return write_output(args, kind, result, payload)
 

@@ -73,7 +73,25 @@ REASONS_ZH = {
     "expanded: every entry written out": "展开：写出每个元素",
     "for tanh": "对 tanh 而言",
     "the limit of": "极限：",
-    "numeric, certified by bisection on": "数值解，由二分法在下列区间上确证：",
+    "numeric, grid + refinement, rounded up to": "数值解（网格搜索加细化），向上取整到",
+    "digits": "位有效数字",
+    "exact; critical points of some pieces from a numeric grid search":
+        "精确；部分分段的临界点来自数值网格搜索",
+    "sign changes of": "在这些点上寻找 {math} 的变号，",   # {math}: φ''(z)
+    "sought here, bisected to": "再用二分法细化到小数点后",
+    "places; not a proof all were found": "位；这并不证明找到了全部根",
+    "more of the grid": "网格的其余部分",
+    "where the supremum is attained (numeric: points and value to":
+        "上确界在此取到（数值解：点与值均取",
+    "digits)": "位有效数字）",
+    "no limit: the values of": "没有极限：{math} 的值聚集在这个区间上；",   # {math}: φ'(z)
+    "accumulate on this interval;": "",
+    "comes arbitrarily close to": "一再任意接近",
+    "again and again": "",
+    "agrees with": "一再与",
+    "to within": "相符到",
+    "digits, again and again": "位有效数字",
+    "the limit agrees with the numeric": "该极限与数值解",
     "channel": "通道",
     ": its row blocks of the stacked parameters (PyTorch's layout)":
         "：它在堆叠参数中的行块（PyTorch 的布局）",

@@ -98,13 +98,16 @@ def gamma_table(rows):
            "SymPy 从 "),
         Math(dphi(z)), tr(", its one-sided limits at kinks and its limits at infinity. "
                           "The column kind says whether the value is exact (a closed form) or "
-                          "numeric (a root computed numerically, shown to 12 digits, where "
-                          "no closed form exists). "
+                          "numeric (where no closed form exists: the critical points found "
+                          "by a grid search and bisection, the value rounded up, shown rounded "
+                          "to 12 digits; a numeric search, not a proof that every critical "
+                          "point was found). "
                           "See that only gelu and silu exceed 1, and that softplus never "
                           "reaches its supremum.",
                           " 的临界点、折点处的单侧极限和无穷远处的极限推导得出。"
-                          "“类型”一栏说明该值是精确的（闭式）还是数值的（没有闭式时，"
-                          "用数值方法求出的根，显示 12 位有效数字）。"
+                          "“类型”一栏说明该值是精确的（闭式）还是数值的（没有闭式时："
+                          "临界点由网格搜索加二分法求得，数值向上取整，表中四舍五入显示 12 位"
+                          "有效数字；这是数值搜索，并不证明找到了所有临界点）。"
                           "可以看到，只有 gelu 和 silu 的增益大于 1，而 softplus "
                           "永远达不到其上确界。"))
     header = (tr("activation", "激活函数"), Math(gamma_phi), tr("decimal", "十进制值"),
