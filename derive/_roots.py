@@ -21,14 +21,21 @@ def grid_description():
     inner = [p for p in grid if abs(p) < GRID_HALF_WIDTH]
     right = [p for p in grid if p > GRID_HALF_WIDTH]
     k = sp.Symbol("k", integer=True)
-    power = sp.Integer(GRID_HALF_WIDTH) * GRID_GROWTH**k
+    power = _outer_point(k)
     counts = sp.Range(1, len(right) + 1)
     assert right == [power.subs(k, i) for i in counts]      # the set shown is the grid
-    outer = sp.Union(sp.ImageSet(sp.Lambda(k, -power), counts),
+    outer = sp.Union(sp.ImageSet(sp.Lambda(k, _outer_point(k, -1)), counts),
                      sp.ImageSet(sp.Lambda(k, power), counts))
     return {"inner": sp.Integer(len(inner)), "step": inner[1] - inner[0], "outer": outer,
             "window": sp.Interval(-GRID_HALF_WIDTH, GRID_HALF_WIDTH), "reach": max(grid),
-            "outer_count": len(right), "power": power}
+            "outer_count": len(right)}
+
+
+def _outer_point(k, sign=1):
+    """±W·g^k written as ±W·p^k/q^k for g = p/q (a Rational base prints as p/q^k in text)."""
+    p, q = GRID_GROWTH.as_numer_denom()
+    return sp.Mul(sign * GRID_HALF_WIDTH, p**k, sp.Pow(q**k, -1, evaluate=False),
+                  evaluate=False)
 
 
 def _grid_signs(factor, z, grid, digits=40):
@@ -174,7 +181,8 @@ def numeric_method(enclosed):
            else "taken with a numeric error margin")
     return (f"numeric, grid + refinement: sign changes of φ'' at {grid['inner']} evenly spaced "
             f"points on each piece's part of [-{GRID_HALF_WIDTH}, {GRID_HALF_WIDTH}] (step "
-            f"{grid['step']} for the whole line) and where |z| = {sp.sstr(grid['power'])}, k in "
+            f"{grid['step']} for the whole line) and where |z| = "
+            f"{GRID_HALF_WIDTH}·({GRID_GROWTH})^k, k in "
             f"1..{grid['outer_count']} (out to |z| = {float(grid['reach']):.6g}), bisected to "
             f"{ROOT_DIGITS} decimal places; |φ'| at each root found {how}, rounded up to "
             f"{GAMMA_DIGITS} digits; not a proof that every critical point was found")
@@ -189,11 +197,10 @@ def grid_set(interval):
     lo, hi = max(interval.start, -GRID_HALF_WIDTH), min(interval.end, GRID_HALF_WIDTH)
     parts = [sp.ImageSet(sp.Lambda(k, lo + (hi - lo) * k / GRID_INNER), sp.Range(1, GRID_INNER))
              ] if lo < hi else []
-    power = sp.Integer(GRID_HALF_WIDTH) * GRID_GROWTH**k
     for sign in (-1, 1):
         count = sum(1 for p in grid if sign * p > GRID_HALF_WIDTH)
         if count:
-            parts.append(sp.ImageSet(sp.Lambda(k, sign * power), sp.Range(1, count + 1)))
+            parts.append(sp.ImageSet(sp.Lambda(k, _outer_point(k, sign)), sp.Range(1, count + 1)))
     return sp.Union(*parts, evaluate=False) if len(parts) > 1 else parts[0]
 
 
