@@ -53,7 +53,7 @@ def plain(parts, lang="en"):
         if isinstance(part, Text):
             out.append(part(lang))
         elif isinstance(part, Math):
-            out.append(sp.sstr(part.expr))
+            out.append(" ".join(sp.sstr(part.expr).split()))
         elif isinstance(part, Ref):
             out.append(part.label)
         elif isinstance(part, tuple):
@@ -166,10 +166,33 @@ def wrong_number():
                 "。原文的结论（梯度爆炸）成立，只是数值有误。")))
 
 
+def quantity_result(quantity):
+    """One recomputed quantity for results.json: its name (both languages), unit, the exact
+    SymPy object as a string, and its float where it is a finite number (else null and a note)."""
+    exact = sp.sympify(quantity.exact)
+    out = {"name": plain(quantity.name), "name_zh": plain(quantity.name, "zh"),
+           "unit": plain(quantity.unit), "exact": " ".join(sp.sstr(exact).split())}
+    if exact.free_symbols:
+        return {**out, "float": None, "float_note": "symbolic: depends on "
+                + ", ".join(sorted(str(s) for s in exact.free_symbols))}
+    value = complex(sp.N(exact, 30))
+    if value.imag or not math.isfinite(value.real):
+        return {**out, "float": None, "float_note": "not a finite real number"}
+    return {**out, "float": value.real}
+
+
 def claim_results(items):
-    return [{"article": c.article, "where": plain(c.where), "claim": plain(c.quote),
-             "claimed": c.claimed, "recomputed": plain(c.recomputed), "value": c.value,
-             "verdict": plain(c.verdict), "reason": plain(c.reason)} for c in items]
+    """The claims for results.json: the quote, the verdict and its reason (the correction), and
+    the quantities recomputed; ``value`` is the float of the first finite one (or null)."""
+    out = []
+    for c in items:
+        quantities = [quantity_result(q) for q in c.quantities]
+        value = next((q["float"] for q in quantities if q["float"] is not None), None)
+        out.append({"article": c.article, "where": plain(c.where), "claim": plain(c.quote),
+                    "claimed": c.claimed, "recomputed": plain(c.recomputed),
+                    "quantities": quantities, "value": value, "verdict": plain(c.verdict),
+                    "reason": plain(c.reason)})
+    return out
 
 
 def build(ctx):
