@@ -5,6 +5,7 @@ limits, and the contributions ‖δ_k h_{k−1}ᵀ‖ to ∂L/∂W_hh, which als
 """
 
 import math
+from collections import Counter
 
 import sympy as sp
 
@@ -22,7 +23,7 @@ from reports.doc import (
     num,
     tr,
 )
-from reports.notes.audit_claims import Claim, claims, exact_powers
+from reports.notes.audit_claims import CORRECT, IMPRECISE, WRONG, Claim, claims, exact_powers
 from reports.notes.audit_defects import defect_items, defect_lines
 from reports.notes.audit_program import SEED_NAMES, SEEDS, corrected_program
 
@@ -124,6 +125,21 @@ def claim_results(items):
     return out
 
 
+def tally(items):
+    """The verdicts counted: "of N claims, a are correct, b hold only in part, c are imprecise
+    and d are wrong" (counted from the claims' verdicts, never typed)."""
+    words = {plain(v): v for v in (CORRECT, IMPRECISE, WRONG)}
+    counts = Counter(plain(c.verdict) if plain(c.verdict) in words else "part" for c in items)
+    parts = (("correct", ("is", "are"), " correct, ", " 条正确，"),
+             ("part", ("holds", "hold"), " only in part, ", " 条只部分成立，"),
+             ("imprecise", ("is", "are"), " imprecise and ", " 条不严谨，"),
+             ("wrong", ("is", "are"), " wrong.", " 条错误。"))
+    out = [tr(f"of the {len(items)} claims, ", f"在 {len(items)} 条论断中，")]
+    for key, verbs, en, zh in parts:
+        out += [str(counts[key]), tr(f" {verbs[counts[key] != 1]}{en}", zh)]
+    return tuple(out)
+
+
 def build(ctx):
     """(Section, results for results.json)."""
     everything = claims()
@@ -134,9 +150,9 @@ def build(ctx):
         Para(tr("These notes grew out of two articles in Chinese: the first source article ",
                 "本讲义源于两篇中文文章：第一篇原文"), Cite("seed000"),
              tr(" and the second ", "和第二篇原文"), Cite("seed003"),
-             tr(". Here their main mathematical statements are quoted, recomputed and judged. "
-                "Most are right; the mistakes are instructive, because students make the same "
-                "ones.", "。本节引用两文中主要的数学论断，重新计算并给出判断。多数论断是正确的；"
+             tr(". Here their main mathematical statements are quoted, recomputed and judged: ",
+                "。本节引用两文中主要的数学论断，重新计算并给出判断："), *tally(everything),
+             tr(" The mistakes are instructive, because students make the same ones.",
                 "错误之处很有启发性，因为学生常犯同样的错误。")),
         Heading(tr("The second article", "第二篇原文")),
         Para(Ref("tab:audit-two"), tr(" and ", " 与 "), Ref("tab:audit-two-continued"),
@@ -172,11 +188,13 @@ def build(ctx):
             "their program computes once corrected.", "两篇原文中哪些论断成立、哪些不成立以及原因，"
             "以及原文程序修正后算出的结果。"),),
         blocks,
-        (tr("Both articles reach the right conclusion. The errors are in the details: a bound "
-            "per step written as a bound over t steps, a derivative said to exceed 1 that "
-            "never does, one wrong power, and a program that cannot run.",
-            "两篇原文的结论都是对的，错误出在细节上：把单步的界写成了 t 步的界，说某个导数大于 1 "
-            "而它从不大于 1，一个算错的幂，以及一段无法运行的程序。"),))
+        (tr("Among the errors: a bound per step written as a bound over t steps, ReLU given as "
+            "an example of a derivative above 1 although by the article's own values it never "
+            "exceeds 1, the largest singular value said to decide what only the spectral "
+            "radius decides, one wrong power, and a program that cannot run.",
+            "错误包括：把单步的界写成了 t 步的界；把 ReLU 当作导数大于 1 的例子，而按原文自己给出"
+            "的值它从不大于 1；说最大奇异值起决定作用，而起决定作用的只有谱半径；一个算错的幂；"
+            "以及一段无法运行的程序。"),))
     return section, {"audit": claim_results(everything), "audit_defect_lines": defect_lines(),
                      **numbers}
 
