@@ -89,6 +89,8 @@ def test_singular_value_claim_is_wrong_with_a_counterexample():
     assert float(values["largest singular value of A"]) == pytest.approx(sigma, rel=1e-14)
     assert values["spectral radius of A"] == sp.Rational(1, 2)
     assert values["Frobenius norm of A^k as k goes to infinity"] == 0
+    assert float(values["spectral norm of A^100"]) == pytest.approx(
+        np.linalg.norm(np.linalg.matrix_power(A, 100), 2), rel=1e-12)
 
 
 def _sup_derivative(dphi, start):

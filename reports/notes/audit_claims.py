@@ -115,6 +115,7 @@ def spectral_claim():
     a_is = matrix_eq("A", NONNORMAL)
     a_k = sp.Eq(sp.MatPow(a_is.lhs, K_), sp.ImmutableMatrix(power), evaluate=False)
     limit = sp.limit(power.norm(), K_, sp.oo)          # Frobenius norm of A^k as k → ∞
+    far = derive.spectral_norm(nonnormal_powers(100))
     return Claim(
         "seed003", tr("2", "第 2 节"),
         (OPEN, tr("The norm of a matrix product: its long-run behaviour (as the number of "
@@ -127,7 +128,8 @@ def spectral_claim():
                   "其连乘结果将不可避免地呈指数级收敛于零或发散至无穷。"), CLOSE),
         None,
         (Math(sp.Eq(sp.Symbol("rho"), rho)), ", ", Math(sp.Eq(SIGMA, sp.Float(float(sigma), 4))),
-         ", ", Math(sp.Eq(sp.Limit(derive.norm2(a_k.lhs), K_, sp.oo), limit))),
+         ", ", Math(sp.Eq(derive.norm2(sp.MatPow(a_is.lhs, 100)), sp.Float(float(far), 3),
+                         evaluate=False))),
         float(sigma), WRONG,
         (tr("only the spectral radius decides (Gelfand's formula); the largest singular value "
             "only bounds, and for it the next sentence is false. SymPy computes, for ",
@@ -140,6 +142,7 @@ def spectral_claim():
          tr(".", "。")),
         (Quantity(tr("largest singular value of A", "A 的最大奇异值"), sigma),
          Quantity(tr("spectral radius of A", "A 的谱半径"), rho),
+         Quantity(tr("spectral norm of A^100", "A^100 的谱范数"), far),
          Quantity(tr("Frobenius norm of A^k as k goes to infinity",
                      "k 趋于无穷时 A^k 的 Frobenius 范数"), limit)))
 
