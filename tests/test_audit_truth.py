@@ -135,7 +135,7 @@ def test_relu_row_quotes_the_article_and_names_the_cause():
     assert seed in plain(claim.quote, "zh")
     text = plain(claim.reason)
     assert "1 on the positive range, 0 on the negative" in text and "never exceeds 1" in text
-    assert "does not cause it" in text and "rho > 1" in text
+    assert "does not cause it" in text and "rho(W_hh) > 1" in text
 
 
 # ---- item 13: each claim stores what was recomputed -----------------------------------------

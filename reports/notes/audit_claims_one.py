@@ -199,7 +199,8 @@ def example_claims():
                   "weights over the active units: while every unit stays active the product is ",
                   " 是活跃单元的 0/1 模式，因此可能增长的是权重在活跃单元上的乘积：只要所有单元"
                   "都保持活跃，乘积就是 "), Math(sp.MatPow(sp.MatrixSymbol("W_hh", _N, _N), t)),
-               tr(", which grows when ", "，当 "), Math(sp.Gt(sp.Symbol("rho"), 1)),
+               tr(", which grows when ", "，当 "),
+               Math(sp.Gt(sp.Function("rho")(W_HH), 1)),
                tr(". A norm ", " 时它增长。范数 "), Math(sp.Gt(derive.norm(W_HH), 1)),
                tr(" is needed for any growth, but does not cause it (see ",
                   " 是任何增长的必要条件，却不是其原因（见"), Ref("sec:relu"),
