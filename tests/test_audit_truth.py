@@ -148,8 +148,7 @@ def test_results_store_each_recomputed_quantity_with_name_unit_and_exact_value()
     for entry in entries:
         assert entry["claim"] and entry["verdict"] and entry["reason"] and entry["quantities"]
         for q in entry["quantities"]:
-            assert q["name"] and q["name_zh"] != q["name"] or q["name"].startswith(("0.5", "1.5"))
-            assert q["unit"] and q["exact"]
+            assert q["name"] and q["name_zh"] and q["unit"] and q["exact"]
             assert (q["float"] is None) == ("float_note" in q)
         finite = [q["float"] for q in entry["quantities"] if q["float"] is not None]
         assert entry["value"] == (finite[0] if finite else None)
