@@ -1,23 +1,17 @@
 """Section 'sec:audit': the claims of the two source articles, quoted, recomputed and judged;
-the first article's program, its defects by line number, and what the corrected program shows.
-
-The corrected program (``numeric.per_step_gradient_norms``): one shared weight set, tanh' of
-the pre-activation, δ_k = D_k g_k, g_{k−1} = W_hhᵀ δ_k; its per-step contributions to ∂L/∂W_hh
-are δ_k h_{k−1}ᵀ, whose norms decay at least like ‖W_hh‖₂ = 0.9 per step back in time.
+the first article's program, its defects by line number, and what the corrected program shows
+(``audit_program``: the back-propagated error ‖δ_k‖, whose per-step decay the bound γ_φ‖W_hh‖₂
+limits, and the contributions ‖δ_k h_{k−1}ᵀ‖ to ∂L/∂W_hh, which also carry ‖h_{k−1}‖).
 """
 
 import math
+from collections import Counter
 
-import numpy as np
 import sympy as sp
 
-import derive
-import numeric
-from reports import figures
 from reports.doc import (
     Cite,
     Display,
-    Figure,
     Heading,
     Items,
     Math,
@@ -29,21 +23,14 @@ from reports.doc import (
     num,
     tr,
 )
-from reports.notes.audit_claims import Claim, claims, exact_powers
+from reports.notes.audit_claims import CORRECT, IMPRECISE, WRONG, Claim, claims, exact_powers
 from reports.notes.audit_defects import defect_items, defect_lines
+from reports.notes.audit_program import SEED_NAMES, SEEDS, corrected_program
 
 LABEL = "sec:audit"
 TITLE = tr("The source articles, audited", "原文审校")
-SEEDS = {"corrected program": 0}   # numpy.random.default_rng(seed)
-SEED_NAMES = {"corrected program": tr("the corrected program of the first source article",
-                                      "第一篇原文修正后的程序")}
 WIDTHS = (0.08, 0.34, 0.18, 0.29)
 COUNT_WORDS = {6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
-_N = sp.Symbol("n", integer=True, positive=True)
-DELTA_K = sp.MatrixSymbol("delta_k", _N, 1)
-H_PREV = sp.MatrixSymbol("h_k-1", _N, 1)
-DELTA_STEP = sp.Le(derive.norm2(sp.MatrixSymbol("delta_k-1", _N, 1)),
-                   derive.norm2(sp.Symbol("W_hh")) * derive.norm2(DELTA_K), evaluate=False)
 
 
 def plain(parts, lang="en"):
@@ -53,7 +40,7 @@ def plain(parts, lang="en"):
         if isinstance(part, Text):
             out.append(part(lang))
         elif isinstance(part, Math):
-            out.append(sp.sstr(part.expr))
+            out.append(" ".join(sp.sstr(part.expr).split()))
         elif isinstance(part, Ref):
             out.append(part.label)
         elif isinstance(part, tuple):
@@ -92,63 +79,6 @@ def claim_table(label, article, items, continued=None):
     return Table(label, caption, header, rows, align="llll", widths=WIDTHS)
 
 
-def corrected_program(ctx):
-    """(figure, paragraph, results): the corrected program's per-step contributions."""
-    rng = np.random.default_rng(SEEDS["corrected program"])
-    n, m, T = 20, 10, 100
-    W = rng.standard_normal((n, n))
-    W *= 0.9 / np.linalg.norm(W, 2)
-    norms = numeric.per_step_gradient_norms(derive.activation("tanh"), W,
-                                            rng.standard_normal((n, m)), np.zeros(n),
-                                            np.zeros(n), rng.standard_normal((T, m)), np.ones(n))
-    steps = np.diff(np.log10(norms["delta"]))
-    rate, least = float(np.mean(steps)), float(steps.min())
-    ctx.draw("bptt_contributions", _plot_contributions, norms, figsize=(6.3, 3.3))
-    figure = Figure("fig:bptt-contributions", "bptt_contributions", (
-        tr("The corrected program: the contribution of each time step k to the gradient of "
-           "the loss with respect to the recurrent weights (solid) and the back-propagated "
-           "error (dashed), on a log scale. See the straight lines: the contributions of early "
-           "steps are smaller by a constant factor per step, the geometric decay of a "
-           "vanishing gradient. (At k = 1 the contribution is exactly zero, because the "
-           "initial state is zero.)",
-           "修正后的程序：每个时间步 k 对损失关于循环权重的梯度的贡献（实线）以及反向传播的误差"
-           "（虚线），对数坐标。请注意两条近似直线：越早的时间步贡献越小，每步缩小一个大致固定的"
-           "倍数，这正是梯度消失的几何衰减。（k = 1 时贡献恰好为零，因为初始状态为零。）"),))
-    bound = -math.log10(0.9)
-    text = Para(
-        tr("Corrected, the program computes what the article meant: one shared weight set, "
-           "the derivative of tanh taken at the pre-activation, and the error passed back "
-           "through it. Take n = 20 hidden units, T = 100 steps, the recurrent matrix scaled "
-           "to spectral norm 0.9, and the weights and inputs drawn at random from the standard "
-           "normal distribution (the seed is listed in ",
-           "修正后，程序计算的正是原文想要的量：所有时间步共享一组权重，tanh 的导数在预激活值处"
-           "求值，误差经由它反向传播。取 n = 20 个隐藏单元、T = 100 步、循环权重矩阵缩放到谱范数 "
-           "0.9，权重和输入从标准正态分布随机抽取（种子列在"), Ref("app:reproducibility"),
-        tr("). Going back in time, the norm of the back-propagated error ",
-           "中）。随时间回溯，反向传播误差 "), Math(DELTA_K),
-        tr(" then falls by ", " 的范数平均每步下降 "), num(rate, 4),
-        tr(" decades per step on average, and by at least ", " 个数量级，且每步至少下降 "),
-        num(least, 4), tr(" decades in every step. The bound of ", " 个数量级。"),
-        Ref("sec:vector"),
-        tr(" applies to this error, since ", " 中的上界适用于这一误差，因为 "),
-        Math(DELTA_STEP),
-        tr(": it promises at least the base-10 logarithm of 1/0.9, which is ",
-           "：它保证每步至少下降 1/0.9 的常用对数，即 "), num(bound, 4),
-        tr(" decades per step; saturation makes the decay much faster. The contributions "
-           "to the weight gradient (", " 个数量级；饱和使衰减快得多。对权重梯度的贡献（"),
-        Ref("fig:bptt-contributions"),
-        tr(") also carry the size of the state ", "）还带有状态 "), Math(H_PREV),
-        tr(", which the bound does not control.", " 的大小，而这个上界并不控制它。"))
-    return figure, text, {"seed_decay_decades_per_step": rate,
-                          "seed_decay_min_decades_per_step": least}
-
-
-def _plot_contributions(ax, norms):
-    figures.plot_bptt_contributions(ax, norms)
-    ax.set_title(r"corrected program: tanh, $n = 20$, $\|W_{hh}\|_2 = 0.9$, $T = 100$",
-                 fontsize=9)
-
-
 def wrong_number():
     """The heading and paragraphs on 1.5^100."""
     _, three_halves = exact_powers()
@@ -166,10 +96,48 @@ def wrong_number():
                 "。原文的结论（梯度爆炸）成立，只是数值有误。")))
 
 
+def quantity_result(quantity):
+    """One recomputed quantity for results.json: its name (both languages), unit, the exact
+    SymPy object as a string, and its float where it is a finite number (else null and a note)."""
+    exact = sp.sympify(quantity.exact)
+    out = {"name": plain(quantity.name), "name_zh": plain(quantity.name, "zh"),
+           "unit": plain(quantity.unit), "exact": " ".join(sp.sstr(exact).split())}
+    if exact.free_symbols:
+        return {**out, "float": None, "float_note": "symbolic: depends on "
+                + ", ".join(sorted(str(s) for s in exact.free_symbols))}
+    value = complex(sp.N(exact, 30))
+    if value.imag or not math.isfinite(value.real):
+        return {**out, "float": None, "float_note": "not a finite real number"}
+    return {**out, "float": value.real}
+
+
 def claim_results(items):
-    return [{"article": c.article, "where": plain(c.where), "claim": plain(c.quote),
-             "claimed": c.claimed, "recomputed": plain(c.recomputed), "value": c.value,
-             "verdict": plain(c.verdict), "reason": plain(c.reason)} for c in items]
+    """The claims for results.json: the quote, the verdict and its reason (the correction), and
+    the quantities recomputed; ``value`` is the float of the first finite one (or null)."""
+    out = []
+    for c in items:
+        quantities = [quantity_result(q) for q in c.quantities]
+        value = next((q["float"] for q in quantities if q["float"] is not None), None)
+        out.append({"article": c.article, "where": plain(c.where), "claim": plain(c.quote),
+                    "claimed": c.claimed, "recomputed": plain(c.recomputed),
+                    "quantities": quantities, "value": value, "verdict": plain(c.verdict),
+                    "reason": plain(c.reason)})
+    return out
+
+
+def tally(items):
+    """The verdicts counted: "of N claims, a are correct, b hold only in part, c are imprecise
+    and d are wrong" (counted from the claims' verdicts, never typed)."""
+    words = {plain(v): v for v in (CORRECT, IMPRECISE, WRONG)}
+    counts = Counter(plain(c.verdict) if plain(c.verdict) in words else "part" for c in items)
+    parts = (("correct", ("is", "are"), " correct, ", " 条正确，"),
+             ("part", ("holds", "hold"), " only in part, ", " 条只部分成立，"),
+             ("imprecise", ("is", "are"), " imprecise and ", " 条不严谨，"),
+             ("wrong", ("is", "are"), " wrong.", " 条错误。"))
+    out = [tr(f"of the {len(items)} claims, ", f"在 {len(items)} 条论断中，")]
+    for key, verbs, en, zh in parts:
+        out += [str(counts[key]), tr(f" {verbs[counts[key] != 1]}{en}", zh)]
+    return tuple(out)
 
 
 def build(ctx):
@@ -182,9 +150,9 @@ def build(ctx):
         Para(tr("These notes grew out of two articles in Chinese: the first source article ",
                 "本讲义源于两篇中文文章：第一篇原文"), Cite("seed000"),
              tr(" and the second ", "和第二篇原文"), Cite("seed003"),
-             tr(". Here their main mathematical statements are quoted, recomputed and judged. "
-                "Most are right; the mistakes are instructive, because students make the same "
-                "ones.", "。本节引用两文中主要的数学论断，重新计算并给出判断。多数论断是正确的；"
+             tr(". Here their main mathematical statements are quoted, recomputed and judged: ",
+                "。本节引用两文中主要的数学论断，重新计算并给出判断："), *tally(everything),
+             tr(" The mistakes are instructive, because students make the same ones.",
                 "错误之处很有启发性，因为学生常犯同样的错误。")),
         Heading(tr("The second article", "第二篇原文")),
         Para(Ref("tab:audit-two"), tr(" and ", " 与 "), Ref("tab:audit-two-continued"),
@@ -220,13 +188,15 @@ def build(ctx):
             "their program computes once corrected.", "两篇原文中哪些论断成立、哪些不成立以及原因，"
             "以及原文程序修正后算出的结果。"),),
         blocks,
-        (tr("Both articles reach the right conclusion. The errors are in the details: a bound "
-            "per step written as a bound over t steps, a derivative said to exceed 1 that "
-            "never does, one wrong power, and a program that cannot run.",
-            "两篇原文的结论都是对的，错误出在细节上：把单步的界写成了 t 步的界，说某个导数大于 1 "
-            "而它从不大于 1，一个算错的幂，以及一段无法运行的程序。"),))
+        (tr("Among the errors: a bound per step written as a bound over t steps, ReLU given as "
+            "an example of a derivative above 1 although by the article's own values it never "
+            "exceeds 1, the largest singular value said to decide what only the spectral "
+            "radius decides, one wrong power, and a program that cannot run.",
+            "错误包括：把单步的界写成了 t 步的界；把 ReLU 当作导数大于 1 的例子，而按原文自己给出"
+            "的值它从不大于 1；说最大奇异值起决定作用，而起决定作用的只有谱半径；一个算错的幂；"
+            "以及一段无法运行的程序。"),))
     return section, {"audit": claim_results(everything), "audit_defect_lines": defect_lines(),
                      **numbers}
 
 
-__all__ = ["Claim", "build", "claims"]
+__all__ = ["SEEDS", "SEED_NAMES", "Claim", "build", "claims", "corrected_program"]

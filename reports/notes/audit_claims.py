@@ -1,8 +1,10 @@
 """The claims of the two source articles, quoted (translated in ``en``, original in ``zh``),
-with where they appear, the recomputed value and the verdict with its reason.
+with where they appear, the recomputed quantities and the verdict with its reason.
 
 Every recomputed number comes from SymPy (``derive``): 0.5^100 and 1.5^100 exactly, γ_φ of
-tanh, sigmoid and ReLU as derived suprema, ρ and σ_max of a Jordan-like matrix exactly.
+tanh, sigmoid and ReLU as derived suprema, ρ, σ_max and the powers A^k of the non-normal
+A = [[1/2, 5], [0, 1/2]] exactly (σ_max(A) ≈ 5.05 > 1, yet A^k = 2^{−k}[[1, 10k], [0, 1]] → 0).
+Each claim carries its ``quantities``: what was recomputed, by name and unit, as a SymPy object.
 """
 
 from dataclasses import dataclass
@@ -18,7 +20,9 @@ I_, J_ = sp.symbols("i j", integer=True)
 SIGMA = sp.Symbol("sigma_max")
 W_HH = sp.Symbol("W_hh")
 Z = derive.z
-JORDAN = sp.Matrix([[sp.Rational(9, 10), 5], [0, sp.Rational(9, 10)]])   # tab:transient
+NONNORMAL = sp.Matrix([[sp.Rational(1, 2), 5], [0, sp.Rational(1, 2)]])
+K_ = sp.Symbol("k", integer=True, positive=True)
+DIMENSIONLESS = tr("1 (dimensionless)", "1（无量纲）")
 
 
 def step(top, bottom):
@@ -27,10 +31,21 @@ def step(top, bottom):
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """A recomputed quantity: ``name`` and ``unit`` (``tr`` texts) and ``exact``, the SymPy
+    object computed (a number, or an expression where the recomputation is symbolic)."""
+
+    name: object
+    exact: object
+    unit: object = DIMENSIONLESS
+
+
+@dataclass(frozen=True)
 class Claim:
     """``article``: a reference key; ``where``: the article's section; ``quote``: inline parts
     (English translation / Chinese original); ``claimed``: the number it states (or None);
-    ``recomputed``: parts; ``value``: the recomputed number (or None); ``verdict``, ``reason``."""
+    ``recomputed``: parts; ``value``: the recomputed number (or None); ``verdict``, ``reason``;
+    ``quantities``: the ``Quantity`` objects recomputed (results.json stores them)."""
 
     article: str
     where: object
@@ -40,6 +55,7 @@ class Claim:
     value: object
     verdict: object
     reason: tuple
+    quantities: tuple = ()
 
 
 OPEN, CLOSE = tr('"', "“"), tr('"', "”")
@@ -80,39 +96,80 @@ def exact_powers():
     return tuple(float(sp.Rational(p, 2) ** 100) for p in (1, 3))
 
 
+def matrix_eq(name, matrix):
+    """``name = matrix`` as an unevaluated SymPy equation (a matrix symbol on the left)."""
+    matrix = sp.ImmutableMatrix(matrix)
+    return sp.Eq(sp.MatrixSymbol(name, *matrix.shape), matrix, evaluate=False)
+
+
+def nonnormal_powers(k=K_):
+    """A^k for A = [[1/2, 5], [0, 1/2]] (k symbolic by default), exact."""
+    return sp.simplify(NONNORMAL ** k)
+
+
+def spectral_claim():
+    """Section 2's "ρ or σ_max decides" and the sentence after it ("if the value is away from 1
+    the product inevitably converges to zero or diverges"), refuted for σ_max by A."""
+    rho, sigma = derive.spectral_radius(NONNORMAL), derive.spectral_norm(NONNORMAL)
+    power = nonnormal_powers()
+    a_is = matrix_eq("A", NONNORMAL)
+    a_k = sp.Eq(sp.MatPow(a_is.lhs, K_), sp.ImmutableMatrix(power), evaluate=False)
+    limit = sp.limit(power.norm(), K_, sp.oo)          # Frobenius norm of A^k as k → ∞
+    far = derive.spectral_norm(nonnormal_powers(100))
+    return Claim(
+        "seed003", tr("2", "第 2 节"),
+        (OPEN, tr("The norm of a matrix product: its long-run behaviour (as the number of "
+                  "factors goes to infinity) is completely determined by the spectral radius "
+                  "or the largest singular value of the matrix. If this value is away from 1, "
+                  "the product inevitably converges to zero or diverges to infinity at an "
+                  "exponential rate.",
+                  "一个矩阵连乘积的范数，其长期行为（当连乘次数趋向无穷时）完全由该矩阵的谱半径"
+                  "（spectral radius）或最大奇异值（largest singular value）决定。如果该值偏离1，"
+                  "其连乘结果将不可避免地呈指数级收敛于零或发散至无穷。"), CLOSE),
+        None,
+        (Math(sp.Eq(sp.Symbol("rho"), rho)), ", ", Math(sp.Eq(SIGMA, sp.Float(float(sigma), 4))),
+         ", ", Math(sp.Eq(derive.norm2(sp.MatPow(a_is.lhs, 100)), sp.Float(float(far), 3),
+                         evaluate=False))),
+        float(sigma), WRONG,
+        (tr("only the spectral radius decides (Gelfand's formula); the largest singular value "
+            "only bounds, and for it the next sentence is false. SymPy computes, for ",
+            "起决定作用的只有谱半径（Gelfand 公式）；最大奇异值只给出上界，对它而言下一句话是错的。"
+            "SymPy 算得：对于 "), Math(a_is),
+         tr(", the largest singular value ", "，最大奇异值 "),
+         Math(sp.Eq(SIGMA, sp.Float(float(sigma), 4))),
+         tr(" is far from 1, yet ", " 远离 1，然而 "), Math(a_k),
+         tr(" tends to zero, since ", " 趋于零，因为 "), Math(sp.Eq(sp.Symbol("rho"), rho)),
+         tr(".", "。")),
+        (Quantity(tr("largest singular value of A", "A 的最大奇异值"), sigma),
+         Quantity(tr("spectral radius of A", "A 的谱半径"), rho),
+         Quantity(tr("spectral norm of A^100", "A^100 的谱范数"), far),
+         Quantity(tr("Frobenius norm of A^k as k goes to infinity",
+                     "k 趋于无穷时 A^k 的 Frobenius 范数"), limit)))
+
+
 def article_two():
     """The second source article's claims."""
     half, three_halves = exact_powers()
     tanh = derive.activation("tanh")
-    rho, sigma = derive.spectral_radius(JORDAN), derive.spectral_norm(JORDAN)
     off = round(100 * (1 - 2.4e17 / three_halves))
+    threshold = Quantity(tr("threshold 1/gamma_phi on the largest singular value, tanh",
+                            "tanh 时最大奇异值的阈值 1/gamma_phi"), 1 / tanh.gamma)
     s3 = tr("3", "第 3 节")
     s4 = tr("4", "第 4 节")
     return [
-        Claim("seed003", tr("2", "第 2 节"),
-              (OPEN, tr("The norm of a matrix product: its long-run behaviour (as the number of "
-                        "factors goes to infinity) is completely determined by the spectral "
-                        "radius or the largest singular value of the matrix.",
-                        "一个矩阵连乘积的范数，其长期行为（当连乘次数趋向无穷时）完全由该矩阵的谱半径"
-                        "（spectral radius）或最大奇异值（largest singular value）决定。"),
-               CLOSE),
-              None, (Math(sp.Eq(sp.Symbol("rho"), rho)), ", ", Math(sp.Eq(SIGMA, sp.Float(
-                  float(sigma), 4)))), float(rho), IMPRECISE,
-              (tr("the spectral radius decides (Gelfand's formula); the largest singular value "
-                  "only bounds. For the matrix of ", "起决定作用的是谱半径（Gelfand 公式）；"
-                  "最大奇异值只给出上界。对于"), Ref("tab:transient"),
-               tr(" the products vanish although the largest singular value exceeds 1.",
-                  " 中的矩阵，尽管最大奇异值大于 1，乘积仍趋于零。"))),
+        spectral_claim(),
         Claim("seed003", s3, _power_quote("0.5", 7.9, -31), 7.9e-31, (num(half, 6),), half,
               CORRECT, (tr("the exact value rounds to the quoted one.",
-                           "精确值四舍五入后与原文一致。"),)),
+                           "精确值四舍五入后与原文一致。"),),
+              (Quantity(tr("0.5^100", "0.5^100"), sp.Rational(1, 2) ** 100),)),
         Claim("seed003", s3, _power_quote("1.5", 2.4, 17, large=False), 2.4e17,
               (num(three_halves, 6),),
               three_halves, WRONG,
               (tr("the true value is ", "真值约为 "), num(three_halves, 3),
                tr(f"; the quoted number is {off} percent too small. The conclusion (the "
                   "gradient explodes) is unaffected.",
-                  f"，原文的数小了 {off}%。结论（梯度爆炸）不受影响。"))),
+                  f"，原文的数小了 {off}%。结论（梯度爆炸）不受影响。")),
+              (Quantity(tr("1.5^100", "1.5^100"), sp.Rational(3, 2) ** 100),)),
         Claim("seed003", s3, (OPEN, tr("Let ", "令 "), Math(sp.Eq(sp.Abs(w), 1)),
                               tr(". The size of the gradient signal stays unchanged, and "
                                  "information can travel over long distances without loss.",
@@ -122,7 +179,9 @@ def article_two():
               (tr("the example has no activation. With tanh each step also multiplies by "
                   "the derivative of tanh, which is below 1 away from 0, so with inputs the "
                   "gradient still vanishes.", "该例子没有激活函数。若用 tanh，每一步还要乘以 tanh "
-                  "的导数，它在 0 以外都小于 1，因此有输入时梯度仍会消失。"),)),
+                  "的导数，它在 0 以外都小于 1，因此有输入时梯度仍会消失。"),),
+              (Quantity(tr("|w|^T for the linear RNN with |w| = 1",
+                           "|w| = 1 的线性 RNN 的 |w|^T"), (sp.Abs(w) ** T).subs(sp.Abs(w), 1)),)),
         Claim("seed003", s4, (OPEN, tr("For the common activation tanh, the derivative is ",
                                        "对于常用的激活函数 tanh，其导数 "),
                               Math(sp.Eq(TanhPrime(Z), tanh.dphi)),
@@ -130,7 +189,8 @@ def article_two():
                               tr(".", "。"), CLOSE),
               1.0, (Math(sp.Eq(derive.gamma_phi, tanh.gamma)),), float(tanh.gamma), CORRECT,
               (tr("SymPy derives the supremum of ", "SymPy 求得 "), Math(tanh.dphi),
-               tr(", reached at z = 0.", " 的上确界，在 z = 0 处取到。"))),
+               tr(", reached at z = 0.", " 的上确界，在 z = 0 处取到。")),
+              (Quantity(tr("gamma_phi of tanh", "tanh 的 gamma_phi"), tanh.gamma),)),
         Claim("seed003", s4, (OPEN, tr("For tanh, this means that if the largest singular value "
                                        "of ", "对于 tanh，这意味着如果 "),
                               Math(W_HH), tr(" is above 1, there is a risk of exploding "
@@ -140,14 +200,15 @@ def article_two():
               None, (tr("necessary, not sufficient", "必要而非充分"),), None,
               tr("correct as a risk", "作为“风险”是正确的"),
               (tr("saturation can still make the gradient vanish, as ", "饱和仍可能使梯度消失，见"),
-               Ref("fig:gain-sweep"), tr(" shows.", "。"))),
+               Ref("fig:gain-sweep"), tr(" shows.", "。")), (threshold,)),
         Claim("seed003", s4, (OPEN, tr("For tanh, this means that as long as the largest "
                                        "singular value of ", "对于 tanh，这意味着只要 "),
                               Math(W_HH), tr(" is below 1, the gradient must vanish.",
                                              " 的最大奇异值小于1，梯度就必然消失。"), CLOSE),
               None, (Math(sp.Le(derive.norm(step("j", "i")), SIGMA ** (J_ - I_))),), None, CORRECT,
               (tr("the bound goes to 0 as j - i grows; the condition is sufficient for "
-                  "vanishing.", "当 j - i 增大时上界趋于 0；该条件是梯度消失的充分条件。"),)),
+                  "vanishing.", "当 j - i 增大时上界趋于 0；该条件是梯度消失的充分条件。"),),
+              (threshold,)),
         *criterion_claims(),
     ]
 
@@ -171,7 +232,9 @@ def criterion_claims():
                   "necessary for exploding, not sufficient (",
                   "决定梯度消失的是两个因子之积小于 1：当范数很大时，仅有导数小于 1 并不够；"
                   "而范数大于 1 只是梯度爆炸的必要条件，而非充分条件（见"),
-               Ref("fig:gain-sweep"), tr(").", "）。"))),
+               Ref("fig:gain-sweep"), tr(").", "）。")),
+              (Quantity(tr("upper bound on the norm of dh_j/dh_i", "dh_j/dh_i 范数的上界"),
+                        bound.rhs),)),
     ]
 
 

@@ -1,6 +1,9 @@
 """The defects of the first source article's listing (``numeric.SEED_DEFECTS``, in the same
 order), each pointing to the lines of the listing (``reports.notes.listing``) that hold them.
-The line numbers are found in the listing's text by the code they cite, never typed."""
+The line numbers are found in the listing's text by the code they cite, never typed.  Each
+defect is confirmed by running the listing (tests/test_audit_truth.py): the SyntaxError of the
+unfinished last line, the NameError, the shape error with t defined, and the values of the
+derivative, the pass-back, the unused ``grad_o`` and the reversed lists."""
 
 import sympy as sp
 
@@ -15,12 +18,15 @@ A, H = sp.symbols("a h", real=True)
 
 # each defect: the code it cites (every line holding one of them is cited) and its text
 DEFECTS = (
-    (("x[:, t]", "h_final = rnn.forward(x)", "for t in range(seq_len)"),
+    (("x[:, t]", "h_final = rnn.forward(x)", "for t in range(seq_len)", "np.linalg.norm(grad"),
      (Code("RNN.forward"), tr(" uses ", " 使用了 "), Code("x[:, t]"),
       tr(", but no variable t exists when it is called; t is defined only later, by the "
-         "printing loop. The program stops with a NameError at its first step.",
-         "，但调用它时变量 t 并不存在；t 直到后面的打印循环才被定义。程序在第一步就因 NameError "
-         "而终止。"))),
+         "printing loop. Without its unfinished last line the program stops with a NameError "
+         "at its first step; as printed, Python refuses to start it at all, with a SyntaxError "
+         "in that last line.",
+         "，但调用它时变量 t 并不存在；t 直到后面的打印循环才被定义。去掉未写完的最后一行，程序在"
+         "第一步就因 NameError 而终止；按原样，Python 根本不会开始运行它，而是在最后一行报 "
+         "SyntaxError。"))),
     (("self.rnn_units = [RNNUnit", "self.W_hh = np.random.randn"),
      (tr("Every time step gets its own ", "每个时间步都有自己的 "), Code("RNNUnit"),
       tr(" with its own weights. That is a deep feed-forward network, not a recurrent one: "
