@@ -114,7 +114,10 @@ def gain_horizon(activation, W0, gains, x, h0, steps):
 
 
 def _gain_pass(act, W0, gains, T, x, h, progress):
-    with np.errstate(over="ignore", under="ignore"):
+    """The loop on one BLAS thread when its GEMM W0 @ [P_1 … P_G] (G n³ multiply-adds a step)
+    is small (``numeric.threads``): threads that spin on busy cores made it 6× slower."""
+    G, n = h.shape
+    with np.errstate(over="ignore", under="ignore"), small_products(G * n**3):
         return _gain_loop(act, W0, gains, T, x, h, progress)
 
 

@@ -7,11 +7,20 @@ T = 1500) took 47 s with OpenBLAS's default threads on two busy cores and 0.33 s
 ``small_products(macs)`` limits the BLAS to one thread for the duration of a ``with`` block
 when one step's products take fewer than SMALL multiply-adds (threadpoolctl; the previous
 limits are restored on exit); larger products keep the BLAS's threads.
+
+SMALL is measured: one (n, n) by (n, m) GEMM with OpenBLAS's two threads against one, on two
+cores that two other processes keep busy, took 2.7× as long at 2^23 multiply-adds (n = 32,
+m = 8192: the gain sweep's step for 256 gains), 2.9× at 2^25, 1.7× at 2^27, 1.2× at 2^28 and
+1.0× at 2^30 (n = 256, m = 16384).  Threads that wait for a descheduled partner lose a time
+slice per call, which only a call of ≳ 2^28 multiply-adds amortises.  On an idle machine with
+many cores, threads do pay below SMALL (the sweep of 256 gains, n = 32, ran in 0.46 of the
+plain batched product's time on 16 idle cores), but one thread stays within about 1.2× of
+that product on an idle or a busy machine alike.
 """
 
 from contextlib import contextmanager, nullcontext
 
-SMALL = 2**23  # multiply-adds per step below which one thread is as fast as many
+SMALL = 2**28  # multiply-adds per step below which one thread is as fast as many on busy cores
 
 
 @contextmanager
@@ -23,6 +32,11 @@ def one_blas_thread():
         yield
 
 
+def is_small(macs):
+    """Whether products of ``macs`` multiply-adds a step run on one BLAS thread."""
+    return macs < SMALL
+
+
 def small_products(macs):
     """``one_blas_thread()`` when one step costs fewer than SMALL multiply-adds, else nothing."""
-    return one_blas_thread() if macs < SMALL else nullcontext()
+    return one_blas_thread() if is_small(macs) else nullcontext()
