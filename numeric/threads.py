@@ -19,16 +19,25 @@ that product on an idle or a busy machine alike.
 """
 
 from contextlib import contextmanager, nullcontext
+from functools import lru_cache
 
 SMALL = 2**28  # multiply-adds per step below which one thread is as fast as many on busy cores
+
+
+@lru_cache(maxsize=1)
+def _controller():
+    """The BLAS libraries loaded at the first call (NumPy's, loaded with NumPy), found once:
+    threadpool_limits searches the loaded libraries on every call (about 1 ms), which a sweep
+    that enters one_blas_thread once per call paid a thousand times in a property test."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().select(user_api="blas")
 
 
 @contextmanager
 def one_blas_thread():
     """Run the block with one BLAS thread."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _controller().limit(limits=1):
         yield
 
 
