@@ -27,6 +27,7 @@ import argparse
 import importlib.util
 import json
 import math
+import pathlib
 import sys
 import time
 
@@ -97,8 +98,15 @@ def blas_info():
     from threadpoolctl import threadpool_info
 
     found = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
-    return {"library": ", ".join(f"{lib['internal_api']} {lib['version']}" for lib in found),
+    names = sorted(f"{lib['internal_api']} {lib['version']} ({_package(lib['filepath'])})"
+                   for lib in found)
+    return {"library": ", ".join(names),
             "threads": max((lib["num_threads"] for lib in found), default=None)}
+
+
+def _package(path):
+    """The package that ships a shared library: numpy for .../numpy.libs/libscipy_openblas…"""
+    return pathlib.Path(path).parent.name.removesuffix(".libs")
 
 
 def run(quick=False, only="ABCDE", repeat=3, steps=None):
