@@ -82,7 +82,7 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     gains, T = grid(gains, "gains"), lengths(T)
     x = matrix_inputs(inputs, int(T.max()), n)
     h = np.zeros((len(gains), n)) if h0 is None else np.tile(vector(h0, n, "h0"), (len(gains), 1))
-    with one_blas_thread():     # LAPACK on threads that spin on busy cores: 10-50× slower
+    with one_blas_thread():     # LAPACK on threads that spin on busy cores: 10-40× slower
         sigma, rho = np.linalg.norm(W0, 2), float(np.max(np.abs(np.linalg.eigvals(W0))))
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
@@ -117,9 +117,9 @@ def gain_horizon(activation, W0, gains, x, h0, steps):
 
 def _gain_pass(act, W0, gains, T, x, h, progress):
     """The loop on one BLAS thread when its GEMM W0 @ [P_1 … P_G] (G n³ multiply-adds a step)
-    is small (``numeric.threads``): threads that spin on busy cores made it 6× slower.  The
+    is small (``numeric.threads``): threads that spin on busy cores made it up to 6× slower.  The
     SVDs run on one thread always: LAPACK's level-2 steps are many small calls, and on two busy
-    cores the σ_max of 16 products of size 256 took 33 s with two threads, 0.9 s with one."""
+    cores 16 SVDs of 256 × 256 matrices took 33 s on two threads, 0.9 s on one."""
     G, n = h.shape
     with np.errstate(over="ignore", under="ignore"), small_products(G * n**3):
         return _gain_loop(act, W0, gains, T, x, h, progress)

@@ -9,13 +9,14 @@ when one step's products take fewer than SMALL multiply-adds (threadpoolctl; the
 limits are restored on exit); larger products keep the BLAS's threads.
 
 SMALL is measured: one (n, n) by (n, m) GEMM with OpenBLAS's two threads against one, on two
-cores that two other processes keep busy, took 2.7× as long at 2^23 multiply-adds (n = 32,
-m = 8192: the gain sweep's step for 256 gains), 2.9× at 2^25, 1.7× at 2^27, 1.2× at 2^28 and
-1.0× at 2^30 (n = 256, m = 16384).  Threads that wait for a descheduled partner lose a time
-slice per call, which only a call of ≳ 2^28 multiply-adds amortises.  On an idle machine with
-many cores, threads do pay below SMALL (the sweep of 256 gains, n = 32, ran in 0.46 of the
-plain batched product's time on 16 idle cores), but one thread stays within about 1.2× of
-that product on an idle or a busy machine alike.
+cores kept busy by other processes, took 2.7× as long at 2^23 multiply-adds (n = 32, m = 8192:
+the gain sweep's step for 256 gains), 2.9× at 2^25, 1.7× at 2^27, 1.2× at 2^28 and 1.0× at
+2^30 (n = 256, m = 16384).  Threads that wait for a descheduled partner lose a time slice per
+call, which only calls of about 2^28 multiply-adds or more amortise.  On an idle machine with
+many cores threads pay below SMALL too; one thread gives that up for a time that does not
+depend much on the load (workload B of ``python -m numeric.bench``: 0.6 to 1.3 times the
+plain batched product in every run on two cores at load averages 3 to 9, with and without two
+more CPU-bound processes, against up to 5.9 times with two threads).
 """
 
 from contextlib import contextmanager, nullcontext
