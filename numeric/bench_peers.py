@@ -2,6 +2,10 @@
 
 Each returns {peer_s, peer_over_baseline, peer_max_rel_diff} entries, or {peer: "absent"}.
 The torch loop peer is timed on a subsample and scaled to the full grid (said in the key).
+The peers multiply in float64 without rescaling: ``compare`` counts the values that left
+float64's normal range (``peer_underflowed``: 0 or subnormal, below 2.2e-308, where a value
+keeps fewer than 53 significant bits; ``peer_overflowed``: inf or nan) where ours is finite,
+and ``peer_max_rel_diff`` compares the rest (``peer_compared`` values; null when none is left).
 """
 
 import importlib.util
@@ -31,9 +35,34 @@ def _log10(values):
         return np.log10(np.abs(np.asarray(values, dtype=float)))
 
 
-def _diff(log10_peer, log10_ours):
-    mask = np.isfinite(log10_peer) & np.isfinite(log10_ours)
-    return float(np.max(np.abs(log10_peer[mask] - log10_ours[mask]))) * math.log(10)
+TINY_LOG10 = math.log10(np.finfo(float).tiny)  # the smallest normal float64, 2.2e-308
+RANGE_NOTE = ("the peers and the baseline multiply in float64 without rescaling: *_underflowed "
+              "counts their values that fell below 2.2e-308 (0, or subnormal with fewer than 53 "
+              "significant bits), *_overflowed those that became inf or nan, where ours (kept "
+              "as log10) is finite; *_max_rel_diff compares the other *_compared values (null "
+              "when none is left)")
+
+
+def compare(prefix, log10_other, log10_ours):
+    """{prefix}_underflowed, _overflowed, _compared and _max_rel_diff (see the module's
+    docstring) of another method's log10|values| against ours (the same shape)."""
+    other, ours = np.asarray(log10_other, dtype=float), np.asarray(log10_ours, dtype=float)
+    finite = np.isfinite(ours)
+    under = finite & (other < TINY_LOG10)               # -inf (an exact 0) included
+    over = finite & (np.isnan(other) | (other == np.inf))
+    rest = finite & ~under & ~over
+    diff = float(np.max(np.abs(other[rest] - ours[rest]))) * math.log(10) if rest.any() else None
+    return {f"{prefix}_underflowed": int(under.sum()), f"{prefix}_overflowed": int(over.sum()),
+            f"{prefix}_compared": int(rest.sum()), f"{prefix}_max_rel_diff": diff}
+
+
+def against_ours(log10_baseline, log10_ours, key):
+    """The baseline against ours: ``key``, the max relative difference over the baseline's
+    values in float64's normal range, and baseline_underflowed / _overflowed (``compare``)."""
+    out = compare("baseline", log10_baseline, log10_ours)
+    out[key] = out.pop("baseline_max_rel_diff")
+    del out["baseline_compared"]
+    return out
 
 
 def scalar_peers(w, T, x, ours, t_base, quick):
@@ -70,7 +99,7 @@ def _torch_scalar(w, T_max, x, last, t_base):
     per_w = (time.perf_counter() - start) / len(sample)
     out["torch_jacobian_loop_s (scaled from 8 w)"] = per_w * len(w)
     out["torch_jacobian_loop_over_baseline"] = per_w * len(w) / t_base
-    out["torch_jacobian_loop_max_rel_diff"] = _diff(_log10(loop), last[sample])
+    out.update(compare("torch_jacobian_loop", _log10(loop), last[sample]))
     from torch.func import jacrev, vmap
 
     batched = vmap(jacrev(final_state), in_dims=(None, 0))
@@ -80,7 +109,7 @@ def _torch_scalar(w, T_max, x, last, t_base):
     elapsed = time.perf_counter() - start
     out["torch_vmap_jacrev_s"] = elapsed
     out["torch_vmap_jacrev_over_baseline"] = elapsed / t_base
-    out["torch_vmap_jacrev_max_rel_diff"] = _diff(_log10(values), last)
+    out.update(compare("torch_vmap_jacrev", _log10(values), last))
     return out
 
 
@@ -105,8 +134,7 @@ def _jax_scalar(w, T_max, x, last, t_base):
     steady = time.perf_counter() - start
     return {"jax_compile_s": first - steady, "jax_steady_s": steady,
             "jax_end_to_end_over_baseline": first / t_base,
-            "jax_steady_over_baseline": steady / t_base,
-            "jax_max_rel_diff": _diff(_log10(values), last)}
+            "jax_steady_over_baseline": steady / t_base, **compare("jax", _log10(values), last)}
 
 
 def gain_peers(W0, gains, T, x, ours, t_base, quick):
@@ -144,7 +172,7 @@ def _torch_gain(W0, gains, T, x, ours, t_base):
     per_g = (time.perf_counter() - start) / len(sample)
     out["torch_jacobian_loop_s (scaled from 8 g)"] = per_g * len(gains)
     out["torch_jacobian_loop_over_baseline"] = per_g * len(gains) / t_base
-    out["torch_jacobian_loop_max_rel_diff"] = _diff(_log10(loop), ours[sample])
+    out.update(compare("torch_jacobian_loop", _log10(loop), ours[sample]))
     batched = vmap(jacrev(final_state), in_dims=(None, 0))
     start = time.perf_counter()
     J = batched(h0, torch.tensor(gains))
@@ -152,7 +180,7 @@ def _torch_gain(W0, gains, T, x, ours, t_base):
     elapsed = time.perf_counter() - start
     out["torch_vmap_jacrev_s"] = elapsed
     out["torch_vmap_jacrev_over_baseline"] = elapsed / t_base
-    out["torch_vmap_jacrev_max_rel_diff"] = _diff(_log10(norms), ours)
+    out.update(compare("torch_vmap_jacrev", _log10(norms), ours))
     return out
 
 
@@ -178,5 +206,4 @@ def _jax_gain(W0, gains, T, x, ours, t_base):
     norms = np.linalg.norm(J, 2, axis=(1, 2))
     return {"jax_compile_s": first - steady, "jax_steady_s": steady,
             "jax_end_to_end_over_baseline": first / t_base,
-            "jax_steady_over_baseline": steady / t_base,
-            "jax_max_rel_diff": _diff(_log10(norms), ours)}
+            "jax_steady_over_baseline": steady / t_base, **compare("jax", _log10(norms), ours)}

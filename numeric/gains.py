@@ -9,6 +9,7 @@ once (O(T·G·n²), beside the product's O(T·G·n³)).  A linear φ (identity) 
 product (g W0)^T does not depend on the trajectory, so every value is reliable, horizon null.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ from numeric.sweep import (
     _to_dict,
     regime_labels,
 )
-from numeric.threads import small_products
+from numeric.threads import is_small, one_blas_thread, small_products
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     gains, T = grid(gains, "gains"), lengths(T)
     x = matrix_inputs(inputs, int(T.max()), n)
     h = np.zeros((len(gains), n)) if h0 is None else np.tile(vector(h0, n, "h0"), (len(gains), 1))
-    sigma, rho = np.linalg.norm(W0, 2), float(np.max(np.abs(np.linalg.eigvals(W0))))
+    with one_blas_thread():     # LAPACK on threads that spin on busy cores: 10-40× slower
+        sigma, rho = np.linalg.norm(W0, 2), float(np.max(np.abs(np.linalg.eigvals(W0))))
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
     if bk.name == "numpy":
@@ -114,7 +116,12 @@ def gain_horizon(activation, W0, gains, x, h0, steps):
 
 
 def _gain_pass(act, W0, gains, T, x, h, progress):
-    with np.errstate(over="ignore", under="ignore"):
+    """The loop on one BLAS thread when its GEMM W0 @ [P_1 … P_G] (G n³ multiply-adds a step)
+    is small (``numeric.threads``): threads that spin on busy cores made it up to 6× slower.  The
+    SVDs run on one thread always: LAPACK's level-2 steps are many small calls, and on two busy
+    cores 16 SVDs of 256 × 256 matrices took 33 s on two threads, 0.9 s on one."""
+    G, n = h.shape
+    with np.errstate(over="ignore", under="ignore"), small_products(G * n**3):
         return _gain_loop(act, W0, gains, T, x, h, progress)
 
 
@@ -132,7 +139,9 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
     spare, exponent = np.empty((n, G * n)), np.zeros(G, dtype=np.int64)
     grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W0).sum(axis=1).max(),
                               1.0))
-    shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
+    lapack = nullcontext if is_small(G * n**3) else one_blas_thread  # one thread already
+    with lapack():
+        shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
     chunk = max(1, min(4096, 2**21 // (G * n)))
     t = 0
     while t < T_max:
@@ -147,7 +156,8 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
         P, spare = _multiply_steps(W0, P, spare, scales, grow, low, exponent)
         t = stop
         if t in wanted:
-            top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
+            with lapack():
+                top = np.linalg.svd(P.transpose(1, 0, 2), compute_uv=False)[:, 0]
             with np.errstate(divide="ignore"):
                 out[:, wanted[t]] = (np.log10(top) + exponent * LOG10_2)[:, None]
         if progress is not None:

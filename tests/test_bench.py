@@ -13,11 +13,23 @@ def test_bench_quick_runs_and_reports():
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
+    assert report["blas"]["threads"] >= 1 and "blas" in report["blas"]["library"]
     for name in ("A", "B"):
         part = report[name]
         assert part["baseline_s"] > 0 and part["ours_s"] > 0
         assert part["ours_over_baseline"] == part["ours_s"] / part["baseline_s"]
         assert part["max_rel_diff_ours_baseline"] < 1e-10
+        assert part["baseline_underflowed"] == part["baseline_overflowed"] == 0  # T <= 100
+        assert "2.2e-308" in part["float64_range_note"]
+        for peer, count in (("torch_vmap_jacrev", 100 if name == "A" else 16),
+                            ("jax", 100 if name == "A" else 16), ("torch_jacobian_loop", 8)):
+            assert part[f"{peer}_underflowed"] + part[f"{peer}_overflowed"] + \
+                part[f"{peer}_compared"] == count
+            assert part[f"{peer}_max_rel_diff"] < 1e-10
+    B = report["B"]     # the default threads and one thread, in the same run
+    assert B["blas_threads"] == report["blas"]["threads"] and B["sweep_blas_threads"] == 1
+    assert B["baseline_1_thread_s"] > 0 and B["ours_1_thread_s"] > 0
+    assert B["ours_over_baseline_1_thread"] == B["ours_1_thread_s"] / B["baseline_1_thread_s"]
     assert report["A"]["max_rel_error_vs_mpmath"] <= 1e-12
     for row in report["B"]["mpmath_subsample"]:
         assert row["rel_error_vs_mpmath"] <= 1e-12 or row["g"] > 2
@@ -35,8 +47,10 @@ def test_bench_quick_runs_and_reports():
 
 def test_bench_render_is_readable():
     text = bench.render({"peers_installed": {"torch": False, "jax": False},
+                         "blas": {"library": "openblas 0.3.31", "threads": 16},
                          "A": {"ours_s": 0.5, "torch": "absent"},
                          "B": {"mpmath_subsample": [{"g": 0.5, "rel_error_vs_mpmath": 1e-15}]},
                          "D": {"jax_device": "gpu:0", "jax_rnngrad_over_plain": 1.1}})
     assert "workload A" in text and "torch" in text and "g=0.5" in text
     assert "workload D" in text and "gpu:0" in text
+    assert "BLAS: openblas 0.3.31, 16 threads by default" in text
