@@ -17,9 +17,9 @@ from reports.notes.audit_claims import claims
 from tests.test_notes_quotes import FIRST, SECOND, _fragments, _place, _quoted, _text
 
 ADDED = {  # a piece of each added claim's Chinese quote that only that claim holds
-    "seed000": ("在BPTT中", "可以进一步展开为", "区间内,我们可以假设", "当序列长度"),
+    "seed000": ("在BPTT中", "可以进一步展开为", "我们可以假设存在一个常数", "当序列长度"),
     "seed003": ("在数学上是同构的", "长距离的梯度传播项为", "特别是", "方向信息可能已经失真",
-                "压缩映射", "梯度趋向于爆炸；……"),
+                "压缩映射", "粗略地说"),
 }
 SOURCES = {"seed000": FIRST, "seed003": SECOND}
 
@@ -141,7 +141,7 @@ def test_w_xh_fades_as_fast_as_w_hh():
 
 def test_the_tanh_step_exceeds_one_for_large_weights():
     step = 2 * (1 - mpmath.tanh(0) ** 2)
-    claim = added("区间内,我们可以假设")
+    claim = added("我们可以假设存在一个常数")
     assert claim.value == float(step) == 2.0 and plain(claim.verdict) == "wrong"
 
 
@@ -193,6 +193,6 @@ def test_a_norm_above_one_does_not_make_the_gradient_explode():
         Jk = mpmath.matrix([[mpmath.mpf(2) ** -k, 5 * k * mpmath.mpf(2) ** (1 - k)],
                             [0, mpmath.mpf(2) ** -k]])
         far = max(mpmath.svd_r(Jk, compute_uv=False))
-    claim = added("梯度趋向于爆炸；……")
+    claim = added("粗略地说")
     assert claim.value == pytest.approx(float(far), rel=1e-12) and claim.value < 1e-26
     assert np.linalg.norm(np.array([[0.5, 5.0], [0.0, 0.5]]), 2) > 5

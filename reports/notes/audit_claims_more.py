@@ -22,7 +22,20 @@ import sympy as sp
 import derive
 import numeric
 from reports.doc import Math, Ref, num, tr
-from reports.notes.audit_claims import CLOSE, OPEN, W_HH, WRONG, C, Claim, T, TanhPrime, step
+from reports.notes.audit_claims import (
+    CLOSE,
+    OPEN,
+    W_HH,
+    WRONG,
+    C,
+    Claim,
+    Quantity,
+    T,
+    TanhPrime,
+    step,
+)
+from reports.notes.audit_claims_one import D_K, NORM_W, STEP_J
+from reports.notes.dynamics import TRANSIENT_W
 
 K = sp.Symbol("k", integer=True, positive=True)
 TT = sp.Symbol("t", integer=True, positive=True)
@@ -104,18 +117,96 @@ def step_gain(w=WIDE["w"], a=WIDE["a"]):
     return sp.Abs(w * derive.activation("tanh").dphi.subs(derive.z, a))
 
 
+def transient():
+    """(ρ(W), ‖W^10‖₂) of the non-normal W = [[9/10, 5], [0, 9/10]] of tab:transient, exact."""
+    W = sp.Matrix(TRANSIENT_W)
+    return derive.spectral_radius(W), derive.spectral_norm(W ** 10)
+
+
+def eigenvalue_claim():
+    """Section 2.1's eigenvalue rule: the factors change every step, and their eigenvalues do
+    not decide the product (ρ(A) = ρ(B) = 0, ρ(AB) = 4); even for one fixed matrix they decide
+    only the long run (ρ(W) = 9/10, ‖W^10‖₂ ≈ 19)."""
+    radii = flip_radii()
+    rho = sp.Function("rho")
+    radius, power = transient()
+    shown = [sp.Eq(rho(sp.Symbol(n)), r) for n, r in zip(("A", "B", "AB"), radii, strict=True)]
+    shown += [sp.Eq(rho(sp.Symbol("W")), radius),
+              sp.Eq(derive.norm2(sp.Symbol("W") ** 10), sp.Float(float(power), 4))]
+    names = ("A = [[0, 2], [0, 0]]", "B = [[0, 0], [2, 0]]", "AB")
+    return Claim(
+        "seed000", tr("2.1", "第 2.1 节"),
+        (OPEN, tr("In BPTT the error gradient is propagated back through the time steps, so "
+                  "the gradient goes through many matrix multiplications. If the eigenvalues of "
+                  "these matrices are greater than 1, the gradient grows exponentially and "
+                  "explodes; if they are less than 1, it decays exponentially and vanishes.",
+                  "在BPTT中,误差梯度需要通过时间步反向传播,这意味着梯度会经过多次矩阵乘法运算。"
+                  "如果这些矩阵的特征值(eigenvalues)大于1,梯度就会呈指数级增长,导致梯度爆炸;"
+                  "如果这些矩阵的特征值小于1,梯度就会呈指数级衰减,导致梯度消失。"), CLOSE),
+        None, tuple(p for f in shown for p in (Math(f), ", "))[:-1], float(radii[2]), WRONG,
+        (tr("the matrices differ from step to step, and the eigenvalues of the factors say "
+            "nothing about their product: ", "各步的矩阵互不相同，而各因子的特征值并不决定"
+            "它们的乘积："), Math(sp.Eq(sp.Symbol("A"), FLIP_A, evaluate=False)),
+         tr(" and ", " 与 "), Math(sp.Eq(sp.Symbol("B"), FLIP_B, evaluate=False)),
+         tr(" have only the eigenvalue ", " 只有特征值 "), Math(radii[0]),
+         tr(", yet ABAB... grows by a factor ", "，但 ABAB... 每两步增长为原来的 "),
+         Math(radii[2]),
+         tr(" every two steps. Even for one fixed matrix the eigenvalues decide only the long "
+            "run: the W of ", " 倍。即使对同一个固定矩阵，特征值也只决定长期行为："),
+         Ref("tab:transient"), tr(" has ", " 中的 W 满足 "),
+         Math(sp.Eq(rho(sp.Symbol("W")), radius)),
+         tr(", yet its tenth power has norm ", "，但它的十次幂的范数为 "), num(float(power), 3),
+         tr(". What decides is the product itself.", "。起决定作用的是乘积本身。")),
+        (Quantity(tr(f"spectral radius of {names[2]}", f"{names[2]} 的谱半径"), radii[2]),
+         *(Quantity(tr(f"spectral radius of {n}", f"{n} 的谱半径"), r)
+           for n, r in zip(names[:2], radii[:2], strict=True)),
+         Quantity(tr("spectral radius of W", "W 的谱半径"), radius),
+         Quantity(tr("spectral norm of W^10", "W^10 的谱范数"), power)))
+
+
+def step_bound_claim():
+    """Section 4's "|∂h_t/∂h_{t−1}| ≤ c < 1 for all t" and the c^{T−1} bound built on it,
+    inferred from tanh alone: the step is D_t W_hh, so tanh gives only c = ‖W_hh‖₂ (the scalar
+    step w tanh'(0) is 2 for w = 2)."""
+    gain = step_gain()
+    h_T, h_1 = sp.Symbol("h_{T}"), sp.Symbol("h_{1}")
+    one_step = step("t", "t-1")
+    chain = sp.Le(derive.norm(partial(h_T, W_HH)),
+                  sp.Pow(C, sp.Add(T, -1, evaluate=False), evaluate=False)
+                  * derive.norm(partial(h_1, W_HH)))
+    scalar = sp.Abs(sp.Mul(WIDE["w"], TanhPrime(WIDE["a"]), evaluate=False))
+    return Claim(
+        "seed000", tr("4", "第 4 节"),
+        (OPEN, tr("... we may assume that there is a constant c such that ",
+                  "……我们可以假设存在一个常数 c,使得:"),
+         Math(sp.Le(sp.Abs(one_step), C)), tr(", ", ""), Math(sp.Lt(C, 1)),
+         tr(" for all t. ... ", ", ∀t ……"), Math(chain), CLOSE),
+        None, (Math(sp.Le(derive.norm2(one_step), derive.gamma_phi * NORM_W)), tr("; ", "；"),
+               Math(sp.Eq(scalar, gain))), float(gain), WRONG,
+        (tr("the derivative of tanh bounds only ", "tanh 的导数只约束 "), Math(D_K),
+         tr(", and it reaches 1 at 0; the step is ", "，且在 0 处等于 1；单步是 "), Math(STEP_J),
+         tr(", so tanh alone gives only ", "，因此仅由 tanh 只能得到 "), Math(sp.Eq(C, NORM_W)),
+         tr(". A c < 1 that holds whatever the pre-activations needs ",
+            "。要使 c < 1 不论预激活取何值都成立，还需要 "), Math(sp.Lt(NORM_W, 1)),
+         tr(f" (|w| < 1 for a scalar RNN); with w = {WIDE['w']} the scalar step at a "
+            f"pre-activation of {WIDE['a']} is ",
+            f"（标量 RNN 中即 |w| < 1）；w = {WIDE['w']} 时，预激活为 {WIDE['a']} 处的标量单步"
+            "等于 "), Math(gain),
+         tr(", so no such c < 1 exists and the bound with ", "，因此不存在这样的 c < 1，含 "),
+         Math(C ** (T - 1)), tr(" does not follow.", " 的界也就推不出来。")),
+        (Quantity(tr("bound c on one step for tanh", "tanh 时单步的界 c"),
+                  derive.activation("tanh").gamma * NORM_W),
+         Quantity(tr(f"one step |w tanh'(0)| of the scalar tanh RNN with w = {WIDE['w']}",
+                     f"w = {WIDE['w']} 的标量 tanh RNN 的单步 |w tanh'(0)|"), gain)))
+
+
 def claims_more_one():
     """The first article's added claims, in the order of its text."""
-    radii = flip_radii()
     article, true, _ = scalar_bptt()
     norms = corrected_norms()
     recent, far = float(norms["W_hh"][-1]), float(norms["W_hh"][FAR - 1])
     last = CORRECTED["T"]
     w_, x_, t_ = (SCALAR_CASE[key] for key in ("w", "x", "t"))
-    gain = step_gain()
-    rho = sp.Function("rho")
-    flips = [sp.Eq(rho(sp.Symbol(n)), r) for n, r in zip(("A", "B", "AB"), radii, strict=True)]
-    sec4 = tr("4", "第 4 节")
     dW = partial(h("t"), W_HH)
     terms = [sp.Mul(step("t", s), partial(h(s), W_HH), evaluate=False) for s in ("t-1", "t-2")]
     terms += [sp.Symbol(r"\cdots"), sp.Mul(step("t", 0), partial(h(0), W_HH), evaluate=False)]
@@ -125,25 +216,7 @@ def claims_more_one():
     contribution = derive.norm2(sp.MatrixSymbol(f"delta_{last}", n, 1)
                                 * sp.MatrixSymbol(f"h_{last - 1}", n, 1).T)
     return [
-        Claim("seed000", tr("2.1", "第 2.1 节"),
-              (OPEN, tr("In BPTT the error gradient is propagated back through the time steps, "
-                        "so the gradient goes through many matrix multiplications. If the "
-                        "eigenvalues of these matrices are greater than 1, the gradient grows "
-                        "exponentially and explodes; if they are less than 1, it decays "
-                        "exponentially and vanishes.",
-                        "在BPTT中,误差梯度需要通过时间步反向传播,这意味着梯度会经过多次矩阵乘法运算。"
-                        "如果这些矩阵的特征值(eigenvalues)大于1,梯度就会呈指数级增长,导致梯度爆炸;"
-                        "如果这些矩阵的特征值小于1,梯度就会呈指数级衰减,导致梯度消失。"), CLOSE),
-              None, tuple(p for f in flips for p in (Math(f), ", "))[:-1], float(radii[2]), WRONG,
-              (tr("the matrices differ from step to step, and the eigenvalues of the factors say "
-                  "nothing about their product: ", "各步的矩阵互不相同，而各因子的特征值并不决定"
-                  "它们的乘积："), Math(sp.Eq(sp.Symbol("A"), FLIP_A, evaluate=False)),
-               tr(" and ", " 与 "), Math(sp.Eq(sp.Symbol("B"), FLIP_B, evaluate=False)),
-               tr(" have only the eigenvalue ", " 只有特征值 "), Math(radii[0]),
-               tr(", yet ABAB... grows by a factor ", "，但 ABAB... 每两步增长为原来的 "),
-               Math(radii[2]),
-               tr(" every two steps. What decides is the product itself.",
-                  " 倍。起决定作用的是乘积本身。"))),
+        eigenvalue_claim(),
         Claim("seed000", tr("3.1", "第 3.1 节"),
               (OPEN, tr("where ", "其中 "), Math(dW),
                tr(" can be expanded further as ", " 可以进一步展开为:"),
@@ -158,22 +231,12 @@ def claims_more_one():
                   "step t. Right: ", "每个较早状态的全导数已经包含了所有更早的路径，因此该求和把"
                   "一些路径重复计算，又漏掉了第 t 步的直接项。正确的是："), Math(right),
                tr(", with the derivative taken with the previous state held fixed.",
-                  "，其中的导数在保持前一状态不变的条件下求得。"))),
-        Claim("seed000", sec4,
-              (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), we may "
-                        "assume that there is a constant c such that ",
-                        "由于tanh函数的导数在 (-1, 1) 区间内,我们可以假设存在一个常数 c,使得:"),
-               Math(sp.And(sp.Le(sp.Abs(step("t", "t-1")), C), sp.Lt(C, 1))),
-               tr(" for all t", ", ∀t"), CLOSE),
-              None, (Math(sp.Eq(sp.Abs(sp.Mul(WIDE["w"], TanhPrime(WIDE["a"]), evaluate=False)),
-                                gain)),), float(gain), WRONG,
-              (tr("in the scalar example one step is w times the derivative of tanh, which "
-                  "reaches 1 at 0; a c < 1 that holds whatever the pre-activations needs "
-                  f"|w| < 1 as well. With w = {WIDE['w']} the step is ",
-                  "在这个标量例子中，单步是 w 乘以 tanh 的导数，而该导数在 0 处等于 1；"
-                  "要使 c < 1 不论预激活取何值都成立，还需要 |w| < 1。"
-                  f"w = {WIDE['w']} 时，预激活为 {WIDE['a']} 处的单步等于 "),
-               Math(gain), tr(f" at a pre-activation of {WIDE['a']}.", "。"))),
+                  "，其中的导数在保持前一状态不变的条件下求得。")),
+              (Quantity(tr(f"dh_{t_}/dw of the scalar tanh RNN (w = {w_}, x = {x_}, h_0 = 0)",
+                           f"标量 tanh RNN 的 dh_{t_}/dw（w = {w_}，x = {x_}，h_0 = 0）"), true),
+               Quantity(tr(f"the article's sum for dh_{t_}/dw, same RNN",
+                           f"同一 RNN 上原文求和给出的 dh_{t_}/dw"), article))),
+        step_bound_claim(),
         Claim("seed000", tr("3.2 and 4", "第 3.2、4 节"),
               (OPEN, tr("As the sequence length ", "当序列长度 "), Math(T),
                tr(" grows, ", " 增加时,"), Math(C ** (T - 1)),
@@ -191,7 +254,13 @@ def claims_more_one():
                num(far, 3),
                tr("). Only the long-range contributions vanish, so the gradient forgets the "
                   "distant past but does not go to 0.", "）。消失的只是长程贡献：梯度遗忘了遥远的"
-                  "过去，但本身并不趋于 0。"))),
+                  "过去，但本身并不趋于 0。")),
+              (Quantity(tr(f"norm of the last contribution delta_{last} h_{last - 1}^T to "
+                           "dL/dW_hh, corrected program",
+                           f"修正后程序中 dL/dW_hh 的最后一项 delta_{last} h_{last - 1}^T 的范数"),
+                        sp.Float(recent)),
+               Quantity(tr(f"norm of the contribution delta_{FAR} h_{FAR - 1}^T, same program",
+                           f"同一程序中 delta_{FAR} h_{FAR - 1}^T 一项的范数"), sp.Float(far)))),
     ]
 
 
@@ -205,7 +274,7 @@ def more_claims():
 # Each added claim goes before the first existing claim of its article whose quote (Chinese)
 # holds the anchor, a verbatim piece of the article; None: after the article's last claim.
 ANCHORS = {"seed000": ("大部分区间都小于1", "大部分区间都小于1", "ReLU", "ReLU"),
-           "seed003": ("0.5", "对于常用的激活函数", "粗略地说", "粗略地说", "粗略地说", None)}
+           "seed003": ("0.5", "对于常用的激活函数", None, None, None, None)}
 
 
 def _zh(parts):

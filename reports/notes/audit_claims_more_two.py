@@ -17,8 +17,8 @@ import numpy as np
 import sympy as sp
 
 import derive
-from reports.doc import Math, num, tr
-from reports.notes.audit_claims import CLOSE, IMPRECISE, OPEN, W_HH, WRONG, Claim
+from reports.doc import Math, Ref, num, tr
+from reports.notes.audit_claims import CLOSE, IMPRECISE, OPEN, W_HH, WRONG, Claim, Quantity
 from reports.notes.audit_claims_more import (
     FLIP_A,
     FLIP_B,
@@ -36,6 +36,7 @@ MIXING = sp.Matrix([[1, 1], [0, 1]])
 CLIP = {"seed": 14, "n": 8, "scale": 2.0, "threshold": 1.0}   # g = scale * N(0, 1)^n
 LAG = 20
 STEPS = 10   # alternating back-propagation steps (even)
+DEGREES = tr("degrees", "度")
 
 
 class PreAct(sp.Function):
@@ -129,6 +130,41 @@ def product_quote():
                  sp.Product(body, (K, sp.Add(I_, 1, evaluate=False), J_)), evaluate=False)
 
 
+def criterion_claim(rho, sigma, far):
+    """Section 7's rule of thumb: the product γ_φ‖W_hh‖₂ of both factors decides the bound; a
+    norm above 1 is necessary for exploding, not sufficient (J = [[1/2, 5], [0, 1/2]]: ‖J‖₂ ≈
+    5.05 at every step, ‖J^100‖₂ ≈ 1.6e-27, since ρ(J) = 1/2)."""
+    nW = derive.norm(W_HH)
+    bound = sp.Le(derive.norm(partial(sp.Symbol("h_{j}"), sp.Symbol("h_{i}"))),
+                  (derive.gamma_phi * derive.norm2(W_HH)) ** (J_ - I_))
+    J = sp.Symbol("J")
+    return Claim(
+        "seed003", tr("7", "第 7 节"),
+        (OPEN, tr("Roughly speaking, if ", "粗略地说，若 "), Math(nW),
+         tr(" stays above 1, the gradient tends to explode; if ",
+            " 持续大于1，则梯度趋向于爆炸；若 "),
+         Math(nW), tr(" stays below 1, or the derivative of the activation stays below 1, the "
+                      "gradient tends to vanish.", " 持续小于1，或激活函数导数持续小于1，"
+                                                   "则梯度趋向于消失。"), CLOSE),
+        None, (Math(bound), tr("; ", "；"), Math(sp.Eq(derive.norm2(J), sp.Float(float(sigma), 4))),
+               ", ", Math(sp.Eq(derive.norm2(J ** 100), sp.Float(float(far), 3)))),
+        float(far), IMPRECISE,
+        (tr("what vanishes is the product of both factors below 1: a derivative below 1 alone "
+            "does not suffice when the norm is large, and a norm above 1 is necessary for "
+            "exploding, not sufficient (", "决定梯度消失的是两个因子之积小于 1：当范数很大时，"
+            "仅有导数小于 1 并不够；而范数大于 1 只是梯度爆炸的必要条件，而非充分条件（见"),
+         Ref("fig:gain-sweep"),
+         tr("). The linear RNN with the matrix J of the row for section 6.3 has the norm ",
+            "）。循环矩阵取第 6.3 节一行中的 J 的线性 RNN，每一步的范数都是 "),
+         num(float(sigma), 3), tr(" at every step, yet its gradient vanishes, since ",
+                                  "，但梯度仍然消失，因为 "), Math(sp.Eq(RHO(J), rho)),
+         tr(".", "。")),
+        (Quantity(tr("upper bound on the norm of dh_j/dh_i", "dh_j/dh_i 范数的上界"), bound.rhs),
+         Quantity(tr("spectral norm of J^100, J = [[1/2, 5], [0, 1/2]]",
+                     "J^100 的谱范数，J = [[1/2, 5], [0, 1/2]]"), far),
+         Quantity(tr("spectral norm of J (every step)", "J 的谱范数（每一步）"), sigma)))
+
+
 def claims_more_two():
     """The second article's added claims, in the order of its text."""
     grown = alternating_backprop()
@@ -140,7 +176,6 @@ def claims_more_two():
     ordered = sp.Mul(*(sp.Symbol(s, commutative=False) for s in ("J_{j}", "J_{j-1}", r"\cdots",
                                                                  "J_{i+1}")), evaluate=False)
     J1, J2 = (sp.Symbol(f"J_{i}", commutative=False) for i in (1, 2))
-    norm_W = derive.norm(W_HH)
     A, B = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("B", 2, 2)
     return [
         Claim("seed003", tr("2", "第 2 节"),
@@ -161,7 +196,12 @@ def claims_more_two():
                   f"特征值一行中的两个矩阵（谱半径都为 {zero}），得到 "),
                Math(sp.Eq(derive.norm2(sp.MatPow(A.T * B.T, STEPS // 2)), grown)),
                tr(", although either one repeated gives 0 after two steps.",
-                  "，而只重复其中一个矩阵，两步后就为 0。"))),
+                  "，而只重复其中一个矩阵，两步后就为 0。")),
+              (Quantity(tr(f"spectral norm of the back-propagated product over {STEPS} steps, "
+                           "J_k alternating A and B", f"J_k 交替取 A、B 时 {STEPS} 步反向传播乘积的"
+                           "谱范数"), grown),
+               Quantity(tr("spectral radius of A = [[0, 2], [0, 0]]",
+                           "A = [[0, 2], [0, 0]] 的谱半径"), zero))),
         Claim("seed003", tr("4 and 7", "第 4、7 节"),
               (OPEN, tr("Hence the long-range gradient term is ", "因此，长距离的梯度传播项为："),
                Math(product_quote()), CLOSE),
@@ -174,7 +214,9 @@ def claims_more_two():
                   "（最近的一步在最左边）。两个形如 diag 乘 W 的单步，"
                   "按两种顺序相乘的结果就不同："),
                Math(sp.Eq(sp.Add(J2 * J1, -J1 * J2, evaluate=False), swap, evaluate=False)),
-               tr(".", "。"))),
+               tr(".", "。")),
+              (Quantity(tr("spectral norm of J_2 J_1 - J_1 J_2", "J_2 J_1 - J_1 J_2 的谱范数"),
+                        derive.spectral_norm(swap)),)),
         Claim("seed003", tr("5", "第 5 节"),
               (OPEN, tr("Vanishing gradients mainly affect the parameters that need a long "
                         "back-propagation path, especially ",
@@ -192,7 +234,13 @@ def claims_more_two():
                tr(" times the previous state or the input, so their long-range parts vanish "
                   "at the same rate and their recent parts stay healthy alike (the corrected "
                   "program of the first article).", "，分别乘以前一状态或输入，因此二者的长程部分"
-                  "以相同的速率消失，近期部分同样健康（第一篇原文修正后的程序）。"))),
+                  "以相同的速率消失，近期部分同样健康（第一篇原文修正后的程序）。")),
+              (Quantity(tr(f"contribution to dL/dW_xh {LAG} steps back over the last one, "
+                           "corrected program", f"修正后程序中 dL/dW_xh 往前 {LAG} 步的一项与最后"
+                           "一项之比"), sp.Float(xh)),
+               Quantity(tr(f"contribution to dL/dW_hh {LAG} steps back over the last one, "
+                           "corrected program", f"修正后程序中 dL/dW_hh 往前 {LAG} 步的一项与最后"
+                           "一项之比"), sp.Float(hh)))),
         Claim("seed003", tr("5", "第 5 节"),
               (OPEN, tr("It sets a threshold that caps the norm of the gradient ... but the "
                         "direction of the gradient may already be distorted.",
@@ -207,7 +255,11 @@ def claims_more_two():
                   f"a random g (seed {CLIP['seed']}, {CLIP['n']} entries, threshold "
                   f"{CLIP['threshold']:g}).", "按范数裁剪只是把 g 乘以一个正数，方向完全不变；"
                   "只有逐元素（按值）裁剪才会改变方向。在一个随机 g 上测得（种子 "
-                  f"{CLIP['seed']}，{CLIP['n']} 个分量，阈值 {CLIP['threshold']:g}）。"),)),
+                  f"{CLIP['seed']}，{CLIP['n']} 个分量，阈值 {CLIP['threshold']:g}）。"),),
+              (Quantity(tr("angle between g and g clipped element-wise",
+                           "g 与逐元素裁剪后的 g 的夹角"), sp.Float(turned), DEGREES),
+               Quantity(tr("angle between g and g clipped by its norm",
+                           "g 与按范数裁剪后的 g 的夹角"), sp.Float(kept), DEGREES))),
         Claim("seed003", tr("6.3", "第 6.3 节"),
               (OPEN, tr("Convergence proofs of many numerical algorithms (such as fixed-point "
                         "iteration) rest on showing that the spectral radius of the Jacobian of "
@@ -222,19 +274,9 @@ def claims_more_two():
                   "谱半径小于 1 只保证在不动点附近、并且在适应于该矩阵的某个范数下是压缩映射；"
                   "在欧几里得范数下，"), Math(sp.Eq(sp.Symbol("J"), NON_NORMAL, evaluate=False)),
                tr(" stretches some vectors by a factor ", " 一步就把某些向量拉长为原来的 "),
-               num(float(sigma), 3), tr(" in one step.", " 倍。"))),
-        Claim("seed003", tr("7", "第 7 节"),
-              (OPEN, tr("Roughly speaking, if ", "粗略地说，若 "), Math(norm_W),
-               tr(" stays above 1, the gradient tends to explode ...",
-                  " 持续大于1，则梯度趋向于爆炸；……"), CLOSE),
-              None, (Math(sp.Eq(derive.norm2(sp.Symbol("J")), sp.Float(float(sigma), 4))), ", ",
-                     Math(sp.Eq(derive.norm2(sp.Symbol("J") ** 100), sp.Float(float(far), 3)))),
-              float(far), IMPRECISE,
-              (tr("a norm above 1 is necessary for exploding, not sufficient: the linear RNN "
-                  "with the matrix J of the row for section 6.3 has the norm ",
-                  "范数大于 1 只是梯度爆炸的必要条件，而非充分条件：循环矩阵取第 6.3 节一行中的 J "
-                  "的线性 RNN，每一步的范数都是 "), num(float(sigma), 3),
-               tr(" at every step, yet its gradient vanishes, since ",
-                  "，但梯度仍然消失，因为 "), Math(sp.Eq(RHO(sp.Symbol("J")), rho)),
-               tr(".", "。"))),
+               num(float(sigma), 3), tr(" in one step.", " 倍。")),
+              (Quantity(tr("spectral norm of J = [[1/2, 5], [0, 1/2]]",
+                           "J = [[1/2, 5], [0, 1/2]] 的谱范数"), sigma),
+               Quantity(tr("spectral radius of J", "J 的谱半径"), rho))),
+        criterion_claim(rho, sigma, far),
     ]
