@@ -196,3 +196,15 @@ def test_a_norm_above_one_does_not_make_the_gradient_explode():
     claim = added("粗略地说")
     assert claim.value == pytest.approx(float(far), rel=1e-12) and claim.value < 1e-26
     assert np.linalg.norm(np.array([[0.5, 5.0], [0.0, 0.5]]), 2) > 5
+
+
+@pytest.mark.parametrize("article", ["seed000", "seed003"])
+def test_no_two_claims_quote_the_same_words(article):
+    """A sentence is judged once: no quoted piece of one claim lies inside a quoted piece of
+    another claim of the same article (so one sentence cannot be called both imprecise and
+    wrong); pieces of a few characters ("。", "令 ") are words, not sentences."""
+    mine = [[f for f in _fragments(_quoted(c.quote)) if len(f) >= 6]
+            for c in claims() if c.article == article]
+    for i, pieces in enumerate(mine):
+        others = [f for j, other in enumerate(mine) if j != i for f in other]
+        assert not [p for p in pieces if any(p in o or o in p for o in others)], pieces
