@@ -184,15 +184,13 @@ def step_bound_claim():
         None, (Math(sp.Le(derive.norm2(one_step), derive.gamma_phi * NORM_W)), tr("; ", "；"),
                Math(sp.Eq(scalar, gain))), float(gain), WRONG,
         (tr("the derivative of tanh bounds only ", "tanh 的导数只约束 "), Math(D_K),
-         tr(", and it reaches 1 at 0; the step is ", "，且在 0 处等于 1；单步是 "), Math(STEP_J),
-         tr(", so tanh alone gives only ", "，因此仅由 tanh 只能得到 "), Math(sp.Eq(C, NORM_W)),
-         tr(". A c < 1 that holds whatever the pre-activations needs ",
-            "。要使 c < 1 不论预激活取何值都成立，还需要 "), Math(sp.Lt(NORM_W, 1)),
-         tr(f" (|w| < 1 for a scalar RNN); with w = {WIDE['w']} the scalar step at a "
-            f"pre-activation of {WIDE['a']} is ",
-            f"（标量 RNN 中即 |w| < 1）；w = {WIDE['w']} 时，预激活为 {WIDE['a']} 处的标量单步"
-            "等于 "), Math(gain),
-         tr(", so no such c < 1 exists and the bound with ", "，因此不存在这样的 c < 1，含 "),
+         tr(" and reaches 1 at 0; the step is ", "，且在 0 处等于 1；单步是 "), Math(STEP_J),
+         tr(", so tanh gives only ", "，因此由 tanh 只能得到 "), Math(sp.Eq(C, NORM_W)),
+         tr(", and a c < 1 for every pre-activation needs ", "，要使 c < 1 对任何预激活都成立，"
+            "需要 "), Math(sp.Lt(NORM_W, 1)),
+         tr(f". With w = {WIDE['w']} the scalar step at {WIDE['a']} is ",
+            f"。w = {WIDE['w']} 时，标量单步在 {WIDE['a']} 处等于 "), Math(gain),
+         tr(": no such c exists, and the bound with ", "：这样的 c 不存在，含 "),
          Math(C ** (T - 1)), tr(" does not follow.", " 的界也就推不出来。")),
         (Quantity(tr("bound c on one step for tanh", "tanh 时单步的界 c"),
                   derive.activation("tanh").gamma * NORM_W),
