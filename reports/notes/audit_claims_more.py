@@ -1,12 +1,16 @@
 """Claims of the first source article that the first audit passed over (quoted, translated in
 ``en``), each recomputed: the eigenvalues of the factors do not decide their product, the BPTT
 sum of section 3.1, the gradient said to vanish as T grows, and c < 1 taken from tanh alone.
+The rows for section 2.1 and for section 4's "c < 1 for all t" also hold what the rows added on
+review for the same sentences recomputed (the non-normal W of tab:transient; c = ‖W_hh‖₂), so
+each sentence is quoted and judged once.
 
 ``with_more_claims`` puts these and the second article's (``audit_claims_more_two``) into the
 audit's list, each in the order of its article's text.
 
 Numbers (SymPy exact unless stated):
-- A = [[0, 2], [0, 0]] and B = [[0, 0], [2, 0]]: ρ(A) = ρ(B) = 0, ρ(AB) = 4.
+- A = [[0, 2], [0, 0]] and B = [[0, 0], [2, 0]]: ρ(A) = ρ(B) = 0, ρ(AB) = 4; W = [[9/10, 5],
+  [0, 9/10]]: ρ(W) = 9/10, ‖W^10‖₂ ≈ 19.4.
 - scalar tanh RNN h_k = tanh(w h_{k−1} + x_k), h_0 = 0, x_k = 1, w = 1/2, t = 3: the true
   dh_3/dw (SymPy diff of the unrolled h_3) = Σ_{k=1}^{3} (∂h_3/∂h_k)(∂⁺h_k/∂w) ≠ the article's
   Σ_{k=0}^{2} (∂h_3/∂h_k)(dh_k/dw) (total derivatives: the immediate term is missing and the

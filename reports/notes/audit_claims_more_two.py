@@ -10,7 +10,10 @@ Numbers (SymPy exact unless stated):
   most recent, ‖δ_{T−20} h_{T−21}ᵀ‖/‖δ_T h_{T−1}ᵀ‖ and ‖δ_{T−20} x_{T−20}ᵀ‖/‖δ_T x_Tᵀ‖.
 - the angle between g and its clipped version (NumPy, a seeded g): element-wise clipping turns
   it, norm clipping (g·min(1, τ/‖g‖)) does not.
-- J = [[1/2, 5], [0, 1/2]]: ρ(J) = 1/2, ‖J‖₂ ≈ 5.05, ‖J^100‖₂ ≈ 1.6e-27.
+- J = [[1/2, 5], [0, 1/2]]: ρ(J) = 1/2, ‖J‖₂ ≈ 5.05, ‖J^100‖₂ ≈ 7.9e-28.
+
+Section 7's row quotes the whole rule of thumb and also holds the bound (γ_φ‖W_hh‖₂)^{j−i} that
+the row added on review for the same sentence recomputed, so the sentence is judged once.
 """
 
 import numpy as np
@@ -133,7 +136,7 @@ def product_quote():
 def criterion_claim(rho, sigma, far):
     """Section 7's rule of thumb: the product γ_φ‖W_hh‖₂ of both factors decides the bound; a
     norm above 1 is necessary for exploding, not sufficient (J = [[1/2, 5], [0, 1/2]]: ‖J‖₂ ≈
-    5.05 at every step, ‖J^100‖₂ ≈ 1.6e-27, since ρ(J) = 1/2)."""
+    5.05 at every step, ‖J^100‖₂ ≈ 7.9e-28, since ρ(J) = 1/2)."""
     nW = derive.norm(W_HH)
     bound = sp.Le(derive.norm(partial(sp.Symbol("h_{j}"), sp.Symbol("h_{i}"))),
                   (derive.gamma_phi * derive.norm2(W_HH)) ** (J_ - I_))
@@ -258,8 +261,10 @@ def claims_more_two():
                   f"{CLIP['seed']}，{CLIP['n']} 个分量，阈值 {CLIP['threshold']:g}）。"),),
               (Quantity(tr("angle between g and g clipped element-wise",
                            "g 与逐元素裁剪后的 g 的夹角"), sp.Float(turned), DEGREES),
-               Quantity(tr("angle between g and g clipped by its norm",
-                           "g 与按范数裁剪后的 g 的夹角"), sp.Float(kept), DEGREES))),
+               Quantity(tr("angle between g and g clipped by its norm, measured in float64 "
+                           "(0 up to rounding: the clipped g is a positive multiple of g)",
+                           "g 与按范数裁剪后的 g 的夹角，按 float64 测得（除舍入误差外为 0："
+                           "裁剪后的 g 是 g 的正数倍）"), sp.Float(kept), DEGREES))),
         Claim("seed003", tr("6.3", "第 6.3 节"),
               (OPEN, tr("Convergence proofs of many numerical algorithms (such as fixed-point "
                         "iteration) rest on showing that the spectral radius of the Jacobian of "
