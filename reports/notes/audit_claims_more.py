@@ -1,16 +1,15 @@
 """Claims of the first source article that the first audit passed over (quoted, translated in
 ``en``), each recomputed: the eigenvalues of the factors do not decide their product, the BPTT
 sum of section 3.1, the gradient said to vanish as T grows, and c < 1 taken from tanh alone.
-The rows for section 2.1 and for section 4's "c < 1 for all t" also hold what the rows added on
-review for the same sentences recomputed (the non-normal W of tab:transient; c = ‖W_hh‖₂), so
-each sentence is quoted and judged once.
+The rows for section 2.1 and for section 4's "c < 1 for all t" (``audit_claims_merged``) also
+hold what the rows added on review for the same sentences recomputed (the non-normal W of
+tab:transient; c = ‖W_hh‖₂), so each sentence is quoted and judged once.
 
 ``with_more_claims`` puts these and the second article's (``audit_claims_more_two``) into the
 audit's list, each in the order of its article's text.
 
 Numbers (SymPy exact unless stated):
-- A = [[0, 2], [0, 0]] and B = [[0, 0], [2, 0]]: ρ(A) = ρ(B) = 0, ρ(AB) = 4; W = [[9/10, 5],
-  [0, 9/10]]: ρ(W) = 9/10, ‖W^10‖₂ ≈ 19.4.
+- A = [[0, 2], [0, 0]] and B = [[0, 0], [2, 0]]: ρ(A) = ρ(B) = 0, ρ(AB) = 4.
 - scalar tanh RNN h_k = tanh(w h_{k−1} + x_k), h_0 = 0, x_k = 1, w = 1/2, t = 3: the true
   dh_3/dw (SymPy diff of the unrolled h_3) = Σ_{k=1}^{3} (∂h_3/∂h_k)(∂⁺h_k/∂w) ≠ the article's
   Σ_{k=0}^{2} (∂h_3/∂h_k)(dh_k/dw) (total derivatives: the immediate term is missing and the
@@ -35,11 +34,8 @@ from reports.notes.audit_claims import (
     Claim,
     Quantity,
     T,
-    TanhPrime,
     step,
 )
-from reports.notes.audit_claims_one import D_K, NORM_W, STEP_J
-from reports.notes.dynamics import TRANSIENT_W
 
 K = sp.Symbol("k", integer=True, positive=True)
 TT = sp.Symbol("t", integer=True, positive=True)
@@ -121,89 +117,10 @@ def step_gain(w=WIDE["w"], a=WIDE["a"]):
     return sp.Abs(w * derive.activation("tanh").dphi.subs(derive.z, a))
 
 
-def transient():
-    """(ρ(W), ‖W^10‖₂) of the non-normal W = [[9/10, 5], [0, 9/10]] of tab:transient, exact."""
-    W = sp.Matrix(TRANSIENT_W)
-    return derive.spectral_radius(W), derive.spectral_norm(W ** 10)
-
-
-def eigenvalue_claim():
-    """Section 2.1's eigenvalue rule: the factors change every step, and their eigenvalues do
-    not decide the product (ρ(A) = ρ(B) = 0, ρ(AB) = 4); even for one fixed matrix they decide
-    only the long run (ρ(W) = 9/10, ‖W^10‖₂ ≈ 19)."""
-    radii = flip_radii()
-    rho = sp.Function("rho")
-    radius, power = transient()
-    shown = [sp.Eq(rho(sp.Symbol(n)), r) for n, r in zip(("A", "B", "AB"), radii, strict=True)]
-    shown += [sp.Eq(rho(sp.Symbol("W")), radius),
-              sp.Eq(derive.norm2(sp.Symbol("W") ** 10), sp.Float(float(power), 4))]
-    names = ("A = [[0, 2], [0, 0]]", "B = [[0, 0], [2, 0]]", "AB")
-    return Claim(
-        "seed000", tr("2.1", "第 2.1 节"),
-        (OPEN, tr("In BPTT the error gradient is propagated back through the time steps, so "
-                  "the gradient goes through many matrix multiplications. If the eigenvalues of "
-                  "these matrices are greater than 1, the gradient grows exponentially and "
-                  "explodes; if they are less than 1, it decays exponentially and vanishes.",
-                  "在BPTT中,误差梯度需要通过时间步反向传播,这意味着梯度会经过多次矩阵乘法运算。"
-                  "如果这些矩阵的特征值(eigenvalues)大于1,梯度就会呈指数级增长,导致梯度爆炸;"
-                  "如果这些矩阵的特征值小于1,梯度就会呈指数级衰减,导致梯度消失。"), CLOSE),
-        None, tuple(p for f in shown for p in (Math(f), ", "))[:-1], float(radii[2]), WRONG,
-        (tr("the matrices differ from step to step, and the eigenvalues of the factors say "
-            "nothing about their product: ", "各步的矩阵互不相同，而各因子的特征值并不决定"
-            "它们的乘积："), Math(sp.Eq(sp.Symbol("A"), FLIP_A, evaluate=False)),
-         tr(" and ", " 与 "), Math(sp.Eq(sp.Symbol("B"), FLIP_B, evaluate=False)),
-         tr(" have only the eigenvalue ", " 只有特征值 "), Math(radii[0]),
-         tr(", yet ABAB... grows by a factor ", "，但 ABAB... 每两步增长为原来的 "),
-         Math(radii[2]),
-         tr(" every two steps. Even for one fixed matrix the eigenvalues decide only the long "
-            "run: the W of ", " 倍。即使对同一个固定矩阵，特征值也只决定长期行为："),
-         Ref("tab:transient"), tr(" has ", " 中的 W 满足 "),
-         Math(sp.Eq(rho(sp.Symbol("W")), radius)),
-         tr(", yet its tenth power has norm ", "，但它的十次幂的范数为 "), num(float(power), 3),
-         tr(". What decides is the product itself.", "。起决定作用的是乘积本身。")),
-        (Quantity(tr(f"spectral radius of {names[2]}", f"{names[2]} 的谱半径"), radii[2]),
-         *(Quantity(tr(f"spectral radius of {n}", f"{n} 的谱半径"), r)
-           for n, r in zip(names[:2], radii[:2], strict=True)),
-         Quantity(tr("spectral radius of W", "W 的谱半径"), radius),
-         Quantity(tr("spectral norm of W^10", "W^10 的谱范数"), power)))
-
-
-def step_bound_claim():
-    """Section 4's "|∂h_t/∂h_{t−1}| ≤ c < 1 for all t" and the c^{T−1} bound built on it,
-    inferred from tanh alone: the step is D_t W_hh, so tanh gives only c = ‖W_hh‖₂ (the scalar
-    step w tanh'(0) is 2 for w = 2)."""
-    gain = step_gain()
-    h_T, h_1 = sp.Symbol("h_{T}"), sp.Symbol("h_{1}")
-    one_step = step("t", "t-1")
-    chain = sp.Le(derive.norm(partial(h_T, W_HH)),
-                  sp.Pow(C, sp.Add(T, -1, evaluate=False), evaluate=False)
-                  * derive.norm(partial(h_1, W_HH)))
-    scalar = sp.Abs(sp.Mul(WIDE["w"], TanhPrime(WIDE["a"]), evaluate=False))
-    return Claim(
-        "seed000", tr("4", "第 4 节"),
-        (OPEN, tr("... we may assume that there is a constant c such that ",
-                  "……我们可以假设存在一个常数 c,使得:"),
-         Math(sp.Le(sp.Abs(one_step), C)), tr(", ", ""), Math(sp.Lt(C, 1)),
-         tr(" for all t. ... ", ", ∀t ……"), Math(chain), CLOSE),
-        None, (Math(sp.Le(derive.norm2(one_step), derive.gamma_phi * NORM_W)), tr("; ", "；"),
-               Math(sp.Eq(scalar, gain))), float(gain), WRONG,
-        (tr("the derivative of tanh bounds only ", "tanh 的导数只约束 "), Math(D_K),
-         tr(" and reaches 1 at 0; the step is ", "，且在 0 处等于 1；单步是 "), Math(STEP_J),
-         tr(", so tanh gives only ", "，因此由 tanh 只能得到 "), Math(sp.Eq(C, NORM_W)),
-         tr(", and a c < 1 for every pre-activation needs ", "，要使 c < 1 对任何预激活都成立，"
-            "需要 "), Math(sp.Lt(NORM_W, 1)),
-         tr(f". With w = {WIDE['w']} the scalar step at {WIDE['a']} is ",
-            f"。w = {WIDE['w']} 时，标量单步在 {WIDE['a']} 处等于 "), Math(gain),
-         tr(": no such c exists, and the bound with ", "：这样的 c 不存在，含 "),
-         Math(C ** (T - 1)), tr(" does not follow.", " 的界也就推不出来。")),
-        (Quantity(tr("bound c on one step for tanh", "tanh 时单步的界 c"),
-                  derive.activation("tanh").gamma * NORM_W),
-         Quantity(tr(f"one step |w tanh'(0)| of the scalar tanh RNN with w = {WIDE['w']}",
-                     f"w = {WIDE['w']} 的标量 tanh RNN 的单步 |w tanh'(0)|"), gain)))
-
-
 def claims_more_one():
     """The first article's added claims, in the order of its text."""
+    from reports.notes.audit_claims_merged import eigenvalue_claim, step_bound_claim
+
     article, true, _ = scalar_bptt()
     norms = corrected_norms()
     recent, far = float(norms["W_hh"][-1]), float(norms["W_hh"][FAR - 1])

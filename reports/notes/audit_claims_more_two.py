@@ -12,16 +12,17 @@ Numbers (SymPy exact unless stated):
   it, norm clipping (g·min(1, τ/‖g‖)) does not.
 - J = [[1/2, 5], [0, 1/2]]: ρ(J) = 1/2, ‖J‖₂ ≈ 5.05, ‖J^100‖₂ ≈ 7.9e-28.
 
-Section 7's row quotes the whole rule of thumb and also holds the bound (γ_φ‖W_hh‖₂)^{j−i} that
-the row added on review for the same sentence recomputed, so the sentence is judged once.
+Section 7's row (``audit_claims_merged``) quotes the whole rule of thumb and also holds the
+bound (γ_φ‖W_hh‖₂)^{j−i} that the row added on review for the same sentence recomputed.
 """
 
 import numpy as np
 import sympy as sp
 
 import derive
-from reports.doc import Math, Ref, num, tr
+from reports.doc import Math, num, tr
 from reports.notes.audit_claims import CLOSE, IMPRECISE, OPEN, W_HH, WRONG, Claim, Quantity
+from reports.notes.audit_claims_merged import criterion_claim
 from reports.notes.audit_claims_more import (
     FLIP_A,
     FLIP_B,
@@ -131,41 +132,6 @@ def product_quote():
     body = CDot(TextDiag(PhiPrime(PreAct(K))), W_HH)
     return sp.Eq(partial(sp.Symbol("h_{j}"), sp.Symbol("h_{i}")),
                  sp.Product(body, (K, sp.Add(I_, 1, evaluate=False), J_)), evaluate=False)
-
-
-def criterion_claim(rho, sigma, far):
-    """Section 7's rule of thumb: the product γ_φ‖W_hh‖₂ of both factors decides the bound; a
-    norm above 1 is necessary for exploding, not sufficient (J = [[1/2, 5], [0, 1/2]]: ‖J‖₂ ≈
-    5.05 at every step, ‖J^100‖₂ ≈ 7.9e-28, since ρ(J) = 1/2)."""
-    nW = derive.norm(W_HH)
-    bound = sp.Le(derive.norm(partial(sp.Symbol("h_{j}"), sp.Symbol("h_{i}"))),
-                  (derive.gamma_phi * derive.norm2(W_HH)) ** (J_ - I_))
-    J = sp.Symbol("J")
-    return Claim(
-        "seed003", tr("7", "第 7 节"),
-        (OPEN, tr("Roughly speaking, if ", "粗略地说，若 "), Math(nW),
-         tr(" stays above 1, the gradient tends to explode; if ",
-            " 持续大于1，则梯度趋向于爆炸；若 "),
-         Math(nW), tr(" stays below 1, or the derivative of the activation stays below 1, the "
-                      "gradient tends to vanish.", " 持续小于1，或激活函数导数持续小于1，"
-                                                   "则梯度趋向于消失。"), CLOSE),
-        None, (Math(bound), tr("; ", "；"), Math(sp.Eq(derive.norm2(J), sp.Float(float(sigma), 4))),
-               ", ", Math(sp.Eq(derive.norm2(J ** 100), sp.Float(float(far), 3)))),
-        float(far), IMPRECISE,
-        (tr("what vanishes is the product of both factors below 1: a derivative below 1 alone "
-            "does not suffice when the norm is large, and a norm above 1 is necessary for "
-            "exploding, not sufficient (", "决定梯度消失的是两个因子之积小于 1：当范数很大时，"
-            "仅有导数小于 1 并不够；而范数大于 1 只是梯度爆炸的必要条件，而非充分条件（见"),
-         Ref("fig:gain-sweep"),
-         tr("). The linear RNN with the matrix J of the row for section 6.3 has the norm ",
-            "）。循环矩阵取第 6.3 节一行中的 J 的线性 RNN，每一步的范数都是 "),
-         num(float(sigma), 3), tr(" at every step, yet its gradient vanishes, since ",
-                                  "，但梯度仍然消失，因为 "), Math(sp.Eq(RHO(J), rho)),
-         tr(".", "。")),
-        (Quantity(tr("upper bound on the norm of dh_j/dh_i", "dh_j/dh_i 范数的上界"), bound.rhs),
-         Quantity(tr("spectral norm of J^100, J = [[1/2, 5], [0, 1/2]]",
-                     "J^100 的谱范数，J = [[1/2, 5], [0, 1/2]]"), far),
-         Quantity(tr("spectral norm of J (every step)", "J 的谱范数（每一步）"), sigma)))
 
 
 def claims_more_two():

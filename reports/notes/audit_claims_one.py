@@ -1,5 +1,5 @@
 """The first source article's claims, quoted, recomputed and judged (see ``audit_claims``);
-section 2.1's eigenvalue rule and section 4's c < 1 "for all t" are in ``audit_claims_more``,
+section 2.1's eigenvalue rule and section 4's c < 1 "for all t" are in ``audit_claims_merged``,
 each merged there with the added row that quotes the same sentence."""
 
 import sympy as sp
