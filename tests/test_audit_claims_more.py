@@ -3,7 +3,6 @@ from its article (the source lines, embedded in tests/test_notes_quotes.py, hold
 fragment and every formula), sits in the audit in the order of its article, and its numbers
 agree with an independent computation written here (NumPy loops, mpmath, closed forms)."""
 
-import math
 
 import mpmath
 import numpy as np
@@ -15,6 +14,7 @@ from reports.notes import Context, audit
 from reports.notes.audit import plain
 from reports.notes.audit_claims import claims
 from tests.test_notes_quotes import FIRST, SECOND, _fragments, _place, _quoted, _text
+from tests.test_notes_remedies import _angle, _clip_case
 
 ADDED = {  # a piece of each added claim's Chinese quote that only that claim holds
     "seed000": ("在BPTT中", "可以进一步展开为", "我们可以假设存在一个常数", "当序列长度"),
@@ -164,17 +164,18 @@ def test_the_product_needs_its_order():
 
 
 def test_norm_clipping_keeps_the_direction_and_value_clipping_turns_it():
-    g = 2.0 * np.random.default_rng(14).standard_normal(8)
-
-    def degrees(a, b):
-        return math.degrees(math.acos(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))))
-
-    turned = degrees(g, np.clip(g, -1.0, 1.0))
-    kept = g / np.linalg.norm(g)        # the norm-clipped g (its norm exceeds 1)
-    assert np.linalg.norm(g) > 1 and np.allclose(kept * np.linalg.norm(g), g, rtol=1e-15)
+    """On the gradient of the exploding case of sec:remedies, by a hand BPTT loop
+    (tests/test_notes_remedies.py): norm clipping leaves the angle 0 (up to rounding), value
+    clipping to [−1, 1] turns g; the audit shows the same numbers as that section."""
+    g, _ = _clip_case(1.3)
+    turned = _angle(g, np.clip(g, -1.0, 1.0))
+    kept = _angle(g, g / np.linalg.norm(g))        # the norm-clipped g (its norm exceeds 1)
+    assert np.linalg.norm(g) > 1 and kept < 1e-12 and turned > 10
     claim = added("方向信息可能已经失真")
-    assert claim.value == pytest.approx(turned, rel=1e-9) and turned > 10
+    assert claim.value == pytest.approx(turned, rel=1e-9)
     assert floats(claim.recomputed) == [0.0, pytest.approx(turned, abs=0.01)]
+    changed = int(np.sum(np.abs(g) > 1.0))
+    assert f"changes {changed} of its {g.size} entries" in plain(claim.reason)
 
 
 def test_spectral_radius_below_one_is_no_contraction_in_the_2_norm():
