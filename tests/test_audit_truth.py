@@ -163,7 +163,8 @@ def test_results_store_each_recomputed_quantity_with_name_unit_and_exact_value()
     assert by_name["gamma_phi of sigmoid"]["exact"] == "1/4"
     symbolic = by_name["bound on the norm of one step dh_t/dh_t-1"]
     assert symbolic["float"] is None and "symbolic" in symbolic["float_note"]
-    defects = next(e for e in entries if e["where"] == "5")["quantities"][0]
+    defects = next(e for e in entries if e["article"] == "seed000" and e["where"] == "5")
+    defects = defects["quantities"][0]
     assert defects["unit"] == "defects" and defects["float"] == len(DEFECTS) == 7
 
 

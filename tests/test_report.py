@@ -134,7 +134,9 @@ def test_report_bad_options_exit_2(tmp_path, capsys):
 
 
 def test_report_pdf_has_no_overfull_box(built):
-    """TeX's log of the report build: no box wider than the line by more than 1 pt."""
+    """TeX's log of the report build: no box wider than the line by more than 1 pt, and no
+    float (a table, a figure) taller than the page."""
     log = (built / "report.log").read_text(encoding="utf-8", errors="replace")
     assert "Output written" in log
     assert [width for width in files.overfull_boxes(log) if width > 1.0] == []
+    assert "Float too large" not in log

@@ -50,12 +50,34 @@ def plain(parts, lang="en"):
     return "".join(out)
 
 
+ROWS_PER_TABLE = 4   # the most claims one table holds and still fits an a4 or a letter page
+
+
+def table_labels(label, count):
+    """The labels of an article's ``count`` claims tables: label, label-continued,
+    label-continued-2, ..."""
+    tables = -(-count // ROWS_PER_TABLE)
+    return [label] + [f"{label}-continued" + (f"-{i}" if i > 1 else "") for i in range(1, tables)]
+
+
 def claim_tables(label, article, items):
-    """One article's claims as two numbered tables (each half fits a page); the second is
-    labelled ``label + "-continued"``."""
-    half = (len(items) + 1) // 2
-    return (claim_table(label, article, items[:half]),
-            claim_table(f"{label}-continued", article, items[half:], continued=label))
+    """One article's claims as numbered tables of at most ``ROWS_PER_TABLE`` rows, their sizes
+    differing by at most one (``table_labels``); each continues the one before."""
+    labels = table_labels(label, len(items))
+    size, extra = divmod(len(items), len(labels))
+    ends = [(i + 1) * size + min(i + 1, extra) for i in range(len(labels))]
+    return tuple(claim_table(name, article, items[end - size - (i < extra):end],
+                             continued=labels[i - 1] if i else None)
+                 for i, (name, end) in enumerate(zip(labels, ends, strict=True)))
+
+
+def table_refs(label, count):
+    """"Table 1, Table 2 and Table 3": references to an article's claims tables."""
+    refs = [Ref(name) for name in table_labels(label, count)]
+    parts = [refs[0]]
+    for i, ref in enumerate(refs[1:], start=2):
+        parts += [tr(" and ", " 与 ") if i == len(refs) else tr(", ", "、"), ref]
+    return tuple(parts)
 
 
 def claim_table(label, article, items, continued=None):
@@ -155,7 +177,7 @@ def build(ctx):
              tr(" The mistakes are instructive, because students make the same ones.",
                 "错误之处很有启发性，因为学生常犯同样的错误。")),
         Heading(tr("The second article", "第二篇原文")),
-        Para(Ref("tab:audit-two"), tr(" and ", " 与 "), Ref("tab:audit-two-continued"),
+        Para(*table_refs("tab:audit-two", len(two)),
              tr(" list the claims of the second article in the order of its sections.",
                 " 按原文章节顺序列出了第二篇原文的论断。")),
         *claim_tables("tab:audit-two", ("second", "第二"), two),
@@ -169,7 +191,7 @@ def build(ctx):
                 "“考虑一个使用ReLU（……）作为激活函数的RNN。请分析在这种情况下，梯度消失和梯度爆炸"
                 "问题会如何表现？与使用 tanh 的RNN相比，其特性有何根本不同？”")),
         Heading(tr("The first article", "第一篇原文")),
-        Para(Ref("tab:audit-one"), tr(" and ", " 与 "), Ref("tab:audit-one-continued"),
+        Para(*table_refs("tab:audit-one", len(one)),
              tr(" list the claims of the first article.", " 列出了第一篇原文的论断。")),
         *claim_tables("tab:audit-one", ("first", "第一"), one),
         Heading(tr("The first article's program", "第一篇原文的程序")),

@@ -209,32 +209,6 @@ def article_two():
               (tr("the bound goes to 0 as j - i grows; the condition is sufficient for "
                   "vanishing.", "当 j - i 增大时上界趋于 0；该条件是梯度消失的充分条件。"),),
               (threshold,)),
-        *criterion_claims(),
-    ]
-
-
-def criterion_claims():
-    """Section 7's rule of thumb (added after review; quoted, translated in ``en``)."""
-    nW = derive.norm(W_HH)
-    bound = sp.Le(derive.norm(step("j", "i")),
-                  (derive.gamma_phi * derive.norm2(W_HH)) ** (J_ - I_))
-    return [
-        Claim("seed003", tr("7", "第 7 节"),
-              (OPEN, tr("Roughly speaking, if ", "粗略地说，若 "), Math(nW),
-               tr(" stays above 1, the gradient tends to explode; if ",
-                  " 持续大于1，则梯度趋向于爆炸；若 "), Math(nW),
-               tr(" stays below 1, or the derivative of the activation stays below 1, the "
-                  "gradient tends to vanish.", " 持续小于1，或激活函数导数持续小于1，"
-                  "则梯度趋向于消失。"), CLOSE),
-              None, (Math(bound),), None, IMPRECISE,
-              (tr("what vanishes is the product of both factors below 1: a derivative below 1 "
-                  "alone does not suffice when the norm is large, and a norm above 1 is "
-                  "necessary for exploding, not sufficient (",
-                  "决定梯度消失的是两个因子之积小于 1：当范数很大时，仅有导数小于 1 并不够；"
-                  "而范数大于 1 只是梯度爆炸的必要条件，而非充分条件（见"),
-               Ref("fig:gain-sweep"), tr(").", "）。")),
-              (Quantity(tr("upper bound on the norm of dh_j/dh_i", "dh_j/dh_i 范数的上界"),
-                        bound.rhs),)),
     ]
 
 

@@ -1,6 +1,9 @@
 """Claims of the first source article that the first audit passed over (quoted, translated in
 ``en``), each recomputed: the eigenvalues of the factors do not decide their product, the BPTT
 sum of section 3.1, the gradient said to vanish as T grows, and c < 1 taken from tanh alone.
+The rows for section 2.1 and for section 4's "c < 1 for all t" (``audit_claims_merged``) also
+hold what the rows added on review for the same sentences recomputed (the non-normal W of
+tab:transient; c = ‖W_hh‖₂), so each sentence is quoted and judged once.
 
 ``with_more_claims`` puts these and the second article's (``audit_claims_more_two``) into the
 audit's list, each in the order of its article's text.
@@ -22,7 +25,17 @@ import sympy as sp
 import derive
 import numeric
 from reports.doc import Math, Ref, num, tr
-from reports.notes.audit_claims import CLOSE, OPEN, W_HH, WRONG, C, Claim, T, TanhPrime, step
+from reports.notes.audit_claims import (
+    CLOSE,
+    OPEN,
+    W_HH,
+    WRONG,
+    C,
+    Claim,
+    Quantity,
+    T,
+    step,
+)
 
 K = sp.Symbol("k", integer=True, positive=True)
 TT = sp.Symbol("t", integer=True, positive=True)
@@ -106,16 +119,13 @@ def step_gain(w=WIDE["w"], a=WIDE["a"]):
 
 def claims_more_one():
     """The first article's added claims, in the order of its text."""
-    radii = flip_radii()
+    from reports.notes.audit_claims_merged import eigenvalue_claim, step_bound_claim
+
     article, true, _ = scalar_bptt()
     norms = corrected_norms()
     recent, far = float(norms["W_hh"][-1]), float(norms["W_hh"][FAR - 1])
     last = CORRECTED["T"]
     w_, x_, t_ = (SCALAR_CASE[key] for key in ("w", "x", "t"))
-    gain = step_gain()
-    rho = sp.Function("rho")
-    flips = [sp.Eq(rho(sp.Symbol(n)), r) for n, r in zip(("A", "B", "AB"), radii, strict=True)]
-    sec4 = tr("4", "第 4 节")
     dW = partial(h("t"), W_HH)
     terms = [sp.Mul(step("t", s), partial(h(s), W_HH), evaluate=False) for s in ("t-1", "t-2")]
     terms += [sp.Symbol(r"\cdots"), sp.Mul(step("t", 0), partial(h(0), W_HH), evaluate=False)]
@@ -125,25 +135,7 @@ def claims_more_one():
     contribution = derive.norm2(sp.MatrixSymbol(f"delta_{last}", n, 1)
                                 * sp.MatrixSymbol(f"h_{last - 1}", n, 1).T)
     return [
-        Claim("seed000", tr("2.1", "第 2.1 节"),
-              (OPEN, tr("In BPTT the error gradient is propagated back through the time steps, "
-                        "so the gradient goes through many matrix multiplications. If the "
-                        "eigenvalues of these matrices are greater than 1, the gradient grows "
-                        "exponentially and explodes; if they are less than 1, it decays "
-                        "exponentially and vanishes.",
-                        "在BPTT中,误差梯度需要通过时间步反向传播,这意味着梯度会经过多次矩阵乘法运算。"
-                        "如果这些矩阵的特征值(eigenvalues)大于1,梯度就会呈指数级增长,导致梯度爆炸;"
-                        "如果这些矩阵的特征值小于1,梯度就会呈指数级衰减,导致梯度消失。"), CLOSE),
-              None, tuple(p for f in flips for p in (Math(f), ", "))[:-1], float(radii[2]), WRONG,
-              (tr("the matrices differ from step to step, and the eigenvalues of the factors say "
-                  "nothing about their product: ", "各步的矩阵互不相同，而各因子的特征值并不决定"
-                  "它们的乘积："), Math(sp.Eq(sp.Symbol("A"), FLIP_A, evaluate=False)),
-               tr(" and ", " 与 "), Math(sp.Eq(sp.Symbol("B"), FLIP_B, evaluate=False)),
-               tr(" have only the eigenvalue ", " 只有特征值 "), Math(radii[0]),
-               tr(", yet ABAB... grows by a factor ", "，但 ABAB... 每两步增长为原来的 "),
-               Math(radii[2]),
-               tr(" every two steps. What decides is the product itself.",
-                  " 倍。起决定作用的是乘积本身。"))),
+        eigenvalue_claim(),
         Claim("seed000", tr("3.1", "第 3.1 节"),
               (OPEN, tr("where ", "其中 "), Math(dW),
                tr(" can be expanded further as ", " 可以进一步展开为:"),
@@ -158,22 +150,12 @@ def claims_more_one():
                   "step t. Right: ", "每个较早状态的全导数已经包含了所有更早的路径，因此该求和把"
                   "一些路径重复计算，又漏掉了第 t 步的直接项。正确的是："), Math(right),
                tr(", with the derivative taken with the previous state held fixed.",
-                  "，其中的导数在保持前一状态不变的条件下求得。"))),
-        Claim("seed000", sec4,
-              (OPEN, tr("Since the derivative of tanh lies in the interval (-1, 1), we may "
-                        "assume that there is a constant c such that ",
-                        "由于tanh函数的导数在 (-1, 1) 区间内,我们可以假设存在一个常数 c,使得:"),
-               Math(sp.And(sp.Le(sp.Abs(step("t", "t-1")), C), sp.Lt(C, 1))),
-               tr(" for all t", ", ∀t"), CLOSE),
-              None, (Math(sp.Eq(sp.Abs(sp.Mul(WIDE["w"], TanhPrime(WIDE["a"]), evaluate=False)),
-                                gain)),), float(gain), WRONG,
-              (tr("in the scalar example one step is w times the derivative of tanh, which "
-                  "reaches 1 at 0; a c < 1 that holds whatever the pre-activations needs "
-                  f"|w| < 1 as well. With w = {WIDE['w']} the step is ",
-                  "在这个标量例子中，单步是 w 乘以 tanh 的导数，而该导数在 0 处等于 1；"
-                  "要使 c < 1 不论预激活取何值都成立，还需要 |w| < 1。"
-                  f"w = {WIDE['w']} 时，预激活为 {WIDE['a']} 处的单步等于 "),
-               Math(gain), tr(f" at a pre-activation of {WIDE['a']}.", "。"))),
+                  "，其中的导数在保持前一状态不变的条件下求得。")),
+              (Quantity(tr(f"dh_{t_}/dw of the scalar tanh RNN (w = {w_}, x = {x_}, h_0 = 0)",
+                           f"标量 tanh RNN 的 dh_{t_}/dw（w = {w_}，x = {x_}，h_0 = 0）"), true),
+               Quantity(tr(f"the article's sum for dh_{t_}/dw, same RNN",
+                           f"同一 RNN 上原文求和给出的 dh_{t_}/dw"), article))),
+        step_bound_claim(),
         Claim("seed000", tr("3.2 and 4", "第 3.2、4 节"),
               (OPEN, tr("As the sequence length ", "当序列长度 "), Math(T),
                tr(" grows, ", " 增加时,"), Math(C ** (T - 1)),
@@ -191,7 +173,13 @@ def claims_more_one():
                num(far, 3),
                tr("). Only the long-range contributions vanish, so the gradient forgets the "
                   "distant past but does not go to 0.", "）。消失的只是长程贡献：梯度遗忘了遥远的"
-                  "过去，但本身并不趋于 0。"))),
+                  "过去，但本身并不趋于 0。")),
+              (Quantity(tr(f"norm of the last contribution delta_{last} h_{last - 1}^T to "
+                           "dL/dW_hh, corrected program",
+                           f"修正后程序中 dL/dW_hh 的最后一项 delta_{last} h_{last - 1}^T 的范数"),
+                        sp.Float(recent)),
+               Quantity(tr(f"norm of the contribution delta_{FAR} h_{FAR - 1}^T, same program",
+                           f"同一程序中 delta_{FAR} h_{FAR - 1}^T 一项的范数"), sp.Float(far)))),
     ]
 
 
@@ -205,7 +193,7 @@ def more_claims():
 # Each added claim goes before the first existing claim of its article whose quote (Chinese)
 # holds the anchor, a verbatim piece of the article; None: after the article's last claim.
 ANCHORS = {"seed000": ("大部分区间都小于1", "大部分区间都小于1", "ReLU", "ReLU"),
-           "seed003": ("0.5", "对于常用的激活函数", "粗略地说", "粗略地说", "粗略地说", None)}
+           "seed003": ("0.5", "对于常用的激活函数", None, None, None, None)}
 
 
 def _zh(parts):

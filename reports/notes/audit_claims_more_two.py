@@ -8,17 +8,24 @@ Numbers (SymPy exact unless stated):
   J_2 J_1 ≠ J_1 J_2 (‖J_2 J_1 − J_1 J_2‖₂).
 - the corrected program of the audit (NumPy): the contributions 20 steps back relative to the
   most recent, ‖δ_{T−20} h_{T−21}ᵀ‖/‖δ_T h_{T−1}ᵀ‖ and ‖δ_{T−20} x_{T−20}ᵀ‖/‖δ_T x_Tᵀ‖.
-- the angle between g and its clipped version (NumPy, a seeded g): element-wise clipping turns
+- the angle between g and its clipped version, on the gradient of the exploding case of
+  sec:remedies (NumPy, ``remedies_numbers.clipping_direction``): element-wise clipping turns
   it, norm clipping (g·min(1, τ/‖g‖)) does not.
-- J = [[1/2, 5], [0, 1/2]]: ρ(J) = 1/2, ‖J‖₂ ≈ 5.05, ‖J^100‖₂ ≈ 1.6e-27.
+- J = [[1/2, 5], [0, 1/2]]: ρ(J) = 1/2, ‖J‖₂ ≈ 5.05, ‖J^100‖₂ ≈ 7.9e-28.
+
+Section 7's row (``audit_claims_merged``) quotes the whole rule of thumb and also holds the
+bound (γ_φ‖W_hh‖₂)^{j−i} that the row added on review for the same sentence recomputed.
 """
 
-import numpy as np
+import functools
+
 import sympy as sp
 
 import derive
-from reports.doc import Math, num, tr
-from reports.notes.audit_claims import CLOSE, IMPRECISE, OPEN, W_HH, WRONG, Claim
+from reports.doc import Math, Ref, num, tr
+from reports.notes import remedies_numbers
+from reports.notes.audit_claims import CLOSE, IMPRECISE, OPEN, W_HH, WRONG, Claim, Quantity
+from reports.notes.audit_claims_merged import criterion_claim
 from reports.notes.audit_claims_more import (
     FLIP_A,
     FLIP_B,
@@ -33,9 +40,9 @@ N = sp.Symbol("n", integer=True, positive=True)
 NON_NORMAL = sp.Matrix([[sp.Rational(1, 2), 5], [0, sp.Rational(1, 2)]])
 D_1, D_2 = sp.diag(1, sp.Rational(1, 2)), sp.diag(sp.Rational(1, 2), 1)
 MIXING = sp.Matrix([[1, 1], [0, 1]])
-CLIP = {"seed": 14, "n": 8, "scale": 2.0, "threshold": 1.0}   # g = scale * N(0, 1)^n
 LAG = 20
 STEPS = 10   # alternating back-propagation steps (even)
+DEGREES = tr("degrees", "度")
 
 
 class PreAct(sp.Function):
@@ -101,19 +108,13 @@ def long_range(lag=LAG):
     return tuple(float(norms[key][-1 - lag] / norms[key][-1]) for key in ("W_hh", "W_xh"))
 
 
-def angle(a, b):
-    """The angle between vectors a and b in degrees (2 atan2(‖â − b̂‖, ‖â + b̂‖), accurate
-    near 0)."""
-    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
-    return float(np.degrees(2 * np.arctan2(np.linalg.norm(a - b), np.linalg.norm(a + b))))
-
-
-def clipping_angles(case=None):
-    """(element-wise, norm) clipping: the angle in degrees between g and the clipped g."""
-    case = case or CLIP
-    g = case["scale"] * np.random.default_rng(case["seed"]).standard_normal(case["n"])
-    tau = case["threshold"]
-    return angle(g, np.clip(g, -tau, tau)), angle(g, g * min(1.0, tau / np.linalg.norm(g)))
+@functools.lru_cache(maxsize=1)
+def clipping_angles():
+    """The angles in degrees between g and its norm-clipped and its value-clipped version, and
+    how many entries value clipping changed, on the gradient of the exploding case of
+    sec:remedies (``remedies_numbers.clipping_direction``): the audit and that section print
+    the same numbers."""
+    return remedies_numbers.clipping_direction()
 
 
 def non_normal(power=100):
@@ -135,12 +136,12 @@ def claims_more_two():
     zero = flip_radii()[0]
     swap = commutator()
     hh, xh = long_range()
-    turned, kept = clipping_angles()
+    clip = clipping_angles()
+    turned, kept = clip["value_clipped_angle_degrees"], clip["norm_clipped_angle_degrees"]
     rho, sigma, far = non_normal()
     ordered = sp.Mul(*(sp.Symbol(s, commutative=False) for s in ("J_{j}", "J_{j-1}", r"\cdots",
                                                                  "J_{i+1}")), evaluate=False)
     J1, J2 = (sp.Symbol(f"J_{i}", commutative=False) for i in (1, 2))
-    norm_W = derive.norm(W_HH)
     A, B = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("B", 2, 2)
     return [
         Claim("seed003", tr("2", "第 2 节"),
@@ -161,7 +162,12 @@ def claims_more_two():
                   f"特征值一行中的两个矩阵（谱半径都为 {zero}），得到 "),
                Math(sp.Eq(derive.norm2(sp.MatPow(A.T * B.T, STEPS // 2)), grown)),
                tr(", although either one repeated gives 0 after two steps.",
-                  "，而只重复其中一个矩阵，两步后就为 0。"))),
+                  "，而只重复其中一个矩阵，两步后就为 0。")),
+              (Quantity(tr(f"spectral norm of the back-propagated product over {STEPS} steps, "
+                           "J_k alternating A and B", f"J_k 交替取 A、B 时 {STEPS} 步反向传播乘积的"
+                           "谱范数"), grown),
+               Quantity(tr("spectral radius of A = [[0, 2], [0, 0]]",
+                           "A = [[0, 2], [0, 0]] 的谱半径"), zero))),
         Claim("seed003", tr("4 and 7", "第 4、7 节"),
               (OPEN, tr("Hence the long-range gradient term is ", "因此，长距离的梯度传播项为："),
                Math(product_quote()), CLOSE),
@@ -174,7 +180,9 @@ def claims_more_two():
                   "（最近的一步在最左边）。两个形如 diag 乘 W 的单步，"
                   "按两种顺序相乘的结果就不同："),
                Math(sp.Eq(sp.Add(J2 * J1, -J1 * J2, evaluate=False), swap, evaluate=False)),
-               tr(".", "。"))),
+               tr(".", "。")),
+              (Quantity(tr("spectral norm of J_2 J_1 - J_1 J_2", "J_2 J_1 - J_1 J_2 的谱范数"),
+                        derive.spectral_norm(swap)),)),
         Claim("seed003", tr("5", "第 5 节"),
               (OPEN, tr("Vanishing gradients mainly affect the parameters that need a long "
                         "back-propagation path, especially ",
@@ -192,7 +200,13 @@ def claims_more_two():
                tr(" times the previous state or the input, so their long-range parts vanish "
                   "at the same rate and their recent parts stay healthy alike (the corrected "
                   "program of the first article).", "，分别乘以前一状态或输入，因此二者的长程部分"
-                  "以相同的速率消失，近期部分同样健康（第一篇原文修正后的程序）。"))),
+                  "以相同的速率消失，近期部分同样健康（第一篇原文修正后的程序）。")),
+              (Quantity(tr(f"contribution to dL/dW_xh {LAG} steps back over the last one, "
+                           "corrected program", f"修正后程序中 dL/dW_xh 往前 {LAG} 步的一项与最后"
+                           "一项之比"), sp.Float(xh)),
+               Quantity(tr(f"contribution to dL/dW_hh {LAG} steps back over the last one, "
+                           "corrected program", f"修正后程序中 dL/dW_hh 往前 {LAG} 步的一项与最后"
+                           "一项之比"), sp.Float(hh)))),
         Claim("seed003", tr("5", "第 5 节"),
               (OPEN, tr("It sets a threshold that caps the norm of the gradient ... but the "
                         "direction of the gradient may already be distorted.",
@@ -204,10 +218,22 @@ def claims_more_two():
               turned, tr("wrong for norm clipping", "对按范数裁剪是错误的"),
               (tr("clipping the norm multiplies g by a positive number, so the direction is "
                   "kept exactly; only clipping each entry (value clipping) turns it. Measured on "
-                  f"a random g (seed {CLIP['seed']}, {CLIP['n']} entries, threshold "
-                  f"{CLIP['threshold']:g}).", "按范数裁剪只是把 g 乘以一个正数，方向完全不变；"
-                  "只有逐元素（按值）裁剪才会改变方向。在一个随机 g 上测得（种子 "
-                  f"{CLIP['seed']}，{CLIP['n']} 个分量，阈值 {CLIP['threshold']:g}）。"),)),
+                  "the gradient of the exploding case of ", "按范数裁剪只是把 g 乘以一个正数，方向"
+                  "完全不变；只有逐元素（按值）裁剪才会改变方向。在"), Ref("sec:remedies"),
+               tr(f" (gain {clip['gain']:g}, threshold {clip['threshold']:g}), where value "
+                  f"clipping changes {clip['value_clipped_entries']} of its {clip['entries']} "
+                  "entries.", f" 中梯度爆炸的例子（增益 {clip['gain']:g}，阈值 "
+                  f"{clip['threshold']:g}）的梯度上测得：逐元素裁剪改变了其 {clip['entries']} "
+                  f"个分量中的 {clip['value_clipped_entries']} 个。")),
+              (Quantity(tr("angle between g and g clipped element-wise",
+                           "g 与逐元素裁剪后的 g 的夹角"), sp.Float(turned), DEGREES),
+               Quantity(tr("angle between g and g clipped by its norm, measured in float64 "
+                           "(0 up to rounding: the clipped g is a positive multiple of g)",
+                           "g 与按范数裁剪后的 g 的夹角，按 float64 测得（除舍入误差外为 0："
+                           "裁剪后的 g 是 g 的正数倍）"), sp.Float(kept), DEGREES),
+               Quantity(tr(f"entries of g changed by value clipping, of {clip['entries']}",
+                           f"逐元素裁剪改变的 g 的分量数（共 {clip['entries']} 个）"),
+                        sp.Integer(clip["value_clipped_entries"]), tr("entries", "个")))),
         Claim("seed003", tr("6.3", "第 6.3 节"),
               (OPEN, tr("Convergence proofs of many numerical algorithms (such as fixed-point "
                         "iteration) rest on showing that the spectral radius of the Jacobian of "
@@ -222,19 +248,9 @@ def claims_more_two():
                   "谱半径小于 1 只保证在不动点附近、并且在适应于该矩阵的某个范数下是压缩映射；"
                   "在欧几里得范数下，"), Math(sp.Eq(sp.Symbol("J"), NON_NORMAL, evaluate=False)),
                tr(" stretches some vectors by a factor ", " 一步就把某些向量拉长为原来的 "),
-               num(float(sigma), 3), tr(" in one step.", " 倍。"))),
-        Claim("seed003", tr("7", "第 7 节"),
-              (OPEN, tr("Roughly speaking, if ", "粗略地说，若 "), Math(norm_W),
-               tr(" stays above 1, the gradient tends to explode ...",
-                  " 持续大于1，则梯度趋向于爆炸；……"), CLOSE),
-              None, (Math(sp.Eq(derive.norm2(sp.Symbol("J")), sp.Float(float(sigma), 4))), ", ",
-                     Math(sp.Eq(derive.norm2(sp.Symbol("J") ** 100), sp.Float(float(far), 3)))),
-              float(far), IMPRECISE,
-              (tr("a norm above 1 is necessary for exploding, not sufficient: the linear RNN "
-                  "with the matrix J of the row for section 6.3 has the norm ",
-                  "范数大于 1 只是梯度爆炸的必要条件，而非充分条件：循环矩阵取第 6.3 节一行中的 J "
-                  "的线性 RNN，每一步的范数都是 "), num(float(sigma), 3),
-               tr(" at every step, yet its gradient vanishes, since ",
-                  "，但梯度仍然消失，因为 "), Math(sp.Eq(RHO(sp.Symbol("J")), rho)),
-               tr(".", "。"))),
+               num(float(sigma), 3), tr(" in one step.", " 倍。")),
+              (Quantity(tr("spectral norm of J = [[1/2, 5], [0, 1/2]]",
+                           "J = [[1/2, 5], [0, 1/2]] 的谱范数"), sigma),
+               Quantity(tr("spectral radius of J", "J 的谱半径"), rho))),
+        criterion_claim(rho, sigma, far),
     ]

@@ -1,4 +1,6 @@
-"""The first source article's claims, quoted, recomputed and judged (see ``audit_claims``)."""
+"""The first source article's claims, quoted, recomputed and judged (see ``audit_claims``);
+section 2.1's eigenvalue rule and section 4's c < 1 "for all t" are in ``audit_claims_merged``,
+each merged there with the added row that quotes the same sentence."""
 
 import sympy as sp
 
@@ -20,7 +22,6 @@ from reports.notes.audit_claims import (
     t,
 )
 from reports.notes.audit_defects import DEFECTS
-from reports.notes.dynamics import TRANSIENT_W
 
 Z, K = derive.z, sp.Symbol("k", integer=True, positive=True)
 _N = sp.Symbol("n", integer=True, positive=True)
@@ -41,30 +42,6 @@ def above_one():
     """The registered activations whose derivative exceeds 1 somewhere (γ_φ > 1, derived)."""
     return tuple(n for n in derive.activation_names()
                  if bool(sp.sympify(derive.activation(n).gamma) > 1))
-
-
-def eigenvalue_claims():
-    """Section 2.1's eigenvalue rule (added after review; quoted, translated in ``en``),
-    recomputed on the non-normal matrix of tab:transient: ρ = 9/10, yet ‖W^10‖₂ ≈ 19."""
-    W = sp.Matrix(TRANSIENT_W)
-    power = derive.spectral_norm(W ** 10)
-    return [
-        Claim("seed000", tr("2.1", "第 2.1 节"),
-              (OPEN, tr("If the eigenvalues of these matrices are greater than 1, the gradient "
-                        "grows exponentially, ...; if [they] are less than 1, the gradient "
-                        "decays exponentially, ...", "如果这些矩阵的特征值(eigenvalues)大于1,"
-                        "梯度就会呈指数级增长,……;如果这些矩阵的特征值小于1,梯度就会呈指数级"
-                        "衰减,……"), CLOSE),
-              None, (Math(sp.Eq(sp.Symbol("rho"), derive.spectral_radius(W))), ", ",
-                     Math(sp.Eq(derive.norm2(sp.Symbol("W") ** 10), sp.Float(float(power), 4)))),
-              float(power), IMPRECISE,
-              (tr("the factors change every step, and eigenvalues below 1 do not stop a "
-                  "product growing for many steps (", "各步的因子互不相同，而且特征值"
-                  "小于 1 并不能阻止乘积在许多步内增长（见"), Ref("tab:transient"),
-               tr(").", "）。")),
-              (Quantity(tr("spectral radius of W", "W 的谱半径"), derive.spectral_radius(W)),
-               Quantity(tr("spectral norm of W^10", "W^10 的谱范数"), power))),
-    ]
 
 
 def bound_claims():
@@ -220,32 +197,6 @@ def example_claims():
     ]
 
 
-def inferred_claims():
-    """Section 4's per-step bound c < 1 "for all t", inferred from tanh alone, and the c^{T−1}
-    bound built on it (added after review: quoted from the article, translated in ``en``)."""
-    h_T, h_1 = sp.Symbol("h_{T}"), sp.Symbol("h_{1}")
-    one_step = step("t", "t-1")
-    chain = sp.Le(derive.norm(sp.Derivative(h_T, W_HH, evaluate=False)),
-                  sp.Pow(C, sp.Add(T, -1, evaluate=False), evaluate=False)
-                  * derive.norm(sp.Derivative(h_1, W_HH, evaluate=False)))
-    return [
-        Claim("seed000", tr("4", "第 4 节"),
-              (OPEN, tr("... we may assume that there is a constant c such that ",
-                        "……我们可以假设存在一个常数 c,使得:"),
-               Math(sp.Le(sp.Abs(one_step), C)), tr(", ", ""), Math(sp.Lt(C, 1)),
-               tr(" for all t. ... ", ", ∀t ……"), Math(chain), CLOSE),
-              None, (Math(sp.Le(derive.norm2(one_step), derive.gamma_phi * NORM_W)),), None,
-              WRONG,
-              (tr("the step is ", "单步是 "), Math(STEP_J),
-               tr(", so tanh gives only ", "，因此由 tanh 只能得到 "),
-               Math(sp.Eq(C, NORM_W)),
-               tr("; c < 1 needs small weights.", "；c < 1 需要权重较小。")),
-              (Quantity(tr("bound c on one step for tanh", "tanh 时单步的界 c"),
-                        derive.activation("tanh").gamma * NORM_W),)),
-    ]
-
-
 def claims_one():
     """The first article's claims, in the order they appear."""
-    examples = example_claims()
-    return eigenvalue_claims() + bound_claims() + examples[:1] + inferred_claims() + examples[1:]
+    return bound_claims() + example_claims()
