@@ -1,0 +1,141 @@
+"""Custom formulas evaluated without cancellation: float64 where it keeps its digits, mpmath
+per entry where it does not.
+
+A custom activation's φ and φ' come straight from SymPy (1 − tanh²(z), ½ + ½ erf(z/√2) +
+z e^{−z²/2}/√(2π)); in float64 such a form can cancel to 0 or to noise while the true value
+is a normal number (1 − tanh²(20) is exactly 0.0, the true value 1.7e-17).  ``guarded`` adds
+a running error bound to the float evaluation: R(e), in units of ε, bounds the relative
+error of e computed from the exact argument z, to first order, by the rules
+
+    sum    R(Σ t_i)   = Σ |t_i| (R(t_i) + m) / |Σ t_i|           (m terms)
+    product R(Π f_i)  = Σ R(f_i) + m − 1
+    power  R(b^e)     = |e| R(b) + |e log b| R(e) + 1
+    call   R(f(u))    = |u f'(u) / f(u)| R(u) + 2                (the condition number of f)
+
+(R(z) = 0, R(integer) = 0, R(any other constant) = 1; Piecewise takes the R of the branch it
+selects, Max and Min the largest of their arguments', |u| that of u).  Where R ε > LOSS
+(float64 lost digits: a sum that cancels; R infinite or NaN where it cancelled to 0), the
+entry is evaluated by mpmath at DPS digits from the same float argument and rounded once to
+float64.
+
+>>> import sympy as sp
+>>> z = sp.Symbol("z", real=True)
+>>> f = guarded(1 - sp.tanh(z) ** 2, z)
+>>> float(f([20.0])[0])          # float64's 1 - tanh(20)**2 is 0.0
+1.6993417021166355e-17
+"""
+
+from functools import lru_cache
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+LOSS = 1e-13   # relative error allowed to the float64 evaluation before mpmath takes over
+DPS = 40
+
+
+def error_bound(expr, z):
+    """R(expr): a SymPy expression bounding the relative error of expr's float64 value, in
+    units of ε (first order, see the module docstring)."""
+    if expr == z or expr.is_Integer:
+        return sp.Integer(0)
+    if expr.is_number:
+        return sp.Integer(1)
+    if expr.is_Add:
+        terms = expr.args
+        return sum(sp.Abs(t) * (error_bound(t, z) + len(terms)) for t in terms) / sp.Abs(expr)
+    if expr.is_Mul:
+        return sum(error_bound(f, z) for f in expr.args) + len(expr.args) - 1
+    if expr.is_Pow:
+        base, exponent = expr.args
+        bound = sp.Abs(exponent) * error_bound(base, z) + 1
+        if exponent.has(z):
+            bound += sp.Abs(exponent * sp.log(base)) * error_bound(exponent, z)
+        return bound
+    if isinstance(expr, sp.Piecewise):
+        return sp.Piecewise(*[(error_bound(e, z), c) for e, c in expr.args])
+    if isinstance(expr, sp.Max | sp.Min):
+        return sp.Max(*[error_bound(arg, z) for arg in expr.args])
+    if isinstance(expr, sp.Abs):
+        return error_bound(expr.args[0], z)
+    if isinstance(expr, sp.Heaviside | sp.sign):
+        return sp.Integer(0)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        u, = expr.args
+        dummy = sp.Dummy(real=True)
+        slope = sp.diff(expr.func(dummy), dummy).xreplace({dummy: u})
+        if slope.has(sp.Derivative, sp.Subs):
+            return sp.oo
+        return sp.Abs(u * slope / expr) * error_bound(u, z) + 2
+    return sp.oo   # unknown node: always evaluated by mpmath
+
+
+@lru_cache(maxsize=256)
+def _compiled(expr, z):
+    from numeric.bridge import compile_expression
+
+    return (compile_expression(expr, (z,)), compile_expression(error_bound(expr, z), (z,)),
+            sp.lambdify(z, expr, "mpmath"))
+
+
+def guarded(expr, z):
+    """A NumPy function of float arrays: ``expr`` in float64, each entry whose running error
+    bound exceeds LOSS relative re-evaluated by mpmath (module docstring).  The shape and
+    dtype follow the argument, as ``numeric.bridge.elementwise``."""
+    function, bound, exact = _compiled(expr, z)
+    unselected = {"divide": "ignore", "invalid": "ignore"}
+
+    def apply(values):
+        values = np.asarray(values, dtype=float)
+        with np.errstate(over="ignore", under="ignore", **unselected):
+            result = np.broadcast_to(np.asarray(function(values), dtype=float),
+                                     values.shape).copy()
+            R = np.broadcast_to(np.asarray(bound(values), dtype=float), values.shape)
+        lost = ~(R * np.finfo(float).eps <= LOSS)
+        if lost.any():
+            with mp.workdps(DPS):
+                for index in zip(*np.nonzero(lost), strict=True):
+                    result[index] = _float(exact(mp.mpf(float(values[index]))))
+        return result
+
+    return apply
+
+
+def guarded_complex(function, expr, z):
+    """``function`` (``expr`` for complex arguments, as ``numeric.bridge.complex_phi``) with
+    every entry whose real part float64 cannot evaluate to LOSS relative (the running error
+    bound at Re of the argument) taken from mpmath's complex evaluation instead: complex step
+    reads φ' from the imaginary part, which a cancelling real part corrupts (x (1 + erf(x/√2))/2
+    at x = −10: 1 + erf cancels to 0 and Im drops the term s Φ(x))."""
+    _, bound, exact = _compiled(expr, z)
+
+    def apply(values):
+        values = np.asarray(values, dtype=complex)
+        result = np.array(function(values), dtype=complex)
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            R = np.broadcast_to(np.asarray(bound(values.real), dtype=float), values.shape)
+        lost = ~(R * np.finfo(float).eps <= LOSS)
+        for index in zip(*np.nonzero(lost), strict=True):
+            v = values[index]
+            with mp.workdps(2 * DPS + _digits_apart(v)):   # Im: s φ', far below Re
+                value = mp.mpc(exact(mp.mpc(float(v.real), float(v.imag))))
+            result[index] = complex(float(value.real), float(value.imag))
+        return result
+
+    return apply
+
+
+def _digits_apart(v):
+    """Decimal digits between |v| (at least 1) and its imaginary part: mpmath's relative
+    precision is that of the complex value, and the imaginary part must keep DPS digits."""
+    if v.imag == 0:
+        return 0
+    return max(0, int(np.ceil(np.log10(max(1.0, abs(v)) / abs(v.imag)))))
+
+
+def _float(value):
+    """An mpmath value as float64 (±inf beyond its range, NaN for a complex result)."""
+    if isinstance(value, mp.mpc):
+        return float(value.real) if value.imag == 0 else float("nan")
+    return float(value)
