@@ -14,9 +14,12 @@ a non-analytic φ) is not performed: ``passed`` is None ("n/a") and the note say
 pass for a check not performed; a check that ran fails when any comparison it made fails.
 """
 
+from dataclasses import replace
+
 import mpmath as mp
 import numpy as np
 
+from numeric import componentwise as cw
 from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import activation_functions, kinks
@@ -191,12 +194,48 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
             verdict.add(*_mp_normwise(scaled, ref.product), B_P, wide)
-    if underflow:
-        notes.append(f"phi'(a_k) underflows float64 at {underflow} entries (true values below "
-                     f"{LOW:.1e}, where its factors such as exp(-a^2/2) leave the normal range): "
-                     "quantities built from them are not compared")
+        entries = _mp_componentwise(case, path, ref, J, product, u, (B_P, B_grad), tol, wide)
+    diagnosis = cw.diagnosis_text(cw.phi_prime_diagnosis(
+        activation_functions(case.activation)[1](path.a), ref.D))
+    if diagnosis:
+        notes.append(diagnosis + ("; quantities built from the entries below the underflow "
+                                  "are not compared normwise" if underflow else ""))
     notes += [note] if note else []
-    return mpmath_report(verdict, notes, ref.same_side, ref.independent)
+    report = mpmath_report(verdict, notes, ref.same_side, ref.independent)
+    return with_componentwise(report, entries)
+
+
+def with_componentwise(report, entries):
+    """``report`` with the componentwise comparisons (``numeric.componentwise.Entries``):
+    their worst relative error, their note, and FAIL when an entry failed."""
+    passed = report.passed
+    if entries.failed:
+        passed = False
+    elif passed is None and entries.judged:
+        passed = True
+    note = f"{report.note}; {entries.note()}" if report.note else entries.note()
+    return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
+
+
+def _mp_componentwise(case, path, ref, J, product, u, allowances, tol, wide):
+    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``)."""
+    B_P, B_grad = allowances
+    entries = cw.Entries(tol)
+    dphi = activation_functions(case.activation)[1](path.a)
+    exact_h = np.array([[float(v) for v in row] for row in ref.h])
+    entries.add(path.h, exact_h, cw.state_floor(case, path, dphi), wide)
+    for k in range(case.T):
+        exact = cw.mp_floats(ref.J[k])
+        entries.add(J[k], exact, cw.jacobian_floor(exact, case.W_hh, u[k]))
+    with np.errstate(over="ignore", under="ignore"):
+        value = np.ldexp(product.mantissa, product.exponent)
+    entries.add(value, cw.mp_floats(ref.product), cw.product_floor(ref.J, B_P), wide)
+    if case.y is not None:
+        grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                        case.y).W_hh
+        entries.add(grad, cw.mp_floats(ref.grad_W_hh),
+                    cw.gradient_floor(case, ref, B_grad or 0.0), wide)
+    return entries
 
 
 def mpmath_report(verdict, notes, same_side, independent):
