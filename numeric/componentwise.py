@@ -93,17 +93,20 @@ def product_floor(exact_J, allowance=0.0):
 
 
 def state_floor(case, path, dphi):
-    """Rounding floor of the float states h_0..h_T: h_0 is exact; then
-    f_k = ε|h_k| + |φ'(a_k)| (|W_hh| f_{k−1} + (n + m + 2) ε (|W_hh||h_{k−1}| + |W_xh||x_k| +
-    |b_h|))."""
+    """Rounding floor of the float states h_0..h_T: h_0 is exact; then, with r_k the
+    uncertainty of a_k, r_k = |W_hh| f_{k−1} + (n + m + 2) ε (|W_hh||h_{k−1}| + |W_xh||x_k|
+    + |b_h|), f_k = ε|h_k| + L_k r_k, where L_k = max |φ'| over a_k − r_k, a_k, a_k + r_k
+    (``dphi``: the float φ' function; across a kink of φ the larger side's slope counts:
+    relu(5.6e-18) is 0.0 when the float a_k is 0)."""
     n, m = case.W_xh.shape
     floors = [np.zeros(n)]
     for k in range(1, case.T + 1):
-        h = path.h[k - 1]
+        h, a = path.h[k - 1], path.a[k - 1]
         spread = (np.abs(case.W_hh) @ np.abs(h) + np.abs(case.W_xh) @ np.abs(case.x[k - 1])
                   + np.abs(case.b_h))
-        carried = np.abs(case.W_hh) @ floors[-1] + (n + m + 2) * EPS * spread
-        floors.append(EPS * np.abs(path.h[k]) + np.abs(dphi[k - 1]) * carried)
+        r = np.abs(case.W_hh) @ floors[-1] + (n + m + 2) * EPS * spread
+        slope = np.max(np.abs([dphi(a - r), dphi(a), dphi(a + r)]), axis=0)
+        floors.append(EPS * np.abs(path.h[k]) + slope * r)
     return np.array(floors)
 
 
@@ -151,11 +154,63 @@ def diagnosis_text(diagnosis):
     (n_under, under), (n_cancel, cancel) = diagnosis
     parts = []
     if n_under:
-        parts.append(f"phi'(a_k) at or below float64's underflow at {n_under} entries (true "
-                     f"values below {LOW:.1e}, e.g. {under[0]:.3g}, where no relative "
-                     "precision is left)")
+        parts.append(f"phi'(a_k) underflows float64 at {n_under} entries (true values below "
+                     f"{LOW:.1e}, e.g. {under[0]:.3g}: below or at the edge of the normal "
+                     "range, where no relative precision is left)")
     if n_cancel:
         parts.append(f"float64 lost the digits of phi'(a_k) at {n_cancel} entries whose true "
                      f"value is a normal number (cancellation, not underflow: e.g. true "
                      f"{cancel[0]:.3g}, float64 {cancel[1]:.3g})")
     return "; ".join(parts)
+
+
+def complex_step_entries(case, tol):
+    """Every entry of every J_k against its complex-step estimate Im F(h + i s e_j)/s (the
+    step of ``numeric.complex_step.complex_steps``), an ``Entries``; entries with
+    s |estimate| < TINY/ε (the imaginary part left the normal range) are not judged.  The
+    floor is 2 u_k,i |W_ij| + 4ε |estimate| (u: the conditioning of φ'(a_k,i), which the
+    float φ' and the complex step each carry).  None for a non-analytic φ."""
+    from numeric import conditioning, rnn
+    from numeric.bridge import complex_phi
+    from numeric.complex_step import complex_steps
+
+    if not case.activation.analytic:
+        return None
+    phi_c, path = complex_phi(case.activation), case.trajectory()
+    J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
+    s = complex_steps(case, path, J)[0]
+    entries = Entries(tol)
+    if s == 0:
+        return entries
+    u = conditioning.uncertainty(case.activation, path.a)
+    n = len(case.h0)
+    for k in range(1, case.T + 1):
+        H = path.h[k - 1] + 1j * s * np.eye(n)
+        estimate = case.step_map(k, phi=phi_c)(H).imag.T / s
+        resolved = np.abs(estimate) * s * EPS >= TINY
+        floor = 2 * u[k - 1][:, None] * np.abs(case.W_hh) + 4 * EPS * np.abs(estimate)
+        entries.add(J[k - 1], np.where(resolved, estimate, 0.0), floor)
+    return entries
+
+
+def zero_product_source(case):
+    """(log10 ‖∂h_T/∂h_0‖₂ from the 50-digit oracle, or None when the product is exactly 0;
+    the sentence saying where the value comes from and why float64 gave 0): underflow of
+    φ'(a_k) (true values below LOW), cancellation (true values normal, float64 lost them),
+    or neither (the product of the float J_k is 0 although no φ' entry is off)."""
+    from numeric.bridge import activation_functions
+    from numeric.oracle import mp_reference
+
+    path = case.trajectory()
+    with mp.workdps(50):
+        ref = mp_reference(case, 50, path.a)
+        P = ref.product
+        norm = max(mp.svd_r(P, compute_uv=False)) if P.rows > 1 else abs(P[0])
+        log10 = float(mp.log10(norm)) if norm else None
+    if log10 is None:
+        return None, "exact: the product is zero (log10 = -inf)"
+    (n_under, _), (n_cancel, _) = diagnosis = phi_prime_diagnosis(
+        activation_functions(case.activation)[1](path.a), ref.D)
+    if n_under or n_cancel:
+        return log10, f"mpmath ({diagnosis_text(diagnosis)})"
+    return log10, "mpmath (the float64 product is 0: its entries left float64's range)"

@@ -221,9 +221,9 @@ def _mp_componentwise(case, path, ref, J, product, u, allowances, tol, wide):
     """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``)."""
     B_P, B_grad = allowances
     entries = cw.Entries(tol)
-    dphi = activation_functions(case.activation)[1](path.a)
     exact_h = np.array([[float(v) for v in row] for row in ref.h])
-    entries.add(path.h, exact_h, cw.state_floor(case, path, dphi), wide)
+    entries.add(path.h, exact_h,
+                cw.state_floor(case, path, activation_functions(case.activation)[1]), wide)
     for k in range(case.T):
         exact = cw.mp_floats(ref.J[k])
         entries.add(J[k], exact, cw.jacobian_floor(exact, case.W_hh, u[k]))
@@ -278,11 +278,19 @@ def run_checks(case, rtol=None, horizon=None):
     if beyond is not None:
         return {"central": check_differences(case, "central", rtol, beyond),
                 "richardson": check_differences(case, "richardson", rtol, beyond),
-                "complex_step": check_complex_step(case, rtol, beyond=beyond),
+                "complex_step": complex_step_check(case, rtol, beyond=beyond),
                 "mpmath": not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None
                                         else rtol, beyond)}
     reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),
-            "complex_step": check_complex_step(case, rtol, reference, horizon=horizon),
+            "complex_step": complex_step_check(case, rtol, reference, horizon=horizon),
             "mpmath": check_mpmath(case, rtol, reference=reference, horizon=horizon)}
+
+
+def complex_step_check(case, rtol=None, reference=None, beyond=None, horizon=None):
+    """``check_complex_step`` (normwise per J_k and for ∂L/∂W_hh) with every entry of every
+    J_k also compared componentwise (``numeric.componentwise.complex_step_entries``)."""
+    report = check_complex_step(case, rtol, reference, beyond=beyond, horizon=horizon)
+    entries = cw.complex_step_entries(case, report.tolerance)
+    return report if entries is None else with_componentwise(report, entries)

@@ -78,12 +78,10 @@ def _check_case(case, rtol):
         "log10_norm_product": _finite_or_none(product.log10_norm),
         "log10_norm_product_source": "float64",
     }
-    if not math.isfinite(product.log10_norm):  # zero in float64: exact, or φ' underflowed?
-        exact = _mp_log10_norm(case)
+    if not math.isfinite(product.log10_norm):  # zero in float64: exact, underflow, cancellation?
+        exact, source = numeric.zero_product_source(case)
         result["log10_norm_product"] = exact
-        result["log10_norm_product_source"] = (
-            "exact: the product is zero (log10 = -inf)" if exact is None
-            else "mpmath (phi' underflows float64)")
+        result["log10_norm_product_source"] = source
     if case.y is not None:
         grads = numeric.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                              case.y)
@@ -110,15 +108,6 @@ def overall(checks):
     if any(v is False for v in verdicts):
         return False
     return None if all(v is None for v in verdicts) else True
-
-
-def _mp_log10_norm(case):
-    import mpmath as mp
-
-    with mp.workdps(50):
-        product = numeric.mp_reference(case).product
-        norm = max(mp.svd_r(product, compute_uv=False)) if product.rows > 1 else abs(product[0])
-        return float(mp.log10(norm)) if norm else None
 
 
 def _finite_or_none(value):
