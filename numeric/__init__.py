@@ -45,6 +45,7 @@ from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
 from numeric.oracle import mp_reference
+from numeric.product_check import bound_check, check_product_differences
 from numeric.rnn import (
     Gradients,
     ScaledMatrix,
@@ -63,6 +64,7 @@ from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
+    "bound_check", "check_product_differences",
     "zero_product_source",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
     "CellSweep", "cell_gain_sweep", "forget_bias_parameters", "forget_bias_sweep",
