@@ -95,7 +95,7 @@ def bound_check(case, log10_measured, log10_bound):
         holds = False
         note = "the bound is 0 but the product is not"
     else:
-        holds = log10_measured <= log10_bound + slack
+        holds = bool(log10_measured <= log10_bound + slack)
         relation = "<=" if holds else ">"
         note = (f"measured log10 ||dh_T/dh_0||_2 = {log10_measured:.6g} {relation} "
                 f"log10 (gamma ||W_hh||_2)^T = {log10_bound:.6g}")
