@@ -45,6 +45,7 @@ class Entries:
         tol = self.tol if tol is None else tol
         value, exact = np.asarray(value, dtype=float), np.asarray(exact, dtype=float)
         floor = np.broadcast_to(np.asarray(floor, dtype=float), exact.shape)
+        floor = np.where(np.isnan(floor), np.inf, floor)   # no allowance known: not judged
         normal = np.isfinite(exact) & (np.abs(exact) >= LOW)
         with np.errstate(invalid="ignore", over="ignore"):
             error = np.where(normal, np.abs(value - np.where(normal, exact, 0.0)), 0.0)

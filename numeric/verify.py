@@ -213,7 +213,9 @@ def with_componentwise(report, entries):
         passed = False
     elif passed is None and entries.judged:
         passed = True
-    note = f"{report.note}; {entries.note()}" if report.note else entries.note()
+    parts = report.note.split("; ") if report.note else []
+    at = next((i for i, part in enumerate(parts) if part.startswith("dL/dW_hh")), len(parts))
+    note = "; ".join([*parts[:at], entries.note(), *parts[at:]])   # before the horizon's note
     return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
 
 
