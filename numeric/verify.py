@@ -168,8 +168,10 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     trajectory).
 
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
-    that rounding leaves uncertain beyond rtol) are not judged unless their error exceeds
-    that allowance too."""
+    that rounding leaves uncertain beyond rtol; ∂L/∂W_hh also by BPTT's own rounding floor,
+    ``numeric.componentwise.gradient_floor``, as where h_T − y cancels) are not judged unless
+    their error exceeds that allowance too.  Every entry is also compared componentwise
+    (``numeric.componentwise``)."""
     tol = TOLERANCES["mpmath"] if rtol is None else rtol
     path = case.trajectory()
     ref = mp_reference(case, dps, path.a) if reference is None else reference
@@ -183,7 +185,9 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     if case.y is not None:
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
-        quantities.append((grad, ref.grad_W_hh, B_grad))
+        # BPTT's own rounding (the residual h_T − y cancels where h_T ≈ y): its floor
+        rounding = float(np.max(cw.gradient_floor(case, ref)))
+        quantities.append((grad, ref.grad_W_hh, B_grad + rounding))
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
