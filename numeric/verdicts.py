@@ -113,7 +113,7 @@ class Verdict:
         if self.undecided:
             notes.append(f"{self.undecided} quantities not judged: built from phi'(a_k) "
                          "or states h_k float64 cannot know to rtol (near a zero of phi', deep in "
-                         "a tail, on a kink; for dL/dW_hh also a residual h_T - y that cancels)")
+                         "a tail, on a kink)")
         if not self.decided and not self.failed:
             reason = "every quantity lies " + empty_reason if not self.undecided else \
                 "no quantity float64 can resolve to rtol"

@@ -188,6 +188,8 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
         # BPTT's own rounding (the residual h_T − y cancels where h_T ≈ y): its floor
         rounding = float(np.max(cw.gradient_floor(case, ref)))
         quantities.append((grad, ref.grad_W_hh, B_grad + rounding))
+        with mp.workdps(dps):
+            rounded_off = rounding > tol * float(max(abs(e) for e in ref.grad_W_hh))
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
@@ -204,6 +206,9 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     if diagnosis:
         notes.append(diagnosis + ("; quantities built from the entries below the underflow "
                                   "are not compared normwise" if underflow else ""))
+    if case.y is not None and rounded_off:
+        notes.append("dL/dW_hh is below BPTT's own rounding floor (the residual h_T - y "
+                     "cancels): compared only against that floor")
     notes += [note] if note else []
     report = mpmath_report(verdict, notes, ref.same_side, ref.independent)
     return with_componentwise(report, entries)
