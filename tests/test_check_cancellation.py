@@ -232,3 +232,20 @@ def test_a_violated_bound_fails_loudly():
     assert np.log10(np.linalg.norm(P, 2)) > 3 * np.log10(0.5 * np.linalg.norm(W, 2))
     assert result["bound_check"]["holds"] is False and result["passed"] is False
     assert "norm bound is VIOLATED" in render_table(result)
+
+
+@pytest.mark.parametrize(("formula", "a", "reference"),
+                         [(TANH, 300.0, _mp_tanh_prime), (GELU, -20.0, _mp_gelu_prime)])
+def test_the_oracle_of_a_cancelling_custom_formula_settles_its_precision(formula, a,
+                                                                          reference):
+    """At 50 digits 1 − tanh²(300) is 0 in mpmath as well (the true value 1.1e-260 needs 280
+    digits): the oracle's product was 0 and the mpmath check FAILED the right float64 value."""
+    case = driven_case(derive.parse_activation(formula), [[1.1]], [[a]])
+    float_a = case.trajectory().a
+    ref = mp_reference(case, 50, float_a)
+    with mp.workdps(50):
+        exact_a = mp.mpf(1.1) * mp.mpf(0.25) + mp.mpf(float(case.x[0, 0]))
+        true = reference(exact_a)
+        assert abs(ref.D[0][0] - true) <= mp.mpf(10) ** -40 * abs(true)
+    report = numeric.check_mpmath(case)
+    assert report.passed is True, report
