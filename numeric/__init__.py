@@ -3,7 +3,9 @@ threadpoolctl; jax, torch and dask.distributed only when a backend or a cluster 
 
 The lambdify bridge (φ, φ' from derive's stable forms), the forward pass, step Jacobians, the
 rescaled product ∂h_T/∂h_0 (any T), BPTT, derivative checks against central and Richardson
-differences, complex step and an mpmath oracle, and sweeps over (w or g, T).  Cells
+differences, complex step and an mpmath oracle (normwise and entry by entry), ∂h_T/∂h_0
+against differences of the forward map and the bound against the measured norm
+(``check_product_differences``, ``bound_check``), and sweeps over (w or g, T).  Cells
 (``CellCase``, ``case_from_dict`` with a "cell" key, ``case_from_torch``): the same for
 ∂s_T/∂s_0 and every parameter's gradient, from the cell's derived unit map; forget-bias and
 gain sweeps (``forget_bias_sweep``, ``cell_gain_sweep``).  Lyapunov spectra by the QR method
