@@ -249,3 +249,26 @@ def test_the_oracle_of_a_cancelling_custom_formula_settles_its_precision(formula
         assert abs(ref.D[0][0] - true) <= mp.mpf(10) ** -40 * abs(true)
     report = numeric.check_mpmath(case)
     assert report.passed is True, report
+
+
+def test_a_cell_jacobian_entry_that_vanishes_fails_the_cell_oracle(monkeypatch):
+    """Elman cell, unit 0 at a ≈ 20: row 0 of J_k is sech²(a) W ≈ 1e-17; set to 0, the
+    normwise comparison keeps passing, the componentwise one fails."""
+    case = numeric.case_from_dict({"cell": "elman", "weight_ih": [[1.0], [0.05]],
+                                   "weight_hh": [[0.5, 0.1], [0.2, 0.4]],
+                                   "x": [[20.0], [20.0]], "h0": [0.3, -0.2]})
+    from numeric import cells
+    from numeric.cell_mpmath import check_cell_mpmath
+
+    assert check_cell_mpmath(case).passed is True
+    real = cells.step_jacobians
+
+    def vanished(*args):
+        J = np.array(real(*args))
+        J[:, 0, :] = 0.0
+        return J
+
+    monkeypatch.setattr(cells, "step_jacobians", vanished)
+    report = check_cell_mpmath(case)
+    assert report.passed is False and report.max_rel_error < report.tolerance, report
+    assert "0 in float64 while the true value is normal" in report.note
