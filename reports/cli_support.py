@@ -39,8 +39,9 @@ but not in truth fails); an entry below a method's rounding floor is not judged.
 tells an underflow of phi' (true value below float64's normal range) from a cancellation
 (true value normal, float64 lost its digits).  With a "cell" key the case is an Elman,
 LSTM, GRU or IndRNN cell in PyTorch's layout (below): the four methods for its state s
-and ds_T/ds_0 (differences and complex step: each J_t and, with y, every gradient; mpmath:
-also the states and ds_T/ds_0; normwise, no dh_T/dh_0 or bound line).
+and ds_T/ds_0 (differences: each J_t and, with y, every gradient, entry by entry; complex
+step: the same, normwise; mpmath: also the states and ds_T/ds_0, normwise, and every J_t
+entry by entry; no dh_T/dh_0 or bound line).
 The check also estimates the forward pass's predictability horizon (a twin run started a
 few roundings away) and prints the rate (1/T) log10 ||ds_T/ds_0||_2: when T is beyond the
 horizon the trajectory depends on the order of roundings, and the comparisons that
