@@ -77,8 +77,15 @@ def error_bound(expr, z):
 def _compiled(expr, z):
     from numeric.bridge import compile_expression
 
-    return (compile_expression(expr, (z,)), compile_expression(error_bound(expr, z), (z,)),
-            sp.lambdify(z, expr, "mpmath"))
+    try:
+        bound = compile_expression(error_bound(expr, z), (z,))
+    except (TypeError, ValueError, NameError, NotImplementedError, RecursionError):
+        bound = _unknown     # no bound to be had: every entry from mpmath
+    return compile_expression(expr, (z,)), bound, sp.lambdify(z, expr, "mpmath")
+
+
+def _unknown(values):
+    return np.full(np.shape(values), np.inf)
 
 
 def guarded(expr, z):
