@@ -153,6 +153,62 @@ def settled(function, argument, dps=DPS):
         previous, dps = value, 2 * dps
 
 
+#: where a candidate form is tried against mpmath: 0, ±10^-2 … ±745 (24 points a side)
+GRID = np.concatenate([-np.logspace(-2, np.log10(745.0), 24)[::-1], [0.0],
+                       np.logspace(-2, np.log10(745.0), 24)])
+
+
+def candidates(expr):
+    """``expr`` and forms SymPy makes equal to it that avoid a known cancellation:
+    tanh² = 1 − sech² (so 1 − tanh² becomes sech²), erf(u) = erfc(−u) − 1 and
+    erf(u) = 1 − erfc(u) (so ½ + ½ erf(u) becomes ½ erfc(−u)), e^u − 1 = expm1(u)."""
+    from sympy.codegen.cfunctions import expm1
+
+    dummy = sp.Wild("u")
+    forms = [expr,
+             expr.replace(sp.tanh(dummy) ** 2, 1 - sp.cosh(dummy) ** -2),
+             expr.replace(sp.erf, lambda u: sp.erfc(-u, evaluate=False) - 1),
+             expr.replace(sp.erf, lambda u: 1 - sp.erfc(u)),
+             expr.replace(sp.exp(dummy) - 1, expm1(dummy))]
+    unique = []
+    for form in forms:
+        if form not in unique:
+            unique.append(form)
+    return unique
+
+
+@lru_cache(maxsize=256)
+def stable_function(expr, z):
+    """A NumPy function of ``expr``: the candidate (``candidates``) that is off by more than
+    LOSS relative at the fewest points of GRID whose true value (mpmath, ``settled``) is a
+    normal number, the smaller worst error breaking a tie; ``expr`` itself on a full tie.
+    Compiled without common-subexpression elimination, which would rebuild erfc(−u) as
+    2 − erfc(u).  The hot loops (``numeric.bridge.raw_activation_functions``) of a custom
+    formula use it; ``guarded`` checks every entry instead."""
+    from numeric.bridge import _MODULES
+
+    forms = candidates(expr)
+    compiled = [sp.lambdify((z,), form, modules=_MODULES) for form in forms]
+    if len(forms) == 1:
+        return compiled[0]
+    exact = sp.lambdify(z, expr, "mpmath")
+    truth = np.array([_float(settled(exact, mp.mpf(float(v)))) for v in GRID])
+    normal = np.isfinite(truth) & (np.abs(truth) >= np.finfo(float).tiny)
+    best, worst = compiled[0], (np.inf, np.inf)
+    for function in compiled:
+        try:
+            with np.errstate(all="ignore"):
+                values = np.broadcast_to(np.asarray(function(GRID), dtype=float), GRID.shape)
+                error = np.abs(values[normal] - truth[normal]) / np.abs(truth[normal])
+        except (TypeError, ValueError, NameError, ZeroDivisionError):
+            continue
+        error = np.where(np.isnan(error), np.inf, error)
+        score = (int(np.sum(error > LOSS)), float(np.max(error, initial=0.0)))
+        if score < worst:
+            best, worst = function, score
+    return best
+
+
 def _digits_apart(v):
     """Decimal digits between |v| (at least 1) and its imaginary part: mpmath's relative
     precision is that of the complex value, and the imaginary part must keep DPS digits."""

@@ -272,3 +272,18 @@ def test_a_cell_jacobian_entry_that_vanishes_fails_the_cell_oracle(monkeypatch):
     report = check_cell_mpmath(case)
     assert report.passed is False and report.max_rel_error < report.tolerance, report
     assert "0 in float64 while the true value is normal" in report.note
+
+
+@pytest.mark.parametrize(("formula", "points", "reference"), [
+    (TANH, [20.0, -20.0, 10.0, 0.5, 0.0, 300.0], _mp_tanh_prime),
+    (GELU, [-10.0, -5.0, -20.0, 0.0, 2.0, 10.0], _mp_gelu_prime),
+])
+def test_the_hot_loops_use_a_rewrite_that_keeps_the_digits(formula, points, reference):
+    """raw_activation_functions (sweeps, gain sweeps, Lyapunov spectra) has no per-entry
+    guard: its custom φ' is the rewrite that loses the fewest digits (sech² for 1 − tanh²;
+    ½ erfc(−z/√2) + z e^{−z²/2}/√(2π) for gelu)."""
+    act = derive.parse_activation(formula)
+    dphi = numeric.bridge.raw_activation_functions(act)[1]
+    with np.errstate(all="ignore"):
+        values = np.asarray(dphi(np.array(points)), dtype=float)
+    assert max(_relative_errors(values, points, reference)) < 1e-13
