@@ -37,7 +37,7 @@ from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
 from numeric.check_horizon import CaseHorizon, case_horizon
-from numeric.componentwise import zero_product_source
+from numeric.diagnosis import zero_product_source
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0

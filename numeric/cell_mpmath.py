@@ -28,7 +28,7 @@ from numeric.cell_differences import _rounding
 from numeric.cell_oracle import cell_reference
 from numeric.check_horizon import widened
 from numeric.verdicts import Verdict
-from numeric.verify import LOW, TOLERANCES, _mp_normwise, mpmath_report, with_componentwise
+from numeric.verify import LOW, TOLERANCES, _mp_normwise, mpmath_report
 
 
 def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
@@ -77,7 +77,7 @@ def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
         notes.append(f"{skipped} quantities near or below float64's underflow not compared")
     if note:
         notes.append(f"the states: {note}")
-    return with_componentwise(mpmath_report(verdict, notes, ref.same_side, ref.independent),
+    return cw.with_componentwise(mpmath_report(verdict, notes, ref.same_side, ref.independent),
                               entries)
 
 

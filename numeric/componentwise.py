@@ -18,12 +18,14 @@ as for the normwise comparisons.  An entry float64 returns as 0 while |e| is nor
 error |e| and fails wherever float64 could have resolved it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import mpmath as mp
 import numpy as np
 
 from numeric import differences as fd
+from numeric import rnn
+from numeric.bridge import activation_functions
 
 EPS, TINY = fd.EPS, fd.TINY
 LOW = TINY / EPS
@@ -130,41 +132,6 @@ def gradient_floor(case, ref, allowance=0.0):
     return 4 * (n + T + 2) * EPS * mp_floats(total) + allowance
 
 
-def phi_prime_diagnosis(dphi, exact_D):
-    """Why float64's φ'(a_k,i) (array ``dphi``, T × n) differs from the true values
-    ``exact_D`` (T rows of mpf): (underflow, cancellation), each a count and an example
-    (true value, float value) or None.  Underflow: the true value is below LOW = TINY/ε (at or
-    near float64's smallest normal numbers, where no relative precision is left).
-    Cancellation: the true value is a normal number but float64 lost more than half of its
-    digits (1 − tanh²(20): 0.0 for 1.7e-17)."""
-    under, cancel = [0, None], [0, None]
-    for k, row in enumerate(exact_D):
-        for i, e in enumerate(row):
-            true, value = abs(float(e)), float(dphi[k][i])
-            if e != 0 and true < LOW:
-                under[0] += 1
-                under[1] = under[1] or (float(e), value)
-            elif true >= LOW and not abs(value - float(e)) <= 1e-8 * true:
-                cancel[0] += 1
-                cancel[1] = cancel[1] or (float(e), value)
-    return tuple(under), tuple(cancel)
-
-
-def diagnosis_text(diagnosis):
-    """The sentences of ``phi_prime_diagnosis`` for a note ('' when both counts are 0)."""
-    (n_under, under), (n_cancel, cancel) = diagnosis
-    parts = []
-    if n_under:
-        parts.append(f"phi'(a_k) underflows float64 at {n_under} entries (true values below "
-                     f"{LOW:.1e}, e.g. {under[0]:.3g}: below or at the edge of the normal "
-                     "range, where no relative precision is left)")
-    if n_cancel:
-        parts.append(f"float64 lost the digits of phi'(a_k) at {n_cancel} entries whose true "
-                     f"value is a normal number (cancellation, not underflow: e.g. true "
-                     f"{cancel[0]:.3g}, float64 {cancel[1]:.3g})")
-    return "; ".join(parts)
-
-
 def complex_step_entries(case, tol):
     """Every entry of every J_k against its complex-step estimate Im F(h + i s e_j)/s (the
     step of ``numeric.complex_step.complex_steps``), an ``Entries``; entries with
@@ -194,24 +161,38 @@ def complex_step_entries(case, tol):
     return entries
 
 
-def zero_product_source(case):
-    """(log10 ‖∂h_T/∂h_0‖₂ from the 50-digit oracle, or None when the product is exactly 0;
-    the sentence saying where the value comes from and why float64 gave 0): underflow of
-    φ'(a_k) (true values below LOW), cancellation (true values normal, float64 lost them),
-    or neither (the product of the float J_k is 0 although no φ' entry is off)."""
-    from numeric.bridge import activation_functions
-    from numeric.oracle import mp_reference
+def with_componentwise(report, entries):
+    """``report`` with the componentwise comparisons (``numeric.componentwise.Entries``):
+    their worst relative error, their note, and FAIL when an entry failed."""
+    passed = report.passed
+    parts = report.note.split("; ") if report.note else []
+    if entries.failed:
+        passed = False
+    elif passed is None and entries.judged:   # the entries were compared after all
+        passed = True
+    if passed is not None:
+        parts = [part for part in parts if not part.startswith("not performed")]
+    at = next((i for i, part in enumerate(parts) if part.startswith("dL/dW_hh")), len(parts))
+    note = "; ".join([*parts[:at], entries.note(), *parts[at:]])   # before the horizon's note
+    return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
 
-    path = case.trajectory()
-    with mp.workdps(50):
-        ref = mp_reference(case, 50, path.a)
-        P = ref.product
-        norm = max(mp.svd_r(P, compute_uv=False)) if P.rows > 1 else abs(P[0])
-        log10 = float(mp.log10(norm)) if norm else None
-    if log10 is None:
-        return None, "exact: the product is zero (log10 = -inf)"
-    (n_under, _), (n_cancel, _) = diagnosis = phi_prime_diagnosis(
-        activation_functions(case.activation)[1](path.a), ref.D)
-    if n_under or n_cancel:
-        return log10, f"mpmath ({diagnosis_text(diagnosis)})"
-    return log10, "mpmath (the float64 product is 0: its entries left float64's range)"
+
+def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide):
+    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``)."""
+    B_P, B_grad = allowances
+    entries = Entries(tol)
+    exact_h = np.array([[float(v) for v in row] for row in ref.h])
+    entries.add(path.h, exact_h,
+                state_floor(case, path, activation_functions(case.activation)[1]), wide)
+    for k in range(case.T):
+        exact = mp_floats(ref.J[k])
+        entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]))
+    with np.errstate(over="ignore", under="ignore"):
+        value = np.ldexp(product.mantissa, product.exponent)
+    entries.add(value, mp_floats(ref.product), product_floor(ref.J, B_P), wide)
+    if case.y is not None:
+        grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                        case.y).W_hh
+        entries.add(grad, mp_floats(ref.grad_W_hh),
+                    gradient_floor(case, ref, B_grad or 0.0), wide)
+    return entries

@@ -14,8 +14,6 @@ a non-analytic φ) is not performed: ``passed`` is None ("n/a") and the note say
 pass for a check not performed; a check that ran fails when any comparison it made fails.
 """
 
-from dataclasses import replace
-
 import mpmath as mp
 import numpy as np
 
@@ -27,6 +25,7 @@ from numeric.cell_case import CellCase
 from numeric.check_horizon import case_horizon, not_compared, not_performed, widened
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
+from numeric.diagnosis import diagnosis_text, phi_prime_diagnosis
 from numeric.oracle import mp_reference
 from numeric.verdicts import Tally, Verdict
 
@@ -200,8 +199,9 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
             verdict.add(*_mp_normwise(scaled, ref.product), B_P, wide)
-        entries = _mp_componentwise(case, path, ref, J, product, u, (B_P, B_grad), tol, wide)
-    diagnosis = cw.diagnosis_text(cw.phi_prime_diagnosis(
+        entries = cw.mpmath_entries(case, path, ref, J, product, u, (B_P, B_grad), tol,
+                                    wide)
+    diagnosis = diagnosis_text(phi_prime_diagnosis(
         activation_functions(case.activation)[1](path.a), ref.D))
     if diagnosis:
         notes.append(diagnosis + ("; quantities built from the entries below the underflow "
@@ -211,42 +211,7 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
                      "cancels): compared only against that floor")
     notes += [note] if note else []
     report = mpmath_report(verdict, notes, ref.same_side, ref.independent)
-    return with_componentwise(report, entries)
-
-
-def with_componentwise(report, entries):
-    """``report`` with the componentwise comparisons (``numeric.componentwise.Entries``):
-    their worst relative error, their note, and FAIL when an entry failed."""
-    passed = report.passed
-    if entries.failed:
-        passed = False
-    elif passed is None and entries.judged:
-        passed = True
-    parts = report.note.split("; ") if report.note else []
-    at = next((i for i, part in enumerate(parts) if part.startswith("dL/dW_hh")), len(parts))
-    note = "; ".join([*parts[:at], entries.note(), *parts[at:]])   # before the horizon's note
-    return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
-
-
-def _mp_componentwise(case, path, ref, J, product, u, allowances, tol, wide):
-    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``)."""
-    B_P, B_grad = allowances
-    entries = cw.Entries(tol)
-    exact_h = np.array([[float(v) for v in row] for row in ref.h])
-    entries.add(path.h, exact_h,
-                cw.state_floor(case, path, activation_functions(case.activation)[1]), wide)
-    for k in range(case.T):
-        exact = cw.mp_floats(ref.J[k])
-        entries.add(J[k], exact, cw.jacobian_floor(exact, case.W_hh, u[k]))
-    with np.errstate(over="ignore", under="ignore"):
-        value = np.ldexp(product.mantissa, product.exponent)
-    entries.add(value, cw.mp_floats(ref.product), cw.product_floor(ref.J, B_P), wide)
-    if case.y is not None:
-        grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
-                        case.y).W_hh
-        entries.add(grad, cw.mp_floats(ref.grad_W_hh),
-                    cw.gradient_floor(case, ref, B_grad or 0.0), wide)
-    return entries
+    return cw.with_componentwise(report, entries)
 
 
 def mpmath_report(verdict, notes, same_side, independent):
@@ -304,4 +269,4 @@ def complex_step_check(case, rtol=None, reference=None, beyond=None, horizon=Non
     J_k also compared componentwise (``numeric.componentwise.complex_step_entries``)."""
     report = check_complex_step(case, rtol, reference, beyond=beyond, horizon=horizon)
     entries = cw.complex_step_entries(case, report.tolerance)
-    return report if entries is None else with_componentwise(report, entries)
+    return report if entries is None else cw.with_componentwise(report, entries)

@@ -14,8 +14,7 @@ import sympy as sp
 
 import derive
 import numeric
-from numeric import componentwise as cw
-from numeric import rnn
+from numeric import diagnosis, rnn
 from numeric.oracle import mp_reference
 from reports.checking import check_case, render_table
 from tests.test_verify import driven_case
@@ -111,12 +110,12 @@ def test_the_diagnosis_calls_the_cancelled_float_phi_prime_cancellation():
     ref = mp_reference(case, 50, path.a)
     naive = sp.lambdify(case.activation.variable, case.activation.dphi, "numpy")(path.a)
     assert naive[0, 0] == 0.0
-    (n_under, _), (n_cancel, example) = diagnosis = cw.phi_prime_diagnosis(naive, ref.D)
+    (n_under, _), (n_cancel, example) = found = diagnosis.phi_prime_diagnosis(naive, ref.D)
     assert n_under == 0 and n_cancel == 2
     with mp.workdps(50):
         assert example[0] == pytest.approx(float(mp.sech(mp.mpf(float(path.a[0, 0]))) ** 2),
                                            rel=1e-15)
-    text = cw.diagnosis_text(diagnosis)
+    text = diagnosis.diagnosis_text(found)
     assert "cancellation" in text and "underflows" not in text
 
 
