@@ -3,7 +3,9 @@ threadpoolctl; jax, torch and dask.distributed only when a backend or a cluster 
 
 The lambdify bridge (φ, φ' from derive's stable forms), the forward pass, step Jacobians, the
 rescaled product ∂h_T/∂h_0 (any T), BPTT, derivative checks against central and Richardson
-differences, complex step and an mpmath oracle, and sweeps over (w or g, T).  Cells
+differences, complex step and an mpmath oracle (normwise and entry by entry), ∂h_T/∂h_0
+against differences of the forward map and the bound against the measured norm
+(``check_product_differences``, ``bound_check``), and sweeps over (w or g, T).  Cells
 (``CellCase``, ``case_from_dict`` with a "cell" key, ``case_from_torch``): the same for
 ∂s_T/∂s_0 and every parameter's gradient, from the cell's derived unit map; forget-bias and
 gain sweeps (``forget_bias_sweep``, ``cell_gain_sweep``).  Lyapunov spectra by the QR method
@@ -35,7 +37,7 @@ from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
 from numeric.check_horizon import CaseHorizon, case_horizon
-from numeric.complex_step import check_complex_step
+from numeric.diagnosis import zero_product_source
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
 from numeric.grids import random_W0
@@ -44,6 +46,7 @@ from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
 from numeric.oracle import mp_reference
+from numeric.product_check import bound_check, check_product_differences
 from numeric.rnn import (
     Gradients,
     ScaledMatrix,
@@ -60,8 +63,11 @@ from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
+from numeric.verify import complex_step_check as check_complex_step
 
 __all__ = [
+    "bound_check", "check_product_differences",
+    "zero_product_source",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
     "CellSweep", "cell_gain_sweep", "forget_bias_parameters", "forget_bias_sweep",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",

@@ -2,7 +2,9 @@
 
 This is the numeric layer's single source of truth: φ, φ' and J_k reach NumPy only through
 here.  φ' is compiled from ``Activation.dphi_stable`` (sech²(a), σ(a)σ(−a), ...), which keeps
-full relative precision in saturation, and φ from ``Activation.phi_stable``.  erf, erfc and the
+full relative precision in saturation, and φ from ``Activation.phi_stable``; a custom
+formula's (no stable form written for it) are guarded entry by entry against cancellation
+(``numeric.stable_eval``).  erf, erfc and the
 normal CDF Φ (ndtr) come from SciPy: NumPy has none, and SciPy's accept complex arguments, so
 complex step works for gelu.
 
@@ -54,17 +56,35 @@ def elementwise(expr, variable):
 @lru_cache(maxsize=128)
 def raw_activation_functions(activation):
     """(φ, φ') compiled from the stable forms, without the shape and overflow handling of
-    ``elementwise``: for hot loops that set ``np.errstate`` once and broadcast themselves."""
+    ``elementwise``: for hot loops that set ``np.errstate`` once and broadcast themselves.
+    A custom formula's: the rewrite of SymPy's form that loses the fewest digits
+    (``numeric.stable_eval.stable_function``: 1 − tanh²(z) becomes cosh(z)^−2)."""
+    from derive import registry_entry
+
     z = activation.variable
+    if registry_entry(activation) is None:
+        from numeric.stable_eval import stable_function
+
+        return (stable_function(activation.phi_stable, z),
+                stable_function(activation.dphi_stable, z))
     return (compile_expression(activation.phi_stable, (z,)),
             compile_expression(activation.dphi_stable, (z,)))
 
 
 @lru_cache(maxsize=128)
 def activation_functions(activation):
-    """(φ, φ') as elementwise NumPy functions from the activation's stable forms."""
-    return (elementwise(activation.phi_stable, activation.variable),
-            elementwise(activation.dphi_stable, activation.variable))
+    """(φ, φ') as elementwise NumPy functions from the activation's stable forms.  A custom
+    activation has no stable form written for it (its φ' is SymPy's, 1 − tanh²(z) for
+    "tanh(x)"): each entry float64 cannot evaluate to full relative precision is taken from
+    mpmath instead (``numeric.stable_eval.guarded``)."""
+    from derive import registry_entry
+
+    z = activation.variable
+    if registry_entry(activation) is None:
+        from numeric.stable_eval import guarded
+
+        return guarded(activation.phi_stable, z), guarded(activation.dphi_stable, z)
+    return elementwise(activation.phi_stable, z), elementwise(activation.dphi_stable, z)
 
 
 @lru_cache(maxsize=128)
@@ -92,6 +112,12 @@ def complex_phi(activation):
         with np.errstate(over="ignore", under="ignore"):
             return np.broadcast_to(function(values), values.shape).astype(complex)
 
+    from derive import registry_entry
+
+    if registry_entry(activation) is None:   # custom: guard against cancellation
+        from numeric.stable_eval import guarded_complex
+
+        return guarded_complex(apply, activation.phi_stable, activation.variable)
     return apply
 
 

@@ -1,6 +1,7 @@
 """The mpmath check of a cell against its independent oracle (``numeric.cell_oracle``), normwise
 per quantity: the states s_0..s_T, every J_k, the product ∂s_T/∂s_0 (mantissa · 2^e against the
-exact product), every parameter's gradient and ∂L/∂s_0.
+exact product), every parameter's gradient and ∂L/∂s_0; every J_k also entry by entry
+(``numeric.componentwise``: an entry that vanishes spuriously fails).
 
 The oracle takes J_k and the local partials at the float states (so that the derivatives are
 not charged with the rounding of the forward pass); the states are compared with the exact
@@ -20,6 +21,7 @@ import numpy as np
 
 from numeric import cell_probe as probe
 from numeric import cells
+from numeric import componentwise as cw
 from numeric import differences as fd
 from numeric.cell_complex import ill_conditioned_steps
 from numeric.cell_differences import _rounding
@@ -70,11 +72,25 @@ def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
             verdict.add(*_mp_normwise(scaled, ref.product),
                         whole + _product_allowance(ref.J, len(case.s0))
                         + _spread(ref.product, near.product))
+        entries = _componentwise_J(case, J, ref, near, shaky, tol)
     if skipped:
         notes.append(f"{skipped} quantities near or below float64's underflow not compared")
     if note:
         notes.append(f"the states: {note}")
-    return mpmath_report(verdict, notes, ref.same_side, ref.independent)
+    return cw.with_componentwise(mpmath_report(verdict, notes, ref.same_side, ref.independent),
+                              entries)
+
+
+def _componentwise_J(case, J, ref, near, shaky, tol):
+    """Every entry of every J_k against the oracle (``numeric.componentwise.Entries``), its
+    floor 2 · GATE_ULPS |J − J̃| entry by entry (J̃: the oracle with gate values and slopes
+    rounded) plus 4ε |J|; a step whose φ'(a) float64 cannot know (``shaky``) not judged."""
+    entries = cw.Entries(tol)
+    for k in range(case.T):
+        exact, rounded = cw.mp_floats(ref.J[k]), cw.mp_floats(near.J[k])
+        floor = 2 * GATE_ULPS * np.abs(exact - rounded) + 4 * fd.EPS * np.abs(exact)
+        entries.add(J[k], exact, floor + (np.inf if k in shaky else 0.0))
+    return entries
 
 
 #: ulps of error in a gate value or slope as NumPy computes it: its stable forms compose a few

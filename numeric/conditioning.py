@@ -5,7 +5,8 @@ differs from the exact one by Δa; the value is therefore uncertain by
 
     u = 2ε |a φ''(a)| + 4ε |φ'(a)| + |φ''(a)| |Δa|
 
-(φ'' from derive's φ', for this allowance only).  Where u ≤ THETA |φ'(a)| the entry is as well
+(φ'' from derive's φ', for this allowance only; where its float form gives inf or NaN, as
+softplus'' = e^z/(1 + e^z)² at z = 700, from mpmath).  Where u ≤ THETA |φ'(a)| the entry is as well
 conditioned as float64 allows and gets no allowance.  Elsewhere (near a zero of φ': silu at
 −1.278, gelu at −0.752, where φ' is a difference of two nearly equal terms; gelu's far tail) a
 quantity Q built from φ' — J_k, P = J_T ⋯ J_1, ∂L/∂W_hh, each affine in every single
@@ -37,18 +38,18 @@ def _second_derivative(activation):
 
 def uncertainty(activation, a, shift=0.0):
     """u per entry of the float pre-activations a (T, n); ``shift``: float a − exact a
-    (0 where φ' is taken at the float value).  Where SymPy's φ'' is not finite although the
-    stable φ' is (σ'' as e^{−z}/(1 + e^{−z})² − …, inf/inf at z = −700) it is replaced by a
-    central difference of φ' with step 2^-20 max(1, |a|) (a bound within a few percent is all
-    u needs); one still not finite gives u = inf."""
-    first = activation_functions(activation)[1]
-    dphi = np.abs(first(a))
+    (0 where φ' is taken at the float value).  Where SymPy's φ'' is not finite (σ'' as
+    e^{−z}/(1 + e^{−z})² − …, inf/inf at z = −700; softplus'' at 700) it is evaluated by the
+    guarded evaluation (mpmath where float64 loses it); one still not finite gives u = inf."""
+    dphi = np.abs(activation_functions(activation)[1](a))
     with np.errstate(invalid="ignore", over="ignore"):
         d2 = np.abs(_second_derivative(activation)(a))
-        lost = ~np.isfinite(d2) & np.isfinite(dphi)
-        if lost.any():
-            h = 2.0**-20 * np.maximum(1.0, np.abs(a))
-            d2 = np.where(lost, np.abs(first(a + h) - first(a - h)) / (2 * h), d2)
+    lost = ~np.isfinite(d2)
+    if lost.any():
+        from numeric.stable_eval import guarded
+
+        d2[lost] = np.abs(guarded(sp.diff(activation.dphi, activation.variable),
+                                  activation.variable)(np.asarray(a, dtype=float)[lost]))
     d2 = np.where(np.isfinite(d2), d2, np.inf)
     return 2 * EPS * np.abs(a) * d2 + 4 * EPS * dphi + d2 * np.abs(shift)
 

@@ -6,7 +6,9 @@ code it checks.  ``ORACLES`` is keyed by registry name; parameters (α of leaky_
 come from ``derive.registry_entry``, never from the label.  A registered activation
 without an entry is an error (``MissingOracle``), not a silent fallback.  Conventions at kinks
 match derive's (relu'(0) = 0, leaky_relu'(0) = α, hardtanh'(±1) = 0).  Custom activations (not
-in the registry) use SymPy's expressions evaluated by mpmath, and say so.
+in the registry) use SymPy's expressions evaluated by mpmath, at a precision raised until the
+value settles (``numeric.stable_eval.settled``: a form that cancels does so at any fixed
+precision), and say so.
 """
 
 from dataclasses import dataclass
@@ -65,10 +67,13 @@ def mp_activation(activation):
     """(φ, φ', independent) in mpmath for a derive.Activation: the oracle's own φ, φ' for a
     registered one (MissingOracle if it has none), SymPy's for a custom one."""
     entry = registry_entry(activation)
-    if entry is None:
+    if entry is None:   # precision raised until the value settles: 1 − tanh²(300) cancels
+        from numeric.stable_eval import settled  # at 50 digits as in float64
+
         phi = sp.lambdify(activation.variable, activation.phi, "mpmath")
         dphi = sp.lambdify(activation.variable, activation.dphi, "mpmath")
-        return phi, dphi, False
+        return (lambda z: settled(phi, z, mp.mp.dps), lambda z: settled(dphi, z, mp.mp.dps),
+                False)
     name, params = entry
     if name not in ORACLES:
         raise MissingOracle(f"no independent mpmath oracle for the registered activation "

@@ -22,6 +22,9 @@ class CheckReport(display.Displayed):
 
     ``passed``: True or False for a check performed, None for one not performed (n/a, the
     reason in ``note``).  ``applicable``: whether the method applies to φ at all.
+    ``componentwise_rel_error``: the worst |error| / |true value| over the single entries
+    judged (difference quotients are judged entry by entry, so it is ``max_rel_error``;
+    complex step and mpmath also compare normwise), None where no entry was judged.
     """
 
     method: str
@@ -32,6 +35,7 @@ class CheckReport(display.Displayed):
     passed: bool | None
     applicable: bool = True
     note: str = ""
+    componentwise_rel_error: float | None = None
 
     def to_dict(self):
         return asdict(self)
@@ -81,7 +85,7 @@ class Tally:
                          "need equal the value at the kinks' convention)")
         passed = False if self.failed else (True if self.judged else None)
         return CheckReport(method, step, self.abs, self.rel if self.judged else None, tol,
-                           passed, True, "; ".join(notes))
+                           passed, True, "; ".join(notes), self.rel if self.judged else None)
 
 
 class Verdict:

@@ -17,6 +17,7 @@ pass for a check not performed; a check that ran fails when any comparison it ma
 import mpmath as mp
 import numpy as np
 
+from numeric import componentwise as cw
 from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import activation_functions, kinks
@@ -24,6 +25,7 @@ from numeric.cell_case import CellCase
 from numeric.check_horizon import case_horizon, not_compared, not_performed, widened
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
+from numeric.diagnosis import diagnosis_text, phi_prime_diagnosis
 from numeric.oracle import mp_reference
 from numeric.verdicts import Tally, Verdict
 
@@ -165,8 +167,10 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     trajectory).
 
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
-    that rounding leaves uncertain beyond rtol) are not judged unless their error exceeds
-    that allowance too."""
+    that rounding leaves uncertain beyond rtol; ∂L/∂W_hh also by BPTT's own rounding floor,
+    ``numeric.componentwise.gradient_floor``, as where h_T − y cancels) are not judged unless
+    their error exceeds that allowance too.  Every entry is also compared componentwise
+    (``numeric.componentwise``)."""
     tol = TOLERANCES["mpmath"] if rtol is None else rtol
     path = case.trajectory()
     ref = mp_reference(case, dps, path.a) if reference is None else reference
@@ -180,7 +184,11 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     if case.y is not None:
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
-        quantities.append((grad, ref.grad_W_hh, B_grad))
+        # BPTT's own rounding (the residual h_T − y cancels where h_T ≈ y): its floor
+        rounding = float(np.max(cw.gradient_floor(case, ref)))
+        quantities.append((grad, ref.grad_W_hh, B_grad + rounding))
+        with mp.workdps(dps):
+            rounded_off = rounding > tol * float(max(abs(e) for e in ref.grad_W_hh))
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
@@ -191,12 +199,19 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
             verdict.add(*_mp_normwise(scaled, ref.product), B_P, wide)
-    if underflow:
-        notes.append(f"phi'(a_k) underflows float64 at {underflow} entries (true values below "
-                     f"{LOW:.1e}, where its factors such as exp(-a^2/2) leave the normal range): "
-                     "quantities built from them are not compared")
+        entries = cw.mpmath_entries(case, path, ref, J, product, u, (B_P, B_grad), tol,
+                                    wide)
+    diagnosis = diagnosis_text(phi_prime_diagnosis(
+        activation_functions(case.activation)[1](path.a), ref.D))
+    if diagnosis:
+        notes.append(diagnosis + ("; quantities built from the entries below the underflow "
+                                  "are not compared normwise" if underflow else ""))
+    if case.y is not None and rounded_off:
+        notes.append("dL/dW_hh is below BPTT's own rounding floor (the residual h_T - y "
+                     "cancels): compared only against that floor")
     notes += [note] if note else []
-    return mpmath_report(verdict, notes, ref.same_side, ref.independent)
+    report = mpmath_report(verdict, notes, ref.same_side, ref.independent)
+    return cw.with_componentwise(report, entries)
 
 
 def mpmath_report(verdict, notes, same_side, independent):
@@ -239,11 +254,19 @@ def run_checks(case, rtol=None, horizon=None):
     if beyond is not None:
         return {"central": check_differences(case, "central", rtol, beyond),
                 "richardson": check_differences(case, "richardson", rtol, beyond),
-                "complex_step": check_complex_step(case, rtol, beyond=beyond),
+                "complex_step": complex_step_check(case, rtol, beyond=beyond),
                 "mpmath": not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None
                                         else rtol, beyond)}
     reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),
-            "complex_step": check_complex_step(case, rtol, reference, horizon=horizon),
+            "complex_step": complex_step_check(case, rtol, reference, horizon=horizon),
             "mpmath": check_mpmath(case, rtol, reference=reference, horizon=horizon)}
+
+
+def complex_step_check(case, rtol=None, reference=None, beyond=None, horizon=None):
+    """``check_complex_step`` (normwise per J_k and for ∂L/∂W_hh) with every entry of every
+    J_k also compared componentwise (``numeric.componentwise.complex_step_entries``)."""
+    report = check_complex_step(case, rtol, reference, beyond=beyond, horizon=horizon)
+    entries = cw.complex_step_entries(case, report.tolerance)
+    return report if entries is None else cw.with_componentwise(report, entries)

@@ -5,7 +5,8 @@ The result holds: T, activation, h, step_jacobians, jacobian_product,
 spectral_norm_W, gamma, bound, log10_norm_product, rate = log10_norm_product / T, the
 predictability horizon of the case's own trajectory (horizon, reliable, trajectory_separation,
 horizon_rule, horizon_note: ``numeric.case_horizon``), (with y) loss, grad_W_hh, grad_h0,
-checks and passed.
+checks, product_by_differences (∂h_T/∂h_0 against central differences of h_0 ↦ h_T),
+bound_check (the measured norm against the bound) and passed.
 Quantities not representable in float64 are null, beside their log10.
 """
 
@@ -78,12 +79,10 @@ def _check_case(case, rtol):
         "log10_norm_product": _finite_or_none(product.log10_norm),
         "log10_norm_product_source": "float64",
     }
-    if not math.isfinite(product.log10_norm):  # zero in float64: exact, or φ' underflowed?
-        exact = _mp_log10_norm(case)
+    if not math.isfinite(product.log10_norm):  # zero in float64: exact, underflow, cancellation?
+        exact, source = numeric.zero_product_source(case)
         result["log10_norm_product"] = exact
-        result["log10_norm_product_source"] = (
-            "exact: the product is zero (log10 = -inf)" if exact is None
-            else "mpmath (phi' underflows float64)")
+        result["log10_norm_product_source"] = source
     if case.y is not None:
         grads = numeric.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                              case.y)
@@ -100,6 +99,15 @@ def with_checks(case, rtol, result):
     checks = numeric.run_checks(case, rtol, horizon)
     result["checks"] = {name: report.to_dict() for name, report in checks.items()}
     result["passed"] = overall(checks)
+    if not isinstance(case, numeric.CellCase):
+        product = numeric.check_product_differences(
+            case, numeric.TOLERANCES["central"] if rtol is None else rtol, horizon.beyond())
+        bound = numeric.bound_check(case, result["log10_norm_product"], result["log10_bound"])
+        result["product_by_differences"] = product.to_dict()
+        result["bound_check"] = bound
+        result["passed"] = overall({**checks, "product": product})
+        if not bound["holds"]:
+            result["passed"] = False
     return result
 
 
@@ -110,15 +118,6 @@ def overall(checks):
     if any(v is False for v in verdicts):
         return False
     return None if all(v is None for v in verdicts) else True
-
-
-def _mp_log10_norm(case):
-    import mpmath as mp
-
-    with mp.workdps(50):
-        product = numeric.mp_reference(case).product
-        norm = max(mp.svd_r(product, compute_uv=False)) if product.rows > 1 else abs(product[0])
-        return float(mp.log10(norm)) if norm else None
 
 
 def _finite_or_none(value):
@@ -165,12 +164,22 @@ def _check_rows(result):
         rows.append(f"  {name:<14}{_fmt(check['max_rel_error']):>14}"
                     f"{check['tolerance']:>11.0e}  {verdict}"
                     + (f"  ({check['note']})" if check["note"] else ""))
+    if "product_by_differences" in result:
+        check = result["product_by_differences"]
+        verdict = {None: "n/a", True: "pass", False: "FAIL"}[check["passed"]]
+        rows.append(f"  {'dh_T/dh_0':<14}{_fmt(check['max_rel_error']):>14}"
+                    f"{check['tolerance']:>11.0e}  {verdict}  ({check['note']})")
+    if "bound_check" in result:
+        bound = result["bound_check"]
+        rows.append(f"  bound {'holds' if bound['holds'] else 'VIOLATED'}: {bound['note']}")
     rows.append(_verdict(result))
     return rows
 
 
 def _verdict(result):
     """The last line: FAILED, nothing performed, or passed naming the checks not performed."""
+    if result.get("bound_check", {}).get("holds") is False:
+        return "the norm bound is VIOLATED: the measured norm exceeds (gamma ||W_hh||_2)^T"
     if result["passed"] is False:
         return "a check FAILED"
     if result["passed"] is None:

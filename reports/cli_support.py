@@ -22,14 +22,31 @@ exit status: 0 success, 1 a failed check or a PDF that was asked for and not bui
 CHECK_DESCRIPTION = """\
 Run the RNN of CASE.json forward, h_t = phi(W_hh h_(t-1) + W_xh x_t + b_h) for t = 1..T,
 and print h, the step Jacobians J_t = diag(phi'(a_t)) W_hh, their product dh_T/dh_0, the bound
-(gamma ||W_hh||_2)^T and, when the case has a target y, the loss and its gradients.  Every
-analytic derivative is checked against central differences, Richardson extrapolation, the
-complex step and a 50-digit mpmath computation.  With a "cell" key the case is an Elman,
-LSTM, GRU or IndRNN cell in PyTorch's layout (below): the same for its state s and
-ds_T/ds_0.  The check also estimates the forward pass's predictability horizon (a twin run
-started a few roundings away) and prints the rate (1/T) log10 ||ds_T/ds_0||_2: when T is beyond
-the horizon the trajectory depends on the order of roundings, and the comparisons that
-recompute the whole forward pass (differences and complex step of the loss, mpmath) are n/a.
+(gamma ||W_hh||_2)^T and, when the case has a target y, the loss and its gradients.
+What each method compares:
+  central, richardson  differences: every entry of each J_t (the one-step map at the stored
+                       h_(t-1)) and, with y, every entry of dL/dW_hh (the loss recomputed)
+  complex_step         (analytic phi) the same quantities, each normwise and every J_t entry
+                       by entry
+  mpmath               a 50-digit forward pass and derivatives: h, every J_t, dh_T/dh_0 and
+                       dL/dW_hh, each normwise and entry by entry
+  dh_T/dh_0            every column against central differences of h_0 -> h_T
+  bound                the measured log10 ||dh_T/dh_0||_2 against log10 (gamma ||W_hh||_2)^T
+                       (a failure when the measured norm exceeds the bound)
+dL/dh_0, dL/dW_xh and dL/db_h are printed, not compared.  Entry by entry, an entry whose
+true value is a normal number is judged against its own size (one that is 0 in float64
+but not in truth fails); an entry below a method's rounding floor is not judged.  A note
+tells an underflow of phi' (true value below float64's normal range) from a cancellation
+(true value normal, float64 lost its digits).  With a "cell" key the case is an Elman,
+LSTM, GRU or IndRNN cell in PyTorch's layout (below): the four methods for its state s
+and ds_T/ds_0 (differences: each J_t and, with y, every gradient, entry by entry; complex
+step: the same, normwise; mpmath: also the states and ds_T/ds_0, normwise, and every J_t
+entry by entry; no dh_T/dh_0 or bound line).
+The check also estimates the forward pass's predictability horizon (a twin run started a
+few roundings away) and prints the rate (1/T) log10 ||ds_T/ds_0||_2: when T is beyond the
+horizon the trajectory depends on the order of roundings, and the comparisons that
+recompute the whole forward pass (differences and complex step of the loss, differences of
+h_0 -> h_T, mpmath) are n/a.
 Before the horizon the complex step of the loss and mpmath get their tolerance widened to 100
 times the twin run's separation (less its start), since the trajectory amplifies their
 roundings too (JSON: trajectory_separation)."""
@@ -63,8 +80,9 @@ case file: one JSON object, for example (n = 2 hidden units, m = 1 input, T = 3 
 
 output: a table, or with --json one object with T, activation, h, step_jacobians,
 jacobian_product, spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh,
-grad_W_xh, grad_b_h, grad_h0, checks (per method: max_rel_error, tolerance, passed, note) and
-passed.  Numbers beyond float64 are null, beside their log10.
+grad_W_xh, grad_b_h, grad_h0, checks (per method: max_rel_error, componentwise_rel_error,
+tolerance, passed, note), product_by_differences, bound_check (holds, log10_measured,
+log10_bound, note) and passed.  Numbers beyond float64 are null, beside their log10.
 
 exit status: 0 every check performed passed, 1 a check failed or none could be performed,
 2 bad input (one line on stderr)"""

@@ -17,7 +17,8 @@ OLD_KEYS = {"T", "activation", "h", "step_jacobians", "jacobian_product", "spect
             "log10_norm_product_source", "loss", "grad_W_hh", "grad_h0", "grad_W_xh",
             "grad_b_h", "checks", "passed",
             "horizon", "reliable", "rate", "horizon_rule", "horizon_note",
-            "trajectory_separation"}  # horizon
+            "trajectory_separation",  # horizon
+            "product_by_differences", "bound_check"}  # what no derivative check compared
 
 
 def help_cell_example(capsys):

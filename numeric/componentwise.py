@@ -1,0 +1,201 @@
+"""Componentwise comparisons of the Elman checks: every entry against its own true value.
+
+A normwise comparison max|Q − Q*| ≤ rtol max|Q*| lets a small entry vanish unnoticed: J_k's
+row of a unit at a = 20 is 1.7e-17 W, and 0.0 passes beside a row of size 1.  Here an entry
+is judged where its true value e is a normal number float64 can resolve (|e| ≥ LOW = TINY/ε)
+and where float64 could compute it to rtol:
+
+    |Q_ij − e_ij| ≤ rtol |e_ij| + floor_ij            (pass)
+
+``floor`` is what rounding alone may leave in that entry: for J_k = diag(φ'(a_k)) W_hh the
+conditioning of φ'(a_k,i) (``numeric.conditioning``: u_k,i |W_ij|, plus 2ε |e_ij|); for the
+product P = J_T ⋯ J_1 the error bound of a matrix product, 4 (n + 2) T ε (|J_T| ⋯ |J_1|)_ij,
+plus the conditioning allowance B_P; for the states h_k the rounding of the forward pass
+carried through |φ'| |W_hh| (``state_floor``); for ∂L/∂W_hh the BPTT sum with every term in
+absolute value, times 4 (n + T + 2) ε, plus B_grad.  An entry whose floor exceeds rtol |e|
+is uninformative (not judged) unless its error exceeds even rtol |e| + floor: a failure,
+as for the normwise comparisons.  An entry float64 returns as 0 while |e| is normal has
+error |e| and fails wherever float64 could have resolved it.
+"""
+
+from dataclasses import dataclass, replace
+
+import mpmath as mp
+import numpy as np
+
+from numeric import differences as fd
+from numeric import rnn
+from numeric.bridge import activation_functions
+
+EPS, TINY = fd.EPS, fd.TINY
+LOW = TINY / EPS
+
+
+@dataclass
+class Entries:
+    """Running worst componentwise relative error, and counts, over the entries judged."""
+
+    tol: float
+    rel: float = 0.0
+    judged: int = 0
+    failed: int = 0
+    vanished: int = 0
+
+    def add(self, value, exact, floor, tol=None):
+        """Arrays of the same shape: float values, true values (floats; may be subnormal or
+        0), absolute floors; ``tol``: this quantity's own tolerance (widened)."""
+        tol = self.tol if tol is None else tol
+        value, exact = np.asarray(value, dtype=float), np.asarray(exact, dtype=float)
+        floor = np.broadcast_to(np.asarray(floor, dtype=float), exact.shape)
+        floor = np.where(np.isnan(floor), np.inf, floor)   # no allowance known: not judged
+        normal = np.isfinite(exact) & (np.abs(exact) >= LOW)
+        with np.errstate(invalid="ignore", over="ignore"):
+            error = np.where(normal, np.abs(value - np.where(normal, exact, 0.0)), 0.0)
+        bound = tol * np.abs(exact) + floor
+        judged = normal & (floor <= tol * np.abs(exact))
+        self.failed += int(np.sum(normal & ~(error <= bound)))
+        self.vanished += int(np.sum(normal & (value == 0) & ~(error <= bound)))
+        self.judged += int(np.sum(judged))
+        if judged.any():
+            self.rel = max(self.rel, float(np.max(error[judged] / np.abs(exact[judged]))))
+
+    def note(self):
+        """The sentence for the check's note."""
+        if not self.judged and not self.failed:
+            return "componentwise: no entry with a normal true value could be resolved"
+        text = (f"componentwise: worst relative error {self.rel:.2g} over {self.judged} "
+                "entries whose true value is a normal number")
+        if self.failed:
+            text += f"; {self.failed} entries FAIL"
+        if self.vanished:
+            text += f" ({self.vanished} of them 0 in float64 while the true value is normal)"
+        return text
+
+    def value(self):
+        return self.rel if self.judged else None
+
+
+def mp_floats(matrix):
+    """An mpmath matrix as a float64 array (entries beyond float64 become 0 or ±inf)."""
+    return np.array([[float(matrix[i, j]) for j in range(matrix.cols)]
+                     for i in range(matrix.rows)])
+
+
+def jacobian_floor(exact_J, W, u):
+    """Per entry of J_k: u_k,i |W_ij| + 2ε |e_ij| (u: the conditioning of φ'(a_k,i))."""
+    return u[:, None] * np.abs(W) + 2 * EPS * np.abs(exact_J)
+
+
+def product_floor(exact_J, allowance=0.0):
+    """4 (n + 2) T ε (|J_T| ⋯ |J_1|)_ij + B_P, from the true J_k (mp matrices)."""
+    n, T = exact_J[0].rows, len(exact_J)
+    P = mp.eye(n)
+    for J in exact_J:
+        P = J.apply(abs) * P
+    return 4 * (n + 2) * T * EPS * mp_floats(P) + allowance
+
+
+def state_floor(case, path, dphi):
+    """Rounding floor of the float states h_0..h_T: h_0 is exact; then, with r_k the
+    uncertainty of a_k, r_k = |W_hh| f_{k−1} + (n + m + 2) ε (|W_hh||h_{k−1}| + |W_xh||x_k|
+    + |b_h|), f_k = ε|h_k| + L_k r_k, where L_k = max |φ'| over a_k − r_k, a_k, a_k + r_k
+    (``dphi``: the float φ' function; across a kink of φ the larger side's slope counts:
+    relu(5.6e-18) is 0.0 when the float a_k is 0)."""
+    n, m = case.W_xh.shape
+    floors = [np.zeros(n)]
+    for k in range(1, case.T + 1):
+        h, a = path.h[k - 1], path.a[k - 1]
+        spread = (np.abs(case.W_hh) @ np.abs(h) + np.abs(case.W_xh) @ np.abs(case.x[k - 1])
+                  + np.abs(case.b_h))
+        r = np.abs(case.W_hh) @ floors[-1] + (n + m + 2) * EPS * spread
+        slope = np.max(np.abs([dphi(a - r), dphi(a), dphi(a + r)]), axis=0)
+        floors.append(EPS * np.abs(path.h[k]) + slope * r)
+    return np.array(floors)
+
+
+def gradient_floor(case, ref, allowance=0.0):
+    """4 (n + T + 2) ε times ∂L/∂W_hh's BPTT sum taken in absolute values (from the true D,
+    h and |y|), plus B_grad."""
+    n, T = case.W_hh.shape[0], case.T
+    W = mp.matrix(np.abs(case.W_hh).tolist())
+    y = np.abs(case.y)
+    per_step = y.ndim == 2
+    hs = [row.apply(abs) for row in ref.h]
+    g = hs[T] + mp.matrix((y[-1] if per_step else y).tolist())
+    total = mp.zeros(n, n)
+    for k in range(T, 0, -1):
+        delta = mp.matrix([abs(ref.D[k - 1][i]) * g[i] for i in range(n)])
+        total += delta * hs[k - 1].T
+        g = W.T * delta
+        if per_step and k > 1:
+            g += hs[k - 1] + mp.matrix(y[k - 2].tolist())
+    return 4 * (n + T + 2) * EPS * mp_floats(total) + allowance
+
+
+def complex_step_entries(case, tol):
+    """Every entry of every J_k against its complex-step estimate Im F(h + i s e_j)/s (the
+    base step s_J of ``numeric.complex_step.complex_steps``), an ``Entries``; entries with
+    s |estimate| < TINY/ε (the imaginary part left the normal range) are not judged here: the
+    normwise check raises the step for them.  The
+    floor is 2 u_k,i |W_ij| + 4ε |estimate| (u: the conditioning of φ'(a_k,i), which the
+    float φ' and the complex step each carry).  None for a non-analytic φ."""
+    from numeric import conditioning, rnn
+    from numeric.bridge import complex_phi
+    from numeric.complex_step import complex_steps
+
+    if not case.activation.analytic:
+        return None
+    phi_c, path = complex_phi(case.activation), case.trajectory()
+    J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
+    (s, _), _ = complex_steps(case, path, J)
+    entries = Entries(tol)
+    if s == 0:
+        return entries
+    u = conditioning.uncertainty(case.activation, path.a)
+    n = len(case.h0)
+    for k in range(1, case.T + 1):
+        H = path.h[k - 1] + 1j * s * np.eye(n)
+        with np.errstate(all="ignore"):   # a complex φ that overflows: not judged here
+            estimate = case.step_map(k, phi=phi_c)(H).imag.T / s
+            resolved = np.isfinite(estimate) & (np.abs(estimate) * s * EPS >= TINY)
+        estimate = np.where(resolved, estimate, 0.0)   # 0: an entry not judged
+        floor = 2 * u[k - 1][:, None] * np.abs(case.W_hh) + 4 * EPS * np.abs(estimate)
+        entries.add(J[k - 1], estimate, floor)
+    return entries
+
+
+def with_componentwise(report, entries):
+    """``report`` with the componentwise comparisons (``numeric.componentwise.Entries``):
+    their worst relative error, their note, and FAIL when an entry failed."""
+    passed = report.passed
+    parts = report.note.split("; ") if report.note else []
+    if entries.failed:
+        passed = False
+    elif passed is None and entries.judged:   # the entries were compared after all
+        passed = True
+    if passed is not None:
+        parts = [part for part in parts if not part.startswith("not performed")]
+    at = next((i for i, part in enumerate(parts) if part.startswith("dL/dW_hh")), len(parts))
+    note = "; ".join([*parts[:at], entries.note(), *parts[at:]])   # before the horizon's note
+    return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
+
+
+def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide):
+    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``)."""
+    B_P, B_grad = allowances
+    entries = Entries(tol)
+    exact_h = np.array([[float(v) for v in row] for row in ref.h])
+    entries.add(path.h, exact_h,
+                state_floor(case, path, activation_functions(case.activation)[1]), wide)
+    for k in range(case.T):
+        exact = mp_floats(ref.J[k])
+        entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]))
+    with np.errstate(over="ignore", under="ignore"):
+        value = np.ldexp(product.mantissa, product.exponent)
+    entries.add(value, mp_floats(ref.product), product_floor(ref.J, B_P), wide)
+    if case.y is not None:
+        grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
+                        case.y).W_hh
+        entries.add(grad, mp_floats(ref.grad_W_hh),
+                    gradient_floor(case, ref, B_grad or 0.0), wide)
+    return entries
