@@ -13,6 +13,7 @@ from reports import doc
 from reports.notes import Context, audit
 from reports.notes.audit import plain
 from reports.notes.audit_claims import claims
+from tests.corrected_run import corrected_run
 from tests.test_notes_quotes import FIRST, SECOND, _fragments, _place, _quoted, _text
 from tests.test_notes_remedies import _angle, _clip_case
 
@@ -43,23 +44,6 @@ def floats(parts):
             if isinstance(expr, sympy.Float | sympy.Integer | sympy.Rational):
                 out.append(float(expr))
     return out
-
-
-def corrected_run():
-    """The audit's corrected program by hand: tanh, n = 20, m = 10, T = 100, ‖W_hh‖₂ = 0.9,
-    seed 0; returns (δ_k, h_{k−1}, x_k) for k = 1..T."""
-    rng = np.random.default_rng(0)
-    W = rng.standard_normal((20, 20))
-    W *= 0.9 / np.linalg.norm(W, 2)
-    W_xh, x = rng.standard_normal((20, 10)), rng.standard_normal((100, 10))
-    h = [np.zeros(20)]
-    for x_k in x:
-        h.append(np.tanh(W @ h[-1] + W_xh @ x_k))
-    g, deltas = np.ones(20), {}
-    for k in range(100, 0, -1):
-        deltas[k] = (1 - h[k] ** 2) * g
-        g = W.T @ deltas[k]
-    return deltas, h, x
 
 
 @pytest.mark.parametrize("article", ["seed000", "seed003"])
@@ -119,7 +103,7 @@ def test_the_bptt_sum_of_section_3_1_against_a_forward_mode_loop():
 
 
 def test_the_recent_contribution_stays_while_the_distant_ones_vanish():
-    deltas, h, x = corrected_run()
+    _, h, x, deltas, _ = corrected_run()
     recent = np.linalg.norm(np.outer(deltas[100], h[99]))
     claim = added("当序列长度")
     assert claim.value == pytest.approx(recent, rel=1e-12) and f"{recent:.2f}" == "5.44"
@@ -130,7 +114,7 @@ def test_the_recent_contribution_stays_while_the_distant_ones_vanish():
 
 
 def test_w_xh_fades_as_fast_as_w_hh():
-    deltas, h, x = corrected_run()
+    _, h, x, deltas, _ = corrected_run()
     hh = np.linalg.norm(np.outer(deltas[80], h[79])) / np.linalg.norm(np.outer(deltas[100], h[99]))
     xh = np.linalg.norm(np.outer(deltas[80], x[79])) / np.linalg.norm(np.outer(deltas[100], x[99]))
     claim = added("特别是")

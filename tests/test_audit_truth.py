@@ -18,6 +18,7 @@ from reports.notes import audit_program, listing
 from reports.notes.audit import claim_results, plain
 from reports.notes.audit_claims import claims
 from reports.notes.audit_defects import DEFECTS, defect_lines
+from tests.corrected_run import corrected_run
 
 HERE = pathlib.Path(__file__).parent
 
@@ -172,23 +173,13 @@ def test_results_store_each_recomputed_quantity_with_name_unit_and_exact_value()
 
 
 def _hand_run():
-    """The corrected program by hand: norms of δ_k, of δ_k h_{k−1}ᵀ, and of δ_k with tanh'
-    replaced by 1, for k = 1..T."""
-    rng = np.random.default_rng(0)
-    W = rng.standard_normal((20, 20))
-    W *= 0.9 / np.linalg.norm(W, 2)
-    W_xh, x = rng.standard_normal((20, 10)), rng.standard_normal((100, 10))
-    h = [np.zeros(20)]
-    for x_k in x:
-        h.append(np.tanh(W @ h[-1] + W_xh @ x_k))
-    g, bare, out = np.ones(20), np.ones(20), {"delta": [], "contribution": [], "bare": []}
-    for k in range(100, 0, -1):
-        delta = (1 - h[k] ** 2) * g
-        out["delta"].append(np.linalg.norm(delta))
-        out["contribution"].append(np.linalg.norm(np.outer(delta, h[k - 1])))
-        out["bare"].append(np.linalg.norm(bare))
-        g, bare = W.T @ delta, W.T @ bare
-    return {key: np.array(v[::-1]) for key, v in out.items()}
+    """Norms of δ_k, of δ_k h_{k−1}ᵀ, and of δ_k with tanh' replaced by 1, for k = 1..T."""
+    _, h, _, deltas, bares = corrected_run()
+    T = len(deltas)
+    return {"delta": np.array([np.linalg.norm(deltas[k]) for k in range(1, T + 1)]),
+            "contribution": np.array([np.linalg.norm(np.outer(deltas[k], h[k - 1]))
+                                      for k in range(1, T + 1)]),
+            "bare": np.array([np.linalg.norm(bares[k]) for k in range(1, T + 1)])}
 
 
 def test_corrected_program_names_each_measured_quantity():

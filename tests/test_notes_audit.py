@@ -21,6 +21,7 @@ from reports.notes.audit import plain
 from reports.notes.audit_claims import claims
 from reports.references import REFERENCES
 from reports.render_tex import render_tex
+from tests.corrected_run import corrected_run
 from tests.notes_checks import CJK, assert_languages, notes_section
 
 STUBS = ("sec:vector", "sec:relu", "sec:gated", "sec:remedies")   # labels cited, built elsewhere
@@ -119,18 +120,8 @@ def test_listing_has_the_same_lines_in_both_languages():
 def test_corrected_program_by_a_hand_written_loop(built):
     """δ_k = (1 − h_k²) g_k, g_{k−1} = W_hhᵀ δ_k, with tanh'(a_k) = 1 − h_k²."""
     _, results = built["audit"]
-    rng = np.random.default_rng(audit.SEEDS["corrected program"])
-    W = rng.standard_normal((20, 20))
-    W *= 0.9 / np.linalg.norm(W, 2)
-    W_xh, x = rng.standard_normal((20, 10)), rng.standard_normal((100, 10))
-    h = [np.zeros(20)]
-    for x_k in x:
-        h.append(np.tanh(W @ h[-1] + W_xh @ x_k))
-    g, sizes = np.ones(20), []
-    for k in range(100, 0, -1):
-        delta = (1 - h[k] ** 2) * g
-        sizes.append(np.linalg.norm(delta))
-        g = W.T @ delta
+    _, _, _, deltas, _ = corrected_run(audit.SEEDS["corrected program"])
+    sizes = [np.linalg.norm(deltas[k]) for k in range(len(deltas), 0, -1)]
     steps = np.diff(np.log10(sizes[::-1]))
     error = results["corrected_program"]["error"]
     assert "delta_k" in error["quantity"] and "h_" not in error["quantity"]
