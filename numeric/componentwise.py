@@ -41,14 +41,16 @@ class Entries:
     failed: int = 0
     vanished: int = 0
 
-    def add(self, value, exact, floor, tol=None):
+    def add(self, value, exact, floor, tol=None, low=LOW):
         """Arrays of the same shape: float values, true values (floats; may be subnormal or
-        0), absolute floors; ``tol``: this quantity's own tolerance (widened)."""
+        0), absolute floors; ``tol``: this quantity's own tolerance (widened); ``low``: the
+        smallest |true value| judged, per entry or one for all (LOW; TINY where
+        ``resolved`` shows float64 computes the entry to full relative precision)."""
         tol = self.tol if tol is None else tol
         value, exact = np.asarray(value, dtype=float), np.asarray(exact, dtype=float)
         floor = np.broadcast_to(np.asarray(floor, dtype=float), exact.shape)
         floor = np.where(np.isnan(floor), np.inf, floor)   # no allowance known: not judged
-        normal = np.isfinite(exact) & (np.abs(exact) >= LOW)
+        normal = np.isfinite(exact) & (np.abs(exact) >= low) & (np.abs(exact) >= TINY)
         with np.errstate(invalid="ignore", over="ignore"):
             error = np.where(normal, np.abs(value - np.where(normal, exact, 0.0)), 0.0)
         bound = tol * np.abs(exact) + floor
@@ -79,6 +81,19 @@ def mp_floats(matrix):
     """An mpmath matrix as a float64 array (entries beyond float64 become 0 or ±inf)."""
     return np.array([[float(matrix[i, j]) for j in range(matrix.cols)]
                      for i in range(matrix.rows)])
+
+
+def resolved(dphi, exact_D, u):
+    """(T, n) mask of the φ'(a_k,i) that float64 computes to full relative precision: the
+    float value and the true one (``exact_D``, at 50 digits) are normal and agree to within
+    the conditioning u plus 4ε.  LOW = TINY/ε guards quantities built from factors that
+    underflowed (gelu'(−37.7) from exp(−711)), whose float value need not keep any digits; a
+    φ' computed directly (elu'(−700) = e^−700 ≈ 1e-304) keeps them all and is judged down to
+    TINY.  The float φ' (not the J_k under test) decides, so a wrong J_k there still fails."""
+    exact = np.array([[float(d) for d in row] for row in exact_D]).reshape(np.shape(dphi))
+    with np.errstate(invalid="ignore", over="ignore"):
+        agree = np.abs(dphi - exact) <= np.asarray(u) + 4 * EPS * np.abs(exact)
+    return (np.abs(exact) >= TINY) & (np.abs(dphi) >= TINY) & agree
 
 
 def jacobian_floor(exact_J, W, u):
@@ -180,16 +195,20 @@ def with_componentwise(report, entries):
     return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
 
 
-def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide):
-    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``)."""
+def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=None):
+    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``);
+    ``rows``: the ``resolved`` mask (or φ' = 0), whose rows of J_k are judged down to TINY,
+    and ∂L/∂W_hh too where every row is."""
     B_P, B_grad = allowances
+    rows = np.zeros(np.shape(u), dtype=bool) if rows is None else rows
     entries = Entries(tol)
     exact_h = np.array([[float(v) for v in row] for row in ref.h])
     entries.add(path.h, exact_h,
                 state_floor(case, path, activation_functions(case.activation)[1]), wide)
     for k in range(case.T):
         exact = mp_floats(ref.J[k])
-        entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]))
+        entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]),
+                    low=np.where(rows[k][:, None], TINY, LOW))
     with np.errstate(over="ignore", under="ignore"):
         value = np.ldexp(product.mantissa, product.exponent)
     entries.add(value, mp_floats(ref.product), product_floor(ref.J, B_P), wide)
@@ -197,5 +216,6 @@ def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide):
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
         entries.add(grad, mp_floats(ref.grad_W_hh),
-                    gradient_floor(case, ref, B_grad or 0.0), wide)
+                    gradient_floor(case, ref, B_grad or 0.0), wide,
+                    low=TINY if rows.all() else LOW)
     return entries
