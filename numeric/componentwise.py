@@ -29,6 +29,8 @@ from numeric.bridge import activation_functions
 
 EPS, TINY = fd.EPS, fd.TINY
 LOW = TINY / EPS
+UNIT = 2.0**-1074                # the subnormal spacing: rounding below TINY is absolute
+SUB = UNIT * 2.0**44             # half a UNIT is then 2^-45 ≈ 3e-14 relative, below rtol
 
 
 @dataclass
@@ -44,13 +46,13 @@ class Entries:
     def add(self, value, exact, floor, tol=None, low=LOW):
         """Arrays of the same shape: float values, true values (floats; may be subnormal or
         0), absolute floors; ``tol``: this quantity's own tolerance (widened); ``low``: the
-        smallest |true value| judged, per entry or one for all (LOW; TINY where
-        ``resolved`` shows float64 computes the entry to full relative precision)."""
+        smallest |true value| judged, per entry or one for all (LOW; SUB where
+        ``resolved`` shows float64 computes the entry to the tolerance)."""
         tol = self.tol if tol is None else tol
         value, exact = np.asarray(value, dtype=float), np.asarray(exact, dtype=float)
         floor = np.broadcast_to(np.asarray(floor, dtype=float), exact.shape)
         floor = np.where(np.isnan(floor), np.inf, floor)   # no allowance known: not judged
-        normal = np.isfinite(exact) & (np.abs(exact) >= low) & (np.abs(exact) >= TINY)
+        normal = np.isfinite(exact) & (np.abs(exact) >= low) & (np.abs(exact) >= SUB)
         with np.errstate(invalid="ignore", over="ignore"):
             error = np.where(normal, np.abs(value - np.where(normal, exact, 0.0)), 0.0)
         bound = tol * np.abs(exact) + floor
@@ -84,21 +86,24 @@ def mp_floats(matrix):
 
 
 def resolved(dphi, exact_D, u):
-    """(T, n) mask of the φ'(a_k,i) that float64 computes to full relative precision: the
-    float value and the true one (``exact_D``, at 50 digits) are normal and agree to within
-    the conditioning u plus 4ε.  LOW = TINY/ε guards quantities built from factors that
-    underflowed (gelu'(−37.7) from exp(−711)), whose float value need not keep any digits; a
-    φ' computed directly (elu'(−700) = e^−700 ≈ 1e-304) keeps them all and is judged down to
-    TINY.  The float φ' (not the J_k under test) decides, so a wrong J_k there still fails."""
+    """(T, n) mask of the φ'(a_k,i) that float64 computes to the tolerance: the float value
+    and the true one (``exact_D``, at 50 digits) are at least SUB = 2^-1030 and agree to
+    within the conditioning u plus 4ε relative plus one subnormal UNIT.  LOW = TINY/ε guards
+    quantities built from factors that underflowed (gelu'(−37.7) ≈ −3.5e-308 from exp(−711),
+    7e-4 off in float64), whose float value need not keep any digits; a φ' that float64 did
+    compute to its digits (elu'(−700) = e^−700 ≈ 1e-304; gelu'(−37.5) ≈ −6.5e-305, 1.2e-16
+    off) is judged down to SUB.  The float φ' (not the J_k under test) decides, so a wrong J_k there
+    still fails."""
     exact = np.array([[float(d) for d in row] for row in exact_D]).reshape(np.shape(dphi))
     with np.errstate(invalid="ignore", over="ignore"):
-        agree = np.abs(dphi - exact) <= np.asarray(u) + 4 * EPS * np.abs(exact)
-    return (np.abs(exact) >= TINY) & (np.abs(dphi) >= TINY) & agree
+        agree = np.abs(dphi - exact) <= np.asarray(u) + 4 * EPS * np.abs(exact) + UNIT
+    return (np.abs(exact) >= SUB) & (np.abs(dphi) >= SUB) & agree
 
 
 def jacobian_floor(exact_J, W, u):
-    """Per entry of J_k: u_k,i |W_ij| + 2ε |e_ij| (u: the conditioning of φ'(a_k,i))."""
-    return u[:, None] * np.abs(W) + 2 * EPS * np.abs(exact_J)
+    """Per entry of J_k: u_k,i |W_ij| + 2ε |e_ij| + UNIT (u: the conditioning of φ'(a_k,i);
+    UNIT: the product's rounding where it is subnormal)."""
+    return u[:, None] * np.abs(W) + 2 * EPS * np.abs(exact_J) + UNIT
 
 
 def product_floor(exact_J, allowance=0.0):
@@ -197,8 +202,8 @@ def with_componentwise(report, entries):
 
 def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=None):
     """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``);
-    ``rows``: the ``resolved`` mask (or φ' = 0), whose rows of J_k are judged down to TINY,
-    and ∂L/∂W_hh too where every row is."""
+    ``rows``: the ``resolved`` mask (or φ' = 0), whose rows of J_k are judged down to SUB,
+    and ∂L/∂W_hh down to TINY where every row is."""
     B_P, B_grad = allowances
     rows = np.zeros(np.shape(u), dtype=bool) if rows is None else rows
     entries = Entries(tol)
@@ -208,7 +213,7 @@ def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=N
     for k in range(case.T):
         exact = mp_floats(ref.J[k])
         entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]),
-                    low=np.where(rows[k][:, None], TINY, LOW))
+                    low=np.where(rows[k][:, None], SUB, LOW))
     with np.errstate(over="ignore", under="ignore"):
         value = np.ldexp(product.mantissa, product.exponent)
     entries.add(value, mp_floats(ref.product), product_floor(ref.J, B_P), wide)

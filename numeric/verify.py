@@ -194,12 +194,13 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     u = conditioning.uncertainty(case.activation, path.a, np.array(ref.shift))
     B_J, B_P, B_grad = conditioning.allowances(
         case, ref, u, conditioning.ill_conditioned(case.activation, path.a, u), path.h)
-    with mp.workdps(dps):   # rows of J_k judged down to TINY (``cw.resolved``), or 0
+    with mp.workdps(dps):   # rows of J_k judged down to SUB (``cw.resolved``), or 0
         rows = cw.resolved(activation_functions(case.activation)[1](path.a), ref.D, u) | \
             np.array([[d == 0 for d in row] for row in ref.D]).reshape(path.a.shape)
     full = [bool(rows[k].all()) for k in range(case.T)]
     quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), 0.0, LOW)]
-    quantities += [(J[k], ref.J[k], B_J[k], TINY if full[k] else LOW) for k in range(case.T)]
+    quantities += [(J[k], ref.J[k], B_J[k] + cw.UNIT, cw.SUB if full[k] else LOW)
+                   for k in range(case.T)]
     if case.y is not None:
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
@@ -253,7 +254,7 @@ def _underflowed(J, exact_J, rows):
     subnormal (gelu'(−38.5) w ≈ 2e-321), or built from a factor that was (gelu'(−37.7) ≈ 1e-307
     from exp(−711) ≈ 2e-309): no relative precision is left to compare."""
     return sum(int(exact_J[k][i, j] != 0 and abs(exact_J[k][i, j]) < LOW
-                   and not (rows[k, i] and abs(exact_J[k][i, j]) >= TINY))
+                   and not (rows[k, i] and abs(exact_J[k][i, j]) >= cw.SUB))
                for k in range(len(J)) for i in range(J.shape[1]) for j in range(J.shape[2]))
 
 

@@ -118,3 +118,38 @@ def test_no_pass_on_a_wrong_derivative(text, n, what, monkeypatch):
         assert False in passed or passed == [None] * 4, (text, n, a, what, checks)
         if float(np.max(np.abs(value))) >= NORMAL:
             assert False in passed, (text, n, a, what, checks)
+
+
+@pytest.mark.parametrize("a", [-37.0, -37.5, -37.7, -38.0, -38.5])
+def test_gelu_tail_built_from_underflow(a, monkeypatch):
+    """gelu'(a) = Φ(a) + a φ(a) near −37.7 comes from exp(−a²/2) ≈ 1e-309, a subnormal factor,
+    and float64's value is 7e-4 off there (measured here against mpmath): never a FAIL on the
+    correct J_k; where float64's gelu' is right to 1e-13 (a = −37, −37.5: 1e-297, 6.5e-305,
+    below TINY/ε) a J_k off by 1e-6 fails."""
+    case = case_of("gelu", a, 1)
+    for method, report in numeric.run_checks(case).items():
+        assert report.passed is not False, (a, method, report)
+    dphi = numeric.activation_functions(case.activation)[1](case.trajectory().a)
+    with mp.workdps(50):
+        z = [mp.mpf(float(v)) for v in case.trajectory().a[:, 0]]
+        exact = [DPHI["gelu"](v)[0] for v in z]
+        accurate = all(abs(d - e) <= 1e-13 * abs(e) for d, e in zip(dphi[:, 0], exact,
+                                                                       strict=True))
+    assert accurate == (a >= -37.5)
+    right_J = rnn.step_jacobians
+    monkeypatch.setattr(rnn, "step_jacobians", lambda *args: right_J(*args) * WRONG)
+    passed = [report.passed for report in numeric.run_checks(case).values()]
+    if accurate:
+        assert False in passed, (a, passed)
+
+
+def test_elu_at_minus_700_is_judged(monkeypatch):
+    """elu'(−700) = e^−700 ≈ 9.9e-305 (mpmath), a normal float computed directly: the mpmath
+    check compares J_k there and fails one off by 1e-6 (it was skipped below TINY/ε)."""
+    with mp.workdps(50):
+        assert mp.exp(-700) > 2.0**-1022 and mp.exp(-700) < 2.0**-1022 / 2.0**-52
+    case = case_of("elu", -700.0, 1)
+    assert numeric.run_checks(case)["mpmath"].passed is True
+    right_J = rnn.step_jacobians
+    monkeypatch.setattr(rnn, "step_jacobians", lambda *args: right_J(*args) * WRONG)
+    assert numeric.run_checks(case)["mpmath"].passed is False
