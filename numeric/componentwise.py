@@ -133,6 +133,20 @@ def state_floor(case, path, dphi):
     return np.array(floors)
 
 
+def loss_rounding(case):
+    """The rounding of the float loss, in units of ε (the quotient's floor multiplies by ε):
+    |ΔL| ≤ Σ_k |h_k − y_k| f_k + ε L, f_k the floor of the float state h_k
+    (``state_floor``: the rounding of each a_k = W_hh h_{k−1} + drive
+    carried through φ').  With a_k near 700 its rounding ε|a_k| ≈ 1e-13, times |φ'|, moves L
+    by far more than ε L: sin(x) at a = −700 has quotients of ∂L/∂W_hh off by 1e-7."""
+    path = case.trajectory()
+    f = state_floor(case, path, activation_functions(case.activation)[1])
+    residual = path.h[1:] - case.y if case.y.ndim == 2 else (path.h[-1] - case.y)[None]
+    spread = f[1:] if case.y.ndim == 2 else f[-1:]
+    loss = 0.5 * float(np.sum(residual * residual))
+    return (float(np.sum(np.abs(residual) * spread)) + EPS * loss) / EPS
+
+
 def gradient_floor(case, ref, allowance=0.0):
     """4 (n + T + 2) ε times ∂L/∂W_hh's BPTT sum taken in absolute values (from the true D,
     h and |y|), plus B_grad."""

@@ -76,7 +76,7 @@ def _check_gradient(case, method, tol, tally, points, steps):
     loss, base = case.loss_of_weights(), case.W_hh
     a = case.pre_activations_of_weights(base)
     jumps = _jumps(case.activation, points)
-    rounding = _loss_rounding(case)
+    rounding = cw.loss_rounding(case)
     for (i, j), reference in np.ndenumerate(grad):
         E = np.zeros_like(base)
         E[i, j] = 1.0
@@ -95,20 +95,6 @@ def _check_gradient(case, method, tol, tally, points, steps):
         tally.ambiguous += int(ambiguous)
         _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), (s, s_kink),
                  np.atleast_1d(reference), np.atleast_1d(near), tol, ambiguous, rounding)
-
-
-def _loss_rounding(case):
-    """The rounding of the float loss, in units of ε (the quotient's floor multiplies by ε):
-    |ΔL| ≤ Σ_k |h_k − y_k| f_k + ε L, f_k the floor of the float state h_k
-    (``numeric.componentwise.state_floor``: the rounding of each a_k = W_hh h_{k−1} + drive
-    carried through φ').  With a_k near 700 its rounding ε|a_k| ≈ 1e-13, times |φ'|, moves L
-    by far more than ε L: sin(x) at a = −700 has quotients of ∂L/∂W_hh off by 1e-7."""
-    path = case.trajectory()
-    f = cw.state_floor(case, path, activation_functions(case.activation)[1])
-    residual = path.h[1:] - case.y if case.y.ndim == 2 else (path.h[-1] - case.y)[None]
-    spread = f[1:] if case.y.ndim == 2 else f[-1:]
-    loss = 0.5 * float(np.sum(residual * residual))
-    return (float(np.sum(np.abs(residual) * spread)) + fd.EPS * loss) / fd.EPS
 
 
 def _any(masks):
