@@ -29,6 +29,8 @@ from numeric.bridge import activation_functions
 
 EPS, TINY = fd.EPS, fd.TINY
 LOW = TINY / EPS
+UNIT = 2.0**-1074                # the subnormal spacing: rounding below TINY is absolute
+SUB = UNIT * 2.0**44             # half a UNIT is then 2^-45 ≈ 3e-14 relative, below rtol
 
 
 @dataclass
@@ -41,14 +43,16 @@ class Entries:
     failed: int = 0
     vanished: int = 0
 
-    def add(self, value, exact, floor, tol=None):
+    def add(self, value, exact, floor, tol=None, low=LOW):
         """Arrays of the same shape: float values, true values (floats; may be subnormal or
-        0), absolute floors; ``tol``: this quantity's own tolerance (widened)."""
+        0), absolute floors; ``tol``: this quantity's own tolerance (widened); ``low``: the
+        smallest |true value| judged, per entry or one for all (LOW; SUB where
+        ``resolved`` shows float64 computes the entry to the tolerance)."""
         tol = self.tol if tol is None else tol
         value, exact = np.asarray(value, dtype=float), np.asarray(exact, dtype=float)
         floor = np.broadcast_to(np.asarray(floor, dtype=float), exact.shape)
         floor = np.where(np.isnan(floor), np.inf, floor)   # no allowance known: not judged
-        normal = np.isfinite(exact) & (np.abs(exact) >= LOW)
+        normal = np.isfinite(exact) & (np.abs(exact) >= low) & (np.abs(exact) >= SUB)
         with np.errstate(invalid="ignore", over="ignore"):
             error = np.where(normal, np.abs(value - np.where(normal, exact, 0.0)), 0.0)
         bound = tol * np.abs(exact) + floor
@@ -81,9 +85,25 @@ def mp_floats(matrix):
                      for i in range(matrix.rows)])
 
 
+def resolved(dphi, exact_D, u):
+    """(T, n) mask of the φ'(a_k,i) that float64 computes to the tolerance: the float value
+    and the true one (``exact_D``, at 50 digits) are at least SUB = 2^-1030 and agree to
+    within the conditioning u plus 4ε relative plus one subnormal UNIT.  LOW = TINY/ε guards
+    quantities built from factors that underflowed (gelu'(−37.7) ≈ −3.5e-308 from exp(−711),
+    7e-4 off in float64), whose float value need not keep any digits; a φ' that float64 did
+    compute to its digits (elu'(−700) = e^−700 ≈ 1e-304; gelu'(−37.5) ≈ −6.5e-305, 1.2e-16
+    off) is judged down to SUB.  The float φ' (not the J_k under test) decides, so a wrong J_k there
+    still fails."""
+    exact = np.array([[float(d) for d in row] for row in exact_D]).reshape(np.shape(dphi))
+    with np.errstate(invalid="ignore", over="ignore"):
+        agree = np.abs(dphi - exact) <= np.asarray(u) + 4 * EPS * np.abs(exact) + UNIT
+    return (np.abs(exact) >= SUB) & (np.abs(dphi) >= SUB) & agree
+
+
 def jacobian_floor(exact_J, W, u):
-    """Per entry of J_k: u_k,i |W_ij| + 2ε |e_ij| (u: the conditioning of φ'(a_k,i))."""
-    return u[:, None] * np.abs(W) + 2 * EPS * np.abs(exact_J)
+    """Per entry of J_k: u_k,i |W_ij| + 2ε |e_ij| + UNIT (u: the conditioning of φ'(a_k,i);
+    UNIT: the product's rounding where it is subnormal)."""
+    return u[:, None] * np.abs(W) + 2 * EPS * np.abs(exact_J) + UNIT
 
 
 def product_floor(exact_J, allowance=0.0):
@@ -111,6 +131,20 @@ def state_floor(case, path, dphi):
         slope = np.max(np.abs([dphi(a - r), dphi(a), dphi(a + r)]), axis=0)
         floors.append(EPS * np.abs(path.h[k]) + slope * r)
     return np.array(floors)
+
+
+def loss_rounding(case):
+    """The rounding of the float loss, in units of ε (the quotient's floor multiplies by ε):
+    |ΔL| ≤ Σ_k |h_k − y_k| f_k + ε L, f_k the floor of the float state h_k
+    (``state_floor``: the rounding of each a_k = W_hh h_{k−1} + drive
+    carried through φ').  With a_k near 700 its rounding ε|a_k| ≈ 1e-13, times |φ'|, moves L
+    by far more than ε L: sin(x) at a = −700 has quotients of ∂L/∂W_hh off by 1e-7."""
+    path = case.trajectory()
+    f = state_floor(case, path, activation_functions(case.activation)[1])
+    residual = path.h[1:] - case.y if case.y.ndim == 2 else (path.h[-1] - case.y)[None]
+    spread = f[1:] if case.y.ndim == 2 else f[-1:]
+    loss = 0.5 * float(np.sum(residual * residual))
+    return (float(np.sum(np.abs(residual) * spread)) + EPS * loss) / EPS
 
 
 def gradient_floor(case, ref, allowance=0.0):
@@ -180,16 +214,20 @@ def with_componentwise(report, entries):
     return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
 
 
-def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide):
-    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``)."""
+def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=None):
+    """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``);
+    ``rows``: the ``resolved`` mask (or φ' = 0), whose rows of J_k are judged down to SUB,
+    and ∂L/∂W_hh down to TINY where every row is."""
     B_P, B_grad = allowances
+    rows = np.zeros(np.shape(u), dtype=bool) if rows is None else rows
     entries = Entries(tol)
     exact_h = np.array([[float(v) for v in row] for row in ref.h])
     entries.add(path.h, exact_h,
                 state_floor(case, path, activation_functions(case.activation)[1]), wide)
     for k in range(case.T):
         exact = mp_floats(ref.J[k])
-        entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]))
+        entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]),
+                    low=np.where(rows[k][:, None], SUB, LOW))
     with np.errstate(over="ignore", under="ignore"):
         value = np.ldexp(product.mantissa, product.exponent)
     entries.add(value, mp_floats(ref.product), product_floor(ref.J, B_P), wide)
@@ -197,5 +235,6 @@ def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide):
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
         entries.add(grad, mp_floats(ref.grad_W_hh),
-                    gradient_floor(case, ref, B_grad or 0.0), wide)
+                    gradient_floor(case, ref, B_grad or 0.0), wide,
+                    low=TINY if rows.all() else LOW)
     return entries

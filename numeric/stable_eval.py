@@ -214,7 +214,8 @@ def _digits_apart(v):
     precision is that of the complex value, and the imaginary part must keep DPS digits."""
     if v.imag == 0:
         return 0
-    return max(0, int(np.ceil(np.log10(max(1.0, abs(v)) / abs(v.imag)))))
+    # in logs: max(1, |v|) / 2^-1074 overflows
+    return max(0, int(np.ceil(np.log10(max(1.0, abs(v))) - np.log10(abs(v.imag)))))
 
 
 def _float(value):

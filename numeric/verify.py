@@ -76,6 +76,7 @@ def _check_gradient(case, method, tol, tally, points, steps):
     loss, base = case.loss_of_weights(), case.W_hh
     a = case.pre_activations_of_weights(base)
     jumps = _jumps(case.activation, points)
+    rounding = cw.loss_rounding(case)
     for (i, j), reference in np.ndenumerate(grad):
         E = np.zeros_like(base)
         E[i, j] = 1.0
@@ -93,7 +94,7 @@ def _check_gradient(case, method, tol, tally, points, steps):
                                     zip(crossing(s[0]), points, strict=True) if p in jumps) > 1
         tally.ambiguous += int(ambiguous)
         _compare(tally, method, lambda t, E=E: np.atleast_1d(loss(base + t * E)), (s, s_kink),
-                 np.atleast_1d(reference), np.atleast_1d(near), tol, ambiguous)
+                 np.atleast_1d(reference), np.atleast_1d(near), tol, ambiguous, rounding)
 
 
 def _any(masks):
@@ -179,28 +180,36 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     u = conditioning.uncertainty(case.activation, path.a, np.array(ref.shift))
     B_J, B_P, B_grad = conditioning.allowances(
         case, ref, u, conditioning.ill_conditioned(case.activation, path.a, u), path.h)
-    quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), 0.0)]
-    quantities += [(J[k], ref.J[k], B_J[k]) for k in range(case.T)]
+    with mp.workdps(dps):   # rows of J_k judged down to SUB (``cw.resolved``), or 0
+        rows = cw.resolved(activation_functions(case.activation)[1](path.a), ref.D, u) | \
+            np.array([[d == 0 for d in row] for row in ref.D]).reshape(path.a.shape)
+    full = [bool(rows[k].all()) for k in range(case.T)]
+    quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), 0.0, LOW)]
+    quantities += [(J[k], ref.J[k], B_J[k] + cw.UNIT, cw.SUB if full[k] else LOW)
+                   for k in range(case.T)]
     if case.y is not None:
         grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                         case.y).W_hh
         # BPTT's own rounding (the residual h_T − y cancels where h_T ≈ y): its floor
         rounding = float(np.max(cw.gradient_floor(case, ref)))
-        quantities.append((grad, ref.grad_W_hh, B_grad + rounding))
+        # built from resolved φ', normal h_k and W: what underflows in its sum is
+        # an absolute 2^-1074 per term, far below rtol TINY
+        quantities.append((grad, ref.grad_W_hh, B_grad + rounding,
+                           TINY if all(full) else LOW))
         with mp.workdps(dps):
             rounded_off = rounding > tol * float(max(abs(e) for e in ref.grad_W_hh))
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
-        underflow = _underflowed(J, ref.J)
-        for value, exact, allowance in quantities:
-            if max(abs(e) for e in exact) >= LOW:  # else near float64's underflow
+        underflow = _underflowed(J, ref.J, rows)
+        for value, exact, allowance, low in quantities:
+            if max(abs(e) for e in exact) >= low:  # else near float64's underflow
                 verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance, wide)
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
             verdict.add(*_mp_normwise(scaled, ref.product), B_P, wide)
         entries = cw.mpmath_entries(case, path, ref, J, product, u, (B_P, B_grad), tol,
-                                    wide)
+                                    wide, rows)
     diagnosis = diagnosis_text(phi_prime_diagnosis(
         activation_functions(case.activation)[1](path.a), ref.D))
     if diagnosis:
@@ -225,11 +234,13 @@ def mpmath_report(verdict, notes, same_side, independent):
     return verdict.report("mpmath", None, notes, "near or below float64's underflow")
 
 
-def _underflowed(J, exact_J):
-    """Entries of J_k whose exact value is nonzero but below LOW = TINY/ε: the float one is 0,
+def _underflowed(J, exact_J, rows):
+    """Entries of J_k whose exact value is nonzero but below LOW = TINY/ε, outside the
+    ``rows`` float64 resolves (``numeric.componentwise.resolved``): the float one is 0,
     subnormal (gelu'(−38.5) w ≈ 2e-321), or built from a factor that was (gelu'(−37.7) ≈ 1e-307
     from exp(−711) ≈ 2e-309): no relative precision is left to compare."""
-    return sum(int(exact_J[k][i, j] != 0 and abs(exact_J[k][i, j]) < LOW)
+    return sum(int(exact_J[k][i, j] != 0 and abs(exact_J[k][i, j]) < LOW
+                   and not (rows[k, i] and abs(exact_J[k][i, j]) >= cw.SUB))
                for k in range(len(J)) for i in range(J.shape[1]) for j in range(J.shape[2]))
 
 
