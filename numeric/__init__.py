@@ -37,6 +37,7 @@ from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
 from numeric.check_horizon import CaseHorizon, case_horizon
+from numeric.complex_step import check_complex_step
 from numeric.diagnosis import zero_product_source
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
@@ -63,7 +64,6 @@ from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
-from numeric.verify import complex_step_check as check_complex_step
 
 __all__ = [
     "bound_check", "check_product_differences",

@@ -12,6 +12,7 @@ compares nothing is n/a.
 import numpy as np
 
 from numeric import complex_scaling as scaling
+from numeric import componentwise as cw
 from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import complex_phi
@@ -56,14 +57,16 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
     if gradient:
         quotient, grad = _complex_gradient(case, phi_c)
         quantities.append((quotient, grad, s_W, cap_W, float(np.max(np.abs(path.h[:-1])))))
-    allowance = _complex_allowance(case, path, reference)[:len(quantities)]
+    allowance, u = _complex_allowance(case, path, reference)
+    allowance = allowance[:len(quantities)]
+    entries = cw.Entries(tol)   # every entry of every J_k against its own estimate
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
     tols = [tol] * case.T + [wide] * (len(quantities) - case.T)
     notes = ["normwise per J_k" + (" and for dL/dW_hh" if gradient else "")]
     counts = {"small": 0, "overflow": 0, "unsettled": 0}
     raised = []
-    for (quotient, exact, base, cap, reach), b, t in zip(quantities, allowance, tols,
-                                                        strict=True):
+    for k, ((quotient, exact, base, cap, reach), b, t) in enumerate(
+            zip(quantities, allowance, tols, strict=True), start=1):
         steps = scaling.ladder(base, float(np.max(np.abs(exact))), cap, quotient, reach)
         if not steps:
             counts["small"] += 1
@@ -75,6 +78,9 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
             continue
         estimate, spread = scaling.extrapolate(values)
         raised += [steps[0]] if len(steps) > 1 else []
+        if k <= case.T:
+            entries.add(exact, *_entry_reference(estimate, steps[-1], spread, u[k - 1],
+                                                 case.W_hh))
         counts["unsettled"] += not scaling.judge(verdict, estimate, exact, b, t, spread)
     used = min(s_J, s_W) if gradient else s_J
     if used < COMPLEX_STEP:
@@ -85,7 +91,18 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
         notes.append(f"dL/dW_hh not compared: {beyond}")
     if gradient and note:
         notes.append(f"dL/dW_hh: {note}")
-    return verdict.report("complex_step", used, notes, "below the complex step's range")
+    report = verdict.report("complex_step", used, notes, "below the complex step's range")
+    return cw.with_componentwise(report, entries)
+
+
+def _entry_reference(estimate, step, spread, u, W):
+    """(reference, floor) for the entries of one J_k = diag(φ'(a_k)) W_hh: the estimate where
+    step |estimate| stayed a normal number (0 elsewhere: not judged), and the floor
+    2 u_i |W_ij| + 4ε |estimate_ij| + 2 · spread (u: the conditioning of φ'(a_k,i), which the
+    float φ' and the complex step each carry; spread: the extrapolation's error estimate)."""
+    resolved = np.isfinite(estimate) & (np.abs(estimate) * step * fd.EPS >= TINY)
+    reference = np.where(resolved, estimate, 0.0)
+    return reference, 2 * u[:, None] * np.abs(W) + 4 * fd.EPS * np.abs(reference) + 2 * spread
 
 
 def complex_steps(case, path, J):
@@ -118,7 +135,7 @@ def complex_steps(case, path, J):
 
 
 def _complex_allowance(case, path, reference=None):
-    """Twice the conditioning allowance of each J_k (and of ∂L/∂W_hh when the case has y):
+    """(twice the conditioning allowance of each J_k, and of ∂L/∂W_hh when the case has y; u):
     the float φ'(a) and the complex step's Im φ(a + is)/s both carry the uncertainty u of
     ``conditioning``.  Its φ'' can be inf · 0 or inf/inf far in a tail (sigmoid, silu beyond
     |a| ≈ 355): u is then nan, which ``ill_conditioned`` does not flag, and no warning."""
@@ -126,10 +143,10 @@ def _complex_allowance(case, path, reference=None):
         u = conditioning.uncertainty(case.activation, path.a)
     entries = conditioning.ill_conditioned(case.activation, path.a, u)
     if not entries:
-        return [0.0] * (case.T + (case.y is not None))
+        return [0.0] * (case.T + (case.y is not None)), u
     reference = mp_reference(case, 50, path.a) if reference is None else reference
     B_J, _, B_grad = conditioning.allowances(case, reference, u, entries)
-    return [2 * b for b in B_J] + ([] if B_grad is None else [2 * B_grad])
+    return [2 * b for b in B_J] + ([] if B_grad is None else [2 * B_grad]), u
 
 
 def _complex_gradient(case, phi_c):

@@ -166,38 +166,6 @@ def gradient_floor(case, ref, allowance=0.0):
     return 4 * (n + T + 2) * EPS * mp_floats(total) + allowance
 
 
-def complex_step_entries(case, tol):
-    """Every entry of every J_k against its complex-step estimate Im F(h + i s e_j)/s (the
-    base step s_J of ``numeric.complex_step.complex_steps``), an ``Entries``; entries with
-    s |estimate| < TINY/ε (the imaginary part left the normal range) are not judged here: the
-    normwise check raises the step for them.  The
-    floor is 2 u_k,i |W_ij| + 4ε |estimate| (u: the conditioning of φ'(a_k,i), which the
-    float φ' and the complex step each carry).  None for a non-analytic φ."""
-    from numeric import conditioning, rnn
-    from numeric.bridge import complex_phi
-    from numeric.complex_step import complex_steps
-
-    if not case.activation.analytic:
-        return None
-    phi_c, path = complex_phi(case.activation), case.trajectory()
-    J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
-    (s, _), _ = complex_steps(case, path, J)
-    entries = Entries(tol)
-    if s == 0:
-        return entries
-    u = conditioning.uncertainty(case.activation, path.a)
-    n = len(case.h0)
-    for k in range(1, case.T + 1):
-        H = path.h[k - 1] + 1j * s * np.eye(n)
-        with np.errstate(all="ignore"):   # a complex φ that overflows: not judged here
-            estimate = case.step_map(k, phi=phi_c)(H).imag.T / s
-            resolved = np.isfinite(estimate) & (np.abs(estimate) * s * EPS >= TINY)
-        estimate = np.where(resolved, estimate, 0.0)   # 0: an entry not judged
-        floor = 2 * u[k - 1][:, None] * np.abs(case.W_hh) + 4 * EPS * np.abs(estimate)
-        entries.add(J[k - 1], estimate, floor)
-    return entries
-
-
 def with_componentwise(report, entries):
     """``report`` with the componentwise comparisons (``numeric.componentwise.Entries``):
     their worst relative error, their note, and FAIL when an entry failed."""

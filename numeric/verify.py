@@ -265,19 +265,11 @@ def run_checks(case, rtol=None, horizon=None):
     if beyond is not None:
         return {"central": check_differences(case, "central", rtol, beyond),
                 "richardson": check_differences(case, "richardson", rtol, beyond),
-                "complex_step": complex_step_check(case, rtol, beyond=beyond),
+                "complex_step": check_complex_step(case, rtol, beyond=beyond),
                 "mpmath": not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None
                                         else rtol, beyond)}
     reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
     return {"central": check_differences(case, "central", rtol),
             "richardson": check_differences(case, "richardson", rtol),
-            "complex_step": complex_step_check(case, rtol, reference, horizon=horizon),
+            "complex_step": check_complex_step(case, rtol, reference, horizon=horizon),
             "mpmath": check_mpmath(case, rtol, reference=reference, horizon=horizon)}
-
-
-def complex_step_check(case, rtol=None, reference=None, beyond=None, horizon=None):
-    """``check_complex_step`` (normwise per J_k and for ∂L/∂W_hh) with every entry of every
-    J_k also compared componentwise (``numeric.componentwise.complex_step_entries``)."""
-    report = check_complex_step(case, rtol, reference, beyond=beyond, horizon=horizon)
-    entries = cw.complex_step_entries(case, report.tolerance)
-    return report if entries is None else cw.with_componentwise(report, entries)

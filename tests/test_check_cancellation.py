@@ -169,7 +169,7 @@ def test_an_entry_that_vanishes_spuriously_fails_componentwise(monkeypatch):
 
     monkeypatch.setattr(rnn, "step_jacobians", vanished)
     for report in (numeric.check_mpmath(case),
-                   numeric.verify.complex_step_check(case)):
+                   numeric.check_complex_step(case)):
         assert report.passed is False, report
         assert report.max_rel_error < report.tolerance      # normwise alone would pass
         assert "0 in float64 while the true value is normal" in report.note
