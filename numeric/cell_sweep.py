@@ -69,10 +69,6 @@ class CellSweep(display.Displayed, HorizonFlags):
     backend: str = "numpy"
     device: str = "cpu"
 
-    @property
-    def horizon_values(self):
-        return self.log10_norm
-
     def _display_parts(self):
         return display.cell_sweep_parts(self)
 

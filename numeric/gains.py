@@ -50,10 +50,6 @@ class GainSweep(display.Displayed, HorizonFlags):
     backend: str = "numpy"
     device: str = "cpu"
 
-    @property
-    def horizon_values(self):
-        return self.log10_norm
-
     def _display_parts(self):
         return display.gain_sweep_parts(self)
 

@@ -152,7 +152,12 @@ def _over(s, twin):
 class HorizonFlags:
     """Mixin of the sweep results: ``reliable`` (T < horizon, the values' shape) and ``rate``
     ((1/T) log10 value) derived from the stored ``horizon`` (per setting, NO_HORIZON where
-    none; None when not estimated), ``T`` and the class's ``horizon_values``."""
+    none; None when not estimated), ``T`` and the class's ``horizon_values`` (the log10 values
+    the flags describe: ``log10_norm`` unless the class says otherwise)."""
+
+    @property
+    def horizon_values(self):
+        return self.log10_norm
 
     @property
     def reliable(self):
