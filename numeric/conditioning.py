@@ -32,8 +32,13 @@ THETA = 1e-13
 
 
 @lru_cache(maxsize=128)
+def _second_derivative_expr(activation):
+    return sp.diff(activation.dphi, activation.variable)
+
+
+@lru_cache(maxsize=128)
 def _second_derivative(activation):
-    return elementwise(sp.diff(activation.dphi, activation.variable), activation.variable)
+    return elementwise(_second_derivative_expr(activation), activation.variable)
 
 
 def uncertainty(activation, a, shift=0.0):
@@ -48,7 +53,7 @@ def uncertainty(activation, a, shift=0.0):
     if lost.any():
         from numeric.stable_eval import guarded
 
-        d2[lost] = np.abs(guarded(sp.diff(activation.dphi, activation.variable),
+        d2[lost] = np.abs(guarded(_second_derivative_expr(activation),
                                   activation.variable)(np.asarray(a, dtype=float)[lost]))
     d2 = np.where(np.isfinite(d2), d2, np.inf)
     return 2 * EPS * np.abs(a) * d2 + 4 * EPS * dphi + d2 * np.abs(shift)
