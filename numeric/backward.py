@@ -162,21 +162,28 @@ def _run(prob, mistake, perturb, on_step):
             for name, index, by in ch.terms:
                 rows = slice(index * n, (index + 1) * n)
                 if by == "x":
-                    grads[name][rows] = p(grads[name][rows] + np.outer(contribution, x_in))
+                    _add(grads[name], rows, np.outer(contribution, x_in), perturb)
                 elif by == "h":
-                    grads[name][rows] = p(grads[name][rows] + np.outer(contribution, h_in))
+                    _add(grads[name], rows, np.outer(contribution, h_in), perturb)
                     W = params[name][rows]
                     new_g[0] = p(new_g[0] + (W @ delta if code == "transposed" else W.T @ delta))
                 else:
-                    grads[name][rows] = p(grads[name][rows] + contribution)
+                    _add(grads[name], rows, contribution, perturb)
         for u, name in enumerate(kind.unit_parameters):
-            grads[name] = p(grads[name] + combine(nch + parts + u)[1])
+            _add(grads[name], slice(None), combine(nch + parts + u)[1], perturb)
         g_bp = np.concatenate(new_g)
         if on_step is not None:
             on_step(k, grads)
     state0 = g_bp if first == 1 else np.zeros(parts * n)
     own = {own: grads[name] for own, name in prob.names.items()}
     return Backward(own, state0, loss, delta_rows)
+
+
+def _add(accumulator, rows, term, perturb):
+    """accumulator[rows] += term, in place (then rounded by ``perturb``)."""
+    accumulator[rows] += term
+    if perturb is not None:
+        accumulator[rows] = perturb(accumulator[rows])
 
 
 def _forward(kind, act, params, s0, x, perturb):
