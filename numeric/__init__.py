@@ -61,11 +61,13 @@ from numeric.rnn import (
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
+from numeric.taylor import TaylorTest, taylor_test
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
+    "TaylorTest", "taylor_test",
     "bound_check", "check_product_differences",
     "zero_product_source",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
