@@ -50,10 +50,10 @@ class CellView:
         return self.x.shape[1] + blocks * self.n
 
 
-def as_cell(case):
+def as_cell(case, need_target=True):
     """A ``CellView`` of a ``numeric.Case`` (the Elman cell with bias_hh = 0) or a
-    ``numeric.CellCase``; ValueError without a target y."""
-    if case.y is None:
+    ``numeric.CellCase``; ValueError without a target y (when ``need_target``)."""
+    if case.y is None and need_target:
         raise ValueError("checking a gradient needs the case's target y (the loss is "
                          "½‖h_T − y‖²): add \"y\" to the case")
     if hasattr(case, "kind"):
