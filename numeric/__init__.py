@@ -36,6 +36,7 @@ from numeric.cells import bptt as cell_bptt
 from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
+from numeric.check_cost import CheckCost, estimate_cost
 from numeric.check_horizon import CaseHorizon, case_horizon
 from numeric.complex_step import check_complex_step
 from numeric.diagnosis import zero_product_source
@@ -47,6 +48,7 @@ from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
 from numeric.oracle import mp_reference
+from numeric.probes import ProbeCheck, probe_check
 from numeric.product_check import bound_check, check_product_differences
 from numeric.rnn import (
     Gradients,
@@ -63,11 +65,13 @@ from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, sha
 from numeric.supplied import SuppliedCheck, check_gradients
 from numeric.supplied_compare import QuantityCheck
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
+from numeric.taylor import TaylorTest, taylor_test
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
+    "TaylorTest", "taylor_test",
     "bound_check", "check_product_differences",
     "zero_product_source",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
@@ -87,4 +91,5 @@ __all__ = [
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
     "check_gradients", "SuppliedCheck", "QuantityCheck",
+    "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
 ]
