@@ -160,18 +160,14 @@ def _precision(values, reference, dtype):
 
 
 def _finding(code, sentence, detail):
-    try:
-        from numeric.diagnose import Finding
-    except ImportError:  # until numeric.diagnose is merged
-        from collections import namedtuple
-        Finding = namedtuple("Finding", "code sentence detail")
+    from numeric.diagnose import Finding
 
     return Finding(code, sentence, detail)
 
 
 def _for_diagnosis(case, values):
-    """The names the diagnosis reads: a legacy case's bias_hh as b_h, an LSTM's delta_state as
-    its hidden part delta, when those are not already there."""
+    """The names the diagnosis reads: a legacy case's bias_hh as b_h (when b_h is not given),
+    an LSTM's delta_state as delta ((T, S))."""
     from numeric.case import Case
 
     out = dict(values)
@@ -179,16 +175,13 @@ def _for_diagnosis(case, values):
         value = out.pop("bias_hh")
         out.setdefault("b_h", value)
     if "delta_state" in out:
-        value = out.pop("delta_state")
-        out.setdefault("delta", value[:, :value.shape[1] // 2])
+        out.setdefault("delta", out.pop("delta_state"))
     return out
 
 
 def _diagnose(case, values, reference, allowed):
-    try:
-        from numeric.diagnose import diagnose, localise
-    except ImportError:  # until numeric.diagnose is merged
-        return (), None
+    from numeric.diagnose import diagnose, localise
+
     args = (case, *(_for_diagnosis(case, d) for d in (values, reference, allowed)))
     findings = tuple(diagnose(*args))
     return findings, (None if findings else localise(*args))
