@@ -89,7 +89,7 @@ def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=
     probes = _positive(probes, "probes", int)
     cost = _cost(case, tuple(values), dtype)
     if probes is not None or getattr(cost, "probes", False):
-        return _probe_result(case, values, dtype, cost, probes, seed)
+        return _probe_result(case, values, dtype, cost, probes, seed, rtol)
     reference = derived_quantities(case, tuple(values))
     allowed, sources = _tolerances(case, values, reference, dtype, rtol)
     quantities = tuple(compare.compare(name, values[name], reference[name], allowed[name],
@@ -201,7 +201,7 @@ def _probe_name(case, name):
     return "b_h" if name == "bias_hh" and not hasattr(case, "kind") else name
 
 
-def _probe_result(case, values, dtype, cost, probes, seed):
+def _probe_result(case, values, dtype, cost, probes, seed, rtol):
     from numeric.probes import probe_check
 
     K = probes if probes is not None else 16
@@ -216,15 +216,18 @@ def _probe_result(case, values, dtype, cost, probes, seed):
         found = probe_check(case, {probe: values[name] for probe, name in call.items()},
                             probes=K, seed=seed, dtype=dtype)
         checks.update({name: found[probe] for probe, name in call.items()})
-    quantities = tuple(_probe_quantity(name, values[name].shape, checks[name])
+    quantities = tuple(_probe_quantity(name, values[name].shape, checks[name], rtol)
                        for name in values)
     return SuppliedCheck(all(q.passed for q in quantities), (), (), quantities, "probes",
                          reason, cost, dtype, None, None,
                          "no Taylor test in the random-projection mode (a large case)")
 
 
-def _probe_quantity(name, shape, check):
-    q = compare.compare(name, check.supplied, check.derived, check.allowed,
-                        check.bound or check.method, check.method,
+def _probe_quantity(name, shape, check, rtol):
+    """A ``QuantityCheck`` over the K probes (index = probe number); ``rtol`` as for entries."""
+    allowed, source = check.allowed, check.bound or check.method
+    if rtol is not None:
+        allowed, source = compare.from_rtol(check.derived, rtol), compare.rtol_text(rtol)
+    q = compare.compare(name, check.supplied, check.derived, allowed, source, check.method,
                         time=lambda index: None)
     return dataclasses.replace(q, shape=tuple(shape))

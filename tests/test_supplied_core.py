@@ -285,3 +285,15 @@ def test_supplied_float32_gradient_passes_as_precision_and_a_thousandth_fails():
     W[i] *= np.float32(1 + 1e-3)
     q, = numeric.check_gradients(case, {"weight_hh": W}).quantities
     assert not q.passed and q.worst["index"] == [int(i[0]), int(i[1])]
+
+
+def test_supplied_probes_mode_when_asked():
+    case = _legacy_case(False)
+    ours = _hand_bptt(case)
+    result = numeric.check_gradients(case, {"W_hh": ours["W_hh"], "bias_hh": ours["b_h"]},
+                                     probes=4)
+    assert result.passed and result.mode == "probes" and "4" in result.mode_reason
+    assert [q.shape for q in result.quantities] == [(3, 3), (3,)]
+    wrong = numeric.check_gradients(case, {"W_hh": ours["W_hh"] + 0.1}, probes=4)
+    q, = wrong.quantities
+    assert not wrong.passed and q.worst["index"][0] in range(4) and q.worst["time_step"] is None
