@@ -93,8 +93,8 @@ def diagnose(case, supplied, reference, allowed):
 
 def _scaled(case, judge, grads):
     ref = judge.reference
-    num = sum(float(np.vdot(judge.supplied[k], ref[k])) for k in grads)
-    den = sum(float(np.vdot(ref[k], ref[k])) for k in grads)
+    num = sum(float(np.sum(judge.supplied[k] * ref[k])) for k in grads)
+    den = sum(float(np.sum(ref[k] * ref[k])) for k in grads)
     if not grads or den == 0 or not np.isfinite(num):
         return []
     c = num / den
