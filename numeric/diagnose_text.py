@@ -88,7 +88,8 @@ def _missing_derivative(detail):
     if cell in ("elman", None):
         return (f"the factor {factor} (D_k = diag φ'(a_k)) is missing, in a recursion written "
                 f"for ∂L/∂a_k: δ_k = W_hhᵀ δ_{{k+1}} + … instead of D_k (W_hhᵀ δ_{{k+1}} + …)")
-    where = "from every partial derivative of the step that contains it"
+    where = f"from {', '.join(detail['in'])}" if detail.get("in") else \
+        "from every partial derivative of the step that contains it"
     if form == "a":
         where += ", except on the loss's own term at that step"
     return f"the derivative factor {factor} is missing {where}"
