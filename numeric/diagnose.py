@@ -2,8 +2,8 @@
 
 ``diagnose`` tests the supplied quantities against every candidate of ``numeric.mistakes``:
 a hypothesis is reported when the supplied values equal its candidate within ``allowed`` on
-every supplied quantity it concerns (|supplied − candidate| ≤ allowed, entry by entry; for
-``scaled`` ≤ |c|·allowed) and the candidate itself differs from the derived values somewhere
+every supplied quantity it concerns (|supplied − candidate| ≤ allowed, entry by entry, times
+max|candidate| / max|derived| where that is above 1; for ``scaled`` ≤ |c|·allowed) and the candidate itself differs from the derived values somewhere
 (beyond ``allowed``), so the true gradient yields no finding.  Cost: the transforms are free;
 small cases (T·n²·channels ≤ ``SMALL_WORK``) add one backward pass per recursion mistake that
 concerns a supplied quantity (≤ ~20; truncating a per-step loss: T(T+1)/2 steps, up to 4 ×
@@ -47,8 +47,15 @@ class _Judge:
     def __init__(self, supplied, reference, allowed):
         self.supplied, self.reference, self.allowed = supplied, reference, allowed
 
-    def close(self, name, value, scale=1.0):
-        with np.errstate(invalid="ignore", over="ignore"):
+    def close(self, name, value, scale=None):
+        """|supplied − value| ≤ scale · allowed entry by entry; scale (default) the ratio
+        max|value| / max|derived| where above 1: a candidate larger than the true gradient
+        carries proportionally larger rounding errors in the supplied dtype."""
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            if scale is None:
+                top = float(np.max(np.abs(self.reference[name]), initial=0.0))
+                size = float(np.max(np.abs(value), initial=0.0))
+                scale = max(1.0, size / top) if top > 0 else 1.0
             return bool(np.all(np.abs(self.supplied[name] - value)
                                <= scale * self.allowed[name]))
 
@@ -56,7 +63,7 @@ class _Judge:
         with np.errstate(invalid="ignore", over="ignore"):
             return bool(np.any(np.abs(value - self.reference[name]) > self.allowed[name]))
 
-    def matches(self, candidates, scale=1.0):
+    def matches(self, candidates, scale=None):
         """Every candidate quantity matches and at least one differs from the derived one."""
         return bool(candidates) and all(self.close(k, v, scale) for k, v in candidates.items()) \
             and any(self.departs(k, v) for k, v in candidates.items())
