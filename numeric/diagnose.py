@@ -3,8 +3,9 @@
 ``diagnose`` tests the supplied quantities against every candidate of ``numeric.mistakes``:
 a hypothesis is reported when the supplied values equal its candidate within ``allowed`` on
 every supplied quantity it concerns (|supplied − candidate| ≤ allowed, entry by entry, times
-max|candidate| / max|derived| where that is above 1; for ``scaled`` ≤ |c|·allowed) and the candidate itself differs from the derived values somewhere
-(beyond ``allowed``), so the true gradient yields no finding.  Cost: the transforms are free;
+max|candidate| / max|derived| where that is above 1; for ``scaled`` ≤ |c|·allowed) and the
+candidate itself differs from the derived values somewhere (beyond ``allowed``), so the true
+gradient yields no finding.  Cost: the transforms are free;
 small cases (T·n²·channels ≤ ``SMALL_WORK``) add one backward pass per recursion mistake that
 concerns a supplied quantity (≤ ~20; truncating a per-step loss: T(T+1)/2 steps, up to 4 ×
 ``SMALL_WORK``); larger ones only the truncation pass, from which the missing immediate term of
