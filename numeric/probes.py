@@ -2,7 +2,10 @@
 cases too large for the full check (``numeric.check_cost``).
 
 Each quantity Q of shape N is compared along its own K seeded Gaussian directions V_i (one
-stream per name, so a wrong quantity is named), each side formed independently:
+stream per name, so a wrong quantity is named), each side formed independently.  A matrix
+parameter's directions are rank one, V_i = a_i b_iᵀ with a_i, b_i standard normal: the same
+variance E⟨E, V_i⟩² = ‖E‖_F² for any error E as a full Gaussian V_i, at the memory of a row
+and a column, and V_i x costs O(n) in the forward mode.
 
     parameter θ:        ⟨S, V_i⟩  against  dL/dθ · V_i   (forward mode, ``numeric.tangents``)
     grad_h0, grad_c0:   ⟨S, v_i⟩  against  dL/ds_0 · v_i (the same, moving s_0)
@@ -33,8 +36,8 @@ is 0 instead of 1e-13.  So the derived probes are recomputed RERUNS times with t
 perturbed by u relative and every unit partial by u·max(1, its row's largest)
 (``numeric.tangents.perturbed``), and SPREAD times their largest departure plus TINY times
 the dtype's smallest normal number (underflow) is added to the allowance.
-A wrong entry of size e in Q moves probe i by e·v, v ~ N(0, 1): with K = 16, missed only if
-every |v| < allowed/e.
+A wrong entry (p, q) of size e moves probe i by e·a_ip·b_iq: with K = 16, missed only if
+every |a_ip b_iq| < allowed/e.
 """
 
 from dataclasses import dataclass, field
@@ -52,7 +55,8 @@ SPREAD = 8.0    # their spread, times this, is added to the allowance
 TINY = 4.0      # and this many of the dtype's smallest normal number (underflow)
 
 METHODS = {
-    "param": "⟨supplied, v⟩ against dL/dθ·v by forward mode, {K} random Gaussian directions v",
+    "param": "⟨supplied, v⟩ against dL/dθ·v by forward mode, {K} random Gaussian directions v "
+             "(rank one, v = a bᵀ, for a matrix)",
     "state0": "⟨supplied, v⟩ against dL/ds_0·v by forward mode, {K} random Gaussian directions",
     "delta": "Σ_k ⟨δ_k, v_k⟩ against the forward-mode response of the loss to a kick v_k of "
              "every state, {K} random Gaussian directions",
@@ -134,10 +138,11 @@ def _plan(view, items, K, seed):
         g, sl = generator(target.name, seed), slice(C, C + K)
         cols[target.name], C = sl, C + K
         if target.what == "param":
-            V = np.zeros((K, *view.params[target.param].shape))
-            V[:, target.rows] = g.standard_normal((K, *target.shape))
-            params.setdefault(target.param, []).append((sl, V))
-            dirs[target.name] = V[:, target.rows]
+            a = np.zeros((K, view.params[target.param].shape[0]))
+            a[:, target.rows] = g.standard_normal((K, target.shape[0]))
+            b = g.standard_normal((K, *target.shape[1:]))
+            params.setdefault(target.param, []).append((sl, (a, b) if b.ndim == 2 else a))
+            dirs[target.name] = (a[:, target.rows], b if b.ndim == 2 else None)
         elif target.what == "state0":
             v = np.zeros((S, K))
             v[target.part * n:(target.part + 1) * n] = g.standard_normal((n, K))
@@ -180,12 +185,16 @@ def _sides(view, target, value, plan, result):
         return (np.einsum("sk,sr,rk->k", Uo, value, v),
                 np.einsum("sk,sk->k", Uo, result.final[:, sl]),
                 np.linalg.norm(Uo, axis=0) * np.linalg.norm(v, axis=0))
-    V = plan.dirs[name]
     if what == "param":
-        sup, axes = np.tensordot(V, value, axes=value.ndim), tuple(range(1, V.ndim))
-    else:
-        sup, axes = np.tensordot(value, V, axes=value.ndim), tuple(range(V.ndim - 1))
-    return sup, result.loss[sl], np.sqrt(np.sum(V * V, axis=axes))
+        a, b = plan.dirs[name]
+        if b is None:
+            return a @ value, result.loss[sl], np.linalg.norm(a, axis=1)
+        return (np.einsum("kr,kr->k", a @ value, b), result.loss[sl],
+                np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    V = plan.dirs[name]
+    axes = tuple(range(V.ndim - 1))
+    return np.tensordot(value, V, axes=value.ndim), result.loss[sl], \
+        np.sqrt(np.sum(V * V, axis=axes))
 
 
 def _check(view, target, value, plan, results, K, u):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numeric.cells import _block, forward, hidden_size, step_partials
+from numeric.cells import forward, hidden_size, step_partials
 from numeric.threads import small_products
 
 CHUNK = 64  # steps whose parameter terms are formed by one matrix product
@@ -26,10 +26,13 @@ CHUNK = 64  # steps whose parameter terms are formed by one matrix product
 
 @dataclass(frozen=True)
 class Tangents:
-    """C directions through one cell.  ``params``: name → list of (columns, V) with V of shape
-    (K, *the parameter's shape) for the K = len(columns) columns (a parameter may appear in
-    several groups); ``s0``: (S, C) initial tangents; ``kicks``: list of (columns, E) with E
-    of shape (T, S, K) added to ṡ_k after step k."""
+    """C directions through one cell.  ``params``: name → list of (columns, V) for the
+    K = len(columns) columns (a parameter may appear in several groups): V of shape (K, rows)
+    for a vector parameter, and for a matrix (a, b) with a (K, rows), b (K, cols): the rank-one
+    directions V_i = a_i b_iᵀ (as many bytes as the parameter's rows and columns, not their
+    product: a 4096 × 4096 W_hh's 16 full directions would take 2 GiB); ``s0``: (S, C) initial
+    tangents; ``kicks``: list of (columns, E) with E of shape (T, S, K) added to ṡ_k after
+    step k."""
 
     C: int
     params: dict = field(default_factory=dict)
@@ -77,7 +80,7 @@ def run(kind, act, params, s0, x, y, tangents, rounding=None):
     with small_products(n * C * nch):
         for t0 in range(0, T, CHUNK):
             t1 = min(T, t0 + CHUNK)
-            force = _forcing(kind, params, tangents, x[t0:t1], states[t0:t1, :n], n, C)
+            force = _forcing(kind, tangents, x[t0:t1], states[t0:t1, :n], n, C)
             for k in range(t0, t1):
                 sdot = _step(kind, params, d, k, sdot, force, k - t0, unit, n, parts, nch)
                 for cols, E in tangents.kicks:
@@ -155,21 +158,21 @@ def _unit_terms(kind, tangents, n, C):
     return terms
 
 
-def _forcing(kind, params, tangents, x, h_prev, n, C):
-    """V_ih[j] x_k + V_hh[j] h_{k−1} + v_b[j] for the chunk's steps: per channel (L, n, C)."""
+def _forcing(kind, tangents, x, h_prev, n, C):
+    """V_ih[j] x_k + V_hh[j] h_{k−1} + v_b[j] for the chunk's steps: per channel (L, n, C).
+    A matrix direction is rank one, V = a bᵀ, so V x_k = a (bᵀ x_k): O(n) a step."""
     L = len(x)
     force = []
     for ch in kind.channels:
         total = np.zeros((L, n, C))
         for name, index, by in ch.terms:
+            rows = slice(index * n, (index + 1) * n)
             for cols, V in tangents.params.get(name, []):
-                K = V.shape[0]
-                B = _block(kind, {name: V}, name, index, n)   # (K, n, cols) or (K, n)
                 if by is None:
-                    total[:, :, cols] += B.T[None]
+                    total[:, :, cols] += V[:, rows].T[None]
                     continue
-                u = x if by == "x" else h_prev          # (L, cols)
-                prod = B.reshape(K * n, -1) @ u.T        # (K·n, L)
-                total[:, :, cols] += prod.reshape(K, n, L).transpose(2, 1, 0)
+                a, b = V
+                coefficient = (x if by == "x" else h_prev) @ b.T      # (L, K): bᵀ x_k
+                total[:, :, cols] += a[:, rows].T[None] * coefficient[:, None, :]
         force.append(total)
     return force
