@@ -9,9 +9,10 @@ F: an Elman cell (tanh, n = 256) and an LSTM cell (n = 128), m = 16 inputs, T = 
    the same run (target: at most 3).
    Probes: Elman n = 512, m = 4, T = 500, W_hh = N(0, 1/n); ∂L/∂W_hh from torch, checked with
    ``probes=16`` beside the full check (``check_gradients`` without probes) of the same
-   gradient, and one entry moved by 10⁻³·‖∇L‖_F must fail the probes.
-Both sides run on one BLAS thread (``numeric.threads``; torch.set_num_threads(1)), best of
-``repeat``.  Quick mode (tests): n = 16 and 8, T = 50; probes at n = 32, T = 50.
+   gradient, and one entry moved by 10⁻³·‖∇L‖_F must fail the probes; and ∂s_T/∂s_0 of its
+   first 256 units (O(T·n³) in full, O(T·n²·K) by probes), full check beside 16 probes.
+Both sides run on one BLAS thread (``numeric.threads``; torch.set_num_threads(1)), best of 2
+(quick: 3).  Quick mode (tests): n = 16 and 8, T = 50; probes at n = 32, T = 50.
 """
 
 import numpy as np
@@ -73,7 +74,7 @@ def run_f(quick, timed, have_torch):
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    repeat = 3 if quick else 1
+    repeat = 3 if quick else 2
     report = {}
     try:
         with one_blas_thread():
