@@ -125,10 +125,8 @@ def _tolerances(case, values, reference, dtype, rtol):
     outside = [name for name in values if dtype != "float64"
                or not compare.within_a_priori(values[name], reference[name])]
     if outside:
-        try:
-            from numeric.rounding import rounding_model
-        except ImportError:  # until numeric.rounding is merged
-            rounding_model = _interim_rounding
+        from numeric.rounding import rounding_model
+
         model = rounding_model(case, outside, dtype,
                                reference={name: reference[name] for name in outside})
         for name in outside:
@@ -136,16 +134,6 @@ def _tolerances(case, values, reference, dtype, rtol):
                 if dtype == "float64" else model.allowed[name]
             sources[name] = model.source
     return allowed, sources
-
-
-def _interim_rounding(case, names, dtype, reference):
-    from types import SimpleNamespace
-
-    u = {"float64": 2.0**-53, "float32": 2.0**-24, "float16": 2.0**-11}[dtype]
-    scale = 64 * u * case.T
-    allowed = {name: scale * (np.abs(reference[name]) + np.max(np.abs(reference[name])))
-               for name in names}
-    return SimpleNamespace(allowed=allowed, source=f"interim {dtype} bound: 64·T·u·(|d| + max|d|)")
 
 
 def _precision(values, reference, dtype):
