@@ -297,3 +297,14 @@ def test_supplied_probes_mode_when_asked():
     wrong = numeric.check_gradients(case, {"W_hh": ours["W_hh"] + 0.1}, probes=4)
     q, = wrong.quantities
     assert not wrong.passed and q.worst["index"][0] in range(4) and q.worst["time_step"] is None
+
+
+def test_supplied_saturated_torch_float64_gradient_is_precision_not_a_bug():
+    """Biases +30: torch forms tanh' as 1 − h² from h = ±1 and gets 0 where the derivation has
+    ~1e-26; beyond the cheap float64 rule, within float64's rounding model."""
+    case = random_cell_case("elman", 3, 6, 4, bias=30.0)
+    grads, *_ = _torch(case)
+    result = numeric.check_gradients(case, grads)
+    assert result.passed and result.diagnosis == ("precision",)
+    assert "float64's rounding model" in result.findings[0].sentence
+    assert all("a-priori" not in q.tolerance_source for q in result.quantities)
