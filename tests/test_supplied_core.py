@@ -308,3 +308,19 @@ def test_supplied_saturated_torch_float64_gradient_is_precision_not_a_bug():
     assert result.passed and result.diagnosis == ("precision",)
     assert "float64's rounding model" in result.findings[0].sentence
     assert all("a-priori" not in q.tolerance_source for q in result.quantities)
+
+
+def test_supplied_taylor_test_varies_the_supplied_variables():
+    """Slope 2 with torch's block, c_0 and (legacy) bias_hh gradients; slope 1 when one is off."""
+    case = random_cell_case("lstm", 2, 4, 6)
+    grads, grad_s0, *_ = _torch(case)
+    supplied = {"weight_hh_f": grads["weight_hh"][2:4], "grad_c0": grad_s0[2:]}
+    right = numeric.check_gradients(case, supplied).taylor
+    assert right.passed and all(abs(s - 2) < 0.1 for s in right.slopes)
+    supplied["grad_c0"] = 1.1 * grad_s0[2:]
+    wrong = numeric.check_gradients(case, supplied).taylor
+    assert not wrong.passed and all(abs(s - 1) < 0.1 for s in wrong.slopes)
+    legacy = _legacy_case(True)
+    ours = _hand_bptt(legacy)
+    assert numeric.check_gradients(legacy, {"bias_hh": ours["b_h"], "W_hh": ours["W_hh"]}) \
+        .taylor.passed
