@@ -34,9 +34,10 @@ The model alone is not enough: a chaotic case amplifies the rounding of its inpu
 saturated gate's derivative formed as a difference (σ(1 − σ) at 30, 1 − tanh² at 9, as torch
 does) has an absolute error of u, not u times its size: 0 instead of 1e-13 in float32, a
 relative error of 1e-3 in float64.  So the derived probes are recomputed RERUNS times with
-the inputs perturbed by u relative and every unit partial by u·max(1, its row's largest)
-(``numeric.tangents.perturbed``), and SPREAD times their largest departure plus TINY times
-the dtype's smallest normal number (underflow) is added to the allowance.
+the inputs perturbed by u relative and every unit partial by 3u·max(1, its row's largest)
+(``numeric.tangents.perturbed``) on a few of the directions (``numeric.probe_rounding``), and
+SPREAD times their relative rms departure, times ‖V_i‖, plus TINY times the dtype's smallest
+normal number (underflow) is added to the allowance.
 A wrong entry (p, q) of size e moves probe i by e·a_ip·b_iq: with K = 16, missed only if
 every |a_ip b_iq| < allowed/e.
 """
@@ -46,13 +47,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.cells import apply_step_jacobian
+from numeric.probe_rounding import RERUN_PROBES, RERUNS, SPREAD, Plan, relative_spread, subset
 from numeric.probe_targets import as_cell, generator, resolve, unit_roundoff
 from numeric.tangents import Tangents, run
 
 SAFETY = 4.0
 U64 = 2.0**-53
-RERUNS = 3      # reruns under the supplied dtype's rounding (``numeric.tangents.perturbed``)
-SPREAD = 16.0   # their spread, times this, is added to the allowance
 TINY = 4.0      # and this many of the dtype's smallest normal number (underflow)
 
 METHODS = {
@@ -110,18 +110,13 @@ def probe_check(case, supplied, *, probes=16, seed=0, dtype="float64"):
     view = as_cell(case)
     items = resolve(view, supplied)
     plan = _plan(view, items, K, seed)
-    args = (view.kind, view.act, view.params, view.s0, view.x, view.y, plan.tangents)
-    results = [run(*args)] + [run(*args, rounding=(np.random.default_rng([seed, 53, r]), u))
-                              for r in range(RERUNS)]
-    return {target.name: _check(view, target, value, plan, results, K, u)
+    args = (view.kind, view.act, view.params, view.s0, view.x, view.y)
+    main = run(*args, plan.tangents)
+    few = subset(plan, min(K, RERUN_PROBES), {t.name: t.what for t, _ in items})
+    reruns = [run(*args, few.tangents, rounding=(np.random.default_rng([seed, 53, r]), u))
+              for r in range(RERUNS)]
+    return {target.name: _check(view, target, value, (plan, main), (few, reruns), K, u)
             for target, value in items}
-
-
-@dataclass
-class _Plan:
-    tangents: Tangents
-    cols: dict          # name → slice of columns
-    dirs: dict          # name → directions (and readouts) of that name
 
 
 def _plan(view, items, K, seed):
@@ -160,7 +155,7 @@ def _plan(view, items, K, seed):
     s0 = np.zeros((S, C))
     for sl, v in s0_blocks:
         s0[:, sl] = v
-    return _Plan(Tangents(C, params, s0, kicks), cols, dirs)
+    return Plan(Tangents(C, params, s0, kicks), cols, dirs)
 
 
 def _sides(view, target, value, plan, result):
@@ -196,14 +191,15 @@ def _sides(view, target, value, plan, result):
         np.sqrt(np.sum(V * V, axis=axes))
 
 
-def _check(view, target, value, plan, results, K, u):
-    """The verdict on one quantity; ``results``: the float64 run, then the reruns under the
-    supplied dtype's rounding."""
+def _check(view, target, value, main, reruns, K, u):
+    """The verdict on one quantity; ``main``: (plan, float64 run); ``reruns``: (the plan on
+    a few directions, the runs under the supplied dtype's rounding)."""
     what = target.what
-    sup, der, weight = _sides(view, target, value, plan, results[0])
-    spread = np.zeros_like(der)
-    for rerun in results[1:]:
-        spread = np.maximum(spread, np.abs(_sides(view, target, value, plan, rerun)[1] - der))
+    sup, der, weight = _sides(view, target, value, *main)
+    few, runs = reruns
+    k = min(K, RERUN_PROBES) if what != "loss" else 1
+    departures = [np.abs(_sides(view, target, value, few, run)[1] - der[:k]) for run in runs]
+    spread = relative_spread(departures, np.broadcast_to(weight[:k], (len(runs), k))) * weight
     gamma = view.width + (0 if what == "step_jacobians" else view.T)
     if what == "loss":
         allowed = SAFETY * (u + U64) * gamma * weight
@@ -214,7 +210,8 @@ def _check(view, target, value, plan, results, K, u):
         allowed = SAFETY * ((u + U64) * gamma + U64 * value.size) * scale * weight
         bound = "c ((u + u64) γ + N u64) max(‖S‖_F, rms d) ‖v‖"
     allowed = allowed + SPREAD * spread + TINY * _tiny(u) * weight
-    bound += f" + {SPREAD:g} × the spread of {len(results) - 1} reruns under that rounding"
+    bound += (f" + {SPREAD:g} × the rms departure of {RERUNS} reruns under that rounding "
+              f"({RERUN_PROBES} directions each)")
     return _verdict(target.name, METHODS[what].format(K=1 if what == "loss" else K), sup, der,
                     allowed, bound)
 

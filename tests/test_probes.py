@@ -218,6 +218,9 @@ def test_cost_estimate_is_monotone_and_switches_to_probes():
               for k, v in small.params.items()}
     big = numeric.CellCase(small.kind, None, params, np.zeros(512), np.zeros((2000, 2)))
     huge = numeric.estimate_cost(big, ["weight_hh", "step_jacobians"])
-    assert huge.probes and huge.bytes > 2 * 2**30
+    assert huge.probes and huge.bytes > 2 * 2**30               # by memory
+    longer = numeric.CellCase(small.kind, None, params, np.zeros(512), np.zeros((5000, 2)))
+    slow = numeric.estimate_cost(longer, ["jacobian_product"])   # by time: O(T·S³) in full
+    assert slow.probes and slow.bytes < 2**30 and slow.probe_seconds < 30 < slow.seconds
     with pytest.raises(ValueError, match="unknown quantity"):
         numeric.estimate_cost(small, ["W_hh"])
