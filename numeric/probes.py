@@ -53,7 +53,7 @@ from numeric.tangents import Tangents, run
 
 SAFETY = 4.0
 U64 = 2.0**-53
-TINY = 4.0      # and this many of the dtype's smallest normal number (underflow)
+TINY = 4.0      # the dtype's smallest normal numbers allowed (underflow)
 
 METHODS = {
     "param": "⟨supplied, v⟩ against dL/dθ·v by forward mode, {K} random Gaussian directions v "
@@ -92,7 +92,9 @@ class ProbeCheck:
 
 
 def probe_check(case, supplied, *, probes=16, seed=0, dtype="float64"):
-    """name → ``ProbeCheck`` for every supplied quantity (canonical names, float64 arrays).
+    """name → ``ProbeCheck`` for every supplied quantity (canonical names, float64 arrays),
+    along ``probes`` directions per quantity drawn from ``seed``; ``dtype``: the precision the
+    supplied values were computed in (their allowance, float64 … bfloat16).
 
     >>> import numpy as np, numeric
     >>> from numeric import probes
