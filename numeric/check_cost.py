@@ -23,8 +23,12 @@ at Elman n = 64, 1.2e-3 s at n = 512; 8.2e-4 s at LSTM n = 64, 1.9e-3 s at n = 2
 Taylor test at n = 8, T = 200 (25 to 37 reverse passes' worth), and (S, S) matrix products at
 S = 64…512.  Estimates are meant to be right within a factor of about 3, enough to choose
 between seconds and hours; the diagnosis of a wrong gradient (a backward pass per
-hypothesis) comes on top and is not counted.  Above MAX_SECONDS or MAX_BYTES
-the check uses probes.
+hypothesis) comes on top and is not counted.  The probes' time (``_probe_seconds``) was
+measured the same way (Elman n = 64…512, LSTM n = 64…256, T = 200…500, one to five
+quantities: within a factor 1.5).  The check uses probes above MAX_BYTES, and above
+MAX_SECONDS when the probes are estimated faster: for parameter gradients alone one reverse
+pass costs about what 16 forward-mode directions do, so the probes pay off by memory and for
+the Jacobians (O(T·S²·K) against O(T·S³)).
 """
 
 from dataclasses import dataclass
@@ -40,27 +44,34 @@ ROUNDING_RUNS = 3      # reverse passes the rounding model adds below float64
 TAYLOR_PASSES = 30     # reverse-pass equivalents of the Taylor test's forward evaluations
 TAYLOR_SMALL = 200_000  # T × parameters up to which the check runs the Taylor test
 TAYLOR_NAMES = ("grad_h0", "grad_c0")   # besides the parameters and their blocks
+PROBE_STEP_S = 2e-5    # s per step of a forward-mode run
+PROBE_ENTRY_S = 1e-5   # s per step and unit-partial entry (partials formed once, batched)
+READ_S = 5e-10         # s per weight a step (a skinny product reads every weight)
+PROBE_GEMM = 2.5       # a skinny product's multiply-add, in GEMM_S
 MAX_SECONDS = 30.0
 MAX_BYTES = 2 * 2**30
 
 
 @dataclass(frozen=True)
 class CheckCost:
-    """The estimated full check: ``seconds``, ``bytes``, ``probes`` (whether it is above the
-    threshold, so probes are used) and ``text`` (one sentence for people)."""
+    """The estimated full check: ``seconds``, ``bytes``, ``probes`` (whether probes are used:
+    above MAX_BYTES, or above MAX_SECONDS when they are faster), ``text`` (one sentence for
+    people) and ``probe_seconds`` (the probes' estimated time)."""
 
     seconds: float
     bytes: int
     probes: bool
     text: str
+    probe_seconds: float = 0.0
 
     def to_dict(self):
         return {"seconds": self.seconds, "bytes": self.bytes, "probes": self.probes,
-                "text": self.text}
+                "text": self.text, "probe_seconds": self.probe_seconds}
 
 
-def estimate_cost(case, names, dtype="float64"):
-    """The cost of checking ``names`` (canonical names) in full.
+def estimate_cost(case, names, dtype="float64", probes=16):
+    """The cost of checking ``names`` (canonical names) in full, and by ``probes`` random
+    projections (``probe_seconds``).
 
     >>> import numpy as np, derive, numeric
     >>> case = numeric.Case(derive.activation("tanh"), np.eye(2), np.ones((2, 1)),
@@ -96,10 +107,30 @@ def estimate_cost(case, names, dtype="float64"):
             seconds += (1 + (ROUNDING_RUNS if below64 else 0)) * (
                 products * GEMM_S + T * S * S * parts * (nch + parts) * ELEMENT_S)
     nbytes = 8 * entries
-    probes = seconds > MAX_SECONDS or nbytes > MAX_BYTES
-    text = (f"full check: about {_seconds(seconds)} and {_bytes(nbytes)}; probes are used "
-            f"above {MAX_SECONDS:g} s or {MAX_BYTES // 2**30} GiB")
-    return CheckCost(seconds, int(nbytes), probes, text)
+    probe_s = _probe_seconds(view, [known[name] for name in set(names)], probes)
+    use = nbytes > MAX_BYTES or (seconds > MAX_SECONDS and probe_s < seconds)
+    text = (f"full check: about {_seconds(seconds)} and {_bytes(nbytes)}, {probes} probes: "
+            f"about {_seconds(probe_s)}; probes are used above {MAX_SECONDS:g} s (when "
+            f"faster) or {MAX_BYTES // 2**30} GiB")
+    return CheckCost(seconds, int(nbytes), use, text, probe_s)
+
+
+def _probe_seconds(view, asked, K):
+    """The probes' time (``numeric.probes``): 1 + RERUNS forward-mode runs, each a read of the
+    weights a step and a (blocks·n, n) by (n, columns) product, K columns per quantity in the
+    first, RERUN_PROBES in the others; step_jacobians adds T·S²·K; the loss needs no column."""
+    from numeric.probe_rounding import RERUN_PROBES, RERUNS
+
+    n, m, T, S = view.n, view.x.shape[1], view.T, view.S
+    parts, nch = len(view.kind.state), len(view.kind.channels)
+    blocks = max(len(p.bases) for p in view.kind.parameters)
+    groups = sum(t.what not in ("loss", "step_jacobians") for t in asked)
+    columns = groups * (K + RERUNS * min(K, RERUN_PROBES))
+    per_run = PROBE_STEP_S + PROBE_ENTRY_S * parts * (nch + parts) + READ_S * blocks * n * (n + m)
+    seconds = T * ((1 + RERUNS) * per_run + GEMM_S * PROBE_GEMM * blocks * n * n * columns)
+    if any(t.what == "step_jacobians" for t in asked):
+        seconds += (1 + RERUNS) * T * S * (S + blocks * n) * min(K, RERUN_PROBES) * GEMM_S
+    return seconds
 
 
 def _size(shape):

@@ -30,12 +30,14 @@ with scale = max(‖S‖_F, rms_i d_i) (E d_i² = ‖Q‖_F² for Gaussian V_i: 
 estimate of ‖Q‖_F, so a supplied Q that is too small does not shrink the bound);
 ‖u_i‖‖v_i‖ in place of ‖V_i‖_F for the bilinear probes.  The loss: c (u + u₆₄) γ Σ_t ‖r_t‖
 (‖h_t‖ + ‖r_t‖), the first-order error of ½‖r‖² when h_t is off by (u + u₆₄) γ ‖h_t‖.
-Below float64 the model alone is not enough: a chaotic case amplifies the rounding of its
-inputs, and a saturated gate's derivative formed in float32 (σ(1 − σ) at 30, 1 − tanh² at 9)
-is 0 instead of 1e-13.  So the derived probes are recomputed RERUNS times with the inputs
-perturbed by u relative and every unit partial by u·max(1, its row's largest)
-(``numeric.tangents.perturbed``), and SPREAD times their largest departure plus TINY times
-the dtype's smallest normal number (underflow) is added to the allowance.
+The model alone is not enough: a chaotic case amplifies the rounding of its inputs, and a
+saturated gate's derivative formed as a difference (σ(1 − σ) at 30, 1 − tanh² at 9, as torch
+does) has an absolute error of u, not u times its size: 0 instead of 1e-13 in float32, a
+relative error of 1e-3 in float64.  So the derived probes are recomputed RERUNS times with
+the inputs perturbed by u relative and every unit partial by 3u·max(1, its row's largest)
+(``numeric.tangents.perturbed``) on a few of the directions (``numeric.probe_rounding``), and
+SPREAD times their relative rms departure, times ‖V_i‖, plus TINY times the dtype's smallest
+normal number (underflow) is added to the allowance.
 A wrong entry (p, q) of size e moves probe i by e·a_ip·b_iq: with K = 16, missed only if
 every |a_ip b_iq| < allowed/e.
 """
@@ -45,14 +47,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.cells import apply_step_jacobian
+from numeric.probe_rounding import RERUN_PROBES, RERUNS, SPREAD, Plan, relative_spread, subset
 from numeric.probe_targets import as_cell, generator, resolve, unit_roundoff
 from numeric.tangents import Tangents, run
 
 SAFETY = 4.0
 U64 = 2.0**-53
-RERUNS = 2      # reruns under a lower dtype's rounding (``numeric.tangents.perturbed``)
-SPREAD = 8.0    # their spread, times this, is added to the allowance
-TINY = 4.0      # and this many of the dtype's smallest normal number (underflow)
+TINY = 4.0      # the dtype's smallest normal numbers allowed (underflow)
 
 METHODS = {
     "param": "⟨supplied, v⟩ against dL/dθ·v by forward mode, {K} random Gaussian directions v "
@@ -91,7 +92,9 @@ class ProbeCheck:
 
 
 def probe_check(case, supplied, *, probes=16, seed=0, dtype="float64"):
-    """name → ``ProbeCheck`` for every supplied quantity (canonical names, float64 arrays).
+    """name → ``ProbeCheck`` for every supplied quantity (canonical names, float64 arrays),
+    along ``probes`` directions per quantity drawn from ``seed``; ``dtype``: the precision the
+    supplied values were computed in (their allowance, float64 … bfloat16).
 
     >>> import numpy as np, numeric
     >>> from numeric import probes
@@ -109,20 +112,13 @@ def probe_check(case, supplied, *, probes=16, seed=0, dtype="float64"):
     view = as_cell(case)
     items = resolve(view, supplied)
     plan = _plan(view, items, K, seed)
-    args = (view.kind, view.act, view.params, view.s0, view.x, view.y, plan.tangents)
-    results = [run(*args)]
-    if u > U64:
-        results += [run(*args, rounding=(np.random.default_rng([seed, 53, r]), u))
-                    for r in range(RERUNS)]
-    return {target.name: _check(view, target, value, plan, results, K, u)
+    args = (view.kind, view.act, view.params, view.s0, view.x, view.y)
+    main = run(*args, plan.tangents)
+    few = subset(plan, min(K, RERUN_PROBES), {t.name: t.what for t, _ in items})
+    reruns = [run(*args, few.tangents, rounding=(np.random.default_rng([seed, 53, r]), u))
+              for r in range(RERUNS)]
+    return {target.name: _check(view, target, value, (plan, main), (few, reruns), K, u)
             for target, value in items}
-
-
-@dataclass
-class _Plan:
-    tangents: Tangents
-    cols: dict          # name → slice of columns
-    dirs: dict          # name → directions (and readouts) of that name
 
 
 def _plan(view, items, K, seed):
@@ -161,7 +157,7 @@ def _plan(view, items, K, seed):
     s0 = np.zeros((S, C))
     for sl, v in s0_blocks:
         s0[:, sl] = v
-    return _Plan(Tangents(C, params, s0, kicks), cols, dirs)
+    return Plan(Tangents(C, params, s0, kicks), cols, dirs)
 
 
 def _sides(view, target, value, plan, result):
@@ -197,14 +193,15 @@ def _sides(view, target, value, plan, result):
         np.sqrt(np.sum(V * V, axis=axes))
 
 
-def _check(view, target, value, plan, results, K, u):
-    """The verdict on one quantity; ``results``: the float64 run, then the reruns under the
-    supplied dtype's rounding (none for float64)."""
+def _check(view, target, value, main, reruns, K, u):
+    """The verdict on one quantity; ``main``: (plan, float64 run); ``reruns``: (the plan on
+    a few directions, the runs under the supplied dtype's rounding)."""
     what = target.what
-    sup, der, weight = _sides(view, target, value, plan, results[0])
-    spread = np.zeros_like(der)
-    for rerun in results[1:]:
-        spread = np.maximum(spread, np.abs(_sides(view, target, value, plan, rerun)[1] - der))
+    sup, der, weight = _sides(view, target, value, *main)
+    few, runs = reruns
+    k = min(K, RERUN_PROBES) if what != "loss" else 1
+    departures = [np.abs(_sides(view, target, value, few, run)[1] - der[:k]) for run in runs]
+    spread = relative_spread(departures, np.broadcast_to(weight[:k], (len(runs), k))) * weight
     gamma = view.width + (0 if what == "step_jacobians" else view.T)
     if what == "loss":
         allowed = SAFETY * (u + U64) * gamma * weight
@@ -214,17 +211,17 @@ def _check(view, target, value, plan, results, K, u):
             float(np.linalg.norm(value)), float(np.sqrt(np.mean(der * der))))
         allowed = SAFETY * ((u + U64) * gamma + U64 * value.size) * scale * weight
         bound = "c ((u + u64) γ + N u64) max(‖S‖_F, rms d) ‖v‖"
-    if len(results) > 1:
-        allowed = allowed + SPREAD * spread + TINY * _tiny(u) * weight
-        bound += f" + {SPREAD:g} × the spread of {len(results) - 1} reruns under that rounding"
+    allowed = allowed + SPREAD * spread + TINY * _tiny(u) * weight
+    bound += (f" + {SPREAD:g} × the rms departure of {RERUNS} reruns under that rounding "
+              f"({RERUN_PROBES} directions each)")
     return _verdict(target.name, METHODS[what].format(K=1 if what == "loss" else K), sup, der,
                     allowed, bound)
 
 
 def _tiny(u):
     """The smallest normal number of the dtype whose unit roundoff is u."""
-    return {2.0**-24: float(np.finfo(np.float32).tiny), 2.0**-11: float(np.finfo(np.float16).tiny),
-            2.0**-8: 2.0**-126}.get(u, 0.0)
+    return {2.0**-53: float(np.finfo(np.float64).tiny), 2.0**-24: float(np.finfo(np.float32).tiny),
+            2.0**-11: float(np.finfo(np.float16).tiny), 2.0**-8: 2.0**-126}[u]
 
 
 def _verdict(name, method, sup, der, allowed, bound):

@@ -22,6 +22,7 @@ from numeric.cells import forward, hidden_size, step_partials
 from numeric.threads import small_products
 
 CHUNK = 64  # steps whose parameter terms are formed by one matrix product
+PARTIAL = 3.0  # a partial's rounding error, in units of u·max(1, its row's largest)
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,15 @@ def perturbed(rng, u, params, s0, x):
 
 
 def perturbed_partials(rng, u, d):
-    """Every partial ∂G_a/∂input moved by u M_a ξ, M_a = max(1, |∂G_a/∂·| over the inputs)
-    unit by unit and step by step: the absolute error of a partial formed in that dtype from
-    pieces of size up to M_a, the gate values (|σ|, |tanh| ≤ 1) included: σ'(30) = σ(1 − σ)
-    is 0 in float32, not 9e-14, and 1 − tanh²(9) is 0, not 6e-8."""
+    """Every partial ∂G_a/∂input moved by PARTIAL·u M_a ξ, M_a = max(1, |∂G_a/∂·| over the
+    inputs) unit by unit and step by step: the absolute error of a partial formed in that
+    dtype from pieces of size up to M_a, the gate values (|σ|, |tanh| ≤ 1) included:
+    σ'(30) = σ(1 − σ) is 0 in float32, not 9e-14, and 1 − tanh²(9) is 0, not 6e-8 (1 − t²
+    with t rounded: an error up to 3u, the value of PARTIAL)."""
     out = []
     for row in d:
         M = np.maximum(1.0, np.max(np.abs(np.stack(row)), axis=0))
-        out.append([p + u * M * rng.uniform(-1, 1, M.shape) for p in row])
+        out.append([p + PARTIAL * u * M * rng.uniform(-1, 1, M.shape) for p in row])
     return out
 
 
