@@ -60,6 +60,8 @@ from numeric.rnn import (
 )
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
+from numeric.supplied import SuppliedCheck, check_gradients
+from numeric.supplied_compare import QuantityCheck
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
@@ -84,4 +86,5 @@ __all__ = [
     "LyapunovSweep", "lyapunov_gain_sweep", "recurrent_norms_text",
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
+    "check_gradients", "SuppliedCheck", "QuantityCheck",
 ]
