@@ -9,9 +9,11 @@ import csv
 import io
 import json
 import math
+import textwrap
 
 SELF_CHECKS_NOTE = ("rnngrad's own checks (differences, complex step, mpmath): not run with "
                     "--grads (they check rnngrad)")
+WIDTH = 96
 CSV_COLUMNS = ("file", "verdict", "diagnosis", "worst_quantity", "index", "time_step",
                "supplied", "derived", "max_rel_error", "finding")
 
@@ -59,7 +61,7 @@ def render_table(summary, check, file, dtype_given):
     lines = [f"rnngrad check: {summary['cell']} cell, n = {summary['n']}, T = {summary['T']}, "
              f"state {', '.join(summary['state'])}",
              f"  gradients: {file}, dtype {check.dtype} ({dtype_from})",
-             f"  check: {_mode_text(check)}",
+             f"  mode: {_mode_text(check)}",
              f"  {SELF_CHECKS_NOTE}"]
     sources = []
     rows = [("quantity", "result", "max abs err", "max rel err", "tolerance", "worst index",
@@ -69,7 +71,9 @@ def render_table(summary, check, file, dtype_given):
             sources.append(q.tolerance_source)
         rows.append(_quantity_row(q, sources.index(q.tolerance_source) + 1))
     lines += ["  " + line for line in _columns(rows)]
-    lines += [f"  [{i}] tolerance: {source}" for i, source in enumerate(sources, 1)]
+    for i, source in enumerate(sources, 1):
+        lines += textwrap.wrap(f"[{i}] tolerance: {source}", WIDTH, initial_indent="  ",
+                               subsequent_indent="      ")
     lines += _diagnosis_lines(check)
     lines.append(_taylor_line(check))
     lines.append(_verdict_line(check))
@@ -77,14 +81,12 @@ def render_table(summary, check, file, dtype_given):
 
 
 def _mode_text(check):
-    mode = "full Jacobians" if check.mode == "full" else "random projections (probes)"
-    parts = [mode, check.mode_reason, _cost_text(check.cost)]
-    return "; ".join(p for p in parts if p)
-
-
-def _cost_text(cost):
-    text = getattr(cost, "text", None)
-    return f"estimate: {text}" if text else ""
+    """The mode, why, and the cost estimate (when the reason does not already give it)."""
+    text = f"{check.mode} ({check.mode_reason})" if check.mode_reason else check.mode
+    cost = getattr(check.cost, "text", None)
+    if cost and cost not in check.mode_reason:
+        text += f"; cost estimate of a full check: {cost}"
+    return text
 
 
 def _quantity_row(q, footnote):

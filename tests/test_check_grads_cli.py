@@ -187,8 +187,6 @@ def test_check_help_lists_grads_names_and_every_diagnosis_code(capsys):
 
 @pytest.fixture(autouse=True)
 def _stub(monkeypatch):   # TEMPORARY until i15-core and i15-mistakes are merged
-    from tests.supplied_stub import CODES, make_stub
-    if not hasattr(numeric, "check_gradients"):
-        monkeypatch.setattr(numeric, "check_gradients", make_stub(hand_bptt), raising=False)
+    from tests.supplied_stub import CODES
     if not hasattr(numeric, "DIAGNOSIS_CODES"):
         monkeypatch.setattr(numeric, "DIAGNOSIS_CODES", CODES, raising=False)
