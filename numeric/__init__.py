@@ -63,11 +63,13 @@ from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, sha
 from numeric.supplied import SuppliedCheck, check_gradients
 from numeric.supplied_compare import QuantityCheck
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
+from numeric.taylor import TaylorTest, taylor_test
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
+    "TaylorTest", "taylor_test",
     "bound_check", "check_product_differences",
     "zero_product_source",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
