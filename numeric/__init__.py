@@ -36,6 +36,7 @@ from numeric.cells import bptt as cell_bptt
 from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
+from numeric.check_cost import CheckCost, estimate_cost
 from numeric.check_horizon import CaseHorizon, case_horizon
 from numeric.complex_step import check_complex_step
 from numeric.diagnosis import zero_product_source
@@ -47,6 +48,7 @@ from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
 from numeric.oracle import mp_reference
+from numeric.probes import ProbeCheck, probe_check
 from numeric.product_check import bound_check, check_product_differences
 from numeric.rnn import (
     Gradients,
@@ -89,4 +91,5 @@ __all__ = [
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
     "check_gradients", "SuppliedCheck", "QuantityCheck",
+    "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
 ]
