@@ -17,8 +17,9 @@ gradients file (--grads G): your gradients of the case's loss L, each under its 
   message gives the expected shape and layout).  Give any subset of:
 
   name              shape      meaning
-  W_hh, W_xh, b_h   as W_hh..  dL/dW_hh, dL/dW_xh, dL/db_h (a case without "cell"; an elman
-                               cell also takes them, for weight_hh, weight_ih, bias_ih)
+  W_hh, W_xh, b_h   as W_hh..  dL/dW_hh, dL/dW_xh, dL/db_h of a case without "cell" (also
+                               under PyTorch's weight_hh, weight_ih, bias_ih; bias_hh gets
+                               dL/db_h too); an elman cell takes them for weight_hh, ...
   weight_hh, ...    as in the  dL/d(parameter) of a cell case, PyTorch's names and layouts
                     case       (stacked gate blocks in PyTorch's order)
   PARAM_GATE        n x ...    one gate's block of rows of a stacked parameter, e.g.
@@ -27,21 +28,28 @@ gradients file (--grads G): your gradients of the case's loss L, each under its 
   grad_c0           n          dL/dc_0 (lstm)
   loss              number     L itself
   delta             T x n      the backpropagated errors dL/dh_k, k = 1..T, one row per step
-                               (lstm: also T x 2n, [dL/dh_k; dL/dc_k])
+                               (lstm: also T x 2n, [dL/dh_k; dL/dc_k], or as delta_state)
   jacobian_product  S x S      ds_T/ds_0 (S = n; lstm 2n, in the order [h; c])
   step_jacobians    T x S x S  ds_k/ds_(k-1), k = 1..T
+  Every parameter gradient and block also takes a grad_ prefix (grad_W_hh, as printed by
+  rnngrad check --json).
 
-  tolerance: from a rounding model of the same computation in your dtype (--dtype, else the
-  arrays' own: unit roundoff float64 2^-53, float32 2^-24, float16 2^-11), so a correct
-  float32 gradient does not fail; each row of the table names its source.  --rtol R replaces
-  it by the relative tolerance R.
+  tolerance: entry by entry, |supplied - derived| <= allowed.  float64: a cheap rule first,
+  allowed = 1e-9 |derived| + 1e-11 max|derived| (correct float64 gradients differ by about
+  1e-15 max|derived|), and where an entry exceeds it, a rounding model of the computation;
+  float32 and float16 (--dtype, else the arrays' own dtype): always the rounding model of
+  that dtype (unit roundoff 2^-24, 2^-11), so a correct float32 gradient does not fail.
+  --rtol R replaces both by allowed = R (|derived| + 1e-3 max|derived|).  The table gives
+  each quantity's tolerance at its worst entry and, below it, where it came from.
   probes: before a full check its cost (time and memory, from n, T and the quantities) is
-  estimated; above the threshold, or with --probes K, K random projections are compared
-  instead, u^T (ds_T/ds_0) v for the Jacobians and <grad L, v> for the gradients (directions
-  drawn from --seed); the output says which was done and why.
+  estimated; above the threshold (an estimated 30 s or 2 GiB), or with --probes K, K random
+  projections are compared instead, u^T (ds_T/ds_0) v for the Jacobians and <grad L, v> for
+  the gradients, by forward mode (16 unless --probes says; directions drawn from --seed);
+  the output says which was done and why.
   Taylor test: the remainder |L(theta + eps v) - L(theta) - eps <grad, v>| over a range of
-  eps falls with slope 2 (log-log) for a right gradient and 1 for a wrong one; printed
-  beside the verdict, n/a when your file has no complete parameter gradient.
+  eps falls with slope 2 (log-log) for a right gradient and 1 for a wrong one: a verdict
+  that needs no step size, printed beside the other (float64 files of small cases with a
+  parameter or initial-state gradient; otherwise n/a, with the reason).
 
   diagnosis codes (a wrong gradient is compared with the gradient each mistake produces;
   every match is reported, with one sentence):
@@ -64,5 +72,5 @@ def grads_help(codes):
         wrapped = textwrap.wrap(sentence, 92 - 4 - width)
         lines.append(f"    {code.ljust(width)}{wrapped[0]}")
         lines += [" " * (4 + width) + line for line in wrapped[1:]]
-    columns = "\n    ".join(textwrap.wrap(",".join(CSV_COLUMNS), 88))
+    columns = "\n    ".join(textwrap.wrap(", ".join(CSV_COLUMNS), 88, break_long_words=False))
     return GRADS_HELP.format(codes="\n".join(lines), columns=columns)

@@ -61,7 +61,7 @@ def render_table(summary, check, file, dtype_given):
     lines = [f"rnngrad check: {summary['cell']} cell, n = {summary['n']}, T = {summary['T']}, "
              f"state {', '.join(summary['state'])}",
              f"  gradients: {file}, dtype {check.dtype} ({dtype_from})",
-             f"  mode: {_mode_text(check)}",
+             *_mode_lines(check),
              f"  {SELF_CHECKS_NOTE}"]
     sources = []
     rows = [("quantity", "result", "max abs err", "max rel err", "tolerance", "worst index",
@@ -69,7 +69,8 @@ def render_table(summary, check, file, dtype_given):
     for q in check.quantities:
         if q.tolerance_source not in sources:
             sources.append(q.tolerance_source)
-        rows.append(_quantity_row(q, sources.index(q.tolerance_source) + 1))
+        rows.append(_quantity_row(q, sources.index(q.tolerance_source) + 1,
+                                  probes=check.mode == "probes"))
     lines += ["  " + line for line in _columns(rows)]
     for i, source in enumerate(sources, 1):
         lines += textwrap.wrap(f"[{i}] tolerance: {source}", WIDTH, initial_indent="  ",
@@ -80,22 +81,23 @@ def render_table(summary, check, file, dtype_given):
     return "\n".join(lines) + "\n"
 
 
-def _mode_text(check):
-    """The mode, why, and the cost estimate (when the reason does not already give it)."""
-    text = f"{check.mode} ({check.mode_reason})" if check.mode_reason else check.mode
+def _mode_lines(check):
+    """The mode and why, then the cost estimate (when the reason does not already give it)."""
+    text = f"mode: {check.mode}" + (f" ({check.mode_reason})" if check.mode_reason else "")
     cost = getattr(check.cost, "text", None)
     if cost and cost not in check.mode_reason:
-        text += f"; cost estimate of a full check: {cost}"
-    return text
+        text += f"; {cost}"
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="    ")
 
 
-def _quantity_row(q, footnote):
+def _quantity_row(q, footnote, probes):
     worst = q.worst or {}
     index = worst.get("index")
+    index = _index_text(index) if not probes or not index else f"probe {index[0]}"
     step = worst.get("time_step")
     supplied, derived = _pair(worst.get("supplied"), worst.get("derived"))
     return (q.name, "pass" if q.passed else "FAIL", num(q.max_abs_error), num(q.max_rel_error),
-            f"{num(q.tolerance)} [{footnote}]", _index_text(index),
+            f"{num(q.tolerance)} [{footnote}]", index,
             "-" if step is None else str(step), supplied, derived)
 
 
@@ -115,7 +117,7 @@ def _taylor_line(check):
     taylor = check.taylor
     if taylor is None:
         note = getattr(check, "taylor_note", "") or "not run"
-        return f"Taylor test: n/a ({note})"
+        return f"Taylor test: n/a ({note.removeprefix('no Taylor test: ')})"
     slopes = ", ".join("-" if s is None else f"{s:.2f}" for s in taylor.slopes)
     result = "pass" if taylor.passed else "FAIL"
     return (f"Taylor test: slopes {slopes} (2 for a right gradient, 1 for a wrong one): "

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import numeric
+from numeric import check_cost, supplied_compare
 from tests.check_cases import assert_bad_input, run, write_case
 
 RNG_SEED = 3
@@ -183,6 +184,13 @@ def test_check_help_lists_grads_names_and_every_diagnosis_code(capsys):
     for name in ("grad_h0", "grad_c0", "delta", "jacobian_product", "step_jacobians",
                  "weight_hh_f", "--probes", "--dtype", "--csv"):
         assert name in out, name
+    threshold = (f"above the threshold (an estimated {check_cost.MAX_SECONDS:g} s or "
+                 f"{check_cost.MAX_BYTES // 2**30} GiB)")
+    text = " ".join(out.split())
+    assert threshold in text
+    rule, floor = supplied_compare.A_PRIORI, supplied_compare.RTOL_FLOOR
+    assert f"allowed = {rule[0]:g} |derived| + {rule[1]:g} max|derived|" in text
+    assert f"allowed = R (|derived| + {floor:g} max|derived|)" in text
 
 
 @pytest.fixture(autouse=True)
