@@ -39,6 +39,7 @@ from numeric.cells import step_jacobians as cell_step_jacobians
 from numeric.check_cost import CheckCost, estimate_cost
 from numeric.check_horizon import CaseHorizon, case_horizon
 from numeric.complex_step import check_complex_step
+from numeric.diagnose import Finding, Localisation, diagnose, localise
 from numeric.diagnosis import zero_product_source
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
@@ -47,6 +48,7 @@ from numeric.horizon import PERTURBATION as HORIZON_PERTURBATION
 from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
+from numeric.mistakes import DIAGNOSIS_CODES
 from numeric.oracle import mp_reference
 from numeric.probes import ProbeCheck, probe_check
 from numeric.product_check import bound_check, check_product_differences
@@ -74,6 +76,7 @@ __all__ = [
     "TaylorTest", "taylor_test",
     "bound_check", "check_product_differences",
     "zero_product_source",
+    "DIAGNOSIS_CODES", "Finding", "Localisation", "diagnose", "localise",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
     "CellSweep", "cell_gain_sweep", "forget_bias_parameters", "forget_bias_sweep",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
