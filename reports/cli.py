@@ -37,6 +37,7 @@ from reports.cli_support import (
     version,
 )
 from reports.deriving import add_derive_parser
+from reports.grads_cli import add_grads_arguments, refuse_grads_options_alone
 from reports.lyapunov_cli import add_lyapunov_parser
 
 BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at start-up
@@ -134,28 +135,12 @@ def _add_check(commands):
     c.lazy_epilog = _check_epilog
     c.add_argument("case", metavar="CASE.json",
                    help="the case file (format below)")
-    c.add_argument("--grads", nargs="+", metavar="G",
-                   help="check these gradients files (.json or .npz, below) against the "
-                        "derivation instead of checking rnngrad; several files: one result "
-                        "each (a folder of submissions: --grads DIR/*.json --csv)")
     form = c.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print one JSON object")
-    form.add_argument("--csv", action="store_true", help="with --grads: one CSV row per "
-                      "gradients file (columns below)")
     c.add_argument("--rtol", type=float, metavar="R",
                    help="override every check's tolerance (--rtol 1e-30 makes them fail); "
-                        "with --grads: the relative tolerance of every quantity")
-    c.add_argument("--dtype", choices=("float64", "float32", "float16"),
-                   help="with --grads: the precision your gradients were computed in, which "
-                        "sets the rounding model of the tolerance (default: the arrays' own "
-                        "dtype; .json files are float64)")
-    c.add_argument("--probes", type=int, metavar="K",
-                   help="with --grads: check K random projections u^T (ds_T/ds_0) v and "
-                        "<grad L, v> instead of full Jacobians (default: full, unless the "
-                        "cost estimate is above the threshold below)")
-    c.add_argument("--seed", type=int, metavar="S",
-                   help="with --grads: seed of the random directions of the probes and of "
-                        "the Taylor test (default 0)")
+                        "with --grads: allowed = R (|derived| + 1e-3 max|derived|)")
+    add_grads_arguments(c, form)
     return c
 
 
@@ -253,11 +238,7 @@ def run_check(args):
 
     if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
         raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
-    if args.grads is None:
-        given = [f"--{name}" for name in ("csv", "dtype", "probes", "seed")
-                 if getattr(args, name) not in (None, False)]
-        if given:
-            raise UsageError(f"{given[0]} applies with --grads G (your gradients to check)")
+    refuse_grads_options_alone(args)
     try:
         text = Path(args.case).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:

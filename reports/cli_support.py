@@ -101,7 +101,7 @@ def check_epilog(names, codes):
     """The case-file formats (without and with a cell), listing the activation ``names``, then
     the gradients files of --grads with the diagnosis ``codes`` ({code: sentence})."""
     from reports.cell_help import CELL_CASE_HELP
-    from reports.grads_help import grads_help
+    from reports.grads_cli import grads_help
 
     head, _, tail = CHECK_EPILOG.replace("{names}", _wrap_names(names)).rpartition("\n\n")
     return f"{head}\n\n{CELL_CASE_HELP}\n\n{grads_help(codes)}\n\n{tail}"

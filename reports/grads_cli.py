@@ -1,9 +1,10 @@
-"""The gradients-file part of ``rnngrad check --help``: the names and layouts --grads accepts,
-how the tolerance is set, probes and their threshold, the diagnosis codes, the CSV columns and
-the JSON object."""
+"""The options of ``rnngrad check CASE.json --grads G ...`` and their part of the help: the names
+and layouts --grads accepts, how the tolerance is set, probes and their threshold, the diagnosis
+codes, the CSV columns and the JSON object.  (Running the check: ``reports.supplied_run``.)"""
 
 import textwrap
 
+from reports.cli_support import UsageError
 from reports.supplied_text import CSV_COLUMNS
 
 GRADS_HELP = """\
@@ -62,6 +63,36 @@ gradients file (--grads G): your gradients of the case's loss L, each under its 
   (verdict pass, FAIL or invalid); --json: T, cell, n, state, supplied (passed, diagnosis,
   quantities, ...) and passed, or with several files, files (each {{file, supplied}} or
   {{file, error}}) and passed."""
+
+
+def add_grads_arguments(c, form):
+    """--grads, --csv (in ``form``, the group exclusive with --json), --dtype, --probes, --seed."""
+    c.add_argument("--grads", nargs="+", metavar="G",
+                   help="check these gradients files (.json or .npz, below) against the "
+                        "derivation instead of checking rnngrad; several files: one result "
+                        "each (a folder of submissions: --grads DIR/*.json --csv)")
+    form.add_argument("--csv", action="store_true", help="with --grads: one CSV row per "
+                      "gradients file (columns below)")
+    c.add_argument("--dtype", choices=("float64", "float32", "float16"),
+                   help="with --grads: the precision your gradients were computed in, which "
+                        "sets the rounding model of the tolerance (default: the arrays' own "
+                        "dtype; .json files are float64)")
+    c.add_argument("--probes", type=int, metavar="K",
+                   help="with --grads: check K random projections u^T (ds_T/ds_0) v and "
+                        "<grad L, v> instead of full Jacobians (default: full, unless the "
+                        "cost estimate is above the threshold below)")
+    c.add_argument("--seed", type=int, metavar="S",
+                   help="with --grads: seed of the random directions of the probes and of "
+                        "the Taylor test (default 0)")
+
+
+def refuse_grads_options_alone(args):
+    """UsageError when an option of --grads is given without it."""
+    if args.grads is None:
+        given = [f"--{name}" for name in ("csv", "dtype", "probes", "seed")
+                 if getattr(args, name) not in (None, False)]
+        if given:
+            raise UsageError(f"{given[0]} applies with --grads G (your gradients to check)")
 
 
 def grads_help(codes):
