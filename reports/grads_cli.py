@@ -58,7 +58,8 @@ gradients file (--grads G): your gradients of the case's loss L, each under its 
 
   output with --grads: a table per file (verdict, max abs and componentwise relative error,
   tolerance, the worst entry: index, time step, supplied and derived value; the diagnosis;
-  the Taylor test); --csv: one row per file with the columns
+  the Taylor test; several files end with a count of the right, wrong and invalid ones);
+  --csv: one row per file with the columns
     {columns}
   (verdict pass, FAIL or invalid); --json: T, cell, n, state, supplied (passed, diagnosis,
   quantities, ...) and passed, or with several files, files (each {{file, supplied}} or

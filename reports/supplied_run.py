@@ -27,10 +27,12 @@ def run_supplied(args, case):
     elif args.csv:
         sys.stdout.write(supplied_text.render_csv(results))
     else:
-        sys.stdout.write("\n".join(
-            supplied_text.render_invalid(file, r) if isinstance(r, str)
-            else supplied_text.render_table(summary, r, file, args.dtype is not None)
-            for file, r in results))
+        tables = [supplied_text.render_invalid(file, r) if isinstance(r, str)
+                  else supplied_text.render_table(summary, r, file, args.dtype is not None)
+                  for file, r in results]
+        if len(results) > 1:
+            tables.append(supplied_text.render_summary(results))
+        sys.stdout.write("\n".join(tables))
     return exit_status(result for _, result in results)
 
 

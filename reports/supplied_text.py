@@ -142,7 +142,15 @@ def _columns(rows):
 
 def render_invalid(file, reason):
     """The table form of a file that could not be checked (several files)."""
-    return f"{file}: invalid: {reason}\n"
+    return "\n".join(textwrap.wrap(f"{file}: invalid: {reason}", WIDTH,
+                                   subsequent_indent="  ")) + "\n"
+
+
+def render_summary(results):
+    """The last line of several files' tables: how many were right, wrong and invalid."""
+    counts = [verdict(r) for _, r in results]
+    return (f"{len(counts)} files: {counts.count('pass')} right, {counts.count('FAIL')} "
+            f"wrong, {counts.count('invalid')} invalid\n")
 
 
 # --- numbers -------------------------------------------------------------------------------------

@@ -167,6 +167,14 @@ def test_check_grads_refuses_a_directory_and_options_without_grads(capsys, tmp_p
         status, out, err = run(capsys, "check", case_path, *extra)
         assert_bad_input(status, out, err)
         assert "applies with --grads" in err
+    grads = write_grads(tmp_path, hand_bptt(elman_case()))
+    status, out, err = run(capsys, "check", case_path, "--grads", grads, "--probes", "0")
+    assert_bad_input(status, out, err)
+    no_y = {k: v for k, v in elman_case().items() if k != "y"}
+    status, out, err = run(capsys, "check", str(write_case(tmp_path, no_y, "no_y.json")),
+                           "--grads", grads)
+    assert_bad_input(status, out, err)
+    assert "no target y" in err
 
 
 def test_check_grads_output_is_byte_identical_on_two_runs(capsys, tmp_path, case_path):
@@ -242,7 +250,8 @@ def test_check_grads_several_files_table_marks_the_invalid_one(capsys, tmp_path,
     status, out, err = run(capsys, "check", case_path, "--grads", right, bad)
     assert status == 2 and err == ""
     assert "supplied gradients: all right\n" in out
-    assert out.endswith("\n") and f"{bad}: invalid: W_hh must be (n, n) = (3, 3)" in out
+    assert f"{bad}: invalid: W_hh must be (n, n) = (3, 3)" in " ".join(out.split())
+    assert out.endswith("\n2 files: 1 right, 0 wrong, 1 invalid\n")
     status, out, _ = run(capsys, "check", case_path, "--grads", right, bad, "--json")
     data = json.loads(out)
     assert status == 2 and data["passed"] is False
