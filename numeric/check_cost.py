@@ -7,7 +7,9 @@ From n, m, T, the blocks (1 Elman/IndRNN, 3 GRU, 4 LSTM), S = parts·n and the q
                      (forward, partials, BPTT: the per-step overhead of the unit partials grows
                      with their number e; the products are matrix-vector, memory-bound)
     passes           1 + ROUNDING_RUNS below float64 (the rounding model recomputes the
-                     gradient a few times under perturbed rounding) + TAYLOR_PASSES
+                     gradient a few times under perturbed rounding), + TAYLOR_PASSES where the
+                     Taylor test runs (float64, a parameter or initial-state gradient
+                     supplied, T × parameters ≤ TAYLOR_SMALL)
     step_jacobians   T·blocks·n²·S multiply-adds in matrix products (GEMM_S each), T·S²·8 bytes
                      for the derived stack and as much for the supplied one
     jacobian_product the same products, T·blocks·n²·S, and a few S × S matrices: O(T·S³)
@@ -15,9 +17,13 @@ From n, m, T, the blocks (1 Elman/IndRNN, 3 GRU, 4 LSTM), S = parts·n and the q
                      three times (supplied, derived, allowed), 8 bytes an entry.
 
 The constants were measured on the two-core development machine with one BLAS thread while
-other jobs ran (``numeric.threads``): cells.bptt per step at n = 8…256, T = 200 for Elman, GRU
-and LSTM, and (S, S) matrix products at S = 64…512.  Estimates are meant to be right within a
-factor of about 3, enough to choose between seconds and hours.  Above MAX_SECONDS or MAX_BYTES
+other jobs ran (load 3 to 7; ``numeric.threads``): ``numeric.check_gradients`` of torch's
+float64 gradients at Elman n = 64…512 and LSTM n = 64…256, T = 100…300 (per step 2.0e-4 s
+at Elman n = 64, 1.2e-3 s at n = 512; 8.2e-4 s at LSTM n = 64, 1.9e-3 s at n = 256), the
+Taylor test at n = 8, T = 200 (25 to 37 reverse passes' worth), and (S, S) matrix products at
+S = 64…512.  Estimates are meant to be right within a factor of about 3, enough to choose
+between seconds and hours; the diagnosis of a wrong gradient (a backward pass per
+hypothesis) comes on top and is not counted.  Above MAX_SECONDS or MAX_BYTES
 the check uses probes.
 """
 
@@ -25,13 +31,15 @@ from dataclasses import dataclass
 
 from numeric.probe_targets import as_cell, targets
 
-STEP_S = 1.5e-4        # s per step: Python and NumPy call overhead of forward + reverse
-ENTRY_S = 3.5e-5       # s per step and unit-partial entry
-MAC_S = 6e-9           # s per multiply-add of the reverse pass (matrix-vector products)
+STEP_S = 6.4e-5        # s per step: Python and NumPy call overhead of forward + reverse
+ENTRY_S = 5.8e-5       # s per step and unit-partial entry
+MAC_S = 4e-9           # s per multiply-add of the reverse pass (matrix-vector products)
 GEMM_S = 4e-11         # s per multiply-add of a matrix product (one BLAS thread)
 ELEMENT_S = 1e-9       # s per elementwise operation on a large array
 ROUNDING_RUNS = 3      # reverse passes the rounding model adds below float64
-TAYLOR_PASSES = 2      # reverse-pass equivalents of the Taylor test's forward evaluations
+TAYLOR_PASSES = 30     # reverse-pass equivalents of the Taylor test's forward evaluations
+TAYLOR_SMALL = 200_000  # T × parameters up to which the check runs the Taylor test
+TAYLOR_NAMES = ("grad_h0", "grad_c0")   # besides the parameters and their blocks
 MAX_SECONDS = 30.0
 MAX_BYTES = 2 * 2**30
 
@@ -72,7 +80,11 @@ def estimate_cost(case, names, dtype="float64"):
     parts, nch = len(view.kind.state), len(view.kind.channels)
     blocks = max(len(p.bases) for p in view.kind.parameters)
     per_step = STEP_S + ENTRY_S * parts * (nch + parts) + MAC_S * blocks * n * (n + m)
-    passes = 1 + (ROUNDING_RUNS if below64 else 0) + TAYLOR_PASSES
+    passes = 1 + (ROUNDING_RUNS if below64 else 0)
+    n_params = sum(v.size for v in view.params.values())
+    if not below64 and n_params * T <= TAYLOR_SMALL and any(
+            known[name].what == "param" or name in TAYLOR_NAMES for name in names):
+        passes += TAYLOR_PASSES
     seconds = passes * T * per_step
     stored = T * (2 * S + nch * n) + sum(v.size for v in view.params.values()) * 3
     entries = stored

@@ -26,9 +26,13 @@ Cauchy–Schwarz |⟨Q̂ − Q, V⟩| ≤ ‖Q̂ − Q‖_F ‖V‖_F, so
 with scale = max(‖S‖_F, rms_i d_i) (E d_i² = ‖Q‖_F² for Gaussian V_i: the derived side's
 estimate of ‖Q‖_F, so a supplied Q that is too small does not shrink the bound);
 ‖u_i‖‖v_i‖ in place of ‖V_i‖_F for the bilinear probes.  The loss: c (u + u₆₄) γ Σ_t ‖r_t‖
-(‖h_t‖ + ‖r_t‖), the first-order error of ½‖r‖² when h_t is off by (u + u₆₄) γ ‖h_t‖.  The
-model assumes the problem is not ill-conditioned beyond γ (its propagated errors grow as the
-gradient does); the full check's rounding model (``numeric.rounding``) measures that instead.
+(‖h_t‖ + ‖r_t‖), the first-order error of ½‖r‖² when h_t is off by (u + u₆₄) γ ‖h_t‖.
+Below float64 the model alone is not enough: a chaotic case amplifies the rounding of its
+inputs, and a saturated gate's derivative formed in float32 (σ(1 − σ) at 30, 1 − tanh² at 9)
+is 0 instead of 1e-13.  So the derived probes are recomputed RERUNS times with the inputs
+perturbed by u relative and every unit partial by u·max(1, its row's largest)
+(``numeric.tangents.perturbed``), and SPREAD times their largest departure plus TINY times
+the dtype's smallest normal number (underflow) is added to the allowance.
 A wrong entry of size e in Q moves probe i by e·v, v ~ N(0, 1): with K = 16, missed only if
 every |v| < allowed/e.
 """
@@ -43,6 +47,9 @@ from numeric.tangents import Tangents, run
 
 SAFETY = 4.0
 U64 = 2.0**-53
+RERUNS = 2      # reruns under a lower dtype's rounding (``numeric.tangents.perturbed``)
+SPREAD = 8.0    # their spread, times this, is added to the allowance
+TINY = 4.0      # and this many of the dtype's smallest normal number (underflow)
 
 METHODS = {
     "param": "⟨supplied, v⟩ against dL/dθ·v by forward mode, {K} random Gaussian directions v",
@@ -98,11 +105,13 @@ def probe_check(case, supplied, *, probes=16, seed=0, dtype="float64"):
     view = as_cell(case)
     items = resolve(view, supplied)
     plan = _plan(view, items, K, seed)
-    result = run(view.kind, view.act, view.params, view.s0, view.x, view.y, plan.tangents)
-    checks = {}
-    for target, value in items:
-        checks[target.name] = _check(view, target, value, plan, result, K, u)
-    return checks
+    args = (view.kind, view.act, view.params, view.s0, view.x, view.y, plan.tangents)
+    results = [run(*args)]
+    if u > U64:
+        results += [run(*args, rounding=(np.random.default_rng([seed, 53, r]), u))
+                    for r in range(RERUNS)]
+    return {target.name: _check(view, target, value, plan, results, K, u)
+            for target, value in items}
 
 
 @dataclass
@@ -150,45 +159,63 @@ def _plan(view, items, K, seed):
     return _Plan(Tangents(C, params, s0, kicks), cols, dirs)
 
 
-def _check(view, target, value, plan, result, K, u):
+def _sides(view, target, value, plan, result):
+    """(supplied probes, derived probes, weight): weight is what the normwise error is
+    multiplied by, ‖V_i‖_F or ‖u_i‖‖v_i‖ per probe (for step_jacobians the whole Σ_k term,
+    for the loss Σ_t ‖r_t‖(‖h_t‖ + ‖r_t‖))."""
     what, name = target.what, target.name
-    gamma = view.width + view.T
     if what == "loss":
-        sup, der = np.array([float(value)]), np.array([result.loss_value])
-        allowed = np.array([SAFETY * (u + U64) * gamma * result.loss_scale])
-        return _verdict(name, METHODS[what].format(K=1), sup, der, allowed,
-                        "c (u + u64) γ Σ_t ‖r_t‖(‖h_t‖ + ‖r_t‖)")
+        return np.array([float(value)]), np.array([result.loss_value]), \
+            np.array([result.loss_scale])
     if what == "step_jacobians":
         U, V = plan.dirs[name]
         Jv = apply_step_jacobian(view.kind, view.params, result.partials, V)
-        sup = np.einsum("tsk,tsk->k", U, value @ V)
-        der = np.einsum("tsk,tsk->k", U, Jv)
-        norms_u = np.linalg.norm(U, axis=1)                       # (T, K)
         scale = np.maximum(np.linalg.norm(value, axis=(1, 2))[:, None]
                            * np.linalg.norm(V, axis=1), np.linalg.norm(Jv, axis=1))
-        prec = (u + U64) * view.width + U64 * view.S * view.S
-        allowed = SAFETY * prec * np.sum(norms_u * scale, axis=0)
-        return _verdict(name, METHODS[what].format(K=K), sup, der, allowed,
-                        "c ((u + u64) w + N u64) Σ_k max(‖S_k‖_F ‖v_k‖, ‖J_k v_k‖) ‖u_k‖")
+        return (np.einsum("tsk,tsk->k", U, value @ V), np.einsum("tsk,tsk->k", U, Jv),
+                np.sum(np.linalg.norm(U, axis=1) * scale, axis=0))
     sl = plan.cols[name]
     if what == "jacobian_product":
         Uo, v = plan.dirs[name]
-        sup = np.einsum("sk,sr,rk->k", Uo, value, v)
-        der = np.einsum("sk,sk->k", Uo, result.final[:, sl])
-        norms = np.linalg.norm(Uo, axis=0) * np.linalg.norm(v, axis=0)
+        return (np.einsum("sk,sr,rk->k", Uo, value, v),
+                np.einsum("sk,sk->k", Uo, result.final[:, sl]),
+                np.linalg.norm(Uo, axis=0) * np.linalg.norm(v, axis=0))
+    V = plan.dirs[name]
+    if what == "param":
+        sup, axes = np.tensordot(V, value, axes=value.ndim), tuple(range(1, V.ndim))
     else:
-        V = plan.dirs[name]
-        axes = tuple(range(1, V.ndim)) if what == "param" else tuple(range(V.ndim - 1))
-        if what == "param":
-            sup = np.tensordot(V, value, axes=value.ndim)
-        else:
-            sup = np.tensordot(value, V, axes=value.ndim)
-        der = result.loss[sl]
-        norms = np.sqrt(np.sum(V * V, axis=axes))
-    scale = max(float(np.linalg.norm(value)), float(np.sqrt(np.mean(der * der))))
-    allowed = SAFETY * ((u + U64) * gamma + U64 * value.size) * scale * norms
-    return _verdict(name, METHODS[what].format(K=K), sup, der, allowed,
-                    "c ((u + u64)(w + T) + N u64) max(‖S‖_F, rms d) ‖v‖")
+        sup, axes = np.tensordot(value, V, axes=value.ndim), tuple(range(V.ndim - 1))
+    return sup, result.loss[sl], np.sqrt(np.sum(V * V, axis=axes))
+
+
+def _check(view, target, value, plan, results, K, u):
+    """The verdict on one quantity; ``results``: the float64 run, then the reruns under the
+    supplied dtype's rounding (none for float64)."""
+    what = target.what
+    sup, der, weight = _sides(view, target, value, plan, results[0])
+    spread = np.zeros_like(der)
+    for rerun in results[1:]:
+        spread = np.maximum(spread, np.abs(_sides(view, target, value, plan, rerun)[1] - der))
+    gamma = view.width + (0 if what == "step_jacobians" else view.T)
+    if what == "loss":
+        allowed = SAFETY * (u + U64) * gamma * weight
+        bound = "c (u + u64) γ Σ_t ‖r_t‖(‖h_t‖ + ‖r_t‖)"
+    else:
+        scale = 1.0 if what == "step_jacobians" else max(
+            float(np.linalg.norm(value)), float(np.sqrt(np.mean(der * der))))
+        allowed = SAFETY * ((u + U64) * gamma + U64 * value.size) * scale * weight
+        bound = "c ((u + u64) γ + N u64) max(‖S‖_F, rms d) ‖v‖"
+    if len(results) > 1:
+        allowed = allowed + SPREAD * spread + TINY * _tiny(u) * weight
+        bound += f" + {SPREAD:g} × the spread of {len(results) - 1} reruns under that rounding"
+    return _verdict(target.name, METHODS[what].format(K=1 if what == "loss" else K), sup, der,
+                    allowed, bound)
+
+
+def _tiny(u):
+    """The smallest normal number of the dtype whose unit roundoff is u."""
+    return {2.0**-24: float(np.finfo(np.float32).tiny), 2.0**-11: float(np.finfo(np.float16).tiny),
+            2.0**-8: 2.0**-126}.get(u, 0.0)
 
 
 def _verdict(name, method, sup, der, allowed, bound):

@@ -56,14 +56,19 @@ def stacked_partials(kind, act, params, path):
     return step_partials(kind, act, params, channels, np.stack(path.states[:-1]))
 
 
-def run(kind, act, params, s0, x, y, tangents):
+def run(kind, act, params, s0, x, y, tangents, rounding=None):
     """Propagate ``tangents`` (a ``Tangents``) along the trajectory from s0 with inputs x and
-    target y ((n,): ½‖h_T − y‖²; (T, n): Σ_t ½‖h_t − y_t‖²)."""
+    target y ((n,): ½‖h_T − y‖²; (T, n): Σ_t ½‖h_t − y_t‖²).  ``rounding``: None or (rng, u),
+    a rerun under the rounding of unit roundoff u (``perturbed``)."""
+    if rounding is not None:
+        params, s0, x = perturbed(*rounding, params, s0, x)
     path = forward(kind, act, params, s0, x)
     n, T = hidden_size(kind, params), len(x)
     parts, nch, C = len(kind.state), len(kind.channels), tangents.C
     S = n * parts
     d = stacked_partials(kind, act, params, path)
+    if rounding is not None:
+        d = perturbed_partials(*rounding, d)
     states = np.stack(path.states)
     residual = states[1:, :n] - y if y.ndim == 2 else None
     unit = _unit_terms(kind, tangents, n, C)
@@ -86,6 +91,27 @@ def run(kind, act, params, s0, x, y, tangents):
     rn = np.linalg.norm(r, axis=1)
     scale = float(np.sum(rn * (np.linalg.norm(h, axis=1) + rn)))
     return TangentResult(ldot, sdot, 0.5 * float(np.sum(r * r)), scale, d)
+
+
+def perturbed(rng, u, params, s0, x):
+    """θ (1 + u ξ), s_0 (1 + u ξ), x (1 + u ξ), ξ uniform in [−1, 1] entry by entry: the
+    inputs as rounded to a dtype of unit roundoff u (a chaotic or ill-conditioned case
+    shows its sensitivity here)."""
+    def move(a):
+        return a * (1 + u * rng.uniform(-1, 1, np.shape(a)))
+    return {k: move(v) for k, v in params.items()}, move(s0), move(x)
+
+
+def perturbed_partials(rng, u, d):
+    """Every partial ∂G_a/∂input moved by u M_a ξ, M_a = max(1, |∂G_a/∂·| over the inputs)
+    unit by unit and step by step: the absolute error of a partial formed in that dtype from
+    pieces of size up to M_a, the gate values (|σ|, |tanh| ≤ 1) included: σ'(30) = σ(1 − σ)
+    is 0 in float32, not 9e-14, and 1 − tanh²(9) is 0, not 6e-8."""
+    out = []
+    for row in d:
+        M = np.maximum(1.0, np.max(np.abs(np.stack(row)), axis=0))
+        out.append([p + u * M * rng.uniform(-1, 1, M.shape) for p in row])
+    return out
 
 
 def _step(kind, params, d, k, sdot, force, i, unit, n, parts, nch):
