@@ -93,7 +93,10 @@ def _mode_lines(check):
 def _quantity_row(q, footnote, probes):
     worst = q.worst or {}
     index = worst.get("index")
-    index = _index_text(index) if not probes or not index else f"probe {index[0]}"
+    if probes and index and tuple(q.shape):
+        index = f"probe {index[0]}"
+    else:
+        index = _index_text(index) if tuple(q.shape) else "-"
     step = worst.get("time_step")
     supplied, derived = _pair(worst.get("supplied"), worst.get("derived"))
     return (q.name, "pass" if q.passed else "FAIL", num(q.max_abs_error), num(q.max_rel_error),
