@@ -4,6 +4,8 @@
                    [--format latex|text|json] [--expanded] [--document] [--out FILE] [--no-pdf]
     rnngrad derive --cell C (--hidden N --steps T | --case CASE.json) [...]
     rnngrad check CASE.json [--json] [--rtol R]
+    rnngrad check CASE.json --grads G [G ...] [--json | --csv] [--dtype D] [--probes K]
+                  [--seed S] [--rtol R]
     rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--noise S] [--seed K]
                   [--json | --csv] [--plot FILE]
     rnngrad sweep --cell C (--gain LIST | --forget-bias LIST) --T LIST [--hidden N] [--seed K]
@@ -27,8 +29,15 @@ import sys
 from pathlib import Path
 
 import derive
-from reports.cli_support import CHECK_DESCRIPTION, MAIN_EPILOG, UsageError, check_epilog, version
+from reports.cli_support import (
+    CHECK_DESCRIPTION,
+    MAIN_EPILOG,
+    UsageError,
+    check_epilog,
+    version,
+)
 from reports.deriving import add_derive_parser
+from reports.grads_cli import add_grads_arguments, refuse_grads_options_alone
 from reports.lyapunov_cli import add_lyapunov_parser
 
 BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at start-up
@@ -37,8 +46,15 @@ BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit status 2."""
 
+    lazy_epilog = None   # a function giving the epilog, called only when the help is shown
+
     def error(self, message):
         raise UsageError(message)
+
+    def format_help(self):
+        if self.lazy_epilog is not None:
+            self.epilog = self.lazy_epilog()
+        return super().format_help()
 
 
 def build_parser():
@@ -112,16 +128,26 @@ def build_parser():
 
 def _add_check(commands):
     c = commands.add_parser("check", help="check a concrete case's Jacobians and gradients "
-                            "against differences, complex step and mpmath",
+                            "against differences, complex step and mpmath, or check your own "
+                            "gradients (--grads) against the derivation",
                             description=CHECK_DESCRIPTION,
-                            epilog=check_epilog(derive.activation_names()),
                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.lazy_epilog = _check_epilog
     c.add_argument("case", metavar="CASE.json",
                    help="the case file (format below)")
-    c.add_argument("--json", action="store_true", help="print one JSON object")
+    form = c.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--rtol", type=float, metavar="R",
-                   help="override every check's tolerance (--rtol 1e-30 makes them fail)")
+                   help="override every check's tolerance (--rtol 1e-30 makes them fail); "
+                        "with --grads: allowed = R (|derived| + 1e-3 max|derived|)")
+    add_grads_arguments(c, form)
     return c
+
+
+def _check_epilog():
+    import numeric
+
+    return check_epilog(derive.activation_names(), numeric.DIAGNOSIS_CODES)
 
 
 def run_report(args):
@@ -212,10 +238,15 @@ def run_check(args):
 
     if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
         raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
+    refuse_grads_options_alone(args)
     try:
         text = Path(args.case).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(f"cannot read case file {args.case}: {err}") from None
+    if args.grads is not None:
+        from reports.supplied_run import run_supplied
+
+        return run_supplied(args, parse_case_text(text))
     result = check_case(parse_case_text(text), args.rtol)
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
