@@ -29,6 +29,7 @@ from pathlib import Path
 import derive
 from reports.cli_support import CHECK_DESCRIPTION, MAIN_EPILOG, UsageError, check_epilog, version
 from reports.deriving import add_derive_parser
+from reports.exercise_cli import add_exercise_parser
 from reports.lyapunov_cli import add_lyapunov_parser
 
 BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at start-up
@@ -107,6 +108,7 @@ def build_parser():
     r.add_argument("--no-pdf", action="store_true",
                    help="do not build report.pdf (same as --format html)")
     r.set_defaults(run=run_report)
+    add_exercise_parser(commands)
     return parser
 
 
@@ -231,8 +233,8 @@ def main(argv=None):
         args = parser.parse_args(argv)
         if args.command is None:
             sys.stderr.write(parser.format_help())
-            print("rnngrad: error: choose a command: derive, check, sweep, lyapunov or report",
-                  file=sys.stderr)
+            print("rnngrad: error: choose a command: derive, check, sweep, lyapunov, report or "
+                  "exercise", file=sys.stderr)
             return 2
         return args.run(args)
     except SystemExit as done:  # --help and --version print, then exit 0
