@@ -10,6 +10,8 @@ exercise (``reports.exercise``).  The sheets are in English (both languages of a
 hold the English).
 """
 
+from functools import lru_cache
+
 import numpy as np
 import sympy as sp
 
@@ -98,8 +100,13 @@ def model_blocks(ex):
 def bptt_steps(ex):
     """The last four steps of ``derive.derivation``: the loss, g_T, g_{k−1} = J_kᵀ g_k and
     ∂L/∂θ = Σ_k G_kᵀ g_k."""
-    cell = derive.cell(ex.cell, ex.hidden, INPUTS)
-    steps = derive.derivation(cell, ex.steps).steps[-4:]
+    return _bptt_steps(ex.cell, ex.hidden, ex.steps)
+
+
+@lru_cache(maxsize=8)
+def _bptt_steps(name, hidden, steps):
+    cell = derive.cell(name, hidden, INPUTS)
+    steps = derive.derivation(cell, steps).steps[-4:]
     if steps[0].relation.lhs != sp.Symbol("L"):
         raise RuntimeError("the derivation no longer ends with the BPTT steps")
     return steps
