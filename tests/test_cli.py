@@ -16,7 +16,7 @@ from reports import cli, cli_support, files
 from reports.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ("derive", "check", "sweep", "lyapunov", "report")
+COMMANDS = ("derive", "check", "sweep", "lyapunov", "report", "exercise")
 
 
 def run(capsys, *argv):
