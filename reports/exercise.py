@@ -28,6 +28,7 @@ CELLS = ("elman", "lstm", "gru")
 MAX_HIDDEN, MAX_STEPS, MAX_SEED = 16, 50, 2 ** 63 - 1
 INPUTS = 2          # m, the input size of every exercise
 DECIMALS = 2        # every number of case.json
+VECTOR_LINE = 12    # numbers per line of a long vector in case.json
 #: per cell: (state part asked for at k = 0, or None; the gate whose input weights are asked)
 EXTRA = {"elman": (None, None), "lstm": ("c", "f"), "gru": ("h", "z")}
 GATE_TITLES = {"f": "forget gate", "z": "update gate"}
@@ -157,6 +158,10 @@ def json_text(data, indent="  "):
     for key, value in data.items():
         if isinstance(value, list) and value and isinstance(value[0], list):
             rows = ",\n".join(f"{indent * 2}{json.dumps(row)}" for row in value)
+            text = f"[\n{rows}\n{indent}]"
+        elif isinstance(value, list) and len(value) > VECTOR_LINE:
+            rows = ",\n".join(f"{indent * 2}{json.dumps(value[i:i + VECTOR_LINE])[1:-1]}"
+                              for i in range(0, len(value), VECTOR_LINE))
             text = f"[\n{rows}\n{indent}]"
         else:
             text = json.dumps(value)

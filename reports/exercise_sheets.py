@@ -68,7 +68,27 @@ def _gates(kind):
 
 
 def _sizes(ex):
-    return f"n = {ex.hidden} hidden units, m = {INPUTS} inputs, T = {ex.steps} steps"
+    return f"{ex.hidden} hidden units, {INPUTS} inputs, {ex.steps} steps, seed {ex.seed}"
+
+
+def _sizes_math(ex):
+    n, m, T = sp.symbols("n m T")
+    return (Math(sp.Eq(n, ex.hidden)), en(" hidden units, "), Math(sp.Eq(m, INPUTS)),
+            en(" inputs, "), Math(sp.Eq(T, ex.steps)), en(" steps"))
+
+
+def _symbols(names):
+    """Math parts for names, separated by commas: W_ii, W_if, …"""
+    parts = []
+    for name in names:
+        parts += [en(", ")] if parts else []
+        parts.append(Math(sp.Symbol(name)))
+    return tuple(parts)
+
+
+def _made_by(ex):
+    return Para(en("Made by "), Code(ex.command), en("; the same command gives the same "
+                                                     "numbers."))
 
 
 def model_blocks(ex):
@@ -77,16 +97,18 @@ def model_blocks(ex):
     values = derive.gate_values(kind, derive.activation("tanh") if kind.takes_activation
                                 else None)
     blocks, inputs = kind.parameter("weight_hh").bases, kind.parameter("weight_ih").bases
-    stacking = ("" if len(blocks) == 1 else
-                f" The stacked parameters hold one block of {n} rows per gate, in PyTorch's "
-                f"order ({_gates(kind)}): weight_ih = [{', '.join(inputs)}] by rows, "
-                f"weight_hh = [{', '.join(blocks)}], and bias_ih, bias_hh likewise.")
+    stacking = () if len(blocks) == 1 else (
+        en(f" The stacked parameters hold one block of {n} rows per gate, in PyTorch's order "
+           f"({_gates(kind)}): "), Code("weight_ih"), en(" stacks "), *_symbols(inputs),
+        en(" by rows, "), Code("weight_hh"), en(" stacks "), *_symbols(blocks), en(", and "),
+        Code("bias_ih"), en(", "), Code("bias_hh"), en(" likewise."))
     return (
-        Para(en(f"The cell is PyTorch's {MODULES[ex.cell]} with {_sizes(ex)}. At each step "
-                "k = 1, …, T it reads the input "), Math(sp.Symbol("x_k")),
+        Para(en("The cell is PyTorch's "), Code(MODULES[ex.cell]), en(" with "),
+             *_sizes_math(ex), en(". At each step "), Math(sp.Symbol("k")),
+             en(" it reads the input "), Math(sp.Symbol("x_k")),
              en(" and the previous state through these linear channels (x is "),
-             Math(sp.Symbol("x_k")), en(", h is "), Math(sp.Symbol("h_{k-1}")),
-             en(")." + stacking)),
+             Math(sp.Symbol("x_k")), en(", h is "), Math(sp.Symbol("h_{k-1}")), en(")."),
+             *stacking),
         channel_rows(kind),
         Para(en("Then, unit by unit (a prime marks the new state, "
                 + ("c the previous cell state, " if "c" in kind.state else "")
@@ -129,10 +151,10 @@ def question_items(ex):
                      f"in rows like weight_hh ({_gates(ex.kind)})")
         elif q.key.startswith("weight_ih_"):
             gate = q.key.rsplit("_", 1)[1]
-            extra = f": rows {_index(ex.kind, gate) * ex.hidden + 1}–" \
-                    f"{(_index(ex.kind, gate) + 1) * ex.hidden} of ∂L/∂weight_ih, the " \
-                    f"{GATE_TITLES[gate]}'s block"
-        items.append((Math(quantity(ex, q)), en(f", {q.title}{extra}: key "), Code(q.key),
+            first = _index(ex.kind, gate) * ex.hidden
+            extra = (f": rows {first + 1} to {first + ex.hidden} of the gradient in "
+                     f"weight_ih (the {GATE_TITLES[gate]}'s block)")
+        items.append((Math(quantity(ex, q)), en(f", {q.title}{extra}; key "), Code(q.key),
                       en(", shape "), Code(_shape(q)), en(".")))
     return Items(tuple(items), ordered=True)
 
@@ -145,6 +167,7 @@ def task_document(ex):
     task = Section("sec:task", en("What to compute"), (en("The gradients asked for, with "
                    "their keys and shapes."),),
                    (Para(en("For the case below, compute:")), question_items(ex),
+                    _made_by(ex),
                     Para(en("The numbers (case.json; biases, states and inputs as PyTorch "
                             "names them, x one row per step):")),
                     Verbatim(case_text(ex.data))),
@@ -164,7 +187,7 @@ def task_document(ex):
                      (en("A gradient that passes the check is right to the rounding of its "
                          "dtype."),))
     return Document(en(f"Exercise: gradients through the {ex.kind.title} cell"),
-                    en(f"{_sizes(ex)}; made by: {ex.command}"), (model, task, answer))
+                    en(_sizes(ex)), (model, task, answer))
 
 
 def derivation_blocks(ex):
@@ -173,17 +196,21 @@ def derivation_blocks(ex):
     bases = ef.recurrent_bases(kind)
     errors = [ef.channel_error(kind, base) for base in bases]
     gradients = [ef.weight_gradient(kind, base, ex.hidden, "h") for base in bases]
-    state = ("g^h_k = ∂L/∂h_k" + (", g^c_k = ∂L/∂c_k" if "c" in kind.state else ""))
+    state = []
+    for part in kind.state:
+        state += [en(", ")] if state else []
+        state.append(Math(sp.Eq(ef.error_symbol(part), _L_by(f"{part}_k"))))
     blocks = [
         Para(en("The step Jacobian, derived by SymPy from the unit map, block by block (entry "
                 "i, j; the gate values are unit i's at step k, unprimed states are step "
                 "k − 1's, primed ones step k's):")),
         jacobian_rows(kind, act),
-        Para(en("Backpropagation through time, with g_k = ∂L/∂s_k:")),
+        Para(en("Backpropagation through time, with "),
+             Math(sp.Eq(sp.Symbol("g_k"), _L_by("s_k"))), en(":")),
         Steps(tuple(bptt_steps(ex))),
-        Para(en(f"The error that reaches each channel at step k, per unit ({state}), is read "
-                "off the Jacobian: the coefficient of a recurrent weight's entry is the "
-                "derivative of the new state in that weight's channel."
+        Para(en("The error that reaches each channel at step k, per unit ("), *state,
+             en("), is read off the Jacobian: the coefficient of a recurrent weight's entry "
+                "is the derivative of the new state in that weight's channel."
                 + (" A g without index is the cell gate's value." if "c" in kind.state
                    else ""))),
         *(Display(error) for error in errors),
@@ -192,7 +219,8 @@ def derivation_blocks(ex):
         *(Display(gradient) for gradient in gradients),
     ]
     if len(bases) > 1:
-        blocks.append(Para(en(f"∂L/∂weight_hh stacks these blocks in rows ({_gates(kind)})."),))
+        blocks.append(Para(Math(_L_by("W_hh")), en(", the gradient in "), Code("weight_hh"),
+                           en(f", stacks these blocks in rows ({_gates(kind)}).")))
     for q in ex.questions[1:]:
         if q.key.startswith("grad_"):
             part = q.key[len("grad_")]
@@ -207,10 +235,22 @@ def derivation_blocks(ex):
     return tuple(blocks)
 
 
+COLUMNS = 6   # entries per printed line; wider matrices are printed in column blocks
+
+
 def number_text(values):
-    """An array as text, one row per line, every entry in the same %.6e format."""
+    """An array as text, one row per line, every entry in the same %.6e format; a matrix of
+    more than COLUMNS columns in blocks of COLUMNS columns, each headed "columns a to b"."""
     values = np.atleast_2d(values)
-    return "\n".join("  ".join(f"{v: .6e}" for v in row) for row in values) + "\n"
+    cols = values.shape[1]
+    chunks = []
+    for start in range(0, cols, COLUMNS):
+        rows = "\n".join("  ".join(f"{v: .6e}" for v in row[start:start + COLUMNS])
+                         for row in values)
+        head = f"columns {start + 1} to {min(start + COLUMNS, cols)}:\n" if cols > COLUMNS \
+            else ""
+        chunks.append(head + rows)
+    return "\n\n".join(chunks) + "\n"
 
 
 def number_blocks(ex):
@@ -236,10 +276,10 @@ def solutions_document(ex):
                           "of their dtype."),))
     grading = Section("sec:grading", en("Grading"), (en("How to grade one answer or a "
                       "folder of them."),),
-                      (Para(en("One answer:")), Verbatim(CHECK),
+                      (_made_by(ex), Para(en("One answer:")), Verbatim(CHECK),
                        Para(en("A folder of answers, one CSV row per file (verdict, worst "
                                "entry and diagnosis):")), Verbatim(GRADE),
                        Para(en("The exit status is 1 when any answer is wrong."))),
                       (en("The diagnosis names the mistake; the case is in case.json."),))
     return Document(en(f"Solutions: gradients through the {ex.kind.title} cell"),
-                    en(f"{_sizes(ex)}; made by: {ex.command}"), (derivation, numbers, grading))
+                    en(_sizes(ex)), (derivation, numbers, grading))
