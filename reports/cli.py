@@ -4,6 +4,8 @@
                    [--format latex|text|json] [--expanded] [--document] [--out FILE] [--no-pdf]
     rnngrad derive --cell C (--hidden N --steps T | --case CASE.json) [...]
     rnngrad check CASE.json [--json] [--rtol R]
+    rnngrad check CASE.json --grads G [G ...] [--json | --csv] [--dtype D] [--probes K]
+                  [--seed S] [--rtol R]
     rnngrad sweep --activation A --w LIST --T LIST [--h0 H] [--input X] [--noise S] [--seed K]
                   [--json | --csv] [--plot FILE]
     rnngrad sweep --cell C (--gain LIST | --forget-bias LIST) --T LIST [--hidden N] [--seed K]
@@ -27,7 +29,13 @@ import sys
 from pathlib import Path
 
 import derive
-from reports.cli_support import CHECK_DESCRIPTION, MAIN_EPILOG, UsageError, check_epilog, version
+from reports.cli_support import (
+    CHECK_DESCRIPTION,
+    MAIN_EPILOG,
+    UsageError,
+    check_epilog,
+    version,
+)
 from reports.deriving import add_derive_parser
 from reports.exercise_cli import add_exercise_parser
 from reports.lyapunov_cli import add_lyapunov_parser
@@ -38,8 +46,15 @@ BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit status 2."""
 
+    lazy_epilog = None   # a function giving the epilog, called only when the help is shown
+
     def error(self, message):
         raise UsageError(message)
+
+    def format_help(self):
+        if self.lazy_epilog is not None:
+            self.epilog = self.lazy_epilog()
+        return super().format_help()
 
 
 def build_parser():
@@ -114,16 +129,42 @@ def build_parser():
 
 def _add_check(commands):
     c = commands.add_parser("check", help="check a concrete case's Jacobians and gradients "
-                            "against differences, complex step and mpmath",
+                            "against differences, complex step and mpmath, or check your own "
+                            "gradients (--grads) against the derivation",
                             description=CHECK_DESCRIPTION,
-                            epilog=check_epilog(derive.activation_names()),
                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.lazy_epilog = _check_epilog
     c.add_argument("case", metavar="CASE.json",
                    help="the case file (format below)")
-    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--grads", nargs="+", metavar="G",
+                   help="check these gradients files (.json or .npz, below) against the "
+                        "derivation instead of checking rnngrad; several files: one result "
+                        "each (a folder of submissions: --grads DIR/*.json --csv)")
+    form = c.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print one JSON object")
+    form.add_argument("--csv", action="store_true", help="with --grads: one CSV row per "
+                      "gradients file (columns below)")
     c.add_argument("--rtol", type=float, metavar="R",
-                   help="override every check's tolerance (--rtol 1e-30 makes them fail)")
+                   help="override every check's tolerance (--rtol 1e-30 makes them fail); "
+                        "with --grads: the relative tolerance of every quantity")
+    c.add_argument("--dtype", choices=("float64", "float32", "float16"),
+                   help="with --grads: the precision your gradients were computed in, which "
+                        "sets the rounding model of the tolerance (default: the arrays' own "
+                        "dtype; .json files are float64)")
+    c.add_argument("--probes", type=int, metavar="K",
+                   help="with --grads: check K random projections u^T (ds_T/ds_0) v and "
+                        "<grad L, v> instead of full Jacobians (default: full, unless the "
+                        "cost estimate is above the threshold below)")
+    c.add_argument("--seed", type=int, metavar="S",
+                   help="with --grads: seed of the random directions of the probes and of "
+                        "the Taylor test (default 0)")
     return c
+
+
+def _check_epilog():
+    import numeric
+
+    return check_epilog(derive.activation_names(), numeric.DIAGNOSIS_CODES)
 
 
 def run_report(args):
@@ -214,10 +255,19 @@ def run_check(args):
 
     if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
         raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
+    if args.grads is None:
+        given = [f"--{name}" for name in ("csv", "dtype", "probes", "seed")
+                 if getattr(args, name) not in (None, False)]
+        if given:
+            raise UsageError(f"{given[0]} applies with --grads G (your gradients to check)")
     try:
         text = Path(args.case).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(f"cannot read case file {args.case}: {err}") from None
+    if args.grads is not None:
+        from reports.supplied_run import run_supplied
+
+        return run_supplied(args, parse_case_text(text))
     result = check_case(parse_case_text(text), args.rtol)
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")

@@ -49,7 +49,14 @@ recompute the whole forward pass (differences and complex step of the loss, diff
 h_0 -> h_T, mpmath) are n/a.
 Before the horizon the complex step of the loss and mpmath get their tolerance widened to 100
 times the twin run's separation (less its start), since the trajectory amplifies their
-roundings too (JSON: trajectory_separation)."""
+roundings too (JSON: trajectory_separation).
+
+With --grads G the direction is reversed: G holds YOUR gradients of the case's loss (a
+hand-written BPTT, a custom kernel, an assignment), and each is compared with the derived one,
+entry by entry, against a tolerance from the rounding of your dtype.  A wrong gradient is
+tested against the gradients that the well-known mistakes produce (the diagnosis codes below),
+and when none matches, the first time step where yours departs is named.  rnngrad's own checks
+(differences, complex step, mpmath) are not run then: they verify rnngrad, not your gradient."""
 
 CHECK_EPILOG = """\
 case file: one JSON object, for example (n = 2 hidden units, m = 1 input, T = 3 steps)
@@ -85,15 +92,19 @@ tolerance, passed, note), product_by_differences, bound_check (holds, log10_meas
 log10_bound, note) and passed.  Numbers beyond float64 are null, beside their log10.
 
 exit status: 0 every check performed passed, 1 a check failed or none could be performed,
-2 bad input (one line on stderr)"""
+2 bad input (one line on stderr).  With --grads: 0 every file's gradients are right, 1 one
+is wrong, 2 bad input (one file: one line on stderr; several: each bad file is a result
+"invalid" with its reason, and the status is 2 when any was invalid)"""
 
 
-def check_epilog(names):
-    """The case-file formats (without and with a cell), listing the activation ``names``."""
+def check_epilog(names, codes):
+    """The case-file formats (without and with a cell), listing the activation ``names``, then
+    the gradients files of --grads with the diagnosis ``codes`` ({code: sentence})."""
     from reports.cell_help import CELL_CASE_HELP
+    from reports.grads_help import grads_help
 
     head, _, tail = CHECK_EPILOG.replace("{names}", _wrap_names(names)).rpartition("\n\n")
-    return f"{head}\n\n{CELL_CASE_HELP}\n\n{tail}"
+    return f"{head}\n\n{CELL_CASE_HELP}\n\n{grads_help(codes)}\n\n{tail}"
 
 
 def _wrap_names(names, width=49, indent=" " * 39):
