@@ -1,6 +1,7 @@
 """``rnngrad exercise``: the files, the case, the template's keys and shapes, the solutions'
-numbers against PyTorch's own float64 autograd run on case.json in this file, determinism and
-bad input.  One PDF is built (the Elman task sheet, n = T = 1)."""
+numbers against PyTorch's own float64 autograd run on case.json in this file, the grading by
+``rnngrad check --grads`` (template wrong, torch's gradients right), determinism and bad input.
+One PDF is built (the Elman task sheet, n = T = 1)."""
 
 import json
 import re
@@ -116,6 +117,19 @@ def test_exercise_solutions_match_torch(folders, cell):
                                    atol=1e-12)
     shown_loss = float(re.search(r"The loss is \$([-0-9.e]+)\$", text).group(1))
     assert shown_loss == pytest.approx(loss, rel=1e-7)
+
+
+@pytest.mark.parametrize("cell", sorted(EXPECTED))
+def test_exercise_check_grades_template_wrong_and_torch_right(folders, cell, tmp_path, capsys):
+    """``rnngrad check case.json --grads`` exits 1 on the zeros of answer.json and 0 on the
+    gradients torch computes from case.json."""
+    case = folders[cell] / "case.json"
+    truth, _ = torch_answers(json.loads(case.read_text()))
+    right = tmp_path / "right.json"
+    right.write_text(json.dumps({key: value.tolist() for key, value in truth.items()}))
+    assert cli.main(["check", str(case), "--grads", str(folders[cell] / "answer.json")]) == 1
+    assert cli.main(["check", str(case), "--grads", str(right)]) == 0
+    capsys.readouterr()
 
 
 def test_exercise_task_sheet_asks_in_pytorch_layout(folders):
