@@ -164,6 +164,12 @@ def test_exercise_bad_input_exits_2(argv, tmp_path, capsys):
     assert not (tmp_path / "x").exists()
 
 
+def test_exercise_out_that_is_a_file_exits_2(tmp_path, capsys):
+    (tmp_path / "taken").write_text("")
+    assert cli.main(["exercise", "--cell", "elman", "--out", str(tmp_path / "taken")]) == 2
+    assert capsys.readouterr().err.strip().endswith("is a file, not a folder")
+
+
 def test_exercise_without_tex_skips_pdfs_with_a_note(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))    # no latexmk, no pdflatex
     assert cli.main(["exercise", "--cell", "elman", "--hidden", "1", "--steps", "1",
