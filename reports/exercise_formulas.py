@@ -20,7 +20,7 @@ whose block ∂c′/∂c and ∂h′/∂c are diagonal).
 import sympy as sp
 
 import derive
-from reports.notes.gated_lstm import COL, ROW
+from reports.notes.gated_lstm import COL, ROW, block_lhs
 
 k, T = sp.symbols("k T", integer=True, positive=True)
 
@@ -79,9 +79,10 @@ def weight_gradient(kind, base, n, by):
     return eq(sp.Derivative(sp.Symbol("L"), W, evaluate=False), sp.Sum(delta * v.T, (k, 1, T)))
 
 
-def state0_gradient(kind, part):
+def state0_gradient(kind, part, n):
     """∂L/∂a_0 for state part ``part``, one step back from g_1: per unit when every block
-    ∂s′/∂a is diagonal (the LSTM's cell state), else J_1ᵀ g_1 restricted to the part."""
+    ∂s′/∂a is diagonal (the LSTM's cell state), else entry j as Σ_i (∂s′_i/∂a_j) g_{1,i}, the
+    part's rows of J_1ᵀ g_1, with the Jacobian's blocks (shown beside it) at k = 1."""
     blocks = derive.readable_jacobian(kind, activation(kind))
     lhs = sp.Derivative(sp.Symbol("L"), sp.Symbol(f"{part}_0"), evaluate=False)
     column = [blocks[(new, part)] for new in kind.state]
@@ -90,9 +91,10 @@ def state0_gradient(kind, part):
         total = sum(error_symbol(new, 1) * block.coeff(delta)
                     for new, block in zip(kind.state, column, strict=True))
         return eq(lhs, sp.factor_terms(total))
-    S = sp.Symbol("n", integer=True, positive=True)
-    J1 = sp.MatrixSymbol("J_1", S, S)
-    return eq(sp.MatrixSymbol("g_0", S, 1), J1.T * sp.MatrixSymbol("g_1", S, 1))
+    total = sum(block_lhs(new, part) * sp.IndexedBase(f"g^{new}_1")[ROW]
+                for new in kind.state)
+    entry = sp.Derivative(sp.Symbol("L"), sp.IndexedBase(f"{part}_0")[COL], evaluate=False)
+    return eq(entry, sp.Sum(total, (ROW, 1, n)))
 
 
 def recurrent_bases(kind):

@@ -225,8 +225,9 @@ def derivation_blocks(ex):
         if q.key.startswith("grad_"):
             part = q.key[len("grad_")]
             blocks += [Para(en(f"The initial {'cell' if part == 'c' else 'hidden'} state's "
-                               "gradient is one more step back (per unit, at k = 1):")),
-                       Display(ef.state0_gradient(kind, part))]
+                               "gradient is one more step back, through the Jacobian's "
+                               "blocks above at k = 1 (gate values of step 1):")),
+                       Display(ef.state0_gradient(kind, part, ex.hidden))]
         else:
             base = bases[_index(kind, q.key.rsplit("_", 1)[1])]
             blocks += [Para(en(f"The {GATE_TITLES[q.key[-1]]}'s input weights get the same "
