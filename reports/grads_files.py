@@ -35,8 +35,8 @@ FLOAT_DTYPES = ("float16", "float32", "float64")
 
 def read_grads(path):
     """The arrays of the gradients file ``path``: {name: ndarray}, in the file's order."""
-    path = Path(path)
-    suffix = path.suffix.lower()
+    path = os.fspath(path)           # messages name the file as it was given
+    suffix = Path(path).suffix.lower()
     size = _regular_file_size(path)
     if suffix not in FORMATS:
         got = repr(suffix) if suffix else "no suffix"
@@ -59,7 +59,8 @@ def _regular_file_size(path):
     try:
         info = os.stat(path)
     except OSError as err:
-        raise ValueError(f"cannot read gradients file {path}: {err.strerror or err}") from None
+        raise ValueError(f"{path}: cannot read the gradients file: {err.strerror or err}") \
+            from None
     if not stat.S_ISREG(info.st_mode):
         raise ValueError(f"{path}: not a regular file (a gradients file must be a .json or "
                          ".npz file)")
@@ -68,9 +69,9 @@ def _regular_file_size(path):
 
 def _read_json(path):
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(f"cannot read gradients file {path}: {err}") from None
+        raise ValueError(f"{path}: cannot read the gradients file: {err}") from None
 
     def refuse(token):
         raise ValueError(f"{path}: contains {token}: numbers must be finite")
@@ -134,7 +135,7 @@ def _read_npz(path):
         raise ValueError(f"{path}: not a readable .npz archive: {err}") from None
     except ValueError as err:
         message = str(err).splitlines()[0] if str(err) else "unreadable array"
-        if message.startswith(str(path)):
+        if message.startswith(path):
             raise
         raise ValueError(f"{path}: {message}") from None
     return arrays

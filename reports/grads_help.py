@@ -66,11 +66,8 @@ gradients file (--grads G): your gradients of the case's loss L, each under its 
 
 def grads_help(codes):
     """The help text with ``codes`` ({code: one sentence}) listed, one wrapped entry each."""
-    width = max(len(code) for code in codes) + 2
-    lines = []
-    for code, sentence in codes.items():
-        wrapped = textwrap.wrap(sentence, 92 - 4 - width)
-        lines.append(f"    {code.ljust(width)}{wrapped[0]}")
-        lines += [" " * (4 + width) + line for line in wrapped[1:]]
+    lines = [line for code, sentence in codes.items()
+             for line in textwrap.wrap(f"{code}: {sentence}", 88, initial_indent="    ",
+                                       subsequent_indent="        ")]
     columns = "\n    ".join(textwrap.wrap(", ".join(CSV_COLUMNS), 88, break_long_words=False))
     return GRADS_HELP.format(codes="\n".join(lines), columns=columns)

@@ -51,7 +51,8 @@ def _validate(args, case):
 
 
 def _check_file(args, case, file, single):
-    """The file's SuppliedCheck, or (several files) the one-line reason it is invalid."""
+    """The file's SuppliedCheck, or (several files) the one-line reason it is invalid (without
+    the file's name, which the output gives beside it)."""
     try:
         supplied = read_grads(file)
         return numeric.check_gradients(case, supplied, dtype=args.dtype, rtol=args.rtol,
@@ -59,6 +60,7 @@ def _check_file(args, case, file, single):
                                        seed=0 if args.seed is None else args.seed)
     except ValueError as err:
         reason = str(err).splitlines()[0] if str(err) else "invalid gradients"
+        reason = reason.removeprefix(f"{file}: ")
         if single:
-            raise UsageError(reason if file in reason else f"{file}: {reason}") from None
-        return reason if file in reason else f"{file}: {reason}"
+            raise UsageError(f"{file}: {reason}") from None
+        return reason

@@ -103,12 +103,14 @@ def _quantity_row(q, footnote, probes):
 
 def _diagnosis_lines(check):
     if check.findings:
-        return ["diagnosis:"] + [f"  {f.code}: {f.sentence}" for f in check.findings]
+        return ["diagnosis:"] + [line for f in check.findings for line in textwrap.wrap(
+            f"{f.code}: {f.sentence}", WIDTH, initial_indent="  ", subsequent_indent="    ")]
     if check.passed:
         return []
     if check.localisation is not None:
-        return ["diagnosis: none of the known mistakes matches", f"  where: "
-                f"{check.localisation.sentence}"]
+        return ["diagnosis: none of the known mistakes matches", *textwrap.wrap(
+            f"where: {check.localisation.sentence}", WIDTH, initial_indent="  ",
+            subsequent_indent="    ")]
     return ["diagnosis: none of the known mistakes matches, and no time step could be singled "
             "out"]
 

@@ -140,10 +140,10 @@ def test_check_grads_csv_one_row_per_file_exit_2_for_a_malformed_one(capsys, tmp
 
 
 @pytest.mark.parametrize("content, name, message", [
-    (None, "missing.json", "cannot read gradients file"),
+    (None, "missing.json", "missing.json: cannot read the gradients file"),
     ("[1, 2", "bad.json", "not valid JSON"),
     ({"W_hx": [[0.0]]}, "unknown.json", "W_hx"),
-    ({"W_hh": [[0.0, 1.0]]}, "shape.json", "shape"),
+    ({"W_hh": [[0.0, 1.0]]}, "shape.json", "must be (n, n) = (3, 3)"),
     ('{"W_hh": NaN}', "nan.json", "NaN"),
     ({"b_h": np.array([np.nan, 0.0, 0.0])}, "nan.npz", "NaN"),
     ({"b_h": [0.0, 0.0, 0.0]}, "grads.txt", ".json"),
@@ -180,7 +180,7 @@ def test_check_help_lists_grads_names_and_every_diagnosis_code(capsys):
     status, out, _ = run(capsys, "check", "--help")
     assert status == 0
     for code in numeric.DIAGNOSIS_CODES:
-        assert f"    {code}  " in out, code
+        assert f"\n    {code}: " in out, code
     for name in ("grad_h0", "grad_c0", "delta", "jacobian_product", "step_jacobians",
                  "weight_hh_f", "--probes", "--dtype", "--csv"):
         assert name in out, name
@@ -188,13 +188,63 @@ def test_check_help_lists_grads_names_and_every_diagnosis_code(capsys):
                  f"{check_cost.MAX_BYTES // 2**30} GiB)")
     text = " ".join(out.split())
     assert threshold in text
-    rule, floor = supplied_compare.A_PRIORI, supplied_compare.RTOL_FLOOR
-    assert f"allowed = {rule[0]:g} |derived| + {rule[1]:g} max|derived|" in text
-    assert f"allowed = R (|derived| + {floor:g} max|derived|)" in text
+    rule = [f"{x:.0e}".replace("e-0", "e-") for x in supplied_compare.A_PRIORI]
+    floor = f"{supplied_compare.RTOL_FLOOR:.0e}".replace("e-0", "e-")
+    assert f"allowed = {rule[0]} |derived| + {rule[1]} max|derived|" in text
+    assert f"allowed = R (|derived| + {floor} max|derived|)" in text
 
 
-@pytest.fixture(autouse=True)
-def _stub(monkeypatch):   # TEMPORARY until i15-core and i15-mistakes are merged
-    from tests.supplied_stub import CODES
-    if not hasattr(numeric, "DIAGNOSIS_CODES"):
-        monkeypatch.setattr(numeric, "DIAGNOSIS_CODES", CODES, raising=False)
+
+def torch_lstm_float32(tmp_path):
+    """An LSTM cell (n = 3, m = 2, T = 4) as a case file, and its gradients by torch autograd in
+    float32 (PyTorch's names; grad_h0, grad_c0), as numpy float32 arrays."""
+    import torch
+
+    torch.manual_seed(0)
+    cell = torch.nn.LSTMCell(2, 3)
+    x, y = torch.randn(4, 2), torch.randn(3)
+    s0 = [torch.randn(3, requires_grad=True) for _ in range(2)]
+    h, c = s0
+    for x_k in x:
+        h, c = cell(x_k, (h, c))
+    (0.5 * ((h - y) ** 2).sum()).backward()
+    case = {"cell": "lstm", **{k: v.detach().double().tolist() for k, v in
+                               cell.named_parameters()},
+            "h0": s0[0].detach().double().tolist(), "c0": s0[1].detach().double().tolist(),
+            "x": x.double().tolist(), "y": y.double().tolist()}
+    grads = {k: v.grad.numpy() for k, v in cell.named_parameters()}
+    grads.update(grad_h0=s0[0].grad.numpy(), grad_c0=s0[1].grad.numpy())
+    return str(write_case(tmp_path, case)), grads
+
+
+def test_check_grads_torch_float32_lstm_passes_and_a_gate_swap_is_named(capsys, tmp_path):
+    case_path, grads = torch_lstm_float32(tmp_path)
+    assert grads["weight_hh"].dtype == np.float32
+    right = write_grads(tmp_path, grads, "right.npz")
+    status, out, err = run(capsys, "check", case_path, "--grads", right)
+    assert status == 0, out + err
+    assert out.startswith("rnngrad check: lstm cell, n = 3, T = 4, state h, c")
+    assert "dtype float32 (inferred from the arrays)" in out
+    keras = [3, 4, 5, 0, 1, 2, 6, 7, 8, 9, 10, 11]      # the blocks of gates i and f swapped
+    wrong = write_grads(tmp_path, {k: v[keras] if k.startswith(("weight", "bias")) else v
+                                   for k, v in grads.items()}, "wrong.npz")
+    status, out, err = run(capsys, "check", case_path, "--grads", wrong, right, "--json")
+    data = json.loads(out)
+    assert status == 1 and data["passed"] is False and data["cell"] == "lstm"
+    assert [f["file"] for f in data["files"]] == [wrong, right]
+    first, second = (f["supplied"] for f in data["files"])
+    assert "gate_order" in first["diagnosis"] and second["passed"] is True
+
+
+def test_check_grads_several_files_table_marks_the_invalid_one(capsys, tmp_path, case_path):
+    right = write_grads(tmp_path, hand_bptt(elman_case()))
+    bad = write_grads(tmp_path, {"W_hh": [[1.0]]}, "bad.json")
+    status, out, err = run(capsys, "check", case_path, "--grads", right, bad)
+    assert status == 2 and err == ""
+    assert "supplied gradients: all right\n" in out
+    assert out.endswith("\n") and f"{bad}: invalid: W_hh must be (n, n) = (3, 3)" in out
+    status, out, _ = run(capsys, "check", case_path, "--grads", right, bad, "--json")
+    data = json.loads(out)
+    assert status == 2 and data["passed"] is False
+    assert sorted(data["files"][1]) == ["error", "file"] and data["files"][1]["file"] == bad
+    assert data["files"][1]["error"].startswith("W_hh must be (n, n) = (3, 3)")
