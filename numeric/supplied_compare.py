@@ -22,6 +22,7 @@ A_PRIORI = (1e-9, 1e-11)
 A_PRIORI_TEXT = ("float64 a-priori rule: allowed = 1e-9·|derived| + 1e-11·max|derived| "
                  "(correct float64 gradients differ by about 1e-15·max|derived|)")
 RTOL_FLOOR = 1e-3
+TINY = 2.0**-1022  # float64's smallest normal number: a derived 0 allows subnormal noise
 TIMED = ("step_jacobians", "delta", "delta_state")
 
 
@@ -64,7 +65,7 @@ def finite(value):
 def a_priori(derived):
     """The float64 a-priori allowed error of every entry."""
     scale = float(np.max(np.abs(derived), initial=0.0))
-    return A_PRIORI[0] * np.abs(derived) + A_PRIORI[1] * scale
+    return A_PRIORI[0] * np.abs(derived) + A_PRIORI[1] * scale + TINY
 
 
 def from_rtol(derived, rtol):

@@ -113,7 +113,7 @@ def resolve(case, supplied, dtype=None):
                          + ", ".join(expected(case)))
     if case.y is None:
         raise ValueError("supplied gradients need the case's target y")
-    names, shapes, out, found = aliases(case), expected(case), {}, []
+    names, shapes, out, found, keys = aliases(case), expected(case), {}, [], {}
     n, S = sizes(case)[0], sizes(case)[3]
     for key, raw in supplied.items():
         if key not in names:
@@ -125,11 +125,13 @@ def resolve(case, supplied, dtype=None):
         if canonical == "delta" and S != n and value.shape == shapes["delta_state"][0]:
             canonical = "delta_state"
         if canonical in out:
-            raise ValueError(f"{key!r} names the same quantity as another key ({canonical}); "
-                             "give it once")
+            raise ValueError(f"{keys[canonical]!r} and {key!r} both name {canonical} of this "
+                             f"{_title(case)}; give it once")
+        keys[canonical] = key
         shape, dims, meaning = shapes[canonical]
         if value.shape != shape:
-            raise ValueError(_shape_error(case, key, shape, dims, meaning, value.shape))
+            label = key if key in (canonical, f"grad_{canonical}") else f"{key} ({canonical})"
+            raise ValueError(_shape_error(case, label, shape, dims, meaning, value.shape))
         if not np.all(np.isfinite(value)):
             raise ValueError(f"{key} has NaN or infinite entries")
         out[canonical] = value.astype(np.float64)

@@ -12,6 +12,7 @@ A legacy ``Case``'s Jacobians come from ``numeric.rnn`` (J_k = diag(φ'(a_k)) W_
 import numpy as np
 
 from numeric import cells, rnn
+from numeric.backward import backward
 from numeric.case import Case
 from numeric.supplied_names import STATE_QUANTITIES, expected, sizes
 
@@ -20,70 +21,21 @@ PROBES_HINT = "check it by random projections instead (probes=K, or --probes K)"
 
 def derived_quantities(case, names, *, perturb=None):
     """name → float64 ndarray for every canonical name in ``names``, each the shape
-    ``numeric.supplied_names.expected`` gives; ValueError when ∂s_T/∂s_0 has entries that
-    float64 cannot hold (then the full matrix cannot be compared: use probes)."""
+    ``numeric.supplied_names.expected`` gives; ValueError when ∂s_T/∂s_0 has entries beyond
+    float64's range (then the full matrix cannot be compared: use probes).  Entries below it
+    are float64's own values (0 or subnormal), as a float64 computation gives them."""
     names = tuple(names)
     unknown = [name for name in names if name not in expected(case)]
     if unknown:
         raise ValueError(f"unknown quantity {unknown[0]!r}")
     out = {}
     if any(name not in ("jacobian_product", "step_jacobians") for name in names):
-        out.update(_from_backward(case, names, _backward(case, perturb)))
+        out.update(_from_backward(case, names, backward(case, perturb=perturb)))
     if "step_jacobians" in names:
         out["step_jacobians"] = _step_jacobians(case, perturb)
     if "jacobian_product" in names:
         out["jacobian_product"] = _product(case, perturb)
     return {name: np.asarray(out[name], dtype=np.float64) for name in names}
-
-
-def _backward(case, perturb):
-    try:
-        from numeric.backward import backward
-    except ImportError:  # until numeric.backward is merged
-        return _fallback_backward(case)
-    return backward(case, perturb=perturb)
-
-
-def _fallback_backward(case):
-    from types import SimpleNamespace
-
-    if isinstance(case, Case):
-        grads = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
-                         case.y)
-        path, T = case.trajectory(), case.T
-        _, dphi = rnn.activation_functions(case.activation)
-        per_step = case.y.ndim == 2
-        residual = path.h[1:] - case.y
-        g, delta = residual[-1].copy(), np.empty((T, len(case.h0)))
-        for k in range(T, 0, -1):
-            delta[k - 1] = g
-            g = case.W_hh.T @ (dphi(path.a[k - 1]) * g)
-            if per_step and k > 1:
-                g = g + residual[k - 2]
-        return SimpleNamespace(params={"W_hh": grads.W_hh, "W_xh": grads.W_xh,
-                                       "b_h": grads.b_h}, state0=grads.h0, loss=grads.loss,
-                               delta=delta)
-    kind, params, n = case.kind, case.params, case.hidden
-    grads = case.gradients()
-    path = case.trajectory()
-    S, nch = n * len(kind.state), len(kind.channels)
-    g = np.concatenate([path.states[-1][:n] - case.y, np.zeros(S - n)])
-    delta = np.empty((case.T, S))
-    for k in range(case.T, 0, -1):
-        delta[k - 1] = g
-        d = cells.step_partials(kind, case.activation, params, path.channels[k - 1],
-                                path.states[k - 1])
-        parts = len(kind.state)
-        gp = [g[p * n:(p + 1) * n] for p in range(parts)]
-        new = [sum(gp[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
-        for j, ch in enumerate(kind.channels):
-            dj = sum(gp[a] * d[a][j] for a in range(parts))
-            for name, index, by in ch.terms:
-                if by == "h":
-                    new[0] = new[0] + params[name][index * n:(index + 1) * n].T @ dj
-        g = np.concatenate(new)
-    return SimpleNamespace(params=grads.params, state0=grads.state0, loss=grads.loss,
-                           delta=delta)
 
 
 def _from_backward(case, names, result):
@@ -147,9 +99,10 @@ def _product(case, perturb):
         product = rnn.product_along(case.activation, case.W_hh, case.trajectory().a)
     else:
         product = case.jacobian_product()
-    value = product.value
-    if value is None:
+    with np.errstate(over="ignore", under="ignore"):
+        value = np.ldexp(product.mantissa, product.exponent)
+    if not np.all(np.isfinite(value)):
         raise ValueError(f"∂s_T/∂s_0 has entries beyond float64's range (log10 of its norm is "
                          f"{product.log10_norm:.1f}), so its full matrix cannot be compared; "
                          + PROBES_HINT)
-    return value
+    return value  # entries below float64's range are its float64 values: 0 or subnormal
