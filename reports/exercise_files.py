@@ -7,7 +7,8 @@ from pathlib import Path
 
 from reports.exercise import case_text, template_text
 from reports.exercise_markdown import render_markdown
-from reports.exercise_sheets import solutions_document, task_document
+from reports.exercise_sheets import task_document
+from reports.exercise_solutions import solutions_document
 from reports.files import NO_TEX, TexFailed, TexUnavailable, build_pdf, write_atomic
 from reports.render_html import render_html
 from reports.render_tex import render_tex
