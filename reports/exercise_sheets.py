@@ -160,8 +160,9 @@ def task_document(ex):
                     Para(en("The numbers (case.json; biases, states and inputs as PyTorch "
                             "names them, x one row per step):")),
                     Verbatim(case_text(ex.data))),
-                   (en("Work in float64 (float32 answers are judged within float32's "
-                       "rounding); by hand for small n, or with your own BPTT."),))
+                   (en("Work in float64, by hand for small n or with your own BPTT (an answer "
+                       "computed in float32 is checked with --dtype float32, within float32's "
+                       "rounding)."),))
     answer = Section("sec:answer", en("Answer and check"), (en("How to hand in and how to "
                      "check your answer before you do."),),
                      (Para(en("Fill answer.json: replace the zeros by your numbers, keeping "
