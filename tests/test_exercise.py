@@ -132,6 +132,19 @@ def test_exercise_check_grades_template_wrong_and_torch_right(folders, cell, tmp
     capsys.readouterr()
 
 
+def test_exercise_template_is_what_check_gradients_takes(folders):
+    """numeric.check_gradients takes answer.json's keys and shapes as they are: zeros wrong,
+    torch's gradients right."""
+    data = json.loads((folders["lstm"] / "case.json").read_text())
+    case = numeric.case_from_dict(data)
+    template = {key: np.asarray(value, dtype=float) for key, value in
+                json.loads((folders["lstm"] / "answer.json").read_text()).items()}
+    truth, _ = torch_answers(data)
+    assert not numeric.check_gradients(case, template).passed
+    result = numeric.check_gradients(case, truth)
+    assert result.passed and {q.name for q in result.quantities} == set(EXPECTED["lstm"])
+
+
 def test_exercise_task_sheet_asks_in_pytorch_layout(folders):
     task = (folders["lstm"] / "task.md").read_text()
     for words in ("nn.LSTMCell", "`weight_hh`", "`grad_c0`", "`weight_ih_f`", "(i, f, g, o)",
