@@ -37,6 +37,7 @@ from reports.cli_support import (
     version,
 )
 from reports.deriving import add_derive_parser
+from reports.exercise_cli import add_exercise_parser
 from reports.grads_cli import add_grads_arguments, refuse_grads_options_alone
 from reports.lyapunov_cli import add_lyapunov_parser
 
@@ -123,6 +124,7 @@ def build_parser():
     r.add_argument("--no-pdf", action="store_true",
                    help="do not build report.pdf (same as --format html)")
     r.set_defaults(run=run_report)
+    add_exercise_parser(commands)
     return parser
 
 
@@ -262,8 +264,8 @@ def main(argv=None):
         args = parser.parse_args(argv)
         if args.command is None:
             sys.stderr.write(parser.format_help())
-            print("rnngrad: error: choose a command: derive, check, sweep, lyapunov or report",
-                  file=sys.stderr)
+            print("rnngrad: error: choose a command: derive, check, sweep, lyapunov, report or "
+                  "exercise", file=sys.stderr)
             return 2
         return args.run(args)
     except SystemExit as done:  # --help and --version print, then exit 0

@@ -16,7 +16,7 @@ from reports import cli, cli_support, files
 from reports.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ("derive", "check", "sweep", "lyapunov", "report")
+COMMANDS = ("derive", "check", "sweep", "lyapunov", "report", "exercise")
 
 
 def run(capsys, *argv):
@@ -170,7 +170,7 @@ def test_cli_no_command_prints_usage_and_every_command(capsys):
     assert status == 2 and out == ""
     assert err.startswith("usage: rnngrad ")
     assert err.splitlines()[-1] == ("rnngrad: error: choose a command: derive, check, sweep, "
-                                    "lyapunov or report")
+                                    "lyapunov, report or exercise")
     for name in COMMANDS:  # each with its one-line description
         assert re.search(rf"^    {name} +\w+", err, flags=re.MULTILINE), name
 
