@@ -11,7 +11,7 @@ import torch
 import derive
 import numeric
 from tests.cell_cases import random_cell_case
-from tests.handwritten_rnn import BATCH, GATE_ORDER, program
+from tests.handwritten_rnn import BATCH, GATE_ORDER, MISTAKES, K, applies, program
 from tests.torch_reference import assert_close
 
 nn = torch.nn
@@ -145,3 +145,109 @@ def test_handwritten_mistakes_are_the_bugs_they_name(name):
     blocks = np.split(right["weight_hh"], len(order))
     assert np.array_equal(wrong["weight_hh"],
                           np.concatenate([blocks[order.index(g)] for g in GATE_ORDER[cell]]))
+
+
+EXPECTED = {  # the program's mistake → (the diagnosis code, the detail it must report or None)
+    "sign": ("sign", None),
+    "transposed": ("transposed", None),
+    "transposed_result": ("transposed", None),
+    "scaled_mean_time": ("scaled", ("factor", 1 / T)),
+    "scaled_missing_half": ("scaled", ("factor", 2.0)),
+    "scaled_batch": ("scaled", ("factor", 1 / BATCH)),
+    "missing_activation_derivative": ("missing_activation_derivative", None),
+    "time_shift_h": ("time_shift", None),
+    "time_shift_x": ("time_shift", None),
+    "truncated": ("truncated", ("K", K)),
+    "missing_immediate_term": ("missing_immediate_term", None),
+    "gate_order": ("gate_order", ("permutation", None)),
+    "gru_bias_placement": ("gru_bias_placement", None),
+}
+assert set(EXPECTED) == set(MISTAKES)
+MATRIX = [(name, mistake, dtype) for name in CASES for mistake in MISTAKES
+          if applies(cell_of(CASES[name]()), mistake) for dtype in ("float64", "float32")]
+
+
+def submitted(case, dtype, mistake=None):
+    """What a student hands in: the program's arrays in its own dtype (no dtype= given)."""
+    return program(case, np.dtype(dtype), mistake)
+
+
+def detail_matches(finding, key, value, cell):
+    if key == "permutation":
+        return list(finding.detail.get("permutation", ())) == list(GATE_ORDER[cell])
+    if key == "factor":  # c, under whatever key the finding names it
+        return any(isinstance(v, (int, float)) and np.isclose(v, value, rtol=1e-6)
+                   for v in finding.detail.values())
+    return finding.detail.get(key) == value
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_supplied_correct_program_passes(name, dtype):
+    case = CASES[name]()
+    result = numeric.check_gradients(case, submitted(case, dtype))
+    assert result.passed, [(q.name, q.max_abs_error, q.tolerance) for q in result.quantities]
+    assert result.dtype == dtype  # inferred from the arrays
+
+
+@pytest.mark.parametrize("name, mistake, dtype", MATRIX)
+def test_supplied_mistake_is_diagnosed(name, mistake, dtype):
+    case = CASES[name]()
+    result = numeric.check_gradients(case, submitted(case, dtype, mistake))
+    code, detail = EXPECTED[mistake]
+    assert not result.passed
+    assert code in result.diagnosis, result.diagnosis
+    if detail is not None:
+        findings = [f for f in result.findings if f.code == code]
+        assert any(detail_matches(f, *detail, cell_of(case)) for f in findings), \
+            [f.detail for f in findings]
+
+
+TORCH32 = {  # (cell, n, T, seed, scale, bias): n ≤ 64, T ≤ 100, saturated gates among them
+    "elman_64x100": ("elman", 64, 100, 10, 1.0, 0.0),
+    "lstm_32x100": ("lstm", 32, 100, 11, 1.0, 0.0),
+    "gru_32x100": ("gru", 32, 100, 12, 1.0, 0.0),
+    "elman_saturated": ("elman", 16, 100, 13, 3.0, 0.0),
+    "lstm_saturated": ("lstm", 16, 100, 14, 1.0, 30.0),
+    "gru_saturated": ("gru", 16, 100, 15, 1.0, -8.0),
+}
+
+
+def torch32(name):
+    cell, n, steps, seed, scale, bias = TORCH32[name]
+    case = random_cell_case(cell, n, steps, seed, scale=scale, bias=bias)
+    supplied = torch_gradients(case, torch.float32)
+    assert all(value.dtype == np.float32 for value in supplied.values())
+    return case, supplied
+
+
+@pytest.mark.parametrize("name", TORCH32)
+def test_supplied_torch_float32_autograd_never_fails(name):
+    case, supplied = torch32(name)
+    result = numeric.check_gradients(case, supplied)
+    assert result.dtype == "float32"
+    assert result.passed, [(q.name, q.max_abs_error, q.tolerance) for q in result.quantities]
+
+
+def one_entry_off(supplied, key, relative=1e-3):
+    """``supplied`` with the largest entry of ``key`` multiplied by 1 + relative."""
+    wrong = dict(supplied)
+    value = supplied[key].copy()
+    index = np.unravel_index(np.argmax(np.abs(value)), value.shape)
+    value[index] *= value.dtype.type(1 + relative)
+    wrong[key] = value
+    return wrong, index
+
+
+@pytest.mark.parametrize("source", ["torch elman_64x100", "handwritten lstm"])
+def test_supplied_float32_one_entry_off_by_one_in_a_thousand_is_caught(source):
+    if source.startswith("torch"):
+        case, supplied = torch32("elman_64x100")
+    else:
+        case = CASES["lstm"]()
+        supplied = submitted(case, "float32")
+    wrong, index = one_entry_off(supplied, "weight_hh")
+    result = numeric.check_gradients(case, wrong)
+    assert result.dtype == "float32" and not result.passed
+    check = next(q for q in result.quantities if q.name == "weight_hh")
+    assert not check.passed and list(check.worst["index"]) == list(index)
