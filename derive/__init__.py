@@ -48,6 +48,7 @@ from derive.cells import (
     unit_partials,
 )
 from derive.cells.carousel import horizon as forget_bias_horizon
+from derive.cells.gru_variant import GRU_BIAS_OUTSIDE
 from derive.cells.readable import derivative_through_value, gate_values, readable_jacobian
 from derive.cells.structure import structured_jacobian
 from derive.derivations import (
@@ -82,7 +83,7 @@ __all__ = [
     "CELLS", "Cell", "cell", "cell_kind", "cell_names", "explicit", "gate", "is_gate",
     "state_symbols", "step_map", "structured_jacobian", "unit_map", "unit_partials",
     "derivative_through_value", "forget_bias_horizon", "gate_values",
-    "readable_jacobian",
+    "readable_jacobian", "GRU_BIAS_OUTSIDE",
     "MAX_OPERATIONS", "RNN", "Activation", "Derivation", "ExpressionTooLarge", "RegimeConditions",
     "Step", "derivation",
     "activation", "activation_names", "activation_parameters", "bptt_gradient", "bptt_terms",

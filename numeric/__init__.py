@@ -36,8 +36,10 @@ from numeric.cells import bptt as cell_bptt
 from numeric.cells import forward as cell_forward
 from numeric.cells import jacobian_product as cell_jacobian_product
 from numeric.cells import step_jacobians as cell_step_jacobians
+from numeric.check_cost import CheckCost, estimate_cost
 from numeric.check_horizon import CaseHorizon, case_horizon
 from numeric.complex_step import check_complex_step
+from numeric.diagnose import Finding, Localisation, diagnose, localise
 from numeric.diagnosis import zero_product_source
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
@@ -46,7 +48,9 @@ from numeric.horizon import PERTURBATION as HORIZON_PERTURBATION
 from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
+from numeric.mistakes import DIAGNOSIS_CODES
 from numeric.oracle import mp_reference
+from numeric.probes import ProbeCheck, probe_check
 from numeric.product_check import bound_check, check_product_differences
 from numeric.rnn import (
     Gradients,
@@ -60,14 +64,19 @@ from numeric.rnn import (
 )
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
+from numeric.supplied import SuppliedCheck, check_gradients
+from numeric.supplied_compare import QuantityCheck
 from numeric.sweep import ScalarSweep, regime_labels, scalar_sweep
+from numeric.taylor import TaylorTest, taylor_test
 from numeric.torch_case import case_from_torch
 from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
+    "TaylorTest", "taylor_test",
     "bound_check", "check_product_differences",
     "zero_product_source",
+    "DIAGNOSIS_CODES", "Finding", "Localisation", "diagnose", "localise",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
     "CellSweep", "cell_gain_sweep", "forget_bias_parameters", "forget_bias_sweep",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",
@@ -84,4 +93,6 @@ __all__ = [
     "LyapunovSweep", "lyapunov_gain_sweep", "recurrent_norms_text",
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
+    "check_gradients", "SuppliedCheck", "QuantityCheck",
+    "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
 ]

@@ -1,0 +1,170 @@
+"""The gradients that well-known BPTT mistakes produce, each computed from the derivation:
+transforms of the derived gradient (sign, scale, transpose, gate blocks reordered) and
+backward passes with the mistake made in the recursion (``numeric.backward``).
+
+Quantities by canonical name (as ``numeric.check_gradients`` resolves them): the case's
+parameter names (a legacy ``Case``: W_hh, W_xh, b_h; cells: PyTorch's), row blocks
+"<param>_<gate>" (weight_hh_f), grad_h0, grad_c0, loss, delta (T, n) = ∂L/∂h_k, delta_state
+(T, S).  Conventions of each mistake: ``DIAGNOSIS_CODES`` and the functions below.
+"""
+
+import itertools
+
+import numpy as np
+
+from numeric.backward import SHIFTS, Mistake, backward, problem
+from numeric.backward_parts import derivative_factors, gate_names, permute_blocks
+
+DIAGNOSIS_CODES = {
+    "transposed": "a matrix gradient is transposed, or the backward recursion multiplies by "
+                  "W_hh where W_hhᵀ belongs (g_{k−1} = W_hh δ_k)",
+    "sign": "the gradient has the wrong sign (−∂L/∂θ, as when the residual is y − h)",
+    "scaled": "the gradient is a constant multiple c of the true one (c reported: 1/T for a "
+              "mean over time instead of the sum, 2 for a missing ½ in the loss, a batch size)",
+    "missing_activation_derivative": "a derivative factor (φ'(a_k), or one gate's σ'/tanh') is "
+                                     "missing from the backward recursion",
+    "time_shift": "an outer product uses the wrong time step: h_k where h_{k−1} belongs, or "
+                  "x_{k+1} / x_{k−1} for x_k",
+    "truncated": "only the last K terms of the BPTT sum are added (K reported): truncated "
+                 "backpropagation",
+    "missing_immediate_term": "the term of step k = t itself, (∂L_t/∂h_t)(∂⁺h_t/∂θ), is left "
+                              "out of the sum for every loss term L_t",
+    "gate_order": "the gated cell's row blocks are stacked in another gate order (the "
+                  "permutation reported)",
+    "gru_bias_placement": "the GRU's b_hn is added outside r ⊙ (·): n = tanh(W_in x + b_in + "
+                          "r ⊙ (W_hn h) + b_hn) instead of PyTorch's r ⊙ (W_hn h + b_hn)",
+    "precision": "within the expected rounding of the supplied dtype: not a bug",
+}
+
+NOT_GRADIENTS = ("loss", "jacobian_product", "step_jacobians")
+
+
+def quantities(case, result, names):
+    """{name: array} of the canonical ``names`` a ``Backward`` provides (the others are left
+    out: a mistake in the backward pass does not concern ∂s_T/∂s_0)."""
+    prob = problem(case)
+    n = len(prob.y) if prob.y.ndim == 1 else prob.y.shape[1]
+    out = {}
+    for name in names:
+        value = _quantity(case, prob, result, name, n)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _quantity(case, prob, result, name, n):
+    if name in result.params:
+        return result.params[name]
+    if name == "bias_hh" and "b_h" in result.params:
+        return result.params["b_h"]
+    if name == "grad_h0":
+        return result.state0[:n]
+    if name == "grad_c0":
+        return result.state0[n:2 * n]
+    if name == "loss":
+        return np.asarray(result.loss)
+    if name == "delta":
+        return result.delta[:, :n]
+    if name == "delta_state":
+        return result.delta
+    param, _, gate = name.rpartition("_")
+    if param in result.params and len(gate) == 1 and gate in gate_names(prob.kind):
+        return block(prob.kind, result.params[param], gate)
+    return None
+
+
+def block(kind, value, gate):
+    """The row block of ``gate`` in a stacked parameter (or its gradient)."""
+    gates = gate_names(kind)
+    n = value.shape[0] // len(gates)
+    i = gates.index(gate)
+    return value[i * n:(i + 1) * n]
+
+
+def backward_mistakes(case):
+    """Every ``Mistake`` made in the recursion that applies to this case (not truncated, which
+    ``truncations`` finds in one pass): transposed recursion, each derivative factor dropped in
+    both forms, the four time shifts, the missing immediate term, the GRU's bias placement and
+    (GRU) the forward pass reading the gates in another order."""
+    prob = problem(case)
+    kind = prob.kind
+    out = []
+    if any(ch.recurrent for ch in kind.channels):
+        out.append(Mistake("transposed", "recursion"))
+    for factor in derivative_factors(kind, prob.act):
+        out += [Mistake("missing_activation_derivative", (factor, form)) for form in ("h", "a")]
+    out += [Mistake("time_shift", shift) for shift in SHIFTS
+            if shift != "h+1" or any(ch.recurrent for ch in kind.channels)]
+    out.append(Mistake("missing_immediate_term"))
+    if kind.name == "gru":
+        out.append(Mistake("gru_bias_placement"))
+        out += [Mistake("gate_order", order) for order in other_orders(kind)]
+    return out
+
+
+def other_orders(kind):
+    """Every permutation of the kind's gates but its own, in lexicographic order of positions."""
+    gates = gate_names(kind)
+    return [tuple(p) for p in itertools.permutations(gates) if tuple(p) != gates]
+
+
+def mistaken(case, mistake, names):
+    """The quantities ``names`` of the backward pass with ``mistake`` made."""
+    return quantities(case, backward(case, mistake=mistake), names)
+
+
+def truncations(case, names, visit):
+    """Calls ``visit(K, quantities)`` for K = 1..T−1 with the parameter gradients (and their
+    blocks) of BPTT truncated to the last K terms.  Final-step loss: one backward pass, the
+    running sums after steps T..T−K+1.  Per-step loss Σ_t L_t (legacy case): each L_t
+    backpropagated K steps (one pass per K).  Returns the K = T−1.. pass count used."""
+    prob = problem(case)
+    T = len(prob.x)
+    wanted = [name for name in names if name not in NOT_GRADIENTS
+              and not name.startswith(("grad_", "delta"))]
+    if not wanted or T < 2:
+        return 0
+    if prob.per_step:
+        for K in range(1, T):
+            visit(K, quantities(case, backward(case, mistake=Mistake("truncated", K)), wanted))
+        return T - 1
+    own = {name: pt for name, pt in prob.names.items()}
+
+    def on_step(k, grads):
+        if k > 1:
+            params = {name: grads[pt].copy() for name, pt in own.items()}
+            result = _Sums(params)
+            visit(T - k + 1, quantities(case, result, wanted))
+
+    backward(case, on_step=on_step)
+    return 1
+
+
+class _Sums:
+    """A partial ``Backward`` for ``quantities``: parameter sums only."""
+
+    def __init__(self, params):
+        self.params = params
+
+
+def transposed(kind, name, value):
+    """``value`` with its square matrix (or each square n × n row block of a stacked gated
+    matrix) transposed; None when there is no square block to transpose."""
+    if value.ndim != 2:
+        return None
+    rows, cols = value.shape
+    if rows == cols:
+        return value.T
+    if rows % cols == 0 and kind is not None and rows // cols == len(gate_names(kind)):
+        return np.concatenate([value[i * cols:(i + 1) * cols].T for i in range(rows // cols)])
+    return None
+
+
+def reordered(kind, name, value, order):
+    """The stacked ``value`` with its gate blocks in ``order`` (None when not stacked)."""
+    gates = gate_names(kind)
+    if len(gates) < 2 or name.rpartition("_")[2] in gates or value.ndim == 0 \
+            or value.shape[0] % len(gates) or name in NOT_GRADIENTS \
+            or name.startswith(("grad_", "delta")):
+        return None
+    return permute_blocks(kind, value, order)

@@ -1,0 +1,230 @@
+"""Check *your* gradient: supplied quantities (∂L/∂θ, ∂L/∂s_0, L, δ_k, J_k, ∂s_T/∂s_0) against
+the derived ones, entry by entry, with the tolerance and its source, the worst entry, and when
+something is wrong the matching well-known mistakes (``numeric.diagnose``).
+
+    check_gradients(case, {"weight_hh": G}) → SuppliedCheck(.passed, .diagnosis, .quantities)
+
+Names and shapes: ``numeric.supplied_names``; tolerances: ``numeric.supplied_compare``; large
+cases are checked by random projections (``numeric.probes``); small float64 cases also get a
+Taylor test (remainder slope 2 for a correct gradient), reported beside the verdict.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from numeric import supplied_compare as compare
+from numeric.supplied_names import resolve
+from numeric.supplied_reference import derived_quantities
+from numeric.supplied_taylor import supplied_taylor
+
+PRECISION = ("the differences exceed what float64 rounding explains but are within the "
+             "rounding of {dtype}: not a bug")
+
+
+@dataclass(frozen=True)
+class SuppliedCheck:
+    """The verdict on every supplied quantity (``quantities``: ``QuantityCheck``s), the codes of
+    the matching mistakes (``diagnosis``; "precision" = within rounding, passed), ``findings``
+    (code, sentence, detail), ``localisation`` (first departing time step when no mistake
+    matches), ``mode`` "full" | "probes" and why, the cost estimate, the dtype judged in, and
+    the Taylor test (None with ``taylor_note`` saying why)."""
+
+    passed: bool
+    diagnosis: tuple
+    findings: tuple
+    quantities: tuple
+    mode: str
+    mode_reason: str
+    cost: object
+    dtype: str
+    localisation: object = None
+    taylor: object = None
+    taylor_note: str = ""
+
+    def to_dict(self):
+        """JSON-ready and deterministic: arrays as lists, NaN/inf as None."""
+        return {"passed": self.passed, "diagnosis": list(self.diagnosis),
+                "findings": [_plain(f) for f in self.findings],
+                "quantities": [q.to_dict() for q in self.quantities], "mode": self.mode,
+                "mode_reason": self.mode_reason, "cost": _plain(self.cost), "dtype": self.dtype,
+                "localisation": _plain(self.localisation),
+                "taylor": _plain(self.taylor), "taylor_note": self.taylor_note}
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if hasattr(value, "to_dict"):
+        return _json(value.to_dict())
+    if dataclasses.is_dataclass(value):
+        return _json(dataclasses.asdict(value))
+    return _json(value)
+
+
+def _json(value):
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_json(v) for v in value]
+    return compare.finite(value)
+
+
+def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=0):
+    """A ``SuppliedCheck`` of ``supplied`` (name → array) against ``case`` (a ``Case`` or
+    ``CellCase`` with y).  ``dtype`` the precision the supplied values were computed in
+    (default: inferred from the arrays; lists are float64); ``rtol`` replaces the tolerance
+    model by allowed = rtol·(|d| + 10⁻³·max|d|); ``probes`` K: check K random projections.
+
+    >>> import numpy as np, derive, numeric
+    >>> case = numeric.Case(derive.activation("tanh"), np.eye(2) / 2, np.ones((2, 1)),
+    ...                     np.zeros(2), np.zeros(2), np.ones((3, 1)), np.zeros(2))
+    >>> check_gradients(case, {"W_hh": numeric.bptt(case.activation, case.W_hh, case.W_xh,
+    ...     case.b_h, case.h0, case.x, case.y).W_hh}).passed
+    True
+    """
+    values, dtype = resolve(case, supplied, dtype)
+    rtol = _positive(rtol, "rtol", float)
+    probes = _positive(probes, "probes", int)
+    cost = _cost(case, tuple(values), dtype)
+    if probes is not None or getattr(cost, "probes", False):
+        return _probe_result(case, values, dtype, cost, probes, seed)
+    reference = derived_quantities(case, tuple(values))
+    allowed, sources = _tolerances(case, values, reference, dtype, rtol)
+    quantities = tuple(compare.compare(name, values[name], reference[name], allowed[name],
+                                       sources[name]) for name in values)
+    passed = all(q.passed for q in quantities)
+    findings, localisation = (), None
+    if not passed:
+        findings, localisation = _diagnose(case, values, reference, allowed)
+    elif rtol is None:
+        findings = _precision(values, reference, dtype)
+    taylor, note = supplied_taylor(case, values, dtype, cost, seed)
+    return SuppliedCheck(passed, tuple(f.code for f in findings), findings, quantities, "full",
+                         _mode_reason(cost), cost, dtype, localisation, taylor, note)
+
+
+def _positive(value, name, kind):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+            or not np.isfinite(value) or value <= 0 or (kind is int and value != int(value)):
+        what = "a positive number" if kind is float else "a positive whole number"
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+    return kind(value)
+
+
+def _tolerances(case, values, reference, dtype, rtol):
+    """name → allowed absolute errors, name → the sentence saying where they come from."""
+    if rtol is not None:
+        return ({name: compare.from_rtol(reference[name], rtol) for name in values},
+                dict.fromkeys(values, compare.rtol_text(rtol)))
+    allowed = {name: compare.a_priori(reference[name]) for name in values}
+    sources = dict.fromkeys(values, compare.A_PRIORI_TEXT)
+    outside = [name for name in values if dtype != "float64"
+               or not compare.within_a_priori(values[name], reference[name])]
+    if outside:
+        try:
+            from numeric.rounding import rounding_model
+        except ImportError:  # until numeric.rounding is merged
+            rounding_model = _interim_rounding
+        model = rounding_model(case, outside, dtype,
+                               reference={name: reference[name] for name in outside})
+        for name in outside:
+            allowed[name] = np.maximum(allowed[name], model.allowed[name]) \
+                if dtype == "float64" else model.allowed[name]
+            sources[name] = model.source
+    return allowed, sources
+
+
+def _interim_rounding(case, names, dtype, reference):
+    from types import SimpleNamespace
+
+    u = {"float64": 2.0**-53, "float32": 2.0**-24, "float16": 2.0**-11}[dtype]
+    scale = 64 * u * case.T
+    allowed = {name: scale * (np.abs(reference[name]) + np.max(np.abs(reference[name])))
+               for name in names}
+    return SimpleNamespace(allowed=allowed, source=f"interim {dtype} bound: 64·T·u·(|d| + max|d|)")
+
+
+def _precision(values, reference, dtype):
+    """The "precision" finding when some entry exceeds the float64 a-priori rule (but every
+    quantity passed under the rounding model of ``dtype``)."""
+    names = [name for name in values if not compare.within_a_priori(values[name],
+                                                                     reference[name])]
+    if not names:
+        return ()
+    return (_finding("precision", f"{', '.join(names)}: " + PRECISION.format(dtype=dtype),
+                     {"dtype": dtype, "quantities": names}),)
+
+
+def _finding(code, sentence, detail):
+    try:
+        from numeric.diagnose import Finding
+    except ImportError:  # until numeric.diagnose is merged
+        from collections import namedtuple
+        Finding = namedtuple("Finding", "code sentence detail")
+
+    return Finding(code, sentence, detail)
+
+
+def _for_diagnosis(case, values):
+    """The names the diagnosis reads: a legacy case's bias_hh as b_h, an LSTM's delta_state as
+    its hidden part delta, when those are not already there."""
+    from numeric.case import Case
+
+    out = dict(values)
+    if isinstance(case, Case) and "bias_hh" in out:
+        value = out.pop("bias_hh")
+        out.setdefault("b_h", value)
+    if "delta_state" in out:
+        value = out.pop("delta_state")
+        out.setdefault("delta", value[:, :value.shape[1] // 2])
+    return out
+
+
+def _diagnose(case, values, reference, allowed):
+    try:
+        from numeric.diagnose import diagnose, localise
+    except ImportError:  # until numeric.diagnose is merged
+        return (), None
+    args = (case, *(_for_diagnosis(case, d) for d in (values, reference, allowed)))
+    findings = tuple(diagnose(*args))
+    return findings, (None if findings else localise(*args))
+
+
+def _cost(case, names, dtype):
+    try:
+        from numeric.check_cost import estimate_cost
+    except ImportError:  # until numeric.check_cost is merged
+        return None
+    return estimate_cost(case, names, dtype)
+
+
+def _mode_reason(cost):
+    if cost is None:
+        return "full check"
+    return f"full check: {cost.text}, below the threshold for random projections"
+
+
+def _probe_result(case, values, dtype, cost, probes, seed):
+    from numeric.probes import probe_check
+
+    K = probes if probes is not None else 16
+    reason = (f"random projections: {K} asked for" if probes is not None else
+              f"random projections ({K}): the full check would need {cost.text}, above the "
+              "threshold")
+    checks = probe_check(case, values, probes=K, seed=seed, dtype=dtype)
+    quantities = tuple(_probe_quantity(name, values[name].shape, checks[name])
+                       for name in values if name in checks)
+    return SuppliedCheck(all(q.passed for q in quantities), (), (), quantities, "probes",
+                         reason, cost, dtype, None, None,
+                         "no Taylor test in the random-projection mode (a large case)")
+
+
+def _probe_quantity(name, shape, check):
+    q = compare.compare(name, check.supplied, check.derived, check.allowed,
+                        getattr(check, "source", check.method), check.method,
+                        time=lambda index: None)
+    return dataclasses.replace(q, shape=tuple(shape))
