@@ -36,15 +36,28 @@ MISTAKES = {
     "time_shift_x": "x[t - 1] instead of x[t] (Python wraps t = 0 to x_T)",
     "truncated": f"the loop runs over the last K = {K} steps only",
     "missing_immediate_term": "the k = T term left out of the parameter sums",
+    "truncated_each": f"per-step loss: each L_t backpropagated K = {K} steps only",
+    "missing_immediate_term_each": "per-step loss: each L_t's own step k = t left out of the "
+                                   "parameter sums (only what flows back from later steps)",
     "gate_order": "gate blocks stacked in another order (LSTM [i, g, f, o]; GRU Keras' [z, r, n])",
     "gru_bias_placement": "b_hn added outside r⊙(·), in the forward and the backward pass",
 }
 GATED_ONLY = ("gate_order",)
 ELMAN_ONLY = ("transposed_result",)
+PER_STEP_ONLY = ("truncated_each", "missing_immediate_term_each")  # else the same as without
 
 
-def applies(cell, mistake):
-    """Whether ``mistake`` can be made in a program for ``cell`` (legacy, elman, lstm, gru)."""
+def cell_name(case):
+    """"legacy" for a numeric.Case, else the cell kind's name."""
+    return getattr(getattr(case, "kind", None), "name", "legacy")
+
+
+def applies(case, mistake):
+    """Whether ``mistake`` can be made in a program for ``case`` (and is not the same as another
+    one there)."""
+    cell = cell_name(case)
+    if mistake in PER_STEP_ONLY:
+        return cell == "legacy" and case.y.ndim == 2
     if mistake == "gru_bias_placement":
         return cell == "gru"
     if mistake in GATED_ONLY:
@@ -58,9 +71,9 @@ def program(case, dtype=np.float64, mistake=None):
     """The hand-written gradients of ``case`` (numeric.Case or numeric.CellCase)."""
     if mistake is not None and mistake not in MISTAKES:
         raise ValueError(f"unknown mistake {mistake!r}")
-    kind = getattr(getattr(case, "kind", None), "name", "legacy")
-    if not applies(kind, mistake):
-        raise ValueError(f"{mistake} does not apply to {kind}")
+    kind = cell_name(case)
+    if mistake is not None and not applies(case, mistake):
+        raise ValueError(f"{mistake} does not apply to this {kind} case")
     run = {"legacy": legacy_elman, "elman": elman_cell, "lstm": lstm_cell, "gru": gru_cell}[kind]
     with np.errstate(over="ignore"):
         return run(case, np.dtype(dtype), mistake)
@@ -101,6 +114,8 @@ def elman(W, U, b, h0, x, y, mistake):
     for t in range(T):
         h[t + 1] = np.tanh(W @ h[t] + U @ x[t] + b)
     dy = loss_seeds(h, y, T, mistake)
+    if mistake == "truncated_each":
+        return elman_truncated_each(W, U, b, h, x, dy)
     dW, dU, db = np.zeros_like(W), np.zeros_like(U), np.zeros_like(b)
     delta = np.zeros((T, n), h0.dtype)
     dh_next = np.zeros(n, h0.dtype)
@@ -108,17 +123,38 @@ def elman(W, U, b, h0, x, y, mistake):
         dh = dh_next + dy[t]
         delta[t] = dh
         da = dh if mistake == "missing_activation_derivative" else (1 - h[t + 1] ** 2) * dh
+        if mistake == "missing_immediate_term_each":  # the own loss term's part left out
+            da_sum = (1 - h[t + 1] ** 2) * dh_next
+        else:
+            da_sum = da
         if not (mistake == "missing_immediate_term" and t == T - 1):
             h_prev, x_t = inputs(t, h, x, mistake)
-            dW += np.outer(da, h_prev)
-            dU += np.outer(da, x_t)
-            db += da
+            dW += np.outer(da_sum, h_prev)
+            dU += np.outer(da_sum, x_t)
+            db += da_sum
         dh_next = (W if mistake == "transposed" else W.T) @ da
     if mistake == "truncated":
         dh_next = np.zeros_like(dh_next)  # the gradient never reaches h_0
     if mistake == "transposed_result":
         dW = dW.T
     return dW, dU, db, dh_next, delta
+
+
+def elman_truncated_each(W, U, b, h, x, dy):
+    """Truncated BPTT of a per-step loss: each L_t's error goes back K steps from step t."""
+    T, n = len(x), h.shape[1]
+    dW, dU, db = np.zeros_like(W), np.zeros_like(U), np.zeros_like(b)
+    delta = np.zeros((T, n), h.dtype)
+    for t_loss in range(T):
+        dh = dy[t_loss]
+        for t in range(t_loss, max(t_loss - K, -1), -1):
+            delta[t] += dh
+            da = (1 - h[t + 1] ** 2) * dh
+            dW += np.outer(da, h[t])
+            dU += np.outer(da, x[t])
+            db += da
+            dh = W.T @ da
+    return dW, dU, db, np.zeros(n, h.dtype), delta
 
 
 def legacy_elman(case, dtype, mistake):
