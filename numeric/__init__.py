@@ -14,6 +14,9 @@ jax or torch, float64, on the GPU when present); the predictability horizon of e
 check (``reliable``, ``horizon``, ``case_horizon``); grids sharded on dask.distributed
 (``lyapunov_grid``, ``gain_grid``, ``shard_map``).  In a notebook the results show as
 tables (``_repr_html_``); ``check_table(run_checks(case))`` shows the four checks as one.
+Your own gradient: ``check_gradients(case, {"weight_hh": G, ...})`` checks supplied
+quantities entry by entry against the derived ones (worst entry, tolerance and its source,
+the matching well-known mistake).
 """
 
 from numeric.backends import BACKENDS, Backend

@@ -40,6 +40,17 @@ def derivative_factors(kind, act):
     return dict(sorted(names.items()))
 
 
+def factor_places(kind, act, factor):
+    """The partials of the step that carry ``factor``: ("∂h_k/∂c_{k−1}", "∂h_k/∂z_f", ...),
+    a state part's input written with k − 1, a channel's with its own name."""
+    node = derivative_factors(kind, act)[factor]
+    _, inputs = derive.unit_map(kind, act)
+    names = [f"{v.name}_{{k−1}}" if v.name in kind.state else v.name for v in inputs]
+    return tuple(f"∂{part}_k/∂{name}"
+                 for part, row in zip(kind.state, derive.unit_partials(kind, act), strict=True)
+                 for name, expr in zip(names, row, strict=True) if expr.has(node))
+
+
 def _factor_name(node, kind, outputs):
     """"tanh'(a_k)", "σ'(z_f,k)", "tanh'(c_k)" (a state part's value), "tanh'(n_k's
     pre-activation)" (GRU: n_x + r ⊙ n_h), "tanh'(h_k's pre-activation)" (IndRNN)."""

@@ -2,12 +2,14 @@
 
 ``diagnose`` tests the supplied quantities against every candidate of ``numeric.mistakes``:
 a hypothesis is reported when the supplied values equal its candidate within ``allowed`` on
-every supplied quantity it concerns (|supplied − candidate| ≤ allowed, entry by entry; for
-``scaled`` ≤ |c|·allowed) and the candidate itself differs from the derived values somewhere
-(beyond ``allowed``), so the true gradient yields no finding.  Cost: the transforms are free;
-small cases (T·rows(W_hh)·n ≤ ``SMALL_WORK``) add one backward pass per recursion mistake
-(≤ ~20, plus T − 1 for truncating a per-step loss); larger ones only the truncation pass, from
-which the missing immediate term of a final-step loss also follows.
+every supplied quantity it concerns (|supplied − candidate| ≤ allowed, entry by entry, times
+max|candidate| / max|derived| where that is above 1; for ``scaled`` ≤ |c|·allowed) and the
+candidate itself differs from the derived values somewhere (beyond ``allowed``), so the true
+gradient yields no finding.  Cost: the transforms are free;
+small cases (T·n²·channels ≤ ``SMALL_WORK``) add one backward pass per recursion mistake that
+concerns a supplied quantity (≤ ~20; truncating a per-step loss: T(T+1)/2 steps, up to 4 ×
+``SMALL_WORK``); larger ones only the truncation pass, from which the missing immediate term of
+a final-step loss follows (a per-step loss: one pass more).
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ import numpy as np
 
 from numeric import mistakes
 from numeric.backward import problem
-from numeric.backward_parts import gate_names
+from numeric.backward_parts import factor_places, gate_names
 from numeric.diagnose_text import localise_sentence, sentence
 
 SMALL_WORK = 2_000_000
@@ -46,8 +48,15 @@ class _Judge:
     def __init__(self, supplied, reference, allowed):
         self.supplied, self.reference, self.allowed = supplied, reference, allowed
 
-    def close(self, name, value, scale=1.0):
-        with np.errstate(invalid="ignore", over="ignore"):
+    def close(self, name, value, scale=None):
+        """|supplied − value| ≤ scale · allowed entry by entry; scale (default) the ratio
+        max|value| / max|derived| where above 1: a candidate larger than the true gradient
+        carries proportionally larger rounding errors in the supplied dtype."""
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            if scale is None:
+                top = float(np.max(np.abs(self.reference[name]), initial=0.0))
+                size = float(np.max(np.abs(value), initial=0.0))
+                scale = max(1.0, size / top) if top > 0 else 1.0
             return bool(np.all(np.abs(self.supplied[name] - value)
                                <= scale * self.allowed[name]))
 
@@ -55,16 +64,17 @@ class _Judge:
         with np.errstate(invalid="ignore", over="ignore"):
             return bool(np.any(np.abs(value - self.reference[name]) > self.allowed[name]))
 
-    def matches(self, candidates, scale=1.0):
+    def matches(self, candidates, scale=None):
         """Every candidate quantity matches and at least one differs from the derived one."""
         return bool(candidates) and all(self.close(k, v, scale) for k, v in candidates.items()) \
             and any(self.departs(k, v) for k, v in candidates.items())
 
 
-def _small(case):
+def _work(case):
+    """n² × channels: the work of one step of a backward pass, in multiply-adds (roughly)."""
     prob = problem(case)
     n = len(prob.s0) // len(prob.kind.state)
-    return len(prob.x) * n * n * len(prob.kind.channels) <= SMALL_WORK
+    return n * n * len(prob.kind.channels)
 
 
 def diagnose(case, supplied, reference, allowed):
@@ -93,8 +103,8 @@ def diagnose(case, supplied, reference, allowed):
 
 def _scaled(case, judge, grads):
     ref = judge.reference
-    num = sum(float(np.vdot(judge.supplied[k], ref[k])) for k in grads)
-    den = sum(float(np.vdot(ref[k], ref[k])) for k in grads)
+    num = sum(float(np.sum(judge.supplied[k] * ref[k])) for k in grads)
+    den = sum(float(np.sum(ref[k] * ref[k])) for k in grads)
     if not grads or den == 0 or not np.isfinite(num):
         return []
     c = num / den
@@ -166,10 +176,10 @@ def _from_passes(case, judge, names, T):
         if judge.matches(cands):
             truncated.append(K)
 
-    mistakes.truncations(case, names, visit)
+    work = _work(case)
+    mistakes.truncations(case, names, visit, per_step_limit=max(1, 4 * SMALL_WORK // work))
     if truncated:
         note("truncated", K=min(truncated), per_step=prob.per_step, T=T)
-    small = _small(case)
     immediate_done = False
     if not prob.per_step and first:
         cands = {k: judge.reference[k] - v for k, v in first.items()}
@@ -177,10 +187,12 @@ def _from_passes(case, judge, names, T):
         if judge.matches(cands) and all(judge.close(k, judge.reference[k]) for k in others):
             note("missing_immediate_term", per_step=False)
         immediate_done = True
-    if not small or not any(k not in ("jacobian_product", "step_jacobians") for k in names):
-        return out
+    small = work * T <= SMALL_WORK
     for mistake in mistakes.backward_mistakes(case):
         if mistake.code == "missing_immediate_term" and immediate_done:
+            continue
+        if not (small or mistake.code == "missing_immediate_term") \
+                or not mistakes.concerns(case, mistake, names):
             continue
         cands = mistakes.mistaken(case, mistake, names)
         if judge.matches(cands):
@@ -191,7 +203,8 @@ def _from_passes(case, judge, names, T):
 def _detail(mistake, prob):
     code, detail = mistake.code, mistake.detail
     if code == "missing_activation_derivative":
-        return {"factor": detail[0], "form": detail[1], "cell": prob.kind.name}
+        return {"factor": detail[0], "form": detail[1], "cell": prob.kind.name,
+                "in": list(factor_places(prob.kind, prob.act, detail[0]))}
     if code == "time_shift":
         return {"shift": detail}
     if code == "transposed":

@@ -44,8 +44,11 @@ def sentence(code, detail, case):
             return ("the backward recursion multiplies by W_hh where W_hhᵀ belongs: "
                     "g_{k−1} = W_hh δ_k instead of W_hhᵀ δ_k")
         names = ", ".join(detail["quantities"])
-        return (f"{names}: the transpose of the true gradient (h_{{k−1}} δ_kᵀ instead of "
-                f"δ_k h_{{k−1}}ᵀ, blockwise for stacked gates)")
+        if detail["quantities"] == ["jacobian_product"]:
+            return ("jacobian_product: the transpose of ∂s_T/∂s_0 (the product J_1ᵀ ⋯ J_Tᵀ, "
+                    "or ∂s_T/∂s_0 indexed [column, row])")
+        return (f"{names}: the transpose of the true value (for a weight gradient h_{{k−1}} "
+                f"δ_kᵀ instead of δ_k h_{{k−1}}ᵀ, blockwise for stacked gates)")
     if code == "missing_activation_derivative":
         return _missing_derivative(detail)
     if code == "time_shift":
@@ -85,7 +88,8 @@ def _missing_derivative(detail):
     if cell in ("elman", None):
         return (f"the factor {factor} (D_k = diag φ'(a_k)) is missing, in a recursion written "
                 f"for ∂L/∂a_k: δ_k = W_hhᵀ δ_{{k+1}} + … instead of D_k (W_hhᵀ δ_{{k+1}} + …)")
-    where = "from every partial derivative of the step that contains it"
+    where = f"from {', '.join(detail['in'])}" if detail.get("in") else \
+        "from every partial derivative of the step that contains it"
     if form == "a":
         where += ", except on the loss's own term at that step"
     return f"the derivative factor {factor} is missing {where}"
@@ -103,6 +107,10 @@ def localise_sentence(how, k, T, name=None):
         return (f"inferred from {name} alone: it is closest to the sum of the derived "
                 f"per-step terms of {steps}, so it most likely departs from step "
                 f"k = {k} backwards; supply delta to locate it exactly")
+    if how == "unexplained":
+        return (f"inferred from {name} alone: its error is not the derived term of any one "
+                f"step (step k = {k} is the nearest, and not near): the sum alone cannot place "
+                f"the departure in time; supply delta to locate it")
     return (f"inferred from {name} alone: its error is most aligned with the derived term of "
             f"step k = {k} (δ_k h_{{k−1}}ᵀ for a recurrent matrix); this points at the step, "
             f"it does not prove it; supply delta to locate the departure exactly")

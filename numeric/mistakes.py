@@ -113,31 +113,69 @@ def mistaken(case, mistake, names):
     return quantities(case, backward(case, mistake=mistake), names)
 
 
-def truncations(case, names, visit):
+def truncations(case, names, visit, per_step_limit=None):
     """Calls ``visit(K, quantities)`` for K = 1..T−1 with the parameter gradients (and their
     blocks) of BPTT truncated to the last K terms.  Final-step loss: one backward pass, the
     running sums after steps T..T−K+1.  Per-step loss Σ_t L_t (legacy case): each L_t
-    backpropagated K steps (one pass per K).  Returns the K = T−1.. pass count used."""
+    backpropagated K steps, G(K) = Σ_t Σ_{lag < K} (term of L_t at step t − lag), from one
+    pass per t (prefix x_1..x_t, target y_t: T(T+1)/2 steps in all, the T per-lag sums kept);
+    skipped when T(T+1)/2 > ``per_step_limit``.  Returns the number of steps run."""
     prob = problem(case)
     T = len(prob.x)
     wanted = [name for name in names if name not in NOT_GRADIENTS
               and not name.startswith(("grad_", "delta"))]
     if not wanted or T < 2:
         return 0
+    own = dict(prob.names)
     if prob.per_step:
-        for K in range(1, T):
-            visit(K, quantities(case, backward(case, mistake=Mistake("truncated", K)), wanted))
-        return T - 1
-    own = {name: pt for name, pt in prob.names.items()}
+        if per_step_limit is not None and T * (T + 1) // 2 > per_step_limit:
+            return 0
+        return _per_step_truncations(case, prob, wanted, visit)
 
     def on_step(k, grads):
         if k > 1:
             params = {name: grads[pt].copy() for name, pt in own.items()}
-            result = _Sums(params)
-            visit(T - k + 1, quantities(case, result, wanted))
+            visit(T - k + 1, quantities(case, _Sums(params), wanted))
 
     backward(case, on_step=on_step)
-    return 1
+    return T
+
+
+def _per_step_truncations(case, prob, wanted, visit):
+    from numeric.case import Case
+
+    T, own = len(prob.x), dict(prob.names)
+    lags = [{name: 0.0 for name in own} for _ in range(T)]
+    for t in range(1, T + 1):
+        prefix = Case(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x[:t],
+                      case.y[t - 1])
+        previous = {name: 0.0 for name in own}
+
+        def on_step(k, grads, t=t, previous=previous):
+            for name, pt in own.items():
+                lags[t - k][name] = lags[t - k][name] + (grads[pt] - previous[name])
+                previous[name] = grads[pt].copy()
+
+        backward(prefix, on_step=on_step)
+    running = {name: 0.0 for name in own}
+    for K in range(1, T):
+        running = {name: running[name] + lags[K - 1][name] for name in own}
+        visit(K, quantities(case, _Sums(running), wanted))
+    return T * (T + 1) // 2
+
+
+def concerns(case, mistake, names):
+    """Whether ``mistake`` changes any of the supplied ``names`` (a time shift only the
+    weights multiplying h or x; the others every gradient a backward pass gives)."""
+    prob = problem(case)
+    gradient = [name for name in names if name not in NOT_GRADIENTS]
+    if mistake.code != "time_shift":
+        return bool(gradient)
+    by = "h" if mistake.detail == "h+1" else "x"
+    torch_names = {pt for ch in prob.kind.channels for pt, _, b in ch.terms if b == by}
+    back = {pt: own for own, pt in prob.names.items()}
+    return any(back.get(pt) == name or name.startswith(f"{back.get(pt)}_")
+               for pt in torch_names for name in gradient)
 
 
 class _Sums:

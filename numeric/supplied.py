@@ -89,7 +89,7 @@ def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=
     probes = _positive(probes, "probes", int)
     cost = _cost(case, tuple(values), dtype)
     if probes is not None or getattr(cost, "probes", False):
-        return _probe_result(case, values, dtype, cost, probes, seed)
+        return _probe_result(case, values, dtype, cost, probes, seed, rtol)
     reference = derived_quantities(case, tuple(values))
     allowed, sources = _tolerances(case, values, reference, dtype, rtol)
     quantities = tuple(compare.compare(name, values[name], reference[name], allowed[name],
@@ -102,7 +102,7 @@ def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=
         findings = _precision(values, reference, dtype)
     taylor, note = supplied_taylor(case, values, dtype, cost, seed)
     return SuppliedCheck(passed, tuple(f.code for f in findings), findings, quantities, "full",
-                         _mode_reason(cost), cost, dtype, localisation, taylor, note)
+                         cost.text, cost, dtype, localisation, taylor, note)
 
 
 def _positive(value, name, kind):
@@ -160,18 +160,14 @@ def _precision(values, reference, dtype):
 
 
 def _finding(code, sentence, detail):
-    try:
-        from numeric.diagnose import Finding
-    except ImportError:  # until numeric.diagnose is merged
-        from collections import namedtuple
-        Finding = namedtuple("Finding", "code sentence detail")
+    from numeric.diagnose import Finding
 
     return Finding(code, sentence, detail)
 
 
 def _for_diagnosis(case, values):
-    """The names the diagnosis reads: a legacy case's bias_hh as b_h, an LSTM's delta_state as
-    its hidden part delta, when those are not already there."""
+    """The names the diagnosis reads: a legacy case's bias_hh as b_h (when b_h is not given),
+    an LSTM's delta_state as delta ((T, S))."""
     from numeric.case import Case
 
     out = dict(values)
@@ -179,52 +175,59 @@ def _for_diagnosis(case, values):
         value = out.pop("bias_hh")
         out.setdefault("b_h", value)
     if "delta_state" in out:
-        value = out.pop("delta_state")
-        out.setdefault("delta", value[:, :value.shape[1] // 2])
+        out.setdefault("delta", out.pop("delta_state"))
     return out
 
 
 def _diagnose(case, values, reference, allowed):
-    try:
-        from numeric.diagnose import diagnose, localise
-    except ImportError:  # until numeric.diagnose is merged
-        return (), None
+    from numeric.diagnose import diagnose, localise
+
     args = (case, *(_for_diagnosis(case, d) for d in (values, reference, allowed)))
     findings = tuple(diagnose(*args))
     return findings, (None if findings else localise(*args))
 
 
 def _cost(case, names, dtype):
-    try:
-        from numeric.check_cost import estimate_cost
-    except ImportError:  # until numeric.check_cost is merged
-        return None
-    return estimate_cost(case, names, dtype)
+    from numeric.check_cost import estimate_cost
+
+    return estimate_cost(case, sorted({_probe_name(case, name) for name in names}), dtype)
 
 
-def _mode_reason(cost):
-    if cost is None:
-        return "full check"
-    return f"full check: {cost.text}, below the threshold for random projections"
+def _probe_name(case, name):
+    """The name ``numeric.probes`` knows a quantity by: a legacy case's bias_hh is ∂L/∂b_h,
+    an LSTM's delta_state its (T, S) delta."""
+    if name == "delta_state":
+        return "delta"
+    return "b_h" if name == "bias_hh" and not hasattr(case, "kind") else name
 
 
-def _probe_result(case, values, dtype, cost, probes, seed):
+def _probe_result(case, values, dtype, cost, probes, seed, rtol):
     from numeric.probes import probe_check
 
     K = probes if probes is not None else 16
     reason = (f"random projections: {K} asked for" if probes is not None else
-              f"random projections ({K}): the full check would need {cost.text}, above the "
-              "threshold")
-    checks = probe_check(case, values, probes=K, seed=seed, dtype=dtype)
-    quantities = tuple(_probe_quantity(name, values[name].shape, checks[name])
-                       for name in values if name in checks)
+              f"random projections ({K}) instead of the {cost.text}")
+    first, second = {}, {}  # second: a legacy case's bias_hh when b_h is given too
+    for name in values:
+        probe = _probe_name(case, name)
+        (second if probe in first else first)[probe] = name
+    checks = {}
+    for call in filter(None, (first, second)):
+        found = probe_check(case, {probe: values[name] for probe, name in call.items()},
+                            probes=K, seed=seed, dtype=dtype)
+        checks.update({name: found[probe] for probe, name in call.items()})
+    quantities = tuple(_probe_quantity(name, values[name].shape, checks[name], rtol)
+                       for name in values)
     return SuppliedCheck(all(q.passed for q in quantities), (), (), quantities, "probes",
                          reason, cost, dtype, None, None,
                          "no Taylor test in the random-projection mode (a large case)")
 
 
-def _probe_quantity(name, shape, check):
-    q = compare.compare(name, check.supplied, check.derived, check.allowed,
-                        getattr(check, "source", check.method), check.method,
+def _probe_quantity(name, shape, check, rtol):
+    """A ``QuantityCheck`` over the K probes (index = probe number); ``rtol`` as for entries."""
+    allowed, source = check.allowed, check.bound or check.method
+    if rtol is not None:
+        allowed, source = compare.from_rtol(check.derived, rtol), compare.rtol_text(rtol)
+    q = compare.compare(name, check.supplied, check.derived, allowed, source, check.method,
                         time=lambda index: None)
     return dataclasses.replace(q, shape=tuple(shape))

@@ -117,9 +117,9 @@ def test_cell_equals_cells_bptt_and_torch(name):
     assert got.loss == pytest.approx(loss, rel=1e-13)
 
 
-@pytest.mark.parametrize("name", ["lstm", "gru"])
+@pytest.mark.parametrize("name", ["lstm", "gru", "indrnn", "legacy"])
 def test_identity_perturbation_changes_nothing(name):
-    case = random_cell_case(name, 2, 4, seed=2)
+    case = legacy_case(True) if name == "legacy" else random_cell_case(name, 2, 4, seed=2)
     plain, same = backward(case), backward(case, perturb=lambda a: a + 0.0)
     for key in plain.params:
         np.testing.assert_array_equal(plain.params[key], same.params[key])

@@ -246,3 +246,54 @@ def test_supplied_rtol_tiny_fails_any_difference():
     q, = numeric.check_gradients(case, {"W_hh": W}, rtol=1e-30).quantities
     assert not q.passed and q.worst["index"] == [1, 2] and "rtol" in q.tolerance_source
     assert numeric.check_gradients(case, {"W_hh": W}).passed
+
+
+def test_supplied_mistake_is_named_and_an_unknown_one_localised():
+    case = _legacy_case(False)
+    ours = _hand_bptt(case)
+    result = numeric.check_gradients(case, {"W_hh": ours["W_hh"].T})
+    assert not result.passed and result.diagnosis == ("transposed",)
+    assert result.findings[0].code == "transposed" and result.localisation is None
+    delta = ours["delta"].copy()
+    delta[:2] += 0.01  # ∂L/∂h_1, ∂L/∂h_2 wrong: departs first at k = 2
+    result = numeric.check_gradients(case, {"delta": delta})
+    assert not result.passed and result.diagnosis == ()
+    assert result.localisation.time_step == 2
+
+
+def _float32_elman(case):
+    """torch float32 autograd of the elman case: {name: float32 gradient}."""
+    module = torch.nn.RNNCell(case.x.shape[1], case.hidden)
+    with torch.no_grad():
+        for key, p in module.named_parameters():
+            p.copy_(torch.as_tensor(case.params[key], dtype=torch.float32))
+    h = torch.as_tensor(case.s0, dtype=torch.float32)
+    for x_k in torch.as_tensor(case.x, dtype=torch.float32):
+        h = module(x_k[None], h[None])[0]
+    (0.5 * torch.sum((h - torch.as_tensor(case.y, dtype=torch.float32)) ** 2)).backward()
+    return {key: p.grad.numpy() for key, p in module.named_parameters()}
+
+
+def test_supplied_float32_gradient_passes_as_precision_and_a_thousandth_fails():
+    case = random_cell_case("elman", 4, 8, 3)
+    grads = _float32_elman(case)
+    result = numeric.check_gradients(case, grads)
+    assert result.dtype == "float32" and result.passed and result.diagnosis == ("precision",)
+    assert result.taylor is None and "float32" in result.taylor_note
+    W = grads["weight_hh"].copy()
+    i = np.unravel_index(np.argmax(np.abs(W)), W.shape)
+    W[i] *= np.float32(1 + 1e-3)
+    q, = numeric.check_gradients(case, {"weight_hh": W}).quantities
+    assert not q.passed and q.worst["index"] == [int(i[0]), int(i[1])]
+
+
+def test_supplied_probes_mode_when_asked():
+    case = _legacy_case(False)
+    ours = _hand_bptt(case)
+    result = numeric.check_gradients(case, {"W_hh": ours["W_hh"], "bias_hh": ours["b_h"]},
+                                     probes=4)
+    assert result.passed and result.mode == "probes" and "4" in result.mode_reason
+    assert [q.shape for q in result.quantities] == [(3, 3), (3,)]
+    wrong = numeric.check_gradients(case, {"W_hh": ours["W_hh"] + 0.1}, probes=4)
+    q, = wrong.quantities
+    assert not wrong.passed and q.worst["index"][0] in range(4) and q.worst["time_step"] is None
