@@ -32,6 +32,7 @@ MISTAKES = {
     "scaled_missing_half": "∂L/∂h_T = 2(h_T − y): the ½ of the loss forgotten",
     "scaled_batch": f"divided by a batch size of {BATCH} the case does not have",
     "missing_activation_derivative": "tanh'(a) dropped (LSTM: tanh'(c_k); GRU: tanh'(n))",
+    "missing_gate_derivative": "σ' of one gate dropped (LSTM: forget gate f; GRU: update gate z)",
     "time_shift_h": "outer product with h_k instead of h_{k−1}",
     "time_shift_x": "x[t - 1] instead of x[t] (Python wraps t = 0 to x_T)",
     "truncated": f"the loop runs over the last K = {K} steps only",
@@ -42,7 +43,7 @@ MISTAKES = {
     "gate_order": "gate blocks stacked in another order (LSTM [i, g, f, o]; GRU Keras' [z, r, n])",
     "gru_bias_placement": "b_hn added outside r⊙(·), in the forward and the backward pass",
 }
-GATED_ONLY = ("gate_order",)
+GATED_ONLY = ("gate_order", "missing_gate_derivative")
 ELMAN_ONLY = ("transposed_result",)
 PER_STEP_ONLY = ("truncated_each", "missing_immediate_term_each")  # else the same as without
 
@@ -228,8 +229,9 @@ def lstm_cell(case, dtype, mistake):
             dc = dc_next + dh * o
         else:
             dc = dc_next + dh * o * (1 - tc ** 2)
-        dz = np.concatenate([dc * g * i * (1 - i), dc * c[t] * f * (1 - f),
-                             dc * i * (1 - g ** 2), dh * tc * o * (1 - o)])
+        df = dc * c[t] if mistake == "missing_gate_derivative" else dc * c[t] * f * (1 - f)
+        dz = np.concatenate([dc * g * i * (1 - i), df, dc * i * (1 - g ** 2),
+                             dh * tc * o * (1 - o)])
         if not (mistake == "missing_immediate_term" and t == T - 1):
             h_prev, x_t = inputs(t, h, x, mistake)
             grads["weight_ih"] += np.outer(dz, x_t)
@@ -269,7 +271,9 @@ def gru_cell(case, dtype, mistake):
         dn = dh * (1 - z)
         dan = dn if mistake == "missing_activation_derivative" else dn * (1 - nn ** 2)
         dar = dan * hn * r * (1 - r)
-        daz = dh * (h[t] - nn) * z * (1 - z)
+        daz = dh * (h[t] - nn)
+        if mistake != "missing_gate_derivative":
+            daz = daz * z * (1 - z)
         dgi = np.concatenate([dar, daz, dan])
         dgh = np.concatenate([dar, daz, dan * r])
         dbh = np.concatenate([dar, daz, dan]) if outside else dgh

@@ -151,6 +151,7 @@ EXPECTED = {  # the program's mistake → (the diagnosis code, the detail it mus
     "scaled_missing_half": ("scaled", ("factor", 2.0)),
     "scaled_batch": ("scaled", ("factor", 1 / BATCH)),
     "missing_activation_derivative": ("missing_activation_derivative", None),
+    "missing_gate_derivative": ("missing_activation_derivative", None),
     "time_shift_h": ("time_shift", None),
     "time_shift_x": ("time_shift", None),
     "truncated": ("truncated", ("K", K)),
