@@ -268,3 +268,31 @@ def test_supplied_float32_one_entry_off_by_one_in_a_thousand_is_caught(source):
     assert result.dtype == "float32" and not result.passed
     check = next(q for q in result.quantities if q.name == "weight_hh")
     assert not check.passed and list(check.worst["index"]) == list(index)
+
+
+def answer(case, dtype, mistake=None):
+    """What the exercise sheet asks for: ∂L/∂W_hh, ∂L/∂c_0 (LSTM) and one gate's ∂L/∂W_ih
+    block (rows of the forget gate f, or the GRU's update gate z)."""
+    grads = program(case, np.dtype(dtype), mistake)
+    n, cell = len(grads["grad_h0"]), cell_name(case)
+    gate = {"lstm": "f", "gru": "z"}[cell]
+    row = {"lstm": "ifgo", "gru": "rzn"}[cell].index(gate)
+    out = {"weight_hh": grads["weight_hh"],
+           f"weight_ih_{gate}": grads["weight_ih"][row * n:(row + 1) * n]}
+    if cell == "lstm":
+        out["grad_c0"] = grads["grad_c0"]
+    return out
+
+
+@pytest.mark.parametrize("name", ["lstm", "gru"])
+@pytest.mark.parametrize("mistake", [None, "transposed", "missing_activation_derivative",
+                                     "truncated", "scaled_mean_time"])
+def test_supplied_exercise_answer_in_float32(name, mistake):
+    """A partial answer (a gate block among the quantities), float32: right or diagnosed."""
+    case = CASES[name]()
+    result = numeric.check_gradients(case, answer(case, "float32", mistake))
+    if mistake is None:
+        assert_passed(result)
+    else:
+        passed, diagnosis = result.passed, result.diagnosis
+        assert not passed and EXPECTED[mistake][0] in diagnosis, (diagnosis, failures(result))
