@@ -1,7 +1,8 @@
 """``numeric.check_gradients`` on hand-written submissions (tests/handwritten_rnn.py): the
 correct programs equal PyTorch's float64 autograd (1e-10) and pass in float64 and float32; each
 well-known mistake, made the way a student makes it, is diagnosed with its code (and K, c or the
-permutation); torch autograd in float32 on random cells (n ≤ 64, T ≤ 100, saturated gates among
+permutation) and the Taylor test of float64 checks has slopes within 0.1 of 2 for the correct
+programs and of 1 for the wrong ones; torch autograd in float32 on random cells (n ≤ 64, T ≤ 100, saturated gates among
 them) never fails, and a 10⁻³ relative error in one entry is caught in float32."""
 
 import numpy as np
@@ -197,6 +198,16 @@ def assert_passed(result):
     assert passed, (result.diagnosis, failures(result))
 
 
+def assert_taylor(result, dtype, slope):
+    """The third verdict, run by check_gradients on small float64 cases: every slope within
+    0.1 of 2 (correct) or of 1 (wrong)."""
+    if dtype != "float64":
+        return
+    taylor = result.taylor
+    assert taylor is not None and taylor.passed == (slope == 2), result.taylor_note
+    assert all(abs(s - slope) <= 0.1 for s in taylor.slopes), taylor.slopes
+
+
 @pytest.mark.parametrize("name", CASES)
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_supplied_correct_program_passes(name, dtype):
@@ -204,6 +215,7 @@ def test_supplied_correct_program_passes(name, dtype):
     result = numeric.check_gradients(case, submitted(case, dtype))
     assert result.dtype == dtype  # inferred from the arrays
     assert_passed(result)
+    assert_taylor(result, dtype, 2)
 
 
 @pytest.mark.parametrize("name, mistake, dtype", MATRIX)
@@ -211,6 +223,7 @@ def test_supplied_mistake_is_diagnosed(name, mistake, dtype):
     case = CASES[name]()
     result = numeric.check_gradients(case, submitted(case, dtype, mistake))
     code, detail = EXPECTED[mistake]
+    assert_taylor(result, dtype, 1)
     passed, diagnosis = result.passed, result.diagnosis
     assert not passed
     assert code in diagnosis, (diagnosis, failures(result))
