@@ -2,8 +2,9 @@
 correct programs equal PyTorch's float64 autograd (1e-10) and pass in float64 and float32; each
 well-known mistake, made the way a student makes it, is diagnosed with its code (and K, c or the
 permutation) and the Taylor test of float64 checks has slopes within 0.1 of 2 for the correct
-programs and of 1 for the wrong ones; torch autograd in float32 on random cells (n ≤ 64, T ≤ 100, saturated gates among
-them) never fails, and a 10⁻³ relative error in one entry is caught in float32."""
+programs and of 1 for the wrong ones; torch autograd in float32 on random cells (n ≤ 64,
+T ≤ 100, saturated gates among them) never fails, and a 10⁻³ relative error in one entry is
+caught in float32."""
 
 import numpy as np
 import pytest
