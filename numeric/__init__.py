@@ -65,6 +65,7 @@ from numeric.rnn import (
     product_along,
     step_jacobians,
 )
+from numeric.rounding import RoundingModel, rounding_model, unit_roundoff
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
 from numeric.supplied import SuppliedCheck, check_gradients
@@ -76,7 +77,7 @@ from numeric.verdicts import CheckReport
 from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_checks
 
 __all__ = [
-    "TaylorTest", "taylor_test",
+    "TaylorTest", "taylor_test", "RoundingModel", "rounding_model", "unit_roundoff",
     "bound_check", "check_product_differences",
     "zero_product_source",
     "DIAGNOSIS_CODES", "Finding", "Localisation", "diagnose", "localise",

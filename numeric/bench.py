@@ -1,5 +1,5 @@
-"""``python -m numeric.bench [--json] [--quick] [--only ABCDE|ABC|DE|A|B|C] [--repeat R]
-[--steps N]``: the benchmark workloads.
+"""``python -m numeric.bench [--json] [--quick] [--only ABCDEF|ABCDE|ABC|DE|A|B|C|F]
+[--repeat R] [--steps N]``: the benchmark workloads.
 
 A: scalar tanh h_t = tanh(w h_{t-1} + x_t), x_t = 0.1·N(0,1) (seed 0), 1000 w in [−3, 3],
    T ∈ {10, 100, 1000}: |∂h_T/∂h_0| for every w.
@@ -11,6 +11,10 @@ C: LSTM, n = 32, 64 forget-gate biases in [−2, 4], T = 1000: ‖∂s_T/∂s_0�
 D, E: the gain sweep of B at n = 256, 64 gains, T = 1000 (D) and n = 1024, 16 gains, T = 200
    (E) on every installed array backend (numpy, jax, torch; the GPU when present), each beside
    a plain loop in the same library (``numeric.bench_dynamics``): rnngrad / plain.
+F: supplied gradients (Elman n = 256, LSTM n = 128, T = 1000, from torch autograd float64)
+   checked by ``numeric.check_gradients``, as a ratio to torch's own forward + backward in
+   the same run; probes (n = 512, T = 500, 16 projections) beside the full check
+   (``numeric.bench_supplied``).
 
 Times are best-of-``repeat`` wall clock from one run, printed as ratios to a plain batched
 NumPy product without rescaling measured in the same run; ``blas`` names the BLAS and its
@@ -109,10 +113,10 @@ def _package(path):
     return pathlib.Path(path).parent.name.removesuffix(".libs")
 
 
-def run(quick=False, only="ABCDE", repeat=3, steps=None):
+def run(quick=False, only="ABCDEF", repeat=3, steps=None):
     """Measure the workloads named in ``only``; a JSON-ready dict (D, E: best of ``repeat``,
     T cut to ``steps`` when given)."""
-    from numeric import bench_cells, bench_dynamics, bench_gains, bench_peers
+    from numeric import bench_cells, bench_dynamics, bench_gains, bench_peers, bench_supplied
 
     report = {"peers_installed": peers(), "blas": blas_info()}
     for name in "DE":
@@ -124,6 +128,8 @@ def run(quick=False, only="ABCDE", repeat=3, steps=None):
         report["B"] = bench_gains.run_b(quick, timed, bench_peers, report["blas"]["threads"])
     if "C" in only:
         report["C"] = bench_cells.run_c(quick, timed, report["peers_installed"]["torch"])
+    if "F" in only:
+        report["F"] = bench_supplied.run_f(quick, timed, report["peers_installed"]["torch"])
     return report
 
 
@@ -148,8 +154,8 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
-    parser.add_argument("--only", choices=("ABCDE", "ABC", "DE", "A", "B", "C"),
-                        default="ABCDE", help="the workloads to run (default all)")
+    parser.add_argument("--only", choices=("ABCDEF", "ABCDE", "ABC", "DE", "A", "B", "C", "F"),
+                        default="ABCDEF", help="the workloads to run (default all)")
     parser.add_argument("--repeat", type=int, default=3, help="D, E: best of this many runs "
                         "(default 3; the first JAX run compiles)")
     parser.add_argument("--steps", type=int, metavar="N", help="D, E: cut T to N steps (the "
@@ -170,7 +176,7 @@ def render(report):
     blas = report["blas"]
     lines = [f"peers installed: {report['peers_installed']}",
              f"BLAS: {blas['library'] or 'none found'}, {blas['threads']} threads by default"]
-    for name in (key for key in ("A", "B", "C", "D", "E") if key in report):
+    for name in (key for key in ("A", "B", "C", "D", "E", "F") if key in report):
         lines.append(f"workload {name}:")
         for key, value in report[name].items():
             if isinstance(value, list):

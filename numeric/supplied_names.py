@@ -104,7 +104,15 @@ def aliases(case):
 def resolve(case, supplied, dtype=None):
     """(dict canonical name → float64 array, dtype name) from the user's mapping; ValueError
     (one line) for an empty mapping, a case without y, unknown or repeated names, values that
-    are not numbers, wrong shapes and NaN/inf entries."""
+    are not numbers, wrong shapes and NaN/inf entries.
+
+    >>> import derive
+    >>> case = Case(derive.activation("tanh"), np.eye(2), np.ones((2, 1)), np.zeros(2),
+    ...             np.zeros(2), np.ones((3, 1)), np.zeros(2))
+    >>> values, dtype = resolve(case, {"grad_weight_hh": np.zeros((2, 2), np.float32)})
+    >>> list(values), dtype
+    (['W_hh'], 'float32')
+    """
     if not hasattr(supplied, "items"):
         raise ValueError(f"supplied gradients must be a mapping name → array, got "
                          f"{type(supplied).__name__}")
@@ -151,7 +159,7 @@ def _array(key, raw):
         value = np.asarray(raw)
     except (TypeError, ValueError, RuntimeError):
         value = np.asarray(None)
-    if value.dtype.kind not in "fiu" or value.dtype.kind == "b":
+    if value.dtype.kind not in "fiu":  # bools, strings, objects, complex: not gradients
         raise ValueError(f"{key} must be numbers (an array or nested lists of floats), got "
                          f"{type(raw).__name__}" + (f" of {value.dtype}" if value.ndim else ""))
     array_input = hasattr(raw, "dtype") and value.dtype.kind == "f"

@@ -18,18 +18,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numeric.cells import _block, forward, hidden_size, step_partials
+from numeric.cells import forward, hidden_size, step_partials
 from numeric.threads import small_products
 
 CHUNK = 64  # steps whose parameter terms are formed by one matrix product
+PARTIAL = 3.0  # a partial's rounding error, in units of u·max(1, its row's largest)
 
 
 @dataclass(frozen=True)
 class Tangents:
-    """C directions through one cell.  ``params``: name → list of (columns, V) with V of shape
-    (K, *the parameter's shape) for the K = len(columns) columns (a parameter may appear in
-    several groups); ``s0``: (S, C) initial tangents; ``kicks``: list of (columns, E) with E
-    of shape (T, S, K) added to ṡ_k after step k."""
+    """C directions through one cell.  ``params``: name → list of (columns, V) for the
+    K = len(columns) columns (a parameter may appear in several groups): V of shape (K, rows)
+    for a vector parameter, and for a matrix (a, b) with a (K, rows), b (K, cols): the rank-one
+    directions V_i = a_i b_iᵀ (as many bytes as the parameter's rows and columns, not their
+    product: a 4096 × 4096 W_hh's 16 full directions would take 2 GiB); ``s0``: (S, C) initial
+    tangents; ``kicks``: list of (columns, E) with E of shape (T, S, K) added to ṡ_k after
+    step k."""
 
     C: int
     params: dict = field(default_factory=dict)
@@ -56,14 +60,19 @@ def stacked_partials(kind, act, params, path):
     return step_partials(kind, act, params, channels, np.stack(path.states[:-1]))
 
 
-def run(kind, act, params, s0, x, y, tangents):
+def run(kind, act, params, s0, x, y, tangents, rounding=None):
     """Propagate ``tangents`` (a ``Tangents``) along the trajectory from s0 with inputs x and
-    target y ((n,): ½‖h_T − y‖²; (T, n): Σ_t ½‖h_t − y_t‖²)."""
+    target y ((n,): ½‖h_T − y‖²; (T, n): Σ_t ½‖h_t − y_t‖²).  ``rounding``: None or (rng, u),
+    a rerun under the rounding of unit roundoff u (``perturbed``)."""
+    if rounding is not None:
+        params, s0, x = perturbed(*rounding, params, s0, x)
     path = forward(kind, act, params, s0, x)
     n, T = hidden_size(kind, params), len(x)
     parts, nch, C = len(kind.state), len(kind.channels), tangents.C
     S = n * parts
     d = stacked_partials(kind, act, params, path)
+    if rounding is not None:
+        d = perturbed_partials(*rounding, d)
     states = np.stack(path.states)
     residual = states[1:, :n] - y if y.ndim == 2 else None
     unit = _unit_terms(kind, tangents, n, C)
@@ -72,7 +81,7 @@ def run(kind, act, params, s0, x, y, tangents):
     with small_products(n * C * nch):
         for t0 in range(0, T, CHUNK):
             t1 = min(T, t0 + CHUNK)
-            force = _forcing(kind, params, tangents, x[t0:t1], states[t0:t1, :n], n, C)
+            force = _forcing(kind, tangents, x[t0:t1], states[t0:t1, :n], n, C)
             for k in range(t0, t1):
                 sdot = _step(kind, params, d, k, sdot, force, k - t0, unit, n, parts, nch)
                 for cols, E in tangents.kicks:
@@ -86,6 +95,28 @@ def run(kind, act, params, s0, x, y, tangents):
     rn = np.linalg.norm(r, axis=1)
     scale = float(np.sum(rn * (np.linalg.norm(h, axis=1) + rn)))
     return TangentResult(ldot, sdot, 0.5 * float(np.sum(r * r)), scale, d)
+
+
+def perturbed(rng, u, params, s0, x):
+    """θ (1 + u ξ), s_0 (1 + u ξ), x (1 + u ξ), ξ uniform in [−1, 1] entry by entry: the
+    inputs as rounded to a dtype of unit roundoff u (a chaotic or ill-conditioned case
+    shows its sensitivity here)."""
+    def move(a):
+        return a * (1 + u * rng.uniform(-1, 1, np.shape(a)))
+    return {k: move(v) for k, v in params.items()}, move(s0), move(x)
+
+
+def perturbed_partials(rng, u, d):
+    """Every partial ∂G_a/∂input moved by PARTIAL·u M_a ξ, M_a = max(1, |∂G_a/∂·| over the
+    inputs) unit by unit and step by step: the absolute error of a partial formed in that
+    dtype from pieces of size up to M_a, the gate values (|σ|, |tanh| ≤ 1) included:
+    σ'(30) = σ(1 − σ) is 0 in float32, not 9e-14, and 1 − tanh²(9) is 0, not 6e-8 (1 − t²
+    with t rounded: an error up to 3u, the value of PARTIAL)."""
+    out = []
+    for row in d:
+        M = np.maximum(1.0, np.max(np.abs(np.stack(row)), axis=0))
+        out.append([p + PARTIAL * u * M * rng.uniform(-1, 1, M.shape) for p in row])
+    return out
 
 
 def _step(kind, params, d, k, sdot, force, i, unit, n, parts, nch):
@@ -129,21 +160,21 @@ def _unit_terms(kind, tangents, n, C):
     return terms
 
 
-def _forcing(kind, params, tangents, x, h_prev, n, C):
-    """V_ih[j] x_k + V_hh[j] h_{k−1} + v_b[j] for the chunk's steps: per channel (L, n, C)."""
+def _forcing(kind, tangents, x, h_prev, n, C):
+    """V_ih[j] x_k + V_hh[j] h_{k−1} + v_b[j] for the chunk's steps: per channel (L, n, C).
+    A matrix direction is rank one, V = a bᵀ, so V x_k = a (bᵀ x_k): O(n) a step."""
     L = len(x)
     force = []
     for ch in kind.channels:
         total = np.zeros((L, n, C))
         for name, index, by in ch.terms:
+            rows = slice(index * n, (index + 1) * n)
             for cols, V in tangents.params.get(name, []):
-                K = V.shape[0]
-                B = _block(kind, {name: V}, name, index, n)   # (K, n, cols) or (K, n)
                 if by is None:
-                    total[:, :, cols] += B.T[None]
+                    total[:, :, cols] += V[:, rows].T[None]
                     continue
-                u = x if by == "x" else h_prev          # (L, cols)
-                prod = B.reshape(K * n, -1) @ u.T        # (K·n, L)
-                total[:, :, cols] += prod.reshape(K, n, L).transpose(2, 1, 0)
+                a, b = V
+                coefficient = (x if by == "x" else h_prev) @ b.T      # (L, K): bᵀ x_k
+                total[:, :, cols] += a[:, rows].T[None] * coefficient[:, None, :]
         force.append(total)
     return force

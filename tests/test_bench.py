@@ -43,6 +43,13 @@ def test_bench_quick_runs_and_reports():
                                                         / part[f"{lib}_plain_s"])
             assert part[f"{lib}_stable_max_rel_diff"] < 1e-10
         assert part["numpy_device"] == "cpu" and part["jax_device"] in ("cpu", "gpu:0")
+    F = report["F"]     # supplied gradients: torch's float64 ones pass, in the same run
+    for cell in ("elman", "lstm"):
+        assert F[f"{cell}_passed"] is True and F[f"{cell}_mode"] == "full"
+        assert F[f"{cell}_check_over_torch"] == F[f"{cell}_check_s"] / F[f"{cell}_torch_s"]
+    assert F["probes_passed_correct"] is True and F["probes_caught_wrong_entry"] is True
+    assert F["probes_over_full"] == F["probes_16_s"] / F["full_check_s"]
+    assert F["product_full_mode"] == "full" and F["product_probes_16_s"] > 0
 
 
 def test_bench_render_is_readable():

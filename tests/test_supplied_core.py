@@ -297,3 +297,30 @@ def test_supplied_probes_mode_when_asked():
     wrong = numeric.check_gradients(case, {"W_hh": ours["W_hh"] + 0.1}, probes=4)
     q, = wrong.quantities
     assert not wrong.passed and q.worst["index"][0] in range(4) and q.worst["time_step"] is None
+
+
+def test_supplied_saturated_torch_float64_gradient_is_precision_not_a_bug():
+    """Biases +30: torch forms tanh' as 1 − h² from h = ±1 and gets 0 where the derivation has
+    ~1e-26; beyond the cheap float64 rule, within float64's rounding model."""
+    case = random_cell_case("elman", 3, 6, 4, bias=30.0)
+    grads, *_ = _torch(case)
+    result = numeric.check_gradients(case, grads)
+    assert result.passed and result.diagnosis == ("precision",)
+    assert "float64's rounding model" in result.findings[0].sentence
+    assert all("a-priori" not in q.tolerance_source for q in result.quantities)
+
+
+def test_supplied_taylor_test_varies_the_supplied_variables():
+    """Slope 2 with torch's block, c_0 and (legacy) bias_hh gradients; slope 1 when one is off."""
+    case = random_cell_case("lstm", 2, 4, 6)
+    grads, grad_s0, *_ = _torch(case)
+    supplied = {"weight_hh_f": grads["weight_hh"][2:4], "grad_c0": grad_s0[2:]}
+    right = numeric.check_gradients(case, supplied).taylor
+    assert right.passed and all(abs(s - 2) < 0.1 for s in right.slopes)
+    supplied["grad_c0"] = 1.1 * grad_s0[2:]
+    wrong = numeric.check_gradients(case, supplied).taylor
+    assert not wrong.passed and all(abs(s - 1) < 0.1 for s in wrong.slopes)
+    legacy = _legacy_case(True)
+    ours = _hand_bptt(legacy)
+    assert numeric.check_gradients(legacy, {"bias_hh": ours["b_h"], "W_hh": ours["W_hh"]}) \
+        .taylor.passed

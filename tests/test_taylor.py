@@ -137,3 +137,9 @@ def test_taylor_seeded_and_json_ready():
 def test_taylor_bad_input_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_taylor_float32_gets_a_note():
+    theta = THETA.astype(np.float32)
+    result = taylor_test(lambda p: np.float32(0.5) * p @ p, lambda p: p, theta, directions=1)
+    assert any("float64" in note for note in result.notes)
