@@ -163,15 +163,22 @@ EXPECTED = {  # the program's mistake → (the diagnosis code, the detail it mus
     "gate_order": ("gate_order", ("permutation", None)),
     "gru_bias_placement": ("gru_bias_placement", None),
 }
-assert set(EXPECTED) == set(MISTAKES)
 # every mistake on these (the final-loss legacy case is the elman cell's model); on the
 # saturated ones the mistakes whose effect saturation changes most (the file stays < 10 s)
 EVERY_MISTAKE = ("legacy_per_step", "elman", "lstm", "gru")
 SATURATING = ("missing_activation_derivative", "truncated")
-MATRIX = [(name, mistake, dtype) for name in CASES for mistake in MISTAKES
-          if applies(CASES[name](), mistake)
+MATRIX = [(name, mistake, dtype) for name, case in ((name, CASES[name]()) for name in CASES)
+          for mistake in MISTAKES if applies(case, mistake)
           and (name in EVERY_MISTAKE or name.endswith("_saturated") and mistake in SATURATING)
           for dtype in ("float64", "float32")]
+
+
+def test_supplied_matrix_covers_every_mistake_of_every_cell():
+    assert set(EXPECTED) == set(MISTAKES)
+    made = {(cell_name(CASES[name]()), mistake) for name, mistake, _ in MATRIX}
+    assert made == {(cell_name(CASES[name]()), mistake) for name in EVERY_MISTAKE
+                    for mistake in MISTAKES if applies(CASES[name](), mistake)}
+    assert {cell for cell, _ in made} == {"legacy", "elman", "lstm", "gru"}
 
 
 def submitted(case, dtype, mistake=None):
