@@ -9,15 +9,20 @@ derivative is small and its relative error u/φ' large (float32 gives exactly 0 
     v + u·ξ·(|v| + scale),   ξ uniform in [−1, 1],
 
 scale = |v| with channel L_j set to 0, together with the channels of the same gate (the GRU's
-n_x and n_h): the derivative at its unsaturated value, the other factors kept; or |v| with the
-state set to 0 (so tanh(c) of the LSTM counts too); whichever is larger.  One BPTT is run with
-them (``numeric.cells``'s recursion, float64, forward pass exact); the result is |that − the
-same BPTT unperturbed| for the parameters (own names), ∂L/∂s_0 and the g_k (a
+n_x and n_h; a sigmoid gate's channel only where it is positive, ``sigmoid_channels``): the
+derivative at its unsaturated value, the other factors kept; or |v| with the state set to 0
+(so tanh(c) of the LSTM counts too); whichever is larger.  One BPTT is run with them
+(``numeric.cells``'s recursion, float64, forward pass exact); the result is |that − the same
+BPTT unperturbed| for the parameters (own names), ∂L/∂s_0 and the g_k (a
 ``numeric.backward.Backward``).
 """
 
-import numpy as np
+from functools import lru_cache
 
+import numpy as np
+import sympy as sp
+
+import derive
 from numeric import cells
 from numeric.backward import Backward, problem
 
@@ -37,12 +42,32 @@ def _scales(prob, channels, s, n):
     scale = [[np.abs(np.broadcast_to(v, (n,))) for v in row]
              for row in cells.step_partials(kind, act, params, channels, 0 * s)]
     blocks = [{index for _, index, _ in ch.terms} for ch in kind.channels]
+    sided = sigmoid_channels(kind, act)
+    unsaturated = [np.where(L > 0, 0, L) if one else 0 * L for L, one in zip(
+        channels, sided, strict=True)]
     for j in range(len(kind.channels)):
-        zeroed = [0 * L if blocks[i] & blocks[j] else L for i, L in enumerate(channels)]
+        zeroed = [unsaturated[i] if blocks[i] & blocks[j] else L for i, L in enumerate(channels)]
         at_zero = cells.step_partials(kind, act, params, zeroed, s)
         for a, row in enumerate(at_zero):
             scale[a][j] = np.maximum(scale[a][j], np.abs(row[j]))
     return scale
+
+
+@lru_cache(maxsize=32)
+def sigmoid_channels(kind, act):
+    """Per channel: whether the gate function applied to it directly is the sigmoid alone.
+    σ(1 − σ) formed from a stored σ cancels only where σ → 1 (L > 0); where σ → 0 its
+    factors keep their relative precision, so those channels are left as they are."""
+    outputs, _ = derive.unit_map(kind, act)
+    gates = {g for e in outputs for g in e.atoms(sp.Function) if derive.is_gate(g)}
+
+    def direct(arg):
+        nested = {g: sp.Dummy() for g in arg.atoms(sp.Function) if derive.is_gate(g)}
+        return arg.xreplace(nested).free_symbols
+
+    names = [{type(g).activation.name for g in gates if ch.symbol in direct(g.args[0])}
+             for ch in kind.channels]
+    return tuple(found == {"sigmoid"} for found in names)
 
 
 def _bptt(prob, noise):
