@@ -5,6 +5,7 @@
 """
 
 import sys
+from pathlib import Path
 
 from reports.exercise import CELLS, MAX_HIDDEN, MAX_STEPS
 
@@ -57,7 +58,9 @@ def run_exercise(args):
     written, notes = write_exercise(args.out, ex, pdf=not args.no_pdf)
     for note in notes:
         print(f"rnngrad exercise: note: {note}", file=sys.stderr)
-    print(f"rnngrad exercise: wrote {len(written)} files in {args.out}; check an answer with: "
-          f"rnngrad check {args.out}/case.json --grads answer.json", file=sys.stderr)
+    folder = Path(args.out)
+    print(f"rnngrad exercise: wrote {len(written)} files in {folder}; check an answer (a filled-in "
+          f"copy of {folder / 'answer.json'}) with: rnngrad check {folder / 'case.json'} --grads "
+          "ANSWER.json", file=sys.stderr)
     failed = any("TeX failed" in note for note in notes)
     return 1 if failed else 0
