@@ -25,6 +25,9 @@ PRECISION = {"float64": "the differences exceed the cheap float64 rule (about 1e
              "lower": "the differences are within the expected rounding of {dtype} (beyond what "
                       "float64 would give): not a bug"}
 
+PROBES_DIAGNOSIS = ("not attempted with random projections: the known mistakes are recognised "
+                    "on the full gradient (run without --probes / probes=None)")
+
 
 @dataclass(frozen=True)
 class SuppliedCheck:
@@ -32,7 +35,8 @@ class SuppliedCheck:
     the matching mistakes (``diagnosis``; "precision" = within rounding, passed), ``findings``
     (code, sentence, detail), ``localisation`` (first departing time step when no mistake
     matches), ``mode`` "full" | "probes" and why, the cost estimate, the dtype judged in, and
-    the Taylor test (None with ``taylor_note`` saying why)."""
+    the Taylor test (None with ``taylor_note`` saying why); ``diagnosis_note`` says why no
+    diagnosis was attempted (random projections), else ""."""
 
     passed: bool
     diagnosis: tuple
@@ -45,6 +49,7 @@ class SuppliedCheck:
     localisation: object = None
     taylor: object = None
     taylor_note: str = ""
+    diagnosis_note: str = ""
 
     def to_dict(self):
         """JSON-ready and deterministic: arrays as lists, NaN/inf as None."""
@@ -53,7 +58,8 @@ class SuppliedCheck:
                 "quantities": [q.to_dict() for q in self.quantities], "mode": self.mode,
                 "mode_reason": self.mode_reason, "cost": _plain(self.cost), "dtype": self.dtype,
                 "localisation": _plain(self.localisation),
-                "taylor": _plain(self.taylor), "taylor_note": self.taylor_note}
+                "taylor": _plain(self.taylor), "taylor_note": self.taylor_note,
+                "diagnosis_note": self.diagnosis_note}
 
 
 def _plain(value):
@@ -212,7 +218,7 @@ def _probe_result(case, values, dtype, cost, probes, seed, rtol):
                        for name in values)
     return SuppliedCheck(all(q.passed for q in quantities), (), (), quantities, "probes",
                          reason, cost, dtype, None, None,
-                         "no Taylor test in the random-projection mode (a large case)")
+                         "not run with random projections", PROBES_DIAGNOSIS)
 
 
 def _probe_quantity(name, shape, check, rtol):

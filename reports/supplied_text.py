@@ -110,6 +110,9 @@ def _diagnosis_lines(check):
             f"{f.code}: {f.sentence}", WIDTH, initial_indent="  ", subsequent_indent="    ")]
     if check.passed:
         return []
+    if getattr(check, "diagnosis_note", ""):
+        return textwrap.wrap(f"diagnosis: {check.diagnosis_note}", WIDTH,
+                             subsequent_indent="    ")
     if check.localisation is not None:
         return ["diagnosis: none of the known mistakes matches", *textwrap.wrap(
             f"where: {check.localisation.sentence}", WIDTH, initial_indent="  ",

@@ -257,3 +257,17 @@ def test_check_grads_several_files_table_marks_the_invalid_one(capsys, tmp_path,
     assert status == 2 and data["passed"] is False
     assert sorted(data["files"][1]) == ["error", "file"] and data["files"][1]["file"] == bad
     assert data["files"][1]["error"].startswith("W_hh must be (n, n) = (3, 3)")
+
+
+def test_check_grads_probes_say_the_diagnosis_was_not_attempted(capsys, tmp_path, case_path):
+    """With random projections no mistake is looked for: the output says so instead of
+    "none of the known mistakes matches" (which would claim a search that did not happen)."""
+    grads = write_grads(tmp_path, transposed(hand_bptt(elman_case())))
+    status, out, _ = run(capsys, "check", case_path, "--grads", grads, "--probes", "4")
+    assert status == 1
+    assert "diagnosis: not attempted with random projections" in out
+    assert "none of the known mistakes" not in out
+    status, out, _ = run(capsys, "check", case_path, "--grads", grads, "--probes", "4", "--json")
+    supplied = json.loads(out)["supplied"]
+    assert supplied["mode"] == "probes" and supplied["diagnosis"] == []
+    assert supplied["diagnosis_note"].startswith("not attempted")
