@@ -21,6 +21,7 @@ the matching well-known mistake).
 
 from numeric.backends import BACKENDS, Backend
 from numeric.backends import backend as array_backend
+from numeric.backward import Mistake
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
 from numeric.case import Case, case_from_dict
 from numeric.cell_bridge import unit_functions
@@ -51,7 +52,7 @@ from numeric.horizon import PERTURBATION as HORIZON_PERTURBATION
 from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
 from numeric.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent_norms_text
-from numeric.mistakes import DIAGNOSIS_CODES
+from numeric.mistakes import DIAGNOSIS_CODES, backward_mistakes, mistaken
 from numeric.oracle import mp_reference
 from numeric.probes import ProbeCheck, probe_check
 from numeric.product_check import bound_check, check_product_differences
@@ -81,6 +82,7 @@ __all__ = [
     "bound_check", "check_product_differences",
     "zero_product_source",
     "DIAGNOSIS_CODES", "Finding", "Localisation", "diagnose", "localise",
+    "Mistake", "backward_mistakes", "mistaken",
     "INIT_TEXT", "default_parameters", "recurrent_base", "case_from_torch", "cell_case_keys",
     "CellSweep", "cell_gain_sweep", "forget_bias_parameters", "forget_bias_sweep",
     "CellCase", "CellGradients", "CellTrajectory", "cell_bptt", "cell_forward",

@@ -7,6 +7,7 @@ from reports.notes import (
     dynamics,
     exercises,
     gated,
+    grads_check,
     listing,
     question,
     relu,
@@ -21,7 +22,7 @@ from reports.notes.context import Context
 from reports.references import REFERENCES
 
 SECTIONS = (question, scalar, worked, vector, saturation, relu, gated, remedies, dynamics,
-            audit, exercises, listing, reproducibility)
+            audit, exercises, grads_check, listing, reproducibility)
 
 TITLE = tr("Why RNN gradients vanish or explode: exact derivations, checked by numbers",
            "RNN 梯度为何消失或爆炸：精确推导，数值验证")
