@@ -22,6 +22,7 @@ import subprocess
 import numpy as np
 import pytest
 
+import derive
 import numeric
 from numeric import check_cost, probes, rounding, supplied_compare, supplied_taylor, taylor
 from reports.cli import main
@@ -194,3 +195,20 @@ def test_readme_tolerance_and_cost_numbers_are_the_code_constants():
     assert [q for q in quoted if q not in flat] == [], quoted
     for dtype, power in (("float32", -24), ("float16", -11), ("float64", -53)):
         assert rounding.unit_roundoff(dtype) == 2.0**power and f"2^{power} for {dtype}" in flat
+
+
+def test_readme_names_table_lists_names_the_checker_accepts():
+    from numeric.supplied_names import aliases
+    from tests.cell_cases import random_cell_case
+
+    part = _section("### rnngrad check --grads")
+    table = part.split("| name | shape | meaning |")[1].split("\n\n")[0]
+    names = {name for row in table.splitlines()[2:] for name in
+             re.findall(r"`(\w+)`", row.split(" | ")[0])}
+    legacy = numeric.Case(derive.activation("tanh"), np.eye(2), np.ones((2, 1)), np.zeros(2),
+                          np.zeros(2), np.ones((3, 1)), np.zeros(2))
+    accepted = set(aliases(legacy)).union(*(aliases(random_cell_case(kind, 2, 3, 0))
+                                            for kind in ("elman", "lstm", "gru", "indrnn")))
+    assert len(names) >= 15 and names - accepted == set()
+    for example in ("weight_ih_f", "bias_hh_o", "weight_hh_z", "grad_W_hh"):
+        assert f"`{example}`" in part and example in accepted
