@@ -67,9 +67,9 @@ def _shell_blocks():
 
 @pytest.mark.parametrize("index", range(len(_shell_blocks())))
 def test_readme_shell_block_runs(index, tmp_path):
-    for block in blocks():   # the case files it documents, under the names it gives them
-        name = re.search(r"saved as `([\w.]+\.json)`", _text_before(block))
-        if block.info == "json" and name:
+    for block in blocks():   # the case files and programs it documents, under their names
+        name = re.search(r"saved as `([\w.]+\.(json|py))`", _text_before(block))
+        if name and block.info == {"json": "json", "py": "python"}[name.group(2)]:
             (tmp_path / name.group(1)).write_text(block.text, encoding="utf-8")
     block = _shell_blocks()[index]
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", block.text], cwd=tmp_path,
@@ -83,11 +83,13 @@ def _text_before(block):
 
 
 def _env(tmp_path):
-    """PATH starts with an ``rnngrad`` that runs this checkout's code with this interpreter."""
+    """PATH starts with an ``rnngrad`` that runs this checkout's code with this interpreter, and
+    a ``python3`` that is this interpreter (the one rnngrad and NumPy are installed in)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    launcher = bin_dir / "rnngrad"
-    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m reports "$@"\n')
-    launcher.chmod(0o755)
+    for name, args in (("rnngrad", " -m reports"), ("python3", "")):
+        launcher = bin_dir / name
+        launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}"{args} "$@"\n')
+        launcher.chmod(0o755)
     return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
             "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
