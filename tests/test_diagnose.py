@@ -113,7 +113,8 @@ def test_true_gradient_has_no_finding_and_transforms_are_named():
     ref = elman_loop(case)
     assert diagnosed(case, dict(ref), ref) == []
     sign = codes(diagnosed(case, {k: -v for k, v in ref.items()}, ref))
-    assert ("sign", {"factor": -1.0}) in sign and all(c != "scaled" for c, _ in sign)
+    assert ("sign", {"factor": -1.0, "quantities": list(ref)}) in sign \
+        and all(c != "scaled" for c, _ in sign)
     mean = diagnosed(case, {k: v / 5 for k, v in ref.items()}, ref)
     assert [(f.code, f.detail["meaning"]) for f in mean] == [("scaled", "mean over time")]
     assert "T = 5 steps instead of the sum" in mean[0].sentence
@@ -121,7 +122,8 @@ def test_true_gradient_has_no_finding_and_transforms_are_named():
         == "missing half"
     assert codes(diagnosed(case, {k: 3 * v for k, v in ref.items()}, ref))[0][1]["factor"] == 3
     odd = codes(diagnosed(case, {k: 0.37 * v for k, v in ref.items()}, ref))
-    assert odd == [("scaled", {"factor": pytest.approx(0.37), "meaning": None})]
+    assert odd == [("scaled", {"factor": pytest.approx(0.37), "meaning": None,
+                               "quantities": list(ref)})]
     flipped = dict(ref, W_hh=ref["W_hh"].T.copy())
     assert codes(diagnosed(case, flipped, ref)) == [
         ("transposed", {"quantities": ["W_hh"], "where": "matrix"})]
@@ -173,7 +175,8 @@ def test_gate_order_blocks_and_forward_pass():
     n = case.hidden
     keras = {k: np.concatenate([v[n:2 * n], v[:n], v[2 * n:]]) for k, v in ref.items()}
     found = codes(diagnosed(case, keras, ref))
-    assert ("gate_order", {"permutation": ["z", "r", "n"], "where": "blocks"}) in found
+    assert ("gate_order", {"permutation": ["z", "r", "n"], "where": "blocks",
+                           "quantities": list(keras)}) in found
     assert "Keras" in numeric.diagnose(case, keras, ref, allowed_for(ref))[0].sentence
     # the model whose forward pass reads block 0 as z and block 1 as r, by torch autograd
     P = {k: torch.tensor(v, requires_grad=True) for k, v in case.params.items()}
