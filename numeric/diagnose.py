@@ -14,10 +14,11 @@ literal one (the loop over time stops early / leaves out step T) and the one per
 (each L_t backpropagated K steps / without its own step t); ``detail["form"]`` says which.
 
 Cost: the transforms are a few passes over the arrays; one backward pass gives every
-truncation of the loop and the missing term of step T; small cases (T·n²·channels ≤
-``SMALL_WORK``) add one backward pass per recursion mistake that concerns a supplied quantity
-(≤ ~20) and, for a per-step loss, the per-loss-term truncations (T(T+1)/2 steps, up to 4 ×
-``SMALL_WORK``); a per-step loss adds its per-loss-term missing term (one pass) at any size.
+truncation of the loop and the missing term of step T (delta and ∂L/∂s_0 judged row by row
+from the derived ones, O(T·S)); small cases (T·n²·channels ≤ ``SMALL_WORK``) add one backward
+pass per recursion mistake that concerns a supplied quantity (≤ ~20).  A per-step loss adds,
+at any size, its per-loss-term missing term (one pass) and its per-loss-term truncations
+(T(T+1)/2 steps, skipped above 4 × ``SMALL_WORK`` multiply-adds).
 """
 
 from dataclasses import dataclass
@@ -136,7 +137,6 @@ class _Truncated:
         self.zero_close = all(judge.close(k, 0 * judge.reference[k]) for k in zeros)
         self.zero_departs = any(judge.departs(k, 0 * judge.reference[k]) for k in zeros)
         name = next((k for k in ("delta", "delta_state") if k in judge.supplied), None)
-        self.judged = bool(zeros) or name is not None
         self.rows = None
         if name is not None:
             s, r, a = (np.reshape(d[name], (T, -1)) for d in
@@ -160,28 +160,44 @@ class _Truncated:
 
 def _from_passes(case, judge, names, T):
     """The findings of the mistakes that need a backward pass."""
+    prob, work = problem(case), _work(case)
+    out = _truncations(case, judge, names, T, prob, work)
+    small = work * T <= SMALL_WORK
+    for mistake in mistakes.backward_mistakes(case):
+        immediate = mistake.code == "missing_immediate_term"
+        if immediate and not prob.per_step:
+            continue  # the same as the missing term of step T, judged in _truncations
+        if not (small or immediate) or not mistakes.concerns(case, mistake, names):
+            continue
+        if judge.matches(mistakes.mistaken(case, mistake, names)):
+            detail = _detail(mistake, prob)
+            out.append(Finding(mistake.code, sentence(mistake.code, detail, case), detail))
+    return out
+
+
+def _truncations(case, judge, names, T, prob, work):
+    """truncated (the loop over the last K steps; a per-step loss also each loss term K
+    steps) and the missing term of step T, from the running sums of one backward pass."""
     out = []
 
     def note(code, **detail):
         out.append(Finding(code, sentence(code, detail, case), detail))
 
-    prob, work = problem(case), _work(case)
-    state, truncated, first = _Truncated(judge, T), [], {}
+    state, loop, first = _Truncated(judge, T), [], {}
 
     def visit(K, cands):
         if K == 1:
             first.update(cands)
         if judge.close_all(cands) and state.close(K) \
                 and (any(judge.departs(k, v) for k, v in cands.items()) or state.departs(K)):
-            truncated.append(K)
+            loop.append(K)
 
-    if not mistakes.truncations(case, names, visit) and state.judged and T >= 2 \
+    if not mistakes.truncations(case, names, visit) and T >= 2 \
             and ("delta" in names or "delta_state" in names):
-        for K in range(1, T):  # delta alone: no parameter gradient to run a pass for
+        for K in range(1, T):  # delta without parameter gradients: no pass needed
             visit(K, {})
-    form = "last K steps"
-    if truncated:
-        note("truncated", K=min(truncated), per_step=prob.per_step, T=T, form=form)
+    if loop:
+        note("truncated", K=min(loop), per_step=prob.per_step, T=T, form="last K steps")
     if prob.per_step:
         each = []
         mistakes.loss_term_truncations(case, names, lambda K, c: judge.matches(c) and
@@ -193,16 +209,6 @@ def _from_passes(case, judge, names, T):
         others = [k for k in names if k not in cands and k not in mistakes.NOT_GRADIENTS]
         if judge.matches(cands) and all(judge.close(k, judge.reference[k]) for k in others):
             note("missing_immediate_term", per_step=prob.per_step, form="last step")
-    small = work * T <= SMALL_WORK
-    for mistake in mistakes.backward_mistakes(case):
-        immediate = mistake.code == "missing_immediate_term"
-        if immediate and not prob.per_step:
-            continue  # the same as the missing term of step T, judged above
-        if not (small or immediate) or not mistakes.concerns(case, mistake, names):
-            continue
-        cands = mistakes.mistaken(case, mistake, names)
-        if judge.matches(cands):
-            note(mistake.code, **_detail(mistake, prob))
     return out
 
 
