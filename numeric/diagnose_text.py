@@ -4,6 +4,8 @@
 'the gradient is 0.1 × the true one: the mean over the T = 10 steps instead of the sum'
 """
 
+from numeric.backward_parts import gate_names
+
 SHIFT_TEXT = {
     "h+1": "the outer product uses h_k where h_{k−1} belongs (δ_k h_kᵀ instead of "
            "δ_k h_{k−1}ᵀ)",
@@ -12,6 +14,7 @@ SHIFT_TEXT = {
     "x-1 wrap": "the outer product uses x_{k−1} where x_k belongs, with x_0 read as "
                 "x[-1] = x_T (Python's wrap-around index)",
 }
+# Keras' LSTM order [i, f, c, o] is PyTorch's [i, f, g, o]: Keras is named for the GRU only
 KNOWN_ORDERS = {("gru", ("z", "r", "n")): " (Keras' order)",
                 ("lstm", ("i", "g", "f", "o")): " (TensorFlow's LSTMBlockCell order)"}
 
@@ -20,15 +23,27 @@ def _number(value):
     return f"{value:.6g}"
 
 
-def sentence(code, detail, case):
-    """The sentence of a finding with this ``detail``."""
+def sentence(code, detail, case, only=False):
+    """The sentence of a finding with this ``detail``; ``only``: the finding concerns the
+    quantities ``detail["quantities"]`` and the other supplied ones are right."""
+    if only:
+        names = ", ".join(detail["quantities"])
+        return f"{names} only: {_sentence(code, detail, case, True)}"
+    return _sentence(code, detail, case, False)
+
+
+def _sentence(code, detail, case, only):
     T = case.T
+    if code == "sign" and only:
+        return ("−1 × the true value, the others are right: the sign is flipped in this "
+                "gradient alone")
     if code == "sign":
         return ("the gradient is −1 × the true one: the sign is flipped (for example the "
                 "residual written y − h instead of h − y)")
     if code == "scaled":
         c, meaning = detail["factor"], detail.get("meaning")
-        head = f"the gradient is {_number(c)} × the true one"
+        head = f"{_number(c)} × the true value, the others are right" if only else \
+            f"the gradient is {_number(c)} × the true one"
         reason = {
             "mean over time": f"the mean over the T = {T} steps instead of the sum",
             "missing half": "the ½ of L = ½‖h − y‖² left out (2(h − y) instead of h − y)",
@@ -55,25 +70,30 @@ def sentence(code, detail, case):
         return SHIFT_TEXT[detail["shift"]]
     if code == "truncated":
         K = detail["K"]
-        if detail.get("per_step"):
+        if detail.get("form") == "each loss term":
             return (f"each loss term L_t is backpropagated only K = {K} steps (terms k = "
                     f"t − {K - 1}..t): truncated backpropagation through time")
+        every = ", with the terms of every loss term L_t before step " \
+            f"{T - K + 1} left out" if detail.get("per_step") else ""
         return (f"only the last K = {K} of the T = {T} terms of the BPTT sum are added "
-                f"(steps k = {T - K + 1}..{T}): truncated backpropagation through time")
+                f"(steps k = {T - K + 1}..{T}, each δ_k exact{every}): the backward loop "
+                f"stops after K steps, truncated backpropagation through time")
     if code == "missing_immediate_term":
-        if detail.get("per_step"):
+        if detail.get("form") == "each loss term":
             return ("for every loss term L_t the term of step t itself, "
                     "(∂L_t/∂h_t)(∂⁺h_t/∂θ), is missing from the sum")
-        return (f"the term of the last step k = T = {T}, (∂L/∂h_T)(∂⁺h_T/∂θ), is missing "
-                f"from the sum")
+        return (f"the term of the last step k = T = {T}, δ_T h_{{T−1}}ᵀ, is missing from "
+                f"the sum (the loop adds steps k = 1..{T - 1} only)")
     if code == "gate_order":
+        kind = getattr(case, "kind", None)
         order = tuple(detail["permutation"])
-        known = KNOWN_ORDERS.get((getattr(getattr(case, "kind", None), "name", None), order), "")
+        known = KNOWN_ORDERS.get((getattr(kind, "name", None), order), "")
         blocks = f"[{', '.join(order)}]{known}"
+        own = f"[{', '.join(gate_names(kind))}]"
         if detail.get("where") == "forward pass":
             return (f"the gradient of a forward pass that reads the stacked weights' row "
-                    f"blocks as gates {blocks}, not in PyTorch's order")
-        return f"the row blocks are stacked in the gate order {blocks} instead of PyTorch's"
+                    f"blocks as gates {blocks}, not in PyTorch's order {own}")
+        return f"the row blocks are stacked {blocks} instead of PyTorch's {own}"
     if code == "gru_bias_placement":
         return ("the gradient of the GRU with b_hn outside the reset gate: n = tanh(W_in x + "
                 "b_in + r ⊙ (W_hn h) + b_hn), where PyTorch has r ⊙ (W_hn h + b_hn)")

@@ -25,10 +25,12 @@ DIAGNOSIS_CODES = {
                                      "missing from the backward recursion",
     "time_shift": "an outer product uses the wrong time step: h_k where h_{k−1} belongs, or "
                   "x_{k+1} / x_{k−1} for x_k",
-    "truncated": "only the last K terms of the BPTT sum are added (K reported): truncated "
-                 "backpropagation",
-    "missing_immediate_term": "the term of step k = t itself, (∂L_t/∂h_t)(∂⁺h_t/∂θ), is left "
-                              "out of the sum for every loss term L_t",
+    "truncated": "only the last K terms of the BPTT sum are added (K reported): the "
+                 "backward loop stops after K steps, or (per-step loss) each loss term L_t is "
+                 "backpropagated only K steps",
+    "missing_immediate_term": "the term of the last step k = T, δ_T h_{T−1}ᵀ, is left out of "
+                              "the sum, or (per-step loss) the term of step t itself, "
+                              "(∂L_t/∂h_t)(∂⁺h_t/∂θ), for every loss term L_t",
     "gate_order": "the gated cell's row blocks are stacked in another gate order (the "
                   "permutation reported)",
     "gru_bias_placement": "the GRU's b_hn is added outside r ⊙ (·): n = tanh(W_in x + b_in + "
@@ -113,24 +115,24 @@ def mistaken(case, mistake, names):
     return quantities(case, backward(case, mistake=mistake), names)
 
 
-def truncations(case, names, visit, per_step_limit=None):
+def parameter_names(names):
+    """The parameter gradients (and their row blocks) among the canonical ``names``."""
+    return [name for name in names if name not in NOT_GRADIENTS
+            and not name.startswith(("grad_", "delta"))]
+
+
+def truncations(case, names, visit):
     """Calls ``visit(K, quantities)`` for K = 1..T−1 with the parameter gradients (and their
-    blocks) of BPTT truncated to the last K terms.  Final-step loss: one backward pass, the
-    running sums after steps T..T−K+1.  Per-step loss Σ_t L_t (legacy case): each L_t
-    backpropagated K steps, G(K) = Σ_t Σ_{lag < K} (term of L_t at step t − lag), from one
-    pass per t (prefix x_1..x_t, target y_t: T(T+1)/2 steps in all, the T per-lag sums kept);
-    skipped when T(T+1)/2 > ``per_step_limit``.  Returns the number of steps run."""
-    prob = problem(case)
-    T = len(prob.x)
-    wanted = [name for name in names if name not in NOT_GRADIENTS
-              and not name.startswith(("grad_", "delta"))]
+    blocks) of the backward loop run over the last K steps only: the running sums of one
+    backward pass after steps T..T−K+1, each step's δ_k exact (a per-step loss Σ_t L_t too: the
+    terms k ≤ T − K of every L_t are left out).  The loop never reaches s_0 and leaves the rows
+    k ≤ T − K of delta at 0 (``numeric.diagnose`` judges those from the derived delta).
+    Returns the number of steps run."""
+    T = len(problem(case).x)
+    wanted = parameter_names(names)
     if not wanted or T < 2:
         return 0
-    own = dict(prob.names)
-    if prob.per_step:
-        if per_step_limit is not None and T * (T + 1) // 2 > per_step_limit:
-            return 0
-        return _per_step_truncations(case, prob, wanted, visit)
+    own = dict(problem(case).names)
 
     def on_step(k, grads):
         if k > 1:
@@ -139,6 +141,21 @@ def truncations(case, names, visit, per_step_limit=None):
 
     backward(case, on_step=on_step)
     return T
+
+
+def loss_term_truncations(case, names, visit, limit=None):
+    """Per-step loss Σ_t L_t (legacy case): calls ``visit(K, quantities)`` for K = 1..T−1
+    with the parameter gradients of each L_t backpropagated K steps, G(K) = Σ_t Σ_{lag < K}
+    (term of L_t at step t − lag), from one pass per t (prefix x_1..x_t, target y_t: T(T+1)/2
+    steps in all, the T per-lag sums kept); skipped when T(T+1)/2 > ``limit``.  Returns the
+    number of steps run."""
+    prob = problem(case)
+    T = len(prob.x)
+    wanted = parameter_names(names)
+    if not prob.per_step or not wanted or T < 2 \
+            or (limit is not None and T * (T + 1) // 2 > limit):
+        return 0
+    return _per_step_truncations(case, prob, wanted, visit)
 
 
 def _per_step_truncations(case, prob, wanted, visit):

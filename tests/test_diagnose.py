@@ -11,14 +11,18 @@ from test_backward import legacy_case, torch_cell
 from torch_reference import assert_close
 
 import numeric
+from numeric import mistakes
 from numeric.backward import Mistake
+from numeric.diagnose_transforms import fit_tolerance
 from numeric.mistakes import mistaken
 
 LEGACY_NAMES = ("W_hh", "W_xh", "b_h", "grad_h0")
 
 
-def elman_loop(case, *, transposed=False, drop=None, shift=None, K=None, immediate=True):
-    """Hand-written Elman BPTT (tanh) with a mistake made; per-step or final loss."""
+def elman_loop(case, *, transposed=False, drop=None, shift=None, K=None, immediate=True,
+               skip_last=False):
+    """Hand-written Elman BPTT (tanh) with a mistake made; per-step or final loss.  K: the
+    loop over the last K steps only; skip_last: the term of step T left out of the sums."""
     W, U, b, x, y = case.W_hh, case.W_xh, case.b_h, case.x, case.y
     T, n = len(x), len(b)
     h = [case.h0]
@@ -34,7 +38,7 @@ def elman_loop(case, *, transposed=False, drop=None, shift=None, K=None, immedia
         h_in = h[k] if shift == "h+1" else h[k - 1]
         x_in = {None: x[k - 1], "h+1": x[k - 1], "x+1": x[k] if k < T else 0 * x[0],
                 "x-1": x[k - 2] if k > 1 else 0 * x[0], "x-1 wrap": x[k - 2]}[shift]
-        if K is None or k > T - K:
+        if (K is None or k > T - K) and not (skip_last and k == T):
             dW, dU, db = dW + np.outer(term, h_in), dU + np.outer(term, x_in), db + term
         g_bp = (W if transposed else W.T) @ delta
     g0 = g_bp if K is None or K >= T else np.zeros(n)
@@ -113,7 +117,8 @@ def test_true_gradient_has_no_finding_and_transforms_are_named():
     ref = elman_loop(case)
     assert diagnosed(case, dict(ref), ref) == []
     sign = codes(diagnosed(case, {k: -v for k, v in ref.items()}, ref))
-    assert ("sign", {"factor": -1.0}) in sign and all(c != "scaled" for c, _ in sign)
+    assert ("sign", {"factor": -1.0, "quantities": list(ref)}) in sign \
+        and all(c != "scaled" for c, _ in sign)
     mean = diagnosed(case, {k: v / 5 for k, v in ref.items()}, ref)
     assert [(f.code, f.detail["meaning"]) for f in mean] == [("scaled", "mean over time")]
     assert "T = 5 steps instead of the sum" in mean[0].sentence
@@ -121,7 +126,8 @@ def test_true_gradient_has_no_finding_and_transforms_are_named():
         == "missing half"
     assert codes(diagnosed(case, {k: 3 * v for k, v in ref.items()}, ref))[0][1]["factor"] == 3
     odd = codes(diagnosed(case, {k: 0.37 * v for k, v in ref.items()}, ref))
-    assert odd == [("scaled", {"factor": pytest.approx(0.37), "meaning": None})]
+    assert odd == [("scaled", {"factor": pytest.approx(0.37), "meaning": None,
+                               "quantities": list(ref)})]
     flipped = dict(ref, W_hh=ref["W_hh"].T.copy())
     assert codes(diagnosed(case, flipped, ref)) == [
         ("transposed", {"quantities": ["W_hh"], "where": "matrix"})]
@@ -173,7 +179,8 @@ def test_gate_order_blocks_and_forward_pass():
     n = case.hidden
     keras = {k: np.concatenate([v[n:2 * n], v[:n], v[2 * n:]]) for k, v in ref.items()}
     found = codes(diagnosed(case, keras, ref))
-    assert ("gate_order", {"permutation": ["z", "r", "n"], "where": "blocks"}) in found
+    assert ("gate_order", {"permutation": ["z", "r", "n"], "where": "blocks",
+                           "quantities": list(keras)}) in found
     assert "Keras" in numeric.diagnose(case, keras, ref, allowed_for(ref))[0].sentence
     # the model whose forward pass reads block 0 as z and block 1 as r, by torch autograd
     P = {k: torch.tensor(v, requires_grad=True) for k, v in case.params.items()}
@@ -232,3 +239,123 @@ def test_codes_documented():
     assert set(numeric.DIAGNOSIS_CODES) == {
         "transposed", "sign", "scaled", "missing_activation_derivative", "time_shift",
         "truncated", "missing_immediate_term", "gate_order", "gru_bias_placement", "precision"}
+
+
+def hand_delta(case, K=None):
+    """∂L/∂h_k (T, n) of a final-step loss by a hand-written loop; K: only the last K rows
+    filled (the loop over the last K steps), the others 0."""
+    h = [case.h0]
+    for x_k in case.x:
+        h.append(np.tanh(case.W_hh @ h[-1] + case.W_xh @ x_k + case.b_h))
+    T, g = len(case.x), h[-1] - case.y
+    rows = np.zeros((T, len(g)))
+    for k in range(T, 0, -1):
+        rows[k - 1] = g if K is None or k > T - K else 0
+        g = case.W_hh.T @ ((1 - h[k] ** 2) * g)
+    return rows
+
+
+def test_per_step_loss_literal_truncated_and_missing_last_term():
+    """Σ_t L_t: the loop over the last K steps (each δ_k exact) and the sum without step T,
+    beside the per-loss-term forms."""
+    case = legacy_case(True, T=5)
+    reference = elman_loop(case)
+    literal = elman_loop(case, K=2)
+    seen = {}
+    mistakes.truncations(case, LEGACY_NAMES, lambda K, c: seen.setdefault(K, c))
+    for name in ("W_hh", "W_xh", "b_h"):
+        assert_close(seen[2][name], literal[name], rtol=1e-12)
+    found = diagnosed(case, literal, reference)
+    assert [(f.code, f.detail["K"], f.detail["form"]) for f in found] == [
+        ("truncated", 2, "last K steps")]
+    assert "steps k = 4..5, each δ_k exact" in found[0].sentence
+    found = diagnosed(case, elman_loop(case, skip_last=True), reference)
+    assert [(f.code, f.detail["form"]) for f in found] == [("missing_immediate_term", "last step")]
+    each = {k: v for k, v in per_step_truncated(case, 2).items()}
+    found = diagnosed(case, each, {k: reference[k] for k in each})
+    assert [(f.code, f.detail["form"]) for f in found] == [("truncated", "each loss term")]
+    found = diagnosed(case, elman_loop(case, immediate=False), reference)
+    assert [(f.code, f.detail["form"]) for f in found] == [
+        ("missing_immediate_term", "each loss term")]
+
+
+def test_truncated_judged_on_grad_h0_and_delta():
+    """The parameter sums agree (the truncation error below the allowance, as in float32 for a
+    saturated GRU): the zero ∂L/∂h_0 and the rows of delta name the truncation and K."""
+    case = legacy_case(False, T=5)
+    ref = dict(elman_loop(case), delta=hand_delta(case))
+    supplied = dict(elman_loop(case, K=2), delta=hand_delta(case, K=2))
+    assert not np.any(supplied["grad_h0"])
+    allowed = allowed_for(ref)
+    for name in ("W_hh", "W_xh", "b_h"):  # wide enough to hold the truncation error
+        allowed[name] = allowed[name] + 2 * np.abs(supplied[name] - ref[name])
+    found = numeric.diagnose(case, supplied, ref, allowed)
+    assert [(f.code, f.detail["K"]) for f in found] == [("truncated", 2)]
+    only = {"grad_h0": supplied["grad_h0"], "delta": supplied["delta"]}
+    found = diagnosed(case, only, {k: ref[k] for k in only})
+    assert [(f.code, f.detail["K"]) for f in found] == [("truncated", 2)]
+
+
+def test_lstm_state_delta_is_judged_without_error():
+    """An LSTM's delta given as (T, S) = [∂L/∂h_k; ∂L/∂c_k] (torch autograd, retained)."""
+    case = random_cell_case("lstm", 2, 4, seed=5)
+    grads, s0, _, g = torch_cell(case)
+    ref = dict(grads, grad_h0=s0[:2], grad_c0=s0[2:], delta=g)
+    assert g.shape == (4, 4)
+    found = codes(diagnosed(case, {k: -v for k, v in ref.items()}, ref))
+    names = [*list(ref)[:-1], "delta_state"]  # the name of a (T, S) delta
+    assert found == [("sign", {"factor": -1.0, "quantities": names})]
+
+
+def test_transforms_judged_quantity_by_quantity():
+    case = legacy_case(False, T=5)
+    ref = elman_loop(case)
+    found = diagnosed(case, dict(ref, W_hh=-ref["W_hh"]), ref)
+    assert codes(found) == [("sign", {"factor": -1.0, "quantities": ["W_hh"]})]
+    assert found[0].sentence.startswith("W_hh only: −1 × the true value")
+    found = diagnosed(case, dict(ref, b_h=2 * ref["b_h"], W_xh=2 * ref["W_xh"]), ref)
+    assert [(f.code, f.detail["factor"], f.detail["quantities"]) for f in found] == [
+        ("scaled", 2.0, ["W_xh", "b_h"])]
+    assert found[0].sentence.startswith("W_xh, b_h only: 2 × the true value")
+    assert diagnosed(case, dict(ref, W_hh=-ref["W_hh"], W_xh=1.1 * ref["W_xh"]), ref) == []
+    gru = random_cell_case("gru", 2, 4, seed=6)
+    gref = torch_cell(gru)[0]
+    w = gref["weight_hh"]
+    keras = np.concatenate([w[2:4], w[:2], w[4:]])
+    found = diagnosed(gru, dict(gref, weight_hh=keras), gref)
+    assert [(f.code, f.detail["quantities"], f.sentence) for f in found] == [
+        ("gate_order", ["weight_hh"], "weight_hh only: the row blocks are stacked [z, r, n] "
+         "(Keras' order) instead of PyTorch's [r, z, n]")]
+
+
+def test_gate_order_sentence_names_both_orders_and_keras_only_for_the_gru():
+    lstm = random_cell_case("lstm", 2, 4, seed=5)
+    ref = torch_cell(lstm)[0]
+    swap = {k: np.concatenate([v[2:4], v[:2], v[4:]]) for k, v in ref.items()}  # [f, i, g, o]
+    found = [f for f in diagnosed(lstm, swap, ref) if f.code == "gate_order"]
+    assert [f.sentence for f in found] == [
+        "the row blocks are stacked [f, i, g, o] instead of PyTorch's [i, f, g, o]"]
+
+
+def test_float32_sign_is_reported_once():
+    """A sign error computed in float32: the fitted c is −1 within the dtype's rounding."""
+    case = legacy_case(False, T=5)
+    ref = elman_loop(case)
+    loose = {k: 1e-6 * (np.abs(v) + np.max(np.abs(v))) for k, v in ref.items()}
+    supplied = {k: -v * (1 + 2.0 ** -24) for k, v in ref.items()}
+    found = numeric.diagnose(case, supplied, ref, loose)
+    assert [f.code for f in found] == ["sign"]
+    mean = {k: v * 0.2 * (1 + 2.0 ** -24) for k, v in ref.items()}
+    found = numeric.diagnose(case, mean, ref, loose, dtype="float32")
+    assert [(f.code, f.detail["factor"], f.detail["meaning"]) for f in found] == [
+        ("scaled", 0.2, "mean over time")]
+
+
+def test_fit_tolerance_is_the_dtype_rounding_at_least():
+    class Judge:
+        reference = {"W": np.array([3.0, 4.0])}
+        allowed = {"W": np.array([0.0, 0.0])}
+
+    assert fit_tolerance(Judge, ["W"], "float32") == 32 * 2.0 ** -24
+    Judge.allowed = {"W": np.array([0.5, 0.0])}
+    assert fit_tolerance(Judge, ["W"], "float64") == pytest.approx(1.5 / 25)
