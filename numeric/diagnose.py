@@ -46,10 +46,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class Localisation:
-    """Where the supplied gradient departs: ``time_step`` k (1..T), ``quantity`` read for it
-    and the ``sentence`` saying what was compared and what is inferred."""
+    """Where the supplied gradient departs: ``time_step`` k (1..T; None when no step applies:
+    a gradient of zeros), ``quantity`` read for it and the ``sentence`` saying what was
+    compared and what is inferred."""
 
-    time_step: int
+    time_step: int | None
     quantity: str
     sentence: str
 
@@ -236,6 +237,12 @@ def localise(case, supplied, reference, allowed):
     nothing departs or nothing time-resolved can be read."""
     from numeric.departure import from_contributions, from_delta
 
+    zeros = [name for name in supplied if not np.any(supplied[name])
+             and np.any(np.abs(reference[name]) > allowed[name])]
+    if zeros:
+        return Localisation(None, zeros[0], f"{', '.join(zeros)}: every entry is 0 where the "
+                            "true gradient is not: nothing was computed or stored there (an "
+                            "answer template not filled in?)")
     if "delta" in supplied:
         k = from_delta(supplied["delta"], reference["delta"], allowed["delta"])
         if k is not None:

@@ -106,7 +106,7 @@ def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=
     passed = all(q.passed for q in quantities)
     findings, localisation = (), None
     if not passed:
-        findings, localisation = _diagnose(case, values, reference, allowed)
+        findings, localisation = _diagnose(case, values, reference, allowed, dtype)
     elif rtol is None:
         findings = _precision(values, reference, dtype)
     taylor, note = supplied_taylor(case, values, dtype, cost, seed)
@@ -177,11 +177,11 @@ def _for_diagnosis(case, values):
     return out
 
 
-def _diagnose(case, values, reference, allowed):
+def _diagnose(case, values, reference, allowed, dtype):
     from numeric.diagnose import diagnose, localise
 
     args = (case, *(_for_diagnosis(case, d) for d in (values, reference, allowed)))
-    findings = tuple(diagnose(*args))
+    findings = tuple(diagnose(*args, dtype=dtype))
     return findings, (None if findings else localise(*args))
 
 

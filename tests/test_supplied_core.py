@@ -261,6 +261,18 @@ def test_supplied_mistake_is_named_and_an_unknown_one_localised():
     assert result.localisation.time_step == 2
 
 
+def test_supplied_zeros_are_said_to_be_zeros_not_placed_in_time():
+    """An answer template sent back unfilled: no step is blamed, the zeros are named."""
+    case = _legacy_case(False)
+    ours = _hand_bptt(case)
+    result = numeric.check_gradients(case, {"W_hh": np.zeros((3, 3)), "b_h": ours["b_h"]})
+    assert not result.passed and result.diagnosis == ()
+    where = result.localisation
+    assert where.time_step is None and where.quantity == "W_hh"
+    assert where.sentence.startswith("W_hh: every entry is 0")
+    assert json.loads(json.dumps(result.to_dict()))["localisation"]["time_step"] is None
+
+
 def _float32_elman(case):
     """torch float32 autograd of the elman case: {name: float32 gradient}."""
     module = torch.nn.RNNCell(case.x.shape[1], case.hidden)
