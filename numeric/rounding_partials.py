@@ -1,24 +1,24 @@
-"""What an absolute rounding of every activation derivative does to each entry of the gradient
-and of the step Jacobians: the part of a lower precision's error that perturbing stored values
-by a relative u cannot show.
+"""What an absolute rounding of the gate outputs does to each entry of the gradient and of the
+step Jacobians: the part of a lower precision's error that perturbing stored values by a
+relative u cannot show.
 
-Code that takes φ' from the stored output (1 − h² for tanh, σ(1 − σ) for the sigmoid) rounds
-it with an absolute error of about u, not u·|φ'|: where a unit saturates (h → ±1, σ → 1) the
-derivative is small and its relative error u/φ' large (float32 gives exactly 0 once
-|a| ≳ 9).  Here every unit partial v = ∂G_a/∂L_j or ∂G_a/∂s_b of step k becomes, in each of
-``runs`` Monte Carlo runs r,
+Code that forms φ' from a stored output (1 − y² for y = tanh(z), y(1 − y) for y = σ(z)), or
+1 − σ from a stored σ (the GRU's 1 − z), is off by about u·|y| absolute, not u·|φ'|: where a
+unit saturates (y → ±1, σ → 1) the result is small and its relative error large (float32 gives
+1 − y² = 0 once |z| ≳ 9); where σ → 0 the error u·σ stays relative.  So every unit partial v
+of step k (a function of the unit inputs, ``derive.unit_partials``), written in the gate
+outputs y it uses, becomes in each Monte Carlo run r
 
-    v + u·ξ_r·(|v| + scale),   ξ_r uniform in [−1, 1], drawn per unit, step and run,
+    v + u·ξ_r·(|v| + Σ_y |∂v/∂y|·|y|),   ξ_r uniform in [−1, 1],
 
-scale = |v| with channel L_j set to 0, together with the channels of the same gate (the GRU's
-n_x and n_h; a sigmoid gate's channel only where it is positive, ``sigmoid_channels``): the
-derivative at its unsaturated value, the other factors kept; or |v| with the state set to 0
-(so tanh(c) of the LSTM counts too); whichever is larger.  The same BPTT (``numeric.cells``'s
-recursion, float64, forward pass exact) is run with the plain partials and with each run's,
-all runs side by side (the partials are evaluated once per step, the scales once per gate),
-and so are J_k = ∂s_k/∂s_{k−1} and J_T ⋯ J_1; the result is, per entry, the largest
-|run − plain| over the runs: the change an absolute-u rounding of the partials makes to that
-entry, carried through the recursion as the partials' errors are.
+per unit: ``runs`` runs with ξ drawn afresh at every step (independent roundings) and ``runs``
+runs with ξ drawn once per unit and partial and kept for all T steps (a saturated unit has the
+same output, and so the same rounding, at every step: its errors add up along T instead of
+averaging out).  The same BPTT (``numeric.cells``'s recursion, float64, forward pass exact)
+runs with the plain partials and with every run's, all lanes side by side (the partials and
+their sensitivity are evaluated once per step), and so do J_k = ∂s_k/∂s_{k−1} and J_T ⋯ J_1;
+the result is, per entry, the largest |run − plain| over each group of runs.  Activations
+other than tanh and the sigmoid keep the relative term only.
 """
 
 from functools import lru_cache
