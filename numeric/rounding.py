@@ -36,10 +36,10 @@ with weights ×6, 2112 quantities): a false-alarm margin of 3.7.  A float32 NumP
 (1 − h² from the stored h) on 36 cells: 0.12.  Where float32 itself gets a quantity to 1e-4,
 an error of 1e-3 in its largest entry exceeds the allowance in 96.4 % of them (2608; 96.1 %
 of the 1299 held out; 99.4 % of the 2499 it gets to 3e-5) and in an entry of root-mean-square
-size in 92 % (91 %; 95 %); the misses are
-Elman cells with weights ×4 to ×6 (float32's own error is then near 1e-4, the pooled spread
-of 3 draws must cover it) and GRUs with every gate saturated (biases ±5: the floor assumes the
-worst rounding of 1 − n² and 1 − z at every step, the float32 run often rounds better).  Step
+size in 92 % (91 %; 95 %); the misses are Elman cells with weights ×4 to ×6 (float32's own
+error is then near 1e-4, and the pooled spread of 3 draws must cover it) and GRUs with every
+gate saturated (biases ±5: the floor allows the worst rounding of 1 − n² and 1 − z at every
+step, the float32 run often rounds better).  Step
 Jacobians and their product (torch ``jacrev`` in float32 and a NumPy (1 − h²) W_hh, 162
 cells, saturated ones included; 432 quantities): largest ratio 0.22 (without the floor:
 9 × 10^5), 1e-3 in the largest entry caught in 99.6 % of those float32 resolves to 1e-4.
