@@ -1,20 +1,24 @@
-"""What an absolute rounding of every activation derivative does to the gradient: the part of a
-lower precision's error that perturbing stored values by a relative u cannot show.
+"""What an absolute rounding of the gate outputs does to each entry of the gradient and of the
+step Jacobians: the part of a lower precision's error that perturbing stored values by a
+relative u cannot show.
 
-Code that takes φ' from the stored output (1 − h² for tanh, σ(1 − σ) for the sigmoid) rounds
-it with an absolute error of about u, not u·|φ'|: where a unit saturates (h → ±1, σ → 1) the
-derivative is small and its relative error u/φ' large (float32 gives exactly 0 once
-|a| ≳ 9).  Here every unit partial v = ∂G_a/∂L_j or ∂G_a/∂s_b of step k becomes
+Code that forms φ' from a stored output (1 − y² for y = tanh(z), y(1 − y) for y = σ(z)), or
+1 − σ from a stored σ (the GRU's 1 − z), is off by about u·|y| absolute, not u·|φ'|: where a
+unit saturates (y → ±1, σ → 1) the result is small and its relative error large (float32 gives
+1 − y² = 0 once |z| ≳ 9); where σ → 0 the error u·σ stays relative.  So every unit partial v
+of step k (a function of the unit inputs, ``derive.unit_partials``), written in the gate
+outputs y it uses, becomes in each Monte Carlo run r
 
-    v + u·ξ·(|v| + scale),   ξ uniform in [−1, 1],
+    v + u·ξ_r·(|v| + Σ_y |∂v/∂y|·|y|),   ξ_r uniform in [−1, 1],
 
-scale = |v| with channel L_j set to 0, together with the channels of the same gate (the GRU's
-n_x and n_h; a sigmoid gate's channel only where it is positive, ``sigmoid_channels``): the
-derivative at its unsaturated value, the other factors kept; or |v| with the state set to 0
-(so tanh(c) of the LSTM counts too); whichever is larger.  One BPTT is run with them
-(``numeric.cells``'s recursion, float64, forward pass exact); the result is |that − the same
-BPTT unperturbed| for the parameters (own names), ∂L/∂s_0 and the g_k (a
-``numeric.backward.Backward``).
+per unit: ``runs`` runs with ξ drawn afresh at every step (independent roundings) and ``runs``
+runs with ξ drawn once per unit and partial and kept for all T steps (a saturated unit has the
+same output, and so the same rounding, at every step: its errors add up along T instead of
+averaging out).  The same BPTT (``numeric.cells``'s recursion, float64, forward pass exact)
+runs with the plain partials and with every run's, all lanes side by side (the partials and
+their sensitivity are evaluated once per step), and so do J_k = ∂s_k/∂s_{k−1} and J_T ⋯ J_1;
+the result is, per entry, the largest |run − plain| over each group of runs.  Activations
+other than tanh and the sigmoid keep the relative term only.
 """
 
 from functools import lru_cache
@@ -25,85 +29,168 @@ import sympy as sp
 import derive
 from numeric import cells
 from numeric.backward import Backward, problem
+from numeric.cell_bridge import _compile
+from numeric.supplied_reference import quantities_from_backward
+
+RUNS = 3
+JACOBIANS = ("step_jacobians", "jacobian_product")
 
 
-def partial_rounding(case, u, rng):
-    """|ΔθL|, |Δ∂L/∂s_0|, |Δg_k| (a ``Backward``, loss 0) under absolute partial rounding u."""
+def partial_spread(case, names, u, rng, runs=RUNS):
+    """(independent, coherent): two dicts name → the entrywise spread (largest |run − plain|)
+    under absolute partial rounding u, over ``runs`` runs whose ξ is drawn afresh at every step
+    and over ``runs`` runs whose ξ is drawn once per unit and partial and kept for all steps
+    (a saturated unit's output, and so its rounding, is the same at every step: the errors add
+    up along T instead of averaging out).  For the quantities of the backward pass
+    (parameters, gate blocks, ∂L/∂h_0, ∂L/∂c_0, delta) and ``step_jacobians``,
+    ``jacobian_product`` among ``names`` (not the loss: it has no partials)."""
     prob = problem(case)
-    plain = _bptt(prob, None)
-    noisy = _bptt(prob, lambda v, scale: v + u * (np.abs(v) + scale) * rng.uniform(-1, 1, v.shape))
-    return Backward({own: np.abs(noisy.params[own] - plain.params[own]) for own in plain.params},
-                    np.abs(noisy.state0 - plain.state0), 0.0, np.abs(noisy.delta - plain.delta))
+    names = tuple(name for name in names if name != "loss")
+    backward_names = tuple(name for name in names if name not in JACOBIANS)
+    partials = _noisy_partials(prob, u, rng, runs)
+    halves = (slice(1, runs + 1), slice(runs + 1, None))
+    out = ({}, {})
+    if backward_names:
+        plain, noisy = _bptt(prob, partials)
+        for half, found in zip(halves, out, strict=True):
+            spread = Backward({own: _spread(plain.params[own], noisy.params[own][half])
+                               for own in plain.params},
+                              _spread(plain.state0, noisy.state0[half]), 0.0,
+                              _spread(plain.delta, noisy.delta[half]))
+            found.update(quantities_from_backward(case, backward_names, spread))
+    if "step_jacobians" in names:
+        S = len(prob.s0)
+        J = np.stack([cells.apply_step_jacobian(prob.kind, prob.params, d, np.eye(S))
+                      for d in partials], axis=1)
+        for half, found in zip(halves, out, strict=True):
+            found["step_jacobians"] = _spread(J[0], J[half])
+    if "jacobian_product" in names:
+        P, exponent = _product(prob, partials)
+        with np.errstate(over="ignore", under="ignore"):
+            for half, found in zip(halves, out, strict=True):
+                found["jacobian_product"] = np.ldexp(_spread(P[0], P[half]), exponent)
+    return out
+
+
+def _spread(plain, noisy):
+    """max over runs |noisy_r − plain| (runs on the first axis of ``noisy``)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.max(np.abs(noisy - plain), axis=0)
+
+
+def _noisy_partials(prob, u, rng, runs):
+    """Per step k = 1..T, the unit partials as [[(1 + 2·runs, n)]]: row 0 plain, rows
+    1..runs the independent runs, the rest the coherent ones."""
+    kind, act, params = prob.kind, prob.act, prob.params
+    path = cells.forward(kind, act, params, np.asarray(prob.s0, float),
+                         np.asarray(prob.x, float))
+    n = cells.hidden_size(kind, params)
+    steps, fixed = [], {}
+    for L, s in zip(path.channels, path.states, strict=False):
+        plain = cells.step_partials(kind, act, params, L, s)
+        rows = []
+        for a, (row, srow) in enumerate(zip(plain, _scales(prob, L, s, n), strict=True)):
+            out = []
+            for j, (v, scale) in enumerate(zip(row, srow, strict=True)):
+                v = np.broadcast_to(np.asarray(v, float), (n,))
+                xi = np.concatenate([np.zeros((1, n)), rng.uniform(-1, 1, (runs, n)),
+                                     fixed.setdefault((a, j), rng.uniform(-1, 1, (runs, n)))])
+                out.append(v + u * (np.abs(v) + scale) * xi)
+            rows.append(out)
+        steps.append(rows)
+    return steps
 
 
 def _scales(prob, channels, s, n):
-    """|v| at the unsaturated value of each partial's own gate, or at state 0."""
+    """Σ_y |∂v/∂y|·|y| for every partial v, over the gate outputs y it is formed from."""
     kind, act, params = prob.kind, prob.act, prob.params
-    scale = [[np.abs(np.broadcast_to(v, (n,))) for v in row]
-             for row in cells.step_partials(kind, act, params, channels, 0 * s)]
-    blocks = [{index for _, index, _ in ch.terms} for ch in kind.channels]
-    sided = sigmoid_channels(kind, act)
-    unsaturated = [np.where(L > 0, 0, L) if one else 0 * L for L, one in zip(
-        channels, sided, strict=True)]
-    for j in range(len(kind.channels)):
-        zeroed = [unsaturated[i] if blocks[i] & blocks[j] else L for i, L in enumerate(channels)]
-        at_zero = cells.step_partials(kind, act, params, zeroed, s)
-        for a, row in enumerate(at_zero):
-            scale[a][j] = np.maximum(scale[a][j], np.abs(row[j]))
-    return scale
+    return [[np.abs(np.broadcast_to(v, (n,))) for v in row]
+            for row in _output_rounding(kind, act)(*cells._unit_inputs(
+                kind, params, n, channels, s))]
 
 
 @lru_cache(maxsize=32)
-def sigmoid_channels(kind, act):
-    """Per channel: whether the gate function applied to it directly is the sigmoid alone.
-    σ(1 − σ) formed from a stored σ cancels only where σ → 1 (L > 0); where σ → 0 its
-    factors keep their relative precision, so those channels are left as they are."""
-    outputs, _ = derive.unit_map(kind, act)
-    gates = {g for e in outputs for g in e.atoms(sp.Function) if derive.is_gate(g)}
+def _output_rounding(kind, act):
+    """The unit partials' sensitivity to their gate outputs, compiled over the unit inputs:
+    each partial v written in the outputs y = φ(z) it uses (φ'(z) as 1 − y² for tanh, y(1 − y)
+    for the sigmoid, as code that keeps only the outputs forms it), then Σ_y |∂v/∂y|·|y|."""
+    _, inputs = derive.unit_map(kind, act)
+    rows = derive.unit_partials(kind, act)
+    outputs, forms = {}, {}
+    for expr in (e for row in rows for e in row):
+        for node in expr.atoms(sp.Function):
+            if not derive.is_gate(node) or type(node).activation.name not in DERIVATIVE:
+                continue
+            value = derive.gate(type(node).activation)(node.args[0])
+            y = outputs.setdefault(value, sp.Dummy(f"y{len(outputs)}"))
+            forms[value] = y
+            if type(node).is_derivative:
+                forms[node] = DERIVATIVE[type(node).activation.name](y)
+    back = {y: value for value, y in outputs.items()}
+    flat = []
+    for expr in (e for row in rows for e in row):
+        written = expr.xreplace(forms)
+        flat.append(sum((sp.Abs(sp.diff(written, y) * y) for y in back), sp.S.Zero)
+                    .xreplace(back))
+    function, width = _compile(inputs, flat), len(inputs)
 
-    def direct(arg):
-        nested = {g: sp.Dummy() for g in arg.atoms(sp.Function) if derive.is_gate(g)}
-        return arg.xreplace(nested).free_symbols
+    def apply(*values):
+        entries = function(*values)
+        return [entries[a * width:(a + 1) * width] for a in range(len(rows))]
 
-    names = [{type(g).activation.name for g in gates if ch.symbol in direct(g.args[0])}
-             for ch in kind.channels]
-    return tuple(found == {"sigmoid"} for found in names)
+    return apply
 
 
-def _bptt(prob, noise):
-    """BPTT of ``prob`` (final-step or per-step loss), each unit partial passed through
-    ``noise(v, scale)`` when given."""
-    kind, act, params, x = prob.kind, prob.act, prob.params, np.asarray(prob.x, float)
-    path = cells.forward(kind, act, params, np.asarray(prob.s0, float), x)
+DERIVATIVE = {"tanh": lambda y: 1 - y ** 2, "sigmoid": lambda y: y * (1 - y)}
+
+
+def _product(prob, partials):
+    """(J_T ⋯ J_1 of every lane, stacked; the power of two it is scaled by): the lanes are
+    rescaled together after every step (exact), so the product neither overflows nor
+    underflows on the way."""
+    from numeric.rnn import _rescaled
+
+    S = len(prob.s0)
+    P, exponent = np.broadcast_to(np.eye(S), (len(partials[0][0][0]), S, S)), 0
+    for d in partials:
+        P, exponent = _rescaled(cells.apply_step_jacobian(prob.kind, prob.params, d, P),
+                                exponent)
+    return P, exponent
+
+
+def _bptt(prob, partials):
+    """BPTT of ``prob`` (final-step or per-step loss) with the given partials, all lanes side
+    by side: (lane 0's ``Backward``, every lane's ``Backward`` with a leading lanes axis)."""
+    kind, params, x = prob.kind, prob.params, np.asarray(prob.x, float)
     n, parts, nch, T = cells.hidden_size(kind, params), len(kind.state), len(kind.channels), len(x)
-    grads = {name: np.zeros_like(v, dtype=float) for name, v in params.items()}
-    delta, g_bp, rest = np.zeros((T, parts * n)), np.zeros(parts * n), np.zeros((parts - 1) * n)
+    R = len(partials[0][0][0])
+    path = cells.forward(kind, prob.act, params, np.asarray(prob.s0, float), x)
+    grads = {name: np.zeros((R, *np.shape(v))) for name, v in params.items()}
+    delta, g_bp = np.zeros((T, R, parts * n)), np.zeros((R, parts * n))
+    rest = np.zeros((parts - 1) * n)
     for k in range(T, 0, -1):
         h_k = path.states[k][:n]
         if prob.per_step or k == T:
             g_bp = g_bp + np.concatenate([h_k - (prob.y[k - 1] if prob.per_step else prob.y),
                                           rest])
         delta[k - 1] = g_bp
-        L, s = path.channels[k - 1], path.states[k - 1]
-        d = [[np.broadcast_to(np.asarray(v, float), (n,)) for v in row]
-             for row in cells.step_partials(kind, act, params, L, s)]
-        if noise is not None:
-            d = [[noise(v, sc) for v, sc in zip(row, srow, strict=True)]
-                 for row, srow in zip(d, _scales(prob, L, s, n), strict=True)]
-        g = [g_bp[a * n:(a + 1) * n] for a in range(parts)]
+        s, d = path.states[k - 1], partials[k - 1]
+        g = [g_bp[:, a * n:(a + 1) * n] for a in range(parts)]
         new = [sum(g[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
         for j, ch in enumerate(kind.channels):
             dj = sum(g[a] * d[a][j] for a in range(parts))
             for name, index, by in ch.terms:
                 rows = slice(index * n, (index + 1) * n)
                 if by is None:
-                    grads[name][rows] += dj
+                    grads[name][:, rows] += dj
                     continue
-                grads[name][rows] += np.outer(dj, x[k - 1] if by == "x" else s[:n])
+                grads[name][:, rows] += dj[:, :, None] * (x[k - 1] if by == "x" else s[:n])
                 if by == "h":
-                    new[0] = new[0] + params[name][rows].T @ dj
+                    new[0] = new[0] + dj @ params[name][rows]
         for i, name in enumerate(kind.unit_parameters):
             grads[name] += sum(g[a] * d[a][nch + parts + i] for a in range(parts))
-        g_bp = np.concatenate(new)
+        g_bp = np.concatenate(new, axis=1)
     own = {mine: grads[theirs] for mine, theirs in prob.names.items()}
-    return Backward(own, g_bp, 0.0, delta)
+    delta = np.moveaxis(delta, 1, 0)
+    plain = Backward({k: v[0] for k, v in own.items()}, g_bp[0], 0.0, delta[0])
+    return plain, Backward(own, g_bp, 0.0, delta)

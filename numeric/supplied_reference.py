@@ -30,7 +30,7 @@ def derived_quantities(case, names, *, perturb=None):
         raise ValueError(f"unknown quantity {unknown[0]!r}")
     out = {}
     if any(name not in ("jacobian_product", "step_jacobians") for name in names):
-        out.update(_from_backward(case, names, backward(case, perturb=perturb)))
+        out.update(quantities_from_backward(case, names, backward(case, perturb=perturb)))
     if "step_jacobians" in names:
         out["step_jacobians"] = _step_jacobians(case, perturb)
     if "jacobian_product" in names:
@@ -38,7 +38,11 @@ def derived_quantities(case, names, *, perturb=None):
     return {name: np.asarray(out[name], dtype=np.float64) for name in names}
 
 
-def _from_backward(case, names, result):
+def quantities_from_backward(case, names, result):
+    """name → array for every name in ``names`` that a ``numeric.backward.Backward`` holds
+    (parameters under the case's own or PyTorch names, gate blocks, grad_h0, grad_c0, loss,
+    delta, delta_state), read from ``result`` as they are, whatever it carries (a gradient,
+    or an entrywise spread of one); the Jacobians are left out."""
     n = sizes(case)[0]
     params = dict(result.params)
     if isinstance(case, Case):

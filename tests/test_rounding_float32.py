@@ -1,7 +1,9 @@
 """The float32 rounding model: correct float32 gradients (torch autograd in float32, and a
 float32 NumPy BPTT written here) lie within the allowed errors on Elman, LSTM with saturated
-gates and GRU cells; a relative error of 1e-3 in one entry exceeds them; the sentence names the
-dtype; unit roundoffs; bad input."""
+gates and GRU cells; a relative error of 1e-3 in one entry exceeds them, saturated cells
+included; float32 step Jacobians and their product with saturated units (a NumPy
+(1 − h²) W_hh, torch's jacrev) lie within theirs; the sentence names the dtype; unit
+roundoffs; bad input."""
 
 import numpy as np
 import pytest
@@ -87,6 +89,83 @@ def test_rounding_torch_float32_within_allowed_and_a_1e3_error_caught(kind, n, T
         for flat in (np.argmax(np.abs(d)), typical):
             index = np.unravel_index(flat, d.shape)
             assert 1e-3 * abs(d[index]) > result.allowed["weight_hh"][index], index
+
+
+# (kind, n, T, weight scale, bias shift, seed): most units saturated; float32 gets the largest
+# entry of ∂L/∂W_hh to < 2e-5 relative, and a normwise floor for the partials missed 1e-3 there
+SATURATED = [("elman", 4, 8, 2.0, 3.0, 8), ("elman", 4, 8, 6.0, 0.0, 1004),
+             ("lstm", 4, 8, 1.0, -5.0, 76), ("lstm", 4, 8, 2.0, 3.0, 3074)]
+
+
+@pytest.mark.parametrize("kind, n, T, scale, bias, seed", SATURATED)
+def test_rounding_saturated_cells_pass_and_a_1e3_error_in_the_largest_entry_is_caught(
+        kind, n, T, scale, bias, seed):
+    case = random_cell_case(kind, n, T, seed=seed, scale=scale, bias=bias)
+    supplied = torch32(case)
+    allowed = model(case, tuple(supplied)).allowed
+    derived = derived_quantities(case, tuple(supplied))
+    for name, value in supplied.items():
+        assert np.all(np.abs(value - derived[name]) <= allowed[name]), name
+    d = derived["weight_hh"]
+    index = np.unravel_index(np.argmax(np.abs(d)), d.shape)
+    assert np.max(np.abs(supplied["weight_hh"] - d)) < 2e-5 * abs(d[index])
+    assert 1e-3 * abs(d[index]) > allowed["weight_hh"][index]
+
+
+def numpy32_elman_jacobians(case):
+    """J_k = diag(1 − h_k²) W_hh in float32 (h_k stored), and J_T ⋯ J_1."""
+    p = {k: v.astype(np.float32) for k, v in case.params.items()}
+    h, product, steps = case.s0.astype(np.float32), np.eye(case.hidden, dtype=np.float32), []
+    for x_k in case.x.astype(np.float32):
+        h = np.tanh(p["weight_ih"] @ x_k + p["bias_ih"] + p["weight_hh"] @ h + p["bias_hh"])
+        steps.append((np.float32(1) - h * h)[:, None] * p["weight_hh"])
+        product = steps[-1] @ product
+    return {"step_jacobians": np.stack(steps).astype(float),
+            "jacobian_product": product.astype(float)}
+
+
+def torch32_gru_jacobians(case):
+    """J_k by torch.func.jacrev of a float32 GRUCell at the float32 states, J_T ⋯ J_1 by
+    jacrev of the whole float32 unroll."""
+    n, m = case.hidden, case.x.shape[1]
+    module = torch.nn.GRUCell(m, n)
+    values = {k: torch.tensor(v, dtype=torch.float32) for k, v in case.params.items()}
+
+    def step(s, x_k):
+        return torch.func.functional_call(module, values, (x_k[None], s[None]))[0]
+
+    def unroll(s):
+        for x_k in x:
+            s = step(s, x_k)
+        return s
+
+    x, s, steps = torch.tensor(case.x, dtype=torch.float32), torch.tensor(
+        case.s0, dtype=torch.float32), []
+    for x_k in x:
+        steps.append(torch.func.jacrev(step)(s, x_k).double().numpy())
+        s = step(s, x_k).detach()
+    product = torch.func.jacrev(unroll)(torch.tensor(case.s0, dtype=torch.float32))
+    return {"step_jacobians": np.stack(steps), "jacobian_product": product.double().numpy()}
+
+
+@pytest.mark.parametrize("kind, bias, resolved", [("elman", 5.0, False), ("elman", -5.0, False),
+                                                  ("gru", 5.0, True)])
+def test_rounding_float32_jacobians_of_saturated_cells_within_allowed(kind, bias, resolved):
+    """Units saturated at ±5 (float32's 1 − h² off by ~u absolute, ~10⁴ times its relative
+    rounding) never fail; where float32 resolves the product (the GRU: z → 1 keeps it near
+    the identity; the Elman product is ~1e-64), 1e-3 in its largest entry is caught."""
+    case = random_cell_case(kind, 4, 8, seed=6, bias=bias)
+    supplied = (numpy32_elman_jacobians if kind == "elman" else torch32_gru_jacobians)(case)
+    derived = derived_quantities(case, tuple(supplied))
+    allowed = model(case, tuple(supplied)).allowed
+    for name, value in supplied.items():
+        assert np.all(np.abs(value - derived[name]) <= allowed[name]), name
+    d = derived["jacobian_product"]
+    index = np.unravel_index(np.argmax(np.abs(d)), d.shape)
+    accuracy = np.max(np.abs(supplied["jacobian_product"] - d)) / abs(d[index])
+    assert (accuracy < 1e-4) == resolved, accuracy
+    if resolved:
+        assert 1e-3 * abs(d[index]) > allowed["jacobian_product"][index]
 
 
 def test_rounding_numpy_float32_bptt_within_allowed():
