@@ -16,6 +16,8 @@
                      [--scheduler ADDR]   (lists in --gain, --hidden, --seed: a grid)
     rnngrad report [--out DIR] [--format pdf|html|all] [--paper a4|letter] [--lang en|zh]
                    [--no-pdf]
+    rnngrad exercise --cell elman|lstm|gru [--hidden N] [--steps T] [--seed S] [--out DIR]
+                     [--no-pdf]
     rnngrad --version
 
 Exit codes: 0 success, 1 a failed check or a PDF asked for and not built, 2 bad input (one line
@@ -23,22 +25,14 @@ on stderr).
 """
 
 import argparse
-import json
 import math
 import sys
-from pathlib import Path
 
 import derive
-from reports.cli_support import (
-    CHECK_DESCRIPTION,
-    MAIN_EPILOG,
-    UsageError,
-    check_epilog,
-    version,
-)
+from reports.check_cli import add_check_parser
+from reports.cli_support import MAIN_EPILOG, UsageError, version
 from reports.deriving import add_derive_parser
 from reports.exercise_cli import add_exercise_parser
-from reports.grads_cli import add_grads_arguments, refuse_grads_options_alone
 from reports.lyapunov_cli import add_lyapunov_parser
 
 BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at start-up
@@ -67,8 +61,7 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
                                      parser_class=_Parser)
     add_derive_parser(commands)
-    c = _add_check(commands)
-    c.set_defaults(run=run_check)
+    add_check_parser(commands)
     s = commands.add_parser(
         "sweep", help="log10|dh_T/dh_0| over a grid of w and T for h_t = phi(w h_(t-1) + x_t)",
         description="Sweep the scalar RNN over w and T.  Lists: 0.5,1,1.5; ranges: a:b:num "
@@ -126,30 +119,6 @@ def build_parser():
     r.set_defaults(run=run_report)
     add_exercise_parser(commands)
     return parser
-
-
-def _add_check(commands):
-    c = commands.add_parser("check", help="check a concrete case's Jacobians and gradients "
-                            "against differences, complex step and mpmath, or check your own "
-                            "gradients (--grads) against the derivation",
-                            description=CHECK_DESCRIPTION,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    c.lazy_epilog = _check_epilog
-    c.add_argument("case", metavar="CASE.json",
-                   help="the case file (format below)")
-    form = c.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--rtol", type=float, metavar="R",
-                   help="override every check's tolerance (--rtol 1e-30 makes them fail); "
-                        "with --grads: allowed = R (|derived| + 1e-3 max|derived|)")
-    add_grads_arguments(c, form)
-    return c
-
-
-def _check_epilog():
-    import numeric
-
-    return check_epilog(derive.activation_names(), numeric.DIAGNOSIS_CODES)
 
 
 def run_report(args):
@@ -233,28 +202,6 @@ def run_sweep(args):
     for note in notes:
         print(f"rnngrad sweep: note: {note}", file=sys.stderr)
     return 0
-
-
-def run_check(args):
-    from reports.checking import check_case, parse_case_text, render_table
-
-    if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
-        raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
-    refuse_grads_options_alone(args)
-    try:
-        text = Path(args.case).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read case file {args.case}: {err}") from None
-    if args.grads is not None:
-        from reports.supplied_run import run_supplied
-
-        return run_supplied(args, parse_case_text(text))
-    result = check_case(parse_case_text(text), args.rtol)
-    if args.json:
-        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
-    else:
-        sys.stdout.write(render_table(result))
-    return 0 if result["passed"] else 1
 
 
 def main(argv=None):

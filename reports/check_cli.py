@@ -1,0 +1,66 @@
+"""``rnngrad check``: a case file's own checks (differences, complex step, mpmath), or with
+``--grads`` the user's gradients against the derivation (``reports.supplied_run``).
+
+    rnngrad check CASE.json [--json] [--rtol R]
+    rnngrad check CASE.json --grads G [G ...] [--json | --csv] [--dtype D] [--probes K]
+                  [--seed S] [--rtol R]
+"""
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import derive
+from reports.cli_support import CHECK_DESCRIPTION, UsageError, check_epilog
+from reports.grads_cli import add_grads_arguments, refuse_grads_options_alone
+
+
+def add_check_parser(commands):
+    """The ``check`` subcommand; its epilog (case formats, names, diagnosis codes) is built only
+    when the help is shown, so start-up imports no numeric code."""
+    c = commands.add_parser("check", help="check a concrete case's Jacobians and gradients "
+                            "against differences, complex step and mpmath, or check your own "
+                            "gradients (--grads) against the derivation",
+                            description=CHECK_DESCRIPTION,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.lazy_epilog = _check_epilog
+    c.set_defaults(run=run_check)
+    c.add_argument("case", metavar="CASE.json",
+                   help="the case file (format below)")
+    form = c.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--rtol", type=float, metavar="R",
+                   help="override every check's tolerance (--rtol 1e-30 makes them fail); "
+                        "with --grads: allowed = R (|derived| + 1e-3 max|derived|)")
+    add_grads_arguments(c, form)
+    return c
+
+
+def _check_epilog():
+    import numeric
+
+    return check_epilog(derive.activation_names(), numeric.DIAGNOSIS_CODES)
+
+
+def run_check(args):
+    from reports.checking import check_case, parse_case_text, render_table
+
+    if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
+        raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
+    refuse_grads_options_alone(args)
+    try:
+        text = Path(args.case).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read case file {args.case}: {err}") from None
+    if args.grads is not None:
+        from reports.supplied_run import run_supplied
+
+        return run_supplied(args, parse_case_text(text))
+    result = check_case(parse_case_text(text), args.rtol)
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(render_table(result))
+    return 0 if result["passed"] else 1
