@@ -47,11 +47,13 @@ def partial_spread(case, names, u, rng, runs=RUNS):
     prob = problem(case)
     names = tuple(name for name in names if name != "loss")
     backward_names = tuple(name for name in names if name not in JACOBIANS)
-    partials = _noisy_partials(prob, u, rng, runs)
+    path = cells.forward(prob.kind, prob.act, prob.params, np.asarray(prob.s0, float),
+                         np.asarray(prob.x, float))
+    partials = _noisy_partials(prob, path, u, rng, runs)
     halves = (slice(1, runs + 1), slice(runs + 1, None))
     out = ({}, {})
     if backward_names:
-        plain, noisy = _bptt(prob, partials)
+        plain, noisy = _bptt(prob, path, partials)
         for half, found in zip(halves, out, strict=True):
             spread = Backward({own: _spread(plain.params[own], noisy.params[own][half])
                                for own in plain.params},
@@ -78,12 +80,10 @@ def _spread(plain, noisy):
         return np.max(np.abs(noisy - plain), axis=0)
 
 
-def _noisy_partials(prob, u, rng, runs):
+def _noisy_partials(prob, path, u, rng, runs):
     """Per step k = 1..T, the unit partials as [[(1 + 2·runs, n)]]: row 0 plain, rows
-    1..runs the independent runs, the rest the coherent ones."""
+    1..runs the independent runs, the rest the coherent ones (``path``: the forward pass)."""
     kind, act, params = prob.kind, prob.act, prob.params
-    path = cells.forward(kind, act, params, np.asarray(prob.s0, float),
-                         np.asarray(prob.x, float))
     n = cells.hidden_size(kind, params)
     steps, fixed = [], {}
     for L, s in zip(path.channels, path.states, strict=False):
@@ -158,13 +158,13 @@ def _product(prob, partials):
     return P, exponent
 
 
-def _bptt(prob, partials):
-    """BPTT of ``prob`` (final-step or per-step loss) with the given partials, all lanes side
-    by side: (lane 0's ``Backward``, every lane's ``Backward`` with a leading lanes axis)."""
+def _bptt(prob, path, partials):
+    """BPTT of ``prob`` (final-step or per-step loss) along its forward ``path`` with the given
+    partials, all lanes side by side: (lane 0's ``Backward``, every lane's ``Backward`` with a
+    leading lanes axis)."""
     kind, params, x = prob.kind, prob.params, np.asarray(prob.x, float)
     n, parts, nch, T = cells.hidden_size(kind, params), len(kind.state), len(kind.channels), len(x)
     R = len(partials[0][0][0])
-    path = cells.forward(kind, prob.act, params, np.asarray(prob.s0, float), x)
     grads = {name: np.zeros((R, *np.shape(v))) for name, v in params.items()}
     delta, g_bp = np.zeros((T, R, parts * n)), np.zeros((R, parts * n))
     rest = np.zeros((parts - 1) * n)
