@@ -23,8 +23,9 @@ import derive
 from numeric import cells
 from numeric.backward_parts import dropped_partials, permuted_params
 from numeric.case import Case
+from numeric.cell_parse import OLD_NAMES
 
-LEGACY = {"W_hh": "weight_hh", "W_xh": "weight_ih", "b_h": "bias_ih"}
+LEGACY = OLD_NAMES  # a legacy Case's parameter names → the Elman cell's (PyTorch) names
 SHIFTS = ("h+1", "x+1", "x-1", "x-1 wrap")
 
 
@@ -70,12 +71,17 @@ def problem(case):
     if case.y is None:
         raise ValueError("the case has no target y: a loss (and its gradient) needs one")
     if isinstance(case, Case):
-        params = {"weight_ih": case.W_xh, "weight_hh": case.W_hh, "bias_ih": case.b_h,
-                  "bias_hh": np.zeros_like(case.b_h)}
-        return Problem(derive.cell_kind("elman"), case.activation, params, case.h0, case.x,
-                       case.y, case.y.ndim == 2, dict(LEGACY))
+        return Problem(derive.cell_kind("elman"), case.activation, elman_params(case), case.h0,
+                       case.x, case.y, case.y.ndim == 2, dict(LEGACY))
     return Problem(case.kind, case.activation, case.params, case.s0, case.x, case.y, False,
                    {name: name for name in case.params})
+
+
+def elman_params(case):
+    """A legacy ``Case``'s parameters as the Elman cell's (PyTorch names): weight_ih = W_xh,
+    weight_hh = W_hh, bias_ih = b_h, bias_hh = 0."""
+    return {"weight_ih": case.W_xh, "weight_hh": case.W_hh, "bias_ih": case.b_h,
+            "bias_hh": np.zeros_like(case.b_h)}
 
 
 def backward(case, *, mistake=None, perturb=None, on_step=None):

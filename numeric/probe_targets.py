@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import derive
-from numeric.cell_parse import OLD_NAMES
+from numeric.backward import LEGACY, elman_params
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,8 @@ def as_cell(case, need_target=True):
     if hasattr(case, "kind"):
         own = {name: name for name in case.kind.parameter_names()}
         return CellView(case.kind, case.activation, case.params, case.s0, case.x, case.y, own)
-    params = {"weight_ih": case.W_xh, "weight_hh": case.W_hh, "bias_ih": case.b_h,
-              "bias_hh": np.zeros_like(case.b_h)}
-    return CellView(derive.cell_kind("elman"), case.activation, params, case.h0, case.x,
-                    case.y, dict(OLD_NAMES))
+    return CellView(derive.cell_kind("elman"), case.activation, elman_params(case), case.h0,
+                    case.x, case.y, dict(LEGACY))
 
 
 @dataclass(frozen=True)
