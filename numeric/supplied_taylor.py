@@ -2,7 +2,8 @@
 parameters, gate blocks, h_0, c_0 whose gradients were given), the supplied gradient as ∇L(θ);
 |L(θ + εv) − L(θ) − ε⟨∇L, v⟩| has slope 2 in ε for a correct gradient, 1 for a wrong one.
 
-Run only for float64 and small cases (T · number of parameters ≤ ``SMALL``): it costs a few
+Run only for float64 and small cases (T · number of parameters ≤ ``SMALL``, the threshold
+``numeric.check_cost`` counts the test's cost under): it costs a few
 dozen forward passes, where the check itself costs one backward pass.
 """
 
@@ -10,9 +11,9 @@ import numpy as np
 
 from numeric import cells, rnn
 from numeric.case import Case
+from numeric.check_cost import TAYLOR_SMALL as SMALL
 from numeric.supplied_names import sizes
 
-SMALL = 200_000
 VARIABLES = ("W_hh", "W_xh", "b_h", "bias_hh", "grad_h0", "grad_c0")
 
 
