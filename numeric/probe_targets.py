@@ -15,6 +15,7 @@ import numpy as np
 
 import derive
 from numeric.backward import LEGACY, elman_params
+from numeric.rounding import unit_roundoff as numpy_unit_roundoff
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,7 @@ def generator(name, seed):
 
 
 def unit_roundoff(dtype):
-    """u of the dtype the supplied values were computed in: float64 2^-53, float32 2^-24,
-    float16 2^-11, bfloat16 2^-8."""
-    try:
-        name = "bfloat16" if str(dtype) == "bfloat16" else str(np.dtype(dtype))
-    except TypeError:
-        name = str(dtype)
-    table = {"float64": 2.0**-53, "float32": 2.0**-24, "float16": 2.0**-11,
-             "bfloat16": 2.0**-8}
-    if name not in table:
-        raise ValueError(f"dtype must be one of {', '.join(table)}, got {dtype!r}")
-    return table[name]
+    """u of the dtype the supplied values were computed in: ``numeric.rounding.unit_roundoff``
+    (float64 2^-53, float32 2^-24, float16 2^-11), and bfloat16 2^-8, which NumPy has no
+    dtype for."""
+    return 2.0**-8 if str(dtype) == "bfloat16" else numpy_unit_roundoff(dtype)
