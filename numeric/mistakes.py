@@ -14,6 +14,7 @@ import numpy as np
 
 from numeric.backward import SHIFTS, Mistake, backward, problem
 from numeric.backward_parts import derivative_factors, gate_names, permute_blocks
+from numeric.supplied_reference import quantities_from_backward
 
 DIAGNOSIS_CODES = {
     "transposed": "a matrix gradient is transposed, or the backward recursion multiplies by "
@@ -42,45 +43,9 @@ NOT_GRADIENTS = ("loss", "jacobian_product", "step_jacobians")
 
 
 def quantities(case, result, names):
-    """{name: array} of the canonical ``names`` a ``Backward`` provides (the others are left
+    """{name: array} of the canonical ``names`` a ``Backward`` provides (the Jacobians are left
     out: a mistake in the backward pass does not concern ∂s_T/∂s_0)."""
-    prob = problem(case)
-    n = len(prob.y) if prob.y.ndim == 1 else prob.y.shape[1]
-    out = {}
-    for name in names:
-        value = _quantity(case, prob, result, name, n)
-        if value is not None:
-            out[name] = value
-    return out
-
-
-def _quantity(case, prob, result, name, n):
-    if name in result.params:
-        return result.params[name]
-    if name == "bias_hh" and "b_h" in result.params:
-        return result.params["b_h"]
-    if name == "grad_h0":
-        return result.state0[:n]
-    if name == "grad_c0":
-        return result.state0[n:2 * n]
-    if name == "loss":
-        return np.asarray(result.loss)
-    if name == "delta":
-        return result.delta[:, :n]
-    if name == "delta_state":
-        return result.delta
-    param, _, gate = name.rpartition("_")
-    if param in result.params and len(gate) == 1 and gate in gate_names(prob.kind):
-        return block(prob.kind, result.params[param], gate)
-    return None
-
-
-def block(kind, value, gate):
-    """The row block of ``gate`` in a stacked parameter (or its gradient)."""
-    gates = gate_names(kind)
-    n = value.shape[0] // len(gates)
-    i = gates.index(gate)
-    return value[i * n:(i + 1) * n]
+    return quantities_from_backward(case, names, result)
 
 
 def backward_mistakes(case):
