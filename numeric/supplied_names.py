@@ -76,6 +76,14 @@ def gates(parameter):
     return tuple(base[-1] for base in parameter.bases)
 
 
+def block_rows(case, name):
+    """(parameter, rows) of the block name "<param>_<g>" of a cell case: the rows
+    i·n..(i + 1)·n of the parameter, i the position of gate g."""
+    base, gate = name.rsplit("_", 1)
+    n, index = sizes(case)[0], gates(case.kind.parameter(base)).index(gate)
+    return base, slice(index * n, (index + 1) * n)
+
+
 def _dims(parameter, blocks):
     rows = f"{blocks}n" if blocks > 1 else "n"
     cols = {"m": ", m", "n": ", n", 1: ","}[parameter.columns]

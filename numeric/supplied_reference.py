@@ -14,7 +14,7 @@ import numpy as np
 from numeric import cells, rnn
 from numeric.backward import backward
 from numeric.case import Case
-from numeric.supplied_names import STATE_QUANTITIES, expected, sizes
+from numeric.supplied_names import STATE_QUANTITIES, block_rows, expected, sizes
 
 PROBES_HINT = "check it by random projections instead (probes=K, or --probes K)"
 
@@ -62,17 +62,9 @@ def quantities_from_backward(case, names, result):
         elif name == "delta_state":
             out[name] = result.delta
         elif name not in STATE_QUANTITIES:
-            out[name] = _block(case, params, name, n)
+            base, rows = block_rows(case, name)  # rows of gate g of a stacked gradient
+            out[name] = params[base][rows]
     return out
-
-
-def _block(case, params, name, n):
-    """Rows of gate g of a stacked parameter's gradient, for the name "<param>_<g>"."""
-    from numeric.supplied_names import gates
-
-    base, gate = name.rsplit("_", 1)
-    index = gates(case.kind.parameter(base)).index(gate)
-    return params[base][index * n:(index + 1) * n]
 
 
 def _rounded(perturb):

@@ -12,7 +12,7 @@ import numpy as np
 from numeric import cells, rnn
 from numeric.case import Case
 from numeric.check_cost import TAYLOR_SMALL as SMALL
-from numeric.supplied_names import sizes
+from numeric.supplied_names import block_rows, sizes
 
 VARIABLES = ("W_hh", "W_xh", "b_h", "bias_hh", "grad_h0", "grad_c0")
 
@@ -62,17 +62,10 @@ def _variables(case, values, n):
             s0 = case.h0 if isinstance(case, Case) else case.s0
             out[name] = np.array(s0[start:start + n], dtype=float)
         elif not isinstance(case, Case) and "_" in name:
-            base, gate = name.rsplit("_", 1)
+            base = name.rsplit("_", 1)[0]
             if base in own and base not in values:
-                index = _gate_index(case, base, gate)
-                out[name] = np.array(own[base][index * n:(index + 1) * n], dtype=float)
+                out[name] = np.array(own[base][block_rows(case, name)[1]], dtype=float)
     return out
-
-
-def _gate_index(case, base, gate):
-    from numeric.supplied_names import gates
-
-    return gates(case.kind.parameter(base)).index(gate)
 
 
 def _loss(case, theta, n):
@@ -87,9 +80,8 @@ def _loss(case, theta, n):
         if name in params:
             params[name] = np.asarray(value, dtype=float)
         elif name not in VARIABLES:
-            base, gate = name.rsplit("_", 1)
-            index = _gate_index(case, base, gate)
-            params[base][index * n:(index + 1) * n] = value
+            base, rows = block_rows(case, name)
+            params[base][rows] = value
     if isinstance(case, Case):
         b_h = params["b_h"] + theta.get("bias_hh", 0.0)
         path = rnn.forward(case.activation, params["W_hh"], params["W_xh"], b_h, s0, case.x)
