@@ -58,7 +58,7 @@ def findings(case, judge, kind, dtype):
     out += _scaled(case, judge, grads, dtype)
     matrices = [k for k in judge.supplied if k not in NOT_MATRICES]
     flagged, _ = per_quantity(judge, matrices,
-                              lambda name, ref: mistakes.transposed(kind, name, ref))
+                              lambda name, ref: mistakes.transposed(kind, ref))
     if flagged:
         out.append(("transposed", {"quantities": flagged, "where": "matrix"}, False))
     stacked = [k for k in judge.supplied if k not in NOT_STACKED]

@@ -167,7 +167,7 @@ class _Sums:
         self.params = params
 
 
-def transposed(kind, name, value):
+def transposed(kind, value):
     """``value`` with its square matrix (or each square n × n row block of a stacked gated
     matrix) transposed; None when there is no square block to transpose."""
     if value.ndim != 2:
