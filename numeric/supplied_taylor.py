@@ -13,6 +13,7 @@ from numeric import cells, rnn
 from numeric.case import Case
 from numeric.check_cost import TAYLOR_SMALL as SMALL
 from numeric.supplied_names import block_rows, sizes
+from numeric.taylor import taylor_test
 
 VARIABLES = ("W_hh", "W_xh", "b_h", "bias_hh", "grad_h0", "grad_c0")
 
@@ -29,11 +30,6 @@ def supplied_taylor(case, values, dtype, cost, seed):
     if getattr(cost, "probes", False) or size > SMALL:
         return None, (f"no Taylor test: the case is large (T × parameters = {size} > {SMALL}); "
                       "the entrywise check decides")
-    try:
-        from numeric.taylor import taylor_test
-    except ImportError:  # until numeric.taylor is merged
-        return None, "no Taylor test: numeric.taylor is not available"
-
     grads = {name: values[name] for name in params}
     result = taylor_test(lambda theta: _loss(case, theta, n), lambda theta: grads, params,
                          seed=seed)
