@@ -25,10 +25,10 @@ def supplied_taylor(case, values, dtype, cost, seed):
     if not params:
         return None, "no Taylor test: no parameter or initial-state gradient was supplied"
     if dtype != "float64":
-        return None, f"no Taylor test: it needs float64 arithmetic (the gradients are {dtype})"
+        return None, f"no Taylor test: it needs float64 arithmetic, and the gradients are {dtype}"
     size = sum(value.size for value in _case_params(case).values()) * case.T
     if getattr(cost, "probes", False) or size > SMALL:
-        return None, (f"no Taylor test: the case is large (T × parameters = {size} > {SMALL}); "
+        return None, (f"no Taylor test: the case is large, T × parameters = {size} > {SMALL}; "
                       "the entrywise check decides")
     grads = {name: values[name] for name in params}
     result = taylor_test(lambda theta: _loss(case, theta, n), lambda theta: grads, params,
