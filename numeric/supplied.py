@@ -100,7 +100,7 @@ def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=
     if probes is not None or getattr(cost, "probes", False):
         return _probe_result(case, values, dtype, cost, probes, seed, rtol)
     reference = derived_quantities(case, tuple(values))
-    allowed, sources = _tolerances(case, values, reference, dtype, rtol)
+    allowed, sources, outside = _tolerances(case, values, reference, dtype, rtol)
     quantities = tuple(compare.compare(name, values[name], reference[name], allowed[name],
                                        sources[name]) for name in values)
     passed = all(q.passed for q in quantities)
@@ -108,7 +108,7 @@ def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=
     if not passed:
         findings, localisation = _diagnose(case, values, reference, allowed, dtype)
     elif rtol is None:
-        findings = _precision(values, reference, dtype)
+        findings = _precision(values, reference, dtype, outside)
     taylor, note = supplied_taylor(case, values, dtype, cost, seed)
     return SuppliedCheck(passed, tuple(f.code for f in findings), findings, quantities, "full",
                          cost.text, cost, dtype, localisation, taylor, note)
@@ -125,10 +125,11 @@ def _positive(value, name, kind):
 
 
 def _tolerances(case, values, reference, dtype, rtol):
-    """name → allowed absolute errors, name → the sentence saying where they come from."""
+    """name → allowed absolute errors, name → the sentence saying where they come from, and
+    the names the rounding model judged (float64: those beyond the a-priori rule)."""
     if rtol is not None:
         return ({name: compare.from_rtol(reference[name], rtol) for name in values},
-                dict.fromkeys(values, compare.rtol_text(rtol)))
+                dict.fromkeys(values, compare.rtol_text(rtol)), [])
     allowed = {name: compare.a_priori(reference[name]) for name in values}
     sources = dict.fromkeys(values, compare.A_PRIORI_TEXT)
     outside = [name for name in values if dtype != "float64"
@@ -142,14 +143,15 @@ def _tolerances(case, values, reference, dtype, rtol):
             allowed[name] = np.maximum(allowed[name], model.allowed[name]) \
                 if dtype == "float64" else model.allowed[name]
             sources[name] = model.source
-    return allowed, sources
+    return allowed, sources, outside
 
 
-def _precision(values, reference, dtype):
+def _precision(values, reference, dtype, outside):
     """The "precision" finding when some entry exceeds the float64 a-priori rule (but every
-    quantity passed under the rounding model of ``dtype``)."""
-    names = [name for name in values if not compare.within_a_priori(values[name],
-                                                                     reference[name])]
+    quantity passed under the rounding model of ``dtype``); ``outside``: for float64, the
+    names already found beyond the rule."""
+    names = outside if dtype == "float64" else [
+        name for name in values if not compare.within_a_priori(values[name], reference[name])]
     if not names:
         return ()
     text = PRECISION.get(dtype, PRECISION["lower"]).format(dtype=dtype)
