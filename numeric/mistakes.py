@@ -93,11 +93,11 @@ def truncations(case, names, visit):
     terms k ≤ T − K of every L_t are left out).  The loop never reaches s_0 and leaves the rows
     k ≤ T − K of delta at 0 (``numeric.diagnose`` judges those from the derived delta).
     Returns the number of steps run."""
-    T = len(problem(case).x)
+    prob = problem(case)
+    T, own = len(prob.x), dict(prob.names)
     wanted = parameter_names(names)
     if not wanted or T < 2:
         return 0
-    own = dict(problem(case).names)
 
     def on_step(k, grads):
         if k > 1:
