@@ -109,7 +109,7 @@ def check_gradients(case, supplied, *, dtype=None, rtol=None, probes=None, seed=
         findings, localisation = _diagnose(case, values, reference, allowed, dtype)
     elif rtol is None:
         findings = _precision(values, reference, dtype, outside)
-    taylor, note = supplied_taylor(case, values, dtype, cost, seed)
+    taylor, note = supplied_taylor(case, values, dtype, seed)
     return SuppliedCheck(passed, tuple(f.code for f in findings), findings, quantities, "full",
                          cost.text, cost, dtype, localisation, taylor, note)
 
