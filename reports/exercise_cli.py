@@ -18,13 +18,16 @@ dL/dh_0 and the update gate's input weights (weight_ih_z), with L = 1/2 ||h_T - 
 answer template (answer.json: those keys, zeros of the right shapes); and the solutions for
 the lecturer (solutions.md/.html/.pdf: the derivation and the numbers).
 
-A student checks an answer with:   rnngrad check DIR/case.json --grads answer.json
-a lecturer grades a folder with:   rnngrad check DIR/case.json --grads submissions/*.json --csv
+A student fills in a copy of answer.json and checks it:
+    rnngrad check DIR/case.json --grads ANSWER.json
+a lecturer grades a folder of answers:
+    rnngrad check DIR/case.json --grads submissions/*.json --csv
 The same options give the same files, byte for byte (the PDFs aside)."""
 
-EPILOG = ("exit status: 0 success (also without a TeX engine: the PDFs are skipped with a note "
-          "on stderr), 1 TeX ran and failed (the other files are written), 2 bad input (one "
-          "line on stderr)")
+EPILOG = """\
+exit status: 0 success (also without a TeX engine: the PDFs are skipped with a note on
+stderr), 1 TeX ran and failed (the other files are written), 2 bad input (one line on
+stderr)"""
 
 
 def add_exercise_parser(commands):
