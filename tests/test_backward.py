@@ -4,83 +4,14 @@ parameters, ∂L/∂s_0 and every g_k = ∂L/∂s_k, read from retain_grad on th
 
 import numpy as np
 import pytest
-import torch
 from cell_cases import random_cell_case
 from torch_reference import assert_close
 
-import derive
 import numeric
 from numeric.backward import Mistake, backward
+from tests.supplied_cases import legacy_case, torch_cell, torch_legacy
 
 CELLS = ("elman", "lstm", "gru", "indrnn")
-
-
-def legacy_case(per_step, seed=3, n=3, T=5, m=2):
-    rng = np.random.default_rng(seed)
-    y = rng.standard_normal((T, n) if per_step else n)
-    return numeric.Case(derive.activation("tanh"), 0.8 * rng.standard_normal((n, n)),
-                        rng.standard_normal((n, m)), rng.standard_normal(n),
-                        rng.standard_normal(n), rng.standard_normal((T, m)), y)
-
-
-def torch_legacy(case):
-    """(grads, ∂L/∂h_0, L, g (T, n)) by torch autograd on a hand-written Elman loop."""
-    W, U, b, h = (torch.tensor(v, requires_grad=True)
-                  for v in (case.W_hh, case.W_xh, case.b_h, case.h0))
-    x, y = torch.tensor(case.x), torch.tensor(case.y)
-    states, state = [], h
-    for x_k in x:
-        state = torch.tanh(W @ state + U @ x_k + b)
-        state.retain_grad()
-        states.append(state)
-    if y.ndim == 2:
-        loss = sum(0.5 * ((s - y_k) ** 2).sum() for s, y_k in zip(states, y, strict=True))
-    else:
-        loss = 0.5 * ((states[-1] - y) ** 2).sum()
-    loss.backward()
-    grads = {"W_hh": W.grad.numpy(), "W_xh": U.grad.numpy(), "b_h": b.grad.numpy()}
-    g = np.stack([s.grad.numpy() for s in states])
-    return grads, h.grad.numpy(), float(loss.detach()), g
-
-
-def torch_cell(case):
-    """(grads by PyTorch names, ∂L/∂s_0, L, g (T, S)) by torch autograd on the cell's own
-    hand-written step (PyTorch's equations), states retained."""
-    P = {k: torch.tensor(v, requires_grad=True) for k, v in case.params.items()}
-    s0 = torch.tensor(case.s0, requires_grad=True)
-    n, name = case.hidden, case.kind.name
-    h, c = s0[:n], s0[n:]
-    retained = []
-    for x_k in torch.tensor(case.x):
-        if name == "elman":
-            h = torch.tanh(P["weight_ih"] @ x_k + P["bias_ih"] + P["weight_hh"] @ h
-                           + P["bias_hh"])
-        elif name == "indrnn":
-            h = torch.tanh(P["weight_ih"] @ x_k + P["bias"] + P["u"] * h)
-        else:
-            gi = P["weight_ih"] @ x_k + P["bias_ih"]
-            gh = P["weight_hh"] @ h + P["bias_hh"]
-            if name == "lstm":
-                i, f, g, o = (gi + gh).split(n)
-                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-                h = torch.sigmoid(o) * torch.tanh(c)
-            else:
-                r, z, _ = torch.sigmoid(gi + gh).split(n)
-                cand = torch.tanh(gi[2 * n:] + r * gh[2 * n:])
-                h = (1 - z) * cand + z * h
-        h, c = h * 1.0, c * 1.0  # s_k as its own node: c_k's grad then excludes c_k → h_k
-        h.retain_grad()
-        if name == "lstm":
-            c.retain_grad()
-        retained.append((h, c) if name == "lstm" else (h,))
-    loss = 0.5 * ((h - torch.tensor(case.y)) ** 2).sum()
-    loss.backward()
-
-    def grad(t):
-        return np.zeros(n) if t.grad is None else t.grad.numpy()
-
-    g = np.stack([np.concatenate([grad(t) for t in step]) for step in retained])
-    return {k: p.grad.numpy() for k, p in P.items()}, s0.grad.numpy(), float(loss.detach()), g
 
 
 @pytest.mark.parametrize("per_step", [False, True])
