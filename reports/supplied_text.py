@@ -162,13 +162,13 @@ def render_summary(results):
 # --- numbers -------------------------------------------------------------------------------------
 
 def num(value, digits=3):
-    """A number in ``digits`` significant digits; None or non-finite as '-' / 'inf' / 'nan'."""
-    if value is None:
-        return "-"
-    value = float(value)
-    if not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return f"{value:.{digits}g}"
+    """A number in ``digits`` significant digits ('inf', '-inf', 'nan' as Python writes them);
+    None as '-'.
+
+    >>> num(1.23456e-9), num(None), num(float("-inf"))
+    ('1.23e-09', '-', '-inf')
+    """
+    return "-" if value is None else f"{float(value):.{digits}g}"
 
 
 def _pair(supplied, derived):
