@@ -1,4 +1,5 @@
-"""Packaging promises: pytest collects the doctests of all three packages."""
+"""Packaging promises: every subpackage ships, pytest collects the doctests of all three
+packages."""
 
 import subprocess
 import sys
@@ -12,6 +13,23 @@ def test_packaging_testpaths_cover_every_package():
     pytest_options = config["tool"]["pytest"]["ini_options"]
     assert {"derive", "numeric", "reports", "tests"} <= set(pytest_options["testpaths"])
     assert "--doctest-modules" in pytest_options["addopts"]
+
+
+def test_packaging_ships_every_subpackage():
+    """A plain `pip install .` (or a wheel) ships what the packages import: every folder with an
+    __init__.py below derive, numeric and reports (derive.cells, reports.notes), not only the
+    three top-level ones (an editable install hides a missing one)."""
+    from setuptools import find_packages
+
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    listed = tool["setuptools"].get("packages")
+    shipped = set(listed) if isinstance(listed, list) else set(
+        find_packages(str(ROOT), include=tool["setuptools"]["packages"]["find"]["include"]))
+    present = {".".join(init.parent.relative_to(ROOT).parts)
+               for top in ("derive", "numeric", "reports") for init in (ROOT / top).rglob(
+                   "__init__.py") if "__pycache__" not in init.parts}
+    assert {"derive.cells", "reports.notes"} <= present
+    assert shipped == present
 
 
 def test_packaging_each_package_has_collected_doctests():
