@@ -1,0 +1,17 @@
+"""The hostile-input runner itself: limits hold and the assertions can fail."""
+
+import pytest
+from hostile import assert_clean, assert_refused, rnngrad
+
+
+def test_unknown_option_is_one_line_exit_2():
+    run = rnngrad("sweep", "--no-such-option")
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+
+
+def test_assert_refused_fails_on_success():
+    run = rnngrad("--help")
+    assert_clean(run)
+    with pytest.raises(AssertionError):
+        assert_refused(run)
