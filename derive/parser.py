@@ -61,6 +61,7 @@ def parse_formula(text):
         raise ValueError(f"activation formula must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ValueError(f"activation formula too long ({len(text)} > {MAX_LENGTH} characters)")
+    _check_characters(text.strip())
     if _bracket_depth(text) > MAX_DEPTH:
         raise ValueError(f"activation formula nested deeper than {MAX_DEPTH} levels")
     try:
@@ -73,6 +74,28 @@ def parse_formula(text):
     if builder.variable is None:
         raise ValueError("activation formula must use a variable (such as x)")
     return expr
+
+
+def _check_characters(text):
+    """ValueError for the first character a formula has no use for: Python's comments (``#``),
+    line continuations (``\\``), statement separators, newlines, quotes, non-ASCII letters
+    (``ｘ`` would read as ``x`` and put non-ASCII text in the activation's name) and every
+    other symbol outside numbers, names, ``+ - * / ** ( ) ,`` and blanks."""
+    for position, char in enumerate(text):
+        if char not in _ALLOWED:
+            what = _CHARACTER_NAMES.get(char, "")
+            if not char.isascii():
+                what = f" (U+{ord(char):04X}: formulas are ASCII)"
+            raise ValueError(f"activation formula may not contain {char!r}{what} at position "
+                             f"{position + 1}; use numbers, one variable, + - * / ** ( ) , "
+                             "and functions such as tanh, exp, Abs")
+
+
+_ALLOWED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                     "_+-*/()., \t")
+_CHARACTER_NAMES = {"#": " (a comment)", "\\": " (a line continuation)",
+                    ";": " (a statement separator)", "\n": " (a line break)",
+                    "\r": " (a line break)"}
 
 
 def _bracket_depth(text):

@@ -37,6 +37,8 @@ class Case:
             raise ValueError("x must have at least one row (T >= 1)")
         if self.y is not None and self.y.shape not in ((n,), (T, n)):
             raise ValueError(f"y must have shape ({n},) or ({T}, {n}), got {self.y.shape}")
+        if self.y is not None and not np.all(np.isfinite(self.y)):
+            raise ValueError("y has non-finite entries")
 
     @property
     def T(self):

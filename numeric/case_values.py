@@ -48,6 +48,9 @@ def array(value, name, ndim):
 
     if not isinstance(value, list):
         raise ValueError(f"{name} must be a list, got {type(value).__name__}")
+    levels = nesting(value)
+    if levels > (ndim or 2):
+        raise ValueError(f"{name} must be {_SHAPES[ndim]}, got {levels} levels")
     try:
         result = np.array(walk(value, name), dtype=float)
     except ValueError as err:
@@ -59,3 +62,24 @@ def array(value, name, ndim):
     if ndim is not None and result.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {result.shape}")
     return result
+
+
+_SHAPES = {1: "a vector (1 level of lists)", 2: "a matrix (2 levels of lists)",
+           None: "a vector or a matrix (1 or 2 levels of lists)"}
+
+
+def nesting(value):
+    """How many levels of lists ``value`` has at its deepest, counted without recursion (a
+    500-deep JSON array must not exhaust Python's stack): 0 for a number, 1 for [1, 2],
+    2 for [[1], [2]].
+
+    >>> nesting([[1, 2], [3, [4]]])
+    3
+    """
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, list):
+            deepest = max(deepest, depth + 1)
+            stack.extend((entry, depth + 1) for entry in item if isinstance(entry, list))
+    return deepest

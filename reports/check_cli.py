@@ -10,7 +10,6 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 
 import derive
 from reports.cli_support import CHECK_DESCRIPTION, UsageError, check_epilog
@@ -45,20 +44,18 @@ def _check_epilog():
 
 
 def run_check(args):
+    from reports.case_files import read_limited
     from reports.checking import check_case, parse_case_text, render_table
 
     if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
         raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
     refuse_grads_options_alone(args)
-    try:
-        text = Path(args.case).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read case file {args.case}: {err}") from None
+    text = read_limited(args.case, "case file")
     if args.grads is not None:
         from reports.supplied_run import run_supplied
 
-        return run_supplied(args, parse_case_text(text))
-    result = check_case(parse_case_text(text), args.rtol)
+        return run_supplied(args, parse_case_text(text, args.case))
+    result = check_case(parse_case_text(text, args.case), args.rtol)
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
     else:

@@ -10,31 +10,20 @@ bound_check (the measured norm against the bound) and passed.
 Quantities not representable in float64 are null, beside their log10.
 """
 
-import json
 import math
 
 import numpy as np
 
 import numeric
+from reports.case_files import MAX_CASE_BYTES, load_json
 
-MAX_CASE_BYTES = 10 * 2**20
 
-
-def parse_case_text(text):
-    """A ``numeric.Case`` from the text of a case file; ValueError (one line) if malformed."""
+def parse_case_text(text, name="case file"):
+    """A ``numeric.Case`` from the text of a case file; ValueError (one line, starting with
+    ``name``) if malformed: invalid JSON, a repeated key, NaN/Infinity, wrong keys or shapes."""
     if len(text) > MAX_CASE_BYTES:
-        raise ValueError(f"case file larger than {MAX_CASE_BYTES} bytes")
-
-    def refuse(token):
-        raise ValueError(f"case file contains {token}: numbers must be finite")
-
-    try:
-        data = json.loads(text, parse_constant=refuse)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"case file is not valid JSON: {err}") from None
-    except RecursionError:
-        raise ValueError("case file is nested too deeply") from None
-    return numeric.case_from_dict(data)
+        raise ValueError(f"{name}: larger than {MAX_CASE_BYTES} bytes")
+    return numeric.case_from_dict(load_json(text, name))
 
 
 def check_case(case, rtol=None):

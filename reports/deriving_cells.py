@@ -8,7 +8,6 @@ the same parser with the same messages and defaults (biases, h0, c0 = 0; "y" opt
 
 import json
 from fractions import Fraction
-from pathlib import Path
 
 import derive
 import numeric
@@ -75,14 +74,12 @@ def _symbolic(args):
 def _from_case(args):
     """The cell of a case file: validated by the parser ``rnngrad check`` uses (same keys,
     defaults and messages), then built from the numbers read exactly."""
+    from reports.case_files import read_limited
     from reports.checking import parse_case_text
 
     try:
-        text = Path(args.case).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read case file {args.case}: {err}") from None
-    try:
-        case = parse_case_text(text)
+        text = read_limited(args.case, "case file")
+        case = parse_case_text(text, args.case)
     except ValueError as err:
         raise UsageError(str(err).splitlines()[0]) from None
     if not isinstance(case, numeric.CellCase):

@@ -21,33 +21,30 @@ that names the file.
 
 import json
 import os
-import stat
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-MAX_JSON_BYTES = 10 * 2**20          # the same limit as the case file's
+from reports import case_files
+
+MAX_JSON_BYTES = case_files.MAX_CASE_BYTES      # the same limit as the case file's
 MAX_NPZ_BYTES = 512 * 2**20          # the arrays of an .npz, uncompressed, all together
 FORMATS = (".json", ".npz")
 FLOAT_DTYPES = ("float16", "float32", "float64")
+WHAT = "gradients file"
 
 
 def read_grads(path):
     """The arrays of the gradients file ``path``: {name: ndarray}, in the file's order."""
     path = os.fspath(path)           # messages name the file as it was given
     suffix = Path(path).suffix.lower()
-    size = _regular_file_size(path)
     if suffix not in FORMATS:
+        case_files.require_regular(path, WHAT)     # a missing file or a FIFO is named as such first
         got = repr(suffix) if suffix else "no suffix"
         raise ValueError(f"{path}: a gradients file must end in .json (an object name -> "
                          f"number or nested lists) or .npz (numpy.savez), got {got}")
-    if suffix == ".json":
-        if size > MAX_JSON_BYTES:
-            raise ValueError(f"{path}: larger than {MAX_JSON_BYTES} bytes")
-        arrays = _read_json(path)
-    else:
-        arrays = _read_npz(path)
+    arrays = _read_json(path) if suffix == ".json" else _read_npz(path)
     if not arrays:
         raise ValueError(f"{path}: holds no gradient (an empty object or archive)")
     for name, value in arrays.items():
@@ -55,40 +52,8 @@ def read_grads(path):
     return arrays
 
 
-def _regular_file_size(path):
-    try:
-        info = os.stat(path)
-    except OSError as err:
-        raise ValueError(f"{path}: cannot read the gradients file: {err.strerror or err}") \
-            from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ValueError(f"{path}: not a regular file (a gradients file must be a .json or "
-                         ".npz file)")
-    return info.st_size
-
-
 def _read_json(path):
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: cannot read the gradients file: {err}") from None
-
-    def refuse(token):
-        raise ValueError(f"{path}: contains {token}: numbers must be finite")
-
-    def unique(pairs):
-        names = [name for name, _ in pairs]
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise ValueError(f"{path}: the name {repeated[0]!r} appears twice")
-        return dict(pairs)
-
-    try:
-        data = json.loads(text, parse_constant=refuse, object_pairs_hook=unique)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: not valid JSON: {err}") from None
-    except RecursionError:
-        raise ValueError(f"{path}: nested too deeply") from None
+    data = case_files.load_json(case_files.read_limited(path, WHAT, MAX_JSON_BYTES), path)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: must hold one JSON object (name -> number or nested lists), "
                          f"got a {type(data).__name__}")
@@ -119,25 +84,29 @@ def _json_array(path, name, value):
 
 
 def _read_npz(path):
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile) as err:
-        raise ValueError(f"{path}: not an .npz archive (numpy.savez): {err}") from None
-    if total > MAX_NPZ_BYTES:
-        raise ValueError(f"{path}: its arrays take {total} bytes, more than {MAX_NPZ_BYTES}")
+    """The arrays of an .npz read from one descriptor of a regular file (``open_regular``):
+    the archive's directory first, to refuse more than MAX_NPZ_BYTES of arrays unread."""
     arrays = {}
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            for name in archive.files:
-                arrays[name] = _npz_array(path, name, archive[name])
-    except (OSError, EOFError, zipfile.BadZipFile) as err:
-        raise ValueError(f"{path}: not a readable .npz archive: {err}") from None
-    except ValueError as err:
-        message = str(err).splitlines()[0] if str(err) else "unreadable array"
-        if message.startswith(path):
-            raise
-        raise ValueError(f"{path}: {message}") from None
+    with case_files.open_regular(path, WHAT, MAX_NPZ_BYTES) as handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                total = sum(info.file_size for info in archive.infolist())
+        except (OSError, zipfile.BadZipFile) as err:
+            raise ValueError(f"{path}: not an .npz archive (numpy.savez): {err}") from None
+        if total > MAX_NPZ_BYTES:
+            raise ValueError(f"{path}: its arrays take {total} bytes, more than {MAX_NPZ_BYTES}")
+        handle.seek(0)
+        try:
+            with np.load(handle, allow_pickle=False) as archive:
+                for name in archive.files:
+                    arrays[name] = _npz_array(path, name, archive[name])
+        except (OSError, EOFError, zipfile.BadZipFile) as err:
+            raise ValueError(f"{path}: not a readable .npz archive: {err}") from None
+        except ValueError as err:
+            message = str(err).splitlines()[0] if str(err) else "unreadable array"
+            if message.startswith(path):
+                raise
+            raise ValueError(f"{path}: {message}") from None
     return arrays
 
 
