@@ -62,13 +62,29 @@ def raw_activation_functions(activation):
     from derive import registry_entry
 
     z = activation.variable
+    forms = (activation.phi_stable, activation.dphi_stable)
     if registry_entry(activation) is None:
         from numeric.stable_eval import stable_function
 
-        return (stable_function(activation.phi_stable, z),
-                stable_function(activation.dphi_stable, z))
-    return (compile_expression(activation.phi_stable, (z,)),
-            compile_expression(activation.dphi_stable, (z,)))
+        compiled = [stable_function(expr, z) for expr in forms]
+    else:
+        compiled = [compile_expression(expr, (z,)) for expr in forms]
+    return tuple(_unselected_quiet(f, expr) for f, expr in zip(compiled, forms, strict=True))
+
+
+def _unselected_quiet(function, expr):
+    """``function`` of a Piecewise ``expr`` evaluated with division by zero and invalid
+    operations not warned about: NumPy's ``select`` evaluates every piece everywhere, and a
+    piece not selected may divide by zero (x/(1+|x|): φ' for z < 0 is 1/(1 − z)², evaluated
+    at z = 1 too).  The selected piece's value is the same; other functions are unchanged."""
+    if not expr.has(sp.Piecewise):
+        return function
+
+    def apply(values):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return function(values)
+
+    return apply
 
 
 @lru_cache(maxsize=128)

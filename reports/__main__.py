@@ -1,7 +1,8 @@
-"""``python -m reports`` runs the rnngrad command line."""
+"""``python -m reports`` runs the rnngrad command line (``reports.entry``: a Ctrl-C while it
+starts up is one line and exit 130, not a traceback)."""
 
 import sys
 
-from reports.cli import main
+from reports.entry import main
 
 sys.exit(main())

@@ -45,12 +45,13 @@ def _check_epilog():
 
 def run_check(args):
     from reports.case_files import read_limited
-    from reports.checking import check_case, parse_case_text, render_table
 
     if args.rtol is not None and not (args.rtol > 0 and math.isfinite(args.rtol)):
         raise UsageError(f"--rtol must be a positive number, got {args.rtol}")
     refuse_grads_options_alone(args)
-    text = read_limited(args.case, "case file")
+    text = read_limited(args.case, "case file")   # refused (a FIFO, /dev/zero) before NumPy loads
+    from reports.checking import check_case, parse_case_text, render_table
+
     if args.grads is not None:
         from reports.supplied_run import run_supplied
 

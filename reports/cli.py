@@ -21,7 +21,7 @@
     rnngrad --version
 
 Exit codes: 0 success, 1 a failed check or a PDF asked for and not built, 2 bad input (one line
-on stderr).
+on stderr), 130 interrupted (Ctrl-C).
 """
 
 import argparse
@@ -32,6 +32,7 @@ import derive
 from reports.check_cli import add_check_parser
 from reports.cli_support import MAIN_EPILOG, UsageError, version
 from reports.deriving import add_derive_parser
+from reports.entry import interrupted
 from reports.exercise_cli import add_exercise_parser
 from reports.lyapunov_cli import add_lyapunov_parser
 
@@ -206,8 +207,8 @@ def run_sweep(args):
 
 def main(argv=None):
     """Entry point of the ``rnngrad`` console script; returns the exit status."""
-    parser = build_parser()
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
             sys.stderr.write(parser.format_help())
@@ -226,6 +227,8 @@ def main(argv=None):
     except OSError as err:
         print(f"rnngrad: error: cannot write: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:   # a report says which files are complete (run_report)
+        return interrupted()
 
 
 if __name__ == "__main__":
