@@ -11,6 +11,7 @@ import pytest
 
 from reports import case_files, grads_files
 from reports.case_files import load_json, open_regular, read_limited
+from tests.check_cases import assert_bad_input, run
 
 
 def _one_line(err):
@@ -182,3 +183,18 @@ def test_gradients_npz_larger_than_its_limit_is_refused_unread(tmp_path, monkeyp
     monkeypatch.setattr(grads_files, "MAX_NPZ_BYTES", 100)
     with pytest.raises(ValueError, match="g.npz: the gradients file is larger than 100 bytes"):
         grads_files.read_grads(path)
+
+
+def test_check_cli_refuses_a_file_past_10_mib_by_its_size(capsys, tmp_path):
+    path = tmp_path / "big.json"
+    with open(path, "wb") as out:       # sparse: 11 MiB of zero bytes, nothing written
+        out.truncate(11 * 2**20)
+    status, out, err = run(capsys, "check", str(path))
+    assert_bad_input(status, out, err)
+    assert f"big.json: the case file is larger than {10 * 2**20} bytes (10 MiB)" in err
+
+
+def test_check_cli_refuses_dev_zero_unread(capsys):
+    status, out, err = run(capsys, "check", "/dev/zero")
+    assert_bad_input(status, out, err)
+    assert "/dev/zero: not a regular file (a character device)" in err
