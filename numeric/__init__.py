@@ -24,6 +24,7 @@ from numeric.backends import backend as array_backend
 from numeric.backward import Mistake
 from numeric.bridge import activation_functions, compile_expression, complex_phi, kinks
 from numeric.case import Case, case_from_dict
+from numeric.case_values import nesting
 from numeric.cell_bridge import unit_functions
 from numeric.cell_case import CellCase
 from numeric.cell_checks import run_cell_checks
@@ -92,7 +93,7 @@ __all__ = [
     "Trajectory", "gain_sweep", "random_W0", "regime_labels", "scalar_sweep",
     "activation_functions", "bptt", "case_from_dict", "check_complex_step", "check_differences",
     "check_mpmath", "compile_expression", "complex_phi", "forward", "jacobian_product", "kinks",
-    "product_along",
+    "product_along", "nesting",
     "per_step_gradient_norms", "run_checks", "seed_program", "step_jacobians",
     "SEED_DEFECTS", "mp_reference", "CaseHorizon", "case_horizon",
     "BACKENDS", "Backend", "array_backend", "LyapunovSpectrum", "lyapunov_spectrum",

@@ -17,7 +17,7 @@ MAIN_EPILOG = """\
 Run 'rnngrad COMMAND --help' for the options of a command.
 
 exit status: 0 success, 1 a failed check or a PDF that was asked for and not built,
-2 bad input (one line on stderr)"""
+2 bad input (one line on stderr), 130 interrupted (Ctrl-C)"""
 
 CHECK_DESCRIPTION = """\
 Run the RNN of CASE.json forward, h_t = phi(W_hh h_(t-1) + W_xh x_t + b_h) for t = 1..T,

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+import numeric
 from reports import case_files
 
 MAX_JSON_BYTES = case_files.MAX_CASE_BYTES      # the same limit as the case file's
@@ -71,10 +72,11 @@ def _json_array(path, name, value):
             raise ValueError(f"{path}: {name!r} must be a number or nested lists of numbers, "
                              f"found {shown[:40]}")
 
-    try:
-        walk(value)
-    except RecursionError:
-        raise ValueError(f"{path}: {name!r} is nested too deeply") from None
+    levels = numeric.nesting(value)     # counted without recursion
+    if levels > 2:
+        raise ValueError(f"{path}: {name!r} must be a number, a vector or a matrix (at most 2 "
+                         f"levels of lists), got {levels} levels")
+    walk(value)
     try:
         with np.errstate(over="raise"):
             return np.array(value, dtype=np.float64)

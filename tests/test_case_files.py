@@ -198,3 +198,15 @@ def test_check_cli_refuses_dev_zero_unread(capsys):
     status, out, err = run(capsys, "check", "/dev/zero")
     assert_bad_input(status, out, err)
     assert "/dev/zero: not a regular file (a character device)" in err
+
+
+def test_gradients_json_nested_deeper_than_a_matrix_names_levels(tmp_path):
+    value = 0.5
+    for _ in range(100):    # past NumPy's 64 dimensions: was "not a regular array"
+        value = [value]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"W_hh": value}), encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        grads_files.read_grads(path)
+    assert _one_line(info.value) == (f"{path}: 'W_hh' must be a number, a vector or a matrix "
+                                     "(at most 2 levels of lists), got 100 levels")
