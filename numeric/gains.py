@@ -138,15 +138,15 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
     G, n = h.shape
     lost, kink = np.zeros(G, dtype=bool), np.zeros(G, dtype=bool)
     T_max, wanted = int(T.max()), _columns(T)
-    W0, w_e = _scaled_weights(W0)  # W0 = Ŵ0 · 2^w_e: a subnormal W0 keeps its digits in Ŵ0 @ P
+    W_hat, w_e = _scaled_weights(W0)  # W0 = Ŵ0 · 2^w_e: a subnormal W0 keeps its digits in Ŵ0 P
     out = np.empty((G, len(T)))
     P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
     spare, exponent = np.empty((n, G * n)), np.zeros(G, dtype=np.int64)
-    grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W0).sum(axis=1).max(),
+    grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W_hat).sum(axis=1).max(),
                               1.0))
     lapack = nullcontext if is_small(G * n**3) else one_blas_thread  # one thread already
     with lapack():
-        shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
+        shrink_floor = np.abs(gains) * np.linalg.svd(W_hat, compute_uv=False)[-1] / n
     chunk = max(1, min(4096, 2**21 // (G * n)))
     t = 0
     while t < T_max:
@@ -163,7 +163,7 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
             shrink = np.log2(np.abs(d).min(axis=2) * shrink_floor)
         low = np.cumsum(np.maximum(shrink, -2.0 * RANGE), axis=0)  # -inf: renormalise at once
         scales = np.ascontiguousarray((gains[None, :, None] * d).transpose(0, 2, 1))[..., None]
-        P, spare = _multiply_steps(W0, P, spare, scales, grow, low, exponent)
+        P, spare = _multiply_steps(W_hat, P, spare, scales, grow, low, exponent)
         exponent += w_e * (stop - t)
         t = stop
         if t in wanted:
