@@ -56,6 +56,18 @@ class ZeroTest:
             return self._exact(mpmath.mpf(value))
 
 
+def times(a, b):
+    """a · b (broadcast) with 0 wherever a factor is exactly 0, also beside an inf: in a
+    backward pass inf stands for a finite g_k that overflowed, and δ_k · 0 (a zero state
+    h_{k-1}, x_k or partial) is exactly 0, not NaN.
+
+    >>> times(np.array([np.inf, 2.0]), np.array([0.0, 3.0])).tolist()
+    [0.0, 6.0]
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.where((np.asarray(a) == 0) | (np.asarray(b) == 0), 0.0, np.multiply(a, b))
+
+
 def underflow_rows(test, a, d, rows):
     """Set ``rows[r]`` (one per swept weight: an underflowed φ' was seen) from a chunk's
     pre-activations a and float φ'(a) d, both (steps, rows, n); in place, returned."""
