@@ -66,6 +66,8 @@ def _check_case(case, rtol):
                          "scale W_hh, W_xh, b_h or x down")
     J = numeric.step_jacobians(case.activation, case.W_hh, path.a)
     product = numeric.jacobian_product(J)
+    if np.any((J != 0) & (np.abs(J) < np.finfo(float).tiny)):  # subnormal J_k lost digits:
+        product = numeric.product_along(case.activation, case.W_hh, path.a)  # Π D_k (W_hh P)
     sigma = float(np.linalg.norm(case.W_hh, 2))
     gamma = float(case.activation.gamma)
     log10_bound = case.T * math.log10(gamma * sigma) if gamma * sigma > 0 else -math.inf

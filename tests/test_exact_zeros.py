@@ -135,3 +135,29 @@ def test_subnormal_and_huge_entries_in_one_matrix():
     assert abs(float(r.log10_norm[0, 0]) - ref) < 1e-12
     huge = numeric.gain_sweep(np.array([[1e300]]), [1.0], [4], activation="identity")
     assert abs(float(huge.log10_norm[0, 0]) - 4 * float(mp.log10(mp.mpf(1e300)))) < 1e-12
+
+
+def test_cell_bptt_zero_state_gives_exact_zero_weight_gradient():
+    # the same zero-state case as an elman cell (numeric.cells.bptt): ∂L/∂weight_hh =
+    # Σ δ_k h_{k-1}^T = 0 exactly, ∂L/∂h_0 = -0.5·10^T beyond float64 and said so
+    T = 400
+    case = numeric.case_from_dict({
+        "cell": "elman", "activation": "identity", "weight_hh": [[10.0]],
+        "weight_ih": [[1.0]], "bias_ih": [0.0], "bias_hh": [0.0], "h0": [0.0],
+        "x": [[0.0]] * T, "y": [0.5]})
+    grads = case.gradients()
+    assert grads.params["weight_hh"].tolist() == [[0.0]]
+    assert grads.params["weight_ih"].tolist() == [[0.0]]
+    assert abs(grads.overflow["state0"] - float(mp.log10(mp.mpf(0.5) * mp.mpf(10) ** T))) < 1e-12
+
+
+def test_check_gradients_on_the_zero_state_compares_with_an_exact_zero():
+    # numeric.check_gradients derives its reference with numeric.backward: 0, not NaN
+    T = 400
+    case = numeric.Case(derive.activation("identity"), np.array([[10.0]]), np.array([[1.0]]),
+                        np.zeros(1), np.zeros(1), np.zeros((T, 1)), np.array([0.5]))
+    result = numeric.check_gradients(case, {"W_hh": np.zeros((1, 1))})
+    assert result.passed is True
+    assert result.quantities[0].max_abs_error == 0.0
+    with pytest.raises(ValueError, match="beyond float64"):   # Σ δ_k ≈ 10^399: said, not NaN
+        numeric.check_gradients(case, {"b_h": np.zeros(1)})
