@@ -119,8 +119,12 @@ def jacobian_product(kind, act, params, path):
 
     P, exponent = np.eye(path.states[0].shape[-1]), 0
     for L, s in zip(path.channels, path.states, strict=False):
-        P, exponent = _rescaled(apply_step_jacobian(
-            kind, params, step_partials(kind, act, params, L, s), P), exponent)
+        partials = step_partials(kind, act, params, L, s)
+        step = apply_step_jacobian(kind, params, partials, P)
+        if np.max(np.abs(step)) < 2.0**-900:  # a subnormal W_hh: W_hh P lost its digits
+            step, exponent = apply_step_jacobian(kind, params, partials, P * 2.0**600), \
+                exponent - 600
+        P, exponent = _rescaled(step, exponent)
     return ScaledMatrix(P, exponent)
 
 

@@ -161,3 +161,17 @@ def test_check_gradients_on_the_zero_state_compares_with_an_exact_zero():
     assert result.quantities[0].max_abs_error == 0.0
     with pytest.raises(ValueError, match="beyond float64"):   # Σ δ_k ≈ 10^399: said, not NaN
         numeric.check_gradients(case, {"b_h": np.zeros(1)})
+
+
+@pytest.mark.parametrize("w", [1e-310, 5e-324])
+def test_subnormal_elman_cell_products_against_mpmath(w):
+    # the cell path (numeric.cells.jacobian_product for check, numeric.cell_products for
+    # sweeps): J_k = tanh'(a_k) w, w subnormal; before, 5e-324 gave -inf (digits lost)
+    case = numeric.case_from_dict({
+        "cell": "elman", "activation": "tanh", "weight_hh": [[w]], "weight_ih": [[1.0]],
+        "bias_ih": [0.0], "bias_hh": [0.0], "h0": [0.3], "x": [[0.1]] * 3, "y": [0.5]})
+    ref = _mp_tanh_log10(w, 0.3, 0.1, 3)
+    assert abs(case.jacobian_product().log10_norm - ref) < 1e-12
+    path = numeric.cells.forward(case.kind, case.activation, case.params, case.s0, case.x)
+    sweep = numeric.cells.log10_product_norms(case.kind, case.activation, case.params, path, [3])
+    assert abs(float(np.ravel(sweep)[0]) - ref) < 1e-12
