@@ -254,8 +254,8 @@ def _scalar_loop(act, w, T, x, h0, progress):
         a = w * h + x[t - 1]
         h = phi(a)
         d = np.broadcast_to(dphi(a), a.shape)
-        if kinks.size:
-            kink |= np.isin(a, kinks)
+        for point in kinks:  # one or two points: cheaper than np.isin every step
+            kink |= a == point
         if not d.all():
             underflow_rows(test, a[None, :, None], d[None, :, None], lost)
         J = elman_step_jacobian(d[:, None], w_hh)[:, 0, 0]  # J_t = φ'(a_t) w, n = 1
