@@ -43,6 +43,10 @@ class ZeroTest:
         a = np.asarray(a, dtype=float)
         return any(self._nonzero(float(v)) for v in a[~self.on_zero_piece(a)])
 
+    def exact_points(self):
+        """The points found so far where φ' is exactly 0 (off its zero pieces: z = 0 of 2z)."""
+        return np.array([v for v, nonzero in self._cache.items() if not nonzero], dtype=float)
+
     def _nonzero(self, value):
         if value not in self._cache:
             try:  # 0 at 40 digits and again at 200: exactly 0 (a root such as z = 0 of 2z)
@@ -70,11 +74,14 @@ def times(a, b):
 
 def underflow_rows(test, a, d, rows):
     """Set ``rows[r]`` (one per swept weight: an underflowed φ' was seen) from a chunk's
-    pre-activations a and float φ'(a) d, both (steps, rows, n); in place, returned."""
+    pre-activations a and float φ'(a) d, both (steps, rows, n); in place, returned.  Points on
+    a zero piece, or already known to be exact zeros, are sorted out for all rows at once."""
     zero = np.broadcast_to(d == 0, a.shape)
-    seen = zero.any(axis=(0, 2)) & ~rows
-    for r in np.flatnonzero(seen):
-        rows[r] = test.underflowed(np.unique(a[:, r][zero[:, r]]))
+    if not zero.any():
+        return rows
+    open_ = zero & ~test.on_zero_piece(a) & ~np.isin(a, test.exact_points())
+    for r in np.flatnonzero(open_.any(axis=(0, 2)) & ~rows):
+        rows[r] = test.underflowed(np.unique(a[:, r][open_[:, r]]))
     return rows
 
 
