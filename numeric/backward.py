@@ -24,6 +24,7 @@ from numeric import cells
 from numeric.backward_parts import dropped_partials, permuted_params
 from numeric.case import Case
 from numeric.cell_parse import OLD_NAMES
+from numeric.exact_zeros import times
 
 LEGACY = OLD_NAMES  # a legacy Case's parameter names → the Elman cell's (PyTorch) names
 SHIFTS = ("h+1", "x+1", "x-1", "x-1 wrap")
@@ -110,6 +111,13 @@ def _same(value):
 
 
 def _run(prob, mistake, perturb, on_step):
+    """The pass; a g_k beyond float64 is inf (δ_k · 0 stays 0: ``exact_zeros.times``), and
+    callers that compare refuse a non-finite derived value (``numeric.supplied_reference``)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _run_pass(prob, mistake, perturb, on_step)
+
+
+def _run_pass(prob, mistake, perturb, on_step):
     p = perturb or _same
     kind, act = prob.kind, prob.act
     params = {name: p(np.asarray(v, dtype=float)) for name, v in prob.params.items()}
@@ -153,10 +161,10 @@ def _run(prob, mistake, perturb, on_step):
             gE = [e[a * n:(a + 1) * n] for a in range(parts)]
 
         def combine(index, gB=gB, gE=gE, dB=dB, dE=dE):
-            total = sum(gB[a] * dB[a][index] for a in range(parts))
+            total = sum(times(gB[a], dB[a][index]) for a in range(parts))
             if gE is None:
                 return total, total
-            immediate = sum(gE[a] * dE[a][index] for a in range(parts))
+            immediate = sum(times(gE[a], dE[a][index]) for a in range(parts))
             return total + immediate, total if code == "missing_immediate_term" else \
                 total + immediate
 
@@ -168,9 +176,9 @@ def _run(prob, mistake, perturb, on_step):
             for name, index, by in ch.terms:
                 rows = slice(index * n, (index + 1) * n)
                 if by == "x":
-                    _add(grads[name], rows, np.outer(contribution, x_in), perturb)
+                    _add(grads[name], rows, times(contribution[:, None], x_in), perturb)
                 elif by == "h":
-                    _add(grads[name], rows, np.outer(contribution, h_in), perturb)
+                    _add(grads[name], rows, times(contribution[:, None], h_in), perturb)
                     W = params[name][rows]
                     new_g[0] = p(new_g[0] + (W @ delta if code == "transposed" else W.T @ delta))
                 else:

@@ -71,13 +71,29 @@ def product_norms(kind, act, params, path, T_values, blocks=("s",)):
     for start in range(0, max(T_values), chunk):
         stop = min(max(T_values), start + chunk)
         d = step_partials(kind, act, params, *_stacked(kind, path, start, stop, batch, n))
-        dense = dense_columns(kind, d, n, recurrent, W) if recurrent else None
+        W_hat, w_e = _tiny_scaled(kind, d, W)
+        dense = dense_columns(kind, d, n, recurrent, W_hat) if recurrent else None
         for k in range(start, stop):
             P, buffers = _step(kind, d, dense, k - start, P, buffers, n)
-            exponent += _rescale(P)
+            exponent += _rescale(P) + w_e
             if k + 1 in T_values:
                 found[k + 1] = _norms(P, exponent, n, blocks)
     return {b: np.array([found[T][b] for T in T_values]) for b in blocks}
+
+
+def _tiny_scaled(kind, d, W):
+    """(Ŵ, e) with W = Ŵ · 2^e when every recurrent weight is below 2^-64 and J_k has no
+    own-state term (elman: J_k = D_k W_hh, so J_k = D_k Ŵ · 2^e exactly), else (W, 0): the
+    partials times a subnormal W_hh would lose their digits (tanh'(0.1) · 2^-1074 = 2^-1074)."""
+    if W is None:
+        return W, 0
+    big = float(np.max(np.abs(W)))
+    parts, nch = len(kind.state), len(kind.channels)
+    own = any(np.any(d[a][nch + b]) for a in range(parts) for b in range(parts))
+    if big == 0 or big >= 2.0**-64 or own:
+        return W, 0
+    e = int(np.frexp(big)[1])
+    return np.ldexp(W, -e), e
 
 
 def _stacked(kind, path, start, stop, batch, n):

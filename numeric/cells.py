@@ -13,12 +13,12 @@ array broadcasts as NumPy's matmul does.  Shapes: state (..., S) in the order of
 state parts ([h; c] for the LSTM), x (T, m).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from numeric.cell_bridge import unit_functions
-from numeric.rnn import ScaledMatrix
+from numeric.rnn import ScaledMatrix, _log10_max, _normalised, _pow2
 from numeric.threads import small_products
 
 
@@ -119,8 +119,12 @@ def jacobian_product(kind, act, params, path):
 
     P, exponent = np.eye(path.states[0].shape[-1]), 0
     for L, s in zip(path.channels, path.states, strict=False):
-        P, exponent = _rescaled(apply_step_jacobian(
-            kind, params, step_partials(kind, act, params, L, s), P), exponent)
+        partials = step_partials(kind, act, params, L, s)
+        step = apply_step_jacobian(kind, params, partials, P)
+        if np.max(np.abs(step)) < 2.0**-900:  # a subnormal W_hh: W_hh P lost its digits
+            step, exponent = apply_step_jacobian(kind, params, partials, P * 2.0**600), \
+                exponent - 600
+        P, exponent = _rescaled(step, exponent)
     return ScaledMatrix(P, exponent)
 
 
@@ -139,38 +143,55 @@ def log10_product_norms(kind, act, params, path, T_values, block=None):
 @dataclass(frozen=True)
 class CellGradients:
     """∂L/∂θ for every parameter (dict keyed by PyTorch's names, PyTorch's shapes),
-    ∂L/∂s_0 (S,), and L = ½‖h_T − y‖²."""
+    ∂L/∂s_0 (S,), and L = ½‖h_T − y‖².  ``overflow``: {name: log10 max|entry|} of each
+    gradient ("state0" for ∂L/∂s_0) whose exact value leaves float64 (inf entries there)."""
 
     params: dict
     state0: np.ndarray
     loss: float
+    overflow: dict = field(default_factory=dict)
 
 
 def bptt(kind, act, params, s0, x, y):
-    """Backpropagation through time for L = ½‖h_T − y‖² (y of shape (n,)), unbatched."""
+    """Backpropagation through time for L = ½‖h_T − y‖² (y of shape (n,)), unbatched.
+
+    g_k is carried as ĝ · 2^s and the sums with their own exponent (as ``numeric.rnn.bptt``):
+    a g_k beyond float64 meeting an exact zero state or partial gives 0, not inf · 0 = NaN."""
     path = forward(kind, act, params, s0, x)
     n, parts = hidden_size(kind, params), len(kind.state)
     nch = len(kind.channels)
     residual = path.states[-1][:n] - y
-    g = np.concatenate([residual, np.zeros((parts - 1) * n)])
+    g, s, e_sum = np.concatenate([residual, np.zeros((parts - 1) * n)]), 0, 0
     grads = {name: np.zeros_like(value, dtype=float) for name, value in params.items()}
-    for k in range(len(x), 0, -1):
-        d = step_partials(kind, act, params, path.channels[k - 1], path.states[k - 1])
-        g_parts = [g[p * n:(p + 1) * n] for p in range(parts)]
-        h_prev, x_k = path.states[k - 1][:n], np.asarray(x[k - 1])
-        new_g = [sum(g_parts[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
-        for j, ch in enumerate(kind.channels):
-            delta = sum(g_parts[a] * d[a][j] for a in range(parts))
-            for name, index, by in ch.terms:
-                rows = slice(index * n, (index + 1) * n)
-                if by == "x":
-                    grads[name][rows] += np.outer(delta, x_k)
-                elif by == "h":
-                    grads[name][rows] += np.outer(delta, h_prev)
-                    new_g[0] = new_g[0] + params[name][rows].T @ delta
-                else:
-                    grads[name][rows] += delta
-        for u, name in enumerate(kind.unit_parameters):
-            grads[name] += sum(g_parts[a] * d[a][nch + parts + u] for a in range(parts))
-        g = np.concatenate(new_g)
-    return CellGradients(grads, g, 0.5 * float(residual @ residual))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for k in range(len(x), 0, -1):
+            if s > e_sum:
+                grads = {name: _pow2(value, e_sum - s) for name, value in grads.items()}
+                e_sum = s
+            shift = s - e_sum
+            d = step_partials(kind, act, params, path.channels[k - 1], path.states[k - 1])
+            g_parts = [g[p * n:(p + 1) * n] for p in range(parts)]
+            h_prev, x_k = path.states[k - 1][:n], np.asarray(x[k - 1])
+            new_g = [sum(g_parts[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
+            for j, ch in enumerate(kind.channels):
+                delta = sum(g_parts[a] * d[a][j] for a in range(parts))
+                for name, index, by in ch.terms:
+                    rows = slice(index * n, (index + 1) * n)
+                    if by == "x":
+                        grads[name][rows] += _pow2(np.outer(delta, x_k), shift)
+                    elif by == "h":
+                        grads[name][rows] += _pow2(np.outer(delta, h_prev), shift)
+                        new_g[0] = new_g[0] + params[name][rows].T @ delta
+                    else:
+                        grads[name][rows] += _pow2(delta, shift)
+            for u, name in enumerate(kind.unit_parameters):
+                grads[name] += _pow2(sum(g_parts[a] * d[a][nch + parts + u]
+                                         for a in range(parts)), shift)
+            g, s = _normalised(np.concatenate(new_g), s)
+        values = {name: _pow2(value, e_sum) for name, value in grads.items()}
+        state0 = _pow2(g, s)
+    overflow = {name: _log10_max(grads[name], e_sum) for name, value in values.items()
+                if not np.all(np.isfinite(value))}
+    if not np.all(np.isfinite(state0)):
+        overflow["state0"] = _log10_max(g, s)
+    return CellGradients(values, state0, 0.5 * float(residual @ residual), overflow)

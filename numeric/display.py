@@ -147,6 +147,14 @@ def _lost(sweep):
     return f"; nan: φ' underflowed float64 in {count} rows (not representable)" if count else ""
 
 
+def _kink(sweep):
+    """The caption's note on rows whose a_k sat exactly on a kink of φ (φ' there a convention)."""
+    count = int(np.sum(sweep.on_kink)) if getattr(sweep, "on_kink", None) is not None else 0
+    return (f"; kink: in {count} rows some a_k sits exactly on a kink of φ, where φ' is a "
+            "convention (relu'(0) = 0; one-sided 0 and 1), so their verdict rests on it"
+            if count else "")
+
+
 def scalar_sweep_parts(sweep):
     """(header, rows, caption) of a numeric.ScalarSweep."""
     x = "varying x_t" if sweep.x_t is None else f"x_t = {fmt(sweep.x_t)}"
@@ -154,7 +162,7 @@ def scalar_sweep_parts(sweep):
     if sweep.fixed_point.all():
         notes += "; h_t = h_0 at every step (the linearisation there)"
     caption = sweep_caption("log10 |∂h_T/∂h_0|", sweep.w, sweep.T,
-                            notes + _lost(sweep) + _beyond(sweep))
+                            notes + _lost(sweep) + _kink(sweep) + _beyond(sweep))
     return (*sweep_rows("w", sweep.w, sweep.T, sweep.log10_abs_grad, sweep.regime,
                         sweep.reliable), caption)
 
@@ -162,7 +170,8 @@ def scalar_sweep_parts(sweep):
 def gain_sweep_parts(sweep):
     """(header, rows, caption) of a numeric.GainSweep."""
     caption = sweep_caption("log10 ‖∂h_T/∂h_0‖₂", sweep.gains, sweep.T,
-                            f"; {sweep.activation}, W_hh = g W0" + _lost(sweep) + _beyond(sweep))
+                            f"; {sweep.activation}, W_hh = g W0" + _lost(sweep) + _kink(sweep)
+                            + _beyond(sweep))
     return (*sweep_rows("g", sweep.gains, sweep.T, sweep.log10_norm, sweep.regime,
                         sweep.reliable), caption)
 

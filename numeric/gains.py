@@ -18,8 +18,10 @@ from numeric import display
 from numeric.backend_products import elman_gain_norms
 from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
+from numeric.exact_zeros import ZeroTest, kink_dict, kink_points, underflow_rows
 from numeric.grids import grid, lengths, matrix_inputs, vector
 from numeric.horizon import NO_HORIZON, HorizonFlags, twin_horizon
+from numeric.rnn import _scaled_weights
 from numeric.step_chunks import gain_pre_activations
 from numeric.sweep import (
     LOG10_2,
@@ -27,6 +29,7 @@ from numeric.sweep import (
     _activation,
     _columns,
     _mark_underflow,
+    _old_rule_rows,
     _to_dict,
     regime_labels,
 )
@@ -49,6 +52,7 @@ class GainSweep(display.Displayed, HorizonFlags):
     horizon: np.ndarray | None = None
     backend: str = "numpy"
     device: str = "cpu"
+    on_kink: np.ndarray | None = None  # as ScalarSweep.on_kink (None: not tracked, a backend)
 
     def _display_parts(self):
         return display.gain_sweep_parts(self)
@@ -56,7 +60,8 @@ class GainSweep(display.Displayed, HorizonFlags):
     def to_dict(self):
         return {**_to_dict(self, {"gains": self.gains, "log10_norm": self.log10_norm,
                                   "spectral_radius": self.spectral_radius}),
-                "backend": self.backend, "device": self.device}
+                "backend": self.backend, "device": self.device,
+                **({} if self.on_kink is None else kink_dict(self.on_kink))}
 
 
 def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progress=None,
@@ -83,17 +88,18 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     with np.errstate(divide="ignore"):
         bound = T[None, :] * np.log10(float(act.gamma) * sigma * np.abs(gains))[:, None]
     if bk.name == "numpy":
-        norms = _gain_pass(act, W0, gains, T, x, h, progress)
+        norms, lost, kink = _gain_pass(act, W0, gains, T, x, h, progress)
     else:
-        norms = elman_gain_norms(bk, act, W0, gains, T, x, h)
-    underflow = _mark_underflow(act, norms, gains)
+        norms, kink = elman_gain_norms(bk, act, W0, gains, T, x, h), None
+        lost = _old_rule_rows(act, gains)
+    underflow = _mark_underflow(norms, lost)
     if act.name == "identity" or not act.dphi.has(act.variable):
         horizon = np.full(len(gains), NO_HORIZON)
     else:
         horizon = gain_horizon(act, W0, gains, x, h, int(T.max()))
     return GainSweep(act.name, gains, T, norms, bound, np.abs(gains) * rho,
                      regime_labels(norms), underflow, np.asarray(horizon, dtype=np.int64),
-                     backend=bk.name, device=bk.device)
+                     backend=bk.name, device=bk.device, on_kink=kink)
 
 
 def gain_horizon(activation, W0, gains, x, h0, steps):
@@ -128,16 +134,19 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
     when bounds on their entries could leave 2^±RANGE: a step grows max|P| by at most
     γ g ‖W0‖_∞ and shrinks it by at least min|φ'(a)| · g σ_min(W0) / n."""
     phi, dphi = raw_activation_functions(act)
+    test, kinks = ZeroTest(act), kink_points(act)
     G, n = h.shape
+    lost, kink = np.zeros(G, dtype=bool), np.zeros(G, dtype=bool)
     T_max, wanted = int(T.max()), _columns(T)
+    W_hat, w_e = _scaled_weights(W0)  # W0 = Ŵ0 · 2^w_e: a subnormal W0 keeps its digits in Ŵ0 P
     out = np.empty((G, len(T)))
     P = np.tile(np.eye(n)[:, None, :], (1, G, 1))  # (n, G, n): row index, gain, column
     spare, exponent = np.empty((n, G * n)), np.zeros(G, dtype=np.int64)
-    grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W0).sum(axis=1).max(),
+    grow = np.log2(np.maximum(float(act.gamma) * np.abs(gains) * np.abs(W_hat).sum(axis=1).max(),
                               1.0))
     lapack = nullcontext if is_small(G * n**3) else one_blas_thread  # one thread already
     with lapack():
-        shrink_floor = np.abs(gains) * np.linalg.svd(W0, compute_uv=False)[-1] / n
+        shrink_floor = np.abs(gains) * np.linalg.svd(W_hat, compute_uv=False)[-1] / n
     chunk = max(1, min(4096, 2**21 // (G * n)))
     t = 0
     while t < T_max:
@@ -145,11 +154,17 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
         with small_products(G * n * n):
             a, h = gain_pre_activations(phi, W0, gains, x[t:stop], h)
         d = np.broadcast_to(dphi(a), a.shape)
+        if kinks.size:
+            kink |= np.isin(a, kinks).any(axis=(0, 2))
+        if not d.all():
+            underflow_rows(test, a, d, lost)
+        lost |= ((gains[None, :, None] * d == 0) & (d != 0)).any(axis=(0, 2)) & (gains != 0)
         with np.errstate(divide="ignore"):
             shrink = np.log2(np.abs(d).min(axis=2) * shrink_floor)
         low = np.cumsum(np.maximum(shrink, -2.0 * RANGE), axis=0)  # -inf: renormalise at once
         scales = np.ascontiguousarray((gains[None, :, None] * d).transpose(0, 2, 1))[..., None]
-        P, spare = _multiply_steps(W0, P, spare, scales, grow, low, exponent)
+        P, spare = _multiply_steps(W_hat, P, spare, scales, grow, low, exponent)
+        exponent += w_e * (stop - t)
         t = stop
         if t in wanted:
             with lapack():
@@ -158,7 +173,7 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
                 out[:, wanted[t]] = (np.log10(top) + exponent * LOG10_2)[:, None]
         if progress is not None:
             progress(t, T_max)
-    return out
+    return out, lost, kink
 
 
 def _multiply_steps(W0, P, spare, scales, grow, low, exponent):

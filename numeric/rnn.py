@@ -9,7 +9,7 @@ W_xh (n, m), b_h (n,), h0 (n,), x (T, m); a, h_1..h_T (T, n); J (T, n, n).
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -91,7 +91,8 @@ def jacobian_product(J):
     step (exact), so any T neither overflows nor underflows; a ``ScaledMatrix``."""
     P, exponent = np.eye(J.shape[-1], dtype=J.dtype), 0
     for J_k in J:
-        P, exponent = _rescaled(J_k @ P, exponent)
+        J_hat, e_k = _scaled_weights(J_k)  # a subnormal J_k keeps its digits in Ĵ_k P
+        P, exponent = _rescaled(J_hat @ P, exponent + e_k)
     return ScaledMatrix(P, exponent)
 
 
@@ -99,11 +100,11 @@ def product_along(activation, W_hh, a, chunk=4096):
     """∂h_T/∂h_0 = Π D_k W_hh along pre-activations a (T, n) without storing the T Jacobians
     (10^6 steps at n = 32 need 8 GB as a stack): φ' is evaluated a chunk of steps at a time."""
     _, dphi = activation_functions(activation)
-    W_hh = np.asarray(W_hh)
+    W_hh, w_e = _scaled_weights(np.asarray(W_hh))  # subnormal W_hh: Ŵ · 2^w_e keeps its digits
     P, exponent = np.eye(W_hh.shape[0], dtype=np.result_type(W_hh, a, float)), 0
     for start in range(0, len(a), chunk):
         for d in dphi(a[start:start + chunk]):
-            P, exponent = _rescaled(elman_step_jacobian(d, W_hh @ P), exponent)
+            P, exponent = _rescaled(elman_step_jacobian(d, W_hh @ P), exponent + w_e)
     return ScaledMatrix(P, exponent)
 
 
@@ -122,7 +123,11 @@ def _rescaled(P, exponent):
 @dataclass(frozen=True)
 class Gradients:
     """∂L/∂W_hh (n, n), ∂L/∂W_xh (n, m), ∂L/∂b_h (n,), ∂L/∂h_0 (n,), the loss, and the
-    per-step contributions ‖δ_k h_{k-1}^T‖_F = ‖δ_k‖ ‖h_{k-1}‖ for k = 1..T, shape (T,)."""
+    per-step contributions ‖δ_k h_{k-1}^T‖_F = ‖δ_k‖ ‖h_{k-1}‖ for k = 1..T, shape (T,).
+
+    ``overflow``: {name: log10 max|entry|} for each of "W_hh", "W_xh", "b_h", "h0" whose exact
+    value has entries beyond float64's range (those entries are inf in the array: not a value,
+    the log10 says how large it is); empty when every entry is representable."""
 
     W_hh: np.ndarray
     W_xh: np.ndarray
@@ -130,6 +135,7 @@ class Gradients:
     h0: np.ndarray
     loss: float
     contributions: np.ndarray
+    overflow: dict = field(default_factory=dict)
 
 
 def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
@@ -137,6 +143,12 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
 
     g_T = ∂L/∂h_T, δ_k = D_k g_k, g_{k-1} = W_hh^T δ_k (+ h_{k-1} − y_{k-1} for per-step
     losses); ∂L/∂W_hh = Σ_k δ_k h_{k-1}^T, ∂L/∂W_xh = Σ_k δ_k x_k^T, ∂L/∂b_h = Σ_k δ_k.
+
+    g_k is carried as ĝ · 2^s (exact powers of two, as the product), and the sums with their
+    own exponent, so g_k ~ 10^1000 neither overflows nor makes inf · 0 = NaN: where h = 0 the
+    term δ_k h_{k-1}^T is exactly 0, and a sum that truly leaves float64 is inf and listed in
+    ``overflow`` with its log10.  Results are bit for bit those of the plain recursion
+    whenever that stays in float64's normal range (scaling by 2^s is exact).
     """
     x, y, W_hh = np.asarray(x, float), np.asarray(y, float), np.asarray(W_hh, float)
     path = forward(activation, W_hh, W_xh, b_h, h0, x)
@@ -145,16 +157,59 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     targets = np.broadcast_to(y, (T, len(h0))) if y.ndim == 2 else None
     residual = path.h[1:] - (targets if targets is not None else y)
     loss = 0.5 * float(np.sum(residual**2) if targets is not None else residual[-1] @ residual[-1])
-    dW, dU, db = np.zeros_like(W_hh), np.zeros((len(h0), x.shape[1])), np.zeros(len(h0))
+    sums = [np.zeros_like(W_hh), np.zeros((len(h0), x.shape[1])), np.zeros(len(h0))]
+    W_hat, w_e = _scaled_weights(W_hh)  # W_hh = Ŵ · 2^w_e (w_e = 0 unless tiny or huge)
     contributions = np.empty(T)
-    g = residual[-1].copy()
-    for k in range(T, 0, -1):
-        delta = dphi(path.a[k - 1]) * g
-        dW += np.outer(delta, path.h[k - 1])
-        dU += np.outer(delta, x[k - 1])
-        db += delta
-        contributions[k - 1] = np.linalg.norm(delta) * np.linalg.norm(path.h[k - 1])
-        g = W_hh.T @ delta
-        if targets is not None and k > 1:
-            g = g + residual[k - 2]
-    return Gradients(dW, dU, db, g, loss, contributions)
+    g, s, e_sum = residual[-1].copy(), 0, 0   # g_k = g · 2^s;  the sums carry 2^e_sum
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for k in range(T, 0, -1):
+            delta = dphi(path.a[k - 1]) * g
+            if s > e_sum:
+                sums, e_sum = [_pow2(S, e_sum - s) for S in sums], s
+            terms = (np.outer(delta, path.h[k - 1]), np.outer(delta, x[k - 1]), delta)
+            for S, term in zip(sums, terms, strict=True):
+                S += _pow2(term, s - e_sum)
+            size = np.linalg.norm(delta) * np.linalg.norm(path.h[k - 1])
+            contributions[k - 1] = _pow2(size, s)
+            g, s = W_hat.T @ delta, s + w_e
+            if targets is not None and k > 1:
+                top = max(s, 0)
+                g, s = _pow2(g, s - top) + _pow2(residual[k - 2], -top), top
+            g, s = _normalised(g, s)
+        values = [_pow2(S, e_sum) for S in sums] + [_pow2(g, s)]
+    mantissas = [*sums, g]
+    exponents = [e_sum] * 3 + [s]
+    overflow = {name: _log10_max(m, e) for name, value, m, e in
+                zip(("W_hh", "W_xh", "b_h", "h0"), values, mantissas, exponents, strict=True)
+                if not np.all(np.isfinite(value))}
+    return Gradients(*values[:3], values[3], loss, contributions, overflow)
+
+
+def _pow2(X, k):
+    """X · 2^k, exact (np.ldexp): 0 stays 0 for any k, inf where it leaves float64's range."""
+    return X if k == 0 else np.ldexp(X, k)
+
+
+def _scaled_weights(W):
+    """W = Ŵ · 2^e: Ŵ = W (e = 0) unless max|W| is below 2^-64 or above 2^64 (a subnormal
+    W_hh would lose its digits in W^T δ), then max|Ŵ| in [½, 1)."""
+    big = float(np.max(np.abs(W))) if W.size else 0.0
+    if big == 0 or 2.0**-64 <= big <= 2.0**64:
+        return W, 0
+    e = math.frexp(big)[1]
+    return np.ldexp(W, -e), e
+
+
+def _normalised(g, s):
+    """ĝ · 2^s with max|ĝ| in [½, 1) when max|g| left [2^-64, 2^64], else unchanged."""
+    big = float(np.max(np.abs(g))) if g.size else 0.0
+    if big == 0 or not math.isfinite(big) or 2.0**-64 <= big <= 2.0**64:
+        return g, s
+    e = math.frexp(big)[1]
+    return np.ldexp(g, -e), s + e
+
+
+def _log10_max(mantissa, exponent):
+    """log10 max|m · 2^e| (−inf for a zero m), for any exponent."""
+    big = float(np.max(np.abs(mantissa)))
+    return -math.inf if big == 0 else math.log10(big) + exponent * LOG10_2

@@ -30,6 +30,7 @@ import derive
 from numeric import cells
 from numeric.backward import Backward, problem
 from numeric.cell_bridge import _compile
+from numeric.exact_zeros import times
 from numeric.supplied_reference import quantities_from_backward
 
 RUNS = 3
@@ -161,7 +162,12 @@ def _product(prob, partials):
 def _bptt(prob, path, partials):
     """BPTT of ``prob`` (final-step or per-step loss) along its forward ``path`` with the given
     partials, all lanes side by side: (lane 0's ``Backward``, every lane's ``Backward`` with a
-    leading lanes axis)."""
+    leading lanes axis).  A g_k beyond float64 is inf; δ_k · 0 stays 0."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _bptt_lanes(prob, path, partials)
+
+
+def _bptt_lanes(prob, path, partials):
     kind, params, x = prob.kind, prob.params, np.asarray(prob.x, float)
     n, parts, nch, T = cells.hidden_size(kind, params), len(kind.state), len(kind.channels), len(x)
     R = len(partials[0][0][0])
@@ -176,19 +182,19 @@ def _bptt(prob, path, partials):
         delta[k - 1] = g_bp
         s, d = path.states[k - 1], partials[k - 1]
         g = [g_bp[:, a * n:(a + 1) * n] for a in range(parts)]
-        new = [sum(g[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
+        new = [sum(times(g[a], d[a][nch + b]) for a in range(parts)) for b in range(parts)]
         for j, ch in enumerate(kind.channels):
-            dj = sum(g[a] * d[a][j] for a in range(parts))
+            dj = sum(times(g[a], d[a][j]) for a in range(parts))
             for name, index, by in ch.terms:
                 rows = slice(index * n, (index + 1) * n)
                 if by is None:
                     grads[name][:, rows] += dj
                     continue
-                grads[name][:, rows] += dj[:, :, None] * (x[k - 1] if by == "x" else s[:n])
+                grads[name][:, rows] += times(dj[:, :, None], x[k - 1] if by == "x" else s[:n])
                 if by == "h":
                     new[0] = new[0] + dj @ params[name][rows]
         for i, name in enumerate(kind.unit_parameters):
-            grads[name] += sum(g[a] * d[a][nch + parts + i] for a in range(parts))
+            grads[name] += sum(times(g[a], d[a][nch + parts + i]) for a in range(parts))
         g_bp = np.concatenate(new, axis=1)
     own = {mine: grads[theirs] for mine, theirs in prob.names.items()}
     delta = np.moveaxis(delta, 1, 0)

@@ -35,6 +35,12 @@ def derived_quantities(case, names, *, perturb=None):
         out["step_jacobians"] = _step_jacobians(case, perturb)
     if "jacobian_product" in names:
         out["jacobian_product"] = _product(case, perturb)
+    for name in names:
+        if perturb is None and not np.all(np.isfinite(out[name])):
+            raise ValueError(f"the derived {name} has entries beyond float64's range (g_k = "
+                             "dL/dh_k overflows going back in time), so a float64 gradient "
+                             "cannot be compared with it; rnngrad check CASE.json without "
+                             "--grads gives its log10")
     return {name: np.asarray(out[name], dtype=np.float64) for name in names}
 
 

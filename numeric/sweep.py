@@ -49,6 +49,7 @@ import numpy as np
 import derive
 from numeric import display
 from numeric.bridge import raw_activation_functions
+from numeric.exact_zeros import ZeroTest, kink_dict, kink_points, underflow_rows
 from numeric.grids import grid, lengths, scalar_inputs
 from numeric.horizon import NO_HORIZON, HorizonFlags, scalar_twin_horizon
 from numeric.rnn import elman_step_jacobian
@@ -67,7 +68,10 @@ REGIME_THRESHOLD = 1.0  # log10 of the factor gained or lost that counts as a re
 class ScalarSweep(display.Displayed, HorizonFlags):
     """log10|∂h_T/∂h_0|, the bound's log10 (γ|w|)^T and the regime, each (len(w), len(T)),
     for the trajectory from ``h0`` driven by ``x_t`` (the constant input; None when it varies
-    in time).  ``fixed_point`` (len(w),): h_t = h_0 at every step, see ``fixed_point_rows``."""
+    in time).  ``fixed_point`` (len(w),): h_t = h_0 at every step, see ``fixed_point_rows``.
+    ``on_kink`` (len(w),): some a_t sat exactly on a point where φ' jumps (relu at h_0 = 0,
+    x = 0): the value there rests on a convention (relu'(0) = 0; the one-sided derivatives
+    are 0 and 1), so its verdict does too."""
 
     activation: str
     w: np.ndarray
@@ -81,6 +85,7 @@ class ScalarSweep(display.Displayed, HorizonFlags):
     x_t: float | None
     fixed_point: np.ndarray
     horizon: np.ndarray | None = None
+    on_kink: np.ndarray | None = None
 
     @property
     def horizon_values(self):
@@ -92,6 +97,8 @@ class ScalarSweep(display.Displayed, HorizonFlags):
     def to_dict(self):
         out = _to_dict(self, {"w": self.w, "log10_abs_grad": self.log10_abs_grad})
         out.update(h0=self.h0, x_t=self.x_t, fixed_point=self.fixed_point.tolist())
+        if self.on_kink is not None:
+            out.update(kink_dict(self.on_kink))
         if self.x_t is None:
             out["x_t_note"] = "null: the input x_t varies from step to step (not a constant)"
         return out
@@ -156,15 +163,16 @@ def scalar_sweep(activation, w, T, *, h0=0.0, inputs=0.0, progress=None):
         with np.errstate(divide="ignore"):
             grad = T[None, :] * np.log10(np.abs(w * float(act.dphi)))[:, None]
         method = "closed form T*log10|w phi'|"
+        lost, kink = np.zeros(len(w), dtype=bool), np.zeros(len(w), dtype=bool)
     else:
-        grad = _scalar_pass(act, w, T, x, h0, progress)
+        grad, lost, kink = _scalar_pass(act, w, T, x, h0, progress)
         method = "one pass over time, products as mantissa*2^e"
-    underflow = _mark_underflow(act, grad, w)
+    underflow = _mark_underflow(grad, lost)
     constant = float(used[0]) if np.all(used == used[0]) else None
     horizon = np.full(len(w), NO_HORIZON) if linear else scalar_horizon(act, w, x, h0, T.max())
     return ScalarSweep(act.name, w, T, grad, bound, regime_labels(grad), method, underflow,
                        h0, constant, fixed_point_rows(act, w, h0, used),
-                       np.asarray(horizon, dtype=np.int64))
+                       np.asarray(horizon, dtype=np.int64), kink)
 
 
 def scalar_horizon(activation, w, x, h0, steps):
@@ -210,13 +218,19 @@ def fixed_point_rows(activation, w, h0, x):
     return fixed
 
 
-def _mark_underflow(act, log10_values, grid):
-    """Rows where a φ' that is never exactly 0 evaluated to 0 in float64 at a non-zero weight:
-    the product is not representable there.  Their -inf values become NaN (null in JSON), and
-    are flagged.  (w = 0, or a zero piece of φ' such as relu's, is an exact zero: -inf stays.)"""
-    lost = np.isneginf(log10_values) & (not _can_vanish(act)) & (grid != 0)[:, None]
+def _mark_underflow(log10_values, rows):
+    """``rows`` (one per swept weight): a φ'(a) that is not exactly 0 evaluated to 0 in float64
+    (``numeric.exact_zeros``), so a zero product there is not representable.  Those rows'
+    -inf values become NaN (null in JSON) and are flagged.  Every other -inf is an exact zero
+    (w = 0, W0 = 0, relu's zero piece, φ'(0) = 0 for φ = z²): -inf stays, "vanishing"."""
+    lost = np.isneginf(log10_values) & np.asarray(rows, dtype=bool)[:, None]
     log10_values[lost] = np.nan
     return lost.any(axis=1)
+
+
+def _old_rule_rows(act, grid):
+    """Without the per-step test (other backends): every w ≠ 0 of a φ' that is never 0."""
+    return (not _can_vanish(act)) & (np.asarray(grid) != 0)
 
 
 def _scalar_pass(act, w, T, x, h0, progress):
@@ -225,7 +239,11 @@ def _scalar_pass(act, w, T, x, h0, progress):
 
 
 def _scalar_loop(act, w, T, x, h0, progress):
+    """The pass over time; returns log10|∂h_T/∂h_0| (len(w), len(T)), the rows where φ'
+    underflowed (``numeric.exact_zeros``) and the rows that sat on a kink of φ."""
     phi, dphi = raw_activation_functions(act)
+    test, kinks = ZeroTest(act), kink_points(act)
+    lost, kink = np.zeros(len(w), dtype=bool), np.zeros(len(w), dtype=bool)
     wanted = _columns(T)
     out = np.empty((len(w), len(T)))
     T_max = int(T.max())
@@ -235,7 +253,12 @@ def _scalar_loop(act, w, T, x, h0, progress):
     for t in range(1, T_max + 1):
         a = w * h + x[t - 1]
         h = phi(a)
-        J = elman_step_jacobian(dphi(a)[:, None], w_hh)[:, 0, 0]  # J_t = φ'(a_t) w, n = 1
+        d = np.broadcast_to(dphi(a), a.shape)
+        for point in kinks:  # one or two points: cheaper than np.isin every step
+            kink |= a == point
+        if not d.all():
+            underflow_rows(test, a[None, :, None], d[None, :, None], lost)
+        J = elman_step_jacobian(d[:, None], w_hh)[:, 0, 0]  # J_t = φ'(a_t) w, n = 1
         mantissa, shift = np.frexp(mantissa * J)
         exponent += shift
         if t in wanted:
@@ -244,7 +267,7 @@ def _scalar_loop(act, w, T, x, h0, progress):
                 out[:, wanted[t]] = value[:, None]
         if progress is not None and (t % 65536 == 0 or t == T_max):
             progress(t, T_max)
-    return out
+    return out, lost, kink
 
 
 def _can_vanish(act):

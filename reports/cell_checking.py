@@ -46,6 +46,9 @@ def _gradients(case):
         out[f"grad_{part}0"] = grads.state0[p * n:(p + 1) * n].tolist()
     if case.kind.name == "elman":
         out["grad_W_hh"] = out["grads"]["weight_hh"]
+    if grads.overflow:  # entries beyond float64 (null in JSON): how large, as log10
+        out["grad_overflow"] = {("grad_s0" if name == "state0" else name): value
+                                for name, value in grads.overflow.items()}
     return out
 
 
@@ -74,6 +77,10 @@ def render_cell_table(result):
         rows.append(f"  loss                       {_fmt(result['loss'])}")
         for part in parts:
             rows.append(f"  dL/d{part}_0{' ' * 20}{_vector(result[f'grad_{part}0'])}")
+        for name, log10 in result.get("grad_overflow", {}).items():
+            name = "dL/ds_0" if name == "grad_s0" else f"dL/d{name}"
+            rows.append(f"  {name} overflows float64: log10 max|entry| = {log10:.6g} "
+                        "(entries shown as null in --json)")
     return "\n".join(rows + _check_rows(result)) + "\n"
 
 

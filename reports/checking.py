@@ -7,7 +7,8 @@ predictability horizon of the case's own trajectory (horizon, reliable, trajecto
 horizon_rule, horizon_note: ``numeric.case_horizon``), (with y) loss, grad_W_hh, grad_h0,
 checks, product_by_differences (∂h_T/∂h_0 against central differences of h_0 ↦ h_T),
 bound_check (the measured norm against the bound) and passed.
-Quantities not representable in float64 are null, beside their log10.
+Quantities not representable in float64 are null, beside their log10 (grad_overflow: the
+log10 max|entry| of each gradient whose exact value leaves float64's range).
 """
 
 import math
@@ -54,6 +55,8 @@ def _check_case(case, rtol):
                          "scale W_hh, W_xh, b_h or x down")
     J = numeric.step_jacobians(case.activation, case.W_hh, path.a)
     product = numeric.jacobian_product(J)
+    if np.any((J != 0) & (np.abs(J) < np.finfo(float).tiny)):  # subnormal J_k lost digits:
+        product = numeric.product_along(case.activation, case.W_hh, path.a)  # Π D_k (W_hh P)
     sigma = float(np.linalg.norm(case.W_hh, 2))
     gamma = float(case.activation.gamma)
     log10_bound = case.T * math.log10(gamma * sigma) if gamma * sigma > 0 else -math.inf
@@ -78,6 +81,9 @@ def _check_case(case, rtol):
         result.update(loss=grads.loss, grad_W_hh=grads.W_hh.tolist(),
                       grad_h0=grads.h0.tolist(), grad_W_xh=grads.W_xh.tolist(),
                       grad_b_h=grads.b_h.tolist())
+        if grads.overflow:  # entries beyond float64 (null in JSON): how large, as log10
+            result["grad_overflow"] = {f"grad_{name}": value
+                                       for name, value in grads.overflow.items()}
     return with_checks(case, rtol, result)
 
 
@@ -128,6 +134,9 @@ def render_table(result):
             *horizon_rows(result)]
     if "loss" in result:
         rows.append(f"  loss                       {_fmt(result['loss'])}")
+        for name, log10 in result.get("grad_overflow", {}).items():
+            rows.append(f"  {name} overflows float64: log10 max|entry| = {log10:.6g} "
+                        "(entries shown as null in --json)")
     return "\n".join(rows + _check_rows(result)) + "\n"
 
 

@@ -119,7 +119,29 @@ def render_table(result, x_text=None):
     lines += ["every T: --csv or --json;  method: " + result.method]
     note = fixed_point_note(result)
     lines += textwrap.wrap(note, WIDTH) if note else []
+    kink = kink_note(result, result.w, "w")
+    lines += textwrap.wrap(kink, WIDTH) if kink else []
     return "\n".join(lines) + "\n"
+
+
+def kink_note(result, values, label):
+    """The note for rows whose trajectory sat exactly on a kink of phi (``""`` when none did):
+    there phi'(a) is a convention, so the value and the verdict rest on it."""
+    rows = np.flatnonzero(getattr(result, "on_kink", None) if
+                          getattr(result, "on_kink", None) is not None else [])
+    if rows.size == 0:
+        return ""
+    which = f"every {label} here ({rows.size})" if rows.size == len(values) else \
+        f"{label} = " + ", ".join(number(values[i]) for i in rows[:6]) + \
+        ("" if rows.size <= 6 else f" and {rows.size - 6} more")
+    side = ("relu'(0) = 0 here, while the one-sided derivatives are 0 and 1, so with "
+            "relu'(0) = 1 the product would be w^T instead of 0" if result.activation == "relu"
+            else "the float64 phi' takes one side's value, while the one-sided derivatives "
+            "differ")
+    return (f"kink: for {which} some pre-activation a_t sits exactly on a kink of "
+            f"{result.activation} (a point where phi' jumps), where phi'(a_t) is a convention: "
+            f"{side}.  The value and the regime of those rows depend on that convention; start "
+            "off the kink (--h0 H or --input X) to see the behaviour near it.")
 
 
 def mark(result, i, j):
