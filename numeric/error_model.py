@@ -81,8 +81,8 @@ def product_rounding(J, drift=0.0):
 def product_rule(J, drift=0.0):
     """The sentence that says where the product's tolerance comes from."""
     T, n = J.shape[0], J.shape[-1]
-    carried = f" + {drift:.2g} (sum over k of phi'(a_k)'s uncertainty from the " \
-        "trajectory's rounding)" if drift else ""
+    carried = f", drift = {drift:.2g}: phi'(a_k)'s relative uncertainty from the " \
+        "trajectory's rounding, summed over k" if drift else ""
     return (f"dh_T/dh_0 judged to kappa ((2n + 8) T eps{' + drift' if drift else ''}) = "
             f"{product_rounding(J, drift):.2g} (n = {n}, T = {T}, kappa = max(|J_T|...|J_1|)"
             f"/max|J_T...J_1| = {chain_condition(J):.3g}{carried}): the rounding of a "
