@@ -63,6 +63,7 @@ def _log2_max(scaled):
 def chain_condition(J):
     """κ = max(|J_T| ⋯ |J_1|) / max|J_T ⋯ J_1| for stacked J (T, n, n), both products in
     scaled form (any T); inf where the product is exactly 0."""
+    J = np.asarray(J, dtype=float)
     top = _log2_max(rnn.jacobian_product(np.abs(J))) - _log2_max(rnn.jacobian_product(J))
     if math.isnan(top) or top > 1000:
         return math.inf
@@ -74,13 +75,13 @@ def product_rounding(J, drift=0.0):
     of J; ``drift``: Σ_k max_i of the relative uncertainty of φ'(a_k,i) that the float
     trajectory's own rounding leaves (``numeric.conditioning.uncertainty`` / |φ'|), 0 where J
     is taken at the float states on both sides."""
-    T, n = J.shape[0], J.shape[-1]
+    T, n = len(J), np.shape(J)[-1]
     return chain_condition(J) * ((2 * n + 8) * T * EPS + drift)
 
 
 def product_rule(J, drift=0.0):
     """The sentence that says where the product's tolerance comes from."""
-    T, n = J.shape[0], J.shape[-1]
+    T, n = len(J), np.shape(J)[-1]
     carried = f", drift = {drift:.2g}: phi'(a_k)'s relative uncertainty from the " \
         "trajectory's rounding, summed over k" if drift else ""
     return (f"dh_T/dh_0 judged to kappa ((2n + 8) T eps{' + drift' if drift else ''}) = "
