@@ -84,7 +84,8 @@ def product_rule(J, drift=0.0):
     T, n = len(J), np.shape(J)[-1]
     carried = f", drift = {drift:.2g}: phi'(a_k)'s relative uncertainty from the " \
         "trajectory's rounding, summed over k" if drift else ""
-    return (f"dh_T/dh_0 judged to kappa ((2n + 8) T eps{' + drift' if drift else ''}) = "
+    return (f"raised for dh_T/dh_0, judged to kappa ((2n + 8) T eps"
+            f"{' + drift' if drift else ''}) = "
             f"{product_rounding(J, drift):.2g} (n = {n}, T = {T}, kappa = max(|J_T|...|J_1|)"
             f"/max|J_T...J_1| = {chain_condition(J):.3g}{carried}): the rounding of a "
             "product of T float64 factors")
