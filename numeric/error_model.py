@@ -28,6 +28,8 @@ from dataclasses import replace
 import numpy as np
 
 from numeric import rnn
+from numeric.bridge import activation_functions
+from numeric.conditioning import THETA
 
 EPS = float(np.finfo(float).eps)
 TINY = float(np.finfo(float).tiny)
@@ -77,6 +79,16 @@ def product_rounding(J, drift=0.0):
     is taken at the float states on both sides."""
     T, n = len(J), np.shape(J)[-1]
     return chain_condition(J) * ((2 * n + 8) * T * EPS + drift)
+
+
+def phi_drift(activation, a, u):
+    """Σ_k max_i u_k,i / |φ'(a_k,i)| over the entries float64 knows to THETA relative
+    (u ≤ THETA |φ'|, ``numeric.conditioning``; the others are in the allowance B_P): how far
+    the trajectory's rounding moves the product's factors."""
+    dphi = np.abs(activation_functions(activation)[1](a))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(u <= THETA * dphi, u / np.where(dphi > 0, dphi, 1.0), 0.0)
+    return float(np.sum(np.max(rel, axis=1)))
 
 
 def product_rule(J, drift=0.0):

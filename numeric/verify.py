@@ -8,6 +8,8 @@ uninformative, not failed; on a kink of φ' one-sided quotients of the method's 
 compared instead.  Complex step and mpmath allow for what float64 cannot know about φ'(a)
 (``numeric.conditioning``: near a zero of φ', in gelu's tail): quantities it cannot resolve
 to the tolerance are not judged; the oracle takes φ' on the float a_k's side of a kink.
+The product ∂h_T/∂h_0 of T factors is judged to its rounding where that exceeds the tolerance
+(``numeric.error_model``: it grows with T), compared relative in mpmath at any size.
 
 A check that resolves nothing (no entry a quotient resolves to the tolerance, complex step for
 a non-analytic φ) is not performed: ``passed`` is None ("n/a") and the note says why.  Never a
@@ -200,7 +202,7 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
         with mp.workdps(dps):
             rounded_off = rounding > tol * float(max(abs(e) for e in ref.grad_W_hh))
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
-    drift = _drift(case, path.a, u)
+    drift = em.phi_drift(case.activation, path.a, u)
     rounding_P = em.product_rounding(J, drift)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
@@ -228,15 +230,6 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     if rtol is None and not underflow:
         report = em.with_product_tolerance(report, J, rounding_P, drift)
     return cw.with_componentwise(report, entries)
-
-
-def _drift(case, a, u):
-    """Σ_k max_i u_k,i / |φ'(a_k,i)| over the well-conditioned entries (u ≤ THETA |φ'|; the
-    others are in B_P): how far the trajectory's rounding moves the product's factors."""
-    dphi = np.abs(activation_functions(case.activation)[1](a))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(u <= conditioning.THETA * dphi, u / np.where(dphi > 0, dphi, 1.0), 0.0)
-    return float(np.sum(np.max(rel, axis=1)))
 
 
 def mpmath_report(verdict, notes, same_side, independent):
