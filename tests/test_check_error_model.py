@@ -172,3 +172,17 @@ def test_a_too_small_gamma_fails_the_check_with_exit_1(capsys, tmp_path, monkeyp
     assert status == 1
     assert f"violated by {excess:.3g} in log10" in out
     assert out.rstrip().splitlines()[-1].startswith("the norm bound is VIOLATED")
+
+
+def test_a_large_pre_activation_is_not_a_false_fail():
+    """a = 0.5 h + 10⁵ (φ' = 1/(1 + (a − 10⁵)²) of atan(x − 100000), nonzero there): a ± step
+    rounds to ulp(10⁵) = 1.5e-11, which over a step of 4e-6 is 4e-6 of the derivative.  The
+    quotients' floor counts the rounding of a, so central and Richardson are n/a (the issue's
+    false FAIL at 8.1e-7 and 9.1e-9 does not occur); mpmath still passes."""
+    case = numeric.case_from_dict({"activation": "atan(x-100000)", "W_hh": [[0.5]],
+                                   "W_xh": [[1.0]], "h0": [0.25], "x": [[1e5]], "y": [0.1]})
+    reports = numeric.run_checks(case)
+    for method in ("central", "richardson"):
+        assert reports[method].passed is not False, reports[method]
+        assert "rounding floor" in reports[method].note
+    assert reports["complex_step"].passed is not False and reports["mpmath"].passed is True
