@@ -1,7 +1,8 @@
 """``rnngrad check`` for a cell case (a file with a "cell" key): the forward pass, the step
 Jacobians ∂s_k/∂s_{k−1} and their product ∂s_T/∂s_0 in state order (s = [h; c] for the LSTM),
 with y the loss L = ½‖h_T − y‖² and its gradients keyed by PyTorch's parameter names, and the
-four checks.  Quantities not representable in float64 are null, beside their log10.
+four checks; for an Elman or IndRNN cell also the norm bound (γ g)^T, checked like them.
+Quantities not representable in float64 are null, beside their log10.
 """
 
 import math
