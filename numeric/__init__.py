@@ -56,7 +56,7 @@ from numeric.lyapunov_sweep import LyapunovSweep, lyapunov_gain_sweep, recurrent
 from numeric.mistakes import DIAGNOSIS_CODES, backward_mistakes, mistaken
 from numeric.oracle import mp_reference
 from numeric.probes import ProbeCheck, probe_check
-from numeric.product_check import bound_check, check_product_differences
+from numeric.product_check import bound_check, cell_bound, check_product_differences
 from numeric.rnn import (
     Gradients,
     ScaledMatrix,
@@ -80,7 +80,7 @@ from numeric.verify import TOLERANCES, check_differences, check_mpmath, run_chec
 
 __all__ = [
     "TaylorTest", "taylor_test", "RoundingModel", "rounding_model", "unit_roundoff",
-    "bound_check", "check_product_differences",
+    "bound_check", "cell_bound", "check_product_differences",
     "zero_product_source",
     "DIAGNOSIS_CODES", "Finding", "Localisation", "diagnose", "localise",
     "Mistake", "backward_mistakes", "mistaken",

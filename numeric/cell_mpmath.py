@@ -7,7 +7,8 @@ The oracle takes J_k and the local partials at the float states (so that the der
 not charged with the rounding of the forward pass); the states are compared with the exact
 trajectory, allowing for how rounding grows along it: B_k = ‖J_k‖_∞ B_{k−1} + (S + m + 4) ε R_k
 (R_k: the rounding magnitude of step k).  The product allows for the rounding of its matrix
-products, γ Σ_k max(|J_T ⋯ J_{k+1}| |J_k| |J_{k−1} ⋯ J_1|) with γ = (2S + 8) ε.  Elman and
+products, (2S + 8) T ε max(|J_T| ⋯ |J_1|) (``numeric.error_model``: its tolerance by
+default, a floor under --rtol).  Elman and
 IndRNN: on a kink of φ' within the rounding of its argument, φ' is taken on the float
 argument's side; a step whose φ'(a) float64 cannot know to rtol (``numeric.conditioning``) is
 not judged, nor are the product and gradients then.  Each derivative also allows for the
@@ -23,6 +24,7 @@ from numeric import cell_probe as probe
 from numeric import cells
 from numeric import componentwise as cw
 from numeric import differences as fd
+from numeric import error_model as em
 from numeric.cell_complex import ill_conditioned_steps
 from numeric.cell_differences import _rounding
 from numeric.cell_oracle import cell_reference
@@ -45,7 +47,7 @@ def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
     product = cells.jacobian_product(case.kind, case.activation, case.params, path)
     shaky = ill_conditioned_steps(case, path)
     whole = np.inf if shaky else 0.0
-    verdict = Verdict(tol)
+    verdict, rounding_P = Verdict(tol), em.product_rounding(J)
     notes = ["normwise per quantity; product compared in log-scaled form; J_k and gradients "
              "at the float states"]
     with mp.workdps(dps):
@@ -69,16 +71,19 @@ def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
                 skipped += 1
         scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
         if max(abs(e) for e in ref.product) > 0:
-            verdict.add(*_mp_normwise(scaled, ref.product),
-                        whole + _product_allowance(ref.J, len(case.s0))
-                        + _spread(ref.product, near.product))
+            tol_P, floor_P = em.product_tolerance(tol, rtol is not None, rounding_P)
+            args, absolute = em.mp_relative(scaled, ref.product, whole + _spread(
+                ref.product, near.product), floor_P)
+            verdict.add(*args, tol_P, **absolute)
         entries = _componentwise_J(case, J, ref, near, shaky, tol)
     if skipped:
         notes.append(f"{skipped} quantities near or below float64's underflow not compared")
     if note:
         notes.append(f"the states: {note}")
-    return cw.with_componentwise(mpmath_report(verdict, notes, ref.same_side, ref.independent),
-                              entries)
+    report = mpmath_report(verdict, notes, ref.same_side, ref.independent)
+    if rtol is None:
+        report = em.with_product_tolerance(report, J, rounding_P)
+    return cw.with_componentwise(report, entries)
 
 
 def _componentwise_J(case, J, ref, near, shaky, tol):
@@ -137,18 +142,3 @@ def _state_allowance(case, path, ref):
             + 4 * fd.EPS * float(np.max(np.abs(path.states[k])))
         worst = max(worst, B)
     return worst
-
-
-def _product_allowance(J, S):
-    """γ Σ_k max(|J_T ⋯ J_{k+1}| |J_k| |J_{k−1} ⋯ J_1|), γ = (2S + 8) ε, at 20 digits."""
-    with mp.workdps(20):
-        absJ = [J_k.apply(abs) for J_k in J]
-        prefix, prefixes = mp.eye(S), []
-        for A in absJ:
-            prefixes.append(prefix)
-            prefix = A * prefix
-        suffix, total = mp.eye(S), mp.mpf(0)
-        for k in range(len(J) - 1, -1, -1):
-            total += max(suffix * absJ[k] * prefixes[k])
-            suffix = suffix * absJ[k]
-        return float((2 * S + 8) * fd.EPS * total)

@@ -11,21 +11,22 @@ holds as 0 must be 0 to within its floor (``numeric.verdicts.Tally``).  A column
 moves any pre-activation across a kink of φ' is not compared (noted).
 
 Bound: the measured log10 ‖∂h_T/∂h_0‖₂ must not exceed log10 (γ ‖W_hh‖₂)^T plus the rounding
-SLACK · (n + 2) T ε / ln 10 of the float γ, ‖W_hh‖₂ and the product.
+8 (n + 2) T ε / ln 10 of the float γ, ‖W_hh‖₂ and the product (``numeric.error_model``); a cell
+whose step Jacobian is diag(φ'(a_k)) times a fixed matrix (Elman, IndRNN) likewise.
 """
 
-import math
 
 import numpy as np
 
 from numeric import componentwise as cw
 from numeric import differences as fd
+from numeric import error_model as em
 from numeric import rnn
 from numeric.bridge import activation_functions, kinks
+from numeric.check_horizon import case_start
 from numeric.verdicts import CheckReport, Tally
 
 METHOD = "central"
-SLACK = 8.0
 
 
 def check_product_differences(case, tol, beyond=None):
@@ -83,21 +84,49 @@ def _crosses(case, a, shift, points):
     return False
 
 
-def bound_check(case, log10_measured, log10_bound):
-    """{"holds", "log10_measured", "log10_bound", "slack", "note"}: whether the measured
-    log10 ‖∂h_T/∂h_0‖₂ (None: the product is exactly 0) is at most log10 (γ‖W_hh‖₂)^T (None:
-    the bound is 0) plus the rounding slack."""
-    n = len(case.h0)
-    slack = SLACK * (n + 2) * case.T * fd.EPS / math.log(10)
+def bound_check(case, log10_measured, log10_bound, gamma=None, what="(gamma ||W_hh||_2)^T"):
+    """The norm bound as a check: {"passed" (= "holds"), "log10_measured", "log10_bound",
+    "excess", "tolerance" (= "slack"), "rule", "note"}.  Passes iff the measured log10
+    ‖∂s_T/∂s_0‖₂ (None: the product is exactly 0) is at most log10 ``what`` (None: the bound
+    is 0) plus the rounding allowance ``numeric.error_model.bound_slack``; ``excess``: measured
+    minus bound in log10.  A violation means γ (``gamma``) or the bound is wrong: the true
+    product never exceeds a true bound, on any trajectory."""
+    n, T = len(case_start(case)), case.T
+    slack, excess = em.bound_slack(n, T), None
+    blame = "gamma" if gamma is None else f"gamma = {gamma:.6g}"
     if log10_measured is None:
         holds, note = True, "the product is exactly 0"
     elif log10_bound is None:
         holds = False
-        note = "the bound is 0 but the product is not"
+        note = f"the bound is 0 but the product is not: {blame} or the bound is wrong"
     else:
-        holds = bool(log10_measured <= log10_bound + slack)
-        relation = "<=" if holds else ">"
-        note = (f"measured log10 ||dh_T/dh_0||_2 = {log10_measured:.6g} {relation} "
-                f"log10 (gamma ||W_hh||_2)^T = {log10_bound:.6g}")
-    return {"holds": holds, "log10_measured": log10_measured, "log10_bound": log10_bound,
-            "slack": slack, "note": note}
+        excess = log10_measured - log10_bound
+        holds = bool(excess <= slack)
+        note = (f"measured log10 ||dh_T/dh_0||_2 = {log10_measured:.6g} "
+                f"{'<=' if holds else '>'} log10 {what} = {log10_bound:.6g}")
+        if not holds:
+            note += (f": the printed bound is violated by {excess:.3g} in log10 (a factor "
+                     f"{_factor(excess)}), beyond the rounding allowance {slack:.1e}; "
+                     f"{blame} or the bound is wrong")
+    rule = (f"rounding allowance 8 (n + 2) T eps / ln 10 = {slack:.1e} in log10 "
+            f"(n = {n}, T = {T})")
+    return {"passed": holds, "holds": holds, "log10_measured": log10_measured,
+            "log10_bound": log10_bound, "excess": excess, "tolerance": slack, "slack": slack,
+            "rule": rule, "note": note}
+
+
+def _factor(excess):
+    return f"10^{excess:.3g}" if excess > 300 else f"{10.0**excess:.3g}"
+
+
+def cell_bound(case):
+    """(γ, the recurrent weight's gain, its name) of a cell whose step Jacobian is
+    diag(φ'(a_k)) times a fixed matrix: Elman (‖weight_hh‖₂) and IndRNN (max |u|, the
+    Jacobian diag(φ'(a_k) u)); None for gated cells (no bound printed)."""
+    if case.activation is None or case.kind.name not in ("elman", "indrnn"):
+        return None
+    gamma = float(case.activation.gamma)
+    if case.kind.name == "elman":
+        return gamma, float(np.linalg.norm(case.params["weight_hh"], 2)), \
+            "(gamma ||W_hh||_2)^T"
+    return gamma, float(np.max(np.abs(case.params["u"]))), "(gamma max|u|)^T"

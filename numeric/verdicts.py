@@ -25,6 +25,8 @@ class CheckReport(display.Displayed):
     ``componentwise_rel_error``: the worst |error| / |true value| over the single entries
     judged (difference quotients are judged entry by entry, so it is ``max_rel_error``;
     complex step and mpmath also compare normwise), None where no entry was judged.
+    ``tolerance_source``: where ``tolerance`` comes from when an error model raised it above
+    the method's default (``numeric.error_model``), else "".
     """
 
     method: str
@@ -36,6 +38,7 @@ class CheckReport(display.Displayed):
     applicable: bool = True
     note: str = ""
     componentwise_rel_error: float | None = None
+    tolerance_source: str = ""
 
     def to_dict(self):
         return asdict(self)
@@ -97,12 +100,14 @@ class Verdict:
         self.tol, self.abs, self.rel = tol, 0.0, 0.0
         self.decided = self.undecided = self.failed = 0
 
-    def add(self, error, scale, allowance, tol=None):
-        """One quantity; ``tol``: its own tolerance (widened, ``numeric.check_horizon``)."""
+    def add(self, error, scale, allowance, tol=None, absolute=None):
+        """One quantity; ``tol``: its own tolerance (widened, ``numeric.check_horizon``, or
+        from ``numeric.error_model``); ``absolute``: its absolute error where ``error`` and
+        ``scale`` are given relative to its size (a product below float64's range)."""
         tol = self.tol if tol is None else tol
         bound = tol * scale + allowance
         self.failed += int(not error <= bound)
-        self.abs = max(self.abs, error)
+        self.abs = max(self.abs, error if absolute is None else absolute)
         if allowance <= tol * scale:
             self.decided += 1
             self.rel = max(self.rel, error / scale if scale else (0.0 if error == 0 else np.inf))

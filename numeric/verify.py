@@ -8,6 +8,8 @@ uninformative, not failed; on a kink of φ' one-sided quotients of the method's 
 compared instead.  Complex step and mpmath allow for what float64 cannot know about φ'(a)
 (``numeric.conditioning``: near a zero of φ', in gelu's tail): quantities it cannot resolve
 to the tolerance are not judged; the oracle takes φ' on the float a_k's side of a kink.
+The product ∂h_T/∂h_0 of T factors is judged to its rounding where that exceeds the tolerance
+(``numeric.error_model``: it grows with T), compared relative in mpmath at any size.
 
 A check that resolves nothing (no entry a quotient resolves to the tolerance, complex step for
 a non-analytic φ) is not performed: ``passed`` is None ("n/a") and the note says why.  Never a
@@ -20,6 +22,7 @@ import numpy as np
 from numeric import componentwise as cw
 from numeric import conditioning, rnn
 from numeric import differences as fd
+from numeric import error_model as em
 from numeric.bridge import activation_functions, kinks
 from numeric.cell_case import CellCase
 from numeric.check_horizon import case_horizon, not_compared, not_performed, widened
@@ -199,6 +202,8 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
         with mp.workdps(dps):
             rounded_off = rounding > tol * float(max(abs(e) for e in ref.grad_W_hh))
     verdict, (wide, note) = Verdict(tol), widened(horizon, tol)
+    drift = em.phi_drift(case.activation, path.a, u)
+    rounding_P = em.product_rounding(J, drift)
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J, rows)
@@ -207,7 +212,9 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
                 verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance, wide)
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
-            verdict.add(*_mp_normwise(scaled, ref.product), B_P, wide)
+            tol_P, floor_P = em.product_tolerance(wide, rtol is not None, rounding_P)
+            args, absolute = em.mp_relative(scaled, ref.product, B_P, floor_P)
+            verdict.add(*args, tol_P, **absolute)
         entries = cw.mpmath_entries(case, path, ref, J, product, u, (B_P, B_grad), tol,
                                     wide, rows)
     diagnosis = diagnosis_text(phi_prime_diagnosis(
@@ -220,6 +227,8 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
                      "cancels): compared only against that floor")
     notes += [note] if note else []
     report = mpmath_report(verdict, notes, ref.same_side, ref.independent)
+    if rtol is None and not underflow:
+        report = em.with_product_tolerance(report, J, rounding_P, drift)
     return cw.with_componentwise(report, entries)
 
 
@@ -255,7 +264,9 @@ def run_checks(case, rtol=None, horizon=None):
     was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``.  ``horizon``:
     the case's ``CaseHorizon`` (computed when None); beyond it the comparisons that recompute
     the whole forward pass are not judged, before it their tolerance is widened by the
-    trajectory's separation (``numeric.check_horizon``)."""
+    trajectory's separation (``numeric.check_horizon``).  ``rtol``: None (each method's
+    default) or a finite number > 0; anything else is a ValueError naming rtol."""
+    rtol = em.checked_rtol(rtol)
     if isinstance(case, CellCase):
         from numeric.cell_checks import run_cell_checks
 

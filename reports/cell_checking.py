@@ -1,10 +1,15 @@
 """``rnngrad check`` for a cell case (a file with a "cell" key): the forward pass, the step
 Jacobians ∂s_k/∂s_{k−1} and their product ∂s_T/∂s_0 in state order (s = [h; c] for the LSTM),
 with y the loss L = ½‖h_T − y‖² and its gradients keyed by PyTorch's parameter names, and the
-four checks.  Quantities not representable in float64 are null, beside their log10.
+four checks; for an Elman or IndRNN cell also the norm bound (γ g)^T, checked like them.
+Quantities not representable in float64 are null, beside their log10.
 """
 
+import math
+
 import numpy as np
+
+import numeric
 
 
 def check_cell_case(case, rtol):
@@ -30,11 +35,24 @@ def check_cell_case(case, rtol):
         "log10_norm_product": product.log10_norm,
         "log10_norm_product_source": "float64",
     }
+    result.update(_bound(case))
     if case.y is not None:
         result.update(_gradients(case))
     from reports.checking import with_checks
 
     return with_checks(case, rtol, result)
+
+
+def _bound(case):
+    """gamma, log10_bound and bound_form of an Elman or IndRNN cell (its step Jacobian is
+    diag(φ'(a_k)) times a fixed matrix, so ‖∂h_T/∂h_0‖₂ ≤ (γ g)^T); {} for gated cells."""
+    bound = numeric.cell_bound(case)
+    if bound is None:
+        return {}
+    gamma, gain, form = bound
+    log10 = case.T * math.log10(gamma * gain) if gamma * gain > 0 else None
+    return {"gamma": gamma, "gamma_exact": str(case.activation.gamma), "log10_bound": log10,
+            "bound_form": form}
 
 
 def _gradients(case):
@@ -65,6 +83,8 @@ def render_cell_table(result):
             f"  state s = {state} (state order {', '.join(parts)}; "
             f"S = {len(parts) * result['n']})",
             f"  h_T                        {_vector(result['h'][-1])}",
+            *([f"  log10 {result['bound_form']:<21}{_fmt(result['log10_bound'])}"]
+              if "bound_form" in result else []),
             f"  log10 ||ds_T/ds_0||_2      {_fmt(result['log10_norm_product'])}",
             *horizon_rows(result),
             "  ds_T/ds_0, rows and columns in state order:"]

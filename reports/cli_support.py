@@ -88,8 +88,9 @@ case file: one JSON object, for example (n = 2 hidden units, m = 1 input, T = 3 
 output: a table, or with --json one object with T, activation, h, step_jacobians,
 jacobian_product, spectral_norm_W, gamma, bound, log10_norm_product, (with y) loss, grad_W_hh,
 grad_W_xh, grad_b_h, grad_h0, checks (per method: max_rel_error, componentwise_rel_error,
-tolerance, passed, note), product_by_differences, bound_check (holds, log10_measured,
-log10_bound, note) and passed.  Numbers beyond float64 are null, beside their log10.
+tolerance, tolerance_source, passed, note), product_by_differences, bound_check (passed,
+log10_measured, log10_bound, excess, tolerance, note) and passed.  Numbers beyond float64 are
+null, beside their log10.
 
 exit status: 0 every check performed passed, 1 a check failed or none could be performed,
 2 bad input (one line on stderr).  With --grads: 0 every file's gradients are right, 1 one
