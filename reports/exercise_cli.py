@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reports.exercise import CELLS, MAX_HIDDEN, MAX_STEPS
+from reports.out_paths import output_folder
 
 DESCRIPTION = """\
 Write an exercise with machine-checked answers into DIR: a small random case of the cell in
@@ -45,7 +46,7 @@ def add_exercise_parser(commands):
                    help=f"sequence length T, 1 to {MAX_STEPS} (default 4)")
     e.add_argument("--seed", type=int, default=0, metavar="S",
                    help="seed of numpy.random.default_rng for the case's numbers (default 0)")
-    e.add_argument("--out", default="exercise", metavar="DIR",
+    e.add_argument("--out", default="exercise", metavar="DIR", type=output_folder,
                    help="output folder (default exercise/)")
     e.add_argument("--no-pdf", action="store_true", help="do not build task.pdf and "
                    "solutions.pdf")
