@@ -106,7 +106,8 @@ def build_parser():
                             "engine: report.html is written and the message says the PDF was "
                             "not), 1 report.pdf asked for and not built (TeX failed, or "
                             "--format pdf without a TeX engine), 2 bad input (one line on "
-                            "stderr)")
+                            "stderr), 130 interrupted (Ctrl-C or SIGTERM; the files written "
+                            "are complete).  Two reports into one folder: the second waits")
     r.add_argument("--out", default="out", metavar="DIR", type=output_folder,
                    help="output folder (default out/)")
     r.add_argument("--format", default="all", choices=("pdf", "html", "all"),

@@ -28,7 +28,7 @@ The same options give the same files, byte for byte (the PDFs aside)."""
 EPILOG = """\
 exit status: 0 success (also without a TeX engine: the PDFs are skipped with a note on
 stderr), 1 TeX ran and failed (the other files are written), 2 bad input (one line on
-stderr)"""
+stderr), 130 interrupted (Ctrl-C or SIGTERM; the files written are complete)"""
 
 
 def add_exercise_parser(commands):
@@ -59,7 +59,12 @@ def run_exercise(args):
     from reports.exercise_files import write_exercise
 
     ex = make_exercise(args.cell, args.hidden, args.steps, args.seed)
-    written, notes = write_exercise(args.out, ex, pdf=not args.no_pdf)
+    try:
+        written, notes = write_exercise(args.out, ex, pdf=not args.no_pdf)
+    except KeyboardInterrupt:   # Ctrl-C or SIGTERM: temp files and scratch folders are gone
+        print(f"rnngrad: error: interrupted; the files already in {args.out} are complete "
+              "(each is written atomically), the rest were not written", file=sys.stderr)
+        return 130
     for note in notes:
         print(f"rnngrad exercise: note: {note}", file=sys.stderr)
     folder = Path(args.out)

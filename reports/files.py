@@ -37,15 +37,43 @@ def write_atomic(path, data):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp, mask = None, _hold_signals()   # Ctrl-C cannot fall between mkstemp and the try
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as out:
             out.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            _hold_signals()
+            Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _hold_signals():
+    """Block SIGINT and SIGTERM (they wait until unblocked); returns the previous mask."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def scratch_folder():
+    """A new ``rnngrad-tex-*`` folder in the temp folder, removed however the block ends
+    (signals are held while it is made and while it is removed, so none falls between)."""
+    mask = _hold_signals()
+    try:
+        folder = tempfile.mkdtemp(prefix="rnngrad-tex-")
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            yield folder
+        finally:
+            _hold_signals()
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _umask():
@@ -108,7 +136,7 @@ def build_pdf(tex_source, pdf_path, assets=None, log_path=None):
     engine = tex_engine()
     if engine is None:
         raise TexUnavailable(NO_TEX)
-    with interruptible(), tempfile.TemporaryDirectory(prefix="rnngrad-tex-") as scratch:
+    with interruptible(), scratch_folder() as scratch:
         if assets is not None:
             shutil.copytree(assets, Path(scratch, Path(assets).name),
                             ignore=shutil.ignore_patterns(".*"))
