@@ -23,7 +23,7 @@ A student fills in a copy of answer.json and checks it:
     rnngrad check DIR/case.json --grads ANSWER.json
 a lecturer grades a folder of answers:
     rnngrad check DIR/case.json --grads submissions/*.json --csv
-The same options give the same files, byte for byte (the PDFs aside)."""
+The same options give the same files, byte for byte, PDFs included."""
 
 EPILOG = """\
 exit status: 0 success (also without a TeX engine: the PDFs are skipped with a note on

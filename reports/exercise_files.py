@@ -1,7 +1,7 @@
 """Writing an exercise's folder: case.json, answer.json, task.md and solutions.md, the sheets
 as HTML (``reports.render_html``) and, with a TeX engine, as PDF (``reports.render_tex`` and
 ``reports.files.build_pdf``, as the report builds its own).  Every file is written atomically;
-the same exercise gives the same bytes (the PDFs aside, which TeX stamps)."""
+the same exercise gives the same bytes, PDFs included (``build_pdf``)."""
 
 from pathlib import Path
 

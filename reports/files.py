@@ -3,7 +3,8 @@ then a rename; the temp file removed on every failure), one writer per output fo
 time (``folder_lock``), SIGTERM handled like Ctrl-C (``interruptible``: clean-up runs), and
 PDFs built with pdflatex, run until its cross-references settle, so the same source always
 gives the same bytes.  SIGKILL cannot be handled: a killed run leaves only complete files in
-the output folder, but may leave a ``rnngrad-tex-*`` scratch folder in the temp folder."""
+the output folder, and its ``rnngrad-tex-<pid>-*`` scratch folder in the temp folder until the
+next PDF build removes it."""
 
 import contextlib
 import fcntl
@@ -20,7 +21,7 @@ TEX_TIMEOUT = 300
 MAX_PASSES = 6   # pdflatex passes before the contents and references must have settled
 SETTLING = (".aux", ".toc", ".out", ".lof", ".lot")   # what a pass writes for the next one
 NO_TEX = ("no TeX engine (pdflatex) on PATH; install one with: sh scripts/install.sh, "
-          "or apt-get install texlive-latex-base texlive-latex-recommended latexmk "
+          "or apt-get install texlive-latex-base texlive-latex-recommended "
           "(or pass --no-pdf to skip the PDF)")
 
 
@@ -63,9 +64,10 @@ def _hold_signals():
 def scratch_folder():
     """A new ``rnngrad-tex-*`` folder in the temp folder, removed however the block ends
     (signals are held while it is made and while it is removed, so none falls between)."""
+    _sweep_stale_scratch()
     mask = _hold_signals()
     try:
-        folder = tempfile.mkdtemp(prefix="rnngrad-tex-")
+        folder = tempfile.mkdtemp(prefix=f"rnngrad-tex-{os.getpid()}-")
         try:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             yield folder
@@ -116,6 +118,21 @@ def interruptible():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _sweep_stale_scratch():
+    """Remove this user's ``rnngrad-tex-<pid>-*`` folders whose process no longer runs (left
+    by a SIGKILL, which no program can clean up after)."""
+    for folder in Path(tempfile.gettempdir()).glob("rnngrad-tex-*-*"):
+        pid = folder.name.split("-")[2]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def tex_engine():

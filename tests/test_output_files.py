@@ -13,7 +13,9 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import types
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +168,16 @@ def test_the_report_command_names_any_folder_in_ascii_that_bash_reads_back(
         echoed = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True,
                                 check=True).stdout.decode()
         assert echoed == out
+
+
+def test_scratch_folders_of_dead_processes_are_removed(monkeypatch, tmp_path):
+    """A SIGKILLed build leaves rnngrad-tex-<pid>-*; the next build removes those whose
+    process is gone (pid 999999999 is above Linux's pid limit), not a live one's."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead, alive = tmp_path / "rnngrad-tex-999999999-ab", tmp_path / "rnngrad-tex-1-cd"
+    for folder in (dead, alive):
+        folder.mkdir()
+        (folder / "document.tex").write_text("x")
+    with files.scratch_folder() as scratch:
+        assert Path(scratch).parent == tmp_path
+    assert sorted(tmp_path.iterdir()) == [alive]
