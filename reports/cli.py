@@ -35,6 +35,7 @@ from reports.deriving import add_derive_parser
 from reports.entry import interrupted
 from reports.exercise_cli import add_exercise_parser
 from reports.lyapunov_cli import add_lyapunov_parser
+from reports.out_paths import output_file, output_folder, shell_word
 
 BACKEND_NAMES = ("numpy", "jax", "torch")   # numeric.BACKENDS, not imported at start-up
 
@@ -93,7 +94,8 @@ def build_parser():
                       "activation,w,T,log10_abs_grad,log10_bound,regime,rate,reliable (with a "
                       "header line; a cell sweep: cell,activation,parameter,value,T,log10_norm,"
                       "log10_norm_h,regime,rate,reliable)")
-    s.add_argument("--plot", metavar="FILE", help="also draw the sweep to FILE (.png or .pdf)")
+    s.add_argument("--plot", metavar="FILE", type=output_file,
+                   help="also draw the sweep to FILE (.png or .pdf)")
     s.set_defaults(run=run_sweep)
     add_lyapunov_parser(commands)
     r = commands.add_parser("report", help="write the lecture notes: report.pdf, report.html, "
@@ -105,8 +107,10 @@ def build_parser():
                             "engine: report.html is written and the message says the PDF was "
                             "not), 1 report.pdf asked for and not built (TeX failed, or "
                             "--format pdf without a TeX engine), 2 bad input (one line on "
-                            "stderr)")
-    r.add_argument("--out", default="out", metavar="DIR", help="output folder (default out/)")
+                            "stderr), 130 interrupted (Ctrl-C or SIGTERM; the files written "
+                            "are complete).  Two reports into one folder: the second waits")
+    r.add_argument("--out", default="out", metavar="DIR", type=output_folder,
+                   help="output folder (default out/)")
     r.add_argument("--format", default="all", choices=("pdf", "html", "all"),
                    help="pdf (report.pdf, needs a TeX engine), html (report.html, no TeX "
                         "needed) or all (default: both)")
@@ -135,7 +139,7 @@ def run_report(args):
               flush=True)
 
     formats = "html" if args.no_pdf else args.format
-    options = [f"--out {args.out}" if args.out != "out" else "",
+    options = [f"--out {shell_word(args.out)}" if args.out != "out" else "",
                f"--format {formats}" if formats != "all" else "",
                f"--paper {args.paper}" if args.paper != "a4" else "",
                f"--lang {args.lang}" if args.lang != "en" else ""]
@@ -152,7 +156,7 @@ def run_report(args):
     except KeyboardInterrupt:
         print(f"rnngrad: error: interrupted; the files already in {args.out} are complete "
               "(each is written atomically), the rest were not written", file=sys.stderr)
-        return 2
+        return 130
     skipped = " (report.pdf not asked for)" if "pdf" not in formats and formats != "all" else ""
     progress(f"done: {len(written)} files in {args.out}{skipped}")
     return 0

@@ -10,6 +10,7 @@ import derive
 from derive import derivation
 from reports.cli_support import UsageError
 from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
+from reports.out_paths import output_file
 
 #: what ``rnngrad derive --out FILE`` writes, by FILE's suffix
 OUT_FORMATS = {".tex": "latex", ".txt": "text", ".json": "json", ".pdf": "pdf"}
@@ -46,7 +47,7 @@ def add_derive_parser(commands):
     d.add_argument("--document", action="store_true",
                    help="a complete standalone LaTeX document instead of an align* fragment "
                         "(LaTeX only)")
-    d.add_argument("--out", metavar="FILE",
+    d.add_argument("--out", metavar="FILE", type=output_file,
                    help="write to FILE instead of stdout: FILE.tex (latex), FILE.txt (text), "
                         "FILE.json (json), or FILE.pdf (the document, compiled; FILE.tex beside "
                         "it)")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reports.exercise import CELLS, MAX_HIDDEN, MAX_STEPS
+from reports.out_paths import output_folder
 
 DESCRIPTION = """\
 Write an exercise with machine-checked answers into DIR: a small random case of the cell in
@@ -22,12 +23,12 @@ A student fills in a copy of answer.json and checks it:
     rnngrad check DIR/case.json --grads ANSWER.json
 a lecturer grades a folder of answers:
     rnngrad check DIR/case.json --grads submissions/*.json --csv
-The same options give the same files, byte for byte (the PDFs aside)."""
+The same options give the same files, byte for byte, PDFs included."""
 
 EPILOG = """\
 exit status: 0 success (also without a TeX engine: the PDFs are skipped with a note on
 stderr), 1 TeX ran and failed (the other files are written), 2 bad input (one line on
-stderr)"""
+stderr), 130 interrupted (Ctrl-C or SIGTERM; the files written are complete)"""
 
 
 def add_exercise_parser(commands):
@@ -45,7 +46,7 @@ def add_exercise_parser(commands):
                    help=f"sequence length T, 1 to {MAX_STEPS} (default 4)")
     e.add_argument("--seed", type=int, default=0, metavar="S",
                    help="seed of numpy.random.default_rng for the case's numbers (default 0)")
-    e.add_argument("--out", default="exercise", metavar="DIR",
+    e.add_argument("--out", default="exercise", metavar="DIR", type=output_folder,
                    help="output folder (default exercise/)")
     e.add_argument("--no-pdf", action="store_true", help="do not build task.pdf and "
                    "solutions.pdf")
@@ -58,7 +59,12 @@ def run_exercise(args):
     from reports.exercise_files import write_exercise
 
     ex = make_exercise(args.cell, args.hidden, args.steps, args.seed)
-    written, notes = write_exercise(args.out, ex, pdf=not args.no_pdf)
+    try:
+        written, notes = write_exercise(args.out, ex, pdf=not args.no_pdf)
+    except KeyboardInterrupt:   # Ctrl-C or SIGTERM: temp files and scratch folders are gone
+        print(f"rnngrad: error: interrupted; the files already in {args.out} are complete "
+              "(each is written atomically), the rest were not written", file=sys.stderr)
+        return 130
     for note in notes:
         print(f"rnngrad exercise: note: {note}", file=sys.stderr)
     folder = Path(args.out)

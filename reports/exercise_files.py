@@ -1,7 +1,7 @@
 """Writing an exercise's folder: case.json, answer.json, task.md and solutions.md, the sheets
 as HTML (``reports.render_html``) and, with a TeX engine, as PDF (``reports.render_tex`` and
 ``reports.files.build_pdf``, as the report builds its own).  Every file is written atomically;
-the same exercise gives the same bytes (the PDFs aside, which TeX stamps)."""
+the same exercise gives the same bytes, PDFs included (``build_pdf``)."""
 
 from pathlib import Path
 
@@ -9,7 +9,15 @@ from reports.exercise import case_text, template_text
 from reports.exercise_markdown import render_markdown
 from reports.exercise_sheets import task_document
 from reports.exercise_solutions import solutions_document
-from reports.files import NO_TEX, TexFailed, TexUnavailable, build_pdf, write_atomic
+from reports.files import (
+    NO_TEX,
+    TexFailed,
+    TexUnavailable,
+    build_pdf,
+    folder_lock,
+    interruptible,
+    write_atomic,
+)
 from reports.render_html import render_html
 from reports.render_tex import render_tex
 
@@ -23,6 +31,11 @@ def write_exercise(outdir, ex, pdf=True):
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {outdir} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
+    with interruptible(), folder_lock(out):   # a second writer into ``out`` waits
+        return _write(out, ex, pdf)
+
+
+def _write(out, ex, pdf):
     written, notes = [], []
 
     def write(name, text):

@@ -15,6 +15,7 @@ import argparse
 import sys
 
 import derive
+from reports.out_paths import output_file
 
 BACKENDS = ("numpy", "jax", "torch")   # numeric.BACKENDS (not imported: rnngrad starts fast)
 CSV_HEADER = "cell,gain,hidden,seed,index,exponent"
@@ -79,8 +80,9 @@ def add_lyapunov_parser(commands):
     form.add_argument("--json", action="store_true", help="print one JSON object")
     form.add_argument("--csv", action="store_true", help="print the exponents as CSV: "
                       f"{CSV_HEADER} (with a header line)")
-    p.add_argument("--plot", metavar="FILE", help="also draw the exponents (one setting) or "
-                   "lambda_max against g (a grid) to FILE (.png or .pdf)")
+    p.add_argument("--plot", metavar="FILE", type=output_file,
+                   help="also draw the exponents (one setting) or lambda_max against g (a "
+                        "grid) to FILE (.png or .pdf)")
     p.add_argument("--scheduler", metavar="ADDR", help="with a grid: the address of a dask "
                    "scheduler (tcp://host:8786) to shard the grid over")
     p.set_defaults(run=run_lyapunov)

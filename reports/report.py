@@ -8,7 +8,14 @@ from pathlib import Path
 
 from reports import notes
 from reports.doc import LANGUAGES
-from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
+from reports.files import (
+    TexFailed,
+    TexUnavailable,
+    build_pdf,
+    folder_lock,
+    interruptible,
+    write_atomic,
+)
 from reports.render_html import render_html
 from reports.render_tex import PAPERS, render_tex
 
@@ -43,8 +50,17 @@ def write_report(outdir, command, progress=print, formats="all", paper="a4", lan
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: choose en or zh")
     out = Path(outdir)
+    if not str(outdir).strip():
+        raise ValueError("--out must name an output folder, got an empty path")
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {outdir} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    with interruptible(), folder_lock(out, lambda: progress(f"waiting: another report is "
+                                                             f"being written into {out}")):
+        return _write(out, command, progress, formats, paper, lang)
+
+
+def _write(out, command, progress, formats, paper, lang):
     figure_dir = out / "figures"
     figure_dir.mkdir(parents=True, exist_ok=True)
     ctx = notes.Context(figure_dir, command)

@@ -166,7 +166,7 @@ def test_report_tex_is_the_same_in_every_process(tmp_path):
 
 
 def test_bare_pdflatex_resolves_citations_and_contents(monkeypatch, tmp_path):
-    """Without latexmk, pdflatex runs twice, so citations and the contents are resolved."""
+    """pdflatex runs until the contents settle, so citations and the contents are resolved."""
     monkeypatch.setattr(files, "tex_engine",
                         lambda: ["pdflatex", "-interaction=nonstopmode", "-halt-on-error"])
     section = Section("sec:x", tr("First things", "先"), (tr("learn", "学"),),

@@ -56,7 +56,7 @@ def test_report_interrupted_leaves_only_complete_files(tmp_path, capsys, monkeyp
             raise KeyboardInterrupt
 
     monkeypatch.setattr(notes, "SECTIONS", (*notes.SECTIONS[:2], Interrupt))
-    assert main(["report", "--out", str(tmp_path), "--format", "html"]) == 2
+    assert main(["report", "--out", str(tmp_path), "--format", "html"]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert not (tmp_path / "report.tex").exists() and not (tmp_path / "results.json").exists()
     assert [p.name for p in tmp_path.rglob(".*")] == []       # no temporary file left behind
