@@ -33,6 +33,7 @@ from numeric.conditioning import THETA
 
 EPS = float(np.finfo(float).eps)
 TINY = float(np.finfo(float).tiny)
+HUGE = float(np.finfo(float).max)
 BOUND_SLACK = 8.0
 
 
@@ -134,11 +135,12 @@ def mp_relative(value, exact, allowance, floor):
     """(error, scale, allowance + floor · scale) for ``Verdict.add`` from mpmath matrices:
     (max |value − exact|, max |exact|) as floats where the latter is a normal float, else
     divided by it in mpmath first (a product of 10⁴ factors of 0.7 is 10^-1660: as floats
-    its error and scale would both be 0, a vacuous pass), and the absolute error as a float
+    its error and scale would both be 0, a vacuous pass; one of 10³ factors of 10 is
+    10^1000: as floats both would be inf, a false failure), and the absolute error as a float
     (the keyword ``absolute``)."""
     error = max(abs(v - e) for v, e in zip(value, exact, strict=True))
     scale = max(abs(e) for e in exact)
-    if scale >= TINY / EPS or scale == 0:
+    if scale == 0 or TINY / EPS <= scale <= HUGE:
         return (float(error), float(scale), allowance + floor * float(scale)), {}
     return ((float(error / scale), 1.0, float(allowance / scale) + floor),
             {"absolute": float(error)})

@@ -80,6 +80,23 @@ def test_a_long_product_passes_with_a_tolerance_that_grows_with_T():
     assert "(2n + 8) T eps" in report.tolerance_source and "T = 1000" in report.tolerance_source
 
 
+def test_a_product_beyond_float64s_range_is_compared_not_failed(monkeypatch):
+    """Identity, w = 10, T = 400, h = 0 throughout: ∂h_T/∂h_0 = 10^400 exactly, above
+    float64's largest number.  Compared as floats its error and size were both inf and
+    the check failed a correct product (before); compared relative to its size in mpmath
+    it passes, and the same product off by 1e-9 fails."""
+    T = 400
+    case = numeric.Case(derive.activation("identity"), np.array([[10.0]]), np.array([[1.0]]),
+                        np.zeros(1), np.zeros(1), np.zeros((T, 1)), np.array([0.5]))
+    report = numeric.check_mpmath(case)
+    assert report.passed is True and report.max_rel_error < 1e-13, report
+    real = rnn.jacobian_product
+    monkeypatch.setattr(rnn, "jacobian_product", lambda J: dataclasses.replace(
+        real(J), mantissa=real(J).mantissa * (1 + 1e-9)))
+    wrong = numeric.check_mpmath(case)
+    assert wrong.passed is False and 5e-10 < wrong.max_rel_error < 2e-9, wrong
+
+
 def test_a_short_product_keeps_the_default_tolerance():
     report = numeric.check_mpmath(numeric.case_from_dict(EXAMPLE))
     assert report.passed is True and report.tolerance == 1e-12
