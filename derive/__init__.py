@@ -74,6 +74,7 @@ from derive.latex import TEXT_WIDTH, Derivation, Step, escape_text, reason
 from derive.linear import LinearGrowth, linear_growth
 from derive.notation import T, diag, display_latex, dphi, gamma_phi, k, max_abs, norm, norm2, z
 from derive.notation import latex as to_latex
+from derive.budget import BUDGET_SECONDS, SymbolicBudgetExceeded, symbolic_budget
 from derive.parser import parse_activation
 from derive.rnn import RNN
 from derive.transient import Transient, transient_growth
@@ -92,6 +93,7 @@ __all__ = [
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
     "spectral_radius", "step_jacobian",
     "Unrolled", "unroll",
+    "BUDGET_SECONDS", "SymbolicBudgetExceeded", "symbolic_budget",
     "LinearGrowth", "Transient", "linear_growth", "transient_growth",
     # for numeric and reports: registry lookups, φ' pieces, derivation steps, notation, LaTeX
     "registry_entry", "derivative_pieces", "implications", "jacobian_steps", "norm_steps",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import derive
 import numeric
-from reports.cli_support import UsageError
+from reports.cli_support import UsageError, exact_decimal
 
 
 def add_cell_options(d):
@@ -97,7 +97,8 @@ def _from_case(args):
 def read_exact(text):
     """The (already validated) case file as a dict, every JSON number exact: ints stay ints,
     decimals become the Fraction of their text (0.1 → 1/10)."""
-    return json.loads(text, parse_float=Fraction)
+    return json.loads(text, parse_float=lambda number: exact_decimal(number, "a case-file "
+                                                                      "number"))
 
 
 def case_cell(case, data, args):
