@@ -33,6 +33,7 @@ from derive.bounds import (
     spectral_norm,
     spectral_radius,
 )
+from derive.budget import BUDGET_SECONDS, SymbolicBudgetExceeded, symbolic_budget
 from derive.cells import (
     CELLS,
     Cell,
@@ -74,7 +75,6 @@ from derive.latex import TEXT_WIDTH, Derivation, Step, escape_text, reason
 from derive.linear import LinearGrowth, linear_growth
 from derive.notation import T, diag, display_latex, dphi, gamma_phi, k, max_abs, norm, norm2, z
 from derive.notation import latex as to_latex
-from derive.budget import BUDGET_SECONDS, SymbolicBudgetExceeded, symbolic_budget
 from derive.parser import parse_activation
 from derive.rnn import RNN
 from derive.transient import Transient, transient_growth

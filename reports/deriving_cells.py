@@ -7,7 +7,6 @@ the same parser with the same messages and defaults (biases, h0, c0 = 0; "y" opt
 """
 
 import json
-from fractions import Fraction
 from pathlib import Path
 
 import derive
