@@ -67,6 +67,8 @@ from numeric.rnn import (
     step_jacobians,
 )
 from numeric.rounding import RoundingModel, rounding_model, unit_roundoff
+from numeric.run_cost import BUDGET_S as CHECK_BUDGET_S
+from numeric.run_cost import check_seconds
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
 from numeric.supplied import SuppliedCheck, check_gradients
@@ -100,5 +102,5 @@ __all__ = [
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
     "check_gradients", "SuppliedCheck", "QuantityCheck",
-    "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
+    "CHECK_BUDGET_S", "check_seconds", "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
 ]
