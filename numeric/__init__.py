@@ -47,6 +47,9 @@ from numeric.diagnose import Finding, Localisation, diagnose, localise
 from numeric.diagnosis import zero_product_source
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
+from numeric.grids import BYTES_PER_CELL as SWEEP_BYTES_PER_CELL
+from numeric.grids import MAX_GRID as SWEEP_MAX_GRID
+from numeric.grids import MAX_T as SWEEP_MAX_T
 from numeric.grids import random_W0
 from numeric.horizon import PERTURBATION as HORIZON_PERTURBATION
 from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
@@ -102,5 +105,6 @@ __all__ = [
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
     "check_gradients", "SuppliedCheck", "QuantityCheck",
-    "CHECK_BUDGET_S", "check_seconds", "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
+    "CHECK_BUDGET_S", "check_seconds", "SWEEP_BYTES_PER_CELL", "SWEEP_MAX_GRID", "SWEEP_MAX_T",
+    "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
 ]

@@ -13,12 +13,7 @@ from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
 
 #: what ``rnngrad derive --out FILE`` writes, by FILE's suffix
 OUT_FORMATS = {".tex": "latex", ".txt": "text", ".json": "json", ".pdf": "pdf"}
-# Sizes the symbolic derivation takes on (measured, `rnngrad derive --activation tanh --steps 3
-# --format text`: n = 100 in 5 s, 200 in 10 s, 400 in 27 s and 290 MB, 1000 over 60 s and
-# 1.2 GB; m = 100 inputs in 9 s, 300 in 17 s, 1000 in 34 s; T = 10^7 steps in 8 s).
-MAX_HIDDEN = 100
-MAX_INPUTS = 100
-MAX_STEPS = 10**7
+MAX_HIDDEN, MAX_INPUTS, MAX_STEPS = derive.MAX_HIDDEN, derive.MAX_INPUTS, derive.MAX_STEPS
 _SIZE = integer(-10**9, 10**9)   # argparse reads no more digits than that; caps in run_derive
 NUMERIC_PATH = "'rnngrad check CASE.json' computes the Jacobians and bounds numerically"
 

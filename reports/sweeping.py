@@ -11,16 +11,12 @@ import math
 
 import numpy as np
 
+from numeric import SWEEP_BYTES_PER_CELL as BYTES_PER_CELL
+from numeric import SWEEP_MAX_GRID as MAX_GRID
+from numeric import SWEEP_MAX_T as MAX_T
 from numeric import scalar_sweep
 from reports import sweep_text
 
-# The largest grid: w values × T values.  Peak memory grows by about BYTES_PER_CELL per cell
-# (measured: peak RSS of `rnngrad sweep --w 0:1:N --T 1 --json` for N = 10^4 and 10^5, where
-# the JSON's nested lists cost the most; --csv about 0.5 kB), so MAX_GRID cells stay near
-# 1 GiB.  Counts are checked before any array is made.
-MAX_GRID = 500_000
-BYTES_PER_CELL = 2200
-MAX_T = 10**7
 MAX_DIGITS = 15           # digits of an integer in --T or of a:b:num's num
 
 
