@@ -37,7 +37,7 @@ def add_check_parser(commands):
     c.add_argument("--force", action="store_true",
                    help="run a check estimated to take longer than a minute (without it such "
                         "a case is refused with the estimate; rnngrad check costs about "
-                        "T (2.4e-3 + 4e-4 n^2 + 1.3e-5 n^3) seconds)")
+                        "T (2.4e-3 + 4e-4 n^2 + 1.3e-5 n^3) + 2.4e-5 n^3 seconds)")
     add_grads_arguments(c, form)
     return c
 
