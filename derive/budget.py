@@ -57,6 +57,9 @@ def symbolic_budget(seconds, what, instead="`rnngrad check` and `rnngrad sweep` 
                f"{instead}")
 
     def alarm(signum, frame):
+        # SymPy catches ValueError in places and carries on: raise again every 50 ms until the
+        # exception leaves the block
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise SymbolicBudgetExceeded(message)
 
     previous = signal.signal(signal.SIGALRM, alarm)
