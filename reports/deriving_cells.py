@@ -36,7 +36,10 @@ def run_cell_derive(args, output_kind, emit):
     if not isinstance(T, int) or T < 1:
         raise UsageError(f"--steps must be >= 1, got {T}")
     try:
-        result = derive.derivation(cell, T, expanded=args.expanded)
+        with derive.symbolic_budget(derive.BUDGET_SECONDS, f"the {cell.kind.name} cell with "
+                                    f"n={cell.hidden}, T={T}", "'rnngrad check CASE.json' "
+                                    "computes its Jacobians numerically"):
+            result = derive.derivation(cell, T, expanded=args.expanded)
     except derive.ExpressionTooLarge:
         raise UsageError(f"--expanded for the {cell.kind.name} cell with n={cell.hidden}, "
                          f"T={T} would exceed {derive.MAX_OPERATIONS:,} operations; drop "
@@ -55,9 +58,14 @@ def _symbolic(args):
                if value is None]
     if missing:
         raise UsageError(f"--cell without --case needs {' and '.join(missing)}")
-    for flag, value in (("--hidden", args.hidden), ("--inputs", args.inputs)):
+    for flag, value, cap in (("--hidden", args.hidden, derive.MAX_HIDDEN),
+                             ("--inputs", args.inputs, derive.MAX_INPUTS)):
         if value < 1:
             raise UsageError(f"{flag} must be >= 1, got {value}")
+        if value > cap:   # before the symbolic matrices of that size are made
+            raise UsageError(f"{flag} {value:,} is beyond the symbolic derivation's limit "
+                             f"{cap:,}; 'rnngrad check CASE.json' computes the Jacobians "
+                             "numerically")
     kind = derive.cell_kind(args.cell)
     act = None
     if args.activation is not None or args.formula is not None:
