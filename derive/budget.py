@@ -56,7 +56,11 @@ def symbolic_budget(seconds, what, instead="`rnngrad check` and `rnngrad sweep` 
     message = (f"the symbolic derivation of {what} did not finish within {seconds:g} s; "
                f"{instead}")
 
+    done = []
+
     def alarm(signum, frame):
+        if done:   # the block is over: an alarm already on its way is dropped
+            return
         # SymPy catches ValueError in places and carries on: raise again every 50 ms until the
         # exception leaves the block
         signal.setitimer(signal.ITIMER_REAL, 0.05)
@@ -67,10 +71,13 @@ def symbolic_budget(seconds, what, instead="`rnngrad check` and `rnngrad sweep` 
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_left:   # an enclosing budget keeps (roughly) what it had left
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - seconds, 1e-3))
+        try:
+            done.append(True)
+        finally:   # runs even when an alarm lands on the line above
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            if outer_left:   # an enclosing budget keeps (roughly) what it had left
+                signal.setitimer(signal.ITIMER_REAL, max(outer_left - seconds, 1e-3))
 
 
 def depth(expr):
