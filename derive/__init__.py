@@ -33,6 +33,14 @@ from derive.bounds import (
     spectral_norm,
     spectral_radius,
 )
+from derive.budget import (
+    BUDGET_SECONDS,
+    MAX_HIDDEN,
+    MAX_INPUTS,
+    MAX_STEPS,
+    SymbolicBudgetExceeded,
+    symbolic_budget,
+)
 from derive.cells import (
     CELLS,
     Cell,
@@ -92,6 +100,8 @@ __all__ = [
     "parse_activation", "pre_activation", "regime_conditions", "spectral_norm",
     "spectral_radius", "step_jacobian",
     "Unrolled", "unroll",
+    "BUDGET_SECONDS", "MAX_HIDDEN", "MAX_INPUTS", "MAX_STEPS", "SymbolicBudgetExceeded",
+    "symbolic_budget",
     "LinearGrowth", "Transient", "linear_growth", "transient_growth",
     # for numeric and reports: registry lookups, φ' pieces, derivation steps, notation, LaTeX
     "registry_entry", "derivative_pieces", "implications", "jacobian_steps", "norm_steps",

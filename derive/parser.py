@@ -17,6 +17,7 @@ from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.activations import Z, _sigma, make_activation
+from derive.budget import BUDGET_SECONDS, SymbolicBudgetExceeded, check_structure, symbolic_budget
 
 MAX_LENGTH = 500
 MAX_DEPTH = 40
@@ -44,15 +45,30 @@ def parse_activation(text, name=None):
     """A custom ``Activation`` from a formula in one variable, e.g. ``"x/(1+Abs(x))"``.
 
     Raises ValueError with a one-line message for anything outside the whitelist, for formulas
-    that are not real and finite on the real line, and when γ_φ cannot be derived.
+    that are not real and finite on the real line, and when γ_φ cannot be derived; its
+    subclass SymbolicBudgetExceeded for a formula beyond ``derive.budget``'s structural caps or
+    whose derivation takes longer than ``BUDGET_SECONDS`` (on the main thread).
     """
     phi = parse_formula(text)
-    _check_real(phi, text)
+    check_structure(phi, "activation formula")
     try:
-        return make_activation(name or text.strip(), phi)
+        with symbolic_budget(BUDGET_SECONDS, _shorten(text), _SIMPLER):
+            _check_real(phi, text)
+            return make_activation(name or text.strip(), phi)
+    except SymbolicBudgetExceeded:
+        raise
     except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError,
             BasePolynomialError) as err:
         raise ValueError(f"cannot derive γ for {text.strip()!r}: {_one_line(err)}") from None
+
+
+_SIMPLER = ("a simpler formula, or a registered activation (rnngrad derive --help lists them), "
+            "derives quickly")
+
+
+def _shorten(text):
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def parse_formula(text):

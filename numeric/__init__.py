@@ -48,6 +48,9 @@ from numeric.diagnose import Finding, Localisation, diagnose, localise
 from numeric.diagnosis import zero_product_source
 from numeric.display import CheckTable, check_table
 from numeric.gains import GainSweep, gain_sweep
+from numeric.grids import BYTES_PER_CELL as SWEEP_BYTES_PER_CELL
+from numeric.grids import MAX_GRID as SWEEP_MAX_GRID
+from numeric.grids import MAX_T as SWEEP_MAX_T
 from numeric.grids import random_W0
 from numeric.horizon import PERTURBATION as HORIZON_PERTURBATION
 from numeric.horizon import THRESHOLD as HORIZON_THRESHOLD
@@ -68,6 +71,8 @@ from numeric.rnn import (
     step_jacobians,
 )
 from numeric.rounding import RoundingModel, rounding_model, unit_roundoff
+from numeric.run_cost import BUDGET_S as CHECK_BUDGET_S
+from numeric.run_cost import check_seconds
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
 from numeric.supplied import SuppliedCheck, check_gradients
@@ -101,5 +106,6 @@ __all__ = [
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
     "check_gradients", "SuppliedCheck", "QuantityCheck",
+    "CHECK_BUDGET_S", "check_seconds", "SWEEP_BYTES_PER_CELL", "SWEEP_MAX_GRID", "SWEEP_MAX_T",
     "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
 ]

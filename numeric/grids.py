@@ -4,6 +4,14 @@ import math
 
 import numpy as np
 
+# The largest grid: w values × T values.  Peak memory grows by about BYTES_PER_CELL per cell
+# (measured: peak RSS of `rnngrad sweep --w 0:1:N --T 1 --json` for N = 10^4 and 10^5, where
+# the JSON's nested lists cost the most; --csv about 0.5 kB), so MAX_GRID cells stay near
+# 1 GiB.  Counts are checked before any array is made.
+MAX_GRID = 500_000
+BYTES_PER_CELL = 2200
+MAX_T = 10**7
+
 
 def random_W0(n, kind, rng):
     """W0 drawn from ``rng``: "gaussian" (entries N(0, 1/n)) or "orthogonal" (QR of a Gaussian,

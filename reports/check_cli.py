@@ -33,6 +33,10 @@ def add_check_parser(commands):
     c.add_argument("--rtol", type=float, metavar="R",
                    help="override every check's tolerance (--rtol 1e-30 makes them fail); "
                         "with --grads: allowed = R (|derived| + 1e-3 max|derived|)")
+    c.add_argument("--force", action="store_true",
+                   help="run a check estimated to take longer than a minute (without it such "
+                        "a case is refused with the estimate; rnngrad check costs about "
+                        "T (2.4e-3 + 4e-4 n^2 + 1.3e-5 n^3) + 2.4e-5 n^3 seconds)")
     add_grads_arguments(c, form)
     return c
 
@@ -41,6 +45,31 @@ def _check_epilog():
     import numeric
 
     return check_epilog(derive.activation_names(), numeric.DIAGNOSIS_CODES)
+
+
+def _within_budget(case, force):
+    """UsageError when the check of a plain case is estimated beyond numeric.CHECK_BUDGET_S and
+    --force is not given; a line on stderr before any check estimated over a few seconds."""
+    import numeric
+
+    if isinstance(case, numeric.CellCase):
+        return
+    n, T = case.W_hh.shape[0], case.T
+    seconds = numeric.check_seconds(n, T)
+    estimate = f"about {_duration(seconds)} (n = {n}, T = {T})"
+    if seconds > numeric.CHECK_BUDGET_S and not force:
+        raise UsageError(f"the checks would take {estimate}, beyond "
+                         f"{numeric.CHECK_BUDGET_S:.0f} s; add --force to run it anyway")
+    if seconds > 5:
+        print(f"rnngrad check: the checks take {estimate}", file=sys.stderr, flush=True)
+
+
+def _duration(seconds):
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.0f} hours"
 
 
 def run_check(args):
@@ -56,7 +85,9 @@ def run_check(args):
         from reports.supplied_run import run_supplied
 
         return run_supplied(args, parse_case_text(text, args.case))
-    result = check_case(parse_case_text(text, args.case), args.rtol)
+    case = parse_case_text(text, args.case)
+    _within_budget(case, args.force)
+    result = check_case(case, args.rtol)
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
     else:

@@ -30,7 +30,7 @@ import sys
 
 import derive
 from reports.check_cli import add_check_parser
-from reports.cli_support import MAIN_EPILOG, UsageError, version
+from reports.cli_support import MAIN_EPILOG, MAX_SEED, UsageError, integer, version
 from reports.deriving import add_derive_parser
 from reports.entry import interrupted
 from reports.exercise_cli import add_exercise_parser
@@ -85,8 +85,9 @@ def build_parser():
     s.add_argument("--input", type=float, help="constant input x_t (default 0)")
     s.add_argument("--noise", type=float, help="add noise * N(0,1) to x_t, drawn with --seed "
                    "(default 0; with --cell 0.1)")
-    s.add_argument("--seed", type=int, default=0, help="seed of the input noise; with --cell "
-                   "also of the parameters (default 0)")
+    s.add_argument("--seed", type=integer(0, MAX_SEED), metavar="K", help="seed of the input "
+                   "noise, 0 to 2^63 - 1 (default 0); it applies with --noise (refused "
+                   "without it: nothing else is drawn); with --cell also of the parameters")
     add_cell_arguments(s)
     form = s.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print one JSON object (every value)")
@@ -186,6 +187,7 @@ def run_sweep(args):
     from reports.sweeping import run
 
     if cell_sweeping.requested(args):
+        args.seed = 0 if args.seed is None else args.seed
         sys.stdout.write(cell_sweeping.run(args))
         return 0
     if args.backend not in (None, "numpy"):
@@ -195,6 +197,9 @@ def run_sweep(args):
         raise UsageError("the following arguments are required: --w (or --cell with --gain "
                          "or --forget-bias)")
     args.activation = args.activation or "tanh"
+    if args.seed is not None and not args.noise:
+        raise UsageError(f"--seed {args.seed} has no effect without --noise (the scalar sweep "
+                         "draws only the input noise); add --noise S, or drop --seed")
     for name in ("h0", "input", "noise"):
         setattr(args, name, 0.0 if getattr(args, name) is None else getattr(args, name))
     for name in ("h0", "input", "noise"):
@@ -202,7 +207,7 @@ def run_sweep(args):
             raise UsageError(f"--{name} must be finite, got {getattr(args, name)}")
     output = "json" if args.json else "csv" if args.csv else "table"
     text, notes = run(args.activation, args.w, args.T, args.h0, args.input, args.noise,
-                      args.seed, output, args.plot, Progress("rnngrad sweep"))
+                      args.seed or 0, output, args.plot, Progress("rnngrad sweep"))
     sys.stdout.write(text)
     for note in notes:
         print(f"rnngrad sweep: note: {note}", file=sys.stderr)

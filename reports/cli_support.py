@@ -3,14 +3,75 @@ texts longer than one line (the case-file format of ``rnngrad check --help``, th
 statuses).  Every text here is shown to the user, so it points to no file the user lacks.
 """
 
+import argparse
+import re
 import textwrap
 import tomllib
+from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 
 
 class UsageError(Exception):
     """Bad input: reported in one line on stderr, exit status 2."""
+
+
+MAX_SEED = 2**63 - 1       # NumPy and PyTorch seeds: 0 .. 2^63 - 1
+MAX_SIGNIFICANT = 50       # significant digits of an exact decimal (--alpha)
+MAX_EXPONENT = 400         # |exponent| of an exact decimal: 1e100000000 would be 10^8 digits
+_DECIMAL = re.compile(r"\s*[-+]?(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?\s*")
+
+
+def integer(low, high):
+    """An argparse ``type``: an int in [low, high], read without converting more digits than
+    ``high`` has; otherwise argparse's one-line error naming the option.
+
+    >>> integer(1, 100)("12")
+    12
+    """
+    def parse(text):
+        digits = text.strip().lstrip("+-")
+        if len(digits) > len(str(high)) + 1:
+            raise argparse.ArgumentTypeError(
+                f"{text.strip()[:12]}... ({len(digits)} digits) is larger than {high:,}")
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, got {value:,}")
+        return value
+    return parse
+
+
+def exact_decimal(text, option):
+    """``text`` (a decimal such as 0.1 or 2.5e-3, or a fraction such as 1/10) as a Fraction,
+    UsageError naming ``option`` when it is not one, or has more than ``MAX_SIGNIFICANT``
+    digits or an exponent beyond ±``MAX_EXPONENT`` (exact parsing of 1e100000000 would build
+    a 10^8-digit integer).
+
+    >>> exact_decimal("2.5e-1", "--alpha"), exact_decimal("1/10", "--alpha")
+    (Fraction(1, 4), Fraction(1, 10))
+    """
+    parts = text.split("/")
+    if len(parts) > 2:
+        raise UsageError(f"{option} must be a decimal or a fraction such as 0.1 or 1/10, "
+                         f"got {text[:40]!r}")
+    for part in parts:
+        match = _DECIMAL.fullmatch(part)
+        if match is None or not (match[1] or match[2]):
+            raise UsageError(f"{option} must be a decimal or a fraction such as 0.1 or 1/10, "
+                             f"got {text[:40]!r}")
+        if len((match[1] + match[2]).lstrip("0")) > MAX_SIGNIFICANT:
+            raise UsageError(f"{option} has more than {MAX_SIGNIFICANT} significant digits")
+        if match[3] and (len(match[3]) > 6 or abs(int(match[3])) > MAX_EXPONENT):
+            raise UsageError(f"{option}: exponent {match[3][:12]} is beyond "
+                             f"±{MAX_EXPONENT}")
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"{option} must be a decimal or a fraction such as 0.1 or 1/10, "
+                         f"got {text[:40]!r}") from None
 
 
 MAIN_EPILOG = """\

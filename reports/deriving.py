@@ -8,12 +8,15 @@ from pathlib import Path
 
 import derive
 from derive import derivation
-from reports.cli_support import UsageError
+from reports.cli_support import UsageError, exact_decimal, integer
 from reports.files import TexFailed, TexUnavailable, build_pdf, write_atomic
 from reports.out_paths import output_file
 
 #: what ``rnngrad derive --out FILE`` writes, by FILE's suffix
 OUT_FORMATS = {".tex": "latex", ".txt": "text", ".json": "json", ".pdf": "pdf"}
+MAX_HIDDEN, MAX_INPUTS, MAX_STEPS = derive.MAX_HIDDEN, derive.MAX_INPUTS, derive.MAX_STEPS
+_SIZE = integer(-10**9, 10**9)   # argparse reads no more digits than that; caps in run_derive
+NUMERIC_PATH = "'rnngrad check CASE.json' computes the Jacobians and bounds numerically"
 
 
 def add_derive_parser(commands):
@@ -32,11 +35,11 @@ def add_derive_parser(commands):
                             "(safe parser; no eval)")
     d.add_argument("--alpha", metavar="X", help="alpha of leaky_relu or elu (exact decimal or "
                    "fraction, e.g. 0.1 or 1/10)")
-    d.add_argument("--hidden", type=int, metavar="N", help="hidden size n >= 1 (required but "
+    d.add_argument("--hidden", type=_SIZE, metavar="N", help="hidden size n >= 1 (required but "
                    "with --case)")
-    d.add_argument("--inputs", type=int, default=1, metavar="M",
+    d.add_argument("--inputs", type=_SIZE, default=1, metavar="M",
                    help="input size m >= 1 (default 1)")
-    d.add_argument("--steps", type=int, metavar="T", help="sequence length T >= 1 (required "
+    d.add_argument("--steps", type=_SIZE, metavar="T", help="sequence length T >= 1 (required "
                    "but with --case: T of its x)")
     d.add_argument("--format", choices=("latex", "text", "json"),
                    help="latex: an align* fragment (a whole document with --document); text: "
@@ -66,12 +69,15 @@ def run_derive(args):
             args, kind, result, payload))
     _require_rnn_options(args)
     kind = _output_kind(args)
+    hidden = _size(args.hidden, "--hidden", MAX_HIDDEN)
+    inputs = _size(args.inputs, "--inputs", MAX_INPUTS)
+    steps = _size(args.steps, "--steps", MAX_STEPS)
     act = _activation(args)
-    rnn = derive.RNN(hidden=_at_least_one(args.hidden, "--hidden"),
-                     inputs=_at_least_one(args.inputs, "--inputs"), activation=act)
-    steps = _at_least_one(args.steps, "--steps")
+    rnn = derive.RNN(hidden=hidden, inputs=inputs, activation=act)
     try:
-        result = derivation(rnn, steps, expanded=args.expanded)
+        with derive.symbolic_budget(derive.BUDGET_SECONDS, f"n={hidden}, m={inputs}, T={steps}",
+                                    NUMERIC_PATH):
+            result = derivation(rnn, steps, expanded=args.expanded)
     except derive.ExpressionTooLarge:
         raise UsageError(f"--expanded for n={rnn.hidden}, T={steps} would exceed "
                          f"{derive.MAX_OPERATIONS:,} operations; drop --expanded, or use "
@@ -137,9 +143,15 @@ def _output_kind(args):
     return kind
 
 
-def _at_least_one(value, option):
+def _size(value, option, cap):
+    """``value`` of ``option`` when 1 <= value <= cap; UsageError naming the cap and the
+    numeric path otherwise."""
     if value < 1:
         raise UsageError(f"{option} must be >= 1, got {value}")
+    if value > cap:
+        raise UsageError(f"{option} {value:,} is beyond the symbolic derivation's limit "
+                         f"{cap:,} (n = 400 takes half a minute); "
+                         f"{NUMERIC_PATH}")
     return value
 
 
@@ -152,21 +164,11 @@ def _activation(args):
         return derive.activation(args.activation)
     if "alpha" not in derive.activation_parameters(args.activation):
         raise UsageError("--alpha applies to --activation leaky_relu or elu only")
-    alpha = _decimal(args.alpha, "--alpha")
+    alpha = exact_decimal(args.alpha, "--alpha")
     try:
         return derive.activation(args.activation, alpha=alpha)
     except ValueError as err:   # alpha out of range: say it of the flag
         raise UsageError(str(err).replace(f"{args.activation} alpha", "--alpha")) from None
-
-
-def _decimal(text, option):
-    from fractions import Fraction
-
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise UsageError(f"{option} must be a decimal or a fraction such as 0.1 or 1/10, "
-                         f"got {text!r}") from None
 
 
 def _write_pdf(document, out, no_pdf):

@@ -7,11 +7,10 @@ the same parser with the same messages and defaults (biases, h0, c0 = 0; "y" opt
 """
 
 import json
-from fractions import Fraction
 
 import derive
 import numeric
-from reports.cli_support import UsageError
+from reports.cli_support import UsageError, exact_decimal
 
 
 def add_cell_options(d):
@@ -36,7 +35,10 @@ def run_cell_derive(args, output_kind, emit):
     if not isinstance(T, int) or T < 1:
         raise UsageError(f"--steps must be >= 1, got {T}")
     try:
-        result = derive.derivation(cell, T, expanded=args.expanded)
+        with derive.symbolic_budget(derive.BUDGET_SECONDS, f"the {cell.kind.name} cell with "
+                                    f"n={cell.hidden}, T={T}", "'rnngrad check CASE.json' "
+                                    "computes its Jacobians numerically"):
+            result = derive.derivation(cell, T, expanded=args.expanded)
     except derive.ExpressionTooLarge:
         raise UsageError(f"--expanded for the {cell.kind.name} cell with n={cell.hidden}, "
                          f"T={T} would exceed {derive.MAX_OPERATIONS:,} operations; drop "
@@ -55,9 +57,14 @@ def _symbolic(args):
                if value is None]
     if missing:
         raise UsageError(f"--cell without --case needs {' and '.join(missing)}")
-    for flag, value in (("--hidden", args.hidden), ("--inputs", args.inputs)):
+    for flag, value, cap in (("--hidden", args.hidden, derive.MAX_HIDDEN),
+                             ("--inputs", args.inputs, derive.MAX_INPUTS)):
         if value < 1:
             raise UsageError(f"{flag} must be >= 1, got {value}")
+        if value > cap:   # before the symbolic matrices of that size are made
+            raise UsageError(f"{flag} {value:,} is beyond the symbolic derivation's limit "
+                             f"{cap:,}; 'rnngrad check CASE.json' computes the Jacobians "
+                             "numerically")
     kind = derive.cell_kind(args.cell)
     act = None
     if args.activation is not None or args.formula is not None:
@@ -94,7 +101,8 @@ def _from_case(args):
 def read_exact(text):
     """The (already validated) case file as a dict, every JSON number exact: ints stay ints,
     decimals become the Fraction of their text (0.1 → 1/10)."""
-    return json.loads(text, parse_float=Fraction)
+    return json.loads(text, parse_float=lambda number: exact_decimal(number, "a case-file "
+                                                                      "number"))
 
 
 def case_cell(case, data, args):

@@ -7,6 +7,7 @@
 import sys
 from pathlib import Path
 
+from reports.cli_support import MAX_SEED, integer
 from reports.exercise import CELLS, MAX_HIDDEN, MAX_STEPS
 from reports.out_paths import output_folder
 
@@ -44,7 +45,7 @@ def add_exercise_parser(commands):
                    help=f"hidden size n, 1 to {MAX_HIDDEN} (default 3); m = 2 inputs")
     e.add_argument("--steps", type=int, default=4, metavar="T",
                    help=f"sequence length T, 1 to {MAX_STEPS} (default 4)")
-    e.add_argument("--seed", type=int, default=0, metavar="S",
+    e.add_argument("--seed", type=integer(0, MAX_SEED), default=0, metavar="S",
                    help="seed of numpy.random.default_rng for the case's numbers (default 0)")
     e.add_argument("--out", default="exercise", metavar="DIR", type=output_folder,
                    help="output folder (default exercise/)")

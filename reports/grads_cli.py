@@ -4,7 +4,7 @@ codes, the CSV columns and the JSON object.  (Running the check: ``reports.suppl
 
 import textwrap
 
-from reports.cli_support import UsageError
+from reports.cli_support import MAX_SEED, UsageError, integer
 from reports.supplied_text import CSV_COLUMNS
 
 GRADS_HELP = """\
@@ -82,7 +82,7 @@ def add_grads_arguments(c, form):
                    help="with --grads: check K random projections u^T (ds_T/ds_0) v and "
                         "<grad L, v> instead of full Jacobians (default: full, unless the "
                         "cost estimate is above the threshold below)")
-    c.add_argument("--seed", type=int, metavar="S",
+    c.add_argument("--seed", type=integer(0, MAX_SEED), metavar="S",
                    help="with --grads: seed of the random directions of the probes and of "
                         "the Taylor test (default 0)")
 

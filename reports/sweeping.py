@@ -11,11 +11,13 @@ import math
 
 import numpy as np
 
+from numeric import SWEEP_BYTES_PER_CELL as BYTES_PER_CELL
+from numeric import SWEEP_MAX_GRID as MAX_GRID
+from numeric import SWEEP_MAX_T as MAX_T
 from numeric import scalar_sweep
 from reports import sweep_text
 
-MAX_GRID = 10**7          # w values × T values (the output is a table of that size)
-MAX_T = 10**7
+MAX_DIGITS = 15           # digits of an integer in --T or of a:b:num's num
 
 
 def parse_w(text, option="--w"):
@@ -26,13 +28,49 @@ def parse_w(text, option="--w"):
         count = _int(num, f"{option} a:b:num: num")
         if count < 1:
             raise ValueError(f"{option} a:b:num needs num >= 1, got {count}")
+        check_count(count, option)   # before anything of that size is made
         start, stop = _float(a, option), _float(b, option)
-        values = _snap(np.linspace(start, stop, count), max(abs(start), abs(stop)))
+        values = _snap(linspace(start, stop, count), max(abs(start), abs(stop)))
     elif ":" in text:
         raise ValueError(f"{option} takes a comma list or a:b:num, got {text!r}")
     else:
+        check_count(text.count(",") + 1, option)
         values = np.array([_float(part, option) for part in text.split(",")])
     return values
+
+
+def check_count(count, option):
+    """ValueError naming ``option`` when a grid of ``count`` points exceeds ``MAX_GRID``,
+    with the memory that the largest grid takes."""
+    if count > MAX_GRID:
+        raise ValueError(f"{option} has {_power(count)} points; the largest grid rnngrad "
+                         f"sweeps is {_power(MAX_GRID)} points in all (values × T values, "
+                         f"about {MAX_GRID * BYTES_PER_CELL / 2**30:.0f} GiB of memory)")
+
+
+def _power(count):
+    """``count`` as 10^k when it is a power of ten, else with thousands separators.
+
+    >>> _power(10**9), _power(500_000)
+    ('10^9', '500,000')
+    """
+    digits = str(count)
+    if count >= 1000 and digits.strip("0") == "1":
+        return f"10^{len(digits) - 1}"
+    return f"{count:,}"
+
+
+def linspace(start, stop, count):
+    """``count`` points from ``start`` to ``stop``; where stop − start overflows float64
+    (-1e308:1e308) as start·(1 − t) + stop·t, which stays finite.
+
+    >>> linspace(-1e308, 1e308, 3).tolist()
+    [-1e+308, 0.0, 1e+308]
+    """
+    if math.isfinite(stop - start):
+        return np.linspace(start, stop, count)
+    t = np.linspace(0.0, 1.0, count)
+    return start * (1 - t) + stop * t
 
 
 def _snap(values, scale):
@@ -57,10 +95,10 @@ def parse_T(text):
         step = _int(parts[2], "--T step") if len(parts) == 3 else 1
         if step < 1 or b < a:
             raise ValueError(f"--T a:b:step needs a <= b and step >= 1, got {text!r}")
-        if (b - a) // step + 1 > MAX_GRID:
-            raise ValueError(f"--T {text} has more than {MAX_GRID} values")
+        check_count((b - a) // step + 1, "--T")
         values = np.arange(a, b + 1, step)
     else:
+        check_count(text.count(",") + 1, "--T")
         values = np.array([_int(part, "--T") for part in text.split(",")])
     if values.min() < 1:
         raise ValueError(f"--T values must be >= 1, got {int(values.min())}")
@@ -80,6 +118,8 @@ def _float(text, option):
 
 
 def _int(text, option):
+    if len(text.strip().lstrip("+-")) > MAX_DIGITS:
+        raise ValueError(f"{option}: {text.strip()[:20]}... has more than {MAX_DIGITS} digits")
     try:
         return int(text)
     except ValueError:
@@ -94,7 +134,10 @@ def run(activation, w_text, T_text, h0, inputs, noise, seed, output="table", plo
     if plot and not plot.lower().endswith((".png", ".pdf")):   # before the sweep, not after
         raise ValueError(f"--plot must end in .png or .pdf, got {plot!r}")
     if w.size * T.size > MAX_GRID:
-        raise ValueError(f"grid of {w.size} w × {T.size} T values exceeds {MAX_GRID}")
+        raise ValueError(f"--w and --T: {w.size:,} w × {T.size:,} T values make "
+                         f"{w.size * T.size:,} points; the largest grid rnngrad sweeps is "
+                         f"{_power(MAX_GRID)} points (about "
+                         f"{MAX_GRID * BYTES_PER_CELL / 2**30:.0f} GiB of memory)")
     x = inputs
     if noise:
         x = inputs + noise * np.random.default_rng(seed).standard_normal(int(T.max()))
