@@ -32,15 +32,19 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
+from derive._certify import certify_sup
 from derive._lattice import lattice_value, merge_lattices, unbounded
 from derive._roots import (
+    CERTIFIED_BOUND,
     EXACT_AFTER_SEARCH,
     GAMMA_DIGITS,
     GRID_HALF_WIDTH,
     ROOT_DIGITS,
+    certified_method,
     grid_set,
     numeric_critical_values,
     numeric_method,
+    round_up,
 )
 
 __all__ = ["GAMMA_DIGITS", "GRID_HALF_WIDTH", "ROOT_DIGITS", "Gain", "activation_gain",
@@ -110,15 +114,33 @@ def derivative_pieces(dphi, z):
     return pieces
 
 
-def activation_gain(dphi, z):
-    """γ_φ = sup_z |φ'(z)| for φ' given as a SymPy expression in the real symbol ``z``."""
-    candidates, searched = [], []
+def activation_gain(dphi, z, certify=True):
+    """γ_φ = sup_z |φ'(z)| for φ' given as a SymPy expression in the real symbol ``z``.
+
+    Where φ' is periodic on an unbounded piece its end limits (accumulation bounds, an
+    overestimate for sin z cos z) give way to one period.  Where the value is not an exact
+    closed form (critical points from the grid search, or accumulation bounds left) and
+    ``certify``, ``derive._certify`` bounds |φ'| over the whole line by interval arithmetic
+    and γ_φ is made an upper bound it proves (``_certified``); ValueError when it cannot.
+    """
+    candidates, searched, domains = [], [], []
     for expr, interval in derivative_pieces(dphi, z):
-        candidates.extend(_interval_candidates(expr, interval, z, searched))
+        found = _interval_candidates(expr, interval, z, searched)
+        period = _period(expr, z, interval) if any(c.oscillates for c in found) else None
+        if period is not None:       # sup over the piece = sup over a period: critical points
+            found = [c for c in found if not c.oscillates]
+        candidates.extend(found)
+        domains.append((expr, _domain(interval, period)))
     if not candidates:
         raise ValueError("φ' has no pieces on the real line")
     best = _best(candidates)
+    method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
+              else numeric_method(all(enclosed for _, enclosed in searched)))
+    if certify and (searched or any(c.oscillates for c in candidates)):
+        best, method = _certified(candidates, domains, z)
     ties = [c for c in candidates if _ties(c.value, best.value)]
+    if method.startswith(CERTIFIED_BOUND):   # U itself: where |φ'| comes nearest is not shown
+        ties = []
     attained = sp.Union(*[c.where for c in ties if c.where is not None])
     attained = sp.S.Reals if attained == sp.S.Reals else merge_lattices(attained)
     ends = {(c.limit, c.oscillates) for c in ties if c.limit is not None
@@ -127,9 +149,71 @@ def activation_gain(dphi, z):
     unlimited = tuple((p, d, sp.limit(dphi, z, p, d)) for p, d in
                       sorted({e for e, o in ends if o}, key=_limit_key))
     grid = sp.Union(*[grid_set(i) for i, _ in searched]) if searched else None
-    method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
-              else numeric_method(all(enclosed for _, enclosed in searched)))
     return Gain(best.value, best.exact, attained, approached, unlimited, method, grid)
+
+
+def _period(expr, z, interval):
+    """The period p of φ' on a piece unbounded on some side (checked: φ'(z + p) = φ'(z)),
+    or None."""
+    if interval.start.is_finite and interval.end.is_finite:
+        return None
+    try:
+        period = sp.periodicity(expr, z)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if period is None or period == 0 or sp.simplify(expr.subs(z, z + period) - expr) != 0:
+        return None
+    return sp.Abs(period)
+
+
+def _domain(interval, period):
+    """Where to bound |φ'|: the piece, or one period of it."""
+    if period is None:
+        return (interval.start, interval.end)
+    start = (interval.start if interval.start.is_finite
+             else interval.end - period if interval.end.is_finite else sp.S.Zero)
+    return (start, start + period)
+
+
+def _certified(candidates, domains, z):
+    """(best, method) after interval arithmetic proves sup|φ'| ≤ U: an exact candidate
+    (attained, or a true limit) ≥ U is γ_φ exactly; else the search's largest rounded-up
+    value when it is ≥ U; else U rounded up (exact False; ``best.value`` None, ``where`` U)."""
+    try:
+        certificate = certify_sup(domains, z)
+    except ValueError as err:
+        raise ValueError(f"γ = sup|φ'| could not be certified: {err}; use a registered "
+                         f"--activation, or a formula whose derivative has a closed-form "
+                         f"supremum") from None
+    upper = certificate.upper
+    real = [c for c in candidates if not c.oscillates]
+    exact = [c for c in real if c.exact]
+    if exact:
+        top = max(exact, key=lambda c: _magnitude(c.value))
+        if _at_least(top.value, upper):
+            return top, certified_method(certificate, "exact")
+    numeric = [c for c in real if not c.exact]
+    if numeric:
+        top = max(numeric, key=lambda c: _magnitude(c.value))
+        if _at_least(top.value, upper):
+            return top, certified_method(certificate, "found")
+    return (_Candidate(round_up(upper, GAMMA_DIGITS), False),
+            certified_method(certificate, "bound"))
+
+
+def _at_least(value, upper):
+    """Whether |value| ≥ ``upper`` (an mpf) provably: exactly for a rational, else with 60
+    digits and a margin of 10^-55 relative."""
+    magnitude = sp.Abs(value)
+    if magnitude.is_Rational:
+        return bool(magnitude >= _rational(upper))
+    number = magnitude.evalf(60)
+    return bool(number * (1 - sp.Float(10, 60) ** -55) >= _rational(upper))
+
+
+def _rational(mpf_value):
+    man, exp = mpf_value.man_exp
+    return sp.Integer(man) * sp.Integer(2) ** exp
 
 
 def _best(candidates):

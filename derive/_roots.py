@@ -204,10 +204,35 @@ def grid_set(interval):
     return sp.Union(*parts, evaluate=False) if len(parts) > 1 else parts[0]
 
 
+CERTIFIED_BOUND = "upper bound certified by interval arithmetic"
+CERTIFIED_EXACT = "exact; interval arithmetic over the whole line"
+CERTIFIED_FOUND = "numeric, grid + refinement, confirmed by interval arithmetic"
+
+
+def certified_method(certificate, kind):
+    """``Gain.method`` after ``derive._certify`` proved sup|φ'| ≤ U over the whole line:
+    ``kind`` "exact" (an exact value ≥ U), "found" (the search's rounded-up value ≥ U) or
+    "bound" (U itself, rounded up)."""
+    import mpmath
+
+    from derive._certify import TOLERANCE
+
+    boxes = f"{certificate.boxes} boxes, unbounded tails included"
+    if kind == "exact":
+        return f"{CERTIFIED_EXACT} ({boxes}) proves no larger |φ'|"
+    if kind == "found":
+        return f"{CERTIFIED_FOUND} over the whole line ({boxes}): an upper bound of sup|φ'|"
+    return (f"{CERTIFIED_BOUND} over the whole line ({boxes}): sup|φ'| is at least "
+            f"{mpmath.nstr(certificate.lower, 12)} and at most this value, within "
+            f"{TOLERANCE:.0e} relative; an upper bound, not the exact supremum")
+
+
 def method_parts(method):
     """The reason of γ_φ's step for a ``Gain.method`` (text and SymPy objects)."""
     if method == "exact":
         return ("exact",)
+    if method.startswith((CERTIFIED_BOUND, CERTIFIED_EXACT, CERTIFIED_FOUND)):
+        return (method.split(" (")[0] + " over the whole line",)
     if method == EXACT_AFTER_SEARCH:
         return ("exact; critical points of some pieces from a numeric grid search",)
     return ("numeric, grid + refinement, rounded up to ", sp.Integer(GAMMA_DIGITS), " digits")
