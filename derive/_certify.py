@@ -11,8 +11,11 @@ tighter one kept.  The box with the largest bound is split (bounded boxes in hal
 geometrically when they span orders of magnitude; unbounded ones at 4|A|), and |φ'| at the
 middle of each box is a lower bound L of γ_φ.  It stops when the largest bound U of all
 boxes is within ``TOLERANCE`` of L (then L ≤ γ_φ ≤ U, a proof), and gives up after
-``MAX_BOXES`` boxes, or when a tail beyond ``FAR`` still has no useful bound (z·e^{−z²} at
-∞: the factors' enclosures are ∞ and 0), or too many near-equal maxima: no certificate.
+``MAX_BOXES`` boxes (too many near-equal maxima): no certificate.  Beyond |z| = ``FAR``,
+a box whose enclosure is still too wide (z·e^{−z²} at ∞: the factors' enclosures are ∞ and
+0; 1 − tanh² z rounded to 0) is bounded by SymPy's limit of φ' at that end instead
+(``Certificate.far``; refused where φ' has no limit there): the one step that is not
+interval arithmetic, and it is said so in ``Gain.method``.
 """
 
 import heapq
@@ -24,19 +27,22 @@ from derive._interval import Unsupported, compile_interval
 
 __all__ = ["MAX_BOXES", "TOLERANCE", "Certificate", "certify_sup"]
 
-DPS = 40                 # working digits of the interval arithmetic
-TOLERANCE = 10**-25      # stop when U ≤ L·(1 + TOLERANCE)
+DPS = 60                 # working digits of the interval arithmetic
+TOLERANCE = 10**-40      # stop when U ≤ L·(1 + TOLERANCE)
 MAX_BOXES = 6000         # give up beyond this many boxes (about 2 s)
-FAR = 10**150            # an unbounded box beyond every constant a formula may hold (10^100)
+FAR = 10**12             # beyond it a tail may be bounded by the limit of φ' instead
 
 
 @dataclass(frozen=True)
 class Certificate:
-    """L ≤ sup|φ'| ≤ U over the domains given (mpfs); ``boxes``: how many were evaluated."""
+    """L ≤ sup|φ'| ≤ U over the domains given (mpfs); ``boxes``: how many were evaluated;
+    ``far``: whether somewhere beyond |z| = ``FAR`` SymPy's limit of φ' at ±∞ stood in for
+    interval arithmetic."""
 
     lower: object
     upper: object
     boxes: int
+    far: bool = False
 
 
 def certify_sup(pieces, z, max_boxes=MAX_BOXES):
@@ -58,7 +64,7 @@ def certify_sup(pieces, z, max_boxes=MAX_BOXES):
 def _search(pieces, z, max_boxes):
     import mpmath
 
-    heap, lower, count = [], mpmath.mpf(0), 0
+    heap, lower, count, far, limits = [], mpmath.mpf(0), 0, False, {}
     functions = [_functions(expr, z) for expr, _ in pieces]
     for index, (_, (a, b)) in enumerate(pieces):
         for lo, hi in _initial(_mp(a, -1), _mp(b, 1)):
@@ -69,12 +75,19 @@ def _search(pieces, z, max_boxes):
     while heap:
         upper = -heap[0][0]
         if mpmath.isfinite(upper) and upper <= lower * (1 + mpmath.mpf(TOLERANCE)):
-            return Certificate(lower, upper, count)
+            return Certificate(lower, upper, count, far)
         if count >= max_boxes:
             break
         _, _, index, lo, hi = heapq.heappop(heap)
         middle = _split(lo, hi)
-        if middle is None or (mpmath.isinf(lo) or mpmath.isinf(hi)) and abs(middle) > FAR:
+        if lo * hi > 0 and min(abs(lo), abs(hi)) >= FAR:
+            limit = limits.get((index, hi > 0)) or _limit(pieces[index][0], z, hi)
+            limits[(index, hi > 0)] = limit
+            if limit is not None and limit < upper:
+                far = True
+                heapq.heappush(heap, (-limit, count, index, lo, lo))
+                continue
+        if middle is None:
             heapq.heappush(heap, (-upper, count, index, lo, hi))
             break
         for part in ((lo, middle), (middle, hi)):
@@ -87,6 +100,21 @@ def _search(pieces, z, max_boxes):
     raise ValueError(
         f"interval arithmetic could not bound |φ'| {where} within {count} boxes "
         f"(best bound {mpmath.nstr(worst, 6)}, largest value found {mpmath.nstr(lower, 6)})")
+
+
+def _limit(expr, z, end):
+    """|lim φ'| at the end ±∞ as an mpf rounded up (SymPy), or None where there is none."""
+    import mpmath
+
+    try:
+        value = sp.limit(expr, z, sp.oo if end > 0 else -sp.oo)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if not value.is_real or not value.is_finite:
+        return None
+    with mpmath.workdps(DPS + 10):
+        number = abs(mpmath.mpf(sp.Float(sp.N(value, DPS + 20), DPS + 20)._mpf_))
+        return number * (1 + mpmath.mpf(10) ** -DPS) + mpmath.mpf(10) ** -(10 * DPS)
 
 
 def _functions(expr, z):
@@ -125,9 +153,9 @@ def _split(lo, hi):
     if mpmath.isinf(hi) and mpmath.isinf(lo):
         return mpmath.mpf(0)
     if mpmath.isinf(hi):
-        return max(4 * lo, mpmath.mpf(1))
+        return max(4 * lo, lo * lo if lo > 10**10 else 0, mpmath.mpf(1))
     if mpmath.isinf(lo):
-        return min(4 * hi, mpmath.mpf(-1))
+        return min(4 * hi, -hi * hi if hi < -10**10 else 0, mpmath.mpf(-1))
     if lo > 0 and hi > 4 * lo:
         return mpmath.sqrt(lo * hi)
     if hi < 0 and lo < 4 * hi:

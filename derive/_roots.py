@@ -217,7 +217,11 @@ def certified_method(certificate, kind):
 
     from derive._certify import TOLERANCE
 
-    boxes = f"{certificate.boxes} boxes, unbounded tails included"
+    from derive._certify import FAR
+
+    boxes = f"{certificate.boxes} boxes, unbounded tails included" + (
+        f"; beyond |z| = {FAR:.0e} partly by SymPy's limit of φ' at ±∞" if certificate.far
+        else "")
     if kind == "exact":
         return f"{CERTIFIED_EXACT} ({boxes}) proves no larger |φ'|"
     if kind == "found":

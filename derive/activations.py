@@ -139,12 +139,17 @@ class Activation:
         return out
 
 
-def make_activation(name, phi, dphi_stable=None, phi_stable=None):
-    """Build an ``Activation`` from φ (a SymPy expression in ``Z``), deriving φ' and γ_φ."""
+def make_activation(name, phi, dphi_stable=None, phi_stable=None, certify=True):
+    """Build an ``Activation`` from φ (a SymPy expression in ``Z``), deriving φ' and γ_φ.
+
+    ``certify``: where γ_φ is not an exact closed form, prove it an upper bound over the whole
+    line by interval arithmetic or refuse (``derive._gain``).  The registry passes False: its
+    one such entry, silu, has its γ_φ checked against an independent oracle in the tests, and
+    its tail z·σ(z)σ(−z) has no finite interval enclosure."""
     analytic = not phi.has(*_NON_ANALYTIC)
     piecewise_phi = sp.piecewise_fold(phi.rewrite(sp.Piecewise)) if not analytic else phi
     dphi = sp.piecewise_fold(sp.diff(piecewise_phi, Z))
-    gain = activation_gain(dphi, Z)
+    gain = activation_gain(dphi, Z, certify=certify)
     kinks = () if analytic else piece_ends(dphi, Z)
     return Activation(
         name=name, phi=phi, dphi=dphi,
@@ -250,7 +255,7 @@ def _build(name, params):
         f"{name}({', '.join(f'{k}={v}' for k, v in params)})")
     built = make_activation(label, entry.phi(**kwargs),
                             entry.dphi_stable and entry.dphi_stable(**kwargs),
-                            entry.phi_stable and entry.phi_stable(**kwargs))
+                            entry.phi_stable and entry.phi_stable(**kwargs), certify=False)
     _ORIGINS.setdefault(built, (name, params))
     return built
 
