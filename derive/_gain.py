@@ -136,8 +136,13 @@ def activation_gain(dphi, z, certify=True):
     best = _best(candidates)
     method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
               else numeric_method(all(enclosed for _, enclosed in searched)))
-    if certify and (searched or any(c.oscillates for c in candidates)):
+    if certify and searched:
         best, method = _certified(candidates, domains, z)
+    elif certify and any(c.oscillates for c in candidates):
+        try:     # sin z·tanh z: accumulation bounds; confirmed where the boxes allow
+            best, method = _certified(candidates, domains, z)
+        except ValueError:
+            pass
     ties = [c for c in candidates if _ties(c.value, best.value)]
     if method.startswith(CERTIFIED_BOUND):   # U itself: where |φ'| comes nearest is not shown
         ties = []

@@ -215,9 +215,7 @@ def certified_method(certificate, kind):
     "bound" (U itself, rounded up)."""
     import mpmath
 
-    from derive._certify import TOLERANCE
-
-    from derive._certify import FAR
+    from derive._certify import FAR, TOLERANCE
 
     boxes = f"{certificate.boxes} boxes, unbounded tails included" + (
         f"; beyond |z| = {FAR:.0e} partly by SymPy's limit of φ' at ±∞" if certificate.far
