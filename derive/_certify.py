@@ -28,8 +28,8 @@ from derive._interval import Unsupported, compile_interval
 __all__ = ["MAX_BOXES", "TOLERANCE", "Certificate", "certify_sup"]
 
 DPS = 60                 # working digits of the interval arithmetic
-TOLERANCE = 10**-40      # stop when U ≤ L·(1 + TOLERANCE)
-MAX_BOXES = 6000         # give up beyond this many boxes (about 2 s)
+TOLERANCE = 1e-40        # stop when U ≤ L·(1 + TOLERANCE)
+MAX_BOXES = 2500         # give up beyond this many boxes (2 to 10 s)
 FAR = 10**12             # beyond it a tail may be bounded by the limit of φ' instead
 
 
@@ -45,10 +45,12 @@ class Certificate:
     far: bool = False
 
 
-def certify_sup(pieces, z, max_boxes=MAX_BOXES):
+def certify_sup(pieces, z, target=0, max_boxes=MAX_BOXES):
     """L ≤ sup |φ'| ≤ U over ``pieces`` [(expr, (a, b)), ...] (SymPy ends, ±oo allowed;
     the closed boxes are enclosed, which only adds end values of the same expression).
-    Raises ValueError with what could not be certified."""
+    ``target``: a value believed to be the supremum (a boxes whose bound is at most it needs
+    no more cutting), so that a supremum approached without end (sin z·tanh z → 1 at ±∞)
+    can still be bounded.  Raises ValueError with what could not be certified."""
     import mpmath
     from mpmath import iv
 
@@ -56,15 +58,16 @@ def certify_sup(pieces, z, max_boxes=MAX_BOXES):
     iv.dps = DPS
     try:
         with mpmath.workdps(DPS):
-            return _search(pieces, z, max_boxes)
+            return _search(pieces, z, mpmath.mpf(target), max_boxes)
     finally:
         iv.dps = saved
 
 
-def _search(pieces, z, max_boxes):
+def _search(pieces, z, target, max_boxes):
     import mpmath
 
     heap, lower, count, far, limits = [], mpmath.mpf(0), 0, False, {}
+    stop = 1 + mpmath.mpf(TOLERANCE)
     functions = [_functions(expr, z) for expr, _ in pieces]
     for index, (_, (a, b)) in enumerate(pieces):
         for lo, hi in _initial(_mp(a, -1), _mp(b, 1)):
@@ -74,7 +77,7 @@ def _search(pieces, z, max_boxes):
             heapq.heappush(heap, (-upper, count, index, lo, hi))
     while heap:
         upper = -heap[0][0]
-        if mpmath.isfinite(upper) and upper <= lower * (1 + mpmath.mpf(TOLERANCE)):
+        if mpmath.isfinite(upper) and upper <= max(target, lower * stop):
             return Certificate(lower, upper, count, far)
         if count >= max_boxes:
             break

@@ -35,6 +35,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from derive._certify import certify_sup
 from derive._lattice import lattice_value, merge_lattices, unbounded
 from derive._roots import (
+    ACCUMULATION_BOUND,
     CERTIFIED_BOUND,
     EXACT_AFTER_SEARCH,
     GAMMA_DIGITS,
@@ -139,10 +140,12 @@ def activation_gain(dphi, z, certify=True):
     if certify and searched:
         best, method = _certified(candidates, domains, z)
     elif certify and any(c.oscillates for c in candidates):
-        try:     # sin z·tanh z: accumulation bounds; confirmed where the boxes allow
+        try:     # accumulation bounds at ±∞: confirmed where the boxes allow
             best, method = _certified(candidates, domains, z)
-        except ValueError:
-            pass
+        except ValueError:   # every critical point exact: still an upper bound, maybe loose
+            if best.oscillates:
+                best = _Candidate(best.value, False, best.where, best.limit, True)
+                method = ACCUMULATION_BOUND
     ties = [c for c in candidates if _ties(c.value, best.value)]
     if method.startswith(CERTIFIED_BOUND):   # U itself: where |φ'| comes nearest is not shown
         ties = []
@@ -181,29 +184,37 @@ def _domain(interval, period):
 
 
 def _certified(candidates, domains, z):
-    """(best, method) after interval arithmetic proves sup|φ'| ≤ U: an exact candidate
-    (attained, or a true limit) ≥ U is γ_φ exactly; else the search's largest rounded-up
-    value when it is ≥ U; else U rounded up (exact False; ``best.value`` None, ``where`` U)."""
+    """(best, method) after interval arithmetic proves sup|φ'| ≤ U, in this order: an exact
+    candidate (attained, or a true limit) ≥ U is γ_φ exactly; the search's largest rounded-up
+    value ≥ U; an accumulation value of φ' at ±∞ ≥ U (a lim sup: an upper bound, not claimed
+    exact, since accumulation bounds may overestimate it); else U rounded up (exact False)."""
+    target = max(_magnitude(c.value) for c in candidates if _magnitude(c.value) < float("inf"))
     try:
-        certificate = certify_sup(domains, z)
+        certificate = certify_sup(domains, z, _mpf(target))
     except ValueError as err:
         raise ValueError(f"γ = sup|φ'| could not be certified: {err}; use a registered "
                          f"--activation, or a formula whose derivative has a closed-form "
                          f"supremum") from None
     upper = certificate.upper
-    real = [c for c in candidates if not c.oscillates]
-    exact = [c for c in real if c.exact]
-    if exact:
-        top = max(exact, key=lambda c: _magnitude(c.value))
-        if _at_least(top.value, upper):
-            return top, certified_method(certificate, "exact")
-    numeric = [c for c in real if not c.exact]
-    if numeric:
-        top = max(numeric, key=lambda c: _magnitude(c.value))
-        if _at_least(top.value, upper):
-            return top, certified_method(certificate, "found")
+    groups = (("exact", [c for c in candidates if c.exact and not c.oscillates]),
+              ("found", [c for c in candidates if not c.exact]),
+              ("limsup", [c for c in candidates if c.oscillates]))
+    for kind, group in groups:
+        if group:
+            top = max(group, key=lambda c: _magnitude(c.value))
+            if _at_least(top.value, upper):
+                if kind == "limsup":
+                    top = _Candidate(top.value, False, top.where, top.limit, True)
+                return top, certified_method(certificate, kind)
     return (_Candidate(round_up(upper, GAMMA_DIGITS), False),
             certified_method(certificate, "bound"))
+
+
+def _mpf(value):
+    import mpmath
+
+    with mpmath.workdps(60):
+        return mpmath.mpf(str(sp.Float(value, 60)))
 
 
 def _at_least(value, upper):

@@ -205,8 +205,11 @@ def grid_set(interval):
 
 
 CERTIFIED_BOUND = "upper bound certified by interval arithmetic"
+ACCUMULATION_BOUND = ("upper bound: the accumulation bounds of φ' at ±∞ (SymPy), which may "
+                      "exceed sup|φ'|; every critical point exact")
 CERTIFIED_EXACT = "exact; interval arithmetic over the whole line"
 CERTIFIED_FOUND = "numeric, grid + refinement, confirmed by interval arithmetic"
+CERTIFIED_LIMSUP = "upper bound, confirmed by interval arithmetic over the whole line"
 
 
 def certified_method(certificate, kind):
@@ -224,6 +227,9 @@ def certified_method(certificate, kind):
         return f"{CERTIFIED_EXACT} ({boxes}) proves no larger |φ'|"
     if kind == "found":
         return f"{CERTIFIED_FOUND} over the whole line ({boxes}): an upper bound of sup|φ'|"
+    if kind == "limsup":
+        return (f"{CERTIFIED_LIMSUP} ({boxes}): the largest accumulation value of φ' at ±∞, "
+                f"an upper bound of sup|φ'|, not claimed exact")
     return (f"{CERTIFIED_BOUND} over the whole line ({boxes}): sup|φ'| is at least "
             f"{mpmath.nstr(certificate.lower, 12)} and at most this value, within "
             f"{TOLERANCE:.0e} relative; an upper bound, not the exact supremum")
@@ -233,6 +239,11 @@ def method_parts(method):
     """The reason of γ_φ's step for a ``Gain.method`` (text and SymPy objects)."""
     if method == "exact":
         return ("exact",)
+    if method == ACCUMULATION_BOUND:
+        return ("upper bound from the accumulation bounds at ±∞ (may exceed the supremum)",)
+    if method.startswith(CERTIFIED_LIMSUP):
+        return ("upper bound (accumulation value at ±∞) confirmed by interval arithmetic over "
+                "the whole line",)
     if method.startswith((CERTIFIED_BOUND, CERTIFIED_EXACT, CERTIFIED_FOUND)):
         return (method.split(" (")[0] + " over the whole line",)
     if method == EXACT_AFTER_SEARCH:
