@@ -244,7 +244,9 @@ def method_parts(method):
     if method.startswith(CERTIFIED_LIMSUP):
         return ("upper bound (accumulation value at ±∞) confirmed by interval arithmetic over "
                 "the whole line",)
-    if method.startswith((CERTIFIED_BOUND, CERTIFIED_EXACT, CERTIFIED_FOUND)):
+    if method.startswith(CERTIFIED_BOUND):
+        return (CERTIFIED_BOUND + " over the whole line, within 10^-40 of the supremum",)
+    if method.startswith((CERTIFIED_EXACT, CERTIFIED_FOUND)):
         return (method.split(" (")[0] + " over the whole line",)
     if method == EXACT_AFTER_SEARCH:
         return ("exact; critical points of some pieces from a numeric grid search",)
