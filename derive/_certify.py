@@ -90,7 +90,7 @@ def _search(pieces, z, target, max_boxes):
                 far = True
                 heapq.heappush(heap, (-limit, count, index, lo, lo))
                 continue
-        if middle is None:
+        if middle is None or _hopeless(lo, hi, upper, lower):
             heapq.heappush(heap, (-upper, count, index, lo, hi))
             break
         for part in ((lo, middle), (middle, hi)):
@@ -145,6 +145,18 @@ def _initial(a, b):
     cuts = [c for c in (mpmath.mpf(-1), mpmath.mpf(1)) if a < c < b]
     ends = [a, *cuts, b]
     return list(zip(ends, ends[1:], strict=False)) if a < b else [(a, b)]
+
+
+def _hopeless(lo, hi, upper, lower):
+    """A bounded box far out (|z| ≥ 10^6), no wider than its distance from 0, whose
+    bound is still 10^30 times the largest value: the enclosure blows up there (e^z/(1+e^z)
+    over a box of width w is wider by e^w), and cutting it to width 1 would take forever."""
+    import mpmath
+
+    if mpmath.isinf(lo) or mpmath.isinf(hi) or lo * hi <= 0:
+        return False
+    near = min(abs(lo), abs(hi))
+    return near >= 10**6 and hi - lo <= near and upper > 10**30 * max(lower, 10**-30)
 
 
 def _split(lo, hi):

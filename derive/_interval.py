@@ -24,7 +24,7 @@ _LIMITS = {"tanh": (-1, 1), "atan": (None, None), "erf": (-1, 1), "erfc": (2, 0)
 
 def compile_interval(expr, z):
     """A function X ↦ an ``iv.mpf`` enclosing ``expr`` over the ``iv.mpf`` box X (built and
-    called under the same ``iv.dps``).
+    called under the same ``iv.dps``: its constants are enclosed once, at that precision).
 
     >>> from mpmath import iv
     >>> z = sp.Symbol("z", real=True)
@@ -41,15 +41,14 @@ def _build(expr, z):
     if expr == z:
         return lambda x: x
     if expr.is_Rational:
-        p, q = int(expr.p), int(expr.q)
-        return lambda x: iv.mpf(p) / q
+        rational = iv.mpf(int(expr.p)) / int(expr.q)
+        return lambda x: rational
     if expr.is_Float:
-        value = expr._mpf_
-        return lambda x: iv.mpf(_mp(value))
-    if expr == sp.pi:
-        return lambda x: iv.pi
-    if expr == sp.E:
-        return lambda x: iv.e
+        value = iv.mpf(_mp(expr._mpf_))
+        return lambda x: value
+    if expr in (sp.pi, sp.E):
+        constant = iv.pi if expr == sp.pi else iv.e
+        return lambda x: constant
     if isinstance(expr, sp.Add):
         return _fold(expr.args, z, lambda a, b: a + b)
     if isinstance(expr, sp.Mul):
