@@ -19,6 +19,18 @@ every critical point was found (two roots between grid points, or one beyond the
 seen); ``Gain.method`` says so.  Roots of φ'' that do not change sign are inflections of φ', not
 extrema, and are rightly skipped.
 
+Where φ' is periodic on an unbounded piece (sin z cos z, period π; checked φ'(z + p) = φ'(z))
+its accumulation values at ±∞ are dropped: sup over the piece is sup over one period, reached at
+a critical point (SymPy's AccumBounds overestimate it: [−2, 2] for sin z cos z).
+
+Where γ_φ is then not an exact closed form (roots of φ'' from the grid, or accumulation values
+left), ``derive._certify`` bounds |φ'| over the whole line (a period for periodic pieces) by
+interval arithmetic: L ≤ sup|φ'| ≤ U.  γ_φ is an exact candidate ≥ U (exact), else the search's
+rounded-up value ≥ U, else an accumulation value ≥ U (an upper bound), else U rounded up (an upper
+bound within 10^-40, with no attained set claimed); the grid alone is never trusted.  Where no
+certificate is found the formula is refused (ValueError): never an unproven γ_φ.  The registry
+passes ``certify=False`` (silu keeps its searched value, checked in the tests against an oracle).
+
 Every candidate also says where it holds: a constant piece on its whole interval, a critical
 point or a closed end at that point, a lattice of critical points, a one-sided limit only in
 the limit.  The candidates that tie with γ_φ give the set {z : |φ'(z)| = γ_φ} (the union of

@@ -212,6 +212,15 @@ CERTIFIED_FOUND = "numeric, grid + refinement, confirmed by interval arithmetic"
 CERTIFIED_LIMSUP = "upper bound, confirmed by interval arithmetic over the whole line"
 
 
+CERTIFIED_REASONS = {   # the derivation's reason for each certified kind (Chinese in reports)
+    CERTIFIED_BOUND: "upper bound certified by interval arithmetic over the whole line, within "
+                     "10^-40 of the supremum",
+    CERTIFIED_EXACT: "exact; interval arithmetic over the whole line finds nothing larger",
+    CERTIFIED_FOUND: "numeric, grid + refinement, rounded up; confirmed an upper bound over "
+                     "the whole line by interval arithmetic",
+}
+
+
 def certified_method(certificate, kind):
     """``Gain.method`` after ``derive._certify`` proved sup|φ'| ≤ U over the whole line:
     ``kind`` "exact" (an exact value ≥ U), "found" (the search's rounded-up value ≥ U) or
@@ -244,10 +253,9 @@ def method_parts(method):
     if method.startswith(CERTIFIED_LIMSUP):
         return ("upper bound (accumulation value at ±∞) confirmed by interval arithmetic over "
                 "the whole line",)
-    if method.startswith(CERTIFIED_BOUND):
-        return (CERTIFIED_BOUND + " over the whole line, within 10^-40 of the supremum",)
-    if method.startswith((CERTIFIED_EXACT, CERTIFIED_FOUND)):
-        return (method.split(" (")[0] + " over the whole line",)
+    for prefix, reason_text in CERTIFIED_REASONS.items():
+        if method.startswith(prefix):
+            return (reason_text,)
     if method == EXACT_AFTER_SEARCH:
         return ("exact; critical points of some pieces from a numeric grid search",)
     return ("numeric, grid + refinement, rounded up to ", sp.Integer(GAMMA_DIGITS), " digits")

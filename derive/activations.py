@@ -66,8 +66,10 @@ class Activation:
     z).  ``dphi_stable`` equals ``dphi`` but keeps full relative precision in floating point
     (sech²(z) instead of 1 − tanh²(z)); ``phi_stable`` likewise for φ (softplus, gelu).
     ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float rounded up from the
-    critical values of φ' found numerically; ``gamma_method`` says which ("exact", or the grid
-    search: numeric, not a proof that every critical point was found); ``gamma_grid`` the
+    critical values of φ' found numerically, or an upper bound certified by interval arithmetic
+    over the whole line (custom formulas, ``derive._certify``); ``gamma_method`` says which
+    ("exact", the certificate, or for the registry's silu the grid search: numeric, not a proof
+    that every critical point was found); ``gamma_grid`` the
     grid points where that search sought sign changes of φ'' (None when there was none).
     ``gamma_attained`` is the set {z : |φ'(z)| = γ_φ} (a SymPy Set: (0, ∞) for relu, {0} for
     tanh, EmptySet for softplus, the lattice {2πk : k ∈ ℤ} for z + sin(z)/2);
