@@ -25,7 +25,7 @@ import sympy as sp
 
 from derive._interval import Unsupported, compile_interval
 
-__all__ = ["MAX_BOXES", "TOLERANCE", "Certificate", "certify_sup"]
+__all__ = ["MAX_BOXES", "TOLERANCE", "Certificate", "at_least", "certify_sup"]
 
 DPS = 60                 # working digits of the interval arithmetic
 TOLERANCE = 1e-40        # stop when U ≤ L·(1 + TOLERANCE)
@@ -275,3 +275,18 @@ def _mp(value, side):
     with mpmath.workdps(DPS + 10):
         near = mpmath.mpf(sp.Float(sp.N(value, DPS + 20), DPS + 20)._mpf_)
         return near + side * abs(near) * mpmath.mpf(10) ** -DPS
+
+
+def at_least(value, upper):
+    """Whether |value| ≥ ``upper`` (an mpf) provably: exactly for a rational, else with 60
+    digits and a margin of 10^-55 relative."""
+    magnitude = sp.Abs(value)
+    if magnitude.is_Rational:
+        return bool(magnitude >= _rational(upper))
+    number = magnitude.evalf(60)
+    return bool(number * (1 - sp.Float(10, 60) ** -55) >= _rational(upper))
+
+
+def _rational(mpf_value):
+    man, exp = mpf_value.man_exp
+    return sp.Integer(man) * sp.Integer(2) ** exp

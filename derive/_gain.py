@@ -44,8 +44,8 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
-from derive._certify import certify_sup
-from derive._lattice import lattice_value, merge_lattices, unbounded
+from derive._certify import at_least, certify_sup
+from derive._lattice import lattice_value, merge_lattices, period_domain, period_of, unbounded
 from derive._roots import (
     ACCUMULATION_BOUND,
     CERTIFIED_BOUND,
@@ -139,11 +139,11 @@ def activation_gain(dphi, z, certify=True):
     candidates, searched, domains = [], [], []
     for expr, interval in derivative_pieces(dphi, z):
         found = _interval_candidates(expr, interval, z, searched)
-        period = _period(expr, z, interval) if any(c.oscillates for c in found) else None
+        period = period_of(expr, z, interval) if any(c.oscillates for c in found) else None
         if period is not None:       # sup over the piece = sup over a period: critical points
             found = [c for c in found if not c.oscillates]
         candidates.extend(found)
-        domains.append((expr, _domain(interval, period)))
+        domains.append((expr, period_domain(interval, period)))
     if not candidates:
         raise ValueError("φ' has no pieces on the real line")
     best = _best(candidates)
@@ -172,29 +172,6 @@ def activation_gain(dphi, z, certify=True):
     return Gain(best.value, best.exact, attained, approached, unlimited, method, grid)
 
 
-def _period(expr, z, interval):
-    """The period p of φ' on a piece unbounded on some side (checked: φ'(z + p) = φ'(z)),
-    or None."""
-    if interval.start.is_finite and interval.end.is_finite:
-        return None
-    try:
-        period = sp.periodicity(expr, z)
-    except (NotImplementedError, ValueError, TypeError):
-        return None
-    if period is None or period == 0 or sp.simplify(expr.subs(z, z + period) - expr) != 0:
-        return None
-    return sp.Abs(period)
-
-
-def _domain(interval, period):
-    """Where to bound |φ'|: the piece, or one period of it."""
-    if period is None:
-        return (interval.start, interval.end)
-    start = (interval.start if interval.start.is_finite
-             else interval.end - period if interval.end.is_finite else sp.S.Zero)
-    return (start, start + period)
-
-
 def _certified(candidates, domains, z):
     """(best, method) after interval arithmetic proves sup|φ'| ≤ U, in this order: an exact
     candidate (attained, or a true limit) ≥ U is γ_φ exactly; the search's largest rounded-up
@@ -214,7 +191,7 @@ def _certified(candidates, domains, z):
     for kind, group in groups:
         if group:
             top = max(group, key=lambda c: _magnitude(c.value))
-            if _at_least(top.value, upper):
+            if at_least(top.value, upper):
                 if kind == "limsup":
                     top = _Candidate(top.value, False, top.where, top.limit, True)
                 return top, certified_method(certificate, kind)
@@ -227,21 +204,6 @@ def _mpf(value):
 
     with mpmath.workdps(60):
         return mpmath.mpf(str(sp.Float(value, 60)))
-
-
-def _at_least(value, upper):
-    """Whether |value| ≥ ``upper`` (an mpf) provably: exactly for a rational, else with 60
-    digits and a margin of 10^-55 relative."""
-    magnitude = sp.Abs(value)
-    if magnitude.is_Rational:
-        return bool(magnitude >= _rational(upper))
-    number = magnitude.evalf(60)
-    return bool(number * (1 - sp.Float(10, 60) ** -55) >= _rational(upper))
-
-
-def _rational(mpf_value):
-    man, exp = mpf_value.man_exp
-    return sp.Integer(man) * sp.Integer(2) ** exp
 
 
 def _best(candidates):
