@@ -86,10 +86,12 @@ def _search(pieces, z, target, max_boxes):
         if lo * hi > 0 and min(abs(lo), abs(hi)) >= FAR:
             limit = limits.get((index, hi > 0)) or _limit(pieces[index][0], z, hi)
             limits[(index, hi > 0)] = limit
-            if limit is not None and limit < upper:
-                far = True
-                heapq.heappush(heap, (-limit, count, index, lo, lo))
-                continue
+            if limit is None or limit >= upper:   # no limit to stand in: give up here
+                heapq.heappush(heap, (-upper, count, index, lo, hi))
+                break
+            far = True
+            heapq.heappush(heap, (-limit, count, index, lo, lo))
+            continue
         if middle is None or _hopeless(lo, hi, upper, lower):
             heapq.heappush(heap, (-upper, count, index, lo, hi))
             break
@@ -113,7 +115,7 @@ def _limit(expr, z, end):
         value = sp.limit(expr, z, sp.oo if end > 0 else -sp.oo)
     except (NotImplementedError, ValueError, TypeError):
         return None
-    if not value.is_real or not value.is_finite:
+    if isinstance(value, sp.AccumBounds) or not value.is_real or not value.is_finite:
         return None
     with mpmath.workdps(DPS + 10):
         number = abs(mpmath.mpf(sp.Float(sp.N(value, DPS + 20), DPS + 20)._mpf_))

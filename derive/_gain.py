@@ -143,7 +143,8 @@ def activation_gain(dphi, z, certify=True):
         if period is not None:       # sup over the piece = sup over a period: critical points
             found = [c for c in found if not c.oscillates]
         candidates.extend(found)
-        domains.append((expr, period_domain(interval, period)))
+        if interval.start != interval.end:   # a point's |φ'| is an exact candidate already
+            domains.append((expr, period_domain(interval, period)))
     if not candidates:
         raise ValueError("φ' has no pieces on the real line")
     best = _best(candidates)
