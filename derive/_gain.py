@@ -19,6 +19,18 @@ every critical point was found (two roots between grid points, or one beyond the
 seen); ``Gain.method`` says so.  Roots of φ'' that do not change sign are inflections of φ', not
 extrema, and are rightly skipped.
 
+Where φ' is periodic on an unbounded piece (sin z cos z, period π; checked φ'(z + p) = φ'(z))
+its accumulation values at ±∞ are dropped: sup over the piece is sup over one period, reached at
+a critical point (SymPy's AccumBounds overestimate it: [−2, 2] for sin z cos z).
+
+Where γ_φ is then not an exact closed form (roots of φ'' from the grid, or accumulation values
+left), ``derive._certify`` bounds |φ'| over the whole line (a period for periodic pieces) by
+interval arithmetic: L ≤ sup|φ'| ≤ U.  γ_φ is an exact candidate ≥ U (exact), else the search's
+rounded-up value ≥ U, else an accumulation value ≥ U (an upper bound), else U rounded up (an upper
+bound within 10^-40, with no attained set claimed); the grid alone is never trusted.  Where no
+certificate is found the formula is refused (ValueError): never an unproven γ_φ.  The registry
+passes ``certify=False`` (silu keeps its searched value, checked in the tests against an oracle).
+
 Every candidate also says where it holds: a constant piece on its whole interval, a critical
 point or a closed end at that point, a lattice of critical points, a one-sided limit only in
 the limit.  The candidates that tie with γ_φ give the set {z : |φ'(z)| = γ_φ} (the union of
@@ -32,15 +44,20 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
-from derive._lattice import lattice_value, merge_lattices, unbounded
+from derive._certify import at_least, certify_sup
+from derive._lattice import lattice_value, merge_lattices, period_domain, period_of, unbounded
 from derive._roots import (
+    ACCUMULATION_BOUND,
+    CERTIFIED_BOUND,
     EXACT_AFTER_SEARCH,
     GAMMA_DIGITS,
     GRID_HALF_WIDTH,
     ROOT_DIGITS,
+    certified_method,
     grid_set,
     numeric_critical_values,
     numeric_method,
+    round_up,
 )
 
 __all__ = ["GAMMA_DIGITS", "GRID_HALF_WIDTH", "ROOT_DIGITS", "Gain", "activation_gain",
@@ -110,15 +127,41 @@ def derivative_pieces(dphi, z):
     return pieces
 
 
-def activation_gain(dphi, z):
-    """γ_φ = sup_z |φ'(z)| for φ' given as a SymPy expression in the real symbol ``z``."""
-    candidates, searched = [], []
+def activation_gain(dphi, z, certify=True):
+    """γ_φ = sup_z |φ'(z)| for φ' given as a SymPy expression in the real symbol ``z``.
+
+    Where φ' is periodic on an unbounded piece its end limits (accumulation bounds, an
+    overestimate for sin z cos z) give way to one period.  Where the value is not an exact
+    closed form (critical points from the grid search, or accumulation bounds left) and
+    ``certify``, ``derive._certify`` bounds |φ'| over the whole line by interval arithmetic
+    and γ_φ is made an upper bound it proves (``_certified``); ValueError when it cannot.
+    """
+    candidates, searched, domains = [], [], []
     for expr, interval in derivative_pieces(dphi, z):
-        candidates.extend(_interval_candidates(expr, interval, z, searched))
+        found = _interval_candidates(expr, interval, z, searched)
+        period = period_of(expr, z, interval) if any(c.oscillates for c in found) else None
+        if period is not None:       # sup over the piece = sup over a period: critical points
+            found = [c for c in found if not c.oscillates]
+        candidates.extend(found)
+        if interval.start != interval.end:   # a point's |φ'| is an exact candidate already
+            domains.append((expr, period_domain(interval, period)))
     if not candidates:
         raise ValueError("φ' has no pieces on the real line")
     best = _best(candidates)
+    method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
+              else numeric_method(all(enclosed for _, enclosed in searched)))
+    if certify and searched:
+        best, method = _certified(candidates, domains, z)
+    elif certify and any(c.oscillates for c in candidates):
+        try:     # accumulation bounds at ±∞: confirmed where the boxes allow
+            best, method = _certified(candidates, domains, z)
+        except ValueError:   # every critical point exact: still an upper bound, maybe loose
+            if best.oscillates:
+                best = _Candidate(best.value, False, best.where, best.limit, True)
+                method = ACCUMULATION_BOUND
     ties = [c for c in candidates if _ties(c.value, best.value)]
+    if method.startswith(CERTIFIED_BOUND):   # U itself: where |φ'| comes nearest is not shown
+        ties = []
     attained = sp.Union(*[c.where for c in ties if c.where is not None])
     attained = sp.S.Reals if attained == sp.S.Reals else merge_lattices(attained)
     ends = {(c.limit, c.oscillates) for c in ties if c.limit is not None
@@ -127,9 +170,41 @@ def activation_gain(dphi, z):
     unlimited = tuple((p, d, sp.limit(dphi, z, p, d)) for p, d in
                       sorted({e for e, o in ends if o}, key=_limit_key))
     grid = sp.Union(*[grid_set(i) for i, _ in searched]) if searched else None
-    method = ("exact" if not searched else EXACT_AFTER_SEARCH if best.exact
-              else numeric_method(all(enclosed for _, enclosed in searched)))
     return Gain(best.value, best.exact, attained, approached, unlimited, method, grid)
+
+
+def _certified(candidates, domains, z):
+    """(best, method) after interval arithmetic proves sup|φ'| ≤ U, in this order: an exact
+    candidate (attained, or a true limit) ≥ U is γ_φ exactly; the search's largest rounded-up
+    value ≥ U; an accumulation value of φ' at ±∞ ≥ U (a lim sup: an upper bound, not claimed
+    exact, since accumulation bounds may overestimate it); else U rounded up (exact False)."""
+    target = max(_magnitude(c.value) for c in candidates if _magnitude(c.value) < float("inf"))
+    try:
+        certificate = certify_sup(domains, z, _mpf(target))
+    except ValueError as err:
+        raise ValueError(f"γ = sup|φ'| could not be certified: {err}; use a registered "
+                         f"--activation, or a formula whose derivative has a closed-form "
+                         f"supremum") from None
+    upper = certificate.upper
+    groups = (("exact", [c for c in candidates if c.exact and not c.oscillates]),
+              ("found", [c for c in candidates if not c.exact]),
+              ("limsup", [c for c in candidates if c.oscillates]))
+    for kind, group in groups:
+        if group:
+            top = max(group, key=lambda c: _magnitude(c.value))
+            if at_least(top.value, upper):
+                if kind == "limsup":
+                    top = _Candidate(top.value, False, top.where, top.limit, True)
+                return top, certified_method(certificate, kind)
+    return (_Candidate(round_up(upper, GAMMA_DIGITS), False),
+            certified_method(certificate, "bound"))
+
+
+def _mpf(value):
+    import mpmath
+
+    with mpmath.workdps(60):
+        return mpmath.mpf(str(sp.Float(value, 60)))
 
 
 def _best(candidates):

@@ -1,7 +1,9 @@
 """Critical points of a periodic φ' in closed form: ``solveset`` gives the roots of φ'' on the
 whole line as lattices {c + p·k : k ∈ ℤ} (SymPy ImageSets, possibly cut by an interval); when
 |φ'| is one exact value on a lattice (cos z: 1 on 2πk and on 2πk + π), that value is a candidate
-for γ_φ attained on the whole lattice (used by ``derive._gain``)."""
+for γ_φ attained on the whole lattice (used by ``derive._gain``).  ``period_of`` finds the
+period of a periodic φ', so that sup|φ'| is sought over one period, not from its accumulation
+values at ±∞."""
 
 import sympy as sp
 
@@ -71,3 +73,26 @@ def merge_lattices(attained):
     if wanted != set(offsets):
         return attained
     return sp.ImageSet(sp.Lambda(K, sp.Mod(offsets[0], step) + step * K), sp.Integers)
+
+
+def period_of(expr, z, interval):
+    """The period p of φ' on a piece unbounded on some side (checked: φ'(z + p) = φ'(z)),
+    or None."""
+    if interval.start.is_finite and interval.end.is_finite:
+        return None
+    try:
+        period = sp.periodicity(expr, z)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if period is None or period == 0 or sp.simplify(expr.subs(z, z + period) - expr) != 0:
+        return None
+    return sp.Abs(period)
+
+
+def period_domain(interval, period):
+    """Where to bound |φ'|: the piece, or one period of it."""
+    if period is None:
+        return (interval.start, interval.end)
+    start = (interval.start if interval.start.is_finite
+             else interval.end - period if interval.end.is_finite else sp.S.Zero)
+    return (start, start + period)

@@ -1,14 +1,16 @@
 """The derivation's steps about the activation: φ, φ', γ_φ and where |φ'| reaches it.
 
 The wording follows what was proved: "exact" for a closed form, "numeric, grid + refinement"
-with the grid shown (as SymPy sets) for a value from the numeric root search, rounded up; a
-limit only where φ' has one (SymPy's AccumBounds where it has none, as cos z at ±∞).
+with the grid shown (as SymPy sets) for a value from the numeric root search, rounded up;
+"certified by interval arithmetic" where ``derive._certify`` bounded |φ'| over the whole line
+(no attained set claimed for a bare certified upper bound); a limit only where φ' has one
+(SymPy's AccumBounds where it has none, as cos z at ±∞).
 """
 
 import sympy as sp
 
 from derive._gain import TIE_DIGITS
-from derive._roots import GAMMA_DIGITS, grid_reason_parts, method_parts
+from derive._roots import CERTIFIED_BOUND, GAMMA_DIGITS, grid_reason_parts, method_parts
 from derive.latex import Step, reason
 from derive.notation import dphi, gamma_phi, phi, sup_abs, z
 
@@ -36,6 +38,8 @@ def activation_steps(act):
 
 def _attainment(act):
     """Where |φ'| = γ_φ (a set, derived with γ_φ) and the limits that only approach it."""
+    if act.gamma_method.startswith(CERTIFIED_BOUND):   # γ_φ is U: no point is claimed
+        return []
     magnitude = sp.Abs(dphi(z))
     where = sp.ConditionSet(z, sp.Eq(magnitude, gamma_phi), sp.S.Reals)
     never = act.gamma_attained == sp.S.EmptySet

@@ -74,6 +74,16 @@ REASONS_ZH = {
     "for tanh": "对 tanh 而言",
     "the limit of": "极限：",
     "numeric, grid + refinement, rounded up to": "数值解（网格搜索加细化），向上取整到",
+    "upper bound certified by interval arithmetic over the whole line, within 10^-40 of the "
+    "supremum": "在整条实轴上由区间算术证明的上界，与上确界相差不超过 10^-40（相对）",
+    "exact; interval arithmetic over the whole line finds nothing larger":
+        "精确；区间算术在整条实轴上没有找到更大的值",
+    "numeric, grid + refinement, rounded up; confirmed an upper bound over the whole line by "
+    "interval arithmetic": "数值解（网格搜索加细化），向上取整；经区间算术证明在整条实轴上是上界",
+    "upper bound (accumulation value at ±∞) confirmed by interval arithmetic over the whole "
+    "line": "上界（±∞ 处的聚点值），经区间算术在整条实轴上证实",
+    "upper bound from the accumulation bounds at ±∞ (may exceed the supremum)":
+        "由 ±∞ 处的聚点界给出的上界（可能大于上确界）",
     "digits": "位有效数字",
     "exact; critical points of some pieces from a numeric grid search":
         "精确；部分分段的临界点来自数值网格搜索",

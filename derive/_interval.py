@@ -1,0 +1,176 @@
+"""φ' as a function of an interval: a SymPy expression compiled into mpmath ``iv`` arithmetic
+(outward rounded), so that F(X) ⊇ {φ'(z) : z ∈ X} for every box X, bounded or not (used by
+``derive._certify``).
+
+Numbers enter exactly (a Rational as an enclosure of p/q, a Float by its binary value); exp,
+log, sqrt, sin, cos and integer powers are mpmath's interval functions; the monotone functions
+tanh, atan, erf, erfc, sinh and the normal CDF are enclosed from their values at the two ends
+(computed with 20 extra digits, widened by 10^-(dps+5) relative).  Anything else raises
+``Unsupported``: then no enclosure, and no certificate.
+"""
+
+import sympy as sp
+
+__all__ = ["Unsupported", "compile_interval"]
+
+
+class Unsupported(ValueError):
+    """The expression holds a function interval arithmetic here cannot enclose."""
+
+
+_LIMITS = {"tanh": (-1, 1), "atan": (None, None), "erf": (-1, 1), "erfc": (2, 0),
+           "sinh": ("-inf", "inf"), "ncdf": (0, 1)}
+
+
+def compile_interval(expr, z):
+    """A function X ↦ an ``iv.mpf`` enclosing ``expr`` over the ``iv.mpf`` box X (built and
+    called under the same ``iv.dps``: its constants are enclosed once, at that precision).
+
+    >>> from mpmath import iv
+    >>> z = sp.Symbol("z", real=True)
+    >>> f = compile_interval(1 / (1 + z**2), z)
+    >>> f(iv.mpf([1, 2])).b <= 0.5 and f(iv.mpf([1, 2])).a <= 0.2
+    True
+    """
+    return _build(expr, z)
+
+
+def _build(expr, z):
+    from mpmath import iv
+
+    if expr == z:
+        return lambda x: x
+    if expr.is_Rational:
+        rational = iv.mpf(int(expr.p)) / int(expr.q)
+        return lambda x: rational
+    if expr.is_Float:
+        value = iv.mpf(_mp(expr._mpf_))
+        return lambda x: value
+    if expr in (sp.pi, sp.E):
+        constant = iv.pi if expr == sp.pi else iv.e
+        return lambda x: constant
+    if isinstance(expr, sp.Add):
+        return _fold(expr.args, z, lambda a, b: a + b)
+    if isinstance(expr, sp.Mul):
+        return _fold(expr.args, z, lambda a, b: a * b)
+    if isinstance(expr, sp.Pow):
+        return _power(expr, z)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        return _function(expr, z)
+    raise Unsupported(f"interval arithmetic cannot enclose {expr}")
+
+
+def _fold(args, z, op):
+    parts = [_build(a, z) for a in args]
+
+    def folded(x):
+        out = parts[0](x)
+        for part in parts[1:]:
+            out = op(out, part(x))
+        return out
+
+    return folded
+
+
+def _power(expr, z):
+    from mpmath import iv
+
+    base, exponent = _build(expr.base, z), expr.exp
+    if exponent.is_Integer:
+        n = int(exponent)
+        return (lambda x: base(x) ** n) if n >= 0 else (lambda x: 1 / base(x) ** -n)
+    if exponent == sp.Rational(1, 2):
+        return lambda x: iv.sqrt(_nonnegative(base(x)))
+    if exponent == sp.Rational(-1, 2):
+        return lambda x: 1 / iv.sqrt(_nonnegative(base(x)))
+    if expr.base == sp.E:
+        power = _build(exponent, z)
+        return lambda x: iv.exp(power(x))
+    power = _build(exponent, z)
+    return lambda x: iv.exp(power(x) * iv.log(_positive(base(x))))
+
+
+def _nonnegative(value):
+    if value.a < 0:
+        raise ArithmeticError("square root of an interval reaching below 0")
+    return value
+
+
+def _positive(value):
+    if value.a <= 0:
+        raise ArithmeticError("logarithm of an interval reaching 0")
+    return value
+
+
+def _function(expr, z):
+    from mpmath import iv
+
+    inner = _build(expr.args[0], z)
+    name = type(expr).__name__
+    if name in ("exp", "sin", "cos"):
+        f = getattr(iv, name)
+        return lambda x: f(inner(x))
+    if name == "log":
+        return lambda x: iv.log(_positive(inner(x)))
+    if name == "cosh":
+        return lambda x: (iv.exp(inner(x)) + iv.exp(-inner(x))) / 2
+    if name == "sech":
+        return lambda x: 2 / (iv.exp(inner(x)) + iv.exp(-inner(x)))
+    if name == "Abs":
+        return lambda x: _abs(inner(x))
+    if name == "normal_cdf":
+        name = "ncdf"
+    if name in _LIMITS:
+        return _monotone(name, inner)
+    raise Unsupported(f"interval arithmetic cannot enclose {name}")
+
+
+def _abs(value):
+    from mpmath import iv
+
+    if value.a >= 0:
+        return value
+    if value.b <= 0:
+        return -value
+    return iv.mpf([0, max(-value.a, value.b)])
+
+
+def _monotone(name, inner):
+    """f(X) for a monotone f from f at the ends (erfc decreasing, the others increasing)."""
+    import mpmath
+    from mpmath import iv
+
+    f = getattr(mpmath, name)
+
+    def end(v, side):
+        if mpmath.isinf(v):
+            return _end_limit(name, v)
+        with mpmath.workdps(iv.dps + 20):
+            y = f(v)
+            slack = abs(y) * mpmath.mpf(10) ** -(iv.dps + 5)
+            return y - slack if side < 0 else y + slack
+
+    def enclosed(x):
+        box = inner(x)
+        lo, hi = _mp(box.a._mpi_[0]), _mp(box.b._mpi_[1])
+        if name == "erfc":
+            return iv.mpf([end(hi, -1), end(lo, 1)])
+        return iv.mpf([end(lo, -1), end(hi, 1)])
+
+    return enclosed
+
+
+def _end_limit(name, v):
+    import mpmath
+
+    low, high = _LIMITS[name]
+    if name == "atan":
+        return mpmath.pi / 2 * (1 if v > 0 else -1) * (1 + mpmath.mpf(10) ** -(mpmath.mp.dps))
+    value = high if v > 0 else low
+    return mpmath.mpf(value)
+
+
+def _mp(raw):
+    import mpmath
+
+    return mpmath.mpf(raw)
