@@ -3,7 +3,7 @@
 #   sh scripts/install.sh          the package, a TeX engine (for compiled PDFs), rnngrad on PATH
 #   sh scripts/install.sh --test   the same plus the test extras; then: sh scripts/test.sh
 # System packages come from apt-get (as root, or through sudo), each only when missing:
-# texlive-latex-base texlive-latex-recommended latexmk poppler-utils (the PDFs); with --test
+# texlive-latex-base texlive-latex-recommended poppler-utils (the PDFs); with --test
 # also chromium chromium-driver (the HTML report's browser test) and fonts-wqy-microhei (a
 # Chinese font for the Chinese page); and python3-venv where python3 is externally managed
 # (PEP 668, Debian's own python3). There the package goes into the project venv .venv/ and
@@ -21,8 +21,8 @@ esac
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 missing=""
-if ! command -v latexmk >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
-    missing="texlive-latex-base texlive-latex-recommended latexmk poppler-utils"
+if ! command -v pdflatex >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+    missing="texlive-latex-base texlive-latex-recommended poppler-utils"
 fi
 if [ -n "$extras" ]; then
     if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then

@@ -184,7 +184,7 @@ def test_exercise_out_that_is_a_file_exits_2(tmp_path, capsys):
 
 
 def test_exercise_without_tex_skips_pdfs_with_a_note(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path))    # no latexmk, no pdflatex
+    monkeypatch.setenv("PATH", str(tmp_path))    # no pdflatex
     assert cli.main(["exercise", "--cell", "elman", "--hidden", "1", "--steps", "1",
                      "--out", str(tmp_path / "e")]) == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if "note" in line]
