@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.cell_bridge import unit_functions
-from numeric.rnn import ScaledMatrix, _log10_max, _normalised, _pow2
+from numeric.rnn import ScaledMatrix, ScaledSum, _log10_max, _normalised, _pow2
 from numeric.threads import small_products
 
 
@@ -155,20 +155,16 @@ class CellGradients:
 def bptt(kind, act, params, s0, x, y):
     """Backpropagation through time for L = ½‖h_T − y‖² (y of shape (n,)), unbatched.
 
-    g_k is carried as ĝ · 2^s and the sums with their own exponent (as ``numeric.rnn.bptt``):
+    g_k is carried as ĝ · 2^s and the sums with an exponent per entry (as ``numeric.rnn.bptt``):
     a g_k beyond float64 meeting an exact zero state or partial gives 0, not inf · 0 = NaN."""
     path = forward(kind, act, params, s0, x)
     n, parts = hidden_size(kind, params), len(kind.state)
     nch = len(kind.channels)
     residual = path.states[-1][:n] - y
-    g, s, e_sum = np.concatenate([residual, np.zeros((parts - 1) * n)]), 0, 0
-    grads = {name: np.zeros_like(value, dtype=float) for name, value in params.items()}
+    g, s = np.concatenate([residual, np.zeros((parts - 1) * n)]), 0
+    sums = {name: ScaledSum(np.shape(value)) for name, value in params.items()}
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for k in range(len(x), 0, -1):
-            if s > e_sum:
-                grads = {name: _pow2(value, e_sum - s) for name, value in grads.items()}
-                e_sum = s
-            shift = s - e_sum
             d = step_partials(kind, act, params, path.channels[k - 1], path.states[k - 1])
             g_parts = [g[p * n:(p + 1) * n] for p in range(parts)]
             h_prev, x_k = path.states[k - 1][:n], np.asarray(x[k - 1])
@@ -178,19 +174,18 @@ def bptt(kind, act, params, s0, x, y):
                 for name, index, by in ch.terms:
                     rows = slice(index * n, (index + 1) * n)
                     if by == "x":
-                        grads[name][rows] += _pow2(np.outer(delta, x_k), shift)
+                        sums[name].add(np.outer(delta, x_k), s, rows)
                     elif by == "h":
-                        grads[name][rows] += _pow2(np.outer(delta, h_prev), shift)
+                        sums[name].add(np.outer(delta, h_prev), s, rows)
                         new_g[0] = new_g[0] + params[name][rows].T @ delta
                     else:
-                        grads[name][rows] += _pow2(delta, shift)
+                        sums[name].add(delta, s, rows)
             for u, name in enumerate(kind.unit_parameters):
-                grads[name] += _pow2(sum(g_parts[a] * d[a][nch + parts + u]
-                                         for a in range(parts)), shift)
+                sums[name].add(sum(g_parts[a] * d[a][nch + parts + u] for a in range(parts)), s)
             g, s = _normalised(np.concatenate(new_g), s)
-        values = {name: _pow2(value, e_sum) for name, value in grads.items()}
+        values = {name: S.value() for name, S in sums.items()}
         state0 = _pow2(g, s)
-    overflow = {name: _log10_max(grads[name], e_sum) for name, value in values.items()
+    overflow = {name: sums[name].log10_max() for name, value in values.items()
                 if not np.all(np.isfinite(value))}
     if not np.all(np.isfinite(state0)):
         overflow["state0"] = _log10_max(g, s)

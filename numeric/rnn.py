@@ -144,8 +144,9 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     g_T = ∂L/∂h_T, δ_k = D_k g_k, g_{k-1} = W_hh^T δ_k (+ h_{k-1} − y_{k-1} for per-step
     losses); ∂L/∂W_hh = Σ_k δ_k h_{k-1}^T, ∂L/∂W_xh = Σ_k δ_k x_k^T, ∂L/∂b_h = Σ_k δ_k.
 
-    g_k is carried as ĝ · 2^s (exact powers of two, as the product), and the sums with their
-    own exponent, so g_k ~ 10^1000 neither overflows nor makes inf · 0 = NaN: where h = 0 the
+    g_k is carried as ĝ · 2^s (exact powers of two, as the product), and the sums with an
+    exponent per entry (``ScaledSum``: a finite entry beside an overflowing one keeps its
+    value), so g_k ~ 10^1000 neither overflows nor makes inf · 0 = NaN: where h = 0 the
     term δ_k h_{k-1}^T is exactly 0, and a sum that truly leaves float64 is inf and listed in
     ``overflow`` with its log10.  Results are bit for bit those of the plain recursion
     whenever that stays in float64's normal range (scaling by 2^s is exact).
@@ -157,18 +158,16 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     targets = np.broadcast_to(y, (T, len(h0))) if y.ndim == 2 else None
     residual = path.h[1:] - (targets if targets is not None else y)
     loss = 0.5 * float(np.sum(residual**2) if targets is not None else residual[-1] @ residual[-1])
-    sums = [np.zeros_like(W_hh), np.zeros((len(h0), x.shape[1])), np.zeros(len(h0))]
+    sums = [ScaledSum(np.shape(W_hh)), ScaledSum((len(h0), x.shape[1])), ScaledSum(len(h0))]
     W_hat, w_e = _scaled_weights(W_hh)  # W_hh = Ŵ · 2^w_e (w_e = 0 unless tiny or huge)
     contributions = np.empty(T)
-    g, s, e_sum = residual[-1].copy(), 0, 0   # g_k = g · 2^s;  the sums carry 2^e_sum
+    g, s = residual[-1].copy(), 0   # g_k = g · 2^s;  the sums carry an exponent per entry
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for k in range(T, 0, -1):
             delta = dphi(path.a[k - 1]) * g
-            if s > e_sum:
-                sums, e_sum = [_pow2(S, e_sum - s) for S in sums], s
             terms = (np.outer(delta, path.h[k - 1]), np.outer(delta, x[k - 1]), delta)
             for S, term in zip(sums, terms, strict=True):
-                S += _pow2(term, s - e_sum)
+                S.add(term, s)
             size = np.linalg.norm(delta) * np.linalg.norm(path.h[k - 1])
             contributions[k - 1] = _pow2(size, s)
             g, s = W_hat.T @ delta, s + w_e
@@ -176,13 +175,49 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
                 top = max(s, 0)
                 g, s = _pow2(g, s - top) + _pow2(residual[k - 2], -top), top
             g, s = _normalised(g, s)
-        values = [_pow2(S, e_sum) for S in sums] + [_pow2(g, s)]
-    mantissas = [*sums, g]
-    exponents = [e_sum] * 3 + [s]
-    overflow = {name: _log10_max(m, e) for name, value, m, e in
-                zip(("W_hh", "W_xh", "b_h", "h0"), values, mantissas, exponents, strict=True)
-                if not np.all(np.isfinite(value))}
+        values = [S.value() for S in sums] + [_pow2(g, s)]
+    overflow = {name: S.log10_max() for name, S in zip(("W_hh", "W_xh", "b_h"), sums, strict=True)
+                if not np.all(np.isfinite(S.value()))}
+    if not np.all(np.isfinite(values[3])):
+        overflow["h0"] = _log10_max(g, s)
     return Gradients(*values[:3], values[3], loss, contributions, overflow)
+
+
+class ScaledSum:
+    """Σ_k term_k · 2^{s_k} entry by entry, each entry kept as m · 2^e with |m| in [½, 1)
+    (exact rescaling; one rounding per addition, as the plain sum in float64's normal range):
+    an entry that leaves float64 does not take the others with it (a common exponent would
+    flush ∂L/∂b_h's −0.25 to 0 beside an entry of 10^999).
+
+    >>> S = ScaledSum(2)
+    >>> S.add(np.array([0.5, -0.25]), 0); S.add(np.array([0.75, 0.0]), 4000)
+    >>> S.value().tolist(), round(S.log10_max(), 3)
+    ([inf, -0.25], 1203.995)
+    """
+
+    def __init__(self, shape):
+        self.m, self.e = np.zeros(shape), np.zeros(shape, dtype=np.int64)
+
+    def add(self, term, s, where=()):
+        """self[where] += term · 2^s (term finite; an exactly-0 term changes nothing)."""
+        m, e = self.m[where], self.e[where]
+        term = np.broadcast_to(term, np.shape(m))
+        top = np.where(m == 0, s, np.where(term == 0, e, np.maximum(e, s)))
+        with np.errstate(under="ignore"):
+            total = np.ldexp(m, e - top) + np.ldexp(term, s - top)
+        m, shift = np.frexp(total)
+        self.m[where], self.e[where] = m, np.where(m != 0, top + shift, 0)
+
+    def value(self):
+        """The sums in float64 (inf where an entry leaves its range)."""
+        with np.errstate(over="ignore", under="ignore"):
+            return np.ldexp(self.m, self.e)
+
+    def log10_max(self):
+        """log10 of the largest |entry| (−inf when all are 0), for any exponent."""
+        with np.errstate(divide="ignore"):
+            logs = np.log10(np.abs(self.m)) + self.e * LOG10_2
+        return float(np.max(logs)) if logs.size else -math.inf
 
 
 def _pow2(X, k):
