@@ -114,18 +114,42 @@ def step_jacobians(kind, act, params, path):
 
 def jacobian_product(kind, act, params, path):
     """∂s_T/∂s_0 = J_T ⋯ J_1 (unbatched), rescaled by a power of two after every step: a
-    ``ScaledMatrix`` that neither overflows nor underflows for any T."""
+    ``ScaledMatrix`` that neither overflows nor underflows for any T.  A weight or partial
+    below 2^-960 (subnormal W_hh, IndRNN's u) runs in long double
+    (``numeric.cell_products.extended_params``), where gated cells keep the digits of their
+    subnormal W_hh terms beside the O(1) own-state ones."""
+    from numeric.cell_products import EXTENDED, extended_params, has_tiny
     from numeric.rnn import _rescaled
 
     P, exponent = np.eye(path.states[0].shape[-1]), 0
+    long = extended_params(params) if has_tiny(list(params.values())) else None
+    if long is not None:
+        params, P = long, P.astype(EXTENDED)
     for L, s in zip(path.channels, path.states, strict=False):
         partials = step_partials(kind, act, params, L, s)
+        if P.dtype == float and has_tiny(partials) and extended_params(params) is not None:
+            params, P = extended_params(params), P.astype(EXTENDED)  # IndRNN's u φ', u tiny
+            partials = step_partials(kind, act, params, L, s)
         step = apply_step_jacobian(kind, params, partials, P)
+        if P.dtype != float:
+            P, exponent = _rescaled_long(step, exponent)
+            continue
         if np.max(np.abs(step)) < 2.0**-900:  # a subnormal W_hh: W_hh P lost its digits
             step, exponent = apply_step_jacobian(kind, params, partials, P * 2.0**600), \
                 exponent - 600
         P, exponent = _rescaled(step, exponent)
+    if P.dtype != float:
+        P = P.astype(float)  # max |P| in [½, 1); entries below 2^-1074 become 0 or subnormal
     return ScaledMatrix(P, exponent)
+
+
+def _rescaled_long(P, exponent):
+    """(P / 2^e, exponent + e) for a long-double P, e the exponent of max |P| (0 for P = 0)."""
+    biggest = np.max(np.abs(P))
+    if biggest == 0:
+        return P, exponent
+    e = int(np.frexp(biggest)[1])
+    return np.ldexp(P, -e), exponent + e
 
 
 def log10_product_norms(kind, act, params, path, T_values, block=None):

@@ -16,6 +16,7 @@ import numpy as np
 from numeric.bridge import activation_functions
 
 LOG10_2 = math.log10(2.0)
+TINY = 2.0**-1022  # float64's smallest normal number
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,12 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
 
 
 class ScaledSum:
-    """Σ_k term_k · 2^{s_k} entry by entry, each entry kept as m · 2^e with |m| in [½, 1)
-    (exact rescaling; one rounding per addition, as the plain sum in float64's normal range):
-    an entry that leaves float64 does not take the others with it (a common exponent would
-    flush ∂L/∂b_h's −0.25 to 0 beside an entry of 10^999).
+    """Σ_k term_k · 2^{s_k}, entry by entry, with exact power-of-two scaling: first as
+    plain · 2^base with one exponent for all entries (bit for bit the plain float64 sum while
+    that stays in the normal range), then, once a common exponent would round an entry or a
+    term below float64's normal range where it matters, as m · 2^e per entry (|m| in [½, 1),
+    one rounding per addition): an entry that leaves float64 does not take the others with it
+    (one exponent flushed ∂L/∂b_h's −0.25 to 0 beside an entry of 10^999).
 
     >>> S = ScaledSum(2)
     >>> S.add(np.array([0.5, -0.25]), 0); S.add(np.array([0.75, 0.0]), 4000)
@@ -196,10 +199,22 @@ class ScaledSum:
     """
 
     def __init__(self, shape):
-        self.m, self.e = np.zeros(shape), np.zeros(shape, dtype=np.int64)
+        self.plain, self.base = np.zeros(shape), 0
+        self.m = self.e = None  # the per-entry form, once needed
 
     def add(self, term, s, where=()):
         """self[where] += term · 2^s (term finite; an exactly-0 term changes nothing)."""
+        if self.m is None and s > self.base and self._rescales_exactly(s):
+            self.plain, self.base = np.ldexp(self.plain, self.base - s), s
+        if self.m is None and s <= self.base:
+            with np.errstate(under="ignore"):
+                t = term if s == self.base else np.ldexp(term, s - self.base)
+            if s == self.base or self._absorbed(term, t, where):
+                self.plain[where] += t
+                return
+        if self.m is None:
+            m, e = np.frexp(self.plain)
+            self.m, self.e = m, np.where(m != 0, e + self.base, 0)
         m, e = self.m[where], self.e[where]
         term = np.broadcast_to(term, np.shape(m))
         top = np.where(m == 0, s, np.where(term == 0, e, np.maximum(e, s)))
@@ -208,15 +223,30 @@ class ScaledSum:
         m, shift = np.frexp(total)
         self.m[where], self.e[where] = m, np.where(m != 0, top + shift, 0)
 
+    def _rescales_exactly(self, s):
+        """Whether plain · 2^(base − s) keeps every nonzero entry normal."""
+        with np.errstate(under="ignore"):
+            scaled = np.abs(np.ldexp(self.plain, self.base - s))
+        return not ((scaled < TINY) & (self.plain != 0)).any()
+
+    def _absorbed(self, term, t, where):
+        """Whether every nonzero entry of term that t = term · 2^(s − base) rounded below the
+        normal range is beside a sum entry of at least 2^-968, where the plain float64 sum
+        rounds it away too (it is below a quarter of that entry's ulp)."""
+        lost = (np.abs(t) < TINY) & (term != 0)
+        return not lost.any() or not (lost & (np.abs(self.plain[where]) < 2.0**-968)).any()
+
     def value(self):
         """The sums in float64 (inf where an entry leaves its range)."""
         with np.errstate(over="ignore", under="ignore"):
-            return np.ldexp(self.m, self.e)
+            return np.ldexp(self.plain, self.base) if self.m is None else \
+                np.ldexp(self.m, self.e)
 
     def log10_max(self):
         """log10 of the largest |entry| (−inf when all are 0), for any exponent."""
+        m, e = (self.plain, self.base) if self.m is None else (self.m, self.e)
         with np.errstate(divide="ignore"):
-            logs = np.log10(np.abs(self.m)) + self.e * LOG10_2
+            logs = np.log10(np.abs(m)) + np.asarray(e) * LOG10_2
         return float(np.max(logs)) if logs.size else -math.inf
 
 

@@ -109,3 +109,82 @@ def test_backend_gain_sweep_with_a_subnormal_W0_against_mpmath(backend, w):
     r = numeric.gain_sweep(np.array([[w]]), [1.0], [T], h0=[h0], inputs=[x], backend=backend)
     assert abs(float(r.log10_norm[0, 0]) - _mp_tanh_log10(w, h0, x, T)) < 1e-9
     assert not r.underflow.any()
+
+
+def _sig(z):
+    return 1 / (1 + mp.exp(-z))
+
+
+def _mp_cell_product(cell, w, x, h0, c0, T):
+    """∂s_T/∂s_0 of a one-unit LSTM (s = [h; c], gates i, f, g, o) or GRU (gates r, z, n)
+    with every weight_hh entry w, weight_ih = x's factors U, zero biases, constant input x, in
+    mpmath by the hand-derived step Jacobians (2 × 2 for the LSTM, 1 × 1 for the GRU)."""
+    with mp.workdps(50):
+        w, h, c = mp.mpf(w), mp.mpf(h0), mp.mpf(c0)
+        P = mp.eye(2 if cell == "lstm" else 1)
+        for _ in range(T):
+            if cell == "lstm":
+                i, f = _sig(U[0] * x + w * h), _sig(U[1] * x + w * h)
+                g, o = mp.tanh(U[2] * x + w * h), _sig(U[3] * x + w * h)
+                c_new = f * c + i * g
+                dc_dh = c * f * (1 - f) * w + g * i * (1 - i) * w + i * (1 - g**2) * w
+                tc = mp.tanh(c_new)
+                J = mp.matrix([[o * (1 - o) * w * tc + o * (1 - tc**2) * dc_dh,
+                                o * (1 - tc**2) * f], [dc_dh, f]])
+                h, c = o * tc, c_new
+            else:
+                r, z = _sig(U[0] * x + w * h), _sig(U[1] * x + w * h)
+                n = mp.tanh(U[2] * x + r * (w * h))
+                dz, dr = z * (1 - z) * w, r * (1 - r) * w
+                dn = (1 - n**2) * (dr * w * h + r * w)
+                J = mp.matrix([[-dz * n + (1 - z) * dn + z + dz * h]])
+                h = (1 - z) * n + z * h
+            P = J * P
+        return P
+
+
+def _log10_spectral(P):
+    """log10 σ_max of a 1 × 1 or 2 × 2 mpmath matrix (σ² from the trace and det of PᵀP)."""
+    with mp.workdps(50):
+        if P.rows == 1:
+            return float(mp.log10(abs(P[0, 0])))
+        F = sum(P[i, j] ** 2 for i in range(2) for j in range(2))
+        det = P[0, 0] * P[1, 1] - P[0, 1] * P[1, 0]
+        return float(mp.log10(mp.sqrt((F + mp.sqrt(F**2 - 4 * det**2)) / 2)))
+
+
+U = (0.5, 1.0, -0.7, 0.3)
+
+
+@pytest.mark.parametrize("w", [1e-310, 5e-324])
+def test_indrnn_with_a_subnormal_u_against_mpmath(w):
+    # J_k = u tanh'(a_k), a_k = x + u h: the partial u φ' itself was subnormal (digits lost:
+    # 5e-324 gave -969.9186 for -969.9317 on check's path and -inf on the sweeps')
+    case = numeric.case_from_dict({"cell": "indrnn", "activation": "tanh", "u": [w],
+                                   "weight_ih": [[1.0]], "h0": [0.3], "x": [[0.1]] * 3,
+                                   "y": [0.5]})
+    ref = _mp_tanh_log10(w, 0.3, 0.1, 3)
+    assert abs(case.jacobian_product().log10_norm - ref) < 1e-9
+    path = numeric.cells.forward(case.kind, case.activation, case.params, case.s0, case.x)
+    sweep = numeric.cells.log10_product_norms(case.kind, case.activation, case.params, path, [3])
+    assert abs(float(np.ravel(sweep)[0]) - ref) < 1e-9
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("w", [1e-310, 5e-324])
+def test_gated_cells_with_subnormal_weight_hh_against_mpmath(cell, w):
+    # every weight_hh entry subnormal: J_k mixes O(1) own-state partials (f, z) with O(w)
+    # terms, so no power of two rescales it; the LSTM's ∂h_T/∂h_0 is O(w) (lost before)
+    blocks = 4 if cell == "lstm" else 3
+    data = {"cell": cell, "weight_hh": [[w]] * blocks, "weight_ih": [[u] for u in U[:blocks]],
+            "h0": [0.3], "x": [[0.1]] * 3, "y": [0.5]}
+    if cell == "lstm":
+        data["c0"] = [0.2]
+    case = numeric.case_from_dict(data)
+    P = _mp_cell_product(cell, w, mp.mpf(0.1), 0.3, 0.2, 3)
+    assert abs(case.jacobian_product().log10_norm - _log10_spectral(P)) < 1e-9
+    path = numeric.cells.forward(case.kind, case.activation, case.params, case.s0, case.x)
+    h_block = numeric.cells.log10_product_norms(case.kind, case.activation, case.params, path,
+                                                [3], block="h")
+    ref_h = float(mp.log10(abs(P[0, 0])))
+    assert abs(float(np.ravel(h_block)[0]) - ref_h) < 1e-9
