@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.cell_bridge import unit_functions
-from numeric.rnn import ScaledMatrix, ScaledSum, _log10_max, _normalised, _pow2
+from numeric.rnn import ScaledMatrix, _log10_max, _pow2
+from numeric.scaled_sums import ScaledSum, combined, matvec_T, renormalised
 from numeric.threads import small_products
 
 
@@ -179,7 +180,8 @@ class CellGradients:
 def bptt(kind, act, params, s0, x, y):
     """Backpropagation through time for L = ½‖h_T − y‖² (y of shape (n,)), unbatched.
 
-    g_k is carried as ĝ · 2^s and the sums with an exponent per entry (as ``numeric.rnn.bptt``):
+    g_k is carried as ĝ · 2^s (s one per entry once they drift apart) and the sums with an
+    exponent per entry (as ``numeric.rnn.bptt``, ``numeric.scaled_sums``):
     a g_k beyond float64 meeting an exact zero state or partial gives 0, not inf · 0 = NaN."""
     path = forward(kind, act, params, s0, x)
     n, parts = hidden_size(kind, params), len(kind.state)
@@ -191,22 +193,30 @@ def bptt(kind, act, params, s0, x, y):
         for k in range(len(x), 0, -1):
             d = step_partials(kind, act, params, path.channels[k - 1], path.states[k - 1])
             g_parts = [g[p * n:(p + 1) * n] for p in range(parts)]
-            h_prev, x_k = path.states[k - 1][:n], np.asarray(x[k - 1])
-            new_g = [sum(g_parts[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
+            s_parts = [s[p * n:(p + 1) * n] if isinstance(s, np.ndarray) else s
+                       for p in range(parts)]
+
+            def through(index, g_parts=g_parts, s_parts=s_parts, d=d):
+                """Σ_a g_a ⊙ ∂G_a/∂(unit input index), with its exponent(s)."""
+                return combined((g_parts[a] * d[a][index], s_parts[a]) for a in range(parts))
+
+            new_g = [through(nch + b) for b in range(parts)]
             for j, ch in enumerate(kind.channels):
-                delta = sum(g_parts[a] * d[a][j] for a in range(parts))
+                delta, e = through(j)
+                rows_e = e[:, None] if isinstance(e, np.ndarray) else e
                 for name, index, by in ch.terms:
                     rows = slice(index * n, (index + 1) * n)
                     if by == "x":
-                        sums[name].add(np.outer(delta, x_k), s, rows)
+                        sums[name].add(np.outer(delta, _input(x, k)), rows_e, rows)
                     elif by == "h":
-                        sums[name].add(np.outer(delta, h_prev), s, rows)
-                        new_g[0] = new_g[0] + params[name][rows].T @ delta
+                        sums[name].add(np.outer(delta, path.states[k - 1][:n]), rows_e, rows)
+                        new_g[0] = combined([new_g[0], matvec_T(params[name][rows], delta, e)])
                     else:
-                        sums[name].add(delta, s, rows)
+                        sums[name].add(delta, e, rows)
             for u, name in enumerate(kind.unit_parameters):
-                sums[name].add(sum(g_parts[a] * d[a][nch + parts + u] for a in range(parts)), s)
-            g, s = _normalised(np.concatenate(new_g), s)
+                sums[name].add(*through(nch + parts + u))
+            g, s = renormalised(np.concatenate([v for v, _ in new_g]),
+                                _joined([e for _, e in new_g], n))
         values = {name: S.value() for name, S in sums.items()}
         state0 = _pow2(g, s)
     overflow = {name: sums[name].log10_max() for name, value in values.items()
@@ -214,3 +224,15 @@ def bptt(kind, act, params, s0, x, y):
     if not np.all(np.isfinite(state0)):
         overflow["state0"] = _log10_max(g, s)
     return CellGradients(values, state0, 0.5 * float(residual @ residual), overflow)
+
+
+def _input(x, k):
+    """The input of step k (1-based) as an array."""
+    return np.asarray(x[k - 1])
+
+
+def _joined(exps, n):
+    """The state's exponents from its parts': one int when all parts share it, else (S,)."""
+    if not any(isinstance(e, np.ndarray) for e in exps) and len(set(exps)) == 1:
+        return exps[0]
+    return np.concatenate([np.broadcast_to(e, (n,)) for e in exps])

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.bridge import activation_functions
+from numeric.scaled_sums import ScaledSum, add_entries, matvec_T, renormalised, top_size
 
 LOG10_2 = math.log10(2.0)
-TINY = 2.0**-1022  # float64's smallest normal number
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,9 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     g_T = ∂L/∂h_T, δ_k = D_k g_k, g_{k-1} = W_hh^T δ_k (+ h_{k-1} − y_{k-1} for per-step
     losses); ∂L/∂W_hh = Σ_k δ_k h_{k-1}^T, ∂L/∂W_xh = Σ_k δ_k x_k^T, ∂L/∂b_h = Σ_k δ_k.
 
-    g_k is carried as ĝ · 2^s (exact powers of two, as the product), and the sums with an
-    exponent per entry (``ScaledSum``: a finite entry beside an overflowing one keeps its
+    g_k is carried as ĝ · 2^s (exact powers of two, as the product; s one per entry once
+    its entries drift more than float64's range apart), and the sums with an exponent per
+    entry (``numeric.scaled_sums``: a finite entry beside an overflowing one keeps its
     value), so g_k ~ 10^1000 neither overflows nor makes inf · 0 = NaN: where h = 0 the
     term δ_k h_{k-1}^T is exactly 0, and a sum that truly leaves float64 is inf and listed in
     ``overflow`` with its log10.  Results are bit for bit those of the plain recursion
@@ -162,20 +163,22 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     sums = [ScaledSum(np.shape(W_hh)), ScaledSum((len(h0), x.shape[1])), ScaledSum(len(h0))]
     W_hat, w_e = _scaled_weights(W_hh)  # W_hh = Ŵ · 2^w_e (w_e = 0 unless tiny or huge)
     contributions = np.empty(T)
-    g, s = residual[-1].copy(), 0   # g_k = g · 2^s;  the sums carry an exponent per entry
+    g, s = residual[-1].copy(), 0   # g_k = g · 2^s (s an int, or one per entry)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for k in range(T, 0, -1):
             delta = dphi(path.a[k - 1]) * g
-            terms = (np.outer(delta, path.h[k - 1]), np.outer(delta, x[k - 1]), delta)
-            for S, term in zip(sums, terms, strict=True):
-                S.add(term, s)
-            size = np.linalg.norm(delta) * np.linalg.norm(path.h[k - 1])
-            contributions[k - 1] = _pow2(size, s)
-            g, s = W_hat.T @ delta, s + w_e
+            rows = s[:, None] if isinstance(s, np.ndarray) else s
+            terms = ((np.outer(delta, path.h[k - 1]), rows), (np.outer(delta, x[k - 1]), rows),
+                     (delta, s))
+            for S, (term, exponent) in zip(sums, terms, strict=True):
+                S.add(term, exponent)
+            size, top = top_size(delta, s)
+            contributions[k - 1] = _pow2(size * np.linalg.norm(path.h[k - 1]), top)
+            g, s = matvec_T(W_hat, delta, s)
+            s = s + w_e
             if targets is not None and k > 1:
-                top = max(s, 0)
-                g, s = _pow2(g, s - top) + _pow2(residual[k - 2], -top), top
-            g, s = _normalised(g, s)
+                g, s = add_entries(g, s, residual[k - 2])
+            g, s = renormalised(g, s)
         values = [S.value() for S in sums] + [_pow2(g, s)]
     overflow = {name: S.log10_max() for name, S in zip(("W_hh", "W_xh", "b_h"), sums, strict=True)
                 if not np.all(np.isfinite(S.value()))}
@@ -184,75 +187,9 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     return Gradients(*values[:3], values[3], loss, contributions, overflow)
 
 
-class ScaledSum:
-    """Σ_k term_k · 2^{s_k}, entry by entry, with exact power-of-two scaling: first as
-    plain · 2^base with one exponent for all entries (bit for bit the plain float64 sum while
-    that stays in the normal range), then, once a common exponent would round an entry or a
-    term below float64's normal range where it matters, as m · 2^e per entry (|m| in [½, 1),
-    one rounding per addition): an entry that leaves float64 does not take the others with it
-    (one exponent flushed ∂L/∂b_h's −0.25 to 0 beside an entry of 10^999).
-
-    >>> S = ScaledSum(2)
-    >>> S.add(np.array([0.5, -0.25]), 0); S.add(np.array([0.75, 0.0]), 4000)
-    >>> S.value().tolist(), round(S.log10_max(), 3)
-    ([inf, -0.25], 1203.995)
-    """
-
-    def __init__(self, shape):
-        self.plain, self.base = np.zeros(shape), 0
-        self.m = self.e = None  # the per-entry form, once needed
-
-    def add(self, term, s, where=()):
-        """self[where] += term · 2^s (term finite; an exactly-0 term changes nothing)."""
-        if self.m is None and s > self.base and self._rescales_exactly(s):
-            self.plain, self.base = np.ldexp(self.plain, self.base - s), s
-        if self.m is None and s <= self.base:
-            with np.errstate(under="ignore"):
-                t = term if s == self.base else np.ldexp(term, s - self.base)
-            if s == self.base or self._absorbed(term, t, where):
-                self.plain[where] += t
-                return
-        if self.m is None:
-            m, e = np.frexp(self.plain)
-            self.m, self.e = m, np.where(m != 0, e + self.base, 0)
-        m, e = self.m[where], self.e[where]
-        term = np.broadcast_to(term, np.shape(m))
-        top = np.where(m == 0, s, np.where(term == 0, e, np.maximum(e, s)))
-        with np.errstate(under="ignore"):
-            total = np.ldexp(m, e - top) + np.ldexp(term, s - top)
-        m, shift = np.frexp(total)
-        self.m[where], self.e[where] = m, np.where(m != 0, top + shift, 0)
-
-    def _rescales_exactly(self, s):
-        """Whether plain · 2^(base − s) keeps every nonzero entry normal."""
-        with np.errstate(under="ignore"):
-            scaled = np.abs(np.ldexp(self.plain, self.base - s))
-        return not ((scaled < TINY) & (self.plain != 0)).any()
-
-    def _absorbed(self, term, t, where):
-        """Whether every nonzero entry of term that t = term · 2^(s − base) rounded below the
-        normal range is beside a sum entry of at least 2^-968, where the plain float64 sum
-        rounds it away too (it is below a quarter of that entry's ulp)."""
-        lost = (np.abs(t) < TINY) & (term != 0)
-        return not lost.any() or not (lost & (np.abs(self.plain[where]) < 2.0**-968)).any()
-
-    def value(self):
-        """The sums in float64 (inf where an entry leaves its range)."""
-        with np.errstate(over="ignore", under="ignore"):
-            return np.ldexp(self.plain, self.base) if self.m is None else \
-                np.ldexp(self.m, self.e)
-
-    def log10_max(self):
-        """log10 of the largest |entry| (−inf when all are 0), for any exponent."""
-        m, e = (self.plain, self.base) if self.m is None else (self.m, self.e)
-        with np.errstate(divide="ignore"):
-            logs = np.log10(np.abs(m)) + np.asarray(e) * LOG10_2
-        return float(np.max(logs)) if logs.size else -math.inf
-
-
 def _pow2(X, k):
     """X · 2^k, exact (np.ldexp): 0 stays 0 for any k, inf where it leaves float64's range."""
-    return X if k == 0 else np.ldexp(X, k)
+    return X if not isinstance(k, np.ndarray) and k == 0 else np.ldexp(X, k)
 
 
 def _scaled_weights(W):
@@ -275,6 +212,7 @@ def _normalised(g, s):
 
 
 def _log10_max(mantissa, exponent):
-    """log10 max|m · 2^e| (−inf for a zero m), for any exponent."""
-    big = float(np.max(np.abs(mantissa)))
-    return -math.inf if big == 0 else math.log10(big) + exponent * LOG10_2
+    """log10 max|m · 2^e| (−inf for a zero m), for any exponent (one, or one per entry)."""
+    with np.errstate(divide="ignore"):
+        logs = np.log10(np.abs(mantissa)) + np.asarray(exponent) * LOG10_2
+    return float(np.max(logs)) if np.size(logs) else -math.inf
