@@ -209,7 +209,8 @@ def _mp_sums(W, T, y, per_step):
 def test_bptt_keeps_each_entry_of_g_beside_an_overflowing_one(per_step):
     # W_hh = [[10, 0], [10, w22]]: g_1 grows as 10^(T-k), g_2 stays O(1) (w22 = 1: -0.25 at
     # every step; per-step loss: its own residual).  One exponent for g rounded g_2 to 0
-    # once g_1 passed 2^1074: ∂L/∂b_h[1] came out -80.75 / -85 for the exact -100
+    # once g_1 passed 2^1074: ∂L/∂b_h[1] came out 0 (one exponent for the sums too), then
+    # -80.75 / -85 (per-entry sums only) for the exact -100
     T, y = 400, [0.5, 0.25]
     W = [[10.0, 0.0], [10.0, 0.0 if per_step else 1.0]]
     ys = np.tile(y, (T, 1)) if per_step else np.array(y)
