@@ -202,15 +202,6 @@ def _scaled_weights(W):
     return np.ldexp(W, -e), e
 
 
-def _normalised(g, s):
-    """ĝ · 2^s with max|ĝ| in [½, 1) when max|g| left [2^-64, 2^64], else unchanged."""
-    big = float(np.max(np.abs(g))) if g.size else 0.0
-    if big == 0 or not math.isfinite(big) or 2.0**-64 <= big <= 2.0**64:
-        return g, s
-    e = math.frexp(big)[1]
-    return np.ldexp(g, -e), s + e
-
-
 def _log10_max(mantissa, exponent):
     """log10 max|m · 2^e| (−inf for a zero m), for any exponent (one, or one per entry)."""
     with np.errstate(divide="ignore"):
