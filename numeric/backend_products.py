@@ -18,7 +18,8 @@ On JAX each chunk is one jitted ``lax.scan`` over its steps (the rescale inside,
 under a ``lax.cond`` at the wanted steps only); NumPy and PyTorch loop over the steps.
 
 The sweeps' backend path: ``elman_gain_norms`` (the matrix gain sweep of ``numeric.gain_sweep``:
-the forward pass a_k = g W0 h_{k−1} + x_k in NumPy, exactly as there, then the product here).
+the forward pass a_k = g W0 h_{k−1} + x_k in NumPy, exactly as there, then the product here;
+exact zeros, underflows and kinks told apart by the same rule, ``numeric.exact_zeros``).
 """
 
 import dataclasses
@@ -28,6 +29,8 @@ import numpy as np
 from numeric.backends import Backend
 from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
+from numeric.exact_zeros import ZeroTest, kink_points, underflow_rows
+from numeric.rnn import _scaled_weights
 from numeric.step_chunks import apply_step, elman_chunks, gain_pre_activations, on_backend
 
 LOG10_2 = float(np.log10(2.0))
@@ -184,20 +187,45 @@ def _jax_scan(bk, scaled, n_block):
 
 
 def elman_gain_norms(bk, act, W0, gains, T, x, h):
-    """log10‖∂h_T/∂h_0‖₂ (len(gains), len(T)) for a_k = g W0 h_{k−1} + x_k, h_0 = h (G, n):
-    the forward pass in NumPy (the same operations as ``numeric.gain_sweep``'s), the product
-    of J_k = diag(g φ'(a_k)) W0 on ``bk``."""
-    full, _ = product_log10_norms(bk, _elman_gain_chunks(act, W0, gains, int(max(T)), x, h),
-                                  T, batch=(len(gains),))
-    return full.T
+    """(log10‖∂h_T/∂h_0‖₂ (len(gains), len(T)), underflow rows, kink rows) for
+    a_k = g W0 h_{k−1} + x_k, h_0 = h (G, n): the forward pass in NumPy (the same operations as
+    ``numeric.gain_sweep``'s), the product of J_k = diag(g φ'(a_k)) Ŵ0 on ``bk``, with
+    W0 = Ŵ0 · 2^w_e (a subnormal W0 keeps its digits; 2^{T·w_e} is added to the log).
+
+    The rows are found as on NumPy's path (``numeric.exact_zeros``): a φ' that evaluated to 0
+    where it is not exactly 0, or g φ' that underflowed; besides, a subnormal g φ'(a_k) (a
+    backend may flush it to 0: JAX on the CPU does), so a zero product there is never taken
+    for an exact zero (W0 = 0, relu's zero piece and φ'(0) = 0 of z² still are)."""
+    W_hat, w_e = _scaled_weights(np.asarray(W0, dtype=float))
+    lost, kink = np.zeros(len(gains), dtype=bool), np.zeros(len(gains), dtype=bool)
+    chunks = _elman_gain_chunks(act, W0, W_hat, gains, int(max(T)), x, h, lost, kink)
+    full, _ = product_log10_norms(bk, chunks, T, batch=(len(gains),))
+    full = full + np.asarray(T, dtype=float)[:, None] * (w_e * LOG10_2)
+    return full.T, lost, kink
 
 
-def _elman_gain_chunks(act, W0, gains, T_max, x, h):
-    phi, _ = raw_activation_functions(act)
+def _elman_gain_chunks(act, W0, W_hat, gains, T_max, x, h, lost, kink):
+    """The chunks of J_k = diag(g φ'(a_k)) Ŵ0; ``lost`` and ``kink`` (G,) set on the way."""
+    phi, dphi = raw_activation_functions(act)
+    test, kinks = ZeroTest(act), kink_points(act)
     G, n = h.shape
     length = max(1, FORWARD_ENTRIES // (G * n))
     for t in range(0, T_max, length):
         stop = min(T_max, t + length)
         a, h = gain_pre_activations(phi, W0, gains, x[t:stop], h)
-        for chunk in elman_chunks(act, W0, a, gains):
+        _mark_rows(test, kinks, gains, a, dphi, lost, kink)
+        for chunk in elman_chunks(act, W_hat, a, gains):
             yield dataclasses.replace(chunk, start=chunk.start + t)
+
+
+def _mark_rows(test, kinks, gains, a, dphi, lost, kink):
+    """``lost`` and ``kink`` (in place) for the pre-activations a (L, G, n)."""
+    with np.errstate(over="ignore", under="ignore"):
+        d = np.broadcast_to(dphi(a), a.shape)
+        scaled = np.abs(gains[None, :, None] * d)
+    if kinks.size:
+        kink |= np.isin(a, kinks).any(axis=(0, 2))
+    if not d.all():
+        underflow_rows(test, a, d, lost)
+    tiny = (scaled < np.finfo(float).tiny) & (d != 0)
+    lost |= tiny.any(axis=(0, 2)) & (gains != 0)

@@ -40,6 +40,8 @@ class Backend:
         a = np.ascontiguousarray(a, dtype=np.float64)
         if self.name == "numpy":
             return a
+        if not a.flags.writeable:   # a broadcast view (one setting): torch warns on those
+            a = a.copy()
         if self.name == "jax":
             import jax
 

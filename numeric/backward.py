@@ -24,7 +24,7 @@ from numeric import cells
 from numeric.backward_parts import dropped_partials, permuted_params
 from numeric.case import Case
 from numeric.cell_parse import OLD_NAMES
-from numeric.exact_zeros import times
+from numeric.exact_zeros import matmul, times
 
 LEGACY = OLD_NAMES  # a legacy Case's parameter names → the Elman cell's (PyTorch) names
 SHIFTS = ("h+1", "x+1", "x-1", "x-1 wrap")
@@ -111,8 +111,9 @@ def _same(value):
 
 
 def _run(prob, mistake, perturb, on_step):
-    """The pass; a g_k beyond float64 is inf (δ_k · 0 stays 0: ``exact_zeros.times``), and
-    callers that compare refuse a non-finite derived value (``numeric.supplied_reference``)."""
+    """The pass; a g_k beyond float64 is inf (δ_k · 0 stays 0, also inside W_hhᵀ δ_k:
+    ``exact_zeros.times`` and ``matmul``), and callers that compare refuse a non-finite
+    derived value (``numeric.supplied_reference``)."""
     with np.errstate(over="ignore", invalid="ignore"):
         return _run_pass(prob, mistake, perturb, on_step)
 
@@ -180,7 +181,7 @@ def _run_pass(prob, mistake, perturb, on_step):
                 elif by == "h":
                     _add(grads[name], rows, times(contribution[:, None], h_in), perturb)
                     W = params[name][rows]
-                    new_g[0] = p(new_g[0] + (W @ delta if code == "transposed" else W.T @ delta))
+                    new_g[0] = p(new_g[0] + matmul(W if code == "transposed" else W.T, delta))
                 else:
                     _add(grads[name], rows, contribution, perturb)
         for u, name in enumerate(kind.unit_parameters):

@@ -10,6 +10,10 @@ costs one batched matmul per step, J_k @ P into a preallocated buffer, and an ex
 each batch member's P is divided by the power of two 2^e that brings its largest entry into
 [½, 1), e is carried as an integer, so no T overflows or underflows and the rescaling adds no
 rounding.  ``block="h"`` multiplies only the h columns (∂s_T/∂h_0) and reads rows :n.
+
+Subnormal weights (W_hh = [[5e-324]], IndRNN's u = [1e-310]): a weight or partial below 2^-960
+switches the product to long double (``extended_params``, where wider than float64), in which
+the partials, J_k and P keep their digits; the norms are taken of the rescaled float64 P.
 """
 
 import numpy as np
@@ -18,6 +22,29 @@ from numeric.cells import _block, hidden_size, step_partials
 
 LOG10_2 = np.log10(2.0)
 CHUNK_ENTRIES = 2**21  # Jacobian columns formed at once: chunk × batch × S × n
+# long double where its exponent range is wider than float64's (x86: 80-bit, 2^±16382), else None
+EXTENDED = np.longdouble if np.finfo(np.longdouble).minexp < np.finfo(float).minexp else None
+TINY = 2.0**-960  # below this a weight or a partial times an O(1) factor may lose digits
+
+
+def has_tiny(arrays):
+    """Whether some entry of the arrays (nested lists allowed) is 0 < |v| < 2^-960: a partial
+    or a weight whose products in float64 may be subnormal (digits lost: tanh'(0.1) · 2^-1074
+    evaluates to 2^-1074)."""
+    if isinstance(arrays, (list, tuple)):
+        return any(has_tiny(a) for a in arrays)
+    v = np.abs(np.asarray(arrays))
+    return bool(np.any((v > 0) & (v < TINY)))
+
+
+def extended_params(params):
+    """The parameters in long double (``EXTENDED``), where that type has a wider exponent range
+    than float64; else None.  Every weight is exact there, and the partials and step Jacobians
+    computed from them keep their digits down to 2^-16382 (gated cells mix O(1) own-state
+    partials with the subnormal W_hh terms, so no one power of two rescales J_k)."""
+    if EXTENDED is None:
+        return None
+    return {name: np.asarray(value, dtype=EXTENDED) for name, value in params.items()}
 
 
 def _recurrent_weights(kind, params, n, batch):
@@ -62,15 +89,24 @@ def product_norms(kind, act, params, path, T_values, blocks=("s",)):
     T_values = [int(T) for T in T_values]
     if min(T_values) < 1 or max(T_values) > len(path.channels):
         raise ValueError(f"T must be in 1..{len(path.channels)}, got {T_values}")
-    recurrent, W = _recurrent_weights(kind, params, n, batch)
     C = n if set(blocks) == {"h"} else S
     P = np.broadcast_to(np.eye(S)[:, :C], (*batch, S, C)).copy()
-    buffers = (np.empty_like(P), np.empty((*batch, n, C)))
     exponent, found = np.zeros(batch), {}
     chunk = max(1, CHUNK_ENTRIES // max(1, int(np.prod(batch, dtype=np.int64)) * S * n))
+    if has_tiny(list(params.values())) and extended_params(params) is not None:
+        params, P = extended_params(params), P.astype(EXTENDED)
+    recurrent, W = _recurrent_weights(kind, params, n, batch)
+    buffers = (np.empty_like(P), np.empty((*batch, n, C), dtype=P.dtype))
     for start in range(0, max(T_values), chunk):
         stop = min(max(T_values), start + chunk)
-        d = step_partials(kind, act, params, *_stacked(kind, path, start, stop, batch, n))
+        stacked = _stacked(kind, path, start, stop, batch, n)
+        d = step_partials(kind, act, params, *stacked)
+        if P.dtype == float and has_tiny(d) and extended_params(params) is not None:
+            # a partial lost digits (IndRNN's u φ' with u subnormal): long double from here on
+            params, P = extended_params(params), P.astype(EXTENDED)
+            recurrent, W = _recurrent_weights(kind, params, n, batch)
+            buffers = (np.empty_like(P), np.empty((*batch, n, C), dtype=P.dtype))
+            d = step_partials(kind, act, params, *stacked)
         W_hat, w_e = _tiny_scaled(kind, d, W)
         dense = dense_columns(kind, d, n, recurrent, W_hat) if recurrent else None
         for k in range(start, stop):
@@ -128,6 +164,9 @@ def _rescale(P):
     factors, since 2^-e alone overflows for a subnormal P (e < −1023)."""
     biggest = np.maximum(P.max(axis=(-2, -1)), -P.min(axis=(-2, -1)))
     _, e = np.frexp(biggest)
+    if P.dtype != float:  # long double: its exponents may pass float64's 2^±1074
+        np.ldexp(P, -e[..., None, None], out=P)
+        return e
     half = -e // 2
     P *= np.ldexp(1.0, half)[..., None, None]
     P *= np.ldexp(1.0, -e - half)[..., None, None]
@@ -138,6 +177,10 @@ def _norms(P, exponent, n, blocks):
     out = {}
     with np.errstate(divide="ignore"):
         for b in blocks:
-            shown = P[..., :n, :n] if b == "h" else P
-            out[b] = np.log10(np.linalg.norm(shown, 2, axis=(-2, -1))) + exponent * LOG10_2
+            shown, e = P[..., :n, :n] if b == "h" else P, 0
+            if P.dtype != float:  # long double: rescale the block itself, then float64's SVD
+                shown = shown.copy()
+                e = _rescale(shown)
+                shown = shown.astype(float)
+            out[b] = np.log10(np.linalg.norm(shown, 2, axis=(-2, -1))) + (exponent + e) * LOG10_2
     return out

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.cell_bridge import unit_functions
-from numeric.rnn import ScaledMatrix, _log10_max, _normalised, _pow2
+from numeric.rnn import ScaledMatrix, _log10_max, _pow2
+from numeric.scaled_sums import ScaledSum, combined, matvec_T, renormalised
 from numeric.threads import small_products
 
 
@@ -114,18 +115,42 @@ def step_jacobians(kind, act, params, path):
 
 def jacobian_product(kind, act, params, path):
     """∂s_T/∂s_0 = J_T ⋯ J_1 (unbatched), rescaled by a power of two after every step: a
-    ``ScaledMatrix`` that neither overflows nor underflows for any T."""
+    ``ScaledMatrix`` that neither overflows nor underflows for any T.  A weight or partial
+    below 2^-960 (subnormal W_hh, IndRNN's u) runs in long double
+    (``numeric.cell_products.extended_params``), where gated cells keep the digits of their
+    subnormal W_hh terms beside the O(1) own-state ones."""
+    from numeric.cell_products import EXTENDED, extended_params, has_tiny
     from numeric.rnn import _rescaled
 
     P, exponent = np.eye(path.states[0].shape[-1]), 0
+    long = extended_params(params) if has_tiny(list(params.values())) else None
+    if long is not None:
+        params, P = long, P.astype(EXTENDED)
     for L, s in zip(path.channels, path.states, strict=False):
         partials = step_partials(kind, act, params, L, s)
+        if P.dtype == float and has_tiny(partials) and extended_params(params) is not None:
+            params, P = extended_params(params), P.astype(EXTENDED)  # IndRNN's u φ', u tiny
+            partials = step_partials(kind, act, params, L, s)
         step = apply_step_jacobian(kind, params, partials, P)
+        if P.dtype != float:
+            P, exponent = _rescaled_long(step, exponent)
+            continue
         if np.max(np.abs(step)) < 2.0**-900:  # a subnormal W_hh: W_hh P lost its digits
             step, exponent = apply_step_jacobian(kind, params, partials, P * 2.0**600), \
                 exponent - 600
         P, exponent = _rescaled(step, exponent)
+    if P.dtype != float:
+        P = P.astype(float)  # max |P| in [½, 1); entries below 2^-1074 become 0 or subnormal
     return ScaledMatrix(P, exponent)
+
+
+def _rescaled_long(P, exponent):
+    """(P / 2^e, exponent + e) for a long-double P, e the exponent of max |P| (0 for P = 0)."""
+    biggest = np.max(np.abs(P))
+    if biggest == 0:
+        return P, exponent
+    e = int(np.frexp(biggest)[1])
+    return np.ldexp(P, -e), exponent + e
 
 
 def log10_product_norms(kind, act, params, path, T_values, block=None):
@@ -155,43 +180,59 @@ class CellGradients:
 def bptt(kind, act, params, s0, x, y):
     """Backpropagation through time for L = ½‖h_T − y‖² (y of shape (n,)), unbatched.
 
-    g_k is carried as ĝ · 2^s and the sums with their own exponent (as ``numeric.rnn.bptt``):
+    g_k is carried as ĝ · 2^s (s one per entry once they drift apart) and the sums with an
+    exponent per entry (as ``numeric.rnn.bptt``, ``numeric.scaled_sums``):
     a g_k beyond float64 meeting an exact zero state or partial gives 0, not inf · 0 = NaN."""
     path = forward(kind, act, params, s0, x)
     n, parts = hidden_size(kind, params), len(kind.state)
     nch = len(kind.channels)
     residual = path.states[-1][:n] - y
-    g, s, e_sum = np.concatenate([residual, np.zeros((parts - 1) * n)]), 0, 0
-    grads = {name: np.zeros_like(value, dtype=float) for name, value in params.items()}
+    g, s = np.concatenate([residual, np.zeros((parts - 1) * n)]), 0
+    sums = {name: ScaledSum(np.shape(value)) for name, value in params.items()}
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for k in range(len(x), 0, -1):
-            if s > e_sum:
-                grads = {name: _pow2(value, e_sum - s) for name, value in grads.items()}
-                e_sum = s
-            shift = s - e_sum
             d = step_partials(kind, act, params, path.channels[k - 1], path.states[k - 1])
             g_parts = [g[p * n:(p + 1) * n] for p in range(parts)]
-            h_prev, x_k = path.states[k - 1][:n], np.asarray(x[k - 1])
-            new_g = [sum(g_parts[a] * d[a][nch + b] for a in range(parts)) for b in range(parts)]
+            s_parts = [s[p * n:(p + 1) * n] if isinstance(s, np.ndarray) else s
+                       for p in range(parts)]
+
+            def through(index, g_parts=g_parts, s_parts=s_parts, d=d):
+                """Σ_a g_a ⊙ ∂G_a/∂(unit input index), with its exponent(s)."""
+                return combined((g_parts[a] * d[a][index], s_parts[a]) for a in range(parts))
+
+            new_g = [through(nch + b) for b in range(parts)]
             for j, ch in enumerate(kind.channels):
-                delta = sum(g_parts[a] * d[a][j] for a in range(parts))
+                delta, e = through(j)
+                rows_e = e[:, None] if isinstance(e, np.ndarray) else e
                 for name, index, by in ch.terms:
                     rows = slice(index * n, (index + 1) * n)
                     if by == "x":
-                        grads[name][rows] += _pow2(np.outer(delta, x_k), shift)
+                        sums[name].add(np.outer(delta, _input(x, k)), rows_e, rows)
                     elif by == "h":
-                        grads[name][rows] += _pow2(np.outer(delta, h_prev), shift)
-                        new_g[0] = new_g[0] + params[name][rows].T @ delta
+                        sums[name].add(np.outer(delta, path.states[k - 1][:n]), rows_e, rows)
+                        new_g[0] = combined([new_g[0], matvec_T(params[name][rows], delta, e)])
                     else:
-                        grads[name][rows] += _pow2(delta, shift)
+                        sums[name].add(delta, e, rows)
             for u, name in enumerate(kind.unit_parameters):
-                grads[name] += _pow2(sum(g_parts[a] * d[a][nch + parts + u]
-                                         for a in range(parts)), shift)
-            g, s = _normalised(np.concatenate(new_g), s)
-        values = {name: _pow2(value, e_sum) for name, value in grads.items()}
+                sums[name].add(*through(nch + parts + u))
+            g, s = renormalised(np.concatenate([v for v, _ in new_g]),
+                                _joined([e for _, e in new_g], n))
+        values = {name: S.value() for name, S in sums.items()}
         state0 = _pow2(g, s)
-    overflow = {name: _log10_max(grads[name], e_sum) for name, value in values.items()
+    overflow = {name: sums[name].log10_max() for name, value in values.items()
                 if not np.all(np.isfinite(value))}
     if not np.all(np.isfinite(state0)):
         overflow["state0"] = _log10_max(g, s)
     return CellGradients(values, state0, 0.5 * float(residual @ residual), overflow)
+
+
+def _input(x, k):
+    """The input of step k (1-based) as an array."""
+    return np.asarray(x[k - 1])
+
+
+def _joined(exps, n):
+    """The state's exponents from its parts': one int when all parts share it, else (S,)."""
+    if not any(isinstance(e, np.ndarray) for e in exps) and len(set(exps)) == 1:
+        return exps[0]
+    return np.concatenate([np.broadcast_to(e, (n,)) for e in exps])

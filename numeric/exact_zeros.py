@@ -72,6 +72,25 @@ def times(a, b):
         return np.where((np.asarray(a) == 0) | (np.asarray(b) == 0), 0.0, np.multiply(a, b))
 
 
+def matmul(A, B):
+    """A @ B (as np.matmul) with every term A[i, l] B[l, j] that has an exactly-0 factor
+    counted as 0, also beside an inf (``times`` inside the sum): W_hhᵀ δ_k with an overflowed
+    δ_k and a zero column of W_hh is 0 in that entry, not inf · 0 = NaN.  The plain product
+    when both are finite.
+
+    >>> matmul(np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([np.inf, 0.0])).tolist()
+    [inf, 0.0]
+    """
+    A, B = np.asarray(A), np.asarray(B)
+    if np.isfinite(A).all() and np.isfinite(B).all():
+        return A @ B
+    vector = B.ndim == 1
+    B = B[:, None] if vector else B
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = times(A[..., :, :, None], B[..., None, :, :]).sum(axis=-2)
+    return out[..., 0] if vector else out
+
+
 def underflow_rows(test, a, d, rows):
     """Set ``rows[r]`` (one per swept weight: an underflowed φ' was seen) from a chunk's
     pre-activations a and float φ'(a) d, both (steps, rows, n); in place, returned.  Points on

@@ -29,7 +29,6 @@ from numeric.sweep import (
     _activation,
     _columns,
     _mark_underflow,
-    _old_rule_rows,
     _to_dict,
     regime_labels,
 )
@@ -52,7 +51,7 @@ class GainSweep(display.Displayed, HorizonFlags):
     horizon: np.ndarray | None = None
     backend: str = "numpy"
     device: str = "cpu"
-    on_kink: np.ndarray | None = None  # as ScalarSweep.on_kink (None: not tracked, a backend)
+    on_kink: np.ndarray | None = None  # as ScalarSweep.on_kink (None: not tracked)
 
     def _display_parts(self):
         return display.gain_sweep_parts(self)
@@ -90,8 +89,7 @@ def gain_sweep(W0, gains, T, *, activation="tanh", h0=None, inputs=None, progres
     if bk.name == "numpy":
         norms, lost, kink = _gain_pass(act, W0, gains, T, x, h, progress)
     else:
-        norms, kink = elman_gain_norms(bk, act, W0, gains, T, x, h), None
-        lost = _old_rule_rows(act, gains)
+        norms, lost, kink = elman_gain_norms(bk, act, W0, gains, T, x, h)
     underflow = _mark_underflow(norms, lost)
     if act.name == "identity" or not act.dphi.has(act.variable):
         horizon = np.full(len(gains), NO_HORIZON)

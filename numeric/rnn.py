@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.bridge import activation_functions
+from numeric.scaled_sums import ScaledSum, add_entries, matvec_T, renormalised, top_size
 
 LOG10_2 = math.log10(2.0)
 
@@ -144,8 +145,10 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     g_T = ∂L/∂h_T, δ_k = D_k g_k, g_{k-1} = W_hh^T δ_k (+ h_{k-1} − y_{k-1} for per-step
     losses); ∂L/∂W_hh = Σ_k δ_k h_{k-1}^T, ∂L/∂W_xh = Σ_k δ_k x_k^T, ∂L/∂b_h = Σ_k δ_k.
 
-    g_k is carried as ĝ · 2^s (exact powers of two, as the product), and the sums with their
-    own exponent, so g_k ~ 10^1000 neither overflows nor makes inf · 0 = NaN: where h = 0 the
+    g_k is carried as ĝ · 2^s (exact powers of two, as the product; s one per entry once
+    its entries drift more than float64's range apart), and the sums with an exponent per
+    entry (``numeric.scaled_sums``: a finite entry beside an overflowing one keeps its
+    value), so g_k ~ 10^1000 neither overflows nor makes inf · 0 = NaN: where h = 0 the
     term δ_k h_{k-1}^T is exactly 0, and a sum that truly leaves float64 is inf and listed in
     ``overflow`` with its log10.  Results are bit for bit those of the plain recursion
     whenever that stays in float64's normal range (scaling by 2^s is exact).
@@ -157,37 +160,36 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     targets = np.broadcast_to(y, (T, len(h0))) if y.ndim == 2 else None
     residual = path.h[1:] - (targets if targets is not None else y)
     loss = 0.5 * float(np.sum(residual**2) if targets is not None else residual[-1] @ residual[-1])
-    sums = [np.zeros_like(W_hh), np.zeros((len(h0), x.shape[1])), np.zeros(len(h0))]
+    sums = [ScaledSum(np.shape(W_hh)), ScaledSum((len(h0), x.shape[1])), ScaledSum(len(h0))]
     W_hat, w_e = _scaled_weights(W_hh)  # W_hh = Ŵ · 2^w_e (w_e = 0 unless tiny or huge)
     contributions = np.empty(T)
-    g, s, e_sum = residual[-1].copy(), 0, 0   # g_k = g · 2^s;  the sums carry 2^e_sum
+    g, s = residual[-1].copy(), 0   # g_k = g · 2^s (s an int, or one per entry)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for k in range(T, 0, -1):
             delta = dphi(path.a[k - 1]) * g
-            if s > e_sum:
-                sums, e_sum = [_pow2(S, e_sum - s) for S in sums], s
-            terms = (np.outer(delta, path.h[k - 1]), np.outer(delta, x[k - 1]), delta)
-            for S, term in zip(sums, terms, strict=True):
-                S += _pow2(term, s - e_sum)
-            size = np.linalg.norm(delta) * np.linalg.norm(path.h[k - 1])
-            contributions[k - 1] = _pow2(size, s)
-            g, s = W_hat.T @ delta, s + w_e
+            rows = s[:, None] if isinstance(s, np.ndarray) else s
+            terms = ((np.outer(delta, path.h[k - 1]), rows), (np.outer(delta, x[k - 1]), rows),
+                     (delta, s))
+            for S, (term, exponent) in zip(sums, terms, strict=True):
+                S.add(term, exponent)
+            size, top = top_size(delta, s)
+            contributions[k - 1] = _pow2(size * np.linalg.norm(path.h[k - 1]), top)
+            g, s = matvec_T(W_hat, delta, s)
+            s = s + w_e
             if targets is not None and k > 1:
-                top = max(s, 0)
-                g, s = _pow2(g, s - top) + _pow2(residual[k - 2], -top), top
-            g, s = _normalised(g, s)
-        values = [_pow2(S, e_sum) for S in sums] + [_pow2(g, s)]
-    mantissas = [*sums, g]
-    exponents = [e_sum] * 3 + [s]
-    overflow = {name: _log10_max(m, e) for name, value, m, e in
-                zip(("W_hh", "W_xh", "b_h", "h0"), values, mantissas, exponents, strict=True)
-                if not np.all(np.isfinite(value))}
+                g, s = add_entries(g, s, residual[k - 2])
+            g, s = renormalised(g, s)
+        values = [S.value() for S in sums] + [_pow2(g, s)]
+    overflow = {name: S.log10_max() for name, S in zip(("W_hh", "W_xh", "b_h"), sums, strict=True)
+                if not np.all(np.isfinite(S.value()))}
+    if not np.all(np.isfinite(values[3])):
+        overflow["h0"] = _log10_max(g, s)
     return Gradients(*values[:3], values[3], loss, contributions, overflow)
 
 
 def _pow2(X, k):
     """X · 2^k, exact (np.ldexp): 0 stays 0 for any k, inf where it leaves float64's range."""
-    return X if k == 0 else np.ldexp(X, k)
+    return X if not isinstance(k, np.ndarray) and k == 0 else np.ldexp(X, k)
 
 
 def _scaled_weights(W):
@@ -200,16 +202,8 @@ def _scaled_weights(W):
     return np.ldexp(W, -e), e
 
 
-def _normalised(g, s):
-    """ĝ · 2^s with max|ĝ| in [½, 1) when max|g| left [2^-64, 2^64], else unchanged."""
-    big = float(np.max(np.abs(g))) if g.size else 0.0
-    if big == 0 or not math.isfinite(big) or 2.0**-64 <= big <= 2.0**64:
-        return g, s
-    e = math.frexp(big)[1]
-    return np.ldexp(g, -e), s + e
-
-
 def _log10_max(mantissa, exponent):
-    """log10 max|m · 2^e| (−inf for a zero m), for any exponent."""
-    big = float(np.max(np.abs(mantissa)))
-    return -math.inf if big == 0 else math.log10(big) + exponent * LOG10_2
+    """log10 max|m · 2^e| (−inf for a zero m), for any exponent (one, or one per entry)."""
+    with np.errstate(divide="ignore"):
+        logs = np.log10(np.abs(mantissa)) + np.asarray(exponent) * LOG10_2
+    return float(np.max(logs)) if np.size(logs) else -math.inf

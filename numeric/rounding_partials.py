@@ -30,7 +30,7 @@ import derive
 from numeric import cells
 from numeric.backward import Backward, problem
 from numeric.cell_bridge import _compile
-from numeric.exact_zeros import times
+from numeric.exact_zeros import matmul, times
 from numeric.supplied_reference import quantities_from_backward
 
 RUNS = 3
@@ -192,7 +192,7 @@ def _bptt_lanes(prob, path, partials):
                     continue
                 grads[name][:, rows] += times(dj[:, :, None], x[k - 1] if by == "x" else s[:n])
                 if by == "h":
-                    new[0] = new[0] + dj @ params[name][rows]
+                    new[0] = new[0] + matmul(dj, params[name][rows])
         for i, name in enumerate(kind.unit_parameters):
             grads[name] += sum(times(g[a], d[a][nch + parts + i]) for a in range(parts))
         g_bp = np.concatenate(new, axis=1)

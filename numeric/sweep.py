@@ -228,11 +228,6 @@ def _mark_underflow(log10_values, rows):
     return lost.any(axis=1)
 
 
-def _old_rule_rows(act, grid):
-    """Without the per-step test (other backends): every w ≠ 0 of a φ' that is never 0."""
-    return (not _can_vanish(act)) & (np.asarray(grid) != 0)
-
-
 def _scalar_pass(act, w, T, x, h0, progress):
     with np.errstate(over="ignore", under="ignore"):  # exp(800) in sech² is the right limit
         return _scalar_loop(act, w, T, x, h0, progress)
@@ -268,12 +263,6 @@ def _scalar_loop(act, w, T, x, h0, progress):
         if progress is not None and (t % 65536 == 0 or t == T_max):
             progress(t, T_max)
     return out, lost, kink
-
-
-def _can_vanish(act):
-    """Whether φ' is exactly 0 somewhere (a zero piece, as relu's): only then is a zero
-    product exact rather than an underflow."""
-    return any(expr == 0 for expr, _ in derive.derivative_pieces(act.dphi, act.variable))
 
 
 def _columns(T):
