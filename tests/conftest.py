@@ -31,27 +31,37 @@ def mp_values(matrix, values=None, dps=50):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """One ``rnngrad report`` run for the whole session (the report tests share it): report.pdf,
-    report.html, report.tex, report.log (TeX's log), results.json and figures/."""
-    out = tmp_path_factory.mktemp("report")
-    from reports.cli import main
+def report_run(tmp_path_factory):
+    """The session's one real ``rnngrad report`` (default options, so its command line is
+    plain ``rnngrad report``), every section recorded (tests/report_cache.py): ``.out`` the
+    folder, ``.document``/``.results``/``.ctx`` what ``notes.document`` returned,
+    ``.replaying()`` a context in which the sections replay their records."""
+    from tests.report_cache import run_recorded
 
-    assert main(["report", "--out", str(out)]) == 0
-    return out
+    folder = tmp_path_factory.mktemp("report")
+    return run_recorded(folder / "out", folder / "recorded-figures")
 
 
 @pytest.fixture(scope="session")
-def notes_document(tmp_path_factory):
-    """The whole notes, ``reports.notes.document``, built once for the session:
-    (document, results, ctx), every figure drawn into ctx.figure_dir."""
-    from reports import notes
+def built(report_run):
+    """The session's ``rnngrad report`` folder (the report tests share it): report.pdf,
+    report.html, report.tex, report.log (TeX's log), results.json and figures/."""
+    return report_run.out
 
-    figure_dir = tmp_path_factory.mktemp("notes-document") / "figures"
-    figure_dir.mkdir()
-    ctx = notes.Context(figure_dir)
-    document, results = notes.document(ctx)
-    return document, results, ctx
+
+@pytest.fixture(scope="session")
+def notes_document(report_run):
+    """The whole notes, ``reports.notes.document``, as the session's ``rnngrad report`` built
+    them: (document, results, ctx), every figure drawn into ctx.figure_dir."""
+    return report_run.document, report_run.results, report_run.ctx
+
+
+@pytest.fixture
+def replayed_sections(report_run):
+    """Within the test every section but the reproducibility appendix replays the session's
+    build of it (figures copied, numbers returned) instead of computing it again."""
+    with report_run.replaying():
+        yield
 
 
 def section(tex, title):

@@ -41,18 +41,20 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def report_en(tmp_path_factory):
-    """The real report, HTML and PDF (English)."""
-    out = tmp_path_factory.mktemp("report_en")
-    write_report(out, "rnngrad report", progress=lambda step: None, formats="all")
-    return out
+def report_en(built):
+    """The real report, HTML and PDF (English): the session's ``rnngrad report``."""
+    return built
 
 
 @pytest.fixture(scope="module")
-def pages(report_en, tmp_path_factory):
-    """name -> report.html path: the real report in English and Chinese, and the sample."""
+def pages(report_en, report_run, tmp_path_factory):
+    """name -> report.html path: the real report in English and Chinese (written by
+    ``write_report`` from the session's sections replayed: the language changes nothing
+    before the rendering), and the sample."""
     zh = tmp_path_factory.mktemp("report_zh")
-    write_report(zh, "rnngrad report", progress=lambda step: None, formats="html", lang="zh")
+    with report_run.replaying():
+        write_report(zh, "rnngrad report", progress=lambda step: None, formats="html",
+                     lang="zh")
     sample = tmp_path_factory.mktemp("sample")
     (sample / "report.html").write_text(
         render_html(sample_document(sample / "figures"), sample / "figures"), encoding="utf-8")

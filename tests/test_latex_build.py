@@ -4,8 +4,9 @@ for, numbers and citations are those of the document, and builds are byte-reprod
 Every PDF here is built by pdflatex and TeX's log is read: an overfull box wider than 1 pt
 fails (before this issue the report had lines running off the page; the check itself is
 shown to see a too-wide line in tests/test_latex_derivations.py).  The full report (on A4 the
-session's shared ``rnngrad report``, on letter paper built here) and a synthetic report holding
-every block type at its widest (tests/print_sample.py) are built once per module."""
+session's shared ``rnngrad report``, on letter paper built here from its sections) and a
+synthetic report holding every block type at its widest (tests/print_sample.py) are built once
+per module."""
 
 import hashlib
 import os
@@ -38,12 +39,16 @@ def _too_wide(log_path):
 @pytest.fixture(scope="module", params=["a4", "letter"])
 def report(request, tmp_path_factory):
     """(paper, folder): on A4 the session's ``rnngrad report`` (conftest ``built``: report.pdf,
-    report.tex, report.log), on letter paper a PDF build of its own."""
+    report.tex, report.log), on letter paper a PDF build of its own: ``write_report`` and
+    pdflatex run for real on the session's sections replayed (tests/report_cache.py; paper
+    size changes nothing before the rendering, and computing the sections again would cost
+    about 20 s)."""
     if request.param == "a4":
         return "a4", request.getfixturevalue("built")
     out = tmp_path_factory.mktemp(f"report-{request.param}")
-    write_report(out, "rnngrad report", progress=lambda step: None, formats="pdf",
-                 paper=request.param)
+    with request.getfixturevalue("report_run").replaying():
+        write_report(out, "rnngrad report", progress=lambda step: None, formats="pdf",
+                     paper=request.param)
     return request.param, out
 
 

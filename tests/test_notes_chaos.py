@@ -11,19 +11,19 @@ import sympy
 import derive
 import numeric
 from reports import doc, doc_walk
-from reports.notes import Context, dynamics, dynamics_chaos
+from reports.notes import dynamics, dynamics_chaos
 from tests.notes_checks import assert_both_languages, assert_languages
 
 SOURCES = ("benettin1980", "engelken2020", "chen2018", "vogt2022")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The dynamics section built once: (section, results["edge_of_chaos"], ctx)."""
-    ctx = Context(tmp_path_factory.mktemp("chaos") / "figures")
-    ctx.figure_dir.mkdir()
-    section, results = dynamics.build(ctx)
-    return section, results["edge_of_chaos"], ctx
+def built(report_run):
+    """The dynamics section as the session's ``rnngrad report`` built it (computing it again
+    would cost about 11 s): (section, results["edge_of_chaos"], ctx), its figures in
+    ctx.figure_dir."""
+    section, results, _ = report_run.sections[dynamics.__name__]
+    return section, results["edge_of_chaos"], report_run.ctx
 
 
 def curve(numbers, n, seed):

@@ -1,10 +1,21 @@
 """rnngrad report end to end: real TeX build, every section in the PDF and the HTML, the
-formats, paper sizes and languages, determinism, bad output folders, interrupts."""
+formats, paper sizes and languages, determinism, bad output folders, interrupts.
 
+Computing the notes' sections takes about 20 s of CPU, so the real computation runs twice in
+this module: the session's ``rnngrad report`` (conftest ``built``) and ``no_tex_run`` (the
+same command, without TeX), which the determinism test compares.  The tests of what the
+format, paper and language options do with the finished sections use ``replayed_sections``
+(tests/report_cache.py: the session's sections replayed; the CLI, ``write_report`` and the
+renderers run for real)."""
+
+import contextlib
+import io
 import re
 import shutil
 import subprocess
 from html import unescape
+
+import pytest
 
 from reports import files, notes, report
 from reports.cli import main
@@ -25,14 +36,31 @@ def test_report_pdf_and_html_have_every_section(built):
         assert module.TITLE.en in html, module.TITLE.en
 
 
-def test_report_is_deterministic(built):
-    """The same command twice: byte-identical report.tex, report.html, results.json, figures."""
+@pytest.fixture(scope="module")
+def no_tex_run(tmp_path_factory):
+    """``rnngrad report`` (default options, so the command is the session build's) run from a
+    folder of its own without a TeX engine, every section computed: (out, exit status,
+    stderr)."""
+    cwd = tmp_path_factory.mktemp("no-tex")
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stderr(err):
+        patch.chdir(cwd)
+        patch.setattr(files.shutil, "which", lambda name: None)
+        status = main(["report"])
+    return cwd / "out", status, err.getvalue()
+
+
+def test_report_is_deterministic(built, no_tex_run):
+    """The same command twice: byte-identical report.tex, report.html, results.json, figures.
+    The second run is ``no_tex_run``, a separate build of every section in another folder;
+    its missing TeX engine only stops the PDF, which is built after all these files."""
+    again, status, _ = no_tex_run
+    assert status == 0
     names = ["report.tex", "report.html", "results.json",
              *sorted(str(p.relative_to(built)) for p in (built / "figures").iterdir())]
-    before = {name: (built / name).read_bytes() for name in names}
-    assert main(["report", "--out", str(built)]) == 0
+    assert files_in(again / "figures") == files_in(built / "figures")
     for name in names:
-        assert (built / name).read_bytes() == before[name], name
+        assert (again / name).read_bytes() == (built / name).read_bytes(), name
 
 
 def test_report_out_is_a_file(tmp_path, capsys):
@@ -78,20 +106,19 @@ def no_tex(monkeypatch):
     monkeypatch.setattr(files.shutil, "which", lambda name: None)
 
 
-def test_report_without_tex_writes_html_and_says_so(tmp_path, capsys, monkeypatch):
+def test_report_without_tex_writes_html_and_says_so(no_tex_run):
     """The default --format all without a TeX engine: report.html and the rest are written,
     exit 0, and the last message says report.pdf was not built and how to get it."""
-    no_tex(monkeypatch)
-    assert main(["report", "--out", str(tmp_path)]) == 0
-    err = capsys.readouterr().err
-    written = files_in(tmp_path)
+    out, status, err = no_tex_run
+    assert status == 0
+    written = files_in(out)
     assert {"report.tex", "report.html", "results.json"} <= set(written)
     assert "report.pdf" not in written
     assert "report.pdf not built: no TeX engine" in err and "sh scripts/install.sh" in err
     assert reported_count(err, r"done: (\d+) files") == len(written)
 
 
-def test_report_pdf_without_tex_exits_1(tmp_path, capsys, monkeypatch):
+def test_report_pdf_without_tex_exits_1(tmp_path, capsys, monkeypatch, replayed_sections):
     no_tex(monkeypatch)
     assert main(["report", "--out", str(tmp_path), "--format", "pdf"]) == 1
     errors = [line for line in capsys.readouterr().err.splitlines()
@@ -103,7 +130,7 @@ def test_report_pdf_without_tex_exits_1(tmp_path, capsys, monkeypatch):
     assert reported_count(errors[0], r"wrote (\d+) files") == len(written)
 
 
-def test_report_html_only_builds_no_pdf(tmp_path, capsys, monkeypatch):
+def test_report_html_only_builds_no_pdf(tmp_path, capsys, monkeypatch, replayed_sections):
     def no_build(*args, **kwargs):
         raise AssertionError("--format html must not build a PDF")
 
@@ -117,7 +144,7 @@ def test_report_html_only_builds_no_pdf(tmp_path, capsys, monkeypatch):
         assert reported_count(err, r"done: (\d+) files") == len(written)
 
 
-def test_report_paper_and_language(tmp_path, monkeypatch):
+def test_report_paper_and_language(tmp_path, monkeypatch, replayed_sections):
     monkeypatch.setattr(report, "build_pdf", lambda *args, **kwargs: None)
     assert main(["report", "--out", str(tmp_path), "--format", "html", "--paper", "letter",
                  "--lang", "zh"]) == 0

@@ -1,5 +1,6 @@
 """rnngrad sweep: grids, JSON contract, plots, one-line errors."""
 
+import functools
 import json
 import math
 import subprocess
@@ -77,12 +78,18 @@ def test_sweep_help_explains_negative_values():
     assert done.returncode == 0 and "--w=-2.7,0.5" in done.stdout
 
 
-def test_sweep_long_run_reports_progress_on_stderr_only():
-    done = subprocess.run([sys.executable, "-m", "reports", "sweep", "--w", "0.5,0.9,1.1",
-                           "--T", "1000000", "--json"], capture_output=True, text=True)
-    assert done.returncode == 0
-    json.loads(done.stdout)  # progress never enters the JSON
-    lines = done.stderr.splitlines()  # not a terminal: the quarters passed, not every call
+def test_sweep_long_run_reports_progress_on_stderr_only(capsys, monkeypatch):
+    """The sweep's progress reaches stderr and never the JSON on stdout.  The progress is
+    shown from the start (delay 0; the 2 s delay itself is tests/test_progress.py's), so the
+    run need not last seconds: T = 300000 calls progress 5 times (every 65536 steps and at the
+    end), the first at 21 %, which no quarter has passed yet."""
+    from reports import progress
+
+    monkeypatch.setattr(progress, "Progress", functools.partial(progress.Progress, delay=0.0))
+    status, out, err = run(capsys, "sweep", "--w", "0.5,0.9,1.1", "--T", "300000", "--json")
+    assert status == 0
+    json.loads(out)  # progress never enters the JSON
+    lines = err.splitlines()  # not a terminal: the quarters passed, not every call
     assert 1 <= len(lines) <= 4 and all(line.startswith("rnngrad sweep: step") for line in lines)
 
 
