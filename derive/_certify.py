@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive._interval import Unsupported, compile_interval
+from derive._tails import tail_form
 
 __all__ = ["MAX_BOXES", "TOLERANCE", "Certificate", "at_least", "certify_sup"]
 
@@ -123,7 +124,8 @@ def _limit(expr, z, end):
 
 
 def _functions(expr, z):
-    """(enclosure of φ'(z), enclosure of φ'(1/t) for the tails, or None)."""
+    """(enclosure of φ'(z), enclosure of φ'(1/t) for the tails or None, enclosure of φ'' or
+    None, {±1: (enclosures of φ' and φ'' in ``derive._tails``' form for z ≥ 1 / z ≤ −1)})."""
     try:
         direct = compile_interval(expr, z)
     except Unsupported as err:
@@ -133,11 +135,22 @@ def _functions(expr, z):
         tail = compile_interval(sp.cancel(sp.together(expr.subs(z, 1 / t))), t)
     except (Unsupported, sp.PolynomialError):
         tail = None
+    sides = {}
+    for side in (1, -1):
+        form = tail_form(expr, z, side)
+        if form is not None:
+            try:
+                sides[side] = (compile_interval(form, z), _compiled(sp.diff(form, z), z))
+            except Unsupported:
+                pass
+    return direct, tail, _compiled(sp.diff(expr, z), z), sides
+
+
+def _compiled(expr, z):
     try:
-        slope = compile_interval(sp.diff(expr, z), z)
+        return compile_interval(expr, z)
     except Unsupported:
-        slope = None
-    return direct, tail, slope
+        return None
 
 
 def _initial(a, b):
@@ -182,21 +195,28 @@ def _split(lo, hi):
 
 
 def _bound(funcs, lo, hi):
-    """(upper bound of |φ'| on [lo, hi], a value |φ'(p)| at a point inside, as a lower bound)."""
+    """(upper bound of |φ'| on [lo, hi], a value |φ'(p)| at a point inside, as a lower bound);
+    on a tail box also from φ' rewritten for the tail (``derive._tails``), the least kept."""
     import mpmath
     from mpmath import iv
 
-    direct, tail, slope = funcs
+    direct, tail, slope, sides = funcs
     box = iv.mpf([lo, hi])
     upper = _upper(direct, box)
     point = _inner_point(lo, hi)
-    if mpmath.isinf(lo) or mpmath.isinf(hi):
-        if tail is not None and lo * hi >= 0:
-            ends = sorted((_reciprocal(lo), _reciprocal(hi)))
-            upper = min(upper, _upper(tail, iv.mpf(ends)))
-    elif slope is not None and lo < hi:
-        upper = min(upper, _sharper(direct, slope, box, lo, hi))
-    return upper, _lower(direct, iv.mpf(point))
+    if (mpmath.isinf(lo) or mpmath.isinf(hi)) and tail is not None and lo * hi >= 0:
+        ends = sorted((_reciprocal(lo), _reciprocal(hi)))
+        upper = min(upper, _upper(tail, iv.mpf(ends)))
+    side = 1 if lo >= 1 else -1 if hi <= -1 else 0
+    if side not in sides or (hi - lo <= 1 and not (mpmath.isinf(lo) or mpmath.isinf(hi))):
+        if slope is not None and lo < hi and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
+            upper = min(upper, _sharper(direct, slope, box, lo, hi))
+        return upper, _lower(direct, iv.mpf(point))
+    form, form_slope = sides[side]      # a wide or unbounded box on a tail
+    upper = min(upper, _upper(form, box))
+    if form_slope is not None and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
+        upper = min(upper, _sharper(form, form_slope, box, lo, hi))
+    return upper, max(_lower(direct, iv.mpf(point)), _lower(form, iv.mpf(point)))
 
 
 def _sharper(direct, slope, box, lo, hi):

@@ -14,6 +14,9 @@ import sympy as sp
 __all__ = ["Unsupported", "compile_interval"]
 
 
+_PLAIN = False     # True while a product's (log|p|)' is compiled: no rule inside it
+
+
 class Unsupported(ValueError):
     """The expression holds a function interval arithmetic here cannot enclose."""
 
@@ -52,7 +55,7 @@ def _build(expr, z):
     if isinstance(expr, sp.Add):
         return _fold(expr.args, z, lambda a, b: a + b)
     if isinstance(expr, sp.Mul):
-        return _fold(expr.args, z, lambda a, b: a * b)
+        return _product(expr, z)
     if isinstance(expr, sp.Pow):
         return _power(expr, z)
     if isinstance(expr, sp.Function) and len(expr.args) == 1:
@@ -70,6 +73,105 @@ def _fold(args, z, op):
         return out
 
     return folded
+
+
+def _product(expr, z):
+    """A product, and where its enclosure is not finite on a box (z·e^{−z²} on [A, ∞): ∞·0)
+    the monotone rule on log|p|: where D(X) ⊇ (log|p|)' = Σ f_i'/f_i excludes 0, |p| is
+    monotone on X (a factor vanishing inside would make D reach ±∞ on both sides of 0), so
+    |p| ≤ |p| at the end it decreases towards."""
+    direct = _fold(expr.args, z, lambda a, b: a * b)
+    if _PLAIN or not expr.has(z):
+        return direct
+    slope = []          # compiled when first needed, without this rule (no recursion)
+
+    def compiled_slope():
+        global _PLAIN
+        if not slope:
+            slopes = [_log_slope(f, z) for f in expr.args if f.has(z)]
+            _PLAIN = True
+            try:
+                slope.append(None if None in slopes else _build(sp.Add(*slopes), z))
+            except Unsupported:
+                slope.append(None)
+            finally:
+                _PLAIN = False
+        return slope[0]
+
+    def product(x):
+        out = direct(x)
+        if (_finite(out) and not _unbounded(x)) or x.a == x.b:
+            return out
+        if compiled_slope() is None:
+            return out
+        try:
+            bound = _monotone_bound(direct, slope[0], x)
+        except (ArithmeticError, ValueError, TypeError, ZeroDivisionError):
+            return out
+        return out if bound is None else _meet(out, bound)
+
+    return product
+
+
+def _log_slope(f, z):
+    """(log|f|)' as a SymPy expression, or None where it is not smooth (Abs, sign)."""
+    if isinstance(f, sp.Pow) and f.exp.is_Rational:
+        inner = _log_slope(f.base, z)
+        return None if inner is None else f.exp * inner
+    if isinstance(f, sp.exp):
+        return sp.diff(f.args[0], z)
+    if f == z:
+        return 1 / z
+    if f.has(sp.Abs, sp.sign, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min):
+        return None
+    return sp.diff(f, z) / f
+
+
+def _monotone_bound(direct, slope, x):
+    """[−m, m] with m = |p| at the end of X where |p| is largest, or None (D(X) ∋ 0)."""
+    import mpmath
+    from mpmath import iv
+
+    d = slope(x)
+    d_lo, d_hi = _mp(d.a._mpi_[0]), _mp(d.b._mpi_[1])
+    lo, hi = _mp(x.a._mpi_[0]), _mp(x.b._mpi_[1])
+    if not (d_hi < 0 or d_lo > 0):
+        return None
+    ends = [lo, hi] if not _unbounded(x) else [lo] if d_hi < 0 else [hi]
+    if any(mpmath.isinf(e) for e in ends):
+        return None
+    m = max(_magnitude(direct(iv.mpf([e, e]))) for e in ends)
+    return None if mpmath.isinf(m) or mpmath.isnan(m) else iv.mpf([-m, m])
+
+
+def _magnitude(value):
+    import mpmath
+
+    a, b = _mp(value.a._mpi_[0]), _mp(value.b._mpi_[1])
+    return max(abs(a), abs(b)) if not (mpmath.isnan(a) or mpmath.isnan(b)) else mpmath.nan
+
+
+def _finite(value):
+    from mpmath.libmp import finf, fnan, fninf
+
+    a, b = value._mpi_
+    return a not in (finf, fninf, fnan) and b not in (finf, fninf, fnan)
+
+
+def _unbounded(x):
+    return not _finite(x)
+
+
+def _meet(out, bound):
+    """The intersection of two enclosures of one value (``out`` may be NaN or unbounded)."""
+    import mpmath
+    from mpmath import iv
+
+    a, b = _mp(out.a._mpi_[0]), _mp(out.b._mpi_[1])
+    c, d = _mp(bound.a._mpi_[0]), _mp(bound.b._mpi_[1])
+    if mpmath.isnan(a) or mpmath.isnan(b):
+        return bound
+    return iv.mpf([max(a, c), min(b, d)])
 
 
 def _power(expr, z):
