@@ -140,7 +140,8 @@ def _monotone_bound(direct, slope, x):
     ends = [lo, hi] if not _unbounded(x) else [lo] if d_hi < 0 else [hi]
     if any(mpmath.isinf(e) for e in ends):
         return None
-    m = max(_magnitude(direct(iv.mpf([e, e]))) for e in ends)
+    with mpmath.workprec(max(mpmath.mp.prec, iv.prec)):     # |·| exact at iv's precision
+        m = max(_magnitude(direct(iv.mpf([e, e]))) for e in ends)
     return None if mpmath.isinf(m) or mpmath.isnan(m) else iv.mpf([-m, m])
 
 
@@ -273,6 +274,7 @@ def _end_limit(name, v):
 
 
 def _mp(raw):
+    """A raw mpf tuple as an mpf, exactly (not rounded to the current precision)."""
     import mpmath
 
-    return mpmath.mpf(raw)
+    return mpmath.mp.make_mpf(raw)

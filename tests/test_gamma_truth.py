@@ -69,8 +69,6 @@ NUMERIC = {
     "silu": (lambda: derive.activation("silu"), _silu),
     "x*sigmoid(x)": (lambda: parse_activation("x*sigmoid(x)"), _silu),
     "x*tanh(x)": (lambda: parse_activation("x*tanh(x)"), _x_tanh),
-    # mish: refused before issue 16's tail forms (derive._tails), now certified
-    "x*tanh(log(1+exp(x)))": (lambda: parse_activation("x*tanh(log(1+exp(x)))"), _mish),
 }
 
 
