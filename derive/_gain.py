@@ -29,7 +29,7 @@ interval arithmetic: L ≤ sup|φ'| ≤ U.  γ_φ is an exact candidate ≥ U (e
 rounded-up value ≥ U, else an accumulation value ≥ U (an upper bound), else U rounded up (an upper
 bound within 10^-40, with no attained set claimed); the grid alone is never trusted.  Where no
 certificate is found the formula is refused (ValueError): never an unproven γ_φ.  The registry
-passes ``certify=False`` (silu keeps its searched value, checked in the tests against an oracle).
+is certified the same way (silu: the search's value, confirmed over the whole line).
 
 Every candidate also says where it holds: a constant piece on its whole interval, a critical
 point or a closed end at that point, a lattice of critical points, a one-sided limit only in
