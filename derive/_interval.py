@@ -21,6 +21,7 @@ class Unsupported(ValueError):
     """The expression holds a function interval arithmetic here cannot enclose."""
 
 
+_BOUNDED = (sp.sin, sp.cos, sp.tanh, sp.atan, sp.erf)   # enclosed as they are, never ±∞
 _LIMITS = {"tanh": (-1, 1), "atan": (None, None), "erf": (-1, 1), "erfc": (2, 0),
            "sinh": ("-inf", "inf"), "ncdf": (0, 1)}
 
@@ -77,18 +78,25 @@ def _fold(args, z, op):
 
 def _product(expr, z):
     """A product, and where its enclosure is not finite on a box (z·e^{−z²} on [A, ∞): ∞·0)
-    the monotone rule on log|p|: where D(X) ⊇ (log|p|)' = Σ f_i'/f_i excludes 0, |p| is
-    monotone on X (a factor vanishing inside would make D reach ±∞ on both sides of 0), so
-    |p| ≤ |p| at the end it decreases towards."""
+    the monotone rule on log|g| for the factors g that are not bounded functions (sin, cos,
+    tanh, atan, erf, whose enclosure is used as it is): where D(X) ⊇ (log|g|)' = Σ g_i'/g_i
+    excludes 0, |g| is monotone on X (a factor vanishing inside would make D reach ±∞ on both
+    sides of 0), so |g| ≤ |g| at the end it decreases towards, and |p| ≤ that · max|bounded|."""
     direct = _fold(expr.args, z, lambda a, b: a * b)
     if _PLAIN or not expr.has(z):
         return direct
+    growing = [f for f in expr.args if not isinstance(f, _BOUNDED)]
+    kept = [f for f in expr.args if isinstance(f, _BOUNDED)]
+    if not any(f.has(z) for f in growing):
+        return direct
+    grow = _fold(growing, z, lambda a, b: a * b)
+    rest = _fold(kept, z, lambda a, b: a * b) if kept else None
     slope = []          # compiled when first needed, without this rule (no recursion)
 
     def compiled_slope():
         global _PLAIN
         if not slope:
-            slopes = [_log_slope(f, z) for f in expr.args if f.has(z)]
+            slopes = [_log_slope(f, z) for f in growing if f.has(z)]
             _PLAIN = True
             try:
                 slope.append(None if None in slopes else _build(sp.Add(*slopes), z))
@@ -105,7 +113,9 @@ def _product(expr, z):
         if compiled_slope() is None:
             return out
         try:
-            bound = _monotone_bound(direct, slope[0], x)
+            bound = _monotone_bound(grow, slope[0], x)
+            if bound is not None and rest is not None:
+                bound = bound * rest(x)
         except (ArithmeticError, ValueError, TypeError, ZeroDivisionError):
             return out
         return out if bound is None else _meet(out, bound)
