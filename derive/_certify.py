@@ -7,13 +7,18 @@ The line is covered by boxes, the unbounded ends included: (−∞, −1], [−1
 sup_X |φ'| ≤ max|F(X)| (``derive._interval``).  On an unbounded box X = [A, ∞) the
 enclosure is taken both of φ'(z) and of φ'(1/t) for t ∈ [0, 1/A] after cancelling the
 fraction (a rational tail such as u/(1+u²)² becomes t³/(1+t²)², bounded at t = 0), the
-tighter one kept.  The box with the largest bound is split (bounded boxes in halves, or
+tighter one kept.  On a box in z ≥ 1 or z ≤ −1 that is wide or unbounded, φ' is also enclosed
+in its tail form (``derive._tails``: e^z/(1 + e^z) as 1/(1 + e^{−z}), mish's 1 − tanh²
+cancelled exactly), and a product whose enclosure is not finite (z·e^{−z²} on [A, ∞): ∞·0)
+is bounded by the monotone rule of ``derive._interval``.  On a bounded box φ'' and φ'''
+sharpen the bound (``_sharper``: monotone boxes, the centred form, a second-order form).
+The box with the largest bound is split (bounded boxes in halves, or
 geometrically when they span orders of magnitude; unbounded ones at 4|A|), and |φ'| at the
 middle of each box is a lower bound L of γ_φ.  It stops when the largest bound U of all
 boxes is within ``TOLERANCE`` of L (then L ≤ γ_φ ≤ U, a proof), and gives up after
 ``MAX_BOXES`` boxes (too many near-equal maxima): no certificate.  Beyond |z| = ``FAR``,
-a box whose enclosure is still too wide (z·e^{−z²} at ∞: the factors' enclosures are ∞ and
-0; 1 − tanh² z rounded to 0) is bounded by SymPy's limit of φ' at that end instead
+a box whose enclosure is still too wide (a form none of the above tames) is bounded by
+SymPy's limit of φ' at that end instead
 (``Certificate.far``; refused where φ' has no limit there): the one step that is not
 interval arithmetic, and it is said so in ``Gain.method``.
 """
