@@ -11,7 +11,7 @@ tighter one kept.  On a box in z ≥ 1 or z ≤ −1 that is wide or unbounded, 
 in its tail form (``derive._tails``: e^z/(1 + e^z) as 1/(1 + e^{−z}), mish's 1 − tanh²
 cancelled exactly), and a product whose enclosure is not finite (z·e^{−z²} on [A, ∞): ∞·0)
 is bounded by the monotone rule of ``derive._interval``.  On a bounded box φ'' and φ'''
-sharpen the bound (``_sharper``: monotone boxes, the centred form, a second-order form).
+sharpen the bound (``derive._box_bounds``: monotone boxes, the centred form, a second-order form).
 The box with the largest bound is split (bounded boxes in halves, or
 geometrically when they span orders of magnitude; unbounded ones at 4|A|), and |φ'| at the
 middle of each box is a lower bound L of γ_φ.  It stops when the largest bound U of all
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive._box_bounds import sharper, upper_of
 from derive._interval import Unsupported, compile_interval
 from derive._tails import tail_form
 
@@ -208,97 +209,21 @@ def _bound(funcs, lo, hi):
 
     direct, tail, slope, sides = funcs
     box = iv.mpf([lo, hi])
-    upper = _upper(direct, box)
+    upper = upper_of(direct, box)
     point = _inner_point(lo, hi)
     if (mpmath.isinf(lo) or mpmath.isinf(hi)) and tail is not None and lo * hi >= 0:
         ends = sorted((_reciprocal(lo), _reciprocal(hi)))
-        upper = min(upper, _upper(tail, iv.mpf(ends)))
+        upper = min(upper, upper_of(tail, iv.mpf(ends)))
     side = 1 if lo >= 1 else -1 if hi <= -1 else 0
     if side not in sides or (hi - lo <= 1 and not (mpmath.isinf(lo) or mpmath.isinf(hi))):
         if slope[0] is not None and lo < hi and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
-            upper = min(upper, _sharper(direct, slope, box, lo, hi))
+            upper = min(upper, sharper(direct, slope, box, lo, hi))
         return upper, _lower(direct, iv.mpf(point))
     form, form_slope = sides[side]      # a wide or unbounded box on a tail
-    upper = min(upper, _upper(form, box))
+    upper = min(upper, upper_of(form, box))
     if form_slope[0] is not None and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
-        upper = min(upper, _sharper(form, form_slope, box, lo, hi))
+        upper = min(upper, sharper(form, form_slope, box, lo, hi))
     return upper, max(_lower(direct, iv.mpf(point)), _lower(form, iv.mpf(point)))
-
-
-def _sharper(direct, slopes, box, lo, hi):
-    """Bounds from φ'' (and φ''' where compiled) on a bounded box X with middle m: where
-    φ''(X) excludes 0 (enclosed directly, and as φ''(m) + φ'''(X)(X − m)), φ' is monotone and
-    |φ'| is largest at an end; else the centred form φ'(m) + φ''(X)(X − m) and the second
-    order form φ'(m) + φ''(m)h + φ'''(X)h²/2 (h ∈ X − m), its extreme over h taken exactly
-    (a parabola: near a maximum of |φ'| the excess is of order w³, not w²)."""
-    import mpmath
-    from mpmath import iv
-
-    slope, curve = slopes
-    middle = iv.mpf((lo + hi) / 2)
-    try:
-        d2 = slope(box)
-        if curve is not None:
-            c = curve(box)
-            d2 = _meet(d2, slope(middle) + c * (box - middle))
-    except (ArithmeticError, ValueError, TypeError):
-        return mpmath.inf
-    a, b = _ends(d2)
-    if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
-        return mpmath.inf
-    if a > 0 or b < 0:
-        return max(_upper(direct, iv.mpf(lo)), _upper(direct, iv.mpf(hi)))
-    best = _upper(lambda x: direct(middle) + d2 * (x - middle), box)
-    if curve is None:
-        return best
-    try:
-        return min(best, _parabola(direct(middle), slope(middle), c, (hi - lo) / 2))
-    except (ArithmeticError, ValueError, TypeError):
-        return best
-
-
-def _parabola(value, g, c, r):
-    """max |v + g·h + c·h²/2| over h ∈ [−r, r], v ∈ value, g ∈ g, c ∈ c (iv intervals)."""
-    import mpmath
-
-    v_lo, v_hi = _ends(value)
-    g_lo, g_hi = _ends(g)
-    c_lo, c_hi = _ends(c)
-    if not all(mpmath.isfinite(e) for e in (v_lo, v_hi, g_lo, g_hi, c_lo, c_hi)):
-        return mpmath.inf
-    top = v_hi + max(_rise(g_lo, c_hi, r), _rise(g_hi, c_hi, r))
-    bottom = v_lo - max(_rise(-g_lo, -c_lo, r), _rise(-g_hi, -c_lo, r))
-    return max(abs(top), abs(bottom))
-
-
-def _rise(g, c, r):
-    """max over h ∈ [−r, r] of g·h + c·h²/2 (a concave parabola where c < 0), rounded up."""
-    from mpmath import iv
-
-    g_, c_, r_ = iv.mpf(g), iv.mpf(c), iv.mpf(r)
-    if c < 0 and abs(g) <= -c * r:          # the vertex h = −g/c lies inside
-        return _ends(g_ * g_ / (-2 * c_))[1]
-    return _ends(abs(g_) * r_ + c_ * r_ * r_ / 2)[1]
-
-
-def _ends(value):
-    import mpmath
-
-    return mpmath.mpf(value.a._mpi_[0]), mpmath.mpf(value.b._mpi_[1])
-
-
-def _meet(a, b):
-    """The intersection of two enclosures of one value (one kept where the other is NaN)."""
-    import mpmath
-    from mpmath import iv
-
-    a_lo, a_hi = _ends(a)
-    b_lo, b_hi = _ends(b)
-    if any(mpmath.isnan(e) for e in (a_lo, a_hi)):
-        return b
-    if any(mpmath.isnan(e) for e in (b_lo, b_hi)):
-        return a
-    return iv.mpf([max(a_lo, b_lo), min(a_hi, b_hi)])
 
 
 def _reciprocal(v):
@@ -317,19 +242,6 @@ def _inner_point(lo, hi):
     if mpmath.isinf(lo):
         return 2 * hi - 1 if hi <= 0 else mpmath.mpf(0)
     return (lo + hi) / 2
-
-
-def _upper(f, box):
-    import mpmath
-
-    try:
-        value = f(box)
-    except (ArithmeticError, ValueError, TypeError):
-        return mpmath.inf
-    a, b = (mpmath.mpf(value.a._mpi_[0]), mpmath.mpf(value.b._mpi_[1]))
-    if mpmath.isnan(a) or mpmath.isnan(b):
-        return mpmath.inf
-    return max(abs(a), abs(b))
 
 
 def _lower(f, point):

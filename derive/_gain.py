@@ -45,7 +45,15 @@ from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive._certify import at_least, certify_sup
-from derive._lattice import lattice_value, merge_lattices, period_domain, period_of, unbounded
+from derive._lattice import (
+    lattice_value,
+    merge_lattices,
+    period_domain,
+    period_of,
+    plainer,
+    simplified_lattice,
+    unbounded,
+)
 from derive._roots import (
     ACCUMULATION_BOUND,
     CERTIFIED_BOUND,
@@ -331,43 +339,11 @@ def _solve_exactly(expr, factor, z, interval):
         return [_Candidate(sp.Abs(sp.simplify(expr.subs(z, r))), True, where=sp.FiniteSet(r))
                 for r in roots]
     parts = roots.args if isinstance(roots, sp.Union) else (roots,)
-    found = [lattice_value(expr, z, part) or lattice_value(expr, z, _simplified(part))
+    found = [lattice_value(expr, z, part) or lattice_value(expr, z, simplified_lattice(part))
              for part in parts]
     if any(f is None for f in found):
         return None
-    return [_Candidate(_plainer(value), True, where=where) for value, where in found]
-
-
-def _simplified(part):
-    """A lattice whose points SymPy wrote through complex logarithms (cos² z = 2 sin² z gives
-    −i(i(2πn + atan(…)) + log √(sin² a + cos² a))) with its points simplified: 2πn + atan(2√2)/2."""
-    def simpler(image):
-        if not isinstance(image, sp.ImageSet):
-            return image
-        (n,), point = image.lamda.variables, image.lamda.expr
-        return sp.ImageSet(sp.Lambda(n, sp.expand(sp.simplify(point))), *image.base_sets)
-
-    if isinstance(part, sp.Intersection):
-        kept = [simpler(a) for a in part.args if a != sp.S.Reals]
-        return kept[0] if len(kept) == 1 else sp.Intersection(*kept, evaluate=False)
-    return simpler(part)
-
-
-def _plainer(value):
-    """|φ'| on a lattice without trigonometric functions where SymPy finds such a form of its
-    square (2 sin(atan(2√2)/2) = 2√3/3); checked equal to 50 digits, else kept as it is."""
-    if not value.has(sp.sin, sp.cos, sp.tan, sp.atan):
-        return value
-    try:
-        square = sp.simplify(sp.expand_trig(sp.simplify((value**2).rewrite(sp.cos))))
-        plain = sp.radsimp(sp.sqrt(square))
-    except (NotImplementedError, ValueError, TypeError):
-        return value
-    if plain.has(sp.sin, sp.cos, sp.tan, sp.atan) or not plain.is_positive:
-        return value
-    if abs(sp.N(plain - value, 60)) > sp.Float(10, 60) ** -50 * max(abs(sp.N(value, 60)), 1):
-        return value
-    return plain
+    return [_Candidate(plainer(value), True, where=where) for value, where in found]
 
 
 def _numeric_critical_values(expr, factor, z, interval):
