@@ -293,4 +293,4 @@ def grid_reason_parts():
     from derive.notation import d2phi, z
 
     return ("sign changes of ", d2phi(z), " sought here, bisected to ", sp.Integer(ROOT_DIGITS),
-            " places; not a proof all were found")
+            " places (only those near the largest value); not a proof all were found")
