@@ -6,7 +6,10 @@ Numbers enter exactly (a Rational as an enclosure of p/q, a Float by its binary 
 log, sqrt, sin, cos and integer powers are mpmath's interval functions; the monotone functions
 tanh, atan, erf, erfc, sinh and the normal CDF are enclosed from their values at the two ends
 (computed with 20 extra digits, widened by 10^-(dps+5) relative).  Anything else raises
-``Unsupported``: then no enclosure, and no certificate.
+``Unsupported``: then no enclosure, and no certificate.  A product whose plain enclosure is not
+finite (z·e^{−z²} on [A, ∞) gives [A, ∞]·[0, e^{−A²}]) is bounded by the monotone rule of
+``_product`` ((log|g|)' enclosed; |g| largest at one end where it excludes 0).  Call under
+``mpmath.workdps`` equal to ``iv.dps`` (as ``derive._certify`` does).
 """
 
 import sympy as sp
