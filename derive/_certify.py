@@ -7,13 +7,18 @@ The line is covered by boxes, the unbounded ends included: (−∞, −1], [−1
 sup_X |φ'| ≤ max|F(X)| (``derive._interval``).  On an unbounded box X = [A, ∞) the
 enclosure is taken both of φ'(z) and of φ'(1/t) for t ∈ [0, 1/A] after cancelling the
 fraction (a rational tail such as u/(1+u²)² becomes t³/(1+t²)², bounded at t = 0), the
-tighter one kept.  The box with the largest bound is split (bounded boxes in halves, or
+tighter one kept.  On a box in z ≥ 1 or z ≤ −1 that is wide or unbounded, φ' is also enclosed
+in its tail form (``derive._tails``: e^z/(1 + e^z) as 1/(1 + e^{−z}), mish's 1 − tanh²
+cancelled exactly), and a product whose enclosure is not finite (z·e^{−z²} on [A, ∞): ∞·0)
+is bounded by the monotone rule of ``derive._interval``.  On a bounded box φ'' and φ'''
+sharpen the bound (``derive._box_bounds``: monotone boxes, the centred form, a second-order form).
+The box with the largest bound is split (bounded boxes in halves, or
 geometrically when they span orders of magnitude; unbounded ones at 4|A|), and |φ'| at the
 middle of each box is a lower bound L of γ_φ.  It stops when the largest bound U of all
 boxes is within ``TOLERANCE`` of L (then L ≤ γ_φ ≤ U, a proof), and gives up after
 ``MAX_BOXES`` boxes (too many near-equal maxima): no certificate.  Beyond |z| = ``FAR``,
-a box whose enclosure is still too wide (z·e^{−z²} at ∞: the factors' enclosures are ∞ and
-0; 1 − tanh² z rounded to 0) is bounded by SymPy's limit of φ' at that end instead
+a box whose enclosure is still too wide (a form none of the above tames) is bounded by
+SymPy's limit of φ' at that end instead
 (``Certificate.far``; refused where φ' has no limit there): the one step that is not
 interval arithmetic, and it is said so in ``Gain.method``.
 """
@@ -23,7 +28,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive._box_bounds import sharper, upper_of
 from derive._interval import Unsupported, compile_interval
+from derive._tails import tail_form
 
 __all__ = ["MAX_BOXES", "TOLERANCE", "Certificate", "at_least", "certify_sup"]
 
@@ -123,7 +130,8 @@ def _limit(expr, z, end):
 
 
 def _functions(expr, z):
-    """(enclosure of φ'(z), enclosure of φ'(1/t) for the tails, or None)."""
+    """(enclosure of φ'(z), enclosure of φ'(1/t) for the tails or None, enclosure of φ'' or
+    None, {±1: (enclosures of φ' and φ'' in ``derive._tails``' form for z ≥ 1 / z ≤ −1)})."""
     try:
         direct = compile_interval(expr, z)
     except Unsupported as err:
@@ -133,11 +141,23 @@ def _functions(expr, z):
         tail = compile_interval(sp.cancel(sp.together(expr.subs(z, 1 / t))), t)
     except (Unsupported, sp.PolynomialError):
         tail = None
+    sides = {}
+    for side in (1, -1):
+        form = tail_form(expr, z, side)
+        if form is not None:
+            try:
+                sides[side] = (compile_interval(form, z), (_compiled(sp.diff(form, z), z), None))
+            except Unsupported:
+                pass
+    d2 = sp.diff(expr, z)
+    return direct, tail, (_compiled(d2, z), _compiled(sp.diff(d2, z), z)), sides
+
+
+def _compiled(expr, z):
     try:
-        slope = compile_interval(sp.diff(expr, z), z)
+        return compile_interval(expr, z)
     except Unsupported:
-        slope = None
-    return direct, tail, slope
+        return None
 
 
 def _initial(a, b):
@@ -182,40 +202,28 @@ def _split(lo, hi):
 
 
 def _bound(funcs, lo, hi):
-    """(upper bound of |φ'| on [lo, hi], a value |φ'(p)| at a point inside, as a lower bound)."""
+    """(upper bound of |φ'| on [lo, hi], a value |φ'(p)| at a point inside, as a lower bound);
+    on a tail box also from φ' rewritten for the tail (``derive._tails``), the least kept."""
     import mpmath
     from mpmath import iv
 
-    direct, tail, slope = funcs
+    direct, tail, slope, sides = funcs
     box = iv.mpf([lo, hi])
-    upper = _upper(direct, box)
+    upper = upper_of(direct, box)
     point = _inner_point(lo, hi)
-    if mpmath.isinf(lo) or mpmath.isinf(hi):
-        if tail is not None and lo * hi >= 0:
-            ends = sorted((_reciprocal(lo), _reciprocal(hi)))
-            upper = min(upper, _upper(tail, iv.mpf(ends)))
-    elif slope is not None and lo < hi:
-        upper = min(upper, _sharper(direct, slope, box, lo, hi))
-    return upper, _lower(direct, iv.mpf(point))
-
-
-def _sharper(direct, slope, box, lo, hi):
-    """Two bounds from φ'' on a bounded box: where φ''(X) excludes 0, φ' is monotone and
-    |φ'| is largest at an end; else the centred form φ'(m) + φ''(X)(X − m)."""
-    import mpmath
-    from mpmath import iv
-
-    try:
-        d2 = slope(box)
-    except (ArithmeticError, ValueError, TypeError):
-        return mpmath.inf
-    a, b = mpmath.mpf(d2.a._mpi_[0]), mpmath.mpf(d2.b._mpi_[1])
-    if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
-        return mpmath.inf
-    if a > 0 or b < 0:
-        return max(_upper(direct, iv.mpf(lo)), _upper(direct, iv.mpf(hi)))
-    middle = iv.mpf((lo + hi) / 2)
-    return _upper(lambda x: direct(middle) + d2 * (x - middle), box)
+    if (mpmath.isinf(lo) or mpmath.isinf(hi)) and tail is not None and lo * hi >= 0:
+        ends = sorted((_reciprocal(lo), _reciprocal(hi)))
+        upper = min(upper, upper_of(tail, iv.mpf(ends)))
+    side = 1 if lo >= 1 else -1 if hi <= -1 else 0
+    if side not in sides or (hi - lo <= 1 and not (mpmath.isinf(lo) or mpmath.isinf(hi))):
+        if slope[0] is not None and lo < hi and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
+            upper = min(upper, sharper(direct, slope, box, lo, hi))
+        return upper, _lower(direct, iv.mpf(point))
+    form, form_slope = sides[side]      # a wide or unbounded box on a tail
+    upper = min(upper, upper_of(form, box))
+    if form_slope[0] is not None and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
+        upper = min(upper, sharper(form, form_slope, box, lo, hi))
+    return upper, max(_lower(direct, iv.mpf(point)), _lower(form, iv.mpf(point)))
 
 
 def _reciprocal(v):
@@ -234,19 +242,6 @@ def _inner_point(lo, hi):
     if mpmath.isinf(lo):
         return 2 * hi - 1 if hi <= 0 else mpmath.mpf(0)
     return (lo + hi) / 2
-
-
-def _upper(f, box):
-    import mpmath
-
-    try:
-        value = f(box)
-    except (ArithmeticError, ValueError, TypeError):
-        return mpmath.inf
-    a, b = (mpmath.mpf(value.a._mpi_[0]), mpmath.mpf(value.b._mpi_[1]))
-    if mpmath.isnan(a) or mpmath.isnan(b):
-        return mpmath.inf
-    return max(abs(a), abs(b))
 
 
 def _lower(f, point):

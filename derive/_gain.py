@@ -29,7 +29,7 @@ interval arithmetic: L ≤ sup|φ'| ≤ U.  γ_φ is an exact candidate ≥ U (e
 rounded-up value ≥ U, else an accumulation value ≥ U (an upper bound), else U rounded up (an upper
 bound within 10^-40, with no attained set claimed); the grid alone is never trusted.  Where no
 certificate is found the formula is refused (ValueError): never an unproven γ_φ.  The registry
-passes ``certify=False`` (silu keeps its searched value, checked in the tests against an oracle).
+is certified the same way (silu: the search's value, confirmed over the whole line).
 
 Every candidate also says where it holds: a constant piece on its whole interval, a critical
 point or a closed end at that point, a lattice of critical points, a one-sided limit only in
@@ -45,7 +45,15 @@ from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive._certify import at_least, certify_sup
-from derive._lattice import lattice_value, merge_lattices, period_domain, period_of, unbounded
+from derive._lattice import (
+    lattice_value,
+    merge_lattices,
+    period_domain,
+    period_of,
+    plainer,
+    simplified_lattice,
+    unbounded,
+)
 from derive._roots import (
     ACCUMULATION_BOUND,
     CERTIFIED_BOUND,
@@ -331,10 +339,11 @@ def _solve_exactly(expr, factor, z, interval):
         return [_Candidate(sp.Abs(sp.simplify(expr.subs(z, r))), True, where=sp.FiniteSet(r))
                 for r in roots]
     parts = roots.args if isinstance(roots, sp.Union) else (roots,)
-    found = [lattice_value(expr, z, part) for part in parts]
+    found = [lattice_value(expr, z, part) or lattice_value(expr, z, simplified_lattice(part))
+             for part in parts]
     if any(f is None for f in found):
         return None
-    return [_Candidate(value, True, where=where) for value, where in found]
+    return [_Candidate(plainer(value), True, where=where) for value, where in found]
 
 
 def _numeric_critical_values(expr, factor, z, interval):

@@ -96,3 +96,35 @@ def period_domain(interval, period):
     start = (interval.start if interval.start.is_finite
              else interval.end - period if interval.end.is_finite else sp.S.Zero)
     return (start, start + period)
+
+
+def simplified_lattice(part):
+    """A lattice whose points SymPy wrote through complex logarithms (cos² z = 2 sin² z gives
+    −i(i(2πn + atan(…)) + log √(sin² a + cos² a))) with its points simplified: 2πn + atan(2√2)/2."""
+    def simpler(image):
+        if not isinstance(image, sp.ImageSet):
+            return image
+        (n,), point = image.lamda.variables, image.lamda.expr
+        return sp.ImageSet(sp.Lambda(n, sp.expand(sp.simplify(point))), *image.base_sets)
+
+    if isinstance(part, sp.Intersection):
+        kept = [simpler(a) for a in part.args if a != sp.S.Reals]
+        return kept[0] if len(kept) == 1 else sp.Intersection(*kept, evaluate=False)
+    return simpler(part)
+
+
+def plainer(value):
+    """|φ'| on a lattice without trigonometric functions where SymPy finds such a form of its
+    square (2 sin(atan(2√2)/2) = 2√3/3); checked equal to 50 digits, else kept as it is."""
+    if not value.has(sp.sin, sp.cos, sp.tan, sp.atan):
+        return value
+    try:
+        square = sp.simplify(sp.expand_trig(sp.simplify((value**2).rewrite(sp.cos))))
+        plain = sp.radsimp(sp.sqrt(square))
+    except (NotImplementedError, ValueError, TypeError):
+        return value
+    if plain.has(sp.sin, sp.cos, sp.tan, sp.atan) or not plain.is_positive:
+        return value
+    if abs(sp.N(plain - value, 60)) > sp.Float(10, 60) ** -50 * max(abs(sp.N(value, 60)), 1):
+        return value
+    return plain

@@ -1,6 +1,8 @@
 """Numeric root search for φ'' where SymPy finds no closed form: a sign-change grid and
-bisection in fixed-precision mpmath (used by ``derive._gain``).  A numeric search, not a proof:
-two roots between neighbouring grid points, or a root beyond the grid, are not seen."""
+bisection in fixed-precision mpmath (used by ``derive._gain``): every bracket to 10^-12, then
+only those whose |φ'| is near the largest to 10^-45 (the others cannot tie with γ_φ).  A
+numeric search, not a proof: two roots between neighbouring grid points, or a root beyond the
+grid, are not seen."""
 
 import sympy as sp
 
@@ -10,6 +12,8 @@ GRID_HALF_WIDTH = 64      # numeric root search window
 GRID_INNER = 1024         # the window's part of a piece is cut into this many equal steps
 GRID_GROWTH = sp.Rational(5, 4)   # beyond the window, grid points grow by this factor ...
 GRID_REACH = 2**16                # ... until one reaches this
+COARSE_DIGITS = 12        # every bracket first bisected to 10^-12; refined further only ...
+KEEP = 1e-8               # ... where |φ'| is within this (relative) of the largest found
 
 
 def grid_description():
@@ -63,16 +67,15 @@ def _search_grid(interval):
     return left + inner + right
 
 
-def _bisect(f, z, left, right, s_left):
-    """Shrink [left, right] keeping the sign change of φ'' until it is 10^-ROOT_DIGITS wide
-    (fixed ROOT_DIGITS + 15 digit arithmetic); returns the bracket (left, right) as mpfs, both
-    ends the same point where φ'' is exactly 0 at a midpoint."""
+def _bisect(g, left, right, s_left, digits=ROOT_DIGITS):
+    """Shrink [left, right] keeping the sign change of φ'' (``g``, lambdified for mpmath) until
+    it is 10^-digits wide (fixed ROOT_DIGITS + 15 digit arithmetic); returns the bracket (left,
+    right) as mpfs, both ends the same point where φ'' is exactly 0 at a midpoint."""
     import mpmath
 
-    g = sp.lambdify(z, f, "mpmath")
     with mpmath.workdps(ROOT_DIGITS + 15):
         left, right = _mpf(left), _mpf(right)
-        width = mpmath.mpf(10) ** (-ROOT_DIGITS)
+        width = mpmath.mpf(10) ** (-digits)
         while right - left > width:
             mid = (left + right) / 2
             value = mpmath.re(g(mid))
@@ -150,12 +153,31 @@ def numeric_critical_values(expr, factor, z, interval):
     a true value |φ'(p)| <= γ: never an underestimate.)"""
     grid = _search_grid(interval)
     signs = _grid_signs(factor, z, grid)
-    brackets = [(p, p) for p, sign in zip(grid, signs, strict=True) if sign == 0]
+    g = sp.lambdify(z, factor, "mpmath")
+    brackets = [(p, p, 0) for p, sign in zip(grid, signs, strict=True) if sign == 0]
     nonzero = [(p, q) for p, q in zip(grid, signs, strict=True) if q != 0]
-    brackets += [_bisect(factor, z, left, right, s_left)
+    brackets += [(*_bisect(g, left, right, s_left, COARSE_DIGITS), s_left)
                  for (left, s_left), (right, s_right) in zip(nonzero, nonzero[1:], strict=False)
                  if s_left * s_right < 0]
-    return [_critical_value(expr, factor, z, bracket) for bracket in brackets]
+    kept = _near_top(expr, z, brackets)
+    return [_critical_value(expr, factor, z, (left, right) if s_left == 0 or left == right
+                            else _bisect(g, left, right, s_left))
+            for left, right, s_left in kept]
+
+
+def _near_top(expr, z, brackets):
+    """The brackets (first bisected to 10^-COARSE_DIGITS) where |φ'| is within ``KEEP``
+    (relative) of the largest among them: only these can tie with γ_φ, so only these are
+    refined to ``ROOT_DIGITS`` places (atan(z − 10^5) + sin(z)/10^6: 1 of 65)."""
+    import mpmath
+
+    if len(brackets) < 2:
+        return brackets
+    d1 = sp.lambdify(z, expr, "mpmath")
+    with mpmath.workdps(ROOT_DIGITS):
+        values = [abs(mpmath.re(d1((_mpf(a) + _mpf(b)) / 2))) for a, b, _ in brackets]
+        top = max(values)
+        return [b for b, v in zip(brackets, values, strict=True) if v >= top * (1 - KEEP)]
 
 
 def _critical_value(expr, factor, z, bracket):
@@ -184,7 +206,8 @@ def numeric_method(enclosed):
             f"{grid['step']} for the whole line) and where |z| = "
             f"{GRID_HALF_WIDTH}·({GRID_GROWTH})^k, k in "
             f"1..{grid['outer_count']} (out to |z| = {float(grid['reach']):.6g}), bisected to "
-            f"{ROOT_DIGITS} decimal places; |φ'| at each root found {how}, rounded up to "
+            f"{COARSE_DIGITS} decimal places, those where |φ'| is within {KEEP:.0e} of the "
+            f"largest to {ROOT_DIGITS}; |φ'| at each of these {how}, rounded up to "
             f"{GAMMA_DIGITS} digits; not a proof that every critical point was found")
 
 
@@ -270,4 +293,4 @@ def grid_reason_parts():
     from derive.notation import d2phi, z
 
     return ("sign changes of ", d2phi(z), " sought here, bisected to ", sp.Integer(ROOT_DIGITS),
-            " places; not a proof all were found")
+            " places (only those near the largest value); not a proof all were found")

@@ -68,8 +68,8 @@ class Activation:
     ``gamma`` is exact when ``gamma_exact``; otherwise a 40-digit Float rounded up from the
     critical values of φ' found numerically, or an upper bound certified by interval arithmetic
     over the whole line (custom formulas, ``derive._certify``); ``gamma_method`` says which
-    ("exact", the certificate, or for the registry's silu the grid search: numeric, not a proof
-    that every critical point was found); ``gamma_grid`` the
+    ("exact", or the grid search confirmed by the certificate, or the certificate alone);
+    ``gamma_grid`` the
     grid points where that search sought sign changes of φ'' (None when there was none).
     ``gamma_attained`` is the set {z : |φ'(z)| = γ_φ} (a SymPy Set: (0, ∞) for relu, {0} for
     tanh, EmptySet for softplus, the lattice {2πk : k ∈ ℤ} for z + sin(z)/2);
@@ -145,9 +145,9 @@ def make_activation(name, phi, dphi_stable=None, phi_stable=None, certify=True):
     """Build an ``Activation`` from φ (a SymPy expression in ``Z``), deriving φ' and γ_φ.
 
     ``certify``: where γ_φ is not an exact closed form, prove it an upper bound over the whole
-    line by interval arithmetic or refuse (``derive._gain``).  The registry passes False: its
-    one such entry, silu, has its γ_φ checked against an independent oracle in the tests, and
-    its tail z·σ(z)σ(−z) has no finite interval enclosure."""
+    line by interval arithmetic or refuse (``derive._gain``); the registry's one such entry,
+    silu, is certified too (about 0.5 s, once per process: its tail z·σ(z)σ(−z) is enclosed
+    through ``derive._tails``)."""
     analytic = not phi.has(*_NON_ANALYTIC)
     piecewise_phi = sp.piecewise_fold(phi.rewrite(sp.Piecewise)) if not analytic else phi
     dphi = sp.piecewise_fold(sp.diff(piecewise_phi, Z))
@@ -257,7 +257,7 @@ def _build(name, params):
         f"{name}({', '.join(f'{k}={v}' for k, v in params)})")
     built = make_activation(label, entry.phi(**kwargs),
                             entry.dphi_stable and entry.dphi_stable(**kwargs),
-                            entry.phi_stable and entry.phi_stable(**kwargs), certify=False)
+                            entry.phi_stable and entry.phi_stable(**kwargs))
     _ORIGINS.setdefault(built, (name, params))
     return built
 

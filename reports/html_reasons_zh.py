@@ -90,6 +90,8 @@ REASONS_ZH = {
     "sign changes of": "在这些点上寻找 {math} 的变号，",   # {math}: φ''(z)
     "sought here, bisected to": "再用二分法细化到小数点后",
     "places; not a proof all were found": "位；这并不证明找到了全部根",
+    "places (only those near the largest value); not a proof all were found":
+        "位（仅限接近最大值者）；这并不证明找到了全部根",
     "more of the grid": "网格的其余部分",
     "where the supremum is attained (numeric: points and value to":
         "上确界在此取到（数值解：点与值均取",

@@ -100,14 +100,16 @@ def gamma_table(rows):
                           "The column kind says whether the value is exact (a closed form) or "
                           "numeric (where no closed form exists: the critical points found "
                           "by a grid search and bisection, the value rounded up, shown rounded "
-                          "to 12 digits; a numeric search, not a proof that every critical "
-                          "point was found). "
+                          "to 12 digits; the search alone is no proof that every critical "
+                          "point was found, so the value is then confirmed an upper bound "
+                          "over the whole line by interval arithmetic). "
                           "See that only gelu and silu exceed 1, and that softplus never "
                           "reaches its supremum.",
                           " 的临界点、折点处的单侧极限和无穷远处的极限推导得出。"
                           "“类型”一栏说明该值是精确的（闭式）还是数值的（没有闭式时："
                           "临界点由网格搜索加二分法求得，数值向上取整，表中四舍五入显示 12 位"
-                          "有效数字；这是数值搜索，并不证明找到了所有临界点）。"
+                          "有效数字；单靠搜索并不证明找到了所有临界点，因此该值再由区间算术"
+                          "在整条实轴上确认为上界）。"
                           "可以看到，只有 gelu 和 silu 的增益大于 1，而 softplus "
                           "永远达不到其上确界。"))
     header = (tr("activation", "激活函数"), Math(gamma_phi), tr("decimal", "十进制值"),
