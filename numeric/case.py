@@ -25,6 +25,16 @@ class Case:
     y: np.ndarray | None = None
 
     def __post_init__(self):
+        for name in ("W_hh", "W_xh", "b_h", "h0", "x", "y"):   # lists too: y=[nan] from Python
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, np.ndarray):
+                try:
+                    value = np.asarray(value, dtype=float)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{name} must be an array of numbers") from None
+                object.__setattr__(self, name, value)
+        if self.W_hh.ndim != 2 or self.W_xh.ndim != 2 or self.x.ndim != 2:
+            raise ValueError("W_hh, W_xh and x must be matrices (2-D arrays)")
         n, m, T = self.W_hh.shape[0], self.W_xh.shape[1], len(self.x)
         expected = {"W_hh": (n, n), "W_xh": (n, m), "b_h": (n,), "h0": (n,), "x": (T, m)}
         for name, shape in expected.items():
