@@ -88,7 +88,7 @@ def case_from_dict(data):
     import derive
 
     if not isinstance(data, dict):
-        raise ValueError(f"case must be a JSON object, got {type(data).__name__}")
+        raise ValueError(f"case must be a JSON object {{...}}, got {_json_kind(data)}")
     if "cell" in data:
         return cell_parse.cell_case_from_dict(data)
     unknown = sorted(set(data) - set(CASE_KEYS))
@@ -109,3 +109,14 @@ def case_from_dict(data):
     return Case(act, W_hh, _array(data["W_xh"], "W_xh", 2),
                 _array(data.get("b_h", zeros), "b_h", 1), _array(data.get("h0", zeros), "h0", 1),
                 x, y)
+
+
+def _json_kind(value):
+    """What a parsed JSON value is, in JSON's words (None was named 'NoneType').
+
+    >>> _json_kind(None), _json_kind([1]), _json_kind(True), _json_kind(2.5)
+    ('null', 'an array', 'true', 'a number')
+    """
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return {list: "an array", str: "a string"}.get(type(value), "a number")
