@@ -269,5 +269,19 @@ def _exact_parameter(name, key, value):
     if number.free_symbols:
         raise ValueError(f"{name} {key} must be a number, got {number}")
     if abs(number) > 10**6:
-        raise ValueError(f"{name} {key} must be at most 10^6 in absolute value, got {number}")
+        raise ValueError(f"{name} {key} must be at most 10^6 in absolute value, got "
+                         f"{_short(number)}")
     return number
+
+
+def _short(number):
+    """``number`` for a message: as written up to 20 characters, else ~10^k (a 400-digit
+    integer once filled the whole line).
+
+    >>> _short(sp.Integer(10)**400), _short(sp.Rational(3, 2))
+    ('about 10^400', '3/2')
+    """
+    text = str(number)
+    if len(text) <= 20:
+        return text
+    return f"about {'-' if number < 0 else ''}10^{int(sp.floor(sp.log(abs(number), 10)))}"

@@ -37,6 +37,7 @@ FUNCTIONS = {
     "Max": (sp.Max, None), "max": (sp.Max, None), "Min": (sp.Min, None), "min": (sp.Min, None),
 }
 CONSTANTS = {"pi": sp.pi, "E": sp.E}
+_NOT_VARIABLES = {"nan", "inf", "infinity", "oo", "zoo"}   # lower case; and I
 _BINARY = {ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul,
            ast.Div: lambda a, b: a / b}
 
@@ -177,6 +178,9 @@ class _Builder:
             raise ValueError(f"function {node.id} must be called, as {node.id}(x)")
         if not (node.id.isalpha() and node.id.isascii() and len(node.id) <= 8):
             raise ValueError(f"name {node.id!r} is not allowed")
+        if node.id.lower() in _NOT_VARIABLES or node.id == "I":   # 'nan' was the identity
+            raise ValueError(f"activation formula: {node.id!r} reads as a number that is not "
+                             "finite or not real, not as a variable; write the variable as x")
         if self.variable not in (None, node.id):
             raise ValueError(f"activation formula must use one variable, got "
                              f"{self.variable!r} and {node.id!r}")

@@ -25,6 +25,16 @@ class Case:
     y: np.ndarray | None = None
 
     def __post_init__(self):
+        for name in ("W_hh", "W_xh", "b_h", "h0", "x", "y"):   # lists too: y=[nan] from Python
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, np.ndarray):
+                try:
+                    value = np.asarray(value, dtype=float)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{name} must be an array of numbers") from None
+                object.__setattr__(self, name, value)
+        if self.W_hh.ndim != 2 or self.W_xh.ndim != 2 or self.x.ndim != 2:
+            raise ValueError("W_hh, W_xh and x must be matrices (2-D arrays)")
         n, m, T = self.W_hh.shape[0], self.W_xh.shape[1], len(self.x)
         expected = {"W_hh": (n, n), "W_xh": (n, m), "b_h": (n,), "h0": (n,), "x": (T, m)}
         for name, shape in expected.items():
@@ -78,7 +88,7 @@ def case_from_dict(data):
     import derive
 
     if not isinstance(data, dict):
-        raise ValueError(f"case must be a JSON object, got {type(data).__name__}")
+        raise ValueError(f"case must be a JSON object {{...}}, got {_json_kind(data)}")
     if "cell" in data:
         return cell_parse.cell_case_from_dict(data)
     unknown = sorted(set(data) - set(CASE_KEYS))
@@ -99,3 +109,14 @@ def case_from_dict(data):
     return Case(act, W_hh, _array(data["W_xh"], "W_xh", 2),
                 _array(data.get("b_h", zeros), "b_h", 1), _array(data.get("h0", zeros), "h0", 1),
                 x, y)
+
+
+def _json_kind(value):
+    """What a parsed JSON value is, in JSON's words (None was named 'NoneType').
+
+    >>> _json_kind(None), _json_kind([1]), _json_kind(True), _json_kind(2.5)
+    ('null', 'an array', 'true', 'a number')
+    """
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return {list: "an array", str: "a string"}.get(type(value), "a number")

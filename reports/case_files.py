@@ -28,6 +28,7 @@ import stat
 
 MAX_CASE_BYTES = 10 * 2**20      # a case file or a JSON gradients file
 _CHUNK = 2**20
+MAX_INT_DIGITS = 400             # an integer literal: float64 ends at 309 digits
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO, a named pipe"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISSOCK, "a socket"))
@@ -85,12 +86,21 @@ def read_limited(path, what, limit=MAX_CASE_BYTES):
 
 def load_json(text, what):
     """The JSON value of ``text``; ValueError (one line, starting with ``what``) for invalid
-    JSON, a repeated key, NaN/Infinity, or nesting too deep for the parser."""
+    JSON, a repeated key, NaN/Infinity, an integer of more than ``MAX_INT_DIGITS`` digits
+    (beyond float64; Python's own limit of 4300 digits gave a message about
+    sys.set_int_max_str_digits), or nesting too deep for the parser."""
     def refuse(token):
         raise ValueError(f"{what}: contains {token}: numbers must be finite")
 
+    def integer(digits):
+        if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+            raise ValueError(f"{what}: an integer with {len(digits.lstrip('-')):,} digits; "
+                             "numbers must fit in float64 (at most about 1.8e308)")
+        return int(digits)
+
     try:
-        return json.loads(text, parse_constant=refuse, object_pairs_hook=unique_keys(what))
+        return json.loads(text, parse_constant=refuse, parse_int=integer,
+                          object_pairs_hook=unique_keys(what))
     except json.JSONDecodeError as err:
         raise ValueError(f"{what}: not valid JSON: {err}") from None
     except RecursionError:

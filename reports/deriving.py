@@ -65,8 +65,9 @@ def run_derive(args):
     if args.cell is not None or args.case is not None:
         from reports.deriving_cells import run_cell_derive
 
-        return run_cell_derive(args, _output_kind, lambda kind, result, payload: write_output(
-            args, kind, result, payload))
+        return run_cell_derive(
+            args, _output_kind, lambda kind, result, payload: rendered(args, kind, result, payload),
+            lambda kind, text: write_output(args, kind, text))
     _require_rnn_options(args)
     kind = _output_kind(args)
     hidden = _size(args.hidden, "--hidden", MAX_HIDDEN)
@@ -74,34 +75,40 @@ def run_derive(args):
     steps = _size(args.steps, "--steps", MAX_STEPS)
     act = _activation(args)
     rnn = derive.RNN(hidden=hidden, inputs=inputs, activation=act)
-    try:
+    try:   # the rendering too: SymPy's printing of a big expression can take as long
         with derive.symbolic_budget(derive.BUDGET_SECONDS, f"n={hidden}, m={inputs}, T={steps}",
                                     NUMERIC_PATH):
             result = derivation(rnn, steps, expanded=args.expanded)
+            payload = {"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
+                       "steps": steps, "gamma": str(act.gamma), "gamma_exact": act.gamma_exact,
+                       "gamma_method": act.gamma_method,
+                       "gamma_attained": {key: value for key, value in act.attainment().items()
+                                          if key in ("set", "limits", "no_limit")},
+                       "derivation": result.to_dict()}
+            text = rendered(args, kind, result, payload)
     except derive.ExpressionTooLarge:
         raise UsageError(f"--expanded for n={rnn.hidden}, T={steps} would exceed "
                          f"{derive.MAX_OPERATIONS:,} operations; drop --expanded, or use "
                          "'rnngrad check CASE.json' for numbers") from None
-    payload = {"activation": act.name, "hidden": rnn.hidden, "inputs": rnn.inputs,
-               "steps": steps, "gamma": str(act.gamma), "gamma_exact": act.gamma_exact,
-               "gamma_method": act.gamma_method,
-               "gamma_attained": {key: value for key, value in act.attainment().items()
-                                  if key in ("set", "limits", "no_limit")},
-               "derivation": result.to_dict()}
-    return write_output(args, kind, result, payload)
+    return write_output(args, kind, text)
 
 
-def write_output(args, kind, result, payload):
-    """Print or write a derivation in the format ``kind`` (json: ``payload``; pdf: the
-    standalone document compiled)."""
+def rendered(args, kind, result, payload):
+    """A derivation's text in the format ``kind`` (json: ``payload``; pdf: the standalone
+    document)."""
     if kind == "pdf":
-        return _write_pdf(result.document(), Path(args.out), args.no_pdf)
+        return result.document()
     if kind == "json":
-        text = json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    elif kind == "text":
-        text = result.to_text()
-    else:
-        text = result.document() if args.document else result.to_latex()
+        return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if kind == "text":
+        return result.to_text()
+    return result.document() if args.document else result.to_latex()
+
+
+def write_output(args, kind, text):
+    """Print or write a derivation's ``text`` (pdf: the document, compiled)."""
+    if kind == "pdf":
+        return _write_pdf(text, Path(args.out), args.no_pdf)
     if args.out is None:
         sys.stdout.write(text)
     else:

@@ -21,8 +21,9 @@ def add_cell_options(d):
                    "h0 (c0), x and y from a case file (numbers read exactly); n and T from it")
 
 
-def run_cell_derive(args, output_kind, emit):
-    """Build the cell, derive, and hand the text to ``emit(kind, derivation, payload)``."""
+def run_cell_derive(args, output_kind, render, emit):
+    """Build the cell, derive and render it within the symbolic budget
+    (``render(kind, derivation, payload)`` -> text), and hand the text to ``emit(kind, text)``."""
     kind = output_kind(args)
     if args.case is not None:
         if args.activation is not None or args.formula is not None or args.alpha is not None:
@@ -34,20 +35,21 @@ def run_cell_derive(args, output_kind, emit):
     T = args.steps if args.steps is not None else cell.T
     if not isinstance(T, int) or T < 1:
         raise UsageError(f"--steps must be >= 1, got {T}")
-    try:
+    act = None if cell.activation is None else cell.activation.name
+    try:   # the rendering too: SymPy's printing of huge exact numbers can take as long
         with derive.symbolic_budget(derive.BUDGET_SECONDS, f"the {cell.kind.name} cell with "
                                     f"n={cell.hidden}, T={T}", "'rnngrad check CASE.json' "
                                     "computes its Jacobians numerically"):
             result = derive.derivation(cell, T, expanded=args.expanded)
+            payload = {"cell": cell.kind.name, "activation": act, "hidden": cell.hidden,
+                       "inputs": cell.inputs, "steps": T, "state": list(cell.kind.state),
+                       "concrete": args.case is not None, "derivation": result.to_dict()}
+            text = render(kind, result, payload)
     except derive.ExpressionTooLarge:
         raise UsageError(f"--expanded for the {cell.kind.name} cell with n={cell.hidden}, "
                          f"T={T} would exceed {derive.MAX_OPERATIONS:,} operations; drop "
                          "--expanded, or use 'rnngrad check CASE.json' for numbers") from None
-    act = None if cell.activation is None else cell.activation.name
-    payload = {"cell": cell.kind.name, "activation": act, "hidden": cell.hidden,
-               "inputs": cell.inputs, "steps": T, "state": list(cell.kind.state),
-               "concrete": args.case is not None, "derivation": result.to_dict()}
-    return emit(kind, result, payload)
+    return emit(kind, text)
 
 
 def _symbolic(args):
