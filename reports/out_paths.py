@@ -11,6 +11,7 @@ command is printed into a document, ``shell_word`` quotes the path as a shell wo
 import argparse
 import os
 import shlex
+import tempfile
 from pathlib import Path
 
 
@@ -66,6 +67,13 @@ def _writable_parent(path, text):
     if not os.access(folder, os.W_OK | os.X_OK):
         raise argparse.ArgumentTypeError(f"{text}: cannot write in {folder} (permission "
                                          "denied)")
+    try:    # access() says yes to root everywhere, and knows nothing of /proc or read-only mounts
+        handle, probe = tempfile.mkstemp(prefix=".rnngrad-probe-", dir=folder)
+    except OSError as err:
+        raise argparse.ArgumentTypeError(
+            f"{text}: cannot write in {folder} ({err.strerror or err})") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 __all__ = ["output_file", "output_folder", "shell_word"]

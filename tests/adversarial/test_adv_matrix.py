@@ -129,6 +129,9 @@ REFUSED = [
     ("exercise indrnn", ["exercise", "--cell", "indrnn"], None, ["indrnn"]),
     # report's options
     ("report paper a5", ["report", "--paper", "a5"], None, ["--paper"]),
+    # a folder access() calls writable (to root) where no file can be made: refused before work
+    ("sweep plot in /proc", ["sweep", "--w", "0.5", "--T", "3", "--plot", "/proc/x.png"], None,
+     ["--plot", "cannot write in /proc"]),
 ]
 
 
