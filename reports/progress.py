@@ -4,7 +4,9 @@ On a terminal (``stream.isatty()``) one line is rewritten in place with ``\\r``:
 elapsed time and the ETA = elapsed · (total − t) / t; it is redrawn only when the whole percent
 changes and ends with a newline at the last step.  Elsewhere (a pipe, a log file) one line is
 written at each quarter passed (25, 50, 75, 100 %), at most four lines.  Nothing is written
-before ``delay`` seconds have passed, so short runs stay silent.
+before ``delay`` seconds have passed, so short runs stay silent.  ``rnngrad check`` passes a
+third argument, what is being done ("mpmath: step 3 of 10"), which stands in the line in place
+of the step count.
 """
 
 import sys
@@ -12,13 +14,14 @@ import time
 
 
 class Progress:
-    """``progress(t, total)`` callback; ``stream`` None means sys.stderr at call time."""
+    """``progress(t, total[, what])`` callback; ``stream`` None means sys.stderr at call
+    time."""
 
     def __init__(self, label, stream=None, delay=2.0, clock=time.monotonic):
         self.label, self.stream, self.delay, self.clock = label, stream, delay, clock
         self.start, self.shown, self.width = clock(), -1, 0
 
-    def __call__(self, t, total):
+    def __call__(self, t, total, what=None):
         elapsed = self.clock() - self.start
         if elapsed < self.delay or self.shown >= 100:
             return
@@ -30,8 +33,8 @@ class Progress:
             return
         self.shown = mark
         eta = "done" if t >= total else f"ETA {_duration(elapsed * (total - t) / t)}"
-        line = (f"{self.label}: step {t:,} of {total:,} ({percent}%), "
-                f"{_duration(elapsed)} elapsed, {eta}")
+        where = f"step {t:,} of {total:,}" if what is None else what
+        line = f"{self.label}: {where} ({percent}%), {_duration(elapsed)} elapsed, {eta}"
         if tty:
             end = "\n" if t >= total else ""
             stream.write(f"\r{line:<{self.width}}{end}")
