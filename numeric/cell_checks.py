@@ -18,17 +18,18 @@ def run_cell_checks(case, rtol=None, horizon=None, progress=None):
     ``horizon``: its ``CaseHorizon`` (computed when None); beyond it the comparisons that
     recompute the whole forward pass are not judged and the oracle, which follows its own
     trajectory, is not performed (``numeric.check_horizon``).  ``progress(done, total,
-    what)``: called as each check starts and when the last ends (``numeric.check_progress``)."""
+    what)``: called as each check starts, after each J_k of the differences and the complex
+    step, and when the last check ends (``numeric.check_progress``)."""
     horizon = horizon or case_horizon(case)
     beyond = horizon.beyond()
     stages = Stages(progress, ["central differences", "Richardson differences",
                                "complex step", "mpmath"][:4 if beyond is None else 3])
-    stages.stage("central differences")
-    central = check_cell_differences(case, "central", rtol, beyond)
-    stages.stage("Richardson differences")
-    richardson = check_cell_differences(case, "richardson", rtol, beyond)
-    stages.stage("complex step")
-    complex_step = check_cell_complex_step(case, rtol, beyond, horizon)
+    central = check_cell_differences(case, "central", rtol, beyond,
+                                     stages.stage("central differences"))
+    richardson = check_cell_differences(case, "richardson", rtol, beyond,
+                                        stages.stage("Richardson differences"))
+    complex_step = check_cell_complex_step(case, rtol, beyond, horizon,
+                                           stages.stage("complex step"))
     if beyond is None:
         stages.stage("mpmath")
         mpmath = check_cell_mpmath(case, rtol, horizon=horizon)

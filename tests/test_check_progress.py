@@ -65,11 +65,16 @@ def test_cell_checks_report_each_check():
     calls = []
     numeric.run_checks(numeric.case_from_dict(ELMAN),
                        progress=lambda done, total, what: calls.append((done, what)))
-    assert [w for _, w in calls] == ["central differences: starting",
-                                     "Richardson differences: starting",
-                                     "complex step: starting", "mpmath: starting",
-                                     "checks done"]
-    assert [d for d, _ in calls] == [0, 1000, 2000, 3000, 4000]
+    # each check as it starts, each J_k of the T = 2 steps (1/3 and 2/3 of a check: the
+    # gradients are the third), the end
+    assert [w for _, w in calls] == [
+        "central differences: starting", "central differences: J_k 1 of 2",
+        "central differences: J_k 2 of 2", "Richardson differences: starting",
+        "Richardson differences: J_k 1 of 2", "Richardson differences: J_k 2 of 2",
+        "complex step: starting", "complex step: J_k 1 of 2", "complex step: J_k 2 of 2",
+        "mpmath: starting", "checks done"]
+    assert [d for d, _ in calls] == [0, 333, 666, 1000, 1333, 1666, 2000, 2333, 2666, 3000,
+                                     4000]
 
 
 def test_cell_case_cost_counts_state_and_parameters():
