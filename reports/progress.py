@@ -10,7 +10,9 @@ of the step count.
 """
 
 import sys
+import threading
 import time
+from contextlib import contextmanager
 
 
 class Progress:
@@ -52,3 +54,23 @@ def _duration(seconds):
     minutes, secs = divmod(whole, 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@contextmanager
+def still_working(label, what, delay=3.0, stream=None):
+    """For work with no steps to count (``rnngrad derive``'s symbolic work): one line on
+    stderr, "LABEL: still working on WHAT", once the block has run ``delay`` seconds; nothing
+    when it ends sooner.  A timer thread writes it; the block's own output is untouched."""
+
+    def say():
+        out = stream if stream is not None else sys.stderr
+        out.write(f"{label}: still working on {what}\n")
+        out.flush()
+
+    timer = threading.Timer(delay, say)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

@@ -2,12 +2,15 @@
 (issue 16 item 9), and the cost estimate applied to cell cases: refused before any work with
 the estimate unless --force."""
 
+import io
 import json
+import threading
 
 import derive
 import numeric
 import reports.check_cli as check_cli
 from reports.cli import main
+from reports.progress import still_working
 
 PLAIN = {"activation": "tanh", "W_hh": [[0.5, -0.3], [0.2, 0.4]], "W_xh": [[1.0], [0.5]],
          "x": [[0.1], [-0.2], [0.3]], "y": [0.1, -0.1]}
@@ -102,3 +105,26 @@ def test_cell_case_beyond_the_budget_is_refused_unless_forced(tmp_path, capsys, 
     forced = capsys.readouterr()
     assert json.loads(forced.out)["passed"] is True
     assert forced.err.startswith("rnngrad check: the checks take about 3 hours")
+
+
+class Written(io.StringIO):
+    """A stream that says when something was written to it."""
+
+    def __init__(self):
+        super().__init__()
+        self.event = threading.Event()
+
+    def write(self, text):
+        self.event.set()
+        return super().write(text)
+
+
+def test_derive_says_it_is_still_working_once_long_and_never_when_short():
+    long_run = Written()
+    with still_working("rnngrad derive", "the derivation", delay=0.0, stream=long_run):
+        assert long_run.event.wait(10)      # the block outlasts the delay: the line is due
+    assert long_run.getvalue() == "rnngrad derive: still working on the derivation\n"
+    short_run = Written()
+    with still_working("rnngrad derive", "the derivation", delay=3600.0, stream=short_run):
+        pass
+    assert short_run.getvalue() == "" and not short_run.event.wait(0.05)
