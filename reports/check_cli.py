@@ -15,7 +15,8 @@ import derive
 from reports.cli_support import CHECK_DESCRIPTION, UsageError, check_epilog
 from reports.grads_cli import add_grads_arguments, refuse_grads_options_alone
 
-PROGRESS_DELAY_S = 3.0   # progress lines on stderr only once a check has run this long
+ESTIMATE_LINE_S = 5.0    # a check estimated longer says so on stderr and shows its progress
+PROGRESS_DELAY_S = 3.0   # progress lines on stderr only once such a check has run this long
 
 
 def add_check_parser(commands):
@@ -54,7 +55,7 @@ def _check_epilog():
 def _within_budget(case, force):
     """UsageError when the check of a case (a cell case too) is estimated beyond
     numeric.CHECK_BUDGET_S and --force is not given; a line on stderr before any check
-    estimated over a few seconds."""
+    estimated over ESTIMATE_LINE_S seconds, and then True (show its progress)."""
     import numeric
 
     seconds = numeric.case_check_seconds(case)
@@ -64,11 +65,13 @@ def _within_budget(case, force):
     else:
         size = f"n = {case.W_hh.shape[0]}, T = {case.T}"
     estimate = f"about {_duration(seconds)} ({size})"
+    long = seconds > ESTIMATE_LINE_S
     if seconds > numeric.CHECK_BUDGET_S and not force:
         raise UsageError(f"the checks would take {estimate}, beyond "
                          f"{numeric.CHECK_BUDGET_S:.0f} s; add --force to run it anyway")
-    if seconds > 5:
+    if long:
         print(f"rnngrad check: the checks take {estimate}", file=sys.stderr, flush=True)
+    return long
 
 
 def _duration(seconds):
@@ -93,11 +96,14 @@ def run_check(args):
 
         return run_supplied(args, parse_case_text(text, args.case))
     case = parse_case_text(text, args.case)
-    _within_budget(case, args.force)
+    long = _within_budget(case, args.force)
     from reports.progress import Progress
 
-    # on stderr once the run passes a few seconds, never on stdout (the table or the JSON)
-    result = check_case(case, args.rtol, Progress("rnngrad check", delay=PROGRESS_DELAY_S))
+    # on stderr, never on stdout (the table or the JSON): for a check estimated long (its
+    # estimate printed) once it has run PROGRESS_DELAY_S; a short one stays silent however
+    # loaded the machine
+    progress = Progress("rnngrad check", delay=PROGRESS_DELAY_S) if long else None
+    result = check_case(case, args.rtol, progress)
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
     else:

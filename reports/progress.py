@@ -59,13 +59,16 @@ def _duration(seconds):
 @contextmanager
 def still_working(label, what, delay=3.0, stream=None):
     """For work with no steps to count (``rnngrad derive``'s symbolic work): one line on
-    stderr, "LABEL: still working on WHAT", once the block has run ``delay`` seconds; nothing
-    when it ends sooner.  A timer thread writes it; the block's own output is untouched."""
+    stderr, "LABEL: still working on WHAT", once the block has run ``delay`` seconds, on a
+    terminal only (someone waiting at it; a log or a pipe gets the result alone, whatever the
+    machine's load); nothing when the block ends sooner.  A timer thread writes it; the
+    block's own output is untouched."""
 
     def say():
         out = stream if stream is not None else sys.stderr
-        out.write(f"{label}: still working on {what}\n")
-        out.flush()
+        if out.isatty():
+            out.write(f"{label}: still working on {what}\n")
+            out.flush()
 
     timer = threading.Timer(delay, say)
     timer.daemon = True

@@ -34,12 +34,14 @@ def test_check_progress_goes_to_stderr_only(tmp_path, capsys, monkeypatch):
     assert main(["check", path, "--json"]) == 0
     quiet = capsys.readouterr()
     assert quiet.err == ""                      # a run shorter than the delay stays silent
-    monkeypatch.setattr(check_cli, "PROGRESS_DELAY_S", 0.0)   # every run now "long"
+    monkeypatch.setattr(check_cli, "ESTIMATE_LINE_S", 0.0)    # every run now "long":
+    monkeypatch.setattr(check_cli, "PROGRESS_DELAY_S", 0.0)   # estimated and run so
     assert main(["check", path, "--json"]) == 0
     loud = capsys.readouterr()
     assert loud.out == quiet.out                # the JSON is the same, progress never in it
     json.loads(loud.out)
-    lines = loud.err.splitlines()               # not a terminal: the quarters passed
+    estimate, *lines = loud.err.splitlines()    # not a terminal: the quarters passed
+    assert estimate.startswith("rnngrad check: the checks take about 0 s (n = 2, T = 3)")
     assert 1 <= len(lines) <= 4 and all(line.startswith("rnngrad check: ") for line in lines)
     assert "(100%)" in lines[-1] and "done" in lines[-1]
 
@@ -108,11 +110,15 @@ def test_cell_case_beyond_the_budget_is_refused_unless_forced(tmp_path, capsys, 
 
 
 class Written(io.StringIO):
-    """A stream that says when something was written to it."""
+    """A stream that says when something was written to it (a terminal unless ``tty`` is
+    False)."""
 
-    def __init__(self):
+    def __init__(self, tty=True):
         super().__init__()
-        self.event = threading.Event()
+        self.event, self.tty = threading.Event(), tty
+
+    def isatty(self):
+        return self.tty
 
     def write(self, text):
         self.event.set()
@@ -128,3 +134,7 @@ def test_derive_says_it_is_still_working_once_long_and_never_when_short():
     with still_working("rnngrad derive", "the derivation", delay=3600.0, stream=short_run):
         pass
     assert short_run.getvalue() == "" and not short_run.event.wait(0.05)
+    pipe = Written(tty=False)                # a log or a pipe: the result alone
+    with still_working("rnngrad derive", "the derivation", delay=0.0, stream=pipe):
+        pass
+    assert pipe.getvalue() == ""
