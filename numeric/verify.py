@@ -31,6 +31,7 @@ from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
 from numeric.diagnosis import diagnosis_text, phi_prime_diagnosis
 from numeric.oracle import mp_reference
+from numeric.run_cost import stage_weights
 from numeric.verdicts import Tally, Verdict
 
 TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": COMPLEX_TOLERANCE,
@@ -286,7 +287,7 @@ def run_checks(case, rtol=None, horizon=None, progress=None):
     beyond = horizon.beyond()
     if beyond is not None:
         stages = Stages(progress, ["central differences", "Richardson differences",
-                                   "complex step"])
+                                   "complex step"], stage_weights(len(case.h0), case.T))
         checks = {"central": check_differences(case, "central", rtol, beyond,
                                                stages.stage("central differences")),
                   "richardson": check_differences(case, "richardson", rtol, beyond,
@@ -298,7 +299,8 @@ def run_checks(case, rtol=None, horizon=None, progress=None):
         stages.finish()
         return checks
     stages = Stages(progress, ["mpmath oracle", "central differences",
-                               "Richardson differences", "complex step", "mpmath"])
+                               "Richardson differences", "complex step", "mpmath"],
+                    stage_weights(len(case.h0), case.T))
     reference = mp_reference(case, 50, case.trajectory().a,   # shared by the last two
                              tick=stages.stage("mpmath oracle"))
     checks = {"central": check_differences(case, "central", rtol,
