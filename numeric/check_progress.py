@@ -4,9 +4,9 @@ The run is a list of stages (the mpmath oracle, central, Richardson, complex ste
 cell case: the four checks), STAGE_UNITS units of the count each, shared out by their
 estimated cost when the caller gives weights (``numeric.run_cost.stage_weights``: at n = 80
 the oracle and the final mpmath check are 40 % and 30 % of the run, at n = 1 every stage is
-10 % to 30 %; cell checks are of one order of cost): a stage's own loop (its step Jacobians J_k, then its
-∂L/∂W_hh entries) moves its share in proportion, so done/total is a rough fraction of the
-time.  ``progress(done, total, what)`` gets, between and inside the stages,
+10 % to 30 %; cell checks are of one order of cost): a stage's own loop (its step Jacobians
+J_k, then its ∂L/∂W_hh entries) moves its share in proportion, so done/total is a rough
+fraction of the time.  ``progress(done, total, what)`` gets, between and inside the stages,
 ``what`` in words: "central differences: J_k 3 of 10".  A stage's ``tick(done, units, text)``
 says that ``done`` of its ``units`` are done and what it is at (the text).
 """

@@ -46,7 +46,6 @@ def case_check_seconds(case):
                               len(kind.channels) * n)
 
 
-
 def stage_weights(n, T):
     """The share of each stage of ``numeric.run_checks`` in its time, per step (relative):
     measured on a lightly loaded machine at n = 1, T = 2000 (0.17, 0.26, 0.31, 0.18, 0.40 ms
@@ -58,6 +57,19 @@ def stage_weights(n, T):
             "Richardson differences": 3.1e-4 + 8.6e-5 * n**2,
             "complex step": 1.8e-4 + 6.6e-5 * n**2,
             "mpmath": 4.0e-4 + 2.5e-6 * n**3}
+
+
+# Cell cases (``numeric.cell_checks``), S = parts·n the state size, P the parameters' entries,
+# C = channels·n the gate inputs; fitted (least squares in relative error) to the wall time of
+# ``check_case`` on 30 cases, tanh Elman, IndRNN, GRU and LSTM with m = 1 and a target y,
+# n = 1…64, T = 1…500, on the two-core development machine at load 6 to 8: 0.4 to 1.4 times
+# the measured time, except T = 1 with h_0 = 0 (every ∂L/∂W_hh entry exactly 0, each judged
+# against its rounding floor by extra steps): up to 4 times longer (Elman n = 48, T = 1: 6.8 s
+# measured, 1.6 s estimated).
+CELL_STEP_S = {"elman": 2.3e-3, "indrnn": 6.6e-3, "gru": 3.9e-2, "lstm": 2.9e-2}
+PARAM_S = 4.7e-4        # s a step per parameter entry (the gradients' differences, complex step)
+CELL_CUBE_S = 2.2e-6    # s a step per (C + S)·S² (the 50-digit oracle's Jacobians and products)
+SETUP_GATED_S = 0.6     # s once for an LSTM or GRU (SymPy derives the gates' unit map)
 
 
 def cell_check_seconds(cell, T, S, parameters, channels):
