@@ -72,7 +72,7 @@ from numeric.rnn import (
 )
 from numeric.rounding import RoundingModel, rounding_model, unit_roundoff
 from numeric.run_cost import BUDGET_S as CHECK_BUDGET_S
-from numeric.run_cost import check_seconds
+from numeric.run_cost import case_check_seconds, cell_check_seconds, check_seconds
 from numeric.seed import SEED_DEFECTS, per_step_gradient_norms, seed_program
 from numeric.shards import GainGrid, LyapunovGrid, gain_grid, lyapunov_grid, shard_map
 from numeric.supplied import SuppliedCheck, check_gradients
@@ -106,6 +106,7 @@ __all__ = [
     "shard_map", "lyapunov_grid", "LyapunovGrid", "gain_grid", "GainGrid",
     "HORIZON_PERTURBATION", "HORIZON_THRESHOLD",
     "check_gradients", "SuppliedCheck", "QuantityCheck",
-    "CHECK_BUDGET_S", "check_seconds", "SWEEP_BYTES_PER_CELL", "SWEEP_MAX_GRID", "SWEEP_MAX_T",
+    "CHECK_BUDGET_S", "check_seconds", "case_check_seconds", "cell_check_seconds",
+    "SWEEP_BYTES_PER_CELL", "SWEEP_MAX_GRID", "SWEEP_MAX_T",
     "CheckCost", "estimate_cost", "ProbeCheck", "probe_check",
 ]

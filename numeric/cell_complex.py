@@ -32,10 +32,11 @@ from numeric.verdicts import CheckReport, Verdict
 TINY = fd.TINY
 
 
-def check_cell_complex_step(case, rtol=None, beyond=None, horizon=None):
+def check_cell_complex_step(case, rtol=None, beyond=None, horizon=None, tick=None):
     """The ``CheckReport`` of the complex step for a ``CellCase`` (``beyond``: the reason the
     gradients are not compared past the predictability horizon; ``horizon``: the
-    ``CaseHorizon`` whose separation widens the gradients' tolerance)."""
+    ``CaseHorizon`` whose separation widens the gradients' tolerance; ``tick(done, units,
+    text)``: progress, ``numeric.check_progress``)."""
     tol = COMPLEX_TOLERANCE if rtol is None else rtol
     if case.activation is not None and not case.activation.analytic:
         return CheckReport("complex_step", None, None, None, tol, None, False,
@@ -59,6 +60,8 @@ def check_cell_complex_step(case, rtol=None, beyond=None, horizon=None):
         values = [_column_quotient(case, k, path.states[k - 1], t) for t in steps]
         quantities.append((f"J_{k}", values, J[k - 1],
                            (np.inf if k - 1 in shaky else 0.0) + gamma * size[f"J_{k}"]))
+        if tick is not None:
+            tick(k, case.T + 1, f"J_k {k:,} of {case.T:,}")
     gradient = case.y is not None and beyond is None
     if gradient:
         quantities += [(*q[:3], q[3] + gamma * size[q[0]])

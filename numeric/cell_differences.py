@@ -22,14 +22,17 @@ from numeric.verdicts import Tally
 from numeric.verify import TOLERANCES, _compare, _kink_free_step
 
 
-def check_cell_differences(case, method, rtol=None, beyond=None):
+def check_cell_differences(case, method, rtol=None, beyond=None, tick=None):
     """The ``CheckReport`` of central or Richardson differences for a ``CellCase`` (``beyond``:
-    the reason the loss's quotients are not compared past the predictability horizon)."""
+    the reason the loss's quotients are not compared past the predictability horizon;
+    ``tick(done, units, text)``: progress, ``numeric.check_progress``)."""
     tol = TOLERANCES[method] if rtol is None else rtol
     path, tally, steps = case.trajectory(), Tally(), []
     J = cells.step_jacobians(case.kind, case.activation, case.params, path)
     for k in range(1, case.T + 1):
         _columns(case, method, tol, tally, steps, path, k, J[k - 1])
+        if tick is not None:
+            tick(k, case.T + 1, f"J_k {k:,} of {case.T:,}")
     if case.y is not None and beyond is None:
         _gradients(case, method, tol, tally, steps)
     report = tally.report(method, max(steps), tol)

@@ -17,6 +17,7 @@ from numeric import conditioning, rnn
 from numeric import differences as fd
 from numeric.bridge import complex_phi
 from numeric.check_horizon import widened
+from numeric.check_progress import quiet
 from numeric.oracle import mp_reference
 from numeric.verdicts import CheckReport, Verdict
 
@@ -25,7 +26,8 @@ COMPLEX_STEP = 1e-30
 TINY = fd.TINY
 
 
-def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=None):
+def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=None,
+                       tick=quiet):
     """Complex step Im F(x + i s e)/s: exact to rounding, for analytic φ only.  ``reference``:
     the 50-digit oracle of the case when the caller has it already (``run_checks``);
     ``beyond``: the reason ∂L/∂W_hh is not compared past the predictability horizon;
@@ -67,6 +69,7 @@ def check_complex_step(case, rtol=None, reference=None, beyond=None, horizon=Non
     raised = []
     for k, ((quotient, exact, base, cap, reach), b, t) in enumerate(
             zip(quantities, allowance, tols, strict=True), start=1):
+        tick(k - 1, len(quantities), f"quantity {k:,} of {len(quantities):,}")
         steps = scaling.ladder(base, float(np.max(np.abs(exact))), cap, quotient, reach)
         if not steps:
             counts["small"] += 1

@@ -98,14 +98,16 @@ class MpResult:
     shift: list = ()
 
 
-def mp_reference(case, dps=50, float_a=None):
+def mp_reference(case, dps=50, float_a=None, tick=None):
     """Everything the checks compare, computed in mpmath at ``dps`` digits from the floats of
     ``case`` (each float converted exactly).
 
     φ'(a_k,i) is taken at the exact a_k,i, except where a kink p of φ' lies between it and the
     float a_k,i of ``float_a`` (or either sits on p) and the two differ by no more than the
     rounding of Σ_j W_ij h_j + drive_i: φ' is then taken at the float value, on its side of
-    the kink (hardtanh at a = 1: float 1.0 and the exact 1 + 10⁻¹⁷ would give φ' = 0 and 1)."""
+    the kink (hardtanh at a = 1: float 1.0 and the exact 1 + 10⁻¹⁷ would give φ' = 0 and 1).
+    ``tick(done, units, text)``: progress (``numeric.check_progress``), over the T steps of the
+    forward pass and then the T of the products."""
     phi, dphi, independent = mp_activation(case.activation)
     with mp.workdps(dps):
         W, U = mp.matrix(case.W_hh.tolist()), mp.matrix(case.W_xh.tolist())
@@ -113,6 +115,8 @@ def mp_reference(case, dps=50, float_a=None):
         points = [_mp(p) for p in case.activation.kinks]
         hs, a_s, D, same_side, shift = [h], [], [], 0, []
         for k, x_k in enumerate(case.x):
+            if tick is not None:
+                tick(k, 2 * len(case.x), f"forward step {k + 1:,} of {len(case.x):,}")
             drive = U * mp.matrix(x_k.tolist()) + b
             a = W * h + drive
             moved = [float_a is not None
@@ -126,7 +130,7 @@ def mp_reference(case, dps=50, float_a=None):
             h = mp.matrix([phi(a[i]) for i in range(W.rows)])
             a_s.append(a)
             hs.append(h)
-        J, P, grad = derivatives(case, W, D, hs)
+        J, P, grad = derivatives(case, W, D, hs, tick)
         return MpResult(hs, J, P, grad, independent, D, same_side, shift)
 
 
@@ -148,12 +152,15 @@ def _other_side(exact, value, points, bound):
     return any((exact - p) * (value - p) <= 0 for p in points)
 
 
-def derivatives(case, W, D, hs):
+def derivatives(case, W, D, hs, tick=None):
     """J_k = diag(D_k) W, P = J_T ⋯ J_1 and ∂L/∂W_hh (BPTT) from the φ' values D: every one
     is affine in each single D_k,i, so a change of D_k,i by 1 changes it by its partial."""
     J, P = [], mp.eye(W.rows)
-    for row in D:  # J_k typed out here on purpose, not numeric.rnn.elman_step_jacobian: an
-        J.append(mp.diag(row) * W)  # oracle must not share the code it checks
+    for row in D:
+        if tick is not None:
+            tick(len(D) + len(J), 2 * len(D), f"product step {len(J) + 1:,} of {len(D):,}")
+        # J_k typed out here on purpose, not numeric.rnn.elman_step_jacobian: an oracle must
+        J.append(mp.diag(row) * W)  # not share the code it checks
         P = J[-1] * P
     grad = None if case.y is None else _mp_bptt(case, W, hs, D)
     return J, P, grad

@@ -26,10 +26,12 @@ from numeric import error_model as em
 from numeric.bridge import activation_functions, kinks
 from numeric.cell_case import CellCase
 from numeric.check_horizon import case_horizon, not_compared, not_performed, widened
+from numeric.check_progress import Stages, quiet
 from numeric.complex_step import TOLERANCE as COMPLEX_TOLERANCE
 from numeric.complex_step import check_complex_step
 from numeric.diagnosis import diagnosis_text, phi_prime_diagnosis
 from numeric.oracle import mp_reference
+from numeric.run_cost import stage_weights
 from numeric.verdicts import Tally, Verdict
 
 TOLERANCES = {"central": 1e-7, "richardson": 1e-9, "complex_step": COMPLEX_TOLERANCE,
@@ -38,10 +40,11 @@ TINY = fd.TINY
 LOW = TINY / float(np.finfo(float).eps)  # φ' computed from a factor below TINY loses digits
 
 
-def check_differences(case, method, rtol=None, beyond=None):
+def check_differences(case, method, rtol=None, beyond=None, tick=quiet):
     """Central or Richardson differences of every J_k column and every ∂L/∂W_hh entry
     (``beyond``: the reason the loss's quotients are not compared past the predictability
-    horizon, ``numeric.check_horizon``; the J_k columns still are).
+    horizon, ``numeric.check_horizon``; the J_k columns still are; ``tick(done, units, text)``:
+    progress, ``numeric.check_progress``).
 
     Each entry of a column gets the largest step 2^-m s (m ≤ 20) at which ±2 · step moves its
     a_k,i across no kink of φ' (one entry next to a kink does not shrink its neighbours'
@@ -52,6 +55,7 @@ def check_differences(case, method, rtol=None, beyond=None):
     J = rnn.step_jacobians(case.activation, case.W_hh, path.a)
     dphi = np.abs(activation_functions(case.activation)[1](path.a))
     points, n = kinks(case.activation), len(case.h0)
+    units = case.T + (n * n if case.y is not None and beyond is None else 0)
     for k in range(1, case.T + 1):
         f, h, a = case.step_map(k), path.h[k - 1], path.a[k - 1]
         drive = case.W_xh @ case.x[k - 1] + case.b_h
@@ -67,13 +71,15 @@ def check_differences(case, method, rtol=None, beyond=None):
             column = lambda t, d=direction, f=f, h=h: f(h + t * d)  # noqa: E731
             _compare(tally, method, column, (s, s_kink), J[k - 1][:, j], near, tol,
                      rounding=rounding)
+        tick(k, units, f"J_k {k:,} of {case.T:,}")
     if case.y is not None and beyond is None:
-        _check_gradient(case, method, tol, tally, points, steps)
+        _check_gradient(case, method, tol, tally, points, steps, lambda i: tick(
+            case.T + i, units, f"dL/dW_hh entry {i + 1:,} of {n * n:,}"))
     report = tally.report(method, max(steps), tol)
     return report if case.y is None else not_compared(report, "dL/dW_hh", beyond)
 
 
-def _check_gradient(case, method, tol, tally, points, steps):
+def _check_gradient(case, method, tol, tally, points, steps, tick=None):
     grad = rnn.bptt(case.activation, case.W_hh, case.W_xh, case.b_h, case.h0, case.x,
                     case.y).W_hh
     loss, base = case.loss_of_weights(), case.W_hh
@@ -81,6 +87,8 @@ def _check_gradient(case, method, tol, tally, points, steps):
     jumps = _jumps(case.activation, points)
     rounding = cw.loss_rounding(case)
     for (i, j), reference in np.ndenumerate(grad):
+        if tick is not None:
+            tick(i * grad.shape[1] + j)
         E = np.zeros_like(base)
         E[i, j] = 1.0
 
@@ -164,11 +172,11 @@ def _one_sided(method, g, s, reference, rounding=0.0):
     return np.where(use_forward, *errors), floor + 2 * np.where(use_forward, t_f, t_b)
 
 
-def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
+def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None, tick=quiet):
     """h, every J_k, ∂h_T/∂h_0 and ∂L/∂W_hh against the mpmath oracle at ``dps`` digits
     (``reference``: that oracle, when the caller has computed it already; ``horizon``: the
     ``CaseHorizon`` whose separation widens every tolerance, the oracle following its own
-    trajectory).
+    trajectory; ``tick``: progress, ``numeric.check_progress``).
 
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
     that rounding leaves uncertain beyond rtol; ∂L/∂W_hh also by BPTT's own rounding floor,
@@ -207,9 +215,11 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J, rows)
-        for value, exact, allowance, low in quantities:
+        for done, (value, exact, allowance, low) in enumerate(quantities):
+            tick(done, len(quantities) + 1, f"quantity {done + 1:,} of {len(quantities):,}")
             if max(abs(e) for e in exact) >= low:  # else near float64's underflow
                 verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance, wide)
+        tick(len(quantities), len(quantities) + 1, "entry by entry")
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
             tol_P, floor_P = em.product_tolerance(wide, rtol is not None, rounding_P)
@@ -259,28 +269,47 @@ def _mp_normwise(value, exact):
             float(max(abs(e) for e in exact)))
 
 
-def run_checks(case, rtol=None, horizon=None):
+def run_checks(case, rtol=None, horizon=None, progress=None):
     """All four checks, keyed by method name; a report's ``passed`` is None when that check
     was not performed.  A ``numeric.CellCase`` goes to ``numeric.cell_checks``.  ``horizon``:
     the case's ``CaseHorizon`` (computed when None); beyond it the comparisons that recompute
     the whole forward pass are not judged, before it their tolerance is widened by the
     trajectory's separation (``numeric.check_horizon``).  ``rtol``: None (each method's
-    default) or a finite number > 0; anything else is a ValueError naming rtol."""
+    default) or a finite number > 0; anything else is a ValueError naming rtol.
+    ``progress``: None or ``progress(done, total, what)``, called between the checks and
+    inside their loops over the steps (``numeric.check_progress``)."""
     rtol = em.checked_rtol(rtol)
     if isinstance(case, CellCase):
         from numeric.cell_checks import run_cell_checks
 
-        return run_cell_checks(case, rtol, horizon)
+        return run_cell_checks(case, rtol, horizon, progress)
     horizon = horizon or case_horizon(case)
     beyond = horizon.beyond()
     if beyond is not None:
-        return {"central": check_differences(case, "central", rtol, beyond),
-                "richardson": check_differences(case, "richardson", rtol, beyond),
-                "complex_step": check_complex_step(case, rtol, beyond=beyond),
-                "mpmath": not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None
-                                        else rtol, beyond)}
-    reference = mp_reference(case, 50, case.trajectory().a)   # shared by the last two
-    return {"central": check_differences(case, "central", rtol),
-            "richardson": check_differences(case, "richardson", rtol),
-            "complex_step": check_complex_step(case, rtol, reference, horizon=horizon),
-            "mpmath": check_mpmath(case, rtol, reference=reference, horizon=horizon)}
+        stages = Stages(progress, ["central differences", "Richardson differences",
+                                   "complex step"], stage_weights(len(case.h0), case.T))
+        checks = {"central": check_differences(case, "central", rtol, beyond,
+                                               stages.stage("central differences")),
+                  "richardson": check_differences(case, "richardson", rtol, beyond,
+                                                  stages.stage("Richardson differences")),
+                  "complex_step": check_complex_step(case, rtol, beyond=beyond,
+                                                     tick=stages.stage("complex step")),
+                  "mpmath": not_performed("mpmath", TOLERANCES["mpmath"] if rtol is None
+                                          else rtol, beyond)}
+        stages.finish()
+        return checks
+    stages = Stages(progress, ["mpmath oracle", "central differences",
+                               "Richardson differences", "complex step", "mpmath"],
+                    stage_weights(len(case.h0), case.T))
+    reference = mp_reference(case, 50, case.trajectory().a,   # shared by the last two
+                             tick=stages.stage("mpmath oracle"))
+    checks = {"central": check_differences(case, "central", rtol,
+                                           tick=stages.stage("central differences")),
+              "richardson": check_differences(case, "richardson", rtol,
+                                              tick=stages.stage("Richardson differences")),
+              "complex_step": check_complex_step(case, rtol, reference, horizon=horizon,
+                                                 tick=stages.stage("complex step")),
+              "mpmath": check_mpmath(case, rtol, reference=reference, horizon=horizon,
+                                     tick=stages.stage("mpmath"))}
+    stages.finish()
+    return checks

@@ -12,9 +12,10 @@ import numpy as np
 import numeric
 
 
-def check_cell_case(case, rtol):
+def check_cell_case(case, rtol, progress=None):
     """Everything ``rnngrad check`` reports for a ``numeric.CellCase``, as a dict (NumPy
-    values as lists; the caller maps non-finite floats to null)."""
+    values as lists; the caller maps non-finite floats to null); ``progress``: passed to
+    ``numeric.run_checks``."""
     path = case.trajectory()
     states = np.array(path.states)
     channels = np.array([np.array(L) for L in path.channels])
@@ -40,7 +41,7 @@ def check_cell_case(case, rtol):
         result.update(_gradients(case))
     from reports.checking import with_checks
 
-    return with_checks(case, rtol, result)
+    return with_checks(case, rtol, result, progress)
 
 
 def _bound(case):

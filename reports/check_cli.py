@@ -15,6 +15,9 @@ import derive
 from reports.cli_support import CHECK_DESCRIPTION, UsageError, check_epilog
 from reports.grads_cli import add_grads_arguments, refuse_grads_options_alone
 
+ESTIMATE_LINE_S = 5.0    # a check estimated longer says so on stderr and shows its progress
+PROGRESS_DELAY_S = 3.0   # progress lines on stderr only once such a check has run this long
+
 
 def add_check_parser(commands):
     """The ``check`` subcommand; its epilog (case formats, names, diagnosis codes) is built only
@@ -36,7 +39,9 @@ def add_check_parser(commands):
     c.add_argument("--force", action="store_true",
                    help="run a check estimated to take longer than a minute (without it such "
                         "a case is refused with the estimate; rnngrad check costs about "
-                        "T (2.4e-3 + 4e-4 n^2 + 1.3e-5 n^3) + 2.4e-5 n^3 seconds)")
+                        "T (2.4e-3 + 4e-4 n^2 + 1.3e-5 n^3) + 2.4e-5 n^3 seconds, a cell "
+                        "case more for its state size S = parts n and its parameters); past "
+                        "a few seconds the checks show their progress on stderr")
     add_grads_arguments(c, form)
     return c
 
@@ -48,20 +53,25 @@ def _check_epilog():
 
 
 def _within_budget(case, force):
-    """UsageError when the check of a plain case is estimated beyond numeric.CHECK_BUDGET_S and
-    --force is not given; a line on stderr before any check estimated over a few seconds."""
+    """UsageError when the check of a case (a cell case too) is estimated beyond
+    numeric.CHECK_BUDGET_S and --force is not given; a line on stderr before any check
+    estimated over ESTIMATE_LINE_S seconds, and then True (show its progress)."""
     import numeric
 
+    seconds = numeric.case_check_seconds(case)
     if isinstance(case, numeric.CellCase):
-        return
-    n, T = case.W_hh.shape[0], case.T
-    seconds = numeric.check_seconds(n, T)
-    estimate = f"about {_duration(seconds)} (n = {n}, T = {T})"
+        S = len(case.state_names) * case.hidden
+        size = f"cell {case.kind.name}, n = {case.hidden}, S = {S}, T = {case.T}"
+    else:
+        size = f"n = {case.W_hh.shape[0]}, T = {case.T}"
+    estimate = f"about {_duration(seconds)} ({size})"
+    long = seconds > ESTIMATE_LINE_S
     if seconds > numeric.CHECK_BUDGET_S and not force:
         raise UsageError(f"the checks would take {estimate}, beyond "
                          f"{numeric.CHECK_BUDGET_S:.0f} s; add --force to run it anyway")
-    if seconds > 5:
+    if long:
         print(f"rnngrad check: the checks take {estimate}", file=sys.stderr, flush=True)
+    return long
 
 
 def _duration(seconds):
@@ -86,8 +96,14 @@ def run_check(args):
 
         return run_supplied(args, parse_case_text(text, args.case))
     case = parse_case_text(text, args.case)
-    _within_budget(case, args.force)
-    result = check_case(case, args.rtol)
+    long = _within_budget(case, args.force)
+    from reports.progress import Progress
+
+    # on stderr, never on stdout (the table or the JSON): for a check estimated long (its
+    # estimate printed) once it has run PROGRESS_DELAY_S; a short one stays silent however
+    # loaded the machine
+    progress = Progress("rnngrad check", delay=PROGRESS_DELAY_S) if long else None
+    result = check_case(case, args.rtol, progress)
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n")
     else:

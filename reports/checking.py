@@ -27,14 +27,15 @@ def parse_case_text(text, name="case file"):
     return numeric.case_from_dict(load_json(text, name))
 
 
-def check_case(case, rtol=None):
+def check_case(case, rtol=None, progress=None):
     """Everything ``rnngrad check`` reports, as a JSON-ready dict (non-finite numbers: null).
-    ValueError when the float64 forward pass itself overflows."""
+    ValueError when the float64 forward pass itself overflows.  ``progress(done, total,
+    what)``: passed to ``numeric.run_checks``."""
     from reports.cell_checking import check_cell_case
 
     run = check_cell_case if isinstance(case, numeric.CellCase) else _check_case
     with np.errstate(over="ignore", invalid="ignore"):
-        result = run(case, rtol)
+        result = run(case, rtol, progress)
     return _json_safe(result)
 
 
@@ -48,7 +49,7 @@ def _json_safe(value):
     return value
 
 
-def _check_case(case, rtol):
+def _check_case(case, rtol, progress=None):
     path = case.trajectory()
     if not np.all(np.isfinite(path.a)):
         raise ValueError("the forward pass overflows float64 (a pre-activation reached inf); "
@@ -84,14 +85,14 @@ def _check_case(case, rtol):
         if grads.overflow:  # entries beyond float64 (null in JSON): how large, as log10
             result["grad_overflow"] = {f"grad_{name}": value
                                        for name, value in grads.overflow.items()}
-    return with_checks(case, rtol, result)
+    return with_checks(case, rtol, result, progress)
 
 
-def with_checks(case, rtol, result):
+def with_checks(case, rtol, result, progress=None):
     """``result`` with the predictability horizon, the rate, the checks and the verdict."""
     horizon = numeric.case_horizon(case, result["log10_norm_product"])
     result.update(horizon.to_dict())
-    checks = numeric.run_checks(case, rtol, horizon)
+    checks = numeric.run_checks(case, rtol, horizon, progress)
     result["checks"] = {name: report.to_dict() for name, report in checks.items()}
     result["passed"] = overall(checks)
     if not isinstance(case, numeric.CellCase):

@@ -61,7 +61,19 @@ def add_derive_parser(commands):
     d.set_defaults(run=run_derive)
 
 
+DERIVE_NOTICE_S = 3.0   # a line on stderr once a derivation has run this long (n = 100: 5 s)
+
+
 def run_derive(args):
+    from reports.progress import still_working
+
+    what = (f"the {args.cell} cell" if args.cell is not None else
+            "the case file's cell" if args.case is not None else "the derivation")
+    with still_working("rnngrad derive", what, DERIVE_NOTICE_S):
+        return _run_derive(args)
+
+
+def _run_derive(args):
     if args.cell is not None or args.case is not None:
         from reports.deriving_cells import run_cell_derive
 

@@ -4,21 +4,26 @@ On a terminal (``stream.isatty()``) one line is rewritten in place with ``\\r``:
 elapsed time and the ETA = elapsed · (total − t) / t; it is redrawn only when the whole percent
 changes and ends with a newline at the last step.  Elsewhere (a pipe, a log file) one line is
 written at each quarter passed (25, 50, 75, 100 %), at most four lines.  Nothing is written
-before ``delay`` seconds have passed, so short runs stay silent.
+before ``delay`` seconds have passed, so short runs stay silent.  ``rnngrad check`` passes a
+third argument, what is being done ("mpmath: step 3 of 10"), which stands in the line in place
+of the step count.
 """
 
 import sys
+import threading
 import time
+from contextlib import contextmanager
 
 
 class Progress:
-    """``progress(t, total)`` callback; ``stream`` None means sys.stderr at call time."""
+    """``progress(t, total[, what])`` callback; ``stream`` None means sys.stderr at call
+    time."""
 
     def __init__(self, label, stream=None, delay=2.0, clock=time.monotonic):
         self.label, self.stream, self.delay, self.clock = label, stream, delay, clock
         self.start, self.shown, self.width = clock(), -1, 0
 
-    def __call__(self, t, total):
+    def __call__(self, t, total, what=None):
         elapsed = self.clock() - self.start
         if elapsed < self.delay or self.shown >= 100:
             return
@@ -30,8 +35,8 @@ class Progress:
             return
         self.shown = mark
         eta = "done" if t >= total else f"ETA {_duration(elapsed * (total - t) / t)}"
-        line = (f"{self.label}: step {t:,} of {total:,} ({percent}%), "
-                f"{_duration(elapsed)} elapsed, {eta}")
+        where = f"step {t:,} of {total:,}" if what is None else what
+        line = f"{self.label}: {where} ({percent}%), {_duration(elapsed)} elapsed, {eta}"
         if tty:
             end = "\n" if t >= total else ""
             stream.write(f"\r{line:<{self.width}}{end}")
@@ -49,3 +54,26 @@ def _duration(seconds):
     minutes, secs = divmod(whole, 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@contextmanager
+def still_working(label, what, delay=3.0, stream=None):
+    """For work with no steps to count (``rnngrad derive``'s symbolic work): one line on
+    stderr, "LABEL: still working on WHAT", once the block has run ``delay`` seconds, on a
+    terminal only (someone waiting at it; a log or a pipe gets the result alone, whatever the
+    machine's load); nothing when the block ends sooner.  A timer thread writes it; the
+    block's own output is untouched."""
+
+    def say():
+        out = stream if stream is not None else sys.stderr
+        if out.isatty():
+            out.write(f"{label}: still working on {what}\n")
+            out.flush()
+
+    timer = threading.Timer(delay, say)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

@@ -70,12 +70,18 @@ def test_stable_case_no_horizon_and_verdicts_unchanged():
     assert "  predictability horizon     none within the T steps; reliable\n" in text
 
 
+def _estimate_or_progress_only(err):
+    """stderr holds at most the cost estimate and progress lines (T = 200 is estimated past
+    5 s; progress appears when the run passes a few seconds), nothing else."""
+    return all(line.startswith("rnngrad check: ") for line in err.splitlines())
+
+
 # --- the chaotic case -------------------------------------------------------------------------
 
 def test_chaotic_case_flagged_and_recomputing_checks_na(capsys, tmp_path, chaotic_horizon):
     K = chaotic_horizon
     status, data, err = check_json(capsys, tmp_path, chaotic_case_file())
-    assert status == 0 and err == ""
+    assert status == 0 and _estimate_or_progress_only(err)
     assert data["horizon"] == K and data["reliable"] is False
     assert data["horizon_rule"].startswith(RULE_START)
     assert data["rate"] == pytest.approx(data["log10_norm_product"] / 200, rel=1e-15)
@@ -118,7 +124,7 @@ def test_chaotic_elman_cell_via_cell_path(capsys, tmp_path, chaotic_horizon):
     cell = {"cell": "elman", "weight_hh": W.tolist(), "weight_ih": U.tolist(), "x": x.tolist(),
             "y": y.tolist()}
     status, data, err = check_json(capsys, tmp_path, cell)
-    assert status == 0 and err == ""
+    assert status == 0 and _estimate_or_progress_only(err)
     assert data["cell"] == "elman"
     assert data["horizon"] == chaotic_horizon and data["reliable"] is False
     assert set(data) >= {"horizon", "reliable", "rate", "horizon_rule", "horizon_note"}
