@@ -1,10 +1,12 @@
-"""Limits on symbolic work: a wall-clock budget and cheap structural caps checked first.
+"""Limits on symbolic work: a processor-time budget and cheap structural caps checked first.
 
 SymPy's simplification, differentiation and root finding can take minutes on a formula of a
 few dozen characters (sin nested 40 deep; Max of six Abs terms).  ``symbolic_budget`` bounds
-the time: on the main thread an ``ITIMER_REAL`` alarm raises ``SymbolicBudgetExceeded`` (a
-ValueError, so the command line reports it in one line, exit 2) when the work takes longer
-than ``seconds``; off the main thread (where signals cannot be delivered) it runs unbounded.
+the time: on the main thread an ``ITIMER_PROF`` timer raises ``SymbolicBudgetExceeded`` (a
+ValueError, so the command line reports it in one line, exit 2) when the work takes more than
+``seconds`` of processor time; off the main thread (where signals cannot be delivered) it runs
+unbounded.  Processor time, not wall time: on a busy machine the same derivation gets the same
+verdict (SymPy's work is single-threaded and never waits).
 ``check_structure`` refuses in microseconds the formulas that are known to be slow:
 nesting deeper than ``MAX_DEPTH`` or more than ``MAX_PIECES`` Max/Min/Abs/Piecewise/sign
 pieces, each of which doubles the case analysis behind γ = sup_z |φ'(z)|.
@@ -47,14 +49,14 @@ class SymbolicBudgetExceeded(ValueError):
 @contextlib.contextmanager
 def symbolic_budget(seconds, what, instead="`rnngrad check` and `rnngrad sweep` evaluate it "
                     "numerically"):
-    """Run the block within ``seconds`` of wall time; ``SymbolicBudgetExceeded`` naming
+    """Run the block within ``seconds`` of processor time; ``SymbolicBudgetExceeded`` naming
     ``what`` and ``instead`` (the numeric path) when it runs over.  ``seconds`` None or ≤ 0,
     or a caller off the main thread: no limit.  An enclosing budget is restored afterwards."""
     if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
-    message = (f"the symbolic derivation of {what} did not finish within {seconds:g} s; "
-               f"{instead}")
+    message = (f"the symbolic derivation of {what} did not finish within {seconds:g} s "
+               f"of computing; {instead}")
 
     done = []
 
@@ -63,21 +65,21 @@ def symbolic_budget(seconds, what, instead="`rnngrad check` and `rnngrad sweep` 
             return
         # SymPy catches ValueError in places and carries on: raise again every 50 ms until the
         # exception leaves the block
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        signal.setitimer(signal.ITIMER_PROF, 0.05)
         raise SymbolicBudgetExceeded(message)
 
-    previous = signal.signal(signal.SIGALRM, alarm)
-    outer_left, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, alarm)
+    outer_left, _ = signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
         try:
             done.append(True)
         finally:   # runs even when an alarm lands on the line above
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
             if outer_left:   # an enclosing budget keeps (roughly) what it had left
-                signal.setitimer(signal.ITIMER_REAL, max(outer_left - seconds, 1e-3))
+                signal.setitimer(signal.ITIMER_PROF, max(outer_left - seconds, 1e-3))
 
 
 def depth(expr):

@@ -107,8 +107,8 @@ def test_symbolic_budget_restores_an_outer_timer():
     with derive.symbolic_budget(30, "outer"):
         with derive.symbolic_budget(5, "inner"):
             pass
-        left = signal.getitimer(signal.ITIMER_REAL)[0]
-    assert 20 < left <= 30 and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        left = signal.getitimer(signal.ITIMER_PROF)[0]
+    assert 20 < left <= 30 and signal.getitimer(signal.ITIMER_PROF)[0] == 0
 
 
 def _case_file(tmp_path, n, T):
