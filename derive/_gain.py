@@ -45,16 +45,14 @@ import sympy as sp
 from derive._candidates import Candidate, derivative_pieces, piece_candidates
 from derive._certify import at_least, certify_sup
 from derive._lattice import merge_lattices, period_domain, period_of, unbounded
-from derive._roots import (
+from derive._methods import (
     ACCUMULATION_BOUND,
     CERTIFIED_BOUND,
     EXACT_AFTER_SEARCH,
-    GAMMA_DIGITS,
     certified_method,
-    grid_set,
     numeric_method,
-    round_up,
 )
+from derive._roots import GAMMA_DIGITS, grid_set, round_up
 
 __all__ = ["TIE_DIGITS", "Gain", "activation_gain"]
 _COMPARE_DIGITS = 50
