@@ -1,7 +1,8 @@
 """The hostile-input runner itself: limits hold and the assertions can fail."""
 
 import pytest
-from hostile import assert_clean, assert_refused, rnngrad
+
+from tests.adversarial.hostile import assert_clean, assert_refused, rnngrad
 
 
 def test_unknown_option_is_one_line_exit_2():
