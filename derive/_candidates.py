@@ -106,8 +106,22 @@ def _end_value(expr, z, point, direction):
     if oscillates:  # no limit: its accumulation values bound sup|φ'| near the end
         value = sp.Max(sp.Abs(value.min), sp.Abs(value.max))
     if value.has(sp.Limit, sp.AccumBounds, sp.nan):
-        raise ValueError(f"φ' has no limit at z = {point}: got {value}")
+        raise ValueError(f"φ' has no limit as z → {_approach(point, direction)} and its "
+                         "largest values there have no closed form; use a registered "
+                         "--activation, or a formula whose derivative settles or repeats "
+                         "with one period")
     return Candidate(_abs_exact(value), True, limit=(point, direction), oscillates=oscillates)
+
+
+def _approach(point, direction):
+    """z → ``point`` in words: "+∞", "−∞", "0 from above".
+
+    >>> _approach(-sp.oo, "+"), _approach(sp.Integer(0), "-")
+    ('−∞', '0 from below')
+    """
+    if point in (sp.oo, -sp.oo):
+        return "+∞" if point == sp.oo else "−∞"
+    return f"{point} from {'above' if direction == '+' else 'below'}"
 
 
 def _abs_exact(value):

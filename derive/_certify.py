@@ -110,7 +110,8 @@ def _search(pieces, z, target, max_boxes):
     worst = -heap[0][0]
     where = _where(heap[0][3], heap[0][4])
     raise ValueError(
-        f"interval arithmetic could not bound |φ'| {where} within {count} boxes "
+        f"interval arithmetic could not bound |φ'| {where} after splitting the line into "
+        f"{count} intervals "
         f"(best bound {mpmath.nstr(worst, 6)}, largest value found {mpmath.nstr(lower, 6)})")
 
 
