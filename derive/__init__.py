@@ -15,7 +15,7 @@ and ``derivation`` derive ∂s_k/∂s_{k−1}, its products, ∂L/∂θ and the 
 1
 """
 
-from derive._gain import derivative_pieces
+from derive._candidates import derivative_pieces
 from derive._width import width as latex_width
 from derive.activations import (
     Activation,

@@ -1,8 +1,65 @@
 """Bounds of |φ'| on one box from enclosures (used by ``derive._certify``): the plain
-enclosure's magnitude, and on a bounded box X with middle m the sharper bounds from φ'' and
+enclosure's magnitude (and of φ'(1/t) or a tail form on a tail box), a value at a point
+inside as a lower bound, and on a bounded box X with middle m the sharper bounds from φ'' and
 φ''' (monotone boxes, the centred form, a second-order form maximised exactly)."""
 
-__all__ = ["sharper", "upper_of"]
+__all__ = ["box_bound", "sharper", "upper_of"]
+
+
+def box_bound(funcs, lo, hi):
+    """(upper bound of |φ'| on [lo, hi], a value |φ'(p)| at a point inside, as a lower bound);
+    on a tail box also from φ' rewritten for the tail (``derive._tails``), the least kept."""
+    import mpmath
+    from mpmath import iv
+
+    direct, tail, slope, sides = funcs   # as derive._certify compiles them
+    box = iv.mpf([lo, hi])
+    upper = upper_of(direct, box)
+    point = _inner_point(lo, hi)
+    if (mpmath.isinf(lo) or mpmath.isinf(hi)) and tail is not None and lo * hi >= 0:
+        ends = sorted((_reciprocal(lo), _reciprocal(hi)))
+        upper = min(upper, upper_of(tail, iv.mpf(ends)))
+    side = 1 if lo >= 1 else -1 if hi <= -1 else 0
+    if side not in sides or (hi - lo <= 1 and not (mpmath.isinf(lo) or mpmath.isinf(hi))):
+        if slope[0] is not None and lo < hi and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
+            upper = min(upper, sharper(direct, slope, box, lo, hi))
+        return upper, _lower(direct, iv.mpf(point))
+    form, form_slope = sides[side]      # a wide or unbounded box on a tail
+    upper = min(upper, upper_of(form, box))
+    if form_slope[0] is not None and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
+        upper = min(upper, sharper(form, form_slope, box, lo, hi))
+    return upper, max(_lower(direct, iv.mpf(point)), _lower(form, iv.mpf(point)))
+
+
+def _reciprocal(v):
+    import mpmath
+
+    return mpmath.mpf(0) if mpmath.isinf(v) else 1 / v
+
+
+def _inner_point(lo, hi):
+    import mpmath
+
+    if mpmath.isinf(lo) and mpmath.isinf(hi):
+        return mpmath.mpf(0)
+    if mpmath.isinf(hi):
+        return 2 * lo + 1 if lo >= 0 else mpmath.mpf(0)
+    if mpmath.isinf(lo):
+        return 2 * hi - 1 if hi <= 0 else mpmath.mpf(0)
+    return (lo + hi) / 2
+
+
+def _lower(f, point):
+    import mpmath
+
+    try:
+        value = f(point)
+    except (ArithmeticError, ValueError, TypeError):
+        return mpmath.mpf(0)
+    a, b = (mpmath.mpf(value.a._mpi_[0]), mpmath.mpf(value.b._mpi_[1]))
+    if not (mpmath.isfinite(a) and mpmath.isfinite(b)) or a <= 0 <= b:
+        return mpmath.mpf(0)
+    return min(abs(a), abs(b))
 
 
 def sharper(direct, slopes, box, lo, hi):

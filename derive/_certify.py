@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive._box_bounds import sharper, upper_of
+from derive._box_bounds import box_bound
 from derive._interval import Unsupported, compile_interval
 from derive._tails import tail_form
 
@@ -78,7 +78,7 @@ def _search(pieces, z, target, max_boxes):
     functions = [_functions(expr, z) for expr, _ in pieces]
     for index, (_, (a, b)) in enumerate(pieces):
         for lo, hi in _initial(_mp(a, -1), _mp(b, 1)):
-            upper, point = _bound(functions[index], lo, hi)
+            upper, point = box_bound(functions[index], lo, hi)
             lower = max(lower, point)
             count += 1
             heapq.heappush(heap, (-upper, count, index, lo, hi))
@@ -103,14 +103,15 @@ def _search(pieces, z, target, max_boxes):
             heapq.heappush(heap, (-upper, count, index, lo, hi))
             break
         for part in ((lo, middle), (middle, hi)):
-            bound, point = _bound(functions[index], *part)
+            bound, point = box_bound(functions[index], *part)
             lower = max(lower, point)
             count += 1
             heapq.heappush(heap, (-bound, count, index, *part))
     worst = -heap[0][0]
     where = _where(heap[0][3], heap[0][4])
     raise ValueError(
-        f"interval arithmetic could not bound |φ'| {where} within {count} boxes "
+        f"interval arithmetic could not bound |φ'| {where} after splitting the line into "
+        f"{count} intervals "
         f"(best bound {mpmath.nstr(worst, 6)}, largest value found {mpmath.nstr(lower, 6)})")
 
 
@@ -199,62 +200,6 @@ def _split(lo, hi):
         return -mpmath.sqrt(lo * hi)
     middle = (lo + hi) / 2
     return middle if lo < middle < hi else None
-
-
-def _bound(funcs, lo, hi):
-    """(upper bound of |φ'| on [lo, hi], a value |φ'(p)| at a point inside, as a lower bound);
-    on a tail box also from φ' rewritten for the tail (``derive._tails``), the least kept."""
-    import mpmath
-    from mpmath import iv
-
-    direct, tail, slope, sides = funcs
-    box = iv.mpf([lo, hi])
-    upper = upper_of(direct, box)
-    point = _inner_point(lo, hi)
-    if (mpmath.isinf(lo) or mpmath.isinf(hi)) and tail is not None and lo * hi >= 0:
-        ends = sorted((_reciprocal(lo), _reciprocal(hi)))
-        upper = min(upper, upper_of(tail, iv.mpf(ends)))
-    side = 1 if lo >= 1 else -1 if hi <= -1 else 0
-    if side not in sides or (hi - lo <= 1 and not (mpmath.isinf(lo) or mpmath.isinf(hi))):
-        if slope[0] is not None and lo < hi and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
-            upper = min(upper, sharper(direct, slope, box, lo, hi))
-        return upper, _lower(direct, iv.mpf(point))
-    form, form_slope = sides[side]      # a wide or unbounded box on a tail
-    upper = min(upper, upper_of(form, box))
-    if form_slope[0] is not None and not (mpmath.isinf(lo) or mpmath.isinf(hi)):
-        upper = min(upper, sharper(form, form_slope, box, lo, hi))
-    return upper, max(_lower(direct, iv.mpf(point)), _lower(form, iv.mpf(point)))
-
-
-def _reciprocal(v):
-    import mpmath
-
-    return mpmath.mpf(0) if mpmath.isinf(v) else 1 / v
-
-
-def _inner_point(lo, hi):
-    import mpmath
-
-    if mpmath.isinf(lo) and mpmath.isinf(hi):
-        return mpmath.mpf(0)
-    if mpmath.isinf(hi):
-        return 2 * lo + 1 if lo >= 0 else mpmath.mpf(0)
-    if mpmath.isinf(lo):
-        return 2 * hi - 1 if hi <= 0 else mpmath.mpf(0)
-    return (lo + hi) / 2
-
-
-def _lower(f, point):
-    import mpmath
-
-    try:
-        value = f(point)
-    except (ArithmeticError, ValueError, TypeError):
-        return mpmath.mpf(0)
-    a, b = (mpmath.mpf(value.a._mpi_[0]), mpmath.mpf(value.b._mpi_[1]))
-    if not (mpmath.isfinite(a) and mpmath.isfinite(b)) or a <= 0 <= b:
-        return mpmath.mpf(0)
-    return min(abs(a), abs(b))
 
 
 def _where(lo, hi):

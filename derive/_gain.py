@@ -41,35 +41,20 @@ their places) and the limits that approach γ_φ without being attained (z → �
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy.calculus.util import continuous_domain
-from sympy.polys.polyerrors import BasePolynomialError
 
+from derive._candidates import Candidate, derivative_pieces, piece_candidates
 from derive._certify import at_least, certify_sup
-from derive._lattice import (
-    lattice_value,
-    merge_lattices,
-    period_domain,
-    period_of,
-    plainer,
-    simplified_lattice,
-    unbounded,
-)
-from derive._roots import (
+from derive._lattice import merge_lattices, period_domain, period_of, unbounded
+from derive._methods import (
     ACCUMULATION_BOUND,
     CERTIFIED_BOUND,
     EXACT_AFTER_SEARCH,
-    GAMMA_DIGITS,
-    GRID_HALF_WIDTH,
-    ROOT_DIGITS,
     certified_method,
-    grid_set,
-    numeric_critical_values,
     numeric_method,
-    round_up,
 )
+from derive._roots import GAMMA_DIGITS, grid_set, round_up
 
-__all__ = ["GAMMA_DIGITS", "GRID_HALF_WIDTH", "ROOT_DIGITS", "Gain", "activation_gain",
-           "derivative_pieces"]
+__all__ = ["TIE_DIGITS", "Gain", "activation_gain"]
 _COMPARE_DIGITS = 50
 
 
@@ -103,38 +88,6 @@ class Gain:
     grid: sp.Set | None = None
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """|φ'| (or its one-sided limit) somewhere: on the set ``where`` (attained) or as the
-    limit (point, direction) in ``limit`` (``oscillates``: φ' has no limit there and ``value``
-    is the largest accumulation value of |φ'|)."""
-
-    value: sp.Expr
-    exact: bool
-    where: sp.Set | None = None
-    limit: tuple | None = None
-    oscillates: bool = False
-
-
-def derivative_pieces(dphi, z):
-    """φ' as ``[(expr, interval), ...]`` with disjoint intervals covering the real line."""
-    if isinstance(dphi, sp.Piecewise):
-        pairs = dphi.as_expr_set_pairs(sp.S.Reals)
-    else:
-        pairs = [(dphi, sp.S.Reals)]
-    pieces = []
-    for expr, domain in pairs:
-        parts = domain.args if isinstance(domain, sp.Union) else (domain,)
-        for part in parts:
-            if isinstance(part, sp.Interval):
-                pieces.append((expr, part))
-            elif isinstance(part, sp.FiniteSet):
-                pieces.extend((expr, sp.Interval(p, p)) for p in part)
-            elif part != sp.S.EmptySet:
-                raise ValueError(f"cannot split φ' into intervals: piece domain {part}")
-    return pieces
-
-
 def activation_gain(dphi, z, certify=True):
     """γ_φ = sup_z |φ'(z)| for φ' given as a SymPy expression in the real symbol ``z``.
 
@@ -146,7 +99,7 @@ def activation_gain(dphi, z, certify=True):
     """
     candidates, searched, domains = [], [], []
     for expr, interval in derivative_pieces(dphi, z):
-        found = _interval_candidates(expr, interval, z, searched)
+        found = piece_candidates(expr, interval, z, searched)
         period = period_of(expr, z, interval) if any(c.oscillates for c in found) else None
         if period is not None:       # sup over the piece = sup over a period: critical points
             found = [c for c in found if not c.oscillates]
@@ -165,7 +118,7 @@ def activation_gain(dphi, z, certify=True):
             best, method = _certified(candidates, domains, z)
         except ValueError:   # every critical point exact: still an upper bound, maybe loose
             if best.oscillates:
-                best = _Candidate(best.value, False, best.where, best.limit, True)
+                best = Candidate(best.value, False, best.where, best.limit, True)
                 method = ACCUMULATION_BOUND
     ties = [c for c in candidates if _ties(c.value, best.value)]
     if method.startswith(CERTIFIED_BOUND):   # U itself: where |φ'| comes nearest is not shown
@@ -202,9 +155,9 @@ def _certified(candidates, domains, z):
             top = max(group, key=lambda c: _magnitude(c.value))
             if at_least(top.value, upper):
                 if kind == "limsup":
-                    top = _Candidate(top.value, False, top.where, top.limit, True)
+                    top = Candidate(top.value, False, top.where, top.limit, True)
                 return top, certified_method(certificate, kind)
-    return (_Candidate(round_up(upper, GAMMA_DIGITS), False),
+    return (Candidate(round_up(upper, GAMMA_DIGITS), False),
             certified_method(certificate, "bound"))
 
 
@@ -252,101 +205,3 @@ def _magnitude(value):
     if value in (sp.oo, -sp.oo, sp.zoo):
         return float("inf")
     return sp.Abs(value).evalf(_COMPARE_DIGITS)
-
-
-def _interval_candidates(expr, interval, z, searched):
-    lo, hi = interval.start, interval.end
-    if lo == hi:
-        return [_Candidate(sp.Abs(expr.subs(z, lo)), True, where=sp.FiniteSet(lo))]
-    if not expr.has(z):  # a constant piece: attained on all of it
-        return [_Candidate(sp.Abs(expr), True, where=interval)]
-    out = [_end_value(expr, z, lo, "+"), _end_value(expr, z, hi, "-")]
-    out.extend(_closed_end_values(expr, z, interval))
-    out.extend(_singular_values(expr, z, interval))
-    out.extend(_critical_values(expr, z, interval, searched))
-    return out
-
-
-def _closed_end_values(expr, z, interval):
-    """|φ'| at the finite ends that belong to the piece (attained there)."""
-    ends = [(interval.start, interval.left_open), (interval.end, interval.right_open)]
-    out = []
-    for end, is_open in ends:
-        value = expr.subs(z, end) if end.is_finite and not is_open else None
-        if value is not None and value.is_finite:
-            out.append(_Candidate(sp.Abs(value), True, where=sp.FiniteSet(end)))
-    return out
-
-
-def _singular_values(expr, z, interval):
-    """One-sided limits of φ' where it is discontinuous inside the interval (a pole: ∞)."""
-    inner = sp.Interval.open(interval.start, interval.end)
-    try:
-        gaps = sp.Complement(inner, continuous_domain(expr, z, inner))
-    except NotImplementedError:  # erf and friends: entire, so only the denominator matters
-        gaps = sp.solveset(sp.denom(sp.together(expr)), z, inner)
-    if gaps == sp.S.EmptySet:
-        return []
-    if not isinstance(gaps, sp.FiniteSet):
-        raise ValueError(f"φ' is discontinuous on {gaps}")
-    return [_end_value(expr, z, p, side) for p in gaps for side in "+-"]
-
-
-def _end_value(expr, z, point, direction):
-    value = sp.limit(expr, z, point, direction) if expr.has(z) else expr
-    oscillates = isinstance(value, sp.AccumBounds)
-    if oscillates:  # no limit: its accumulation values bound sup|φ'| near the end
-        value = sp.Max(sp.Abs(value.min), sp.Abs(value.max))
-    if value.has(sp.Limit, sp.AccumBounds, sp.nan):
-        raise ValueError(f"φ' has no limit at z = {point}: got {value}")
-    return _Candidate(_abs_exact(value), True, limit=(point, direction), oscillates=oscillates)
-
-
-def _abs_exact(value):
-    return sp.oo if value in (sp.oo, -sp.oo, sp.zoo) else sp.Abs(value)
-
-
-def _critical_values(expr, z, interval, searched):
-    d2 = sp.diff(expr, z)
-    numerator = sp.numer(sp.together(d2))
-    try:
-        factors = [f for f, _ in sp.factor_list(numerator)[1]]
-    except BasePolynomialError:  # not a polynomial in anything (2**z): solve it whole
-        factors = [numerator]
-    out = []
-    for factor in factors:
-        if not factor.has(z):
-            continue
-        found = _solve_exactly(expr, factor, z, interval)
-        if found is None:
-            found, enclosed = _numeric_critical_values(expr, factor, z, interval)
-            searched.append((interval, enclosed))
-        out.extend(found)
-    return out
-
-
-def _solve_exactly(expr, factor, z, interval):
-    """Candidates at the roots of ``factor`` in the open interval, or None when no closed form
-    is found: a finite set of roots, or lattices of roots on each of which |φ'| is one value."""
-    open_interval = sp.Interval.open(interval.start, interval.end)
-    try:
-        roots = sp.solveset(factor, z, open_interval)
-    except (NotImplementedError, ValueError, TypeError):
-        return None
-    if roots == sp.S.EmptySet:
-        return []
-    if isinstance(roots, sp.FiniteSet) and all(r.is_real for r in roots):
-        return [_Candidate(sp.Abs(sp.simplify(expr.subs(z, r))), True, where=sp.FiniteSet(r))
-                for r in roots]
-    parts = roots.args if isinstance(roots, sp.Union) else (roots,)
-    found = [lattice_value(expr, z, part) or lattice_value(expr, z, simplified_lattice(part))
-             for part in parts]
-    if any(f is None for f in found):
-        return None
-    return [_Candidate(plainer(value), True, where=where) for value, where in found]
-
-
-def _numeric_critical_values(expr, factor, z, interval):
-    found = numeric_critical_values(expr, factor, z, interval)
-    return [_Candidate(upper, False, where=sp.FiniteSet(at)) for upper, _, at, _ in found], \
-        all(enclosed for *_, enclosed in found)

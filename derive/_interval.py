@@ -14,6 +14,15 @@ finite (z·e^{−z²} on [A, ∞) gives [A, ∞]·[0, e^{−A²}]) is bounded by
 
 import sympy as sp
 
+from derive._iv_functions import (
+    MONOTONE_LIMITS,
+    exact_mpf,
+    magnitude_of,
+    monotone,
+    nonnegative,
+    positive,
+)
+
 __all__ = ["Unsupported", "compile_interval"]
 
 
@@ -25,8 +34,6 @@ class Unsupported(ValueError):
 
 
 _BOUNDED = (sp.sin, sp.cos, sp.tanh, sp.atan, sp.erf)   # enclosed as they are, never ±∞
-_LIMITS = {"tanh": (-1, 1), "atan": (None, None), "erf": (-1, 1), "erfc": (2, 0),
-           "sinh": ("-inf", "inf"), "ncdf": (0, 1)}
 
 
 def compile_interval(expr, z):
@@ -51,7 +58,7 @@ def _build(expr, z):
         rational = iv.mpf(int(expr.p)) / int(expr.q)
         return lambda x: rational
     if expr.is_Float:
-        value = iv.mpf(_mp(expr._mpf_))
+        value = iv.mpf(exact_mpf(expr._mpf_))
         return lambda x: value
     if expr in (sp.pi, sp.E):
         constant = iv.pi if expr == sp.pi else iv.e
@@ -146,8 +153,8 @@ def _monotone_bound(direct, slope, x):
     from mpmath import iv
 
     d = slope(x)
-    d_lo, d_hi = _mp(d.a._mpi_[0]), _mp(d.b._mpi_[1])
-    lo, hi = _mp(x.a._mpi_[0]), _mp(x.b._mpi_[1])
+    d_lo, d_hi = exact_mpf(d.a._mpi_[0]), exact_mpf(d.b._mpi_[1])
+    lo, hi = exact_mpf(x.a._mpi_[0]), exact_mpf(x.b._mpi_[1])
     if not (d_hi < 0 or d_lo > 0):
         return None
     ends = [lo, hi] if not _unbounded(x) else [lo] if d_hi < 0 else [hi]
@@ -161,7 +168,7 @@ def _monotone_bound(direct, slope, x):
 def _magnitude(value):
     import mpmath
 
-    a, b = _mp(value.a._mpi_[0]), _mp(value.b._mpi_[1])
+    a, b = exact_mpf(value.a._mpi_[0]), exact_mpf(value.b._mpi_[1])
     return max(abs(a), abs(b)) if not (mpmath.isnan(a) or mpmath.isnan(b)) else mpmath.nan
 
 
@@ -181,8 +188,8 @@ def _meet(out, bound):
     import mpmath
     from mpmath import iv
 
-    a, b = _mp(out.a._mpi_[0]), _mp(out.b._mpi_[1])
-    c, d = _mp(bound.a._mpi_[0]), _mp(bound.b._mpi_[1])
+    a, b = exact_mpf(out.a._mpi_[0]), exact_mpf(out.b._mpi_[1])
+    c, d = exact_mpf(bound.a._mpi_[0]), exact_mpf(bound.b._mpi_[1])
     if mpmath.isnan(a) or mpmath.isnan(b):
         return bound
     return iv.mpf([max(a, c), min(b, d)])
@@ -196,26 +203,14 @@ def _power(expr, z):
         n = int(exponent)
         return (lambda x: base(x) ** n) if n >= 0 else (lambda x: 1 / base(x) ** -n)
     if exponent == sp.Rational(1, 2):
-        return lambda x: iv.sqrt(_nonnegative(base(x)))
+        return lambda x: iv.sqrt(nonnegative(base(x)))
     if exponent == sp.Rational(-1, 2):
-        return lambda x: 1 / iv.sqrt(_nonnegative(base(x)))
+        return lambda x: 1 / iv.sqrt(nonnegative(base(x)))
     if expr.base == sp.E:
         power = _build(exponent, z)
         return lambda x: iv.exp(power(x))
     power = _build(exponent, z)
-    return lambda x: iv.exp(power(x) * iv.log(_positive(base(x))))
-
-
-def _nonnegative(value):
-    if value.a < 0:
-        raise ArithmeticError("square root of an interval reaching below 0")
-    return value
-
-
-def _positive(value):
-    if value.a <= 0:
-        raise ArithmeticError("logarithm of an interval reaching 0")
-    return value
+    return lambda x: iv.exp(power(x) * iv.log(positive(base(x))))
 
 
 def _function(expr, z):
@@ -227,67 +222,15 @@ def _function(expr, z):
         f = getattr(iv, name)
         return lambda x: f(inner(x))
     if name == "log":
-        return lambda x: iv.log(_positive(inner(x)))
+        return lambda x: iv.log(positive(inner(x)))
     if name == "cosh":
         return lambda x: (iv.exp(inner(x)) + iv.exp(-inner(x))) / 2
     if name == "sech":
         return lambda x: 2 / (iv.exp(inner(x)) + iv.exp(-inner(x)))
     if name == "Abs":
-        return lambda x: _abs(inner(x))
+        return lambda x: magnitude_of(inner(x))
     if name == "normal_cdf":
         name = "ncdf"
-    if name in _LIMITS:
-        return _monotone(name, inner)
+    if name in MONOTONE_LIMITS:
+        return monotone(name, inner)
     raise Unsupported(f"interval arithmetic cannot enclose {name}")
-
-
-def _abs(value):
-    from mpmath import iv
-
-    if value.a >= 0:
-        return value
-    if value.b <= 0:
-        return -value
-    return iv.mpf([0, max(-value.a, value.b)])
-
-
-def _monotone(name, inner):
-    """f(X) for a monotone f from f at the ends (erfc decreasing, the others increasing)."""
-    import mpmath
-    from mpmath import iv
-
-    f = getattr(mpmath, name)
-
-    def end(v, side):
-        if mpmath.isinf(v):
-            return _end_limit(name, v)
-        with mpmath.workdps(iv.dps + 20):
-            y = f(v)
-            slack = abs(y) * mpmath.mpf(10) ** -(iv.dps + 5)
-            return y - slack if side < 0 else y + slack
-
-    def enclosed(x):
-        box = inner(x)
-        lo, hi = _mp(box.a._mpi_[0]), _mp(box.b._mpi_[1])
-        if name == "erfc":
-            return iv.mpf([end(hi, -1), end(lo, 1)])
-        return iv.mpf([end(lo, -1), end(hi, 1)])
-
-    return enclosed
-
-
-def _end_limit(name, v):
-    import mpmath
-
-    low, high = _LIMITS[name]
-    if name == "atan":
-        return mpmath.pi / 2 * (1 if v > 0 else -1) * (1 + mpmath.mpf(10) ** -(mpmath.mp.dps))
-    value = high if v > 0 else low
-    return mpmath.mpf(value)
-
-
-def _mp(raw):
-    """A raw mpf tuple as an mpf, exactly (not rounded to the current precision)."""
-    import mpmath
-
-    return mpmath.mp.make_mpf(raw)

@@ -7,7 +7,7 @@ difference quotients (a step must not straddle either), only the first to one-si
 
 import sympy as sp
 
-from derive._gain import derivative_pieces
+from derive._candidates import derivative_pieces
 
 
 def piece_ends(dphi, z):

@@ -10,7 +10,8 @@ with the grid shown (as SymPy sets) for a value from the numeric root search, ro
 import sympy as sp
 
 from derive._gain import TIE_DIGITS
-from derive._roots import CERTIFIED_BOUND, GAMMA_DIGITS, grid_reason_parts, method_parts
+from derive._methods import CERTIFIED_BOUND, grid_reason_parts, method_parts
+from derive._roots import GAMMA_DIGITS
 from derive.latex import Step, reason
 from derive.notation import dphi, gamma_phi, phi, sup_abs, z
 

@@ -29,7 +29,7 @@ import numpy as np
 from numeric.backends import Backend
 from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
-from numeric.exact_zeros import ZeroTest, kink_points, underflow_rows
+from numeric.exact_zeros import ZeroTest, kink_points, mark_rows
 from numeric.rnn import _scaled_weights
 from numeric.step_chunks import apply_step, elman_chunks, gain_pre_activations, on_backend
 
@@ -219,13 +219,8 @@ def _elman_gain_chunks(act, W0, W_hat, gains, T_max, x, h, lost, kink):
 
 
 def _mark_rows(test, kinks, gains, a, dphi, lost, kink):
-    """``lost`` and ``kink`` (in place) for the pre-activations a (L, G, n)."""
+    """``lost`` and ``kink`` (in place) for the pre-activations a (L, G, n); a subnormal
+    g φ'(a_k) counts as lost (a backend may flush it to 0)."""
     with np.errstate(over="ignore", under="ignore"):
         d = np.broadcast_to(dphi(a), a.shape)
-        scaled = np.abs(gains[None, :, None] * d)
-    if kinks.size:
-        kink |= np.isin(a, kinks).any(axis=(0, 2))
-    if not d.all():
-        underflow_rows(test, a, d, lost)
-    tiny = (scaled < np.finfo(float).tiny) & (d != 0)
-    lost |= tiny.any(axis=(0, 2)) & (gains != 0)
+    mark_rows(test, kinks, gains, a, d, lost, kink, floor=np.finfo(float).tiny)

@@ -10,6 +10,7 @@ import numpy as np
 from numeric import cell_parse, rnn
 from numeric.case_values import activation as _activation
 from numeric.case_values import array as _array
+from numeric.case_values import json_kind
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def case_from_dict(data):
     import derive
 
     if not isinstance(data, dict):
-        raise ValueError(f"case must be a JSON object {{...}}, got {_json_kind(data)}")
+        raise ValueError(f"case must be a JSON object {{...}}, got {json_kind(data)}")
     if "cell" in data:
         return cell_parse.cell_case_from_dict(data)
     unknown = sorted(set(data) - set(CASE_KEYS))
@@ -109,14 +110,3 @@ def case_from_dict(data):
     return Case(act, W_hh, _array(data["W_xh"], "W_xh", 2),
                 _array(data.get("b_h", zeros), "b_h", 1), _array(data.get("h0", zeros), "h0", 1),
                 x, y)
-
-
-def _json_kind(value):
-    """What a parsed JSON value is, in JSON's words (None was named 'NoneType').
-
-    >>> _json_kind(None), _json_kind([1]), _json_kind(True), _json_kind(2.5)
-    ('null', 'an array', 'true', 'a number')
-    """
-    if value is None or isinstance(value, bool):
-        return {None: "null", True: "true", False: "false"}[value]
-    return {list: "an array", str: "a string"}.get(type(value), "a number")

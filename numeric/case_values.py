@@ -9,7 +9,7 @@ def activation(data, derive):
     the optional ``data["alpha"]``."""
     name = data["activation"]
     if not isinstance(name, str):
-        raise ValueError(f"activation must be a string, got {type(name).__name__}")
+        raise ValueError(f"activation must be a string, got {shown(name)}")
     if name in derive.activation_names():
         if data.get("alpha") is None:
             return derive.activation(name)
@@ -29,7 +29,7 @@ def activation(data, derive):
 def number(value, name):
     """``value`` as a finite float; ValueError naming ``name`` otherwise (bools refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, got {type(value).__name__} {value!r}"[:200])
+        raise ValueError(f"{name} must be a number, got {shown(value)}")
     try:
         result = float(value)
     except OverflowError:
@@ -47,7 +47,7 @@ def array(value, name, ndim):
         return number(item, path)
 
     if not isinstance(value, list):
-        raise ValueError(f"{name} must be a list, got {type(value).__name__}")
+        raise ValueError(f"{name} must be a list, got {shown(value)}")
     levels = nesting(value)
     if levels > (ndim or 2):
         raise ValueError(f"{name} must be {_SHAPES[ndim]}, got {levels} levels")
@@ -83,3 +83,22 @@ def nesting(value):
             deepest = max(deepest, depth + 1)
             stack.extend((entry, depth + 1) for entry in item if isinstance(entry, list))
     return deepest
+
+
+def json_kind(value):
+    """What a parsed JSON value is, in JSON's words (Python named null 'NoneType').
+
+    >>> json_kind(None), json_kind([1]), json_kind(True), json_kind(2.5), json_kind({})
+    ('null', 'an array', 'true', 'a number', 'an object')
+    """
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return {list: "an array", str: "a string", dict: "an object"}.get(type(value), "a number")
+
+
+def shown(value):
+    """``json_kind`` with a string's text (up to 40 characters): 'a string "0.2"'."""
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f'a string "{text}"'
+    return json_kind(value)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.cell_bridge import unit_functions
-from numeric.rnn import ScaledMatrix, _log10_max, _pow2
-from numeric.scaled_sums import ScaledSum, combined, matvec_T, renormalised
+from numeric.rnn import ScaledMatrix, _pow2
+from numeric.scaled_sums import ScaledSum, combined, log10_max, matvec_T, renormalised
 from numeric.threads import small_products
 
 
@@ -222,7 +222,7 @@ def bptt(kind, act, params, s0, x, y):
     overflow = {name: sums[name].log10_max() for name, value in values.items()
                 if not np.all(np.isfinite(value))}
     if not np.all(np.isfinite(state0)):
-        overflow["state0"] = _log10_max(g, s)
+        overflow["state0"] = log10_max(g, s)
     return CellGradients(values, state0, 0.5 * float(residual @ residual), overflow)
 
 

@@ -17,6 +17,8 @@ import sympy as sp
 
 import derive
 
+SUBNORMAL = float(np.finfo(float).smallest_subnormal)   # 2^-1074
+
 
 class ZeroTest:
     """``underflowed(a)``: for float64 points a (1-D) with float φ'(a) == 0, whether the exact
@@ -102,6 +104,22 @@ def underflow_rows(test, a, d, rows):
     for r in np.flatnonzero(open_.any(axis=(0, 2)) & ~rows):
         rows[r] = test.underflowed(np.unique(a[:, r][open_[:, r]]))
     return rows
+
+
+def mark_rows(test, kinks, gains, a, d, lost, kink, floor=SUBNORMAL):
+    """Flag the rows of a chunk (one per gain g; in place) from its pre-activations a and
+    float φ'(a) d, both (steps, rows, n): ``kink`` where some a_k sits on a kink of φ
+    (``kinks``), ``lost`` where φ'(a_k) evaluated to 0 although it is not exactly 0
+    (``underflow_rows``) or where g φ'(a_k) with g ≠ 0 and φ'(a_k) ≠ 0 falls below ``floor``
+    in magnitude: on NumPy's path the smallest subnormal (it rounded to 0); on a backend that
+    may flush subnormals to 0 (JAX on the CPU) the smallest normal number."""
+    if kinks.size:
+        kink |= np.isin(a, kinks).any(axis=(0, 2))
+    if not d.all():
+        underflow_rows(test, a, d, lost)
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = np.abs(gains[None, :, None] * d)
+    lost |= ((scaled < floor) & (d != 0)).any(axis=(0, 2)) & (gains != 0)
 
 
 def kink_points(act):

@@ -18,7 +18,7 @@ from numeric import display
 from numeric.backend_products import elman_gain_norms
 from numeric.backends import backend as get_backend
 from numeric.bridge import raw_activation_functions
-from numeric.exact_zeros import ZeroTest, kink_dict, kink_points, underflow_rows
+from numeric.exact_zeros import ZeroTest, kink_dict, kink_points, mark_rows
 from numeric.grids import grid, lengths, matrix_inputs, vector
 from numeric.horizon import NO_HORIZON, HorizonFlags, twin_horizon
 from numeric.rnn import _scaled_weights
@@ -152,11 +152,7 @@ def _gain_loop(act, W0, gains, T, x, h, progress):
         with small_products(G * n * n):
             a, h = gain_pre_activations(phi, W0, gains, x[t:stop], h)
         d = np.broadcast_to(dphi(a), a.shape)
-        if kinks.size:
-            kink |= np.isin(a, kinks).any(axis=(0, 2))
-        if not d.all():
-            underflow_rows(test, a, d, lost)
-        lost |= ((gains[None, :, None] * d == 0) & (d != 0)).any(axis=(0, 2)) & (gains != 0)
+        mark_rows(test, kinks, gains, a, d, lost, kink)
         with np.errstate(divide="ignore"):
             shrink = np.log2(np.abs(d).min(axis=2) * shrink_floor)
         low = np.cumsum(np.maximum(shrink, -2.0 * RANGE), axis=0)  # -inf: renormalise at once

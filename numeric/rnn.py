@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numeric.bridge import activation_functions
-from numeric.scaled_sums import ScaledSum, add_entries, matvec_T, renormalised, top_size
+from numeric.scaled_sums import (
+    ScaledSum,
+    add_entries,
+    log10_max,
+    matvec_T,
+    renormalised,
+    top_size,
+)
 
 LOG10_2 = math.log10(2.0)
 
@@ -183,7 +190,7 @@ def bptt(activation, W_hh, W_xh, b_h, h0, x, y):
     overflow = {name: S.log10_max() for name, S in zip(("W_hh", "W_xh", "b_h"), sums, strict=True)
                 if not np.all(np.isfinite(S.value()))}
     if not np.all(np.isfinite(values[3])):
-        overflow["h0"] = _log10_max(g, s)
+        overflow["h0"] = log10_max(g, s)
     return Gradients(*values[:3], values[3], loss, contributions, overflow)
 
 
@@ -200,10 +207,3 @@ def _scaled_weights(W):
         return W, 0
     e = math.frexp(big)[1]
     return np.ldexp(W, -e), e
-
-
-def _log10_max(mantissa, exponent):
-    """log10 max|m · 2^e| (−inf for a zero m), for any exponent (one, or one per entry)."""
-    with np.errstate(divide="ignore"):
-        logs = np.log10(np.abs(mantissa)) + np.asarray(exponent) * LOG10_2
-    return float(np.max(logs)) if np.size(logs) else -math.inf

@@ -82,10 +82,18 @@ class ScaledSum:
 
     def log10_max(self):
         """log10 of the largest |entry| (−inf when all are 0), for any exponent."""
-        m, e = (self.plain, self.base) if self.m is None else (self.m, self.e)
-        with np.errstate(divide="ignore"):
-            logs = np.log10(np.abs(m)) + np.asarray(e) * LOG10_2
-        return float(np.max(logs)) if logs.size else -math.inf
+        return log10_max(*((self.plain, self.base) if self.m is None else (self.m, self.e)))
+
+
+def log10_max(mantissa, exponent):
+    """log10 max|m · 2^e| (−inf for a zero m), for any exponent (one, or one per entry).
+
+    >>> round(log10_max(np.array([0.5, -0.75]), np.array([4000, 10])), 6), log10_max(np.zeros(2), 0)
+    (1203.818953, -inf)
+    """
+    with np.errstate(divide="ignore"):
+        logs = np.log10(np.abs(mantissa)) + np.asarray(exponent) * LOG10_2
+    return float(np.max(logs)) if np.size(logs) else -math.inf
 
 
 def unified(g, s):

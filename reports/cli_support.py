@@ -33,7 +33,8 @@ def integer(low, high):
         digits = text.strip().lstrip("+-")
         if len(digits) > len(str(high)) + 1:
             raise argparse.ArgumentTypeError(
-                f"{text.strip()[:12]}... ({len(digits)} digits) is larger than {high:,}")
+                f"{text.strip()[:12]}... has {len(digits)} digits; must be from {low:,} to "
+                f"{high:,}")
         try:
             value = int(text)
         except ValueError:

@@ -4,6 +4,7 @@ where NumPy's ``select`` evaluates the unselected piece at its pole (z = ±1), a
 same values as the hand formula φ'(z) = 1/(1+|z|)².  The test run turns every warning into
 an error, so a stray RuntimeWarning fails here."""
 
+import json
 import math
 import warnings
 
@@ -49,6 +50,10 @@ def test_scalar_sweep_of_softsign_through_its_poles_matches_a_hand_loop():
 
 
 def test_readme_softsign_derivation_prints_nothing_on_stderr(capsys):
+    """γ = sup 1/(1+|z|)² = 1, attained at 0 only (by hand); and not a word on stderr."""
     status, out, err = run(capsys, "derive", "--formula", SOFTSIGN, "--hidden", "1",
-                           "--steps", "5")
-    assert status == 0 and out and err == ""
+                           "--steps", "5", "--format", "json")
+    assert status == 0 and err == ""
+    result = json.loads(out)
+    assert result["gamma"] == "1" and result["gamma_exact"] is True
+    assert result["gamma_attained"]["set"] == "{0}"

@@ -154,11 +154,12 @@ BAD = [
     # numbers: NaN/inf, non-numbers, T < 1, ragged rows
     (LSTM, {"bias_ih": [0.0] * 7 + [float("nan")]}, "bias_ih[7] must be finite, got nan"),
     (LSTM, {"h0": [float("inf"), 0.0]}, "h0[0] must be finite, got inf"),
-    (LSTM, {"weight_hh": [[0.1, "0.2"]] * 8}, "weight_hh[0][1] must be a number, got str '0.2'"),
-    (LSTM, {"c0": [True, 0.0]}, "c0[0] must be a number, got bool True"),
+    (LSTM, {"weight_hh": [[0.1, "0.2"]] * 8},
+     'weight_hh[0][1] must be a number, got a string "0.2"'),
+    (LSTM, {"c0": [True, 0.0]}, "c0[0] must be a number, got true"),
     (LSTM, {"x": []}, "x must have at least one row (T >= 1)"),
     (LSTM, {"x": [[0.2], [0.7, 0.1]]}, "x must be rectangular (rows of equal length)"),
-    (LSTM, {"y": "0.1"}, "y must be a list, got str"),
+    (LSTM, {"y": "0.1"}, 'y must be a list, got a string "0.1"'),
 ]
 
 

@@ -80,6 +80,13 @@ def test_a_long_product_passes_with_a_tolerance_that_grows_with_T():
     assert "(2n + 8) T eps" in report.tolerance_source and "T = 1000" in report.tolerance_source
 
 
+def _products_off_by(monkeypatch, relative):
+    """Make the float64 product under check wrong by ``relative`` (its mantissa scaled)."""
+    real = rnn.jacobian_product
+    monkeypatch.setattr(rnn, "jacobian_product", lambda J: dataclasses.replace(
+        real(J), mantissa=real(J).mantissa * (1 + relative)))
+
+
 def test_a_product_beyond_float64s_range_is_compared_not_failed(monkeypatch):
     """Identity, w = 10, T = 400, h = 0 throughout: ∂h_T/∂h_0 = 10^400 exactly, above
     float64's largest number.  Compared as floats its error and size were both inf and
@@ -90,9 +97,7 @@ def test_a_product_beyond_float64s_range_is_compared_not_failed(monkeypatch):
                         np.zeros(1), np.zeros(1), np.zeros((T, 1)), np.array([0.5]))
     report = numeric.check_mpmath(case)
     assert report.passed is True and report.max_rel_error < 1e-13, report
-    real = rnn.jacobian_product
-    monkeypatch.setattr(rnn, "jacobian_product", lambda J: dataclasses.replace(
-        real(J), mantissa=real(J).mantissa * (1 + 1e-9)))
+    _products_off_by(monkeypatch, 1e-9)
     wrong = numeric.check_mpmath(case)
     assert wrong.passed is False and 5e-10 < wrong.max_rel_error < 2e-9, wrong
 
@@ -113,9 +118,7 @@ def test_a_wrong_long_product_fails(monkeypatch, T):
     else:
         case = numeric.Case(derive.activation("tanh"), np.array([[0.8475]]), np.array([[1.0]]),
                             np.zeros(1), np.zeros(1), np.full((T, 1), 0.1), None)
-    real = rnn.jacobian_product
-    monkeypatch.setattr(rnn, "jacobian_product", lambda J: dataclasses.replace(
-        real(J), mantissa=real(J).mantissa * (1 + 1e-9)))
+    _products_off_by(monkeypatch, 1e-9)
     report = numeric.check_mpmath(case)
     assert report.passed is False and 5e-10 < report.max_rel_error < 2e-9, report
 

@@ -14,6 +14,7 @@ import derive
 import numeric
 from numeric.backward import backward
 from numeric.rounding_partials import partial_spread
+from tests.test_exact_zeros import _mp_tanh_log10
 
 IDENTITY = derive.activation("identity")
 
@@ -69,17 +70,6 @@ def test_cell_bptt_keeps_a_finite_entry_beside_an_overflowing_one():
     exact = mp.mpf("0.5") + mp.mpf("7.5") * (mp.mpf(10) ** (T - 1) - 1) / 9
     assert abs(grads.overflow["bias_ih"] - float(mp.log10(exact))) < 1e-12
     assert grads.state0[1] == 0.0 and not np.isnan(grads.state0).any()
-
-
-def _mp_tanh_log10(w, h0, x, T):
-    """log10 |Π_t w tanh'(a_t)| along h_t = tanh(w h_{t-1} + x) in mpmath (any exponent)."""
-    with mp.workdps(40):
-        h, total = mp.mpf(h0), mp.mpf(0)
-        for _ in range(T):
-            a = mp.mpf(w) * h + mp.mpf(x)
-            h = mp.tanh(a)
-            total += mp.log10(abs(mp.mpf(w) * (1 - mp.tanh(a) ** 2)))
-        return float(total)
 
 
 @pytest.mark.parametrize("backend", ["torch"])

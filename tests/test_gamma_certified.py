@@ -106,3 +106,37 @@ def test_certified_bound_holds_over_the_whole_line(formula):
     # issue 16, round 2: the tails by interval arithmetic alone (e^{-(z-10^6)^2}·(z-10^6)·sin z
     # on [A, ∞) by the monotone rule), no SymPy limit standing in beyond 10^12
     assert not certificate.far
+
+
+def test_quasi_periodic_derivative_is_refused_in_plain_words():
+    """φ' = cos z sin(√2 z) + √2 sin z cos(√2 z) never settles nor repeats (periods 2π and
+    √2π): no closed form and no interval certificate over the whole line, so γ_φ is refused,
+    in words a student reads (before: "got Max(Abs(sqrt(2)*AccumBounds(-1, 1) - 1), ...)")."""
+    with pytest.raises(ValueError) as info:
+        parse_activation("sin(x)*sin(sqrt(2)*x)")
+    message = str(info.value)
+    assert "φ' has no limit as z → −∞ and its largest values there have no closed form" \
+        in message
+    assert "AccumBounds" not in message and "oo" not in message and "\n" not in message
+
+
+def test_a_certificate_that_runs_out_says_where_in_words():
+    """Given up after 4 boxes: the message names the interval, the count and both bounds, and
+    the bound it gives is above the largest value found (L ≤ sup ≤ U is never inverted)."""
+    import re
+
+    import sympy as sp
+
+    from derive._certify import certify_sup
+    from derive.activations import Z
+
+    dphi = sp.cos(Z) * sp.exp(-Z**2 / 100) + sp.sin(3 * Z) / 7
+    with pytest.raises(ValueError) as info:
+        certify_sup([(dphi, (-sp.oo, sp.oo))], Z, max_boxes=4)
+    found = re.fullmatch(r"interval arithmetic could not bound \|φ'\| on \[\S+, \S+\] after "
+                         r"splitting the line into \d+ intervals \(best bound (\S+), largest "
+                         r"value found (\S+)\)", str(info.value))
+    assert found, str(info.value)
+    upper, lower = float(found[1]), float(found[2])
+    # |φ'(0)| = 1 exactly, and |φ'| ≤ 1 + 1/7 everywhere (by hand)
+    assert 1 <= lower <= upper <= 1 + 1 / 7 + 1e-5

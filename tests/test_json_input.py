@@ -106,3 +106,17 @@ def test_case_refuses_non_finite_target(bad, shape):
 
 def test_case_accepts_finite_target():
     assert _case(np.array([0.25])).y.tolist() == [0.25]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"activation": 3}, "activation must be a string, got a number"),
+    ({"activation": None}, "activation must be a string, got null"),
+    ({"W_hh": [[True]]}, "W_hh[0][0] must be a number, got true"),
+    ({"W_hh": {"a": 1}}, "W_hh must be a list, got an object"),
+    ({"y": ["0.5"]}, 'y[0] must be a number, got a string "0.5"'),
+])
+def test_case_of_the_wrong_json_kind_is_named_in_json_words(changes, message):
+    """Before: Python's names (int, NoneType, bool, dict, str) for values a student typed."""
+    with pytest.raises(ValueError) as info:
+        parse_case_text(json.dumps(dict(EXAMPLE, **changes)))
+    assert str(info.value) == message

@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import types
 from pathlib import Path
 
@@ -132,6 +134,27 @@ def test_empty_output_paths_are_refused_before_any_work(args, capsys, monkeypatc
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"argument {args[-2]}: must name an output" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_writer_is_told_it_waits_then_runs_after_the_first(tmp_path):
+    """folder_lock's second holder calls ``waiting`` once, blocks while the first holds the
+    folder, and enters as soon as it is released (the order is checked, not the time)."""
+    events = []
+
+    def second():
+        with folder_lock(tmp_path, lambda: events.append("waiting")):
+            events.append("second in")
+
+    with folder_lock(tmp_path):
+        worker = threading.Thread(target=second, daemon=True)
+        worker.start()
+        for _ in range(2000):            # until it has said it waits (at most 20 s)
+            if events:
+                break
+            time.sleep(0.01)
+        events.append("first out")
+    worker.join(20)
+    assert events == ["waiting", "first out", "second in"]
 
 
 def test_output_paths_that_cannot_be_written_are_refused(tmp_path):

@@ -12,7 +12,8 @@ import sys
 import time
 
 import pytest
-from hostile import MEMORY_LIMIT, ROOT, assert_refused, rnngrad
+
+from tests.adversarial.hostile import MEMORY_LIMIT, ROOT, assert_refused, rnngrad
 
 EXERCISE = ("exercise", "--cell", "elman", "--hidden", "1", "--steps", "1")
 FILES = ["answer.json", "case.json", "solutions.html", "solutions.md", "solutions.pdf",

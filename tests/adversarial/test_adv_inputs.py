@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 
-from hostile import MEMORY_LIMIT, ROOT, assert_refused, rnngrad
+from tests.adversarial.hostile import MEMORY_LIMIT, ROOT, assert_refused, rnngrad
 
 CASE = {"activation": "tanh", "W_hh": [[0.5]], "W_xh": [[1.0]], "x": [[0.1], [0.2]]}
 

@@ -17,12 +17,12 @@ import os
 
 import numpy as np
 import pytest
-from hostile import assert_clean, assert_refused, rnngrad
 
 import derive
 import numeric
 from derive.latex import Derivation
 from reports import cli
+from tests.adversarial.hostile import assert_clean, assert_refused, rnngrad
 
 CASE = {"activation": "tanh", "W_hh": [[0.5]], "W_xh": [[1.0]], "x": [[0.1], [0.2]]}
 LY = ["lyapunov", "--cell", "elman", "--hidden", "2", "--gain", "1", "--T", "5"]

@@ -4,7 +4,7 @@ number > 0 (0, -1, nan, inf) is refused in one line: tests/test_check_cli_tolera
 
 import json
 
-from hostile import assert_clean, rnngrad
+from tests.adversarial.hostile import assert_clean, rnngrad
 
 # tanh at its fixed point h = 0.49 (W_hh = 1.25, x = -0.0764): each factor of dh_T/dh_0 is
 # 0.95, and at T = 1000 rounding leaves the correct float product 1.9e-12 from the exact one
