@@ -56,7 +56,7 @@ def certified_method(certificate, kind):
 
     from derive._certify import FAR, TOLERANCE
 
-    boxes = f"{certificate.boxes} boxes, unbounded tails included" + (
+    boxes = f"the line split into {certificate.boxes} intervals, unbounded tails included" + (
         f"; beyond |z| = {FAR:.0e} partly by SymPy's limit of φ' at ±∞" if certificate.far
         else "")
     if kind == "exact":

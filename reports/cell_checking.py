@@ -52,7 +52,8 @@ def _bound(case):
         return {}
     gamma, gain, form = bound
     log10 = case.T * math.log10(gamma * gain) if gamma * gain > 0 else None
-    return {"gamma": gamma, "gamma_exact": str(case.activation.gamma), "log10_bound": log10,
+    return {"gamma": gamma, "gamma_exact": str(case.activation.gamma),
+            "gamma_method": case.activation.gamma_method, "log10_bound": log10,
             "bound_form": form}
 
 

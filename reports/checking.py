@@ -67,6 +67,7 @@ def _check_case(case, rtol, progress=None):
         "h": path.h.tolist(), "step_jacobians": J.tolist(),
         "jacobian_product": None if value is None else value.tolist(),
         "spectral_norm_W": sigma, "gamma": gamma, "gamma_exact": str(case.activation.gamma),
+        "gamma_method": case.activation.gamma_method,
         "bound": _finite_or_none(10.0**log10_bound if log10_bound < 308 else math.inf),
         "log10_bound": _finite_or_none(log10_bound),
         "log10_norm_product": _finite_or_none(product.log10_norm),
@@ -123,6 +124,12 @@ def _finite_or_none(value):
     return value if math.isfinite(value) else None
 
 
+def _upper(result):
+    """After γ in the table: nothing when γ is exact, else that it is a certified upper bound
+    (the bound and its conditions stay true; only sufficient, never a tight claim)."""
+    return "" if result["gamma_method"] == "exact" else "  (an upper bound of sup|phi'|)"
+
+
 def render_table(result):
     """The readable form of a check result (no --json)."""
     if "cell" in result:
@@ -132,7 +139,7 @@ def render_table(result):
     rows = [f"rnngrad check: {result['activation']}, n = {len(result['h'][0])}, "
             f"T = {result['T']}",
             f"  ||W_hh||_2                 {result['spectral_norm_W']:.6g}",
-            f"  gamma                      {result['gamma_exact']}",
+            f"  gamma                      {result['gamma_exact']}{_upper(result)}",
             f"  log10 (gamma ||W||)^T      {_fmt(result['log10_bound'])}",
             f"  log10 ||dh_T/dh_0||_2      {_fmt(result['log10_norm_product'])}",
             *horizon_rows(result)]

@@ -13,7 +13,7 @@ from tests.torch_reference import assert_close, reference
 
 nn = torch.nn
 OLD_KEYS = {"T", "activation", "h", "step_jacobians", "jacobian_product", "spectral_norm_W",
-            "gamma", "gamma_exact", "bound", "log10_bound", "log10_norm_product",
+            "gamma", "gamma_exact", "gamma_method", "bound", "log10_bound", "log10_norm_product",
             "log10_norm_product_source", "loss", "grad_W_hh", "grad_h0", "grad_W_xh",
             "grad_b_h", "checks", "passed",
             "horizon", "reliable", "rate", "horizon_rule", "horizon_note",

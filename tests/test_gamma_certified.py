@@ -140,3 +140,31 @@ def test_a_certificate_that_runs_out_says_where_in_words():
     upper, lower = float(found[1]), float(found[2])
     # |φ'(0)| = 1 exactly, and |φ'| ≤ 1 + 1/7 everywhere (by hand)
     assert 1 <= lower <= upper <= 1 + 1 / 7 + 1e-5
+
+
+def test_check_says_when_gamma_is_an_upper_bound():
+    """`rnngrad check` printed a certified γ (silu's, confirmed by interval arithmetic, not
+    exact) exactly like an exact one; the table now marks it and the JSON names the method,
+    while an exact γ (tanh: 1) stays unmarked."""
+    import numeric
+    from reports.checking import check_case, render_table
+
+    def row(activation):
+        case = numeric.case_from_dict({"activation": activation, "W_hh": [[0.5]],
+                                       "W_xh": [[1.0]], "x": [[0.2]] * 3, "y": [0.1]})
+        result = check_case(case, None)
+        line = next(r for r in render_table(result).splitlines() if r.strip()[:5] == "gamma")
+        return result["gamma_method"], line
+
+    method, line = row("silu")
+    assert "interval arithmetic" in method and line.endswith("(an upper bound of sup|phi'|)")
+
+    def dphi(z):    # silu'(z) = σ(z)(1 + z(1 − σ(z)))
+        sigma = 1 / (1 + mpmath.exp(-z))
+        return sigma * (1 + z * (1 - sigma))
+
+    with mpmath.workdps(30):
+        truth = dphi(mpmath.findroot(lambda z: mpmath.diff(dphi, z), 2.4))
+        assert truth <= mpmath.mpf(line.split()[1]) <= truth * (1 + 1e-12)
+    method, line = row("tanh")
+    assert method == "exact" and line.split() == ["gamma", "1"]
