@@ -182,16 +182,19 @@ def with_componentwise(report, entries):
     return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
 
 
-def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=None):
+def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=None,
+                   floors=None):
     """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``);
     ``rows``: the ``resolved`` mask (or φ' = 0), whose rows of J_k are judged down to SUB,
-    and ∂L/∂W_hh down to TINY where every row is."""
+    and ∂L/∂W_hh down to TINY where every row is; ``floors``: ``state_floor`` where the
+    caller has it already."""
     B_P, B_grad = allowances
     rows = np.zeros(np.shape(u), dtype=bool) if rows is None else rows
     entries = Entries(tol)
     exact_h = np.array([[float(v) for v in row] for row in ref.h])
-    entries.add(path.h, exact_h,
-                state_floor(case, path, activation_functions(case.activation)[1]), wide)
+    if floors is None:
+        floors = state_floor(case, path, activation_functions(case.activation)[1])
+    entries.add(path.h, exact_h, floors, wide)
     for k in range(case.T):
         exact = mp_floats(ref.J[k])
         entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]),

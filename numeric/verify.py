@@ -173,7 +173,10 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
     that rounding leaves uncertain beyond rtol; ∂L/∂W_hh also by BPTT's own rounding floor,
     ``numeric.componentwise.gradient_floor``, as where h_T − y cancels) are not judged unless
-    their error exceeds that allowance too.  Every entry is also compared componentwise
+    their error exceeds that allowance too.  The states h are allowed B_h = max f_k, the
+    rounding of a_k = W_hh h_{k−1} + W_xh x_k + b_h carried through φ' and later steps
+    (``numeric.componentwise.state_floor``; a ≈ 10⁵ is off by ε 10⁵ ≈ 2e-11, and so is h),
+    said in the note where it decides.  Every entry is also compared componentwise
     (``numeric.componentwise``)."""
     tol = TOLERANCES["mpmath"] if rtol is None else rtol
     path = case.trajectory()
@@ -187,7 +190,10 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
         rows = cw.resolved(activation_functions(case.activation)[1](path.a), ref.D, u) | \
             np.array([[d == 0 for d in row] for row in ref.D]).reshape(path.a.shape)
     full = [bool(rows[k].all()) for k in range(case.T)]
-    quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), 0.0, LOW)]
+    # h: the rounding of a_k = W_hh h_{k-1} + W_xh x_k + b_h carried through phi'
+    floors = cw.state_floor(case, path, activation_functions(case.activation)[1])
+    B_h = float(np.max(floors))
+    quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), B_h, LOW)]
     quantities += [(J[k], ref.J[k], B_J[k] + cw.UNIT, cw.SUB if full[k] else LOW)
                    for k in range(case.T)]
     if case.y is not None:
@@ -207,16 +213,19 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J, rows)
-        for value, exact, allowance, low in quantities:
+        for index, (value, exact, allowance, low) in enumerate(quantities):
             if max(abs(e) for e in exact) >= low:  # else near float64's underflow
-                verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance, wide)
+                error, scale = _mp_normwise(mp.matrix(value.tolist()), exact)
+                verdict.add(error, scale, allowance, wide)
+                if index == 0 and max(error, allowance) > wide * scale:  # it decided
+                    notes.append(em.state_rule(case.W_xh.shape, allowance))
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
             tol_P, floor_P = em.product_tolerance(wide, rtol is not None, rounding_P)
             args, absolute = em.mp_relative(scaled, ref.product, B_P, floor_P)
             verdict.add(*args, tol_P, **absolute)
         entries = cw.mpmath_entries(case, path, ref, J, product, u, (B_P, B_grad), tol,
-                                    wide, rows)
+                                    wide, rows, floors)
     diagnosis = diagnosis_text(phi_prime_diagnosis(
         activation_functions(case.activation)[1](path.a), ref.D))
     if diagnosis:
