@@ -173,10 +173,11 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
     that rounding leaves uncertain beyond rtol; ∂L/∂W_hh also by BPTT's own rounding floor,
     ``numeric.componentwise.gradient_floor``, as where h_T − y cancels) are not judged unless
-    their error exceeds that allowance too.  The states h are allowed B_h = max f_k, the
-    rounding of a_k = W_hh h_{k−1} + W_xh x_k + b_h carried through φ' and later steps
+    their error exceeds that allowance too.  The states h are allowed B_h = max min(f_k, g_k):
+    f_k the rounding of a_k = W_hh h_{k−1} + W_xh x_k + b_h carried through φ' and later steps
     (``numeric.componentwise.state_floor``; a ≈ 10⁵ is off by ε 10⁵ ≈ 2e-11, and so is h),
-    said in the note where it decides.  Every entry is also compared componentwise
+    g_k from the rounding of a_k that happened (``measured_state_floor``), said in the note
+    where it decides.  Every entry is also compared componentwise
     (``numeric.componentwise``)."""
     tol = TOLERANCES["mpmath"] if rtol is None else rtol
     path = case.trajectory()
@@ -191,8 +192,10 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None):
             np.array([[d == 0 for d in row] for row in ref.D]).reshape(path.a.shape)
     full = [bool(rows[k].all()) for k in range(case.T)]
     # h: the rounding of a_k = W_hh h_{k-1} + W_xh x_k + b_h carried through phi'
-    floors = cw.state_floor(case, path, activation_functions(case.activation)[1])
-    B_h = float(np.max(floors))
+    dphi = activation_functions(case.activation)[1]
+    floors = cw.state_floor(case, path, dphi)
+    with mp.workdps(dps):   # the smaller of the model and of the rounding that happened
+        B_h = float(np.max(np.minimum(floors, cw.measured_state_floor(case, path, ref.h, dphi))))
     quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), B_h, LOW)]
     quantities += [(J[k], ref.J[k], B_J[k] + cw.UNIT, cw.SUB if full[k] else LOW)
                    for k in range(case.T)]
