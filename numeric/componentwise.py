@@ -133,6 +133,26 @@ def state_floor(case, path, dphi):
     return np.array(floors)
 
 
+def measured_state_floor(case, path, exact_h, dphi):
+    """The states' rounding as measured against the oracle: g_0 = 0, g_k = 2 L_k |Δa_k| + 4ε|h_k|
+    with Δa_k = float a_k − (W_hh h*_{k−1} + W_xh x_k + b_h) from the exact states h*
+    (``exact_h``, mpmath) and L_k = max |φ'| over a_k − |Δa_k|, a_k, a_k + |Δa_k|: how far φ
+    moves h_k from the rounding of a_k that actually happened (a = 100000.125 is exact in
+    float64, and h = atan(a − 10⁵) then to an ulp), plus φ's own rounding; twice, for φ'
+    varying between the three points it is sampled at."""
+    W, U = mp.matrix(case.W_hh.tolist()), mp.matrix(case.W_xh.tolist())
+    b = mp.matrix(case.b_h.tolist())
+    floors = [np.zeros(len(case.h0))]
+    for k in range(1, case.T + 1):
+        exact_a = W * exact_h[k - 1] + U * mp.matrix(case.x[k - 1].tolist()) + b
+        a = path.a[k - 1]
+        shift = np.array([abs(float(mp.mpf(float(v)) - e)) for v, e in zip(a, exact_a,
+                                                                            strict=True)])
+        slope = np.max(np.abs([dphi(a - shift), dphi(a), dphi(a + shift)]), axis=0)
+        floors.append(2 * slope * shift + 4 * EPS * np.abs(path.h[k]))
+    return np.array(floors)
+
+
 def loss_rounding(case):
     """The rounding of the float loss, in units of ε (the quotient's floor multiplies by ε):
     |ΔL| ≤ Σ_k |h_k − y_k| f_k + ε L, f_k the floor of the float state h_k
@@ -182,16 +202,20 @@ def with_componentwise(report, entries):
     return replace(report, passed=passed, componentwise_rel_error=entries.value(), note=note)
 
 
-def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=None):
+def mpmath_entries(case, path, ref, J, product, u, allowances, tol, wide, rows=None,
+                   floors=None):
     """Every entry of h, J_k, P and ∂L/∂W_hh against the oracle (``numeric.componentwise``);
     ``rows``: the ``resolved`` mask (or φ' = 0), whose rows of J_k are judged down to SUB,
-    and ∂L/∂W_hh down to TINY where every row is."""
+    and ∂L/∂W_hh down to TINY where every row is; ``floors``: ``state_floor`` where the
+    caller has it already."""
     B_P, B_grad = allowances
     rows = np.zeros(np.shape(u), dtype=bool) if rows is None else rows
     entries = Entries(tol)
     exact_h = np.array([[float(v) for v in row] for row in ref.h])
-    entries.add(path.h, exact_h,
-                state_floor(case, path, activation_functions(case.activation)[1]), wide)
+    if floors is None:
+        floors = state_floor(case, path, activation_functions(case.activation)[1])
+    # h_1..h_T: h_0 is the case's own input, and judging it would pass a check on nothing
+    entries.add(path.h[1:], exact_h[1:], floors[1:], wide)
     for k in range(case.T):
         exact = mp_floats(ref.J[k])
         entries.add(J[k], exact, jacobian_floor(exact, case.W_hh, u[k]),

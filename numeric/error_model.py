@@ -104,6 +104,18 @@ def product_rule(J, drift=0.0):
             "product of T float64 factors")
 
 
+def state_rule(shape, allowance):
+    """The sentence that says where the states' allowance B_h comes from
+    (``numeric.componentwise.state_floor``, ``measured_state_floor``; ``shape``: W_xh's
+    (n, m))."""
+    return (f"states h_k allowed B_h = max min(f_k, g_k) = {allowance:.2g}: the rounding of "
+            "a_k = W_hh h_{k-1} + W_xh x_k + b_h, r_k = |W_hh| f_{k-1} + (n + m + 2) eps "
+            "(|W_hh||h_{k-1}| + |W_xh||x_k| + |b_h|), carried by phi': f_k = eps |h_k| + "
+            "max |phi'| over a_k +- r_k times r_k; or as it happened, g_k = 2 max |phi'| "
+            "over a_k +- |da_k| times |da_k| + 4 eps |h_k|, da_k = a_k - the exact a_k from the "
+            f"exact h_(k-1) (n = {shape[0]}, m = {shape[1]})")
+
+
 def with_product_tolerance(report, J, rounding, drift=0.0):
     """``report`` (a check performed with the default tolerance) with its tolerance raised
     to ρ_P and the rule said, where ρ_P (finite) exceeds it; else unchanged."""

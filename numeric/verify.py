@@ -181,7 +181,11 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None, tick=qui
     Quantities float64 cannot resolve to rtol (``numeric.conditioning``: built from a φ'(a)
     that rounding leaves uncertain beyond rtol; ∂L/∂W_hh also by BPTT's own rounding floor,
     ``numeric.componentwise.gradient_floor``, as where h_T − y cancels) are not judged unless
-    their error exceeds that allowance too.  Every entry is also compared componentwise
+    their error exceeds that allowance too.  The states h are allowed B_h = max min(f_k, g_k):
+    f_k the rounding of a_k = W_hh h_{k−1} + W_xh x_k + b_h carried through φ' and later steps
+    (``numeric.componentwise.state_floor``; a ≈ 10⁵ is off by ε 10⁵ ≈ 2e-11, and so is h),
+    g_k from the rounding of a_k that happened (``measured_state_floor``), said in the note
+    where it decides.  Every entry is also compared componentwise
     (``numeric.componentwise``)."""
     tol = TOLERANCES["mpmath"] if rtol is None else rtol
     path = case.trajectory()
@@ -195,7 +199,12 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None, tick=qui
         rows = cw.resolved(activation_functions(case.activation)[1](path.a), ref.D, u) | \
             np.array([[d == 0 for d in row] for row in ref.D]).reshape(path.a.shape)
     full = [bool(rows[k].all()) for k in range(case.T)]
-    quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), 0.0, LOW)]
+    # h: the rounding of a_k = W_hh h_{k-1} + W_xh x_k + b_h carried through phi'
+    dphi = activation_functions(case.activation)[1]
+    floors = cw.state_floor(case, path, dphi)
+    with mp.workdps(dps):   # the smaller of the model and of the rounding that happened
+        B_h = float(np.max(np.minimum(floors, cw.measured_state_floor(case, path, ref.h, dphi))))
+    quantities = [(path.h, mp.matrix([list(row) for row in ref.h]), B_h, LOW)]
     quantities += [(J[k], ref.J[k], B_J[k] + cw.UNIT, cw.SUB if full[k] else LOW)
                    for k in range(case.T)]
     if case.y is not None:
@@ -215,10 +224,13 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None, tick=qui
     notes = ["normwise per quantity; product compared in log-scaled form"]
     with mp.workdps(dps):
         underflow = _underflowed(J, ref.J, rows)
-        for done, (value, exact, allowance, low) in enumerate(quantities):
-            tick(done, len(quantities) + 1, f"quantity {done + 1:,} of {len(quantities):,}")
+        for index, (value, exact, allowance, low) in enumerate(quantities):
+            tick(index, len(quantities) + 1, f"quantity {index + 1:,} of {len(quantities):,}")
             if max(abs(e) for e in exact) >= low:  # else near float64's underflow
-                verdict.add(*_mp_normwise(mp.matrix(value.tolist()), exact), allowance, wide)
+                error, scale = _mp_normwise(mp.matrix(value.tolist()), exact)
+                verdict.add(error, scale, allowance, wide)
+                if index == 0 and max(error, allowance) > wide * scale:  # it decided
+                    notes.append(em.state_rule(case.W_xh.shape, allowance))
         tick(len(quantities), len(quantities) + 1, "entry by entry")
         if not underflow:
             scaled = mp.matrix(product.mantissa.tolist()) * mp.ldexp(1, product.exponent)
@@ -226,7 +238,7 @@ def check_mpmath(case, rtol=None, dps=50, reference=None, horizon=None, tick=qui
             args, absolute = em.mp_relative(scaled, ref.product, B_P, floor_P)
             verdict.add(*args, tol_P, **absolute)
         entries = cw.mpmath_entries(case, path, ref, J, product, u, (B_P, B_grad), tol,
-                                    wide, rows)
+                                    wide, rows, floors)
     diagnosis = diagnosis_text(phi_prime_diagnosis(
         activation_functions(case.activation)[1](path.a), ref.D))
     if diagnosis:
