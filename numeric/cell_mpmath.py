@@ -29,8 +29,9 @@ from numeric.cell_complex import ill_conditioned_steps
 from numeric.cell_differences import _rounding
 from numeric.cell_oracle import cell_reference
 from numeric.check_horizon import widened
+from numeric.mpmath_check import LOW, mp_normwise, mpmath_report
 from numeric.verdicts import Verdict
-from numeric.verify import LOW, TOLERANCES, _mp_normwise, mpmath_report
+from numeric.verify import TOLERANCES
 
 
 def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
@@ -65,7 +66,7 @@ def check_cell_mpmath(case, rtol=None, dps=50, horizon=None):
         skipped, (wide, note) = 0, widened(horizon, tol)
         for i, (value, exact, allowance) in enumerate(quantities):
             if max(abs(e) for e in exact) >= LOW:
-                verdict.add(*_mp_normwise(mp.matrix(np.atleast_1d(value).tolist()), exact),
+                verdict.add(*mp_normwise(mp.matrix(np.atleast_1d(value).tolist()), exact),
                             allowance, wide if i == 0 else tol)
             else:
                 skipped += 1
