@@ -22,7 +22,8 @@ def main(argv=None):
         pressed.append(signum)
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, on_interrupt)   # Python's own, plus the record: kept on
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:   # a shell's `cmd &` ignores it
+        signal.signal(signal.SIGINT, on_interrupt)   # Python's own, plus the record: kept on
     try:
         from reports.cli import main as cli_main
     except KeyboardInterrupt:

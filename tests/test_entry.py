@@ -40,6 +40,8 @@ def swallowing_cli(monkeypatch):
     import reports.cli
 
     previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # as Python starts, in the
+    # foreground (this test run itself may be a background job, which ignores Ctrl-C)
     monkeypatch.setattr(reports, "cli", reports.cli)   # the fake's import rebinds it: restored
     monkeypatch.delitem(sys.modules, "reports.cli")
     finder = _SwallowingCli()
@@ -54,6 +56,20 @@ def test_an_interrupt_swallowed_during_the_imports_still_stops_the_run(swallowin
     assert _SwallowingCli.ran == []          # the command itself never ran
     out, err = capsys.readouterr()
     assert out == "" and err == "rnngrad: interrupted (Ctrl-C)\n"
+
+
+def test_an_ignored_interrupt_stays_ignored(monkeypatch):
+    """`rnngrad report &` from a shell starts with Ctrl-C ignored; the entry point leaves it
+    so (a background job must not be stopped by the terminal's Ctrl-C)."""
+    import reports.cli
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        monkeypatch.setattr(reports.cli, "main", lambda argv=None: 0)
+        assert entry.main([]) == 0
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_the_real_command_line_is_back_after_the_fake():

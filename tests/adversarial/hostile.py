@@ -37,7 +37,17 @@ class Run:
 def _limit_memory(limit):
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        default_interrupt()
     return apply
+
+
+def default_interrupt():
+    """In the child before it starts: Ctrl-C back to its default, so Python turns it into
+    KeyboardInterrupt.  A test run started in the background by a shell (`pytest &`, as a CI
+    job may be) inherits SIGINT ignored, and every child would ignore it too."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def rnngrad(*args, cwd=None, stdin=None, timeout=TIME_LIMIT, memory=MEMORY_LIMIT, env=None):

@@ -13,7 +13,13 @@ import time
 
 import pytest
 
-from tests.adversarial.hostile import MEMORY_LIMIT, ROOT, assert_refused, rnngrad
+from tests.adversarial.hostile import (
+    MEMORY_LIMIT,
+    ROOT,
+    assert_refused,
+    default_interrupt,
+    rnngrad,
+)
 
 EXERCISE = ("exercise", "--cell", "elman", "--hidden", "1", "--steps", "1")
 FILES = ["answer.json", "case.json", "solutions.html", "solutions.md", "solutions.pdf",
@@ -26,6 +32,7 @@ def _start(args, cwd, tmpdir, file_size=None):
     OSError, not the SIGXFSZ signal)."""
     def limits():
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        default_interrupt()
         if file_size is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))

@@ -10,7 +10,13 @@ import signal
 import subprocess
 import sys
 
-from tests.adversarial.hostile import MEMORY_LIMIT, ROOT, assert_refused, rnngrad
+from tests.adversarial.hostile import (
+    MEMORY_LIMIT,
+    ROOT,
+    assert_refused,
+    default_interrupt,
+    rnngrad,
+)
 
 CASE = {"activation": "tanh", "W_hh": [[0.5]], "W_xh": [[1.0]], "x": [[0.1], [0.2]]}
 
@@ -57,7 +63,7 @@ def test_ctrl_c_during_start_up_is_one_line_exit_130(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
     child = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "reports", "check",
                               str(case)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, preexec_fn=default_interrupt)
     try:
         lines = []
         for line in child.stderr:
